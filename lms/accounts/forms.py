@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils import timezone
+
+from lms.accounts import visibility
+from lms.accounts.models import Invitation, Team, User
+from lms.accounts.services import InvitationRequest
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [
+        (name, name.replace("_", " "))
+        for name in sorted(zoneinfo.available_timezones())
+    ]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="E-mail address")
+    full_name = forms.CharField(label="Full name", max_length=150)
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
+    role = forms.ChoiceField(
+        choices=Invitation.Role.choices, initial=Invitation.Role.REP
+    )
+    start_date = forms.DateField(
+        label="Start date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The hire date: onboarding steps fall due counted from it.",
+    )
+
+    def __init__(self, *args: object, inviter: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["team"].queryset = visibility.managed_teams(inviter)  # type: ignore[attr-defined]
+        self.fields["start_date"].initial = timezone.localdate()
+
+    def to_request(self) -> InvitationRequest:
+        data = self.cleaned_data
+        return InvitationRequest(
+            email=data["email"],
+            full_name=data["full_name"],
+            team=data["team"],
+            role=data["role"],
+            start_date=data["start_date"],
+        )
+
+
+class InvitationAcceptForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Repeat the password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: object, invitation: Invitation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.invitation = invitation
+        self.fields["full_name"].initial = invitation.full_name
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords differ.")
+        elif password1:
+            candidate = User(
+                email=self.invitation.email, full_name=data.get("full_name", "")
+            )
+            try:
+                password_validation.validate_password(str(password1), candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=_time_zone_choices)
+
+    class Meta:
+        model = User
+        fields = ["full_name", "time_zone"]

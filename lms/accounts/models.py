@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from treebeard.mp_tree import MP_Node
+
+INVITATION_SALT = "onramp.accounts.invitation"
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone.")
+
+
+class Team(MP_Node):
+    """A team or region in the organisation tree (region > team).
+
+    Managers of a team see everyone in its subtree; coaches coach the reps in it.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True
+    )
+    coaches = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="coached_teams", blank=True
+    )
+
+    node_order_by = ["name"]
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(
+        self, email: str, password: str | None = None, **fields: object
+    ) -> User:
+        if not email:
+            raise ValueError("Users need an e-mail address.")
+        user = self.model(email=email, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(
+        self, email: str, password: str | None = None, **fields: object
+    ) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who signs in: reps, coaches, managers and enablement admins.
+
+    A rep is a member of one team; coaching and managing are relations on Team, so one
+    person can hold several roles.
+    """
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    start_date = models.DateField(
+        null=True, blank=True, help_text="Hire date: onboarding is due relative to it."
+    )
+    time_zone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="May use the operators' Django admin."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def day_number(self) -> int | None:
+        """Which day of their time here it is for the person (day 1 is the start)."""
+        if self.start_date is None:
+            return None
+        return (timezone.localdate() - self.start_date).days + 1
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        from lms.accounts.roles import roles_of
+
+        return roles_of(self)
+
+    @property
+    def is_rep(self) -> bool:
+        return "rep" in self.roles
+
+    @property
+    def is_coach(self) -> bool:
+        return "coach" in self.roles
+
+    @property
+    def is_manager(self) -> bool:
+        return "manager" in self.roles
+
+    @property
+    def is_enablement_admin(self) -> bool:
+        return "admin" in self.roles
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join Onramp, sent by an enablement admin or a manager.
+
+    The link carries a signed token (never the primary key alone); resending changes the
+    nonce, so older links stop working.
+    """
+
+    class Role(models.TextChoices):
+        REP = "rep", "Rep (team member)"
+        COACH = "coach", "Coach of the team"
+        MANAGER = "manager", "Manager of the team"
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.REP)
+    start_date = models.DateField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    nonce = models.CharField(max_length=32, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "email",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_pending_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def token(self) -> str:
+        return signing.dumps({"id": self.pk, "nonce": self.nonce}, salt=INVITATION_SALT)
+
+    @property
+    def accept_url(self) -> str:
+        return settings.SITE_URL + reverse("invitation_accept", args=[self.token])

@@ -1,0 +1,202 @@
+"""Writes to people and teams: one door for each change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from lms.accounts import visibility
+from lms.accounts.models import INVITATION_SALT, Invitation, Team, User
+from lms.accounts.signals import user_team_changed
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be made or used; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class InvitationRequest:
+    email: str
+    full_name: str
+    team: Team | None
+    role: str
+    start_date: dt.date | None
+
+
+def can_invite_to(inviter: User, team: Team | None) -> bool:
+    """Admins invite anyone anywhere; managers invite into their own subtree."""
+    if inviter.is_enablement_admin:
+        return True
+    return team is not None and visibility.can_manage_team(inviter, team)
+
+
+@transaction.atomic
+def invitation_create(*, invited_by: User, request: InvitationRequest) -> Invitation:
+    """Record an invitation and e-mail it once the transaction commits."""
+    email = request.email.strip().lower()
+    if not can_invite_to(invited_by, request.team):
+        raise InvitationError("You can only invite people into teams you manage.")
+    if request.role != Invitation.Role.REP and request.team is None:
+        raise InvitationError("Choose the team this person will coach or manage.")
+    if request.role == Invitation.Role.REP and request.team is None:
+        raise InvitationError("Choose the team this rep will join.")
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvitationError(f"{email} already has an account.")
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                email=email,
+                full_name=request.full_name.strip(),
+                team=request.team,
+                role=request.role,
+                start_date=request.start_date,
+                invited_by=invited_by,
+            )
+    except IntegrityError:
+        raise InvitationError(
+            f"{email} has already been invited; resend that invitation instead."
+        ) from None
+    _send_after_commit(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """Send a fresh link; the previous one stops working."""
+    if not invitation.is_pending:
+        raise InvitationError("This invitation has already been used or withdrawn.")
+    invitation.nonce = Invitation._meta.get_field("nonce").get_default()
+    invitation.created_at = timezone.now()
+    invitation.sent_at = None
+    invitation.save(update_fields=["nonce", "created_at", "sent_at"])
+    _send_after_commit(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if not invitation.is_pending:
+        raise InvitationError("This invitation has already been used or withdrawn.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """E-mail a pending invitation that has not been sent yet. Safe to run twice."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("team", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None or not invitation.is_pending or invitation.sent_at:
+            return False
+        context = {
+            "invitation": invitation,
+            "organisation": settings.ORGANISATION_NAME,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        }
+        send_mail(
+            subject=render_to_string(
+                "accounts/email/invitation_subject.txt", context
+            ).strip(),
+            message=render_to_string("accounts/email/invitation_message.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
+    return True
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The pending invitation a link points to, or InvitationError saying why not."""
+    try:
+        data = signing.loads(
+            token,
+            salt=INVITATION_SALT,
+            max_age=dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+    except signing.SignatureExpired:
+        raise InvitationError(
+            "This invitation has expired. Ask the person who invited you to resend it."
+        ) from None
+    except signing.BadSignature:
+        raise InvitationError("This invitation link is not valid.") from None
+    invitation = Invitation.objects.filter(pk=data.get("id")).first()
+    if invitation is None or invitation.nonce != data.get("nonce"):
+        raise InvitationError(
+            "This invitation link has been replaced by a newer one. Use the latest "
+            "e-mail, or ask for the invitation to be resent."
+        )
+    if invitation.accepted_at:
+        raise InvitationError("This invitation has already been accepted: sign in.")
+    if invitation.revoked_at:
+        raise InvitationError("This invitation has been withdrawn.")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, full_name: str, password: str) -> User:
+    """Create the invited person's account with their own password."""
+    invitation = invitation_from_token(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise InvitationError("This invitation has already been accepted: sign in.")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationError(f"{invitation.email} already has an account: sign in.")
+    user = User.objects.create_user(
+        invitation.email,
+        password,
+        full_name=full_name.strip() or invitation.full_name,
+        start_date=invitation.start_date,
+    )
+    # The link arrived by e-mail, so the address is proven.
+    EmailAddress.objects.create(
+        user=user, email=user.email, primary=True, verified=True
+    )
+    team = invitation.team
+    if invitation.role == Invitation.Role.REP and team is not None:
+        user_move_to_team(user=user, team=team)
+    elif invitation.role == Invitation.Role.COACH and team is not None:
+        team.coaches.add(user)
+    elif invitation.role == Invitation.Role.MANAGER and team is not None:
+        team.managers.add(user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    return user
+
+
+@transaction.atomic
+def user_move_to_team(*, user: User, team: Team | None) -> User:
+    """Put a user in a team (or none). Who sees them changes at once."""
+    previous = user.team
+    if previous == team:
+        return user
+    user.team = team
+    user.save(update_fields=["team"])
+    user.__dict__.pop("roles", None)
+    transaction.on_commit(
+        lambda: user_team_changed.send(
+            sender=User, user=user, previous_team=previous, team=team
+        )
+    )
+    return user
+
+
+def _send_after_commit(invitation: Invitation) -> None:
+    from lms.accounts.tasks import invitation_send_task
+
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: invitation_send_task.delay(invitation_id))

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from lms.accounts import services, visibility
+from lms.accounts.forms import InvitationAcceptForm, InvitationForm, ProfileForm
+from lms.accounts.models import Invitation, User
+
+
+def _require_team_lead(user: User) -> None:
+    if not (user.is_manager or user.is_enablement_admin):
+        raise PermissionDenied("Only managers and enablement admins manage teams.")
+
+
+def _invitations_in_scope(user: User):  # type: ignore[no-untyped-def]
+    invitations = Invitation.objects.select_related("team", "invited_by")
+    if user.is_enablement_admin:
+        return invitations
+    return invitations.filter(team__in=visibility.managed_teams(user))
+
+
+@login_required
+def team_overview(request: HttpRequest) -> HttpResponse:
+    """My team: the teams a manager leads, who is in them, and pending invitations."""
+    _require_team_lead(request.user)
+    teams = visibility.managed_teams(request.user).prefetch_related(
+        Prefetch("members", queryset=User.objects.filter(is_active=True)),
+        "managers",
+        "coaches",
+    )
+    pending = _invitations_in_scope(request.user).filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    )
+    return render(
+        request,
+        "accounts/team_overview.html",
+        {"teams": teams, "pending_invitations": pending},
+    )
+
+
+@login_required
+def invitation_new(request: HttpRequest) -> HttpResponse:
+    _require_team_lead(request.user)
+    form = InvitationForm(request.POST or None, inviter=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                invited_by=request.user, request=form.to_request()
+            )
+        except services.InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("team_overview")
+    return render(
+        request,
+        "accounts/invitation_new.html",
+        {"form": form, "valid_days": settings.INVITATION_VALID_DAYS},
+    )
+
+
+def _invitation_in_scope(request: HttpRequest, pk: int) -> Invitation:
+    _require_team_lead(request.user)
+    return get_object_or_404(_invitations_in_scope(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation_in_scope(request, pk)
+    try:
+        services.invitation_resend(invitation=invitation)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"A new invitation link was sent to {invitation.email}."
+        )
+    return redirect("team_overview")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation_in_scope(request, pk)
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"The invitation for {invitation.email} was withdrawn."
+        )
+    return redirect("team_overview")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Public page behind the e-mailed link: the invited person sets a password."""
+    if request.user.is_authenticated:
+        return render(
+            request, "accounts/invitation_accept.html", {"signed_in_as": request.user}
+        )
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationError as error:
+        return render(
+            request,
+            "accounts/invitation_accept.html",
+            {"error": str(error)},
+            status=410,
+        )
+    form = InvitationAcceptForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to Onramp, {user.get_short_name()}.")
+            return redirect("/")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile was saved.")
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's profile, for themself and the people allowed to see them."""
+    person = (
+        visibility.visible_users(request.user)
+        .select_related("team")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person.")
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "coaches": visibility.coaches_of(person),
+            "managers": visibility.managers_of(person),
+        },
+    )

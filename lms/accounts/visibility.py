@@ -1,0 +1,108 @@
+"""Who may see whom: the one place every feature asks.
+
+- an enablement admin sees everyone;
+- a manager sees the members of every team in the subtree of the teams they manage;
+- a coach sees the members of every team in the subtree of the teams they coach;
+- everyone sees themself.
+
+Rules are evaluated on every call from the current team relations, so moving a rep to
+another team changes who sees them at once. Each selector costs one or two queries
+whatever the size of the organisation.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from lms.accounts.models import Team, User
+
+
+def managed_teams(viewer: User) -> QuerySet[Team]:
+    """Teams the viewer manages, with all their sub-teams (everything for admins)."""
+    if viewer.is_enablement_admin:
+        return Team.objects.all()
+    return _subtrees(Team.objects.filter(managers=viewer))
+
+
+def coached_teams(viewer: User) -> QuerySet[Team]:
+    """Teams the viewer coaches, with all their sub-teams."""
+    return _subtrees(Team.objects.filter(coaches=viewer))
+
+
+def managed_users(viewer: User) -> QuerySet[User]:
+    """Members of the viewer's managed subtree (everyone for admins)."""
+    if viewer.is_enablement_admin:
+        return User.objects.all()
+    return _members_of(Team.objects.filter(managers=viewer))
+
+
+def coached_users(viewer: User) -> QuerySet[User]:
+    """The reps the viewer coaches: members of the teams they coach and below."""
+    return _members_of(Team.objects.filter(coaches=viewer))
+
+
+def visible_users(viewer: User) -> QuerySet[User]:
+    """Everyone whose data the viewer may see, the viewer included."""
+    if not viewer.is_authenticated:
+        return User.objects.none()
+    if viewer.is_enablement_admin:
+        return User.objects.all()
+    roots = Team.objects.filter(Q(managers=viewer) | Q(coaches=viewer))
+    return User.objects.filter(_in_subtrees(_paths(roots)) | Q(pk=viewer.pk))
+
+
+def can_see_user(viewer: User, subject: User) -> bool:
+    """Whether the viewer may see the subject's data (profile, progress, recordings)."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.pk == subject.pk or viewer.is_enablement_admin:
+        return True
+    return visible_users(viewer).filter(pk=subject.pk).exists()
+
+
+def can_manage_team(viewer: User, team: Team) -> bool:
+    """Whether the viewer manages this team (directly or through an ancestor)."""
+    if not viewer.is_authenticated:
+        return False
+    return managed_teams(viewer).filter(pk=team.pk).exists()
+
+
+def _paths(roots: QuerySet[Team]) -> list[str]:
+    """Materialised paths of the roots, without those already inside another root."""
+    paths = sorted(set(roots.values_list("path", flat=True)))
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(parent) for parent in kept):
+            kept.append(path)
+    return kept
+
+
+def _in_subtrees(paths: list[str], prefix: str = "team__") -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{prefix}path__startswith": path})
+    return condition
+
+
+def _subtrees(roots: QuerySet[Team]) -> QuerySet[Team]:
+    return Team.objects.filter(_in_subtrees(_paths(roots), prefix=""))
+
+
+def _members_of(roots: QuerySet[Team]) -> QuerySet[User]:
+    return User.objects.filter(_in_subtrees(_paths(roots)))
+
+
+def coaches_of(person: User) -> QuerySet[User]:
+    """Who coaches this person: coaches of their team or of a team above it."""
+    return User.objects.filter(coached_teams__in=_team_and_ancestors(person)).distinct()
+
+
+def managers_of(person: User) -> QuerySet[User]:
+    """Who manages this person: managers of their team or of a team above it."""
+    return User.objects.filter(managed_teams__in=_team_and_ancestors(person)).distinct()
+
+
+def _team_and_ancestors(person: User) -> list[Team]:
+    if person.team is None:
+        return []
+    return [*person.team.get_ancestors(), person.team]

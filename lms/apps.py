@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class LmsConfig(AppConfig):
+    """The platform core: base templates, navigation, demo data, Celery wiring."""
+
+    name = "lms"
+    label = "lms"
+    verbose_name = "Onramp"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from lms import checks as lms_checks
+        from lms.navigation import NavItem, register_nav_item
+
+        checks.register(lms_checks.celery_visibility_timeout, checks.Tags.compatibility)
+        register_nav_item(NavItem("Home", "/", order=0, is_visible=lambda user: True))
+        register_nav_item(
+            NavItem(
+                "Admin",
+                "wagtailadmin_home",
+                order=90,
+                is_visible=lambda user: user.is_enablement_admin,
+            )
+        )

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from lms.navigation import nav_items_for
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    return {
+        "nav_items": nav_items_for(request.user, request.path),
+        "organisation_name": settings.ORGANISATION_NAME,
+    }

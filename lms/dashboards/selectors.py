@@ -1,0 +1,45 @@
+"""What a person's start page shows, by role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from lms.accounts import visibility
+from lms.accounts.models import Invitation, Team, User
+
+
+@dataclass
+class StartPage:
+    person: User
+    coaches: list[User] = field(default_factory=list)
+    managers: list[User] = field(default_factory=list)
+    managed_teams: list[Team] = field(default_factory=list)
+    coached_teams: list[Team] = field(default_factory=list)
+    pending_invitations: int = 0
+    people_count: int = 0
+
+
+def start_page_for(user: User) -> StartPage:
+    start = StartPage(person=user)
+    if user.is_rep:
+        start.coaches = list(visibility.coaches_of(user))
+        start.managers = list(visibility.managers_of(user))
+    if user.is_manager or user.is_enablement_admin:
+        start.managed_teams = list(_with_member_counts(visibility.managed_teams(user)))
+        start.people_count = sum(team.member_count for team in start.managed_teams)
+        start.pending_invitations = Invitation.objects.filter(
+            team__in=visibility.managed_teams(user),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        ).count()
+    if user.is_coach:
+        start.coached_teams = list(_with_member_counts(visibility.coached_teams(user)))
+    return start
+
+
+def _with_member_counts(teams):  # type: ignore[no-untyped-def]
+    return teams.annotate(
+        member_count=Count("members", filter=Q(members__is_active=True))
+    )

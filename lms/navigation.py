@@ -1,0 +1,42 @@
+"""The main navigation, by role. Each app registers its own items in ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from lms.accounts.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    # A URL name, or a path for pages Wagtail serves (such as "/").
+    target: str
+    order: int
+    is_visible: Callable[[User], bool] = field(compare=False)
+
+
+_ITEMS: dict[str, NavItem] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    _ITEMS[item.target] = item
+
+
+def nav_items_for(user: User, path: str) -> list[dict[str, object]]:
+    """The items this user may use, with the one for the current page marked."""
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in sorted(_ITEMS.values(), key=lambda i: i.order):
+        if not item.is_visible(user):
+            continue
+        url = item.target if item.target.startswith("/") else reverse(item.target)
+        current = path == url if url == "/" else path.startswith(url)
+        items.append({"label": item.label, "url": url, "current": current})
+    return items

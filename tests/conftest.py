@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import LazySettings
+
+from tests.factories import RepFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _files_in_tmp_dir(settings: LazySettings, tmp_path: Path) -> None:
+    """Every test writes user files to its own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files"},
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits live in the cache: no test inherits another's counters."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def team_factory() -> type[TeamFactory]:
+    return TeamFactory
+
+
+@pytest.fixture
+def user_factory() -> type[UserFactory]:
+    return UserFactory
+
+
+@pytest.fixture
+def rep_factory() -> type[RepFactory]:
+    return RepFactory
+
+
+class Org:
+    """A small organisation with one person in every position the rules know.
+
+    Americas (region) > East, West;  EMEA (region) > North.
+    """
+
+    def __init__(self) -> None:
+        from tests.factories import make_admin, make_coach, make_manager
+
+        self.americas = TeamFactory(name="Americas")
+        self.east = TeamFactory(name="East", parent=self.americas)
+        self.west = TeamFactory(name="West", parent=self.americas)
+        self.emea = TeamFactory(name="EMEA")
+        self.north = TeamFactory(name="North", parent=self.emea)
+
+        self.admin = make_admin(full_name="Ada Admin")
+        self.region_manager = make_manager(self.americas, full_name="Rita Region")
+        self.east_manager = make_manager(self.east, full_name="Ed East")
+        self.emea_manager = make_manager(self.emea, full_name="Emma Emea")
+        self.east_coach = make_coach(self.east, full_name="Cora Coach", team=self.east)
+        self.multi_coach = make_coach(self.west, self.north, full_name="Milo Multi")
+        self.rep_east = RepFactory(team=self.east, full_name="Rae East")
+        self.rep_east2 = RepFactory(team=self.east, full_name="Reid East")
+        self.rep_west = RepFactory(team=self.west, full_name="Wes West")
+        self.rep_north = RepFactory(team=self.north, full_name="Nora North")
+        self.loner = UserFactory(full_name="Lou Loner")
+
+    def __getitem__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self, name)
+
+
+@pytest.fixture
+def org(db: None) -> Org:
+    return Org()
