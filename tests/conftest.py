@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
 
 from tests.factories import RepFactory, TeamFactory, UserFactory
+
+pytest_plugins = ["tests.worker"]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Remove this run's var folder (made by tests/settings.py)."""
+    var_dir = os.environ.get("VAR_DIR", "")
+    if Path(var_dir).name.startswith("onramp-test-") and not hasattr(
+        session.config, "workerinput"
+    ):
+        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

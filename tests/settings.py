@@ -1,15 +1,15 @@
 """Settings for the test suite: production settings with test-only conveniences."""
 
 import os
-from pathlib import Path
+import tempfile
 
 os.environ.setdefault(
     "SECRET_KEY", "onramp-tests-only-0123456789-abcdefghijklmnopqrstuvwxyz"
 )
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-os.environ.setdefault(
-    "VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test")
-)
+# A fresh folder per test run for the database, the embedded broker and files, shared
+# with the worker processes that tests start (they inherit the environment).
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="onramp-test-"))
 
 from lms.env import env_bool  # noqa: E402
 from lms.settings import *  # noqa: E402, F403
@@ -26,6 +26,8 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 # Tests speak plain HTTP to the test client and the live server.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -1,0 +1,61 @@
+"""Background jobs through a real worker process and a real broker."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from lms.accounts import services
+from lms.accounts.models import Invitation
+from lms.accounts.services import InvitationRequest
+from lms.celery import app
+
+pytestmark = pytest.mark.worker
+
+
+def _invite(inviter, team, email):
+    return services.invitation_create(
+        invited_by=inviter,
+        request=InvitationRequest(
+            email=email, full_name="Ivy Invitee", team=team, role="rep", start_date=None
+        ),
+    )
+
+
+def test_it_sends_an_invitation_through_the_worker(celery_worker, org):
+    invitation = _invite(org.east_manager, org.east, "ivy@example.com")
+
+    celery_worker.wait_for(
+        lambda: Invitation.objects.get(pk=invitation.pk).sent_at, what="the e-mail"
+    )
+    (message,) = celery_worker.mails()
+    assert "To: ivy@example.com" in message
+    assert "/invitations/" in message
+
+
+def test_it_never_sends_a_task_enqueued_in_a_rolled_back_transaction(
+    celery_worker, org
+):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _invite(org.east_manager, org.east, "ghost@example.com")
+        raise RuntimeError("the request failed after enqueuing")
+    assert not Invitation.objects.filter(email="ghost@example.com").exists()
+
+    # The worker takes tasks in order: once a later one is done, an earlier one
+    # would have been received too.
+    later = _invite(org.east_manager, org.east, "later@example.com")
+    celery_worker.wait_for(lambda: Invitation.objects.get(pk=later.pk).sent_at)
+    assert celery_worker.received("invitation_send_task") == 1
+    assert "ghost@example.com" not in "".join(celery_worker.mails())
+
+
+def test_it_configures_celery_for_safe_retries():
+    conf = app.conf
+    assert conf.task_serializer == "json"
+    assert conf.accept_content == ["json"]
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_soft_time_limit < conf.task_time_limit
+    assert {queue.name for queue in conf.task_queues} == {"default", "media"}
+    assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"

@@ -1,0 +1,55 @@
+"""The start page each role sees, and the navigation by role."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def _nav_labels(response) -> list[str]:
+    return [item["label"] for item in response.context["nav_items"]]
+
+
+@pytest.mark.parametrize(
+    ("viewer", "labels"),
+    [
+        ("rep_east", ["Home"]),
+        ("east_coach", ["Home"]),
+        ("east_manager", ["Home", "My team"]),
+        ("admin", ["Home", "My team", "Admin"]),
+    ],
+)
+def test_it_shows_navigation_by_role(client, org, viewer, labels):
+    client.force_login(org[viewer])
+    assert _nav_labels(client.get("/")) == labels
+
+
+def test_it_tells_a_rep_who_coaches_and_manages_them(client, org):
+    client.force_login(org.rep_east)
+    page = client.get("/").content.decode()
+    assert "Day 11" in page
+    assert org.east_coach.full_name in page
+    assert org.east_manager.full_name in page
+    assert org.region_manager.full_name in page
+
+
+def test_it_shows_a_manager_the_teams_they_lead(client, org):
+    client.force_login(org.region_manager)
+    start = client.get("/").context["start"]
+    assert [team.name for team in start.managed_teams] == ["Americas", "East", "West"]
+    assert start.people_count == 4
+
+
+def test_it_shows_a_coach_their_teams(client, org):
+    client.force_login(org.multi_coach)
+    start = client.get("/").context["start"]
+    assert {team.name for team in start.coached_teams} == {"West", "North"}
+
+
+def test_it_renders_the_start_page_in_few_queries(
+    client, org, django_assert_max_num_queries
+):
+    client.force_login(org.region_manager)
+    with django_assert_max_num_queries(13):
+        client.get("/")

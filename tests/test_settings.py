@@ -1,0 +1,85 @@
+"""Production settings refuse to start half-configured and pass the deploy checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "SECRET_KEY": "pr0duction-5ecret-" + "k3y-with-enough-entropy-" * 3,
+    "ALLOWED_HOSTS": "onramp.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://onramp.example.com",
+    "SITE_URL": "https://onramp.example.com",
+}
+
+
+def _manage(
+    *args: str, env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "lms.settings",
+        "VAR_DIR": str(tmp_path),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = _manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_to_start_without_allowed_hosts(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "ALLOWED_HOSTS"}
+    result = _manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_it_refuses_a_malformed_boolean(tmp_path):
+    result = _manage("check", env={**PRODUCTION, "DEBUG": "maybe"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_it_passes_the_deploy_checks_in_production(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=PRODUCTION,
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_it_starts_for_development_with_debug_alone(tmp_path):
+    result = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_reads_typed_values_from_the_environment(monkeypatch):
+    from lms.env import env_bool, env_int, env_list
+
+    monkeypatch.setenv("ONRAMP_T_LIST", " a, b ,,c ")
+    monkeypatch.setenv("ONRAMP_T_INT", "42")
+    monkeypatch.setenv("ONRAMP_T_BOOL", "Yes")
+    assert env_list("ONRAMP_T_LIST") == ["a", "b", "c"]
+    assert env_int("ONRAMP_T_INT", 1) == 42
+    assert env_bool("ONRAMP_T_BOOL") is True
+    assert env_int("ONRAMP_T_MISSING", 7) == 7

@@ -1,0 +1,122 @@
+"""A real Celery worker process for job tests.
+
+One worker per test session consumes from the configured broker (the embedded
+filesystem broker by default, Redis in CI) and uses the test database, so tests that
+use it need committed data (`transactional_db`). E-mails it sends are written to files
+that the test can read.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from django.db import connection
+
+from lms.celery import app
+
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+
+@dataclass
+class Worker:
+    log_path: Path
+    mail_dir: Path
+    log_offset: int = 0
+
+    def log(self) -> str:
+        """What the worker logged since the current test began."""
+        with self.log_path.open(errors="replace") as log:
+            log.seek(self.log_offset)
+            return log.read()
+
+    def received(self, task_name: str) -> int:
+        return sum(
+            1
+            for line in self.log().splitlines()
+            if f"{task_name}[" in line and "received" in line.lower()
+        )
+
+    def mails(self) -> list[str]:
+        if not self.mail_dir.exists():
+            return []
+        return [path.read_text() for path in sorted(self.mail_dir.iterdir())]
+
+    def wait_for(
+        self, condition: Callable[[], T], timeout: float = 30, what: str = "it"
+    ) -> T:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = condition()
+            if result:
+                return result
+            time.sleep(0.1)
+        raise AssertionError(f"Timed out waiting for {what}. Worker log:\n{self.log()}")
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+@pytest.fixture(scope="session")
+def _worker_process(
+    django_db_setup: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Worker]:
+    folder = tmp_path_factory.mktemp("worker")
+    worker = Worker(log_path=folder / "worker.log", mail_dir=folder / "mail")
+    app.control.purge()  # nothing left over from an earlier run reaches this worker
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": _database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(worker.mail_dir),
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "lms", "worker",
+        "--queues", "default,media", "--pool", "solo", "--loglevel", "INFO",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "--hostname", f"test-{os.getpid()}@%h",
+    ]  # fmt: skip
+    with worker.log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        worker.wait_for(lambda: " ready." in worker.log(), what="the worker to start")
+        yield worker
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None, _worker_process: Worker) -> Iterator[Worker]:
+    """The session's worker: tasks enqueued in this test are sent to it."""
+    worker = _worker_process
+    worker.log_offset = worker.log_path.stat().st_size
+    shutil.rmtree(worker.mail_dir, ignore_errors=True)
+    app.conf.task_always_eager = False
+    try:
+        yield worker
+    finally:
+        app.conf.task_always_eager = True
