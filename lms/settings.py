@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "modelcluster",
+    "treebeard",
     "taggit",
     "allauth",
     "allauth.account",

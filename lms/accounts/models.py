@@ -20,6 +20,10 @@ from treebeard.mp_tree import MP_Node
 INVITATION_SALT = "onramp.accounts.invitation"
 
 
+def new_invitation_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a known time zone.")
@@ -170,7 +174,7 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    nonce = models.CharField(max_length=32, default=secrets.token_urlsafe)
+    nonce = models.CharField(max_length=32, default=new_invitation_nonce)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -14,7 +14,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lms.accounts import visibility
-from lms.accounts.models import INVITATION_SALT, Invitation, Team, User
+from lms.accounts.models import (
+    INVITATION_SALT,
+    Invitation,
+    Team,
+    User,
+    new_invitation_nonce,
+)
 from lms.accounts.signals import user_team_changed
 
 
@@ -73,7 +79,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     """Send a fresh link; the previous one stops working."""
     if not invitation.is_pending:
         raise InvitationError("This invitation has already been used or withdrawn.")
-    invitation.nonce = Invitation._meta.get_field("nonce").get_default()
+    invitation.nonce = new_invitation_nonce()
     invitation.created_at = timezone.now()
     invitation.sent_at = None
     invitation.save(update_fields=["nonce", "created_at", "sent_at"])
@@ -94,7 +100,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     """E-mail a pending invitation that has not been sent yet. Safe to run twice."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("team", "invited_by")
             .filter(pk=invitation_id)
             .first()

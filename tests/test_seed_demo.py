@@ -1,0 +1,50 @@
+"""The demo organisation: the cast of DEMO.md, idempotent, with printed logins."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from lms.accounts import visibility
+from lms.accounts.models import Team, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_it_builds_the_northwind_cast_and_prints_the_logins():
+    output = _seed()
+    assert "maya@northwind.example" in output
+    assert "onramp-demo" in output
+    assert Team.objects.count() == 6
+    assert User.objects.filter(team__isnull=False).count() == 25  # 24 reps + Sofia
+
+    maya = User.objects.get(email="maya@northwind.example")
+    assert maya.check_password("onramp-demo")
+    assert maya.team.name == "Americas East"
+    assert maya.day_number == 11
+    priya = User.objects.get(email="priya@northwind.example")
+    assert priya.is_enablement_admin
+    daniel = User.objects.get(email="daniel@northwind.example")
+    assert {t.name for t in visibility.managed_teams(daniel)} == {
+        "Americas",
+        "Americas East",
+        "Americas West",
+    }
+    aiko = User.objects.get(email="aiko@northwind.example")
+    assert {t.name for t in aiko.coached_teams.all()} == {"EMEA North", "EMEA South"}
+    assert User.objects.get(email="lucia@northwind.example").full_name == "Lucía García"
+
+
+def test_it_can_run_again_without_duplicating_anything():
+    _seed()
+    counts = (User.objects.count(), Team.objects.count())
+    _seed()
+    assert (User.objects.count(), Team.objects.count()) == counts
