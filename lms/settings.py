@@ -148,6 +148,7 @@ LOGIN_REDIRECT_URL = "/"
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 
 ACCOUNT_ADAPTER = "lms.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "lms.accounts.forms.SignInForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

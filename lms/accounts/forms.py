@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
@@ -18,10 +19,30 @@ def _time_zone_choices() -> list[tuple[str, str]]:
     ]
 
 
-class InvitationForm(forms.Form):
+class PlainLabels:
+    """Labels without Django's trailing colon, as everywhere in Onramp."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
+class SignInForm(PlainLabels, LoginForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "E-mail address"
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
+
+
+class InvitationForm(PlainLabels, forms.Form):
     email = forms.EmailField(label="E-mail address")
     full_name = forms.CharField(label="Full name", max_length=150)
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="Choose a team"
+    )
     role = forms.ChoiceField(
         choices=Invitation.Role.choices, initial=Invitation.Role.REP
     )
@@ -48,7 +69,7 @@ class InvitationForm(forms.Form):
         )
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(PlainLabels, forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150)
     password1 = forms.CharField(
         label="Choose a password",
@@ -81,7 +102,7 @@ class InvitationAcceptForm(forms.Form):
         return data
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PlainLabels, forms.ModelForm):
     time_zone = forms.ChoiceField(choices=_time_zone_choices)
 
     class Meta:
