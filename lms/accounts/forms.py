@@ -71,6 +71,11 @@ class InvitationForm(PlainLabels, forms.Form):
 
 class InvitationAcceptForm(PlainLabels, forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150)
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        choices=_time_zone_choices,
+        help_text="Due dates and reminders follow it.",
+    )
     password1 = forms.CharField(
         label="Choose a password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -85,6 +90,7 @@ class InvitationAcceptForm(PlainLabels, forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.invitation = invitation
         self.fields["full_name"].initial = invitation.full_name
+        self.fields["time_zone"].initial = invitation.invited_by.time_zone
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

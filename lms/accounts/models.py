@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from functools import cached_property
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import (
@@ -44,6 +45,8 @@ class Team(MP_Node):
     )
 
     node_order_by = ["name"]
+    # treebeard's MP_NodeManager; declared for type checkers (treebeard has no types).
+    objects: ClassVar[models.Manager[Team]]
 
     class Meta:
         ordering = ["path"]

@@ -153,7 +153,9 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, full_name: str, password: str) -> User:
+def invitation_accept(
+    *, token: str, full_name: str, password: str, time_zone: str = "UTC"
+) -> User:
     """Create the invited person's account with their own password."""
     invitation = invitation_from_token(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -166,6 +168,7 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
         password,
         full_name=full_name.strip() or invitation.full_name,
         start_date=invitation.start_date,
+        time_zone=time_zone,
     )
     # The link arrived by e-mail, so the address is proven.
     EmailAddress.objects.create(

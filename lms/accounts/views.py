@@ -124,6 +124,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 token=token,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
+                time_zone=form.cleaned_data["time_zone"],
             )
         except services.InvitationError as error:
             form.add_error(None, str(error))

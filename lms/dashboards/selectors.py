@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from lms.accounts import visibility
 from lms.accounts.models import Invitation, Team, User
@@ -39,7 +39,8 @@ def start_page_for(user: User) -> StartPage:
     return start
 
 
-def _with_member_counts(teams):  # type: ignore[no-untyped-def]
-    return teams.annotate(
+def _with_member_counts(teams: QuerySet[Team]) -> QuerySet[Team]:
+    counted: QuerySet[Team] = teams.annotate(
         member_count=Count("members", filter=Q(members__is_active=True))
     )
+    return counted

@@ -81,6 +81,7 @@ def test_it_creates_the_account_when_the_invitation_is_accepted(
     response = client.post(
         path,
         {
+            "time_zone": "Europe/Lisbon",
             "full_name": "Nia New",
             "password1": "sunny meadow 42",
             "password2": "sunny meadow 42",
@@ -90,6 +91,7 @@ def test_it_creates_the_account_when_the_invitation_is_accepted(
     user = User.objects.get(email="new.rep@example.com")
     assert user.full_name == "Nia New"
     assert user.team == org.east
+    assert user.time_zone == "Europe/Lisbon"
     assert user.check_password("sunny meadow 42")
     assert user.emailaddress_set.get().verified
     assert int(client.session["_auth_user_id"]) == user.pk
@@ -111,6 +113,7 @@ def test_it_makes_an_invited_coach_a_coach_of_the_team(
         _link_path(mail.outbox[0]),
         {
             "full_name": "Cal Coach",
+            "time_zone": "UTC",
             "password1": "sunny meadow 42",
             "password2": "sunny meadow 42",
         },
@@ -126,17 +129,11 @@ def test_it_rejects_mismatched_or_weak_passwords_and_creates_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         _invite(org.east_manager, org.east)
     path = _link_path(mail.outbox[0])
+    form = {"full_name": "N", "time_zone": "UTC"}
     mismatch = client.post(
-        path,
-        {
-            "full_name": "N",
-            "password1": "sunny meadow 42",
-            "password2": "other meadow 42",
-        },
+        path, {**form, "password1": "sunny meadow 42", "password2": "other meadow 42"}
     )
-    weak = client.post(
-        path, {"full_name": "N", "password1": "12345678", "password2": "12345678"}
-    )
+    weak = client.post(path, {**form, "password1": "12345678", "password2": "12345678"})
     assert "differ" in mismatch.content.decode()
     assert weak.context["form"].errors["password1"]
     assert not User.objects.filter(email="new.rep@example.com").exists()
