@@ -59,3 +59,18 @@ def test_it_configures_celery_for_safe_retries():
     assert conf.task_soft_time_limit < conf.task_time_limit
     assert {queue.name for queue in conf.task_queues} == {"default", "media"}
     assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+def test_it_refuses_a_redis_visibility_timeout_below_a_task_time_limit(settings):
+    from lms.checks import celery_visibility_timeout
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/1"
+    settings.CELERY_VISIBILITY_TIMEOUT = settings.CELERY_TASK_TIME_LIMIT
+    assert [error.id for error in celery_visibility_timeout()] == ["lms.E001"]
+    settings.CELERY_VISIBILITY_TIMEOUT = settings.CELERY_TASK_TIME_LIMIT + 1
+    assert celery_visibility_timeout() == []
+
+
+def test_it_schedules_the_stuck_invitation_sweeper():
+    (entry,) = [e for e in app.conf.beat_schedule.values() if "stuck" in e["task"]]
+    assert entry["task"] in app.tasks

@@ -125,6 +125,24 @@ def invitation_send(*, invitation_id: int) -> bool:
     return True
 
 
+def invitations_send_stuck(*, older_than: dt.timedelta) -> int:
+    """Enqueue again the pending invitations whose e-mail never went out (a worker
+    or broker was down). Sending is idempotent, so a duplicate does no harm."""
+    stuck = Invitation.objects.filter(
+        sent_at__isnull=True,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        created_at__lt=timezone.now() - older_than,
+    ).values_list("pk", flat=True)
+    from lms.accounts.tasks import invitation_send_task
+
+    count = 0
+    for invitation_id in stuck:
+        invitation_send_task.delay(invitation_id)
+        count += 1
+    return count
+
+
 def invitation_from_token(token: str) -> Invitation:
     """The pending invitation a link points to, or InvitationError saying why not."""
     try:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from lms.accounts import services
 from lms.accounts.models import Invitation, User
 from lms.accounts.services import InvitationError, InvitationRequest
+from lms.accounts.tasks import invitations_send_stuck_task
+from tests.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +213,17 @@ def test_it_offers_a_manager_only_the_teams_they_manage(client, org):
     assert response.status_code == 200
     assert response.context["form"].errors["team"]
     assert not Invitation.objects.exists()
+
+
+def test_it_sends_again_an_invitation_whose_email_never_went_out(org):
+    stuck = InvitationFactory(team=org.east, invited_by=org.east_manager)
+    fresh = InvitationFactory(team=org.east, invited_by=org.east_manager)
+    Invitation.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+
+    assert invitations_send_stuck_task.delay().get() == 1
+
+    assert [message.to for message in mail.outbox] == [[stuck.email]]
+    fresh.refresh_from_db()
+    assert fresh.sent_at is None
