@@ -15,6 +15,9 @@ class LmsConfig(AppConfig):
         from lms.navigation import NavItem, register_nav_item
 
         checks.register(lms_checks.celery_visibility_timeout, checks.Tags.compatibility)
+        checks.register(
+            lms_checks.production_services, checks.Tags.database, deploy=True
+        )
         register_nav_item(NavItem("Home", "/", order=0, is_visible=lambda user: True))
         register_nav_item(
             NavItem(

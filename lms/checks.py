@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error
+from django.core.checks import CheckMessage, Error, Warning
 
 
 def celery_visibility_timeout(**kwargs: Any) -> list[CheckMessage]:
@@ -26,3 +26,34 @@ def celery_visibility_timeout(**kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+def production_services(**kwargs: Any) -> list[CheckMessage]:
+    """The embedded defaults are for one machine in development: in production they
+    lose rate limits between processes and e-mails between machines."""
+    if settings.DEBUG:
+        return []
+    warnings = []
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        warnings.append(
+            Warning(
+                "DATABASE_URL is not set: production runs on SQLite.", id="lms.W001"
+            )
+        )
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        warnings.append(
+            Warning(
+                "CELERY_BROKER_URL is not set: workers on other machines will not see "
+                "the jobs.",
+                id="lms.W002",
+            )
+        )
+    if not settings.REDIS_URL:
+        warnings.append(
+            Warning(
+                "REDIS_URL is not set: each process keeps its own cache, so sign-in "
+                "rate limits are per process.",
+                id="lms.W003",
+            )
+        )
+    return warnings

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from lms.env import env_bool, env_int, env_list, env_required, env_str
+from lms.env import env_bool, env_choice, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
@@ -25,7 +26,9 @@ else:
     SECRET_KEY = env_required("SECRET_KEY", why="production needs a long random key.")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
-        env_required("ALLOWED_HOSTS", why="the host names this site answers to.")
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must be set: the host names this site answers to."
+        )
 
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Onramp")
@@ -156,7 +159,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # "mandatory", "optional" or "none": whether a new or changed address must be confirmed.
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_EMAIL_VERIFICATION = env_choice(
+    "ACCOUNT_EMAIL_VERIFICATION", "optional", ("mandatory", "optional", "none")
+)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{ORGANISATION_NAME}] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_RATE_LIMITS = {
@@ -269,7 +274,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"media.tasks.*": {"queue": "media"}}
+CELERY_TASK_ROUTES = {"media.tasks.asset_process_task": {"queue": "media"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat copies these into its database schedule at start (editable in the Django admin).
 CELERY_BEAT_SCHEDULE = {
@@ -291,6 +296,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # No avatars fetched from a third party: nothing leaves the server.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# Addresses change only through allauth, which confirms them first.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "zip"]
 

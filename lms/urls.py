@@ -6,11 +6,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms.accounts import views as account_views
+
 admin.site.site_header = "Onramp operations"
 admin.site.site_title = "Onramp operations"
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    path("admin/account/", account_views.wagtail_account, name="wagtailadmin_account"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

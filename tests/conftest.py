@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,15 +10,6 @@ from tests.factories import RepFactory, TeamFactory, UserFactory
 pytest_plugins = ["tests.worker"]
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Remove this run's var folder (made by tests/settings.py)."""
-    var_dir = os.environ.get("VAR_DIR", "")
-    if Path(var_dir).name.startswith("onramp-test-") and not hasattr(
-        session.config, "workerinput"
-    ):
-        shutil.rmtree(var_dir, ignore_errors=True)
-
-
 @pytest.fixture(autouse=True)
 def _files_in_tmp_dir(settings: LazySettings, tmp_path: Path) -> None:
     """Every test writes user files to its own folder."""
@@ -29,6 +18,10 @@ def _files_in_tmp_dir(settings: LazySettings, tmp_path: Path) -> None:
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": tmp_path / "files"},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
         },
     }
     settings.MEDIA_ROOT = tmp_path / "files"

@@ -1,6 +1,8 @@
 """Settings for the test suite: production settings with test-only conveniences."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault(
@@ -8,8 +10,11 @@ os.environ.setdefault(
 )
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # A fresh folder per test run for the database, the embedded broker and files, shared
-# with the worker processes that tests start (they inherit the environment).
-os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="onramp-test-"))
+# with the worker processes that tests start (they inherit the environment) and
+# removed when the process that made it exits.
+if "VAR_DIR" not in os.environ:
+    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="onramp-test-")
+    atexit.register(shutil.rmtree, os.environ["VAR_DIR"], True)
 
 from lms.env import env_bool  # noqa: E402
 from lms.settings import *  # noqa: E402, F403
@@ -23,6 +28,10 @@ STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "files"},
+    },
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private"},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

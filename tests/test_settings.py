@@ -13,6 +13,9 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "onramp.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://onramp.example.com",
     "SITE_URL": "https://onramp.example.com",
+    "DATABASE_URL": "postgres://onramp@db.internal:5432/onramp",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/1",
+    "REDIS_URL": "redis://redis.internal:6379/2",
 }
 
 
@@ -66,6 +69,33 @@ def test_it_passes_the_deploy_checks_in_production(tmp_path):
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_it_warns_when_production_runs_on_the_embedded_defaults(tmp_path):
+    embedded = {
+        k: v
+        for k, v in PRODUCTION.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}
+    }
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=embedded, tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    for warning in ("lms.W001", "lms.W002", "lms.W003"):
+        assert warning in result.stderr + result.stdout
+
+
+def test_it_refuses_an_empty_list_of_hosts_and_unknown_choices(tmp_path):
+    no_hosts = _manage(
+        "check", env={**PRODUCTION, "ALLOWED_HOSTS": ","}, tmp_path=tmp_path
+    )
+    assert "ALLOWED_HOSTS must be set" in no_hosts.stderr
+    typo = _manage(
+        "check",
+        env={**PRODUCTION, "ACCOUNT_EMAIL_VERIFICATION": "Mandatory"},
+        tmp_path=tmp_path,
+    )
+    assert "ACCOUNT_EMAIL_VERIFICATION must be one of" in typo.stderr
 
 
 def test_it_starts_for_development_with_debug_alone(tmp_path):

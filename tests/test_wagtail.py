@@ -36,7 +36,7 @@ def test_it_gives_enablement_admins_no_user_management(client):
     assert client.get("/admin/users/").status_code in (302, 403)
 
 
-def test_it_lets_enablement_admins_edit_and_publish_the_home_page(client):
+def test_it_lets_enablement_admins_open_the_home_page_editor(client):
     client.force_login(make_admin())
     home = HomePage.objects.get()
     assert client.get(f"/admin/pages/{home.pk}/edit/").status_code == 200

@@ -110,8 +110,17 @@ def _worker_process(
 
 
 @pytest.fixture
-def celery_worker(transactional_db: None, _worker_process: Worker) -> Iterator[Worker]:
-    """The session's worker: tasks enqueued in this test are sent to it."""
+def celery_worker(
+    transactional_db: None, _worker_process: Worker, settings: Any
+) -> Iterator[Worker]:
+    """The session's worker: tasks enqueued in this test are sent to it, and the test
+    sees the files it writes (the run's private storage, not the test's own)."""
+    from tests import settings as test_settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": test_settings.STORAGES["private"],
+    }
     worker = _worker_process
     worker.log_offset = worker.log_path.stat().st_size
     shutil.rmtree(worker.mail_dir, ignore_errors=True)

@@ -88,4 +88,17 @@ class InvitationAdmin(admin.ModelAdmin):
     )
     list_filter = ("role", "team")
     search_fields = ("email", "full_name")
-    readonly_fields = ("nonce", "created_at", "sent_at", "accepted_at", "accepted_user")
+    readonly_fields = (
+        "nonce",
+        "created_at",
+        "send_requested_at",
+        "sent_at",
+        "accepted_at",
+        "accepted_user",
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The link was sent to this address: changing it would hand it to someone else.
+        if obj is not None:
+            return ("email", *self.readonly_fields)
+        return self.readonly_fields

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+import zoneinfo
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -82,11 +83,11 @@ def demo_email(full_name: str) -> str:
 
 def seed_people(log: Log) -> None:
     teams = _seed_teams()
-    today = timezone.localdate()
     people = [(name, team, days, tz) for name, team, days, tz in STAFF]
     people += [(name, team, days, TEAM_TIME_ZONES[team]) for name, team, days in REPS]
     users = {}
     for full_name, team_name, days, time_zone in people:
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
         users[full_name] = _seed_user(
             full_name,
             team=teams[team_name] if team_name else None,
@@ -160,6 +161,13 @@ def _seed_user(
             start_date=start_date,
             time_zone=time_zone,
         )
+    else:  # keep the story true on later runs: Maya is always ten days in
+        user.full_name, user.start_date, user.time_zone = (
+            full_name,
+            start_date,
+            time_zone,
+        )
+        user.save(update_fields=["full_name", "start_date", "time_zone"])
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"primary": True, "verified": True}
     )

@@ -41,7 +41,7 @@ class InvitationForm(PlainLabels, forms.Form):
     email = forms.EmailField(label="E-mail address")
     full_name = forms.CharField(label="Full name", max_length=150)
     team = forms.ModelChoiceField(
-        queryset=Team.objects.none(), required=False, empty_label="Choose a team"
+        queryset=Team.objects.none(), empty_label="Choose a team"
     )
     role = forms.ChoiceField(
         choices=Invitation.Role.choices, initial=Invitation.Role.REP

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import zoneinfo
 from functools import cached_property
@@ -23,6 +24,12 @@ INVITATION_SALT = "onramp.accounts.invitation"
 
 def new_invitation_nonce() -> str:
     return secrets.token_urlsafe(16)
+
+
+def validate_plain_text(value: str) -> None:
+    """Names end up in e-mail headers and PDFs: no line breaks or control characters."""
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise ValidationError("Use letters, spaces and punctuation only.")
 
 
 def validate_time_zone(value: str) -> None:
@@ -83,7 +90,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(unique=True)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[validate_plain_text])
     start_date = models.DateField(
         null=True, blank=True, help_text="Hire date: onboarding is due relative to it."
     )
@@ -117,10 +124,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def day_number(self) -> int | None:
-        """Which day of their time here it is for the person (day 1 is the start)."""
+        """Which day of their time here it is for the person, in their own time zone
+        (day 1 is the start date)."""
         if self.start_date is None:
             return None
-        return (timezone.localdate() - self.start_date).days + 1
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+        return (today - self.start_date).days + 1
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -164,14 +173,8 @@ class Invitation(models.Model):
         MANAGER = "manager", "Manager of the team"
 
     email = models.EmailField()
-    full_name = models.CharField(max_length=150)
-    team = models.ForeignKey(
-        Team,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="invitations",
-    )
+    full_name = models.CharField(max_length=150, validators=[validate_plain_text])
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.REP)
     start_date = models.DateField(null=True, blank=True)
     invited_by = models.ForeignKey(
@@ -179,6 +182,8 @@ class Invitation(models.Model):
     )
     nonce = models.CharField(max_length=32, default=new_invitation_nonce)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the current link was asked for (creation or resend): it expires from here.
+    send_requested_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_user = models.OneToOneField(
@@ -203,13 +208,28 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
 
     @property
+    def expires_at(self) -> dt.datetime:
+        return self.send_requested_at + dt.timedelta(
+            days=settings.INVITATION_VALID_DAYS
+        )
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
     def token(self) -> str:
-        return signing.dumps({"id": self.pk, "nonce": self.nonce}, salt=INVITATION_SALT)
+        signer = signing.Signer(salt=INVITATION_SALT)
+        return signer.sign_object({"id": self.pk, "nonce": self.nonce})
 
     @property
     def accept_url(self) -> str:

@@ -18,7 +18,7 @@ REP, COACH, MANAGER, ADMIN = "rep", "coach", "manager", "admin"
 ENABLEMENT_ADMINS_GROUP = "Enablement admins"
 
 # Model permissions the enablement admins group holds, as "app_label.codename". Apps
-# that add authorable content (snippets, settings) extend this list in ready().
+# that add authorable content (snippets, settings) append theirs in ready().
 ENABLEMENT_ADMIN_PERMISSIONS: list[str] = [
     "wagtailadmin.access_admin",
     "taggit.add_tag",
@@ -40,13 +40,6 @@ _COLLECTION_PERMISSIONS = [
     "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
 ]
-
-
-def register_enablement_admin_permissions(*permissions: str) -> None:
-    """Give enablement admins these model permissions ("app_label.codename")."""
-    ENABLEMENT_ADMIN_PERMISSIONS.extend(
-        p for p in permissions if p not in ENABLEMENT_ADMIN_PERMISSIONS
-    )
 
 
 def roles_of(user: User) -> frozenset[str]:

@@ -32,16 +32,14 @@ class InvitationError(Exception):
 class InvitationRequest:
     email: str
     full_name: str
-    team: Team | None
+    team: Team
     role: str
     start_date: dt.date | None
 
 
-def can_invite_to(inviter: User, team: Team | None) -> bool:
-    """Admins invite anyone anywhere; managers invite into their own subtree."""
-    if inviter.is_enablement_admin:
-        return True
-    return team is not None and visibility.can_manage_team(inviter, team)
+def can_invite_to(inviter: User, team: Team) -> bool:
+    """Admins invite into any team; managers into the teams they manage."""
+    return visibility.can_manage_team(inviter, team)
 
 
 @transaction.atomic
@@ -50,12 +48,20 @@ def invitation_create(*, invited_by: User, request: InvitationRequest) -> Invita
     email = request.email.strip().lower()
     if not can_invite_to(invited_by, request.team):
         raise InvitationError("You can only invite people into teams you manage.")
-    if request.role != Invitation.Role.REP and request.team is None:
-        raise InvitationError("Choose the team this person will coach or manage.")
-    if request.role == Invitation.Role.REP and request.team is None:
-        raise InvitationError("Choose the team this rep will join.")
     if User.objects.filter(email__iexact=email).exists():
         raise InvitationError(f"{email} already has an account.")
+    earlier = (
+        Invitation.objects.select_for_update()
+        .filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if earlier is not None and not earlier.is_expired:
+        raise InvitationError(
+            f"{email} has already been invited; resend that invitation instead."
+        )
+    if earlier is not None:  # an expired link: this invitation replaces it
+        earlier.revoked_at = timezone.now()
+        earlier.save(update_fields=["revoked_at"])
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -66,7 +72,7 @@ def invitation_create(*, invited_by: User, request: InvitationRequest) -> Invita
                 start_date=request.start_date,
                 invited_by=invited_by,
             )
-    except IntegrityError:
+    except IntegrityError:  # the same address, invited a moment ago by someone else
         raise InvitationError(
             f"{email} has already been invited; resend that invitation instead."
         ) from None
@@ -76,63 +82,75 @@ def invitation_create(*, invited_by: User, request: InvitationRequest) -> Invita
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation) -> Invitation:
-    """Send a fresh link; the previous one stops working."""
-    if not invitation.is_pending:
-        raise InvitationError("This invitation has already been used or withdrawn.")
-    invitation.nonce = new_invitation_nonce()
-    invitation.created_at = timezone.now()
-    invitation.sent_at = None
-    invitation.save(update_fields=["nonce", "created_at", "sent_at"])
-    _send_after_commit(invitation)
-    return invitation
+    """Send a fresh link, valid from now; the previous one stops working."""
+    locked = _lock_pending(invitation)
+    locked.nonce = new_invitation_nonce()
+    locked.send_requested_at = timezone.now()
+    locked.sent_at = None
+    locked.save(update_fields=["nonce", "send_requested_at", "sent_at"])
+    _send_after_commit(locked)
+    return locked
 
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation) -> Invitation:
-    if not invitation.is_pending:
-        raise InvitationError("This invitation has already been used or withdrawn.")
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
-    return invitation
+    locked = _lock_pending(invitation)
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    return locked
+
+
+def _lock_pending(invitation: Invitation) -> Invitation:
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at:
+        raise InvitationError("This invitation has already been accepted.")
+    if locked.revoked_at:
+        raise InvitationError("This invitation has already been withdrawn.")
+    return locked
 
 
 def invitation_send(*, invitation_id: int) -> bool:
-    """E-mail a pending invitation that has not been sent yet. Safe to run twice."""
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("team", "invited_by")
-            .filter(pk=invitation_id)
-            .first()
-        )
-        if invitation is None or not invitation.is_pending or invitation.sent_at:
-            return False
-        context = {
-            "invitation": invitation,
-            "organisation": settings.ORGANISATION_NAME,
-            "valid_days": settings.INVITATION_VALID_DAYS,
-        }
-        send_mail(
-            subject=render_to_string(
-                "accounts/email/invitation_subject.txt", context
-            ).strip(),
-            message=render_to_string("accounts/email/invitation_message.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])
+    """E-mail a pending invitation whose current link has not been sent yet.
+
+    Runs in a worker; no lock is held while the mail server answers. Should two
+    workers run it at once, the person may get the same link twice, never a stale one.
+    """
+    invitation = (
+        Invitation.objects.select_related("team", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_pending or invitation.sent_at:
+        return False
+    context = {
+        "invitation": invitation,
+        "organisation": settings.ORGANISATION_NAME,
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    send_mail(
+        subject=render_to_string(
+            "accounts/email/invitation_subject.txt", context
+        ).strip(),
+        message=render_to_string("accounts/email/invitation_message.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    Invitation.objects.filter(
+        pk=invitation.pk, nonce=invitation.nonce, sent_at__isnull=True
+    ).update(sent_at=timezone.now())
     return True
 
 
 def invitations_send_stuck(*, older_than: dt.timedelta) -> int:
     """Enqueue again the pending invitations whose e-mail never went out (a worker
-    or broker was down). Sending is idempotent, so a duplicate does no harm."""
+    or broker was down). Gives up on links that have expired meanwhile."""
+    now = timezone.now()
     stuck = Invitation.objects.filter(
         sent_at__isnull=True,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
-        created_at__lt=timezone.now() - older_than,
+        send_requested_at__lt=now - older_than,
+        send_requested_at__gt=now - dt.timedelta(days=settings.INVITATION_VALID_DAYS),
     ).values_list("pk", flat=True)
     from lms.accounts.tasks import invitation_send_task
 
@@ -146,15 +164,7 @@ def invitations_send_stuck(*, older_than: dt.timedelta) -> int:
 def invitation_from_token(token: str) -> Invitation:
     """The pending invitation a link points to, or InvitationError saying why not."""
     try:
-        data = signing.loads(
-            token,
-            salt=INVITATION_SALT,
-            max_age=dt.timedelta(days=settings.INVITATION_VALID_DAYS),
-        )
-    except signing.SignatureExpired:
-        raise InvitationError(
-            "This invitation has expired. Ask the person who invited you to resend it."
-        ) from None
+        data = signing.Signer(salt=INVITATION_SALT).unsign_object(token)
     except signing.BadSignature:
         raise InvitationError("This invitation link is not valid.") from None
     invitation = Invitation.objects.filter(pk=data.get("id")).first()
@@ -167,6 +177,10 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationError("This invitation has already been accepted: sign in.")
     if invitation.revoked_at:
         raise InvitationError("This invitation has been withdrawn.")
+    if invitation.is_expired:
+        raise InvitationError(
+            "This invitation has expired. Ask the person who invited you to resend it."
+        )
     return invitation
 
 
@@ -176,29 +190,35 @@ def invitation_accept(
 ) -> User:
     """Create the invited person's account with their own password."""
     invitation = invitation_from_token(token)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not invitation.is_pending:
-        raise InvitationError("This invitation has already been accepted: sign in.")
+    Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = invitation_from_token(
+        token
+    )  # again, now that nobody else can change it
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise InvitationError(f"{invitation.email} already has an account: sign in.")
-    user = User.objects.create_user(
-        invitation.email,
-        password,
-        full_name=full_name.strip() or invitation.full_name,
-        start_date=invitation.start_date,
-        time_zone=time_zone,
-    )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                invitation.email,
+                password,
+                full_name=full_name.strip() or invitation.full_name,
+                start_date=invitation.start_date,
+                time_zone=time_zone,
+            )
+    except IntegrityError:  # an account for this address appeared a moment ago
+        raise InvitationError(
+            f"{invitation.email} already has an account: sign in."
+        ) from None
     # The link arrived by e-mail, so the address is proven.
     EmailAddress.objects.create(
         user=user, email=user.email, primary=True, verified=True
     )
-    team = invitation.team
-    if invitation.role == Invitation.Role.REP and team is not None:
-        user_move_to_team(user=user, team=team)
-    elif invitation.role == Invitation.Role.COACH and team is not None:
-        team.coaches.add(user)
-    elif invitation.role == Invitation.Role.MANAGER and team is not None:
-        team.managers.add(user)
+    if invitation.role == Invitation.Role.REP:
+        user_move_to_team(user=user, team=invitation.team)
+    elif invitation.role == Invitation.Role.COACH:
+        invitation.team.coaches.add(user)
+    else:
+        invitation.team.managers.add(user)
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])

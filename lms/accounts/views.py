@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,6 +11,8 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views.account import AccountView
 
 from lms.accounts import services, visibility
 from lms.accounts.forms import InvitationAcceptForm, InvitationForm, ProfileForm
@@ -20,13 +24,6 @@ def _require_team_lead(user: User) -> None:
         raise PermissionDenied("Only managers and enablement admins manage teams.")
 
 
-def _invitations_in_scope(user: User):  # type: ignore[no-untyped-def]
-    invitations = Invitation.objects.select_related("team", "invited_by")
-    if user.is_enablement_admin:
-        return invitations
-    return invitations.filter(team__in=visibility.managed_teams(user))
-
-
 @login_required
 def team_overview(request: HttpRequest) -> HttpResponse:
     """My team: the teams a manager leads, who is in them, and pending invitations."""
@@ -36,8 +33,10 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         "managers",
         "coaches",
     )
-    pending = _invitations_in_scope(request.user).filter(
-        accepted_at__isnull=True, revoked_at__isnull=True
+    pending = (
+        visibility.invitations_visible_to(request.user)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("team", "invited_by")
     )
     return render(
         request,
@@ -69,7 +68,7 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
 
 def _invitation_in_scope(request: HttpRequest, pk: int) -> Invitation:
     _require_team_lead(request.user)
-    return get_object_or_404(_invitations_in_scope(request.user), pk=pk)
+    return get_object_or_404(visibility.invitations_visible_to(request.user), pk=pk)
 
 
 @login_required
@@ -169,3 +168,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "managers": visibility.managers_of(person),
         },
     )
+
+
+class WagtailAccountView(AccountView):
+    """Wagtail's account page without its name and e-mail panel: Onramp keeps one full
+    name (profile page) and changes addresses only after confirmation (allauth)."""
+
+    def get_panels(self) -> list[Any]:
+        return [panel for panel in super().get_panels() if panel.name != "name_email"]
+
+
+wagtail_account = require_admin_access(WagtailAccountView.as_view())

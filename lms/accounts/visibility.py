@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from lms.accounts.models import Team, User
+from lms.accounts.models import Invitation, Team, User
 
 
 def managed_teams(viewer: User) -> QuerySet[Team]:
@@ -27,18 +27,6 @@ def managed_teams(viewer: User) -> QuerySet[Team]:
 def coached_teams(viewer: User) -> QuerySet[Team]:
     """Teams the viewer coaches, with all their sub-teams."""
     return _subtrees(Team.objects.filter(coaches=viewer))
-
-
-def managed_users(viewer: User) -> QuerySet[User]:
-    """Members of the viewer's managed subtree (everyone for admins)."""
-    if viewer.is_enablement_admin:
-        return User.objects.all()
-    return _members_of(Team.objects.filter(managers=viewer))
-
-
-def coached_users(viewer: User) -> QuerySet[User]:
-    """The reps the viewer coaches: members of the teams they coach and below."""
-    return _members_of(Team.objects.filter(coaches=viewer))
 
 
 def visible_users(viewer: User) -> QuerySet[User]:
@@ -58,6 +46,11 @@ def can_see_user(viewer: User, subject: User) -> bool:
     if viewer.pk == subject.pk or viewer.is_enablement_admin:
         return True
     return visible_users(viewer).filter(pk=subject.pk).exists()
+
+
+def invitations_visible_to(viewer: User) -> QuerySet[Invitation]:
+    """Invitations into the teams the viewer manages (all of them for admins)."""
+    return Invitation.objects.filter(team__in=managed_teams(viewer))
 
 
 def can_manage_team(viewer: User, team: Team) -> bool:
@@ -86,10 +79,6 @@ def _in_subtrees(paths: list[str], prefix: str = "team__") -> Q:
 
 def _subtrees(roots: QuerySet[Team]) -> QuerySet[Team]:
     return Team.objects.filter(_in_subtrees(_paths(roots), prefix=""))
-
-
-def _members_of(roots: QuerySet[Team]) -> QuerySet[User]:
-    return User.objects.filter(_in_subtrees(_paths(roots)))
 
 
 def coaches_of(person: User) -> QuerySet[User]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from lms.accounts import visibility
-from lms.accounts.models import Invitation, Team, User
+from lms.accounts.models import Team, User
 
 
 @dataclass
@@ -29,11 +29,11 @@ def start_page_for(user: User) -> StartPage:
     if user.is_manager or user.is_enablement_admin:
         start.managed_teams = list(_with_member_counts(visibility.managed_teams(user)))
         start.people_count = sum(team.member_count for team in start.managed_teams)
-        start.pending_invitations = Invitation.objects.filter(
-            team__in=visibility.managed_teams(user),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-        ).count()
+        start.pending_invitations = (
+            visibility.invitations_visible_to(user)
+            .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+            .count()
+        )
     if user.is_coach:
         start.coached_teams = list(_with_member_counts(visibility.coached_teams(user)))
     return start

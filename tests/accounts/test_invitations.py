@@ -164,7 +164,7 @@ def test_it_refuses_expired_and_tampered_links(
         _invite(org.east_manager, org.east)
     path = _link_path(mail.outbox[0])
     assert client.get(path[:-3] + "xx/").status_code == 410
-    settings.INVITATION_VALID_DAYS = -1
+    settings.INVITATION_VALID_DAYS = 0
     response = client.get(path)
     assert response.status_code == 410
     assert "expired" in response.content.decode()
@@ -218,8 +218,12 @@ def test_it_offers_a_manager_only_the_teams_they_manage(client, org):
 def test_it_sends_again_an_invitation_whose_email_never_went_out(org):
     stuck = InvitationFactory(team=org.east, invited_by=org.east_manager)
     fresh = InvitationFactory(team=org.east, invited_by=org.east_manager)
+    expired = InvitationFactory(team=org.east, invited_by=org.east_manager)
     Invitation.objects.filter(pk=stuck.pk).update(
-        created_at=timezone.now() - dt.timedelta(minutes=11)
+        send_requested_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    Invitation.objects.filter(pk=expired.pk).update(
+        send_requested_at=timezone.now() - dt.timedelta(days=15)
     )
 
     assert invitations_send_stuck_task.delay().get() == 1
@@ -227,3 +231,88 @@ def test_it_sends_again_an_invitation_whose_email_never_went_out(org):
     assert [message.to for message in mail.outbox] == [[stuck.email]]
     fresh.refresh_from_db()
     assert fresh.sent_at is None
+
+
+def test_it_writes_names_into_plain_text_emails_unescaped(
+    org, django_capture_on_commit_callbacks
+):
+    org.east_manager.full_name = "Dan O'Kafor & Co"
+    org.east_manager.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(
+            invited_by=org.east_manager,
+            request=InvitationRequest(
+                email="zoe@example.com",
+                full_name="Zoë <Z>",
+                team=org.east,
+                role="rep",
+                start_date=None,
+            ),
+        )
+    (message,) = mail.outbox
+    assert message.subject == "Dan O'Kafor & Co invited you to Onramp"
+    assert message.body.startswith("Hello Zoë <Z>,")
+
+
+def test_it_refuses_line_breaks_in_names(client, org):
+    client.force_login(org.rep_east)
+    response = client.post(
+        reverse("profile"),
+        {"full_name": "Rae\r\nBcc: x@example.com", "time_zone": "UTC"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["full_name"]
+
+
+def test_it_replaces_an_expired_pending_invitation(
+    org, django_capture_on_commit_callbacks
+):
+    old = _invite(org.east_manager, org.east)
+    Invitation.objects.filter(pk=old.pk).update(
+        send_requested_at=timezone.now() - dt.timedelta(days=15)
+    )
+    new = _invite(org.east_manager, org.east)
+    old.refresh_from_db()
+    assert old.revoked_at is not None
+    assert new.is_pending
+
+
+def test_it_refuses_to_accept_when_the_address_already_has_an_account(
+    client, org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(org.east_manager, org.east)
+    from tests.factories import UserFactory
+
+    UserFactory(email="new.rep@example.com")
+    response = client.post(
+        _link_path(mail.outbox[0]),
+        {
+            "full_name": "N",
+            "time_zone": "UTC",
+            "password1": "sunny meadow 42",
+            "password2": "sunny meadow 42",
+        },
+    )
+    assert "already has an account" in response.content.decode()
+    assert User.objects.filter(email="new.rep@example.com").count() == 1
+
+
+def test_it_never_lets_an_accepted_invitation_be_withdrawn(
+    client, org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = _invite(org.east_manager, org.east)
+    client.post(
+        _link_path(mail.outbox[0]),
+        {
+            "full_name": "N",
+            "time_zone": "UTC",
+            "password1": "sunny meadow 42",
+            "password2": "sunny meadow 42",
+        },
+    )
+    with pytest.raises(InvitationError, match="already been accepted"):
+        services.invitation_revoke(invitation=invitation)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None

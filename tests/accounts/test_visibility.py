@@ -75,21 +75,6 @@ def test_it_gives_a_new_manager_their_subtree_at_once(org):
     assert not visibility.can_see_user(org.loner, org.rep_east)
 
 
-def test_it_separates_coached_from_managed_people(org):
-    assert set(visibility.coached_users(org.east_coach)) == {
-        org.rep_east,
-        org.rep_east2,
-        org.east_coach,
-    }
-    assert set(visibility.managed_users(org.east_coach)) == set()
-    assert set(visibility.managed_users(org.region_manager)) == {
-        org.east_coach,
-        org.rep_east,
-        org.rep_east2,
-        org.rep_west,
-    }
-
-
 def test_it_names_the_coaches_and_managers_of_a_rep(org):
     assert set(visibility.coaches_of(org.rep_north)) == {org.multi_coach}
     assert set(visibility.managers_of(org.rep_east)) == {
