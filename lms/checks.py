@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
+from django.utils.module_loading import autodiscover_modules
 
 
 def celery_visibility_timeout(**kwargs: Any) -> list[CheckMessage]:
@@ -13,6 +14,7 @@ def celery_visibility_timeout(**kwargs: Any) -> list[CheckMessage]:
 
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         return []
+    autodiscover_modules("tasks")  # every app's tasks, as a worker loads them
     longest = max(
         [settings.CELERY_TASK_TIME_LIMIT]
         + [task.time_limit for task in app.tasks.values() if task.time_limit]

@@ -222,14 +222,41 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
     }
+# Private files (recordings, uploads in progress): never given a public URL; served
+# only through permission-checked views.
+if AWS_STORAGE_BUCKET_NAME:
+    private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**default_storage["OPTIONS"], "location": "private"},
+    }
+else:
+    private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
+    }
 STORAGES = {
     "default": default_storage,
+    "private": private_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Media pipeline (uploads, transcoding, playback)
+MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 2 * 1024**3)
+MEDIA_USER_QUOTA_BYTES = env_int("MEDIA_USER_QUOTA_BYTES", 20 * 1024**3)
+MEDIA_MAX_DURATION_SECONDS = env_int("MEDIA_MAX_DURATION_SECONDS", 2 * 3600)
+# Hard limit of one transcode; the soft limit stops ffmpeg a little earlier.
+MEDIA_TRANSCODE_TIME_LIMIT = env_int("MEDIA_TRANSCODE_TIME_LIMIT", 3 * 3600)
+# 0 keeps files for ever.
+MEDIA_RECORDING_RETENTION_DAYS = env_int("MEDIA_RECORDING_RETENTION_DAYS", 0)
+MEDIA_ORIGINAL_RETENTION_DAYS = env_int("MEDIA_ORIGINAL_RETENTION_DAYS", 0)
+MEDIA_ABANDONED_UPLOAD_DAYS = env_int("MEDIA_ABANDONED_UPLOAD_DAYS", 7)
+# Behind nginx: hand playback to an internal location (e.g. "/protected/") that maps
+# to var/private/, so that nginx serves the bytes and the Range requests.
+MEDIA_X_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_X_ACCEL_REDIRECT_PREFIX")
 
 # E-mail: the console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Onramp <onramp@localhost>")
@@ -281,6 +308,14 @@ CELERY_BEAT_SCHEDULE = {
     "send stuck invitations": {
         "task": "lms.accounts.tasks.invitations_send_stuck_task",
         "schedule": 600.0,
+    },
+    "re-queue stuck media": {
+        "task": "media.tasks.assets_requeue_stuck_task",
+        "schedule": 600.0,
+    },
+    "expire media": {
+        "task": "media.tasks.assets_expire_task",
+        "schedule": 24 * 3600.0,
     },
 }
 CELERY_TIMEZONE = TIME_ZONE

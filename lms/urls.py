@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include("lms.accounts.urls")),
+    path("", include("media.urls")),
 ]
 
 if settings.DEBUG:

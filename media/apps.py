@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 
 
 class MediaConfig(AppConfig):
@@ -7,3 +8,13 @@ class MediaConfig(AppConfig):
     name = "media"
     label = "media"
     verbose_name = "Media pipeline"
+
+    def ready(self) -> None:
+        from lms.navigation import NavItem, register_nav_item
+        from media import signals
+        from media.models import MediaAsset
+
+        post_delete.connect(signals.delete_files_with_asset, sender=MediaAsset)
+        register_nav_item(
+            NavItem("Recordings", "recording_list", order=15, is_visible=lambda u: True)
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from lms.accounts import services
 from lms.accounts.models import Invitation
@@ -63,14 +64,22 @@ def test_it_configures_celery_for_safe_retries():
 
 def test_it_refuses_a_redis_visibility_timeout_below_a_task_time_limit(settings):
     from lms.checks import celery_visibility_timeout
+    from media.tasks import asset_process_task as transcode
 
+    assert transcode.time_limit > settings.CELERY_TASK_TIME_LIMIT
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/1"
-    settings.CELERY_VISIBILITY_TIMEOUT = settings.CELERY_TASK_TIME_LIMIT
+    settings.CELERY_VISIBILITY_TIMEOUT = transcode.time_limit
     assert [error.id for error in celery_visibility_timeout()] == ["lms.E001"]
-    settings.CELERY_VISIBILITY_TIMEOUT = settings.CELERY_TASK_TIME_LIMIT + 1
+    settings.CELERY_VISIBILITY_TIMEOUT = transcode.time_limit + 1
     assert celery_visibility_timeout() == []
 
 
-def test_it_schedules_the_stuck_invitation_sweeper():
-    (entry,) = [e for e in app.conf.beat_schedule.values() if "stuck" in e["task"]]
-    assert entry["task"] in app.tasks
+def test_it_schedules_only_tasks_that_exist():
+    autodiscover_modules("tasks")
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert scheduled == {
+        "lms.accounts.tasks.invitations_send_stuck_task",
+        "media.tasks.assets_requeue_stuck_task",
+        "media.tasks.assets_expire_task",
+    }
+    assert scheduled <= set(app.tasks)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,13 +75,12 @@ def _database_url() -> str:
     )
 
 
-@pytest.fixture(scope="session")
-def _worker_process(
-    django_db_setup: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Worker]:
-    folder = tmp_path_factory.mktemp("worker")
+@contextmanager
+def running_worker(
+    folder: Path, *, queues: str = "default,media", pool: str = "solo"
+) -> Iterator[tuple[Worker, subprocess.Popen[bytes]]]:
+    """A `celery worker` process on the test database, stopped on exit."""
     worker = Worker(log_path=folder / "worker.log", mail_dir=folder / "mail")
-    app.control.purge()  # nothing left over from an earlier run reaches this worker
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
@@ -91,15 +91,15 @@ def _worker_process(
     }
     command = [
         sys.executable, "-m", "celery", "-A", "lms", "worker",
-        "--queues", "default,media", "--pool", "solo", "--loglevel", "INFO",
+        "--queues", queues, "--pool", pool, "--concurrency", "1", "--loglevel", "INFO",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "--hostname", f"test-{os.getpid()}@%h",
+        "--hostname", f"test-{os.getpid()}-{folder.name}@%h",
     ]  # fmt: skip
     with worker.log_path.open("w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         worker.wait_for(lambda: " ready." in worker.log(), what="the worker to start")
-        yield worker
+        yield worker, process
     finally:
         process.terminate()
         try:
@@ -110,8 +110,30 @@ def _worker_process(
 
 
 @pytest.fixture
+def tasks_to_broker() -> Iterator[None]:
+    """Tasks go to the broker (and a real worker) instead of running in the test."""
+    app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = True
+
+
+@pytest.fixture(scope="session")
+def _worker_process(
+    django_db_setup: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Worker]:
+    app.control.purge()  # nothing left over from an earlier run reaches this worker
+    with running_worker(tmp_path_factory.mktemp("worker")) as (worker, _):
+        yield worker
+
+
+@pytest.fixture
 def celery_worker(
-    transactional_db: None, _worker_process: Worker, settings: Any
+    transactional_db: None,
+    _worker_process: Worker,
+    settings: Any,
+    tasks_to_broker: None,
 ) -> Iterator[Worker]:
     """The session's worker: tasks enqueued in this test are sent to it, and the test
     sees the files it writes (the run's private storage, not the test's own)."""
@@ -124,8 +146,4 @@ def celery_worker(
     worker = _worker_process
     worker.log_offset = worker.log_path.stat().st_size
     shutil.rmtree(worker.mail_dir, ignore_errors=True)
-    app.conf.task_always_eager = False
-    try:
-        yield worker
-    finally:
-        app.conf.task_always_eager = True
+    yield worker

@@ -1,0 +1,907 @@
+"""ffmpeg, wrapped for the recording pipeline: probe, validate and transcode uploads.
+
+The transcode task and the `probe_media` command call this module; nothing here knows
+about models or settings, so the limits arrive as arguments. Uploads are hostile: every
+ffmpeg run that reads one may open local files only (`-protocol_whitelist file`) and
+only the containers in ALLOWED_DEMUXERS (`-format_whitelist`); once probed, later runs
+force the probed demuxer with `-f`. ffmpeg runs without a shell, with no stdin, under a
+deadline, and dies with the process that started it.
+
+The static ffmpeg from imageio-ffmpeg has no ffprobe, so `probe()` reads what
+`ffmpeg -i FILE` prints.
+"""
+
+from __future__ import annotations
+
+import array
+import ctypes
+import functools
+import math
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+import imageio_ffmpeg
+
+# ffmpeg's container names as it prints them on the "Input #0, <name>, from" line.
+_CONTAINERS = (
+    "mov,mp4,m4a,3gp,3g2,mj2",
+    "matroska,webm",
+    "mp3",
+    "wav",
+    "ogg",
+    "flac",
+    "aac",
+)
+ALLOWED_DEMUXERS: frozenset[str] = frozenset(_CONTAINERS)
+_FORMAT_WHITELIST = ",".join(_CONTAINERS)
+_UNTRUSTED_INPUT: dict[str, str] = {
+    "protocol_whitelist": "file",
+    "format_whitelist": _FORMAT_WHITELIST,
+}
+
+_WAVEFORM_SAMPLE_RATE = 4000
+# Fine-grained peaks kept per output point while streaming, so that the final
+# `points` buckets line up with the real length even when the probed duration is a
+# little off.
+_WAVEFORM_OVERSAMPLING = 4
+_READ_SIZE = 1 << 20
+
+
+class MediaRejected(Exception):
+    """The upload itself is unacceptable; the message is meant for the uploader."""
+
+
+class FfmpegFailed(Exception):
+    """ffmpeg crashed or ran out of time on an accepted file; trying again may help."""
+
+
+_EMPTY = "This file is empty. Try uploading it again."
+_PLAYLIST = (
+    "This file is a playlist, not a recording. Upload the audio or video file itself."
+)
+_FILE_LIST = (
+    "This file is a list of other files, not a recording. "
+    "Upload the audio or video file itself."
+)
+_PICTURE = "This file is a picture, not a recording. Upload an audio or video file."
+_TEXT = "This file contains text, not a recording. Upload an audio or video file."
+_UNSUPPORTED = (
+    "This file is not in an audio or video format we accept. Upload an MP4, MOV, "
+    "M4A, WebM, MKV, MP3, WAV, OGG, FLAC or AAC file."
+)
+_DAMAGED = (
+    "This file looks damaged or incomplete, so it cannot be played. "
+    "Try exporting or uploading it again."
+)
+_NO_SOUND_OR_PICTURE = (
+    "This file has no sound or picture in it. Upload a recording with audio or video."
+)
+_UNKNOWN_LENGTH = (
+    "We could not tell how long this recording is, so it cannot be accepted. "
+    "Try exporting it again as MP4 or MP3."
+)
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One stream of a probed file, as far as the pipeline cares.
+
+    `kind` is "other" for subtitles, data, attachments and pictures embedded as
+    cover art. `rotation` is the display rotation in degrees (0 when none).
+    """
+
+    index: int
+    kind: str
+    codec: str
+    width: int | None
+    height: int | None
+    channels: int | None
+    sample_rate: int | None
+    rotation: float = 0.0
+
+    @property
+    def display_size(self) -> tuple[int, int] | None:
+        if self.width is None or self.height is None:
+            return None
+        if round(self.rotation) % 180 == 90:
+            return self.height, self.width
+        return self.width, self.height
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What ffmpeg found in a file: validation and transcoding both start from it."""
+
+    container: str
+    demuxer: str
+    duration: float | None
+    streams: tuple[Stream, ...]
+
+    @property
+    def video_stream(self) -> Stream | None:
+        return next((s for s in self.streams if s.kind == "video"), None)
+
+    @property
+    def audio_stream(self) -> Stream | None:
+        return next((s for s in self.streams if s.kind == "audio"), None)
+
+    @property
+    def has_video(self) -> bool:
+        return self.video_stream is not None
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio_stream is not None
+
+    @property
+    def width(self) -> int | None:
+        size = self.video_stream.display_size if self.video_stream else None
+        return size[0] if size else None
+
+    @property
+    def height(self) -> int | None:
+        size = self.video_stream.display_size if self.video_stream else None
+        return size[1] if size else None
+
+    def summary(self) -> str:
+        parts = []
+        for stream in self.streams:
+            if stream.kind == "video":
+                size = stream.display_size
+                dims = f" {size[0]}x{size[1]}" if size else ""
+                parts.append(f"video {stream.codec}{dims}")
+            elif stream.kind == "audio":
+                channels = f" {stream.channels}ch" if stream.channels else ""
+                parts.append(f"audio {stream.codec}{channels}")
+        return ", ".join(parts) or "no audio or video"
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """The files a transcode leaves in its work folder, and what they hold."""
+
+    playback: Path
+    content_type: str
+    poster: Path | None
+    peaks: list[float]
+    duration: float
+    width: int | None
+    height: int | None
+
+
+def probe(path: Path, *, timeout: float = 60) -> Probe:
+    """Read the container and streams of `path`, refusing anything not allowed.
+
+    Used by `validate()` on uploads and by `transcode()` on its own output. Raises
+    MediaRejected when the file is not an allowed container with streams, and
+    FfmpegFailed when ffmpeg crashes or runs out of time.
+    """
+    return _probe_file(path, deadline=time.monotonic() + timeout)
+
+
+def _probe_file(path: Path, *, deadline: float) -> Probe:
+    head = _read_head(path)
+    # ffmpeg's whitelists already stop these; refusing before ffmpeg runs at all
+    # keeps the playlist parsers out of reach and gives the clearer message.
+    sniffed = _sniff(head)
+    if sniffed in (_PLAYLIST, _FILE_LIST):
+        raise MediaRejected(sniffed)
+    command = [
+        _ffmpeg_exe(),
+        "-nostdin",
+        "-hide_banner",
+        "-protocol_whitelist",
+        "file",
+        "-format_whitelist",
+        _FORMAT_WHITELIST,
+        "-i",
+        str(path.resolve()),
+    ]
+    completed = _run(command, deadline=deadline)
+    stderr = completed.stderr.decode("utf-8", "replace")
+    parsed = _parse_input(stderr)
+    if parsed is None:
+        raise MediaRejected(_refusal_reason(stderr, head))
+    container, duration, duration_estimated, streams = parsed
+    if container not in ALLOWED_DEMUXERS:
+        raise MediaRejected(sniffed or _UNSUPPORTED)
+    if not streams:
+        raise MediaRejected(_NO_SOUND_OR_PICTURE)
+    demuxer = container.split(",")[0]
+    has_media = any(s.kind in ("video", "audio") for s in streams)
+    if has_media and (duration is None or duration_estimated):
+        # Browser recordings (MediaRecorder WebM) carry no duration and VBR MP3s
+        # without a header only have a guess: demuxing the whole file, without
+        # decoding, gives the real length quickly.
+        duration = _demuxed_duration(path, demuxer, deadline=deadline)
+    return Probe(
+        container=container, demuxer=demuxer, duration=duration, streams=streams
+    )
+
+
+def validate(path: Path, *, max_bytes: int, max_duration: float) -> Probe:
+    """Decide whether an upload is acceptable; the upload flow and `probe_media` use it.
+
+    Checks, in order: empty file, size, container, at least one audio or video
+    stream, known duration within the limit. Raises MediaRejected with a reason in
+    plain words.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise MediaRejected(_EMPTY)
+    if size > max_bytes:
+        actual, limit = _human_size(size), _human_size(max_bytes)
+        how_big = f"{actual}, " if actual != limit else ""
+        raise MediaRejected(
+            f"This file is {how_big}larger than the {limit} allowed. "
+            "Trim the recording or export it at a lower quality."
+        )
+    result = probe(path)
+    if not (result.has_video or result.has_audio):
+        raise MediaRejected(_NO_SOUND_OR_PICTURE)
+    if result.duration is None or result.duration <= 0:
+        raise MediaRejected(_UNKNOWN_LENGTH)
+    if result.duration > max_duration:
+        actual, limit = _human_duration(result.duration), _human_duration(max_duration)
+        how_long = f"{actual} long, " if actual != limit else ""
+        raise MediaRejected(
+            f"This recording is {how_long}longer than the {limit} allowed. "
+            "Trim it or split it into shorter parts."
+        )
+    return result
+
+
+def transcode(
+    src: Path,
+    probe: Probe,
+    workdir: Path,
+    *,
+    time_limit: float,
+    max_height: int = 720,
+    preset: str = "veryfast",
+    crf: int = 23,
+    points: int = 2000,
+) -> Outputs:
+    """Make the playback file, poster and waveform of an accepted upload.
+
+    The transcode task calls this with the Probe that `validate()` returned. Every
+    output is written under a temporary name in `workdir` and renamed only when
+    complete, so running it again into the same folder is safe. `time_limit` is the
+    budget in seconds for all of it. Raises FfmpegFailed when ffmpeg fails or runs
+    out of time, and MediaRejected when the file turns out to be cut short.
+    """
+    deadline = time.monotonic() + time_limit
+    video, audio = probe.video_stream, probe.audio_stream
+    if video is None and audio is None:
+        raise MediaRejected(_NO_SOUND_OR_PICTURE)
+    workdir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_parts(workdir, older_than=time_limit)
+    source = str(src.resolve())
+
+    playback = workdir / ("playback.mp4" if video else "playback.m4a")
+    with _written_atomically(playback) as temporary:
+        _run_checked(
+            _playback_command(
+                source, probe, temporary, max_height=max_height, preset=preset, crf=crf
+            ),
+            deadline=deadline,
+        )
+        result = _probe_file(temporary, deadline=deadline)
+        _check_complete(probe, result)
+
+    poster = None
+    if video is not None:
+        poster = workdir / "poster.jpg"
+        with _written_atomically(poster) as temporary:
+            _make_poster(
+                source,
+                probe,
+                video,
+                temporary,
+                max_height=max_height,
+                deadline=deadline,
+            )
+
+    peaks = (
+        _waveform_peaks(source, probe, audio, points=points, deadline=deadline)
+        if audio is not None
+        else []
+    )
+    assert result.duration is not None  # _check_complete made sure
+    return Outputs(
+        playback=playback,
+        content_type="video/mp4" if video else "audio/mp4",
+        poster=poster,
+        peaks=peaks,
+        duration=result.duration,
+        width=result.width,
+        height=result.height,
+    )
+
+
+# Running ffmpeg
+
+
+@functools.cache
+def _ffmpeg_exe() -> str:
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _die_with_parent_hook() -> Callable[[], None] | None:
+    """A preexec_fn that has the kernel SIGKILL ffmpeg when its parent dies.
+
+    Without it, a worker killed by its time limit or the OOM killer would leave
+    ffmpeg running on. The signal follows the thread that started ffmpeg, so these
+    functions must be called from a thread that outlives the run (Celery's prefork
+    workers run tasks on their main thread).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = _libc().prctl
+    parent = os.getpid()
+
+    def hook() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return hook
+
+
+def _remaining(deadline: float) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise FfmpegFailed("ffmpeg ran out of time")
+    return remaining
+
+
+def _run(
+    command: Sequence[str], *, deadline: float
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ffmpeg to completion; exit codes are left to the caller to judge."""
+    timeout = _remaining(deadline)
+    try:
+        completed = subprocess.run(
+            list(command),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            preexec_fn=_die_with_parent_hook(),
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise FfmpegFailed(f"ffmpeg ran out of time after {timeout:.1f} s") from exc
+    except OSError as exc:
+        raise FfmpegFailed(f"could not start ffmpeg: {exc}") from exc
+    if completed.returncode < 0:
+        raise FfmpegFailed(
+            f"ffmpeg was killed by signal {-completed.returncode}: "
+            + _tail(completed.stderr)
+        )
+    return completed
+
+
+def _run_checked(command: Sequence[str], *, deadline: float) -> None:
+    completed = _run(command, deadline=deadline)
+    if completed.returncode != 0:
+        raise FfmpegFailed(
+            f"ffmpeg exited with {completed.returncode}: " + _tail(completed.stderr)
+        )
+
+
+def _tail(stderr: bytes, limit: int = 2000) -> str:
+    return stderr.decode("utf-8", "replace").strip()[-limit:]
+
+
+def _compile(stream: Any) -> list[str]:
+    """The argument list for an ffmpeg-python graph, with our global options."""
+    global_args = ("-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", "-y")
+    return list(stream.global_args(*global_args).compile(cmd=_ffmpeg_exe()))
+
+
+def _untrusted_input(source: str, probe: Probe, **options: Any) -> Any:
+    return ffmpeg.input(source, f=probe.demuxer, **_UNTRUSTED_INPUT, **options)
+
+
+_PART_SUFFIX = ".part"
+
+
+@contextmanager
+def _written_atomically(final: Path) -> Iterator[Path]:
+    """A temporary path beside `final`, renamed to it if the block succeeds."""
+    temporary = final.with_name(f".{final.name}.{secrets.token_hex(6)}{_PART_SUFFIX}")
+    try:
+        yield temporary
+        os.replace(temporary, final)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _remove_stale_parts(workdir: Path, *, older_than: float) -> None:
+    """Delete temporary files left by runs that were killed before cleaning up.
+
+    A run still going cannot be older than its time limit, so a part file older
+    than that is nobody's.
+    """
+    cutoff = time.time() - older_than
+    for part in workdir.glob(f".*{_PART_SUFFIX}"):
+        try:
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+        except FileNotFoundError:
+            pass
+
+
+# Probing
+
+
+_INPUT_RE = re.compile(r"^Input #0, (?P<container>\S+), from ", re.MULTILINE)
+_DURATION_RE = re.compile(
+    r"^\s+Duration: (?:(?P<h>\d+):(?P<m>\d\d):(?P<s>\d\d(?:\.\d+)?)|N/A)", re.MULTILINE
+)
+_STREAM_RE = re.compile(
+    r"^\s+Stream #0:(?P<index>\d+)(?:\[0x[0-9a-fA-F]+\])?(?:\([^)]*\))?: "
+    r"(?P<kind>[A-Za-z]+): (?P<details>.*)$"
+)
+_ROTATION_RE = re.compile(r"rotation of (?P<degrees>-?\d+(?:\.\d+)?) degrees")
+_SIZE_RE = re.compile(r"^(?P<w>[1-9]\d{0,5})x(?P<h>[1-9]\d{0,5})\b")
+_SAMPLE_RATE_RE = re.compile(r"^(?P<rate>\d+) Hz$")
+_NOT_REALLY_VIDEO = ("(attached pic)", "(timed thumbnails)", "(still image)")
+_NAMED_LAYOUTS = {
+    "mono": 1,
+    "stereo": 2,
+    "downmix": 2,
+    "binaural": 2,
+    "quad": 4,
+    "hexagonal": 6,
+    "octagonal": 8,
+    "cube": 8,
+    "hexadecagonal": 16,
+}
+
+_ProbeLines = tuple[str, float | None, bool, tuple[Stream, ...]]
+
+
+def _parse_input(stderr: str) -> _ProbeLines | None:
+    """Container, duration, whether ffmpeg only estimated it, and the streams."""
+    match = _INPUT_RE.search(stderr)
+    if match is None:
+        return None
+    block = stderr[match.end() :]
+    duration_match = _DURATION_RE.search(block)
+    duration = None
+    if duration_match and duration_match["h"] is not None:
+        duration = (
+            int(duration_match["h"]) * 3600
+            + int(duration_match["m"]) * 60
+            + float(duration_match["s"])
+        )
+    # Stream lines come after the Duration line; anything earlier is container
+    # metadata, which the uploader controls.
+    lines = block[duration_match.end() :].splitlines()[1:] if duration_match else []
+    found: list[dict[str, Any]] = []
+    for line in lines:
+        if not line.startswith(" "):
+            break
+        stream_match = _STREAM_RE.match(line)
+        # ffmpeg numbers streams in order; a line out of sequence is metadata text.
+        if stream_match and int(stream_match["index"]) == len(found):
+            found.append(_parse_stream(stream_match))
+        elif found and (rotation := _ROTATION_RE.search(line)):
+            found[-1]["rotation"] = float(rotation["degrees"])
+    streams = tuple(Stream(**fields) for fields in found)
+    estimated = "Estimating duration from bitrate" in stderr[: match.start()]
+    return match["container"], duration, estimated, streams
+
+
+def _parse_stream(match: re.Match[str]) -> dict[str, Any]:
+    details = match["details"]
+    parts = _split_top_level(details)
+    codec_match = re.match(r"[\w.-]+", details)
+    fields: dict[str, Any] = {
+        "index": int(match["index"]),
+        "kind": "other",
+        "codec": codec_match.group() if codec_match else "unknown",
+        "width": None,
+        "height": None,
+        "channels": None,
+        "sample_rate": None,
+    }
+    kind = match["kind"]
+    if kind == "Video" and not any(tag in details for tag in _NOT_REALLY_VIDEO):
+        fields["kind"] = "video"
+        for part in parts[1:]:
+            if size := _SIZE_RE.match(part):
+                fields["width"], fields["height"] = int(size["w"]), int(size["h"])
+                break
+    elif kind == "Audio":
+        fields["kind"] = "audio"
+        for position, part in enumerate(parts[1:], start=1):
+            if rate := _SAMPLE_RATE_RE.match(part):
+                fields["sample_rate"] = int(rate["rate"])
+                if position + 1 < len(parts):
+                    fields["channels"] = _channel_count(parts[position + 1])
+                break
+    return fields
+
+
+def _split_top_level(details: str) -> list[str]:
+    """Split on the commas that are not inside parentheses or brackets."""
+    parts, depth, start = [], 0, 0
+    for position, char in enumerate(details):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            parts.append(details[start:position].strip())
+            start = position + 1
+    parts.append(details[start:].strip())
+    return parts
+
+
+def _channel_count(layout: str) -> int | None:
+    name = layout.split("(")[0].strip()
+    if name in _NAMED_LAYOUTS:
+        return _NAMED_LAYOUTS[name]
+    if count := re.fullmatch(r"(\d+) channels", name):
+        return int(count[1])
+    if re.fullmatch(r"\d+(?:\.\d+)+", name):
+        return sum(int(n) for n in name.split("."))
+    return None
+
+
+def _demuxed_duration(path: Path, demuxer: str, *, deadline: float) -> float | None:
+    source = ffmpeg.input(str(path.resolve()), f=demuxer, **_UNTRUSTED_INPUT)
+    command = _compile(
+        ffmpeg.output(source["v?"], source["a?"], "-", f="null", c="copy").global_args(
+            "-progress", "pipe:1"
+        )
+    )
+    completed = _run(command, deadline=deadline)
+    if completed.returncode != 0:
+        raise MediaRejected(_DAMAGED)
+    times = re.findall(rb"^out_time_us=(\d+)$", completed.stdout, re.MULTILINE)
+    return int(times[-1]) / 1_000_000 if times and int(times[-1]) > 0 else None
+
+
+def _read_head(path: Path, size: int = 4096) -> bytes:
+    with path.open("rb") as file:
+        return file.read(size)
+
+
+_PICTURE_SIGNATURES = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+    b"II*\x00",
+    b"MM\x00*",
+    b"\x00\x00\x01\x00",
+)
+_PICTURE_BRANDS = (b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis")
+
+
+def _sniff(head: bytes) -> str | None:
+    """A plain reason for the kinds of non-recording uploads we can recognise."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"#EXT") or text.lower().startswith(b"[playlist]"):
+        return _PLAYLIST
+    lowered = text[:512].lower()
+    if lowered.startswith(b"<"):
+        if any(tag in lowered for tag in (b"<mpd", b"<smil", b"<asx", b"<playlist")):
+            return _PLAYLIST
+    if text.startswith(b"ffconcat") or re.match(rb"file\s+'", text):
+        return _FILE_LIST
+    if head.startswith(_PICTURE_SIGNATURES):
+        return _PICTURE
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return _PICTURE
+    if head[4:8] == b"ftyp" and head[8:12] in _PICTURE_BRANDS:
+        return _PICTURE
+    if head and b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # A multi-byte character cut off at the end of the head is still text.
+            if exc.start < len(head) - 4:
+                return None
+        return _TEXT
+    return None
+
+
+def _refusal_reason(stderr: str, head: bytes) -> str:
+    if not head:
+        return _EMPTY
+    if "Protocol not on whitelist" in stderr:
+        return _sniff(head) or _FILE_LIST
+    sniffed = _sniff(head)
+    if sniffed:
+        return sniffed
+    if "Format not on whitelist" in stderr:
+        return _UNSUPPORTED
+    return _DAMAGED
+
+
+# Transcoding
+
+
+def _scaled(stream: Any, max_height: int) -> Any:
+    """At most `max_height` high, even sides, same shape, square pixels.
+
+    ffmpeg has already applied any display rotation, so `ih` is the upright height.
+    """
+    return stream.filter(
+        "scale",
+        w="max(2,trunc(oh*dar/2)*2)",
+        h=f"max(2,trunc(min(ih,{max_height})/2)*2)",
+    ).filter("setsar", "1")
+
+
+def _playback_command(
+    source: str,
+    probe: Probe,
+    destination: Path,
+    *,
+    max_height: int,
+    preset: str,
+    crf: int,
+) -> list[str]:
+    video, audio = probe.video_stream, probe.audio_stream
+    source_input = _untrusted_input(source, probe)
+    streams = []
+    options: dict[str, Any] = {
+        "f": "mp4",
+        "movflags": "+faststart",
+        # Phones write the place a video was shot into its metadata.
+        "map_metadata": "-1",
+        "map_chapters": "-1",
+    }
+    if video is not None:
+        streams.append(
+            _scaled(source_input[str(video.index)], max_height).filter(
+                "format", "yuv420p"
+            )
+        )
+        options |= {
+            "c:v": "libx264",
+            "preset": preset,
+            "crf": crf,
+            # Browser recordings have millisecond timestamps and no steady frame
+            # rate; a constant-rate output would duplicate frames to fill them.
+            "fps_mode": "vfr",
+        }
+    if audio is not None:
+        streams.append(source_input[str(audio.index)])
+        channels = min(audio.channels or 2, 2)
+        options |= {
+            "c:a": "aac",
+            "ac": channels,
+            "b:a": "128k" if channels == 2 else "64k",
+        }
+        if audio.sample_rate not in _PLAYBACK_SAMPLE_RATES:
+            options["ar"] = 48000
+    return _compile(ffmpeg.output(*streams, str(destination.resolve()), **options))
+
+
+# Rates the AAC encoder takes (it refuses others) up to 48 kHz, which is plenty.
+_PLAYBACK_SAMPLE_RATES = frozenset(
+    (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
+)
+
+
+def _check_complete(source: Probe, playback: Probe) -> None:
+    """Refuse files that stop early: the probe could not tell they were cut short."""
+    if playback.duration is None:
+        raise FfmpegFailed("the playback file has no duration")
+    expected = source.duration or 0.0
+    if playback.duration < expected * 0.9 - 1.0:
+        raise MediaRejected(
+            f"This recording stops early: only {_clock(playback.duration)} of its "
+            f"{_clock(expected)} could be played. The file may be damaged or "
+            "incomplete; try uploading it again."
+        )
+
+
+def _poster_time(duration: float | None) -> float:
+    """About 10% in (past intros and black frames), at least 1 s if there is one."""
+    if not duration:
+        return 0.0
+    return max(duration * 0.1, min(1.0, duration / 2))
+
+
+def _make_poster(
+    source: str,
+    probe: Probe,
+    video: Stream,
+    destination: Path,
+    *,
+    max_height: int,
+    deadline: float,
+) -> None:
+    for seek in (_poster_time(probe.duration), 0.0):
+        source_input = _untrusted_input(source, probe, ss=f"{seek:.3f}")
+        frame = _scaled(source_input[str(video.index)], max_height)
+        _run_checked(
+            _compile(
+                frame.output(
+                    str(destination.resolve()), f="mjpeg", frames="1", **{"q:v": 3}
+                )
+            ),
+            deadline=deadline,
+        )
+        # A seek past the real end (a wrong duration) writes nothing.
+        if destination.stat().st_size > 0:
+            return
+    raise FfmpegFailed("ffmpeg wrote no poster frame")
+
+
+def _waveform_peaks(
+    source: str, probe: Probe, audio: Stream, *, points: int, deadline: float
+) -> list[float]:
+    """`points` peak levels (0..1) across the recording, for the player's waveform.
+
+    ffmpeg decodes to 16-bit samples at a low rate on a pipe; each block is reduced
+    to its peak as it arrives, so memory stays flat for any length.
+    """
+    if points <= 0:
+        return []
+    expected_frames = (probe.duration or 0) * _WAVEFORM_SAMPLE_RATE
+    frames_per_block = max(1, int(expected_frames // (points * _WAVEFORM_OVERSAMPLING)))
+    # Mixing stereo down to mono lowers the level by 3 dB; taking the peak over both
+    # channels keeps it. More channels than two are mixed down to stereo.
+    channels = min(audio.channels or 1, 2)
+    command = _compile(
+        _untrusted_input(source, probe)[str(audio.index)].output(
+            "pipe:",
+            f="s16le",
+            acodec="pcm_s16le",
+            ac=channels,
+            ar=_WAVEFORM_SAMPLE_RATE,
+        )
+    )
+    fine = _stream_block_peaks(command, frames_per_block * channels, deadline=deadline)
+    return _bucket_peaks(fine, points)
+
+
+def _stream_block_peaks(
+    command: Sequence[str], block: int, *, deadline: float
+) -> list[float]:
+    timeout = _remaining(deadline)
+    timed_out = threading.Event()
+    with tempfile.TemporaryFile() as stderr:
+        try:
+            process = subprocess.Popen(
+                list(command),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                preexec_fn=_die_with_parent_hook(),
+            )
+        except OSError as exc:
+            raise FfmpegFailed(f"could not start ffmpeg: {exc}") from exc
+
+        def kill() -> None:
+            timed_out.set()
+            process.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            assert process.stdout is not None
+            peaks = _reduce_samples(process.stdout, block)
+            returncode = process.wait()
+        finally:
+            timer.cancel()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+        if timed_out.is_set():
+            raise FfmpegFailed(f"ffmpeg ran out of time after {timeout:.1f} s")
+        if returncode != 0:
+            stderr.seek(0)
+            raise FfmpegFailed(
+                f"ffmpeg exited with {returncode}: " + _tail(stderr.read())
+            )
+    return peaks
+
+
+def _reduce_samples(pipe: Any, block: int) -> list[float]:
+    """The peak of each `block` samples of signed 16-bit little-endian audio."""
+    block_bytes = block * 2
+    pending = bytearray()
+    peaks: list[float] = []
+    swap = sys.byteorder == "big"
+
+    def reduce(data: bytes | bytearray) -> None:
+        samples = array.array("h")
+        samples.frombytes(data)
+        if swap:
+            samples.byteswap()
+        for start in range(0, len(samples), block):
+            chunk = samples[start : start + block]
+            peaks.append(min(1.0, max(max(chunk), -min(chunk)) / 32768))
+
+    while data := pipe.read(_READ_SIZE):
+        pending += data
+        whole = len(pending) // block_bytes * block_bytes
+        if whole:
+            reduce(pending[:whole])
+            del pending[:whole]
+    whole_samples = len(pending) // 2 * 2
+    if whole_samples:
+        reduce(pending[:whole_samples])
+    return peaks
+
+
+def _bucket_peaks(fine: list[float], points: int) -> list[float]:
+    if not fine:
+        return [0.0] * points
+    count = len(fine)
+    buckets = []
+    for point in range(points):
+        start = point * count // points
+        end = max(start + 1, (point + 1) * count // points)
+        buckets.append(round(max(fine[start:end]), 4))
+    return buckets
+
+
+# Words for people
+
+
+def _human_size(size: float) -> str:
+    if size < 1024:
+        return f"{int(size)} bytes"
+    for unit in ("KB", "MB", "GB", "TB"):
+        size /= 1024
+        if size < 1024 or unit == "TB":
+            break
+    return f"{size:.1f}".removesuffix(".0") + f" {unit}"
+
+
+def _human_duration(seconds: float) -> str:
+    total = max(0, math.ceil(seconds) if seconds < 1 else round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        units = [(hours, "hour"), (minutes, "minute")]
+    elif minutes:
+        units = [(minutes, "minute"), (secs, "second")]
+    else:
+        units = [(secs, "second")]
+    return " ".join(
+        f"{value} {name}" + ("" if value == 1 else "s")
+        for value, name in units
+        if value or name == units[0][1]
+    )
+
+
+def _clock(seconds: float) -> str:
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+
+from media import ffmpeg
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=3,
+    soft_time_limit=settings.MEDIA_TRANSCODE_TIME_LIMIT,
+    time_limit=settings.MEDIA_TRANSCODE_TIME_LIMIT + 300,
+)
+def asset_process_task(self, asset_id: int) -> str | None:  # type: ignore[no-untyped-def]
+    """Validate and transcode one upload (queue `media`). ffmpeg failures and storage
+    hiccups are retried with backoff; after the last try the asset is marked failed."""
+    from media.services import asset_fail, asset_process
+
+    try:
+        asset = asset_process(asset_id=asset_id)
+    except SoftTimeLimitExceeded:
+        asset_fail(
+            asset_id=asset_id,
+            reason="This file took too long to process. Try a shorter recording.",
+        )
+        return "failed"
+    except (ffmpeg.FfmpegFailed, OSError) as error:
+        if self.request.retries >= self.max_retries:
+            asset_fail(
+                asset_id=asset_id,
+                reason="We could not process this file. Try uploading it again; if "
+                "that fails too, tell an administrator.",
+            )
+            return "failed"
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+    return asset.status if asset else None
+
+
+@shared_task
+def assets_requeue_stuck_task() -> int:
+    """Periodic (beat): re-queue uploads and transcodes that got stuck."""
+    from media.services import assets_requeue_stuck
+
+    return assets_requeue_stuck()
+
+
+@shared_task
+def assets_expire_task() -> dict[str, int]:
+    """Daily (beat): retention of recordings and originals, abandoned uploads."""
+    from media.services import assets_expire
+
+    return assets_expire()

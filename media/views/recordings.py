@@ -1,0 +1,86 @@
+"""The people's pages: my recordings, upload or record one, play it, delete it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from media import services
+from media.models import MediaAsset
+from media.permissions import can_manage_asset
+from media.views.playback import visible_asset_or_404
+
+
+def upload_limits(request: HttpRequest) -> dict[str, object]:
+    used = services.storage_used_by(request.user)
+    quota = settings.MEDIA_USER_QUOTA_BYTES
+    return {
+        "max_upload": services.human_size(settings.MEDIA_MAX_UPLOAD_BYTES),
+        "max_upload_bytes": settings.MEDIA_MAX_UPLOAD_BYTES,
+        "used": services.human_size(used),
+        "quota": services.human_size(quota),
+        "used_percent": min(100, round(100 * used / quota)) if quota else 0,
+        "max_minutes": settings.MEDIA_MAX_DURATION_SECONDS // 60,
+    }
+
+
+@login_required
+def recording_list(request: HttpRequest) -> HttpResponse:
+    """My recordings, and the place to upload a new one."""
+    recordings = MediaAsset.objects.filter(
+        owner=request.user, kind=MediaAsset.Kind.RECORDING
+    )
+    return render(
+        request,
+        "media/recording_list.html",
+        {"recordings": recordings, **upload_limits(request)},
+    )
+
+
+@login_required
+def recording_record(request: HttpRequest) -> HttpResponse:
+    """Record with the camera and microphone (or the microphone alone). `?max=120`
+    limits a take (practice prompts set it); never beyond the upload limit."""
+    longest = settings.MEDIA_MAX_DURATION_SECONDS
+    asked = request.GET.get("max", "")
+    max_seconds = min(int(asked), longest) if asked.isdigit() else min(600, longest)
+    max_seconds = max(max_seconds, 10)
+    minutes, seconds = divmod(max_seconds, 60)
+    return render(
+        request,
+        "media/recording_record.html",
+        {
+            **upload_limits(request),
+            "max_seconds": max_seconds,
+            "max_seconds_label": f"{minutes}:{seconds:02d} minutes"
+            if minutes
+            else f"{seconds} seconds",
+        },
+    )
+
+
+@login_required
+def recording_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    asset = visible_asset_or_404(request, public_id)
+    return render(
+        request,
+        "media/recording_detail.html",
+        {"asset": asset, "can_manage": can_manage_asset(request.user, asset)},
+    )
+
+
+@login_required
+@require_POST
+def recording_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    asset = visible_asset_or_404(request, public_id)
+    if not can_manage_asset(request.user, asset):
+        raise PermissionDenied("Only the person who uploaded a recording deletes it.")
+    title = str(asset)
+    services.asset_delete(asset=asset)
+    messages.success(request, f"“{title}” and its files were deleted.")
+    return redirect("recording_list")

@@ -1,0 +1,175 @@
+"""Media files for the ffmpeg tests, generated with ffmpeg's own test sources."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import imageio_ffmpeg
+import pytest
+
+MakeMedia = Callable[..., Path]
+
+_VIDEO_CODECS = {
+    "mp4": ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
+    "mkv": ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
+    "webm": ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8"],
+}
+_AUDIO_CODECS = {
+    "mp4": ["-c:a", "aac"],
+    "mkv": ["-c:a", "aac"],
+    "webm": ["-c:a", "libopus"],
+    "mp3": ["-c:a", "libmp3lame"],
+    "wav": ["-c:a", "pcm_s16le"],
+    "m4a": ["-c:a", "aac"],
+}
+_MUXERS = {
+    "mp4": "mp4",
+    "mkv": "matroska",
+    "webm": "webm",
+    "mp3": "mp3",
+    "wav": "wav",
+    "m4a": "ipod",
+}
+
+
+@pytest.fixture(scope="session")
+def ffmpeg_exe() -> str:
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+@pytest.fixture(scope="session")
+def make_media(tmp_path_factory: pytest.TempPathFactory, ffmpeg_exe: str) -> MakeMedia:
+    """Make (once per session) a short clip with the given shape.
+
+    `size` is the coded video size or None for audio only; `channels` None makes a
+    silent file. `rotation` adds a display rotation, as phones record portrait
+    video. `streamed` writes the file to a pipe, as a browser's MediaRecorder does,
+    so the container carries no duration.
+    """
+    folder = tmp_path_factory.mktemp("media")
+    made: dict[tuple[object, ...], Path] = {}
+
+    def make(
+        container: str = "mp4",
+        *,
+        size: tuple[int, int] | None = (1280, 720),
+        channels: int | None = 2,
+        seconds: float = 2.0,
+        rotation: int | None = None,
+        streamed: bool = False,
+    ) -> Path:
+        key = (container, size, channels, seconds, rotation, streamed)
+        if key in made:
+            return made[key]
+        name = hashlib.sha1(repr(key).encode()).hexdigest()[:12]
+        path = folder / f"{name}.{container}"
+        command = [ffmpeg_exe, "-nostdin", "-hide_banner", "-loglevel", "error"]
+        if size is not None:
+            width, height = size
+            command += [
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size={width}x{height}:rate=25:duration={seconds}",
+            ]
+        if channels is not None:
+            command += [
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+                "-ac",
+                str(channels),
+            ]
+            command += _AUDIO_CODECS[container]
+        if size is not None:
+            command += _VIDEO_CODECS[container]
+        command += ["-f", _MUXERS[container]]
+        if streamed:
+            with path.open("wb") as output:
+                subprocess.run([*command, "pipe:1"], stdout=output, check=True)
+        else:
+            subprocess.run([*command, "-y", str(path)], check=True)
+        if rotation is not None:
+            rotated = path.with_name(f"{name}-rotated.{container}")
+            subprocess.run(
+                [
+                    ffmpeg_exe,
+                    "-nostdin",
+                    "-loglevel",
+                    "error",
+                    "-display_rotation",
+                    str(rotation),
+                    "-i",
+                    str(path),
+                    "-c",
+                    "copy",
+                    "-y",
+                    str(rotated),
+                ],
+                check=True,
+            )
+            path = rotated
+        made[key] = path
+        return path
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def transcoded_clip(make_media: MakeMedia, tmp_path_factory: pytest.TempPathFactory):
+    """A real 3-second clip as the pipeline outputs it (made once per session)."""
+    from media import ffmpeg
+
+    source = make_media("mp4", size=(640, 360), seconds=3.0)
+    return ffmpeg.probe(source), ffmpeg.transcode(
+        source,
+        ffmpeg.probe(source),
+        tmp_path_factory.mktemp("transcoded"),
+        time_limit=60,
+    )
+
+
+@pytest.fixture
+def make_ready_recording(transcoded_clip, db):
+    """Publish that clip as a ready recording of `owner`, files in private storage."""
+    from django.core.files.base import File
+    from django.core.files.storage import storages
+
+    from media.models import MediaAsset
+
+    probe, outputs = transcoded_clip
+
+    def make(owner, **fields):
+        size = outputs.playback.stat().st_size
+        fields = {"title": "Pricing objection", **fields}
+        asset = MediaAsset.objects.create(
+            owner=owner, upload_length=size, upload_offset=size, **fields
+        )
+        storage = storages["private"]
+        with outputs.playback.open("rb") as data:
+            playback = storage.save(
+                f"{asset.storage_prefix}v1/playback.mp4", File(data)
+            )
+        with outputs.poster.open("rb") as data:
+            poster = storage.save(f"{asset.storage_prefix}v1/poster.jpg", File(data))
+        MediaAsset.objects.filter(pk=asset.pk).update(
+            status=MediaAsset.Status.READY,
+            playback=playback,
+            poster=poster,
+            playback_content_type=outputs.content_type,
+            playback_size=outputs.playback.stat().st_size,
+            duration=outputs.duration,
+            width=outputs.width,
+            height=outputs.height,
+            peaks=outputs.peaks,
+            container=probe.container,
+            streams_summary=probe.summary(),
+        )
+        asset.refresh_from_db()
+        return asset
+
+    return make

@@ -1,0 +1,222 @@
+"""The pipeline end to end in one process: upload, validate, transcode, publish,
+repeat safely, fail clearly, delete everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import storages
+
+from media import ffmpeg, services
+from media.models import MediaAsset
+
+pytestmark = pytest.mark.django_db
+
+CHUNK = 256 * 1024
+
+
+def upload_file(owner, path: Path, *, kind=MediaAsset.Kind.RECORDING) -> MediaAsset:
+    """Send a local file through the same service the tus endpoint uses."""
+    asset = services.upload_create(
+        owner=owner, length=path.stat().st_size, filename=path.name, kind=kind
+    )
+    with path.open("rb") as data:
+        while asset.upload_offset < asset.upload_length:
+            asset = services.upload_append(
+                asset=asset, offset=asset.upload_offset, stream=_Limited(data, CHUNK)
+            )
+    return asset
+
+
+class _Limited:
+    """One PATCH body: at most `size` bytes of the file."""
+
+    def __init__(self, data, size):
+        self.data, self.left = data, size
+
+    def read(self, n):
+        block = self.data.read(min(n, self.left))
+        self.left -= len(block)
+        return block
+
+
+@pytest.fixture
+def process(django_capture_on_commit_callbacks):
+    """Run the processing service as the worker does, with its after-commit cleanup."""
+
+    def run(asset: MediaAsset) -> MediaAsset:
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.asset_process(asset_id=asset.pk)
+
+    return run
+
+
+def _files(asset: MediaAsset) -> set[str]:
+    return set(services._walk(storages["private"], asset.storage_prefix))
+
+
+def test_it_turns_an_upload_into_a_playable_video(
+    rep_factory, make_media, tmp_path, process
+):
+    rep = rep_factory()
+    source = make_media("mkv", size=(1920, 1080), seconds=2.0)
+    asset = upload_file(rep, source)
+    assert asset.status == MediaAsset.Status.UPLOADED  # eager Celery: not yet run here
+
+    asset = process(asset)
+
+    assert asset.status == MediaAsset.Status.READY, asset.failure_reason
+    assert (asset.width, asset.height) == (1280, 720)
+    assert abs(asset.duration - 2.0) < 0.1
+    assert asset.playback_content_type == "video/mp4"
+    assert asset.container == "matroska,webm"
+    assert len(asset.peaks) == 2000
+    assert asset.chunks == []
+    assert _files(asset) == {asset.original, asset.playback, asset.poster}
+    local = tmp_path / "check.mp4"
+    local.write_bytes(storages["private"].open(asset.playback).read())
+    probe = ffmpeg.probe(local)
+    assert probe.video_stream.codec == "h264"
+    assert probe.height == 720
+    assert storages["private"].open(asset.poster).read(2) == b"\xff\xd8"
+
+
+def test_it_makes_audio_only_uploads_into_aac(rep_factory, make_media, process):
+    asset = upload_file(
+        rep_factory(), make_media("mp3", size=None, channels=1, seconds=3)
+    )
+    asset = process(asset)
+    assert asset.status == MediaAsset.Status.READY, asset.failure_reason
+    assert asset.playback_content_type == "audio/mp4"
+    assert asset.poster == ""
+    assert max(asset.peaks) > 0
+
+
+def test_it_processes_a_ready_asset_only_once(rep_factory, make_media, process):
+    asset = upload_file(rep_factory(), make_media("mp4", size=(640, 360)))
+    first = process(asset)
+    again = process(asset)
+    assert again.playback == first.playback
+    assert again.attempts == 1
+
+
+def test_it_recovers_from_a_run_that_was_killed_midway(
+    rep_factory, make_media, process
+):
+    """A redelivered job finds the asset still processing and a half-written output
+    left by the killed run; it finishes once and cleans up."""
+    asset = upload_file(rep_factory(), make_media("mp4", size=(640, 360)))
+    MediaAsset.objects.filter(pk=asset.pk).update(
+        status=MediaAsset.Status.PROCESSING, attempts=1
+    )
+    storage = storages["private"]
+    leftover = storage.save(
+        f"{asset.storage_prefix}vdeadbeef/playback.mp4", _bytes(b"half")
+    )
+
+    asset = process(asset)
+
+    assert asset.status == MediaAsset.Status.READY
+    assert asset.attempts == 2
+    assert asset.playback != leftover
+    assert not storage.exists(leftover)
+
+
+def test_it_rejects_a_hostile_upload_with_a_reason_and_keeps_nothing(
+    rep_factory, tmp_path, process
+):
+    playlist = tmp_path / "call.mp4"
+    playlist.write_text("#EXTM3U\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n")
+    asset = upload_file(rep_factory(), playlist)
+
+    asset = process(asset)
+
+    assert asset.status == MediaAsset.Status.FAILED
+    assert "playlist" in asset.failure_reason.lower()
+    assert (asset.original, asset.chunks, asset.playback) == ("", [], "")
+    assert _files(asset) == set()
+
+
+def test_it_removes_every_file_with_the_asset_and_with_its_owner(
+    rep_factory, make_media, django_capture_on_commit_callbacks, process
+):
+    rep = rep_factory()
+    asset = process(upload_file(rep, make_media("mp4", size=(640, 360))))
+    assert _files(asset)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.asset_delete(asset=asset)
+    assert _files(asset) == set()
+
+    other = process(upload_file(rep, make_media("mp4", size=(640, 360))))
+    with django_capture_on_commit_callbacks(execute=True):
+        rep.delete()
+    assert not MediaAsset.objects.exists()
+    assert _files(other) == set()
+
+
+def test_it_applies_the_retention_settings(
+    rep_factory, make_media, settings, django_capture_on_commit_callbacks, process
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    rep = rep_factory()
+    old = process(upload_file(rep, make_media("mp4", size=(640, 360))))
+    recent = process(upload_file(rep, make_media("mp3", size=None)))
+    abandoned = services.upload_create(
+        owner=rep, length=100, filename="x.mp4", kind="recording"
+    )
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    MediaAsset.objects.filter(pk__in=[old.pk, abandoned.pk]).update(created_at=long_ago)
+    MediaAsset.objects.filter(pk=recent.pk).update(processed_at=long_ago)
+    settings.MEDIA_RECORDING_RETENTION_DAYS = 30
+    settings.MEDIA_ORIGINAL_RETENTION_DAYS = 30
+
+    with django_capture_on_commit_callbacks(execute=True):
+        expired = services.assets_expire()
+
+    assert expired == {"recordings": 1, "originals": 1, "abandoned_uploads": 1}
+    assert list(MediaAsset.objects.all()) == [recent]
+    recent.refresh_from_db()
+    assert recent.original == ""
+    assert _files(recent) == {recent.playback}
+
+
+def test_it_requeues_stuck_jobs_and_gives_up_after_five_tries(rep_factory, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    queued = []
+    monkeypatch.setattr("media.tasks.asset_process_task.delay", queued.append)
+    rep = rep_factory()
+    stuck = services.upload_create(
+        owner=rep, length=10, filename="a.mp4", kind="recording"
+    )
+    hopeless = services.upload_create(
+        owner=rep, length=10, filename="b.mp4", kind="recording"
+    )
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    MediaAsset.objects.filter(pk=stuck.pk).update(
+        status="uploaded", uploaded_at=an_hour_ago
+    )
+    MediaAsset.objects.filter(pk=hopeless.pk).update(
+        status="uploaded", uploaded_at=an_hour_ago, attempts=5
+    )
+
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert services.assets_requeue_stuck() == 1
+
+    hopeless.refresh_from_db()
+    assert hopeless.status == MediaAsset.Status.FAILED
+    assert "several tries" in hopeless.failure_reason
+
+
+def _bytes(data: bytes):
+    from django.core.files.base import ContentFile
+
+    return ContentFile(data)
