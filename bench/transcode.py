@@ -4,8 +4,9 @@
 
 Generates a 60 s 1080p clip (testsrc2 with a tone) and a 10-minute mono call
 recording (a tone over pink noise, as MP3) in a scratch folder, runs `transcode()` on
-each and prints how many times faster than real time it went. The last line holds the
-figures for scripts:
+each and prints how many times faster than real time it went; then uploads 1 GB through
+the tus endpoint of a gunicorn worker and prints how far its memory rose. The last
+line holds the figures for scripts:
 
     video_x_realtime=<float> audio_x_realtime=<float> upload_rss_growth_mb=<float>
 """
@@ -91,9 +92,131 @@ def _children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure_upload_rss_growth_mb() -> float:
-    print("upload_rss_growth_mb: tus server not built yet")
-    return float("nan")
+UPLOAD_MB = 1024
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure_upload_rss_growth_mb(size_mb: int = UPLOAD_MB) -> float:
+    """Upload `size_mb` through the tus endpoint of a real gunicorn worker with a
+    third-party client (tuspy, 64 MB requests) and return how far the worker's peak
+    resident memory rose above where it stood after a warm-up upload."""
+    from tusclient import client as tus_client
+
+    with tempfile.TemporaryDirectory(prefix="onramp-bench-upload-") as scratch:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}
+        }
+        env.update(DEBUG="true", VAR_DIR=scratch, DJANGO_SETTINGS_MODULE="lms.settings")
+        python = sys.executable
+        subprocess.run(
+            [python, "manage.py", "migrate", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        session_key = subprocess.run(
+            [python, "manage.py", "shell", "--no-imports", "-c", _SESSION_SCRIPT],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()[-1]
+        port = _free_port()
+        server = subprocess.Popen(
+            [
+                str(Path(python).with_name("gunicorn")),
+                "lms.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "600",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        try:
+            worker = _wait_for_worker(server.pid, port)
+            client = tus_client.TusClient(
+                f"http://127.0.0.1:{port}/uploads/",
+                headers={"Cookie": f"sessionid={session_key}"},
+            )
+            warm_up = Path(scratch) / "warm-up.bin"
+            warm_up.write_bytes(os.urandom(4 * 1024 * 1024))
+            client.uploader(str(warm_up), chunk_size=2 * 1024 * 1024).upload()
+            Path(f"/proc/{worker}/clear_refs").write_text("5")  # reset the peak
+            baseline = _memory_kb(worker, "VmRSS")
+            big = Path(scratch) / "upload.bin"
+            block = os.urandom(16 * 1024 * 1024)
+            with big.open("wb") as out:
+                for _ in range(size_mb // 16):
+                    out.write(block)
+            started = time.perf_counter()
+            client.uploader(str(big), chunk_size=64 * 1024 * 1024).upload()
+            elapsed = time.perf_counter() - started
+            growth = (_memory_kb(worker, "VmHWM") - baseline) / 1024
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(
+        f"upload of {size_mb} MB through tus: {size_mb / elapsed:.0f} MB/s, "
+        f"peak worker memory {growth:+.1f} MB over {baseline / 1024:.0f} MB"
+    )
+    return growth
+
+
+_SESSION_SCRIPT = """
+from django.contrib.sessions.backends.db import SessionStore
+from lms.accounts.models import User
+user = User.objects.create_user("bench@example.com", "bench-pass-1", full_name="B")
+session = SessionStore()
+session["_auth_user_id"] = str(user.pk)
+session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_hash"] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        return int(probe_socket.getsockname()[1])
+
+
+def _wait_for_worker(master: int, port: int) -> int:
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/uploads/", method="OPTIONS"
+            )
+            urllib.request.urlopen(request, timeout=2)
+            children = subprocess.run(
+                ["pgrep", "-P", str(master)], capture_output=True, text=True
+            ).stdout.split()
+            return int(children[0])
+        except (OSError, urllib.error.URLError, IndexError):
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _memory_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} for {pid}")
 
 
 def main() -> None:

@@ -10,11 +10,13 @@ class MediaConfig(AppConfig):
     verbose_name = "Media pipeline"
 
     def ready(self) -> None:
+        from lms.demo import DemoStep, register_demo_step
         from lms.navigation import NavItem, register_nav_item
-        from media import signals
+        from media import demo, signals
         from media.models import MediaAsset
 
         post_delete.connect(signals.delete_files_with_asset, sender=MediaAsset)
+        register_demo_step(DemoStep(20, "recordings", demo.seed_recordings))
         register_nav_item(
             NavItem("Recordings", "recording_list", order=15, is_visible=lambda u: True)
         )

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
+from media.models import MediaAsset
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +42,17 @@ def test_it_builds_the_northwind_cast_and_prints_the_logins():
     aiko = User.objects.get(email="aiko@northwind.example")
     assert {t.name for t in aiko.coached_teams.all()} == {"EMEA North", "EMEA South"}
     assert User.objects.get(email="lucia@northwind.example").full_name == "Lucía García"
+    pitch = MediaAsset.objects.get(owner=maya)
+    assert (pitch.title, pitch.status) == ("Pricing objection practice", "ready")
+    assert pitch.is_video
 
 
 def test_it_can_run_again_without_duplicating_anything():
     _seed()
-    counts = (User.objects.count(), Team.objects.count())
+    counts = (User.objects.count(), Team.objects.count(), MediaAsset.objects.count())
     _seed()
-    assert (User.objects.count(), Team.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Team.objects.count(),
+        MediaAsset.objects.count(),
+    ) == counts

@@ -1,0 +1,64 @@
+"""Demo recordings: a practice pitch by Maya and a call by Luis, generated with ffmpeg
+and sent through the real pipeline (upload, validation, transcode)."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from lms.accounts.demo import demo_email
+from lms.accounts.models import User
+from lms.demo import Log
+from media import services
+from media.models import MediaAsset
+
+RECORDINGS = [
+    # (owner, title, file name, ffmpeg inputs)
+    (
+        "Maya Chen",
+        "Pricing objection practice",
+        "pricing-objection.webm",
+        ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=12",
+         "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000:duration=12"],
+    ),
+    (
+        "Luis Ortega",
+        "Discovery call with Acme Retail",
+        "acme-discovery.mp3",
+        ["-f", "lavfi", "-i", "sine=frequency=180:sample_rate=44100:duration=30"],
+    ),
+]  # fmt: skip
+
+
+def seed_recordings(log: Log) -> None:
+    made = 0
+    for owner_name, title, filename, inputs in RECORDINGS:
+        owner = User.objects.filter(email=demo_email(owner_name)).first()
+        if (
+            owner is None
+            or MediaAsset.objects.filter(owner=owner, title=title).exists()
+        ):
+            continue
+        with tempfile.TemporaryDirectory(prefix="onramp-demo-") as folder:
+            source = Path(folder) / filename
+            subprocess.run(
+                [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error",
+                 *inputs, "-shortest", str(source)],
+                check=True,
+                timeout=120,
+            )  # fmt: skip
+            asset = services.upload_create(
+                owner=owner,
+                length=source.stat().st_size,
+                filename=filename,
+                title=title,
+                kind=MediaAsset.Kind.RECORDING,
+            )
+            with source.open("rb") as data:
+                services.upload_append(asset=asset, offset=0, stream=data)
+        services.asset_process(asset_id=asset.pk)
+        made += 1
+    log(f"  {made} recordings processed")
