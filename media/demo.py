@@ -59,6 +59,6 @@ def seed_recordings(log: Log) -> None:
             )
             with source.open("rb") as data:
                 services.upload_append(asset=asset, offset=0, stream=data)
-        services.asset_process(asset_id=asset.pk)
+        services.asset_process(asset_id=asset.pk, run_id="seed_demo")
         made += 1
     log(f"  {made} recordings processed")

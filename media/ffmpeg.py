@@ -243,7 +243,7 @@ def validate(path: Path, *, max_bytes: int, max_duration: float) -> Probe:
     if size == 0:
         raise MediaRejected(_EMPTY)
     if size > max_bytes:
-        actual, limit = _human_size(size), _human_size(max_bytes)
+        actual, limit = human_size(size), human_size(max_bytes)
         how_big = f"{actual}, " if actual != limit else ""
         raise MediaRejected(
             f"This file is {how_big}larger than the {limit} allowed. "
@@ -254,14 +254,18 @@ def validate(path: Path, *, max_bytes: int, max_duration: float) -> Probe:
         raise MediaRejected(_NO_SOUND_OR_PICTURE)
     if result.duration is None or result.duration <= 0:
         raise MediaRejected(_UNKNOWN_LENGTH)
-    if result.duration > max_duration:
-        actual, limit = _human_duration(result.duration), _human_duration(max_duration)
+    _check_duration(result.duration, max_duration)
+    return result
+
+
+def _check_duration(duration: float, max_duration: float) -> None:
+    if duration > max_duration:
+        actual, limit = _human_duration(duration), _human_duration(max_duration)
         how_long = f"{actual} long, " if actual != limit else ""
         raise MediaRejected(
             f"This recording is {how_long}longer than the {limit} allowed. "
             "Trim it or split it into shorter parts."
         )
-    return result
 
 
 def transcode(
@@ -274,14 +278,17 @@ def transcode(
     preset: str = "veryfast",
     crf: int = 23,
     points: int = 2000,
+    max_duration: float | None = None,
 ) -> Outputs:
     """Make the playback file, poster and waveform of an accepted upload.
 
     The transcode task calls this with the Probe that `validate()` returned. Every
     output is written under a temporary name in `workdir` and renamed only when
     complete, so running it again into the same folder is safe. `time_limit` is the
-    budget in seconds for all of it. Raises FfmpegFailed when ffmpeg fails or runs
-    out of time, and MediaRejected when the file turns out to be cut short.
+    budget in seconds for all of it. `max_duration` caps what is decoded, since a
+    file can declare a shorter length than it has. Raises FfmpegFailed when ffmpeg
+    fails or runs out of time, and MediaRejected when the file turns out to be cut
+    short or longer than allowed.
     """
     deadline = time.monotonic() + time_limit
     video, audio = probe.video_stream, probe.audio_stream
@@ -295,12 +302,21 @@ def transcode(
     with _written_atomically(playback) as temporary:
         _run_checked(
             _playback_command(
-                source, probe, temporary, max_height=max_height, preset=preset, crf=crf
+                source,
+                probe,
+                temporary,
+                max_height=max_height,
+                preset=preset,
+                crf=crf,
+                max_duration=max_duration,
             ),
             deadline=deadline,
         )
         result = _probe_file(temporary, deadline=deadline)
         _check_complete(probe, result)
+        if max_duration is not None:
+            assert result.duration is not None  # _check_complete made sure
+            _check_duration(result.duration, max_duration)
 
     poster = None
     if video is not None:
@@ -668,6 +684,7 @@ def _playback_command(
     max_height: int,
     preset: str,
     crf: int,
+    max_duration: float | None = None,
 ) -> list[str]:
     video, audio = probe.video_stream, probe.audio_stream
     source_input = _untrusted_input(source, probe)
@@ -703,6 +720,9 @@ def _playback_command(
         }
         if audio.sample_rate not in _PLAYBACK_SAMPLE_RATES:
             options["ar"] = 48000
+    if max_duration is not None:
+        # Stop decoding just past the limit, whatever length the file claims.
+        options["t"] = max_duration + 1
     return _compile(ffmpeg.output(*streams, str(destination.resolve()), **options))
 
 
@@ -873,7 +893,7 @@ def _bucket_peaks(fine: list[float], points: int) -> list[float]:
 # Words for people
 
 
-def _human_size(size: float) -> str:
+def human_size(size: float) -> str:
     if size < 1024:
         return f"{int(size)} bytes"
     for unit in ("KB", "MB", "GB", "TB"):

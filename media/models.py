@@ -59,6 +59,9 @@ class MediaAsset(models.Model):
     peaks = models.JSONField(default=list, blank=True)
 
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The job run that holds the asset while it is processed (a Celery task id): a
+    # redelivered message carries the same id and may carry on; any other waits.
+    processing_run_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     uploaded_at = models.DateTimeField(null=True, blank=True)
     processing_started_at = models.DateTimeField(null=True, blank=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-
 from lms.accounts import visibility
 from lms.accounts.models import User
 from media.models import MediaAsset
@@ -24,10 +22,3 @@ def can_manage_asset(viewer: User, asset: MediaAsset) -> bool:
     if not viewer.is_authenticated:
         return False
     return asset.owner_id == viewer.pk or viewer.is_enablement_admin
-
-
-def recordings_visible_to(viewer: User) -> QuerySet[MediaAsset]:
-    return MediaAsset.objects.filter(
-        Q(kind=MediaAsset.Kind.RECORDING),
-        Q(owner__in=visibility.visible_users(viewer)),
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import shutil
 import tempfile
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from lms.accounts.models import User
@@ -22,6 +23,8 @@ from media import ffmpeg
 from media.models import MediaAsset
 
 READ_BLOCK = 1024 * 1024
+# Each PATCH is stored as one piece; a client sending tiny PATCHes is stopped here.
+MAX_CHUNKS = 2000
 # A PATCH body is buffered in memory up to this size, then on disk: memory stays flat.
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 WORKDIR_PREFIX = "onramp-media-"
@@ -39,23 +42,11 @@ def private_storage() -> Storage:
     return storages["private"]
 
 
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
-
-
 def storage_used_by(user: User) -> int:
-    """Bytes the person's uploads take, counted by their announced length."""
-    used = (
-        MediaAsset.objects.filter(owner=user)
-        .exclude(status=MediaAsset.Status.FAILED)
-        .aggregate(total=Sum("upload_length"))["total"]
-    )
-    return int(used or 0)
+    """Bytes the person's uploads take, counted by their announced length (failed
+    uploads count until they are deleted, by the person or after a few days)."""
+    used = MediaAsset.objects.filter(owner=user).aggregate(total=Sum("upload_length"))
+    return int(used["total"] or 0)
 
 
 @transaction.atomic
@@ -72,14 +63,17 @@ def upload_create(
         raise UploadRefused(400, "The file is empty.")
     if length > limit:
         raise UploadRefused(
-            413, f"This file is {human_size(length)}; the limit is {human_size(limit)}."
+            413,
+            f"This file is {ffmpeg.human_size(length)}; "
+            f"the limit is {ffmpeg.human_size(limit)}.",
         )
+    User.objects.select_for_update().filter(pk=owner.pk).first()  # one at a time
     used, quota = storage_used_by(owner), settings.MEDIA_USER_QUOTA_BYTES
     if used + length > quota:
         raise UploadRefused(
             413,
-            f"Your storage is full: you use {human_size(used)} of "
-            f"{human_size(quota)}. Delete old recordings to make room.",
+            f"Your storage is full: you use {ffmpeg.human_size(used)} of "
+            f"{ffmpeg.human_size(quota)}. Delete old recordings to make room.",
         )
     filename = Path(filename or "recording").name[:255]
     return MediaAsset.objects.create(
@@ -98,6 +92,10 @@ def upload_append(*, asset: MediaAsset, offset: int, stream: BinaryIO) -> MediaA
         raise UploadRefused(409, "This upload is already complete.")
     if offset != asset.upload_offset:
         raise UploadRefused(409, f"Upload-Offset must be {asset.upload_offset}.")
+    if len(asset.chunks) >= MAX_CHUNKS:
+        raise UploadRefused(
+            409, "This upload came in too many small pieces. Start it again."
+        )
     remaining = asset.upload_length - offset
     storage = private_storage()
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as buffer:
@@ -110,7 +108,10 @@ def upload_append(*, asset: MediaAsset, offset: int, stream: BinaryIO) -> MediaA
             File(buffer),
         )
     with transaction.atomic():
-        locked = MediaAsset.objects.select_for_update().get(pk=asset.pk)
+        locked = MediaAsset.objects.select_for_update().filter(pk=asset.pk).first()
+        if locked is None:  # terminated while these bytes arrived
+            storage.delete(name)
+            raise UploadRefused(404, "No such upload.")
         if (
             locked.status != MediaAsset.Status.UPLOADING
             or locked.upload_offset != offset
@@ -141,18 +142,31 @@ def _copy_at_most(stream: BinaryIO, buffer: BinaryIO, limit: int) -> int:
     return received
 
 
-def asset_process(*, asset_id: int) -> MediaAsset | None:
-    """Validate and transcode an uploaded asset. Idempotent: a ready or failed asset
-    is left alone, and a repeated or redelivered run ends ready exactly once."""
+def asset_process(*, asset_id: int, run_id: str) -> MediaAsset | None:
+    """Validate and transcode an uploaded asset.
+
+    Idempotent and exclusive: a ready or failed asset is left alone; an asset held by
+    another run is left to it, unless that run has outlived the time limit (its worker
+    died). A redelivered message (same `run_id`) carries on where its run stopped.
+    """
+    started = time.monotonic()
+    limit = settings.MEDIA_TRANSCODE_TIME_LIMIT
     with transaction.atomic():
         asset = MediaAsset.objects.select_for_update().filter(pk=asset_id).first()
-        processable = (MediaAsset.Status.UPLOADED, MediaAsset.Status.PROCESSING)
-        if asset is None or asset.status not in processable:
+        if asset is None or not _may_claim(asset, run_id):
             return asset
         asset.status = MediaAsset.Status.PROCESSING
+        asset.processing_run_id = run_id
         asset.attempts += 1
         asset.processing_started_at = timezone.now()
-        asset.save(update_fields=["status", "attempts", "processing_started_at"])
+        asset.save(
+            update_fields=[
+                "status",
+                "processing_run_id",
+                "attempts",
+                "processing_started_at",
+            ]
+        )
     _remove_stale_workdirs()
     with tempfile.TemporaryDirectory(prefix=WORKDIR_PREFIX) as workdir:
         source = Path(workdir) / "source"
@@ -165,18 +179,34 @@ def asset_process(*, asset_id: int) -> MediaAsset | None:
             )
         except ffmpeg.MediaRejected as rejection:
             return asset_fail(asset_id=asset.pk, reason=str(rejection), discard=True)
-        asset = _keep_original(asset, source)
+        kept = _keep_original(asset, source)
+        if kept is None:
+            return None  # deleted meanwhile
         try:
             outputs = ffmpeg.transcode(
                 source,
                 probe,
                 Path(workdir) / "out",
-                # A little under the task's own limit, so that ffmpeg stops first.
-                time_limit=settings.MEDIA_TRANSCODE_TIME_LIMIT - 60,
+                # What is left of the task's limit, less a minute: ffmpeg stops first.
+                time_limit=limit - 60 - (time.monotonic() - started),
+                max_duration=settings.MEDIA_MAX_DURATION_SECONDS,
             )
-        except ffmpeg.MediaRejected as rejection:  # only decoding showed the damage
+        except ffmpeg.MediaRejected as rejection:  # only decoding showed the problem
             return asset_fail(asset_id=asset.pk, reason=str(rejection), discard=True)
-        return _publish(asset, probe, outputs)
+        return _publish(kept, probe, outputs)
+
+
+def _may_claim(asset: MediaAsset, run_id: str) -> bool:
+    if asset.status == MediaAsset.Status.UPLOADED:
+        return True
+    if asset.status != MediaAsset.Status.PROCESSING:
+        return False
+    if asset.processing_run_id == run_id:
+        return True
+    held_since = asset.processing_started_at or timezone.now()
+    return held_since < timezone.now() - dt.timedelta(
+        seconds=settings.MEDIA_TRANSCODE_TIME_LIMIT + 300
+    )
 
 
 def _fetch_original(asset: MediaAsset, target: Path) -> None:
@@ -189,16 +219,21 @@ def _fetch_original(asset: MediaAsset, target: Path) -> None:
                 shutil.copyfileobj(part, out, READ_BLOCK)
 
 
-def _keep_original(asset: MediaAsset, source: Path) -> MediaAsset:
-    """Store the joined upload once as the original and drop its chunks."""
+def _keep_original(asset: MediaAsset, source: Path) -> MediaAsset | None:
+    """Store the joined upload once as the original and drop its chunks. None when
+    the asset was deleted meanwhile (and nothing is left behind)."""
     if asset.original:
         return asset
     storage = private_storage()
-    suffix = Path(asset.original_filename).suffix.lower()[:10]
+    suffix = re.sub(r"[^a-z0-9]", "", Path(asset.original_filename).suffix.lower())[:5]
     with source.open("rb") as data:
-        name = storage.save(f"{asset.storage_prefix}original{suffix}", File(data))
+        name = storage.save(
+            f"{asset.storage_prefix}original.{suffix or 'bin'}", File(data)
+        )
     chunks = asset.chunks
-    MediaAsset.objects.filter(pk=asset.pk).update(original=name, chunks=[])
+    if not MediaAsset.objects.filter(pk=asset.pk).update(original=name, chunks=[]):
+        delete_folder(asset.storage_prefix)
+        return None
     transaction.on_commit(lambda: _delete_files(chunks))
     asset.original, asset.chunks = name, []
     return asset
@@ -219,7 +254,10 @@ def _publish(
             poster = storage.save(folder + "poster.jpg", File(data))
     with transaction.atomic():
         locked = MediaAsset.objects.select_for_update().filter(pk=asset.pk).first()
-        if locked is None or locked.status != MediaAsset.Status.PROCESSING:
+        if locked is None:  # deleted meanwhile: nothing of it may stay
+            transaction.on_commit(lambda: delete_folder(asset.storage_prefix))
+            return None
+        if locked.status != MediaAsset.Status.PROCESSING:
             transaction.on_commit(lambda: _delete_files([playback, poster]))
             return locked
         previous = [locked.playback, locked.poster]
@@ -270,7 +308,8 @@ def asset_delete(*, asset: MediaAsset) -> None:
 
 def assets_requeue_stuck(*, now: dt.datetime | None = None) -> int:
     """Periodic sweeper: enqueue again uploads nobody picked up and transcodes whose
-    worker died; give up after five attempts."""
+    worker died; give up after five attempts. A duplicate of a job still waiting in
+    the queue is harmless: the run that claims the asset first does the work."""
     now = now or timezone.now()
     waiting = MediaAsset.objects.filter(
         status=MediaAsset.Status.UPLOADED,
@@ -298,14 +337,15 @@ def assets_requeue_stuck(*, now: dt.datetime | None = None) -> int:
 def assets_expire(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Daily: apply the retention settings and drop abandoned uploads."""
     now = now or timezone.now()
-    expired = {"recordings": 0, "originals": 0, "abandoned_uploads": 0}
+    expired = {"recordings": 0, "originals": 0, "abandoned": 0}
+    stale = now - dt.timedelta(days=settings.MEDIA_ABANDONED_UPLOAD_DAYS)
     abandoned = MediaAsset.objects.filter(
-        status=MediaAsset.Status.UPLOADING,
-        created_at__lt=now - dt.timedelta(days=settings.MEDIA_ABANDONED_UPLOAD_DAYS),
+        Q(status=MediaAsset.Status.UPLOADING, created_at__lt=stale)
+        | Q(status=MediaAsset.Status.FAILED, processed_at__lt=stale)
     )
     for asset in abandoned:
         asset_delete(asset=asset)
-        expired["abandoned_uploads"] += 1
+        expired["abandoned"] += 1
     if settings.MEDIA_RECORDING_RETENTION_DAYS:
         cutoff = now - dt.timedelta(days=settings.MEDIA_RECORDING_RETENTION_DAYS)
         for asset in MediaAsset.objects.filter(
@@ -329,7 +369,8 @@ def _process_after_commit(asset: MediaAsset) -> None:
     from media.tasks import asset_process_task
 
     asset_id = asset.pk
-    transaction.on_commit(lambda: asset_process_task.delay(asset_id))
+    # robust: a broker that is down must not fail the request; the sweeper retries.
+    transaction.on_commit(lambda: asset_process_task.delay(asset_id), robust=True)
 
 
 def _delete_files(names: list[str]) -> None:

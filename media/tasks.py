@@ -4,8 +4,6 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from media import ffmpeg
-
 
 @shared_task(
     bind=True,
@@ -15,19 +13,20 @@ from media import ffmpeg
     time_limit=settings.MEDIA_TRANSCODE_TIME_LIMIT + 300,
 )
 def asset_process_task(self, asset_id: int) -> str | None:  # type: ignore[no-untyped-def]
-    """Validate and transcode one upload (queue `media`). ffmpeg failures and storage
-    hiccups are retried with backoff; after the last try the asset is marked failed."""
+    """Validate and transcode one upload (queue `media`). Failures (ffmpeg, storage,
+    anything unforeseen) are retried with backoff; after the last try the asset is
+    marked failed, so that nobody waits on it for ever."""
     from media.services import asset_fail, asset_process
 
     try:
-        asset = asset_process(asset_id=asset_id)
+        asset = asset_process(asset_id=asset_id, run_id=self.request.id or "")
     except SoftTimeLimitExceeded:
         asset_fail(
             asset_id=asset_id,
             reason="This file took too long to process. Try a shorter recording.",
         )
         return "failed"
-    except (ffmpeg.FfmpegFailed, OSError) as error:
+    except Exception as error:
         if self.request.retries >= self.max_retries:
             asset_fail(
                 asset_id=asset_id,

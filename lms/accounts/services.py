@@ -246,4 +246,7 @@ def _send_after_commit(invitation: Invitation) -> None:
     from lms.accounts.tasks import invitation_send_task
 
     invitation_id = invitation.pk
-    transaction.on_commit(lambda: invitation_send_task.delay(invitation_id))
+    # robust: a broker that is down must not fail the request; the sweeper retries.
+    transaction.on_commit(
+        lambda: invitation_send_task.delay(invitation_id), robust=True
+    )

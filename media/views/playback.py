@@ -58,13 +58,16 @@ def playback(request: HttpRequest, public_id: str) -> HttpResponse:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return _private(response)
-    whole = ByteRange(0, size - 1)
-    part = byte_range or whole
-    response = StreamingHttpResponse(
-        _read(asset.playback, part),
-        status=206 if byte_range else 200,
-        content_type=asset.playback_content_type,
-    )
+    part = byte_range or ByteRange(0, size - 1)
+    status = 206 if byte_range else 200
+    if request.method == "HEAD":
+        response = HttpResponse(status=status, content_type=asset.playback_content_type)
+    else:
+        response = StreamingHttpResponse(
+            _read(asset.playback, part),
+            status=status,
+            content_type=asset.playback_content_type,
+        )
     response["Content-Length"] = str(part.length)
     if byte_range:
         response["Content-Range"] = byte_range.content_range(size)
@@ -93,7 +96,6 @@ def status(request: HttpRequest, public_id: str) -> JsonResponse:
             "status": asset.status,
             "label": asset.get_status_display(),
             "failure_reason": asset.failure_reason,
-            "uploaded_percent": round(100 * asset.upload_offset / asset.upload_length),
         }
     )
 

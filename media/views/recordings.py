@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from media import services
+from media import ffmpeg, services
 from media.models import MediaAsset
 from media.permissions import can_manage_asset
 from media.views.playback import visible_asset_or_404
@@ -20,10 +22,10 @@ def upload_limits(request: HttpRequest) -> dict[str, object]:
     used = services.storage_used_by(request.user)
     quota = settings.MEDIA_USER_QUOTA_BYTES
     return {
-        "max_upload": services.human_size(settings.MEDIA_MAX_UPLOAD_BYTES),
+        "max_upload": ffmpeg.human_size(settings.MEDIA_MAX_UPLOAD_BYTES),
         "max_upload_bytes": settings.MEDIA_MAX_UPLOAD_BYTES,
-        "used": services.human_size(used),
-        "quota": services.human_size(quota),
+        "used": ffmpeg.human_size(used),
+        "quota": ffmpeg.human_size(quota),
         "used_percent": min(100, round(100 * used / quota)) if quota else 0,
         "max_minutes": settings.MEDIA_MAX_DURATION_SECONDS // 60,
     }
@@ -48,7 +50,8 @@ def recording_record(request: HttpRequest) -> HttpResponse:
     limits a take (practice prompts set it); never beyond the upload limit."""
     longest = settings.MEDIA_MAX_DURATION_SECONDS
     asked = request.GET.get("max", "")
-    max_seconds = min(int(asked), longest) if asked.isdigit() else min(600, longest)
+    whole = re.fullmatch(r"[0-9]{1,6}", asked)
+    max_seconds = min(int(asked), longest) if whole else min(600, longest)
     max_seconds = max(max_seconds, 10)
     minutes, seconds = divmod(max_seconds, 60)
     return render(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -51,7 +52,9 @@ def tus_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        method = request.headers.get("X-HTTP-Method-Override", request.method or "")
+        method = request.method or ""
+        if method == "POST":  # for clients behind proxies that only pass POST
+            method = request.headers.get("X-HTTP-Method-Override", method)
         if method == "OPTIONS":
             return _options()
         if request.headers.get("Tus-Resumable") != TUS_VERSION:
@@ -66,24 +69,33 @@ def tus_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapper
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _metadata(header: str) -> dict[str, str]:
+    if len(header) > 4096:
+        raise services.UploadRefused(400, "Upload-Metadata is too long.")
     values = {}
     for pair in filter(None, (part.strip() for part in header.split(","))):
         key, _, encoded = pair.partition(" ")
         try:
-            values[key] = (
-                base64.b64decode(encoded, validate=True).decode() if encoded else ""
-            )
+            value = base64.b64decode(encoded, validate=True).decode() if encoded else ""
         except (binascii.Error, UnicodeDecodeError):
             raise services.UploadRefused(
                 400, f"Upload-Metadata {key!r} is not base64."
             ) from None
+        if _CONTROL_CHARACTERS.search(value):
+            raise services.UploadRefused(
+                400, f"Upload-Metadata {key!r} contains control characters."
+            )
+        values[key] = value
     return values
 
 
 def _header_int(request: HttpRequest, name: str) -> int:
     raw = request.headers.get(name, "")
-    if not raw.isdigit():
+    if not _WHOLE_NUMBER.fullmatch(raw):
         raise services.UploadRefused(400, f"{name} must be a whole number of bytes.")
     return int(raw)
 
@@ -122,8 +134,11 @@ def upload(request: HttpRequest, method: str, public_id: str) -> HttpResponse:
         if request.content_type != "application/offset+octet-stream":
             return _reply(415, "Content-Type must be application/offset+octet-stream.")
         offset = _header_int(request, "Upload-Offset")
-        length = request.headers.get("Content-Length")
-        if length and length.isdigit() and offset + int(length) > asset.upload_length:
+        length = request.headers.get("Content-Length", "")
+        if (
+            _WHOLE_NUMBER.fullmatch(length)
+            and offset + int(length) > asset.upload_length
+        ):
             return _reply(
                 413, "The request carries more bytes than the upload announced."
             )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from media.ffmpeg import MediaRejected, _human_duration, _human_size, transcode
+from media.ffmpeg import MediaRejected, _human_duration, human_size, transcode
 from media.ffmpeg import validate as validate_upload
 from tests.media.conftest import MakeMedia
 
@@ -270,6 +270,6 @@ def test_it_says_limits_in_words_people_use():
     assert _human_duration(5400) == "1 hour 30 minutes"
     assert _human_duration(90) == "1 minute 30 seconds"
     assert _human_duration(1) == "1 second"
-    assert _human_size(2 * 1024**3) == "2 GB"
-    assert _human_size(int(1.5 * 1024**2)) == "1.5 MB"
-    assert _human_size(1000) == "1000 bytes"
+    assert human_size(2 * 1024**3) == "2 GB"
+    assert human_size(int(1.5 * 1024**2)) == "1.5 MB"
+    assert human_size(1000) == "1000 bytes"

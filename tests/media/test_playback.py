@@ -164,3 +164,27 @@ def test_it_limits_a_browser_take_to_what_the_page_asks(client, org):
     assert client.get("/recordings/record/?max=120").context["max_seconds"] == 120
     assert client.get("/recordings/record/?max=999999").context["max_seconds"] == 7200
     assert client.get("/recordings/record/?max=abc").context["max_seconds"] == 600
+
+
+def test_it_answers_head_requests_without_a_body(client, org, recording):
+    client.force_login(org.rep_east)
+    response = client.head(recording.playback_url, HTTP_RANGE="bytes=0-9")
+    assert response.status_code == 206
+    assert response["Content-Length"] == "10"
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("header", ["bytes=" + "9" * 5000 + "-", "bytes=²-"])
+def test_it_answers_a_malformed_range_with_the_whole_file(
+    client, org, recording, header
+):
+    client.force_login(org.rep_east)
+    assert client.get(recording.playback_url, HTTP_RANGE=header).status_code == 200
+
+
+def test_it_ignores_a_malformed_take_length(client, org):
+    client.force_login(org.rep_east)
+    for asked in ("%C2%B2", "9" * 5000):
+        assert (
+            client.get(f"/recordings/record/?max={asked}").context["max_seconds"] == 600
+        )

@@ -45,9 +45,9 @@ class _Limited:
 def process(django_capture_on_commit_callbacks):
     """Run the processing service as the worker does, with its after-commit cleanup."""
 
-    def run(asset: MediaAsset) -> MediaAsset:
+    def run(asset: MediaAsset, run_id: str = "run-1") -> MediaAsset:
         with django_capture_on_commit_callbacks(execute=True):
-            return services.asset_process(asset_id=asset.pk)
+            return services.asset_process(asset_id=asset.pk, run_id=run_id)
 
     return run
 
@@ -107,8 +107,13 @@ def test_it_recovers_from_a_run_that_was_killed_midway(
     """A redelivered job finds the asset still processing and a half-written output
     left by the killed run; it finishes once and cleans up."""
     asset = upload_file(rep_factory(), make_media("mp4", size=(640, 360)))
+    from django.utils import timezone
+
     MediaAsset.objects.filter(pk=asset.pk).update(
-        status=MediaAsset.Status.PROCESSING, attempts=1
+        status=MediaAsset.Status.PROCESSING,
+        attempts=1,
+        processing_run_id="run-1",  # the redelivered message's id
+        processing_started_at=timezone.now(),
     )
     storage = storages["private"]
     leftover = storage.save(
@@ -177,20 +182,24 @@ def test_it_applies_the_retention_settings(
     with django_capture_on_commit_callbacks(execute=True):
         expired = services.assets_expire()
 
-    assert expired == {"recordings": 1, "originals": 1, "abandoned_uploads": 1}
+    assert expired == {"recordings": 1, "originals": 1, "abandoned": 1}
     assert list(MediaAsset.objects.all()) == [recent]
     recent.refresh_from_db()
     assert recent.original == ""
     assert _files(recent) == {recent.playback}
 
 
-def test_it_requeues_stuck_jobs_and_gives_up_after_five_tries(rep_factory, monkeypatch):
+def test_it_requeues_stuck_jobs_and_gives_up_after_five_tries(
+    rep_factory, monkeypatch, django_capture_on_commit_callbacks
+):
     import datetime as dt
 
     from django.utils import timezone
 
     queued = []
-    monkeypatch.setattr("media.tasks.asset_process_task.delay", queued.append)
+    monkeypatch.setattr(
+        "media.tasks.asset_process_task.delay", lambda asset_id: queued.append(asset_id)
+    )
     rep = rep_factory()
     stuck = services.upload_create(
         owner=rep, length=10, filename="a.mp4", kind="recording"
@@ -206,11 +215,10 @@ def test_it_requeues_stuck_jobs_and_gives_up_after_five_tries(rep_factory, monke
         status="uploaded", uploaded_at=an_hour_ago, attempts=5
     )
 
-    from django.db import transaction
-
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True):
         assert services.assets_requeue_stuck() == 1
 
+    assert queued == [stuck.pk]
     hopeless.refresh_from_db()
     assert hopeless.status == MediaAsset.Status.FAILED
     assert "several tries" in hopeless.failure_reason
@@ -220,3 +228,86 @@ def _bytes(data: bytes):
     from django.core.files.base import ContentFile
 
     return ContentFile(data)
+
+
+def test_it_leaves_an_asset_to_the_run_that_holds_it(rep_factory, make_media, process):
+    asset = upload_file(rep_factory(), make_media("mp4", size=(640, 360)))
+    from django.utils import timezone
+
+    MediaAsset.objects.filter(pk=asset.pk).update(
+        status="processing",
+        processing_run_id="other-run",
+        processing_started_at=timezone.now(),
+        attempts=1,
+    )
+    held = process(asset, run_id="duplicate-message")
+    assert (held.status, held.attempts, held.playback) == ("processing", 1, "")
+
+    redelivered = process(asset, run_id="other-run")
+    assert redelivered.status == "ready"
+
+
+def test_it_takes_over_an_asset_whose_run_outlived_the_time_limit(
+    rep_factory, make_media, process
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    asset = upload_file(rep_factory(), make_media("mp4", size=(640, 360)))
+    MediaAsset.objects.filter(pk=asset.pk).update(
+        status="processing",
+        processing_run_id="dead-worker",
+        processing_started_at=timezone.now() - dt.timedelta(hours=4),
+    )
+    assert process(asset, run_id="sweeper").status == "ready"
+
+
+def test_it_rejects_a_file_that_lies_about_its_length(
+    rep_factory, make_media, settings, process, tmp_path, ffmpeg_exe
+):
+    import subprocess
+
+    real = make_media("mkv", size=(320, 240), seconds=12)
+    liar = tmp_path / "liar.mkv"
+    # Claim 2 seconds in the container while 12 are there.
+    subprocess.run(
+        [ffmpeg_exe, "-loglevel", "error", "-i", str(real), "-c", "copy",
+         "-metadata", "DURATION=00:00:02.000", "-fflags", "+bitexact",
+         "-t", "12", str(liar)],
+        check=True,
+    )  # fmt: skip
+    settings.MEDIA_MAX_DURATION_SECONDS = 5
+    asset = upload_file(rep_factory(), liar)
+    from media import ffmpeg as media_ffmpeg
+
+    original_probe = media_ffmpeg.probe
+
+    def lying_probe(path, **kwargs):
+        found = original_probe(path, **kwargs)
+        return dataclasses.replace(found, duration=2.0)
+
+    import dataclasses
+    from unittest import mock
+
+    with mock.patch("media.ffmpeg.probe", side_effect=lying_probe):
+        failed = process(asset)
+    assert failed.status == "failed"
+    assert "longer than the 5 seconds allowed" in failed.failure_reason
+
+
+def test_it_keeps_nothing_of_an_asset_deleted_while_it_was_processed(
+    rep_factory, make_media, process, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    asset = upload_file(rep_factory(), make_media("mp4", size=(640, 360)))
+    real_transcode = services.ffmpeg.transcode
+
+    def delete_midway(*args, **kwargs):
+        MediaAsset.objects.filter(pk=asset.pk).delete()
+        return real_transcode(*args, **kwargs)
+
+    with mock.patch("media.services.ffmpeg.transcode", side_effect=delete_midway):
+        assert process(asset) is None
+    assert _files(asset) == set()

@@ -161,3 +161,55 @@ def test_it_terminates_an_upload_and_removes_its_files(
         assert rep_client.delete(url, **TUS).status_code == 204
     assert not MediaAsset.objects.exists()
     assert not storages["private"].exists(chunk)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_UPLOAD_LENGTH": "²"},
+        {"HTTP_UPLOAD_LENGTH": "9" * 5000},
+        {
+            "HTTP_UPLOAD_LENGTH": "10",
+            "HTTP_UPLOAD_METADATA": "filename "
+            + base64.b64encode(b"a\x00.mp4").decode(),
+        },
+    ],
+)
+def test_it_answers_malformed_creation_headers_with_400(rep_client, headers):
+    assert rep_client.post("/uploads/", **headers, **TUS).status_code == 400
+    assert not MediaAsset.objects.exists()
+
+
+def test_it_answers_a_malformed_offset_with_400(rep_client):
+    url = _create(rep_client, 10)["Location"]
+    assert _patch(rep_client, url, "²", b"x").status_code == 400
+
+
+def test_it_never_changes_anything_through_a_method_override_on_get(rep_client):
+    url = _create(rep_client, 10)["Location"]
+    rep_client.get(url, HTTP_X_HTTP_METHOD_OVERRIDE="DELETE", **TUS)
+    assert MediaAsset.objects.exists()
+
+
+def test_it_stops_an_upload_sent_in_too_many_pieces(rep_client, monkeypatch):
+    monkeypatch.setattr("media.services.MAX_CHUNKS", 3)
+    url = _create(rep_client, 10)["Location"]
+    for offset in range(3):
+        assert _patch(rep_client, url, offset, b"x").status_code == 204
+    refused = _patch(rep_client, url, 3, b"x")
+    assert refused.status_code == 409
+    assert "too many small pieces" in refused.content.decode()
+
+
+def test_it_drops_the_bytes_of_a_patch_that_lost_a_race_with_termination(rep_client):
+    from media import services
+
+    _create(rep_client, 10)
+    asset = MediaAsset.objects.get()
+    MediaAsset.objects.filter(pk=asset.pk).delete()
+    import io
+
+    with pytest.raises(services.UploadRefused) as refusal:
+        services.upload_append(asset=asset, offset=0, stream=io.BytesIO(b"x" * 5))
+    assert refusal.value.status == 404
+    assert services._walk(storages["private"], asset.storage_prefix) == []

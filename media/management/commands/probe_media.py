@@ -7,12 +7,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from media.ffmpeg import FfmpegFailed, MediaRejected, validate
-
-DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024**3
-DEFAULT_MAX_DURATION_SECONDS = 7200
 
 
 class Command(BaseCommand):
@@ -31,19 +28,13 @@ class Command(BaseCommand):
         try:
             probe = validate(
                 file,
-                max_bytes=getattr(
-                    settings, "MEDIA_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES
-                ),
-                max_duration=getattr(
-                    settings, "MEDIA_MAX_DURATION_SECONDS", DEFAULT_MAX_DURATION_SECONDS
-                ),
+                max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
+                max_duration=settings.MEDIA_MAX_DURATION_SECONDS,
             )
         except MediaRejected as refusal:
             self._reject(str(refusal))
-        except FfmpegFailed as failure:
-            raise CommandError(
-                f"could not check the file: {failure}", returncode=2
-            ) from failure
+        except FfmpegFailed as failure:  # ffmpeg crashed or timed out on it
+            self._reject(f"could not check the file: {failure}")
         self.stdout.write(
             f"accepted: {probe.container} {probe.summary()} {probe.duration:.2f}s"
         )

@@ -9,6 +9,7 @@
       const label = root.querySelector("[data-status-text]");
       const timer = setInterval(async () => {
         const response = await fetch(root.dataset.statusUrl, { headers: { Accept: "application/json" } });
+        if (response.status === 404) { clearInterval(timer); window.location.reload(); return; }
         if (!response.ok) return;
         const data = await response.json();
         if (label) label.textContent = data.label + "…";

@@ -42,7 +42,7 @@
     async start() {
       this.paused = false;
       this.url = null; // (re)starting: ask the server how much it already has
-      let attempt = 0;
+      this.attempt = 0; // retries in a row; progress resets it
       for (;;) {
         try {
           if (!this.url) await this.locate();
@@ -51,10 +51,10 @@
           return this.url;
         } catch (error) {
           if (this.paused || error.refused) throw error;
-          if (attempt >= RETRY_DELAYS.length) throw new Error("The connection keeps dropping. Try again later: the upload will continue where it stopped.");
-          this.onRetry(RETRY_DELAYS[attempt]);
-          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[attempt]));
-          attempt += 1;
+          if (this.attempt >= RETRY_DELAYS.length) throw new Error("The connection keeps dropping. Try again later: the upload will continue where it stopped.");
+          this.onRetry(RETRY_DELAYS[this.attempt]);
+          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[this.attempt]));
+          this.attempt += 1;
           this.url = null; // ask the server where we are
         }
       }
@@ -101,6 +101,7 @@
         if (response.status === 409 || response.status >= 500) throw new Error("resync");
         if (response.status !== 204) throw refused(response);
         this.offset = parseInt(response.getResponseHeader("Upload-Offset"), 10);
+        this.attempt = 0;
         this.onProgress(this.offset, this.file.size);
       }
     }
