@@ -118,7 +118,8 @@
     let value = bytes;
     let unit = 0;
     while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
-    return (unit === 0 ? value : value.toFixed(1)) + " " + units[unit];
+    // As the server words sizes: "1 MB", "11.8 MB".
+    return (unit === 0 ? value : value.toFixed(1).replace(/\.0$/, "")) + " " + units[unit];
   }
 
   // Wires a [data-uploader] block: a form with a file (or a recorded blob), a title,
