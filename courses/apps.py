@@ -6,3 +6,14 @@ class CoursesConfig(AppConfig):
 
     name = "courses"
     verbose_name = "Learning"
+
+    def ready(self) -> None:
+        from courses import demo
+        from lms.demo import DemoStep, register_demo_step
+        from lms.navigation import NavItem, register_nav_item
+
+        register_demo_step(DemoStep(30, "courses", demo.seed_courses))
+
+        register_nav_item(
+            NavItem("Courses", "/courses/", order=10, is_visible=lambda user: True)
+        )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("lms.accounts.urls")),
     path("", include("media.urls")),
+    path("learning/", include("courses.urls")),
 ]
 
 if settings.DEBUG:

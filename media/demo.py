@@ -42,23 +42,39 @@ def seed_recordings(log: Log) -> None:
             or MediaAsset.objects.filter(owner=owner, title=title).exists()
         ):
             continue
-        with tempfile.TemporaryDirectory(prefix="onramp-demo-") as folder:
-            source = Path(folder) / filename
-            subprocess.run(
-                [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error",
-                 *inputs, "-shortest", str(source)],
-                check=True,
-                timeout=120,
-            )  # fmt: skip
-            asset = services.upload_create(
-                owner=owner,
-                length=source.stat().st_size,
-                filename=filename,
-                title=title,
-                kind=MediaAsset.Kind.RECORDING,
-            )
-            with source.open("rb") as data:
-                services.upload_append(asset=asset, offset=0, stream=data)
-        services.asset_process(asset_id=asset.pk, run_id="seed_demo")
+        generated_asset(
+            owner=owner,
+            title=title,
+            filename=filename,
+            ffmpeg_inputs=inputs,
+            kind=MediaAsset.Kind.RECORDING,
+        )
         made += 1
     log(f"  {made} recordings processed")
+
+
+def generated_asset(
+    *, owner: User, title: str, filename: str, ffmpeg_inputs: list[str], kind: str
+) -> MediaAsset:
+    """Make a media file with ffmpeg's test sources and send it through the real
+    pipeline (upload, validation, transcode), synchronously."""
+    with tempfile.TemporaryDirectory(prefix="onramp-demo-") as folder:
+        source = Path(folder) / filename
+        subprocess.run(
+            [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error",
+             *ffmpeg_inputs, "-shortest", str(source)],
+            check=True,
+            timeout=120,
+        )  # fmt: skip
+        asset = services.upload_create(
+            owner=owner,
+            length=source.stat().st_size,
+            filename=filename,
+            title=title,
+            kind=kind,
+        )
+        with source.open("rb") as data:
+            services.upload_append(asset=asset, offset=0, stream=data)
+    processed = services.asset_process(asset_id=asset.pk, run_id="seed_demo")
+    assert processed is not None
+    return processed

@@ -6,26 +6,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
-from media.models import MediaAsset
 from media.views import admin as views
-
-
-class LessonVideoChooserViewSet(ChooserViewSet):
-    """Lets lesson authors pick a ready lesson video (used by lesson blocks)."""
-
-    model = MediaAsset
-    icon = "media"
-    choose_one_text = "Choose a lesson video"
-    choose_another_text = "Choose another video"
-    edit_item_text = "View video"
-
-    def get_object_list(self):  # type: ignore[no-untyped-def]
-        return MediaAsset.objects.filter(
-            kind=MediaAsset.Kind.LESSON_VIDEO, status=MediaAsset.Status.READY
-        )
-
-
-lesson_video_chooser_viewset = LessonVideoChooserViewSet("lesson_video_chooser")
+from media.viewsets import lesson_video_chooser_viewset
 
 
 class EnablementAdminMenuItem(MenuItem):

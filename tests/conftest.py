@@ -7,7 +7,7 @@ from django.conf import LazySettings
 
 from tests.factories import RepFactory, TeamFactory, UserFactory
 
-pytest_plugins = ["tests.worker"]
+pytest_plugins = ["tests.worker", "tests.media_fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from courses.demo_content import ONBOARDING_COURSES
+from courses.models import CourseIndexPage, CoursePage
+from courses.selectors import course_cards
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
 from media.models import MediaAsset
@@ -43,6 +46,14 @@ def test_it_builds_the_northwind_cast_and_prints_the_logins():
     assert {t.name for t in aiko.coached_teams.all()} == {"EMEA North", "EMEA South"}
     assert User.objects.get(email="lucia@northwind.example").full_name == "Lucía García"
     pitch = MediaAsset.objects.get(owner=maya)
+    index = CourseIndexPage.objects.get()
+    titles = [c.title for c in CoursePage.objects.child_of(index).order_by("path")]
+    assert titles[:6] == [course.title for course in ONBOARDING_COURSES]
+    demo_skills = CoursePage.objects.get(title="Demo skills")
+    assert demo_skills.lessons().first().video.status == "ready"
+    outlines = {o.course.title: o.percent for o in course_cards(user=maya, index=index)}
+    assert outlines["Northwind and its product"] == 100
+    assert outlines["Discovery calls"] == 0
     assert (pitch.title, pitch.status) == ("Pricing objection practice", "ready")
     assert pitch.is_video
 

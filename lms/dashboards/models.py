@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from lms.dashboards.selectors import start_page_for
+from lms.pages import SignInRequiredMixin
 
 
-class HomePage(Page):
+class HomePage(SignInRequiredMixin, Page):
     """The site root: every signed-in person's start page, built for their roles.
 
     Enablement admins edit the welcome text in Wagtail; visitors who are not signed in
@@ -24,12 +24,8 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("welcome")]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CourseIndexPage"]
     max_count = 1
-
-    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().serve(request, *args, **kwargs)
 
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any

@@ -18,7 +18,6 @@ from playwright.sync_api import Page, Playwright
 from pytest_django.live_server_helper import LiveServer
 
 from lms.accounts.demo import DEMO_PASSWORD, seed_people
-from tests.media.conftest import ffmpeg_exe, make_media  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

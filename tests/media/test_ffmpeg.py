@@ -21,7 +21,7 @@ from media.ffmpeg import (
     transcode,
     validate,
 )
-from tests.media.conftest import MakeMedia
+from tests.media_fixtures import MakeMedia
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

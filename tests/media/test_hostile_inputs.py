@@ -13,7 +13,7 @@ import pytest
 
 from media.ffmpeg import MediaRejected, _human_duration, human_size, transcode
 from media.ffmpeg import validate as validate_upload
-from tests.media.conftest import MakeMedia
+from tests.media_fixtures import MakeMedia
 
 JARGON = ("invalid data", "ffmpeg", "whitelist", "demux", "moov", "errno", "protocol")
 

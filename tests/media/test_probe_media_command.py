@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import LazySettings
 from django.core.management import call_command
 
-from tests.media.conftest import MakeMedia
+from tests.media_fixtures import MakeMedia
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -13,6 +14,8 @@ class Command(BaseCommand):
     help = "Create or update the Northwind Analytics demo organisation (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Wagtail logs every page it creates: dozens of lines that hide the logins.
+        logging.getLogger("wagtail").setLevel(logging.WARNING)
         with transaction.atomic():
             for step in demo_steps():
                 self.stdout.write(f"Seeding {step.name}…")

@@ -1,4 +1,4 @@
-"""Media files for the ffmpeg tests, generated with ffmpeg's own test sources."""
+"""Real media for tests (generated with ffmpeg's own test sources) and ready assets."""
 
 from __future__ import annotations
 

@@ -1,0 +1,7 @@
+"""Events that courses announces; higher layers (certificates) subscribe."""
+
+from django.dispatch import Signal
+
+# Sent after commit when a person's completion finishes a course.
+# Arguments: user, course.
+course_completed = Signal()
