@@ -7,9 +7,18 @@ from __future__ import annotations
 from wagtail.models import Page
 
 from courses import demo_content as content
-from courses.models import CourseIndexPage, CoursePage, LessonCompletion, LessonPage
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    LearningPath,
+    LessonCompletion,
+    LessonPage,
+    PathRule,
+    PathStep,
+)
+from courses.services import paths_assign_by_rules
 from lms.accounts.demo import demo_email
-from lms.accounts.models import User
+from lms.accounts.models import Team, User
 from lms.demo import Log
 from media.demo import generated_asset
 from media.models import MediaAsset
@@ -22,6 +31,9 @@ PROGRESS = {
     "Jonas Weber": 6,
     "Sofia Marquez": 6,
 }
+# Due days after the start date, and whether a step waits for the previous one.
+STEP_DUE_DAYS = [3, 7, 12, 18, 24, 30]
+STEP_LOCKED = [False, False, True, True, True, False]
 VIDEO_INPUTS = [
     "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=15",
     "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000:duration=15",
@@ -48,7 +60,35 @@ def seed_courses(log: Log) -> None:
                     lesson=lesson,
                     defaults={"how": _how(lesson)},
                 )
-    log(f"  {len(courses)} courses, {LessonPage.objects.count()} lessons")
+    path = _onboarding_path(courses[: len(content.ONBOARDING_COURSES)])
+    assigned = 0
+    for rep in User.objects.filter(team__isnull=False):
+        assigned += len(paths_assign_by_rules(user=rep))
+    log(
+        f"  {len(courses)} courses, {LessonPage.objects.count()} lessons, "
+        f"path “{path}” assigned to {assigned} more people"
+    )
+
+
+def _onboarding_path(courses: list[CoursePage]) -> LearningPath:
+    path = LearningPath.objects.filter(title=content.ONBOARDING_PATH_TITLE).first()
+    if path is not None:
+        return path
+    path = LearningPath(
+        title=content.ONBOARDING_PATH_TITLE,
+        description="Everything a new Northwind seller needs in the first month.",
+    )
+    steps = zip(courses, STEP_DUE_DAYS, STEP_LOCKED, strict=True)
+    for order, (course, days, locked) in enumerate(steps):
+        path.steps.add(
+            PathStep(
+                course=course, due_offset_days=days, locked=locked, sort_order=order
+            )
+        )
+    for region in Team.get_root_nodes():
+        path.rules.add(PathRule(team=region))
+    path.save()
+    return path
 
 
 def _course_index() -> CourseIndexPage:

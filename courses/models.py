@@ -8,10 +8,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
@@ -78,10 +79,11 @@ class CoursePage(SignInRequiredMixin, Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from courses.selectors import course_outline
+        from courses.selectors import course_outline, lock_reason
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline(user=request.user, course=self)
+        context["lock_reason"] = lock_reason(user=request.user, course=self)
         return context
 
 
@@ -174,3 +176,137 @@ class WatchProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} watched {self.watched_seconds:.0f}s of {self.lesson}"
+
+
+class LearningPath(ClusterableModel):
+    """An ordered list of courses, each due some days after a rep's start date, such
+    as the onboarding path "First 30 days". Rules assign it to new and moved reps."""
+
+    title = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        InlinePanel("steps", label="Steps", min_num=1),
+        InlinePanel("rules", label="Assign automatically to"),
+    ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PathStep(Orderable):
+    path = ParentalKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+")
+    due_offset_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Due this many days after the rep's start date."
+    )
+    locked = models.BooleanField(
+        default=False, help_text="Opens only once the previous step is complete."
+    )
+
+    panels = [FieldPanel("course"), FieldPanel("due_offset_days"), FieldPanel("locked")]
+
+
+class PathRule(Orderable):
+    """Reps who join this team (or a team below it) get the path."""
+
+    path = ParentalKey(LearningPath, on_delete=models.CASCADE, related_name="rules")
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("team")]
+
+
+class Assignment(models.Model):
+    """Someone has to do a course or a path, for a reason, by a date. Drives progress,
+    dashboards and reminders. Unassigning keeps the row (and its history)."""
+
+    class Reason(models.TextChoices):
+        ONBOARDING = "onboarding", "Onboarding"
+        MONTHLY = "monthly", "Monthly training"
+        MANUAL = "manual", "Assigned"
+        RECERTIFICATION = "recertification", "Recertification"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    path = models.ForeignKey(
+        LearningPath, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    course = models.ForeignKey(
+        CoursePage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    unassigned_at = models.DateTimeField(null=True, blank=True)
+    # Required lessons in the course (or all the path's courses), and how many of them
+    # the person has completed: kept up to date by each completion, in two queries.
+    required_total = models.PositiveIntegerField(default=0)
+    required_done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["due_at", "assigned_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(path__isnull=True, course__isnull=False)
+                | models.Q(path__isnull=False, course__isnull=True),
+                name="assignment_is_for_a_path_or_a_course",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "path"],
+                condition=models.Q(
+                    completed_at__isnull=True, unassigned_at__isnull=True
+                ),
+                name="one_open_assignment_per_path",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=models.Q(
+                    completed_at__isnull=True, unassigned_at__isnull=True
+                ),
+                name="one_open_assignment_per_course",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "completed_at", "unassigned_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.path or self.course} for {self.user}"
+
+    @property
+    def title(self) -> str:
+        return str(self.path or self.course)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.required_total:
+            return 100 if self.completed_at else 0
+        return min(100, round(100 * self.required_done / self.required_total))
+
+    @property
+    def status(self) -> str:
+        if self.completed_at:
+            return "completed"
+        if self.due_at and self.due_at < timezone.now():
+            return "overdue"
+        return "in_progress" if self.required_done else "not_started"
+
+    @property
+    def status_label(self) -> str:
+        return {
+            "completed": "Completed",
+            "overdue": "Overdue",
+            "in_progress": "In progress",
+            "not_started": "Not started",
+        }[self.status]

@@ -3,16 +3,20 @@ queries however many courses and lessons there are."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from courses.models import (
+    Assignment,
     CourseIndexPage,
     CoursePage,
     LessonCompletion,
     LessonPage,
+    PathStep,
     WatchProgress,
 )
 from lms.accounts.models import User
@@ -97,6 +101,7 @@ def lesson_context(*, user: User, lesson: LessonPage) -> dict[str, Any]:
         watch = WatchProgress.objects.filter(user=user, lesson=lesson).first()
     return {
         "course": course,
+        "lock_reason": lock_reason(user=user, course=course),
         "outline": outline,
         "done": outline.lessons[position].done,
         "previous_lesson": outline.lessons[position - 1].lesson if position else None,
@@ -105,3 +110,159 @@ def lesson_context(*, user: User, lesson: LessonPage) -> dict[str, Any]:
         else None,
         "watch": watch,
     }
+
+
+# My learning: open assignments with the state of each step.
+
+
+@dataclass
+class StepState:
+    course: CoursePage
+    outline: Outline
+    due_at: dt.datetime | None
+    lock_reason: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            not self.outline.complete
+            and self.due_at is not None
+            and self.due_at < timezone.now()
+        )
+
+
+@dataclass
+class AssignmentState:
+    assignment: Assignment
+    steps: list[StepState]
+
+    @property
+    def next_lesson(self) -> LessonPage | None:
+        for step in self.steps:
+            if step.lock_reason or step.outline.complete:
+                continue
+            if step.outline.next_lesson is not None:
+                return step.outline.next_lesson
+        return None
+
+
+@dataclass
+class MyLearning:
+    open: list[AssignmentState]
+    completed: list[Assignment]
+
+    @property
+    def continue_lesson(self) -> LessonPage | None:
+        """The one next thing to do: in the open assignment due first."""
+        for state in self.open:
+            if state.next_lesson is not None:
+                return state.next_lesson
+        return None
+
+
+def _steps_of(
+    user: User,
+    assignment: Assignment,
+    outlines: dict[int, Outline],
+) -> list[StepState]:
+    from courses.services import due_at_for
+
+    if assignment.course_id is not None:
+        return [
+            StepState(
+                assignment.course,
+                outlines[assignment.course_id],
+                assignment.due_at,
+            )
+        ]
+    states: list[StepState] = []
+    for step in assignment.path.steps.all():
+        previous = states[-1] if states else None
+        lock_reason = ""
+        if step.locked and previous is not None and not previous.outline.complete:
+            lock_reason = f"Opens when you complete “{previous.course.title}”."
+        states.append(
+            StepState(
+                step.course,
+                outlines[step.course_id],
+                due_at_for(user, step.due_offset_days),
+                lock_reason,
+            )
+        )
+    return states
+
+
+def my_learning(*, user: User) -> MyLearning:
+    """Everything on "My learning", in a fixed number of queries."""
+    assignments = list(
+        Assignment.objects.filter(user=user, unassigned_at__isnull=True)
+        .select_related("course", "path")
+        .prefetch_related(
+            Prefetch(
+                "path__steps",
+                queryset=PathStep.objects.select_related("course").order_by(
+                    "sort_order", "pk"
+                ),
+            )
+        )
+    )
+    open_assignments = [a for a in assignments if a.completed_at is None]
+    courses: dict[int, CoursePage] = {}
+    for assignment in open_assignments:
+        if assignment.course is not None:
+            courses[assignment.course.pk] = assignment.course
+        else:
+            for step in assignment.path.steps.all():
+                courses[step.course.pk] = step.course
+    outlines = _outlines(user, list(courses.values()))
+    return MyLearning(
+        open=[
+            AssignmentState(a, _steps_of(user, a, outlines)) for a in open_assignments
+        ],
+        completed=sorted(
+            (a for a in assignments if a.completed_at is not None),
+            key=lambda a: a.completed_at,
+            reverse=True,
+        ),
+    )
+
+
+def _outlines(user: User, courses: list[CoursePage]) -> dict[int, Outline]:
+    """The outline of several courses: two queries whatever their number."""
+    outlines = {course.pk: Outline(course) for course in courses}
+    if not courses:
+        return outlines
+    under_any = Q()
+    for course in courses:
+        under_any |= Q(path__startswith=course.path, depth=course.depth + 1)
+    lessons = list(LessonPage.objects.live().filter(under_any).order_by("path"))
+    done = completed_lesson_ids(user, [lesson.pk for lesson in lessons])
+    by_path = {course.path: outlines[course.pk] for course in courses}
+    for lesson in lessons:
+        by_path[lesson.path[: -LessonPage.steplen]].lessons.append(
+            LessonLine(lesson, lesson.pk in done)
+        )
+    return outlines
+
+
+def lock_reason(*, user: User, course: CoursePage) -> str:
+    """Why the person may not open this course yet (a locked path step), or ""."""
+    steps = PathStep.objects.filter(
+        course=course,
+        locked=True,
+        path__in=Assignment.objects.filter(
+            user=user, completed_at__isnull=True, unassigned_at__isnull=True
+        ).values("path"),
+    ).select_related("path")
+    for step in steps:
+        siblings = list(
+            step.path.steps.select_related("course").order_by("sort_order", "pk")
+        )
+        position = siblings.index(step)
+        previous = siblings[position - 1] if position else None
+        if (
+            previous is not None
+            and not course_outline(user=user, course=previous.course).complete
+        ):
+            return f"Opens when you complete “{previous.course.title}”."
+    return ""

@@ -1,14 +1,24 @@
-"""Completing lessons: by reading, or by watching 90% of the lesson video."""
+"""Completing lessons (by reading, or by watching 90% of the video), and the
+assignments whose progress those completions drive."""
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from courses.models import CoursePage, LessonCompletion, LessonPage, WatchProgress
+from courses.models import (
+    Assignment,
+    CoursePage,
+    LearningPath,
+    LessonCompletion,
+    LessonPage,
+    WatchProgress,
+)
 from courses.selectors import course_outline
 from courses.signals import course_completed
 from lms.accounts.models import User
@@ -52,6 +62,8 @@ def lesson_complete(
         return earlier, False
     completion = LessonCompletion.objects.create(user=user, lesson=lesson, how=how)
     course = CoursePage.objects.get(pk=lesson.get_parent().pk)
+    if lesson.required:
+        _advance_assignments(user=user, course=course)
     if lesson.required and course_outline(user=user, course=course).complete:
         transaction.on_commit(
             lambda: course_completed.send(sender=CoursePage, user=user, course=course)
@@ -116,3 +128,181 @@ def watch_opened(
     WatchProgress.objects.update_or_create(
         user=user, lesson=lesson, defaults={"updated_at": at or timezone.now()}
     )
+
+
+# Assignments: who has to do what, by when.
+
+
+def due_at_for(user: User, days_after_start: int) -> dt.datetime:
+    """The end of the day that falls `days_after_start` after the person's start
+    date, in their own time zone (so DST and far-away teams come out right)."""
+    zone = zoneinfo.ZoneInfo(user.time_zone)
+    start = user.start_date or timezone.localdate(timezone=zone)
+    day = start + dt.timedelta(days=days_after_start)
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone)
+
+
+def _courses_of(
+    *, path: LearningPath | None, course: CoursePage | None
+) -> list[CoursePage]:
+    if path is not None:
+        return [
+            step.course
+            for step in path.steps.select_related("course").order_by("sort_order", "pk")
+        ]
+    assert course is not None
+    return [course]
+
+
+def _required_lesson_ids(courses: list[CoursePage]) -> list[int]:
+    if not courses:
+        return []
+    under_any = Q()
+    for course in courses:
+        under_any |= Q(path__startswith=course.path, depth=course.depth + 1)
+    return list(
+        LessonPage.objects.live()
+        .filter(under_any, required=True)
+        .values_list("pk", flat=True)
+    )
+
+
+def _progress_counts(user: User, courses: list[CoursePage]) -> tuple[int, int]:
+    lesson_ids = _required_lesson_ids(courses)
+    done = (
+        LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids)
+        .values("lesson_id")
+        .distinct()
+        .count()
+    )
+    return len(lesson_ids), done
+
+
+def _open_assignments() -> QuerySet[Assignment]:
+    return Assignment.objects.filter(
+        completed_at__isnull=True, unassigned_at__isnull=True
+    )
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    user: User,
+    reason: str,
+    path: LearningPath | None = None,
+    course: CoursePage | None = None,
+    assigned_by: User | None = None,
+    due_at: dt.datetime | None = None,
+) -> tuple[Assignment, bool]:
+    """Assign a path or a course, unless it is already open for the person."""
+    existing = _open_assignments().filter(user=user, path=path, course=course).first()
+    if existing is not None:
+        return existing, False
+    courses = _courses_of(path=path, course=course)
+    total, done = _progress_counts(user, courses)
+    if due_at is None and path is not None:
+        last_offset = max(
+            path.steps.values_list("due_offset_days", flat=True), default=0
+        )
+        due_at = due_at_for(user, last_offset)
+    now = timezone.now()
+    assignment = Assignment.objects.create(
+        user=user,
+        path=path,
+        course=course,
+        reason=reason,
+        assigned_by=assigned_by,
+        due_at=due_at,
+        required_total=total,
+        required_done=done,
+        completed_at=now if total and done >= total else None,
+    )
+    return assignment, True
+
+
+def assignments_create_for(
+    *,
+    users: list[User],
+    reason: str,
+    path: LearningPath | None = None,
+    course: CoursePage | None = None,
+    assigned_by: User | None = None,
+    due_at: dt.datetime | None = None,
+) -> list[Assignment]:
+    """Bulk assignment by a manager or admin; people who already have it open are
+    skipped. Returns the assignments made."""
+    made = []
+    for user in users:
+        assignment, created = assignment_create(
+            user=user,
+            reason=reason,
+            path=path,
+            course=course,
+            assigned_by=assigned_by,
+            due_at=due_at,
+        )
+        if created:
+            made.append(assignment)
+    return made
+
+
+@transaction.atomic
+def assignment_unassign(*, assignment: Assignment) -> Assignment:
+    """Withdraw an open assignment; it stays in the history as unassigned."""
+    Assignment.objects.filter(pk=assignment.pk, unassigned_at__isnull=True).update(
+        unassigned_at=timezone.now()
+    )
+    assignment.refresh_from_db()
+    return assignment
+
+
+def paths_assign_by_rules(*, user: User) -> list[Assignment]:
+    """Give a rep the paths whose rules name their team or a team above it."""
+    if user.team is None:
+        return []
+    teams = [user.team, *user.team.get_ancestors()]
+    paths = LearningPath.objects.filter(rules__team__in=teams).distinct()
+    return [
+        assignment
+        for path in paths
+        for assignment, created in [
+            assignment_create(user=user, path=path, reason=Assignment.Reason.ONBOARDING)
+        ]
+        if created
+    ]
+
+
+def _advance_assignments(*, user: User, course: CoursePage) -> None:
+    """A new required lesson completion: every open assignment that covers the
+    course moves on, and those now complete are closed. Two queries, however many
+    assignments there are."""
+    covering = _open_assignments().filter(
+        Q(course_id=course.pk) | Q(path__steps__course_id=course.pk), user=user
+    )
+    covering.update(required_done=F("required_done") + 1)
+    _open_assignments().filter(
+        user=user, required_total__gt=0, required_done__gte=F("required_total")
+    ).update(completed_at=timezone.now())
+
+
+def assignments_recount(*, course: CoursePage) -> int:
+    """After a lesson is published or removed, recount the open assignments that
+    cover the course (their totals change)."""
+    recounted = 0
+    covering = (
+        _open_assignments()
+        .filter(Q(course_id=course.pk) | Q(path__steps__course_id=course.pk))
+        .select_related("path", "course", "user")
+        .distinct()
+    )
+    for assignment in covering:
+        total, done = _progress_counts(
+            assignment.user, _courses_of(path=assignment.path, course=assignment.course)
+        )
+        Assignment.objects.filter(pk=assignment.pk).update(
+            required_total=total,
+            required_done=done,
+            completed_at=timezone.now() if total and done >= total else None,
+        )
+        recounted += 1
+    return recounted

@@ -4,19 +4,28 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courses import services
-from courses.models import LessonPage
-from courses.selectors import lesson_context
+from courses import selectors, services
+from courses.forms import AssignmentForm, managed_members
+from courses.models import Assignment, CoursePage, LessonPage
+from courses.selectors import lesson_context, lock_reason
+from lms.accounts import visibility
+from lms.accounts.models import User
 
 
-def _live_lesson(page_id: int) -> LessonPage:
+def _live_lesson(request: HttpRequest, page_id: int) -> LessonPage:
+    """The lesson, if published and not in a step the person has not unlocked."""
     lesson = LessonPage.objects.live().filter(pk=page_id).first()
     if lesson is None:
         raise Http404("No such lesson.")
+    course = CoursePage.objects.get(pk=lesson.get_parent().pk)
+    reason = lock_reason(user=request.user, course=course)
+    if reason:
+        raise PermissionDenied(reason)
     return lesson
 
 
@@ -24,7 +33,7 @@ def _live_lesson(page_id: int) -> LessonPage:
 @require_POST
 def lesson_mark_read(request: HttpRequest, page_id: int) -> HttpResponse:
     """A reading lesson is completed by saying so; a video lesson by watching it."""
-    lesson = _live_lesson(page_id)
+    lesson = _live_lesson(request, page_id)
     if lesson.video is not None:
         messages.error(
             request, "This lesson is complete once you have watched 90% of its video."
@@ -46,7 +55,7 @@ def lesson_mark_read(request: HttpRequest, page_id: int) -> HttpResponse:
 @require_POST
 def lesson_watch(request: HttpRequest, page_id: int) -> JsonResponse:
     """Periodic reports from the lesson's player: the ranges played, the position."""
-    lesson = _live_lesson(page_id)
+    lesson = _live_lesson(request, page_id)
     try:
         report = json.loads(request.body)
         ranges = [(float(start), float(end)) for start, end in report["ranges"]]
@@ -64,4 +73,73 @@ def lesson_watch(request: HttpRequest, page_id: int) -> JsonResponse:
             "position": state.position,
             "completed": state.completed,
         }
+    )
+
+
+@login_required
+def my_learning(request: HttpRequest) -> HttpResponse:
+    """The rep's home for learning: the path, what is due, and one Continue button."""
+    return render(
+        request,
+        "courses/my_learning.html",
+        {"learning": selectors.my_learning(user=request.user)},
+    )
+
+
+def _require_assigner(user: User) -> None:
+    if not (user.is_manager or user.is_enablement_admin):
+        raise PermissionDenied("Only managers and enablement admins assign training.")
+
+
+@login_required
+def assignment_new(request: HttpRequest) -> HttpResponse:
+    """Assign a path or a course to chosen people of the viewer's teams, in bulk."""
+    _require_assigner(request.user)
+    form = AssignmentForm(request.POST or None, assigner=request.user)
+    if request.method == "POST" and form.is_valid():
+        made = services.assignments_create_for(
+            users=list(form.cleaned_data["people"]),
+            reason=Assignment.Reason.MANUAL,
+            path=form.cleaned_data["path"],
+            course=form.cleaned_data["course"],
+            assigned_by=request.user,
+            due_at=form.due_at(),
+        )
+        skipped = len(form.cleaned_data["people"]) - len(made)
+        message = f"Assigned to {len(made)} {'person' if len(made) == 1 else 'people'}."
+        if skipped:
+            message += f" {skipped} already had it open."
+        messages.success(request, message)
+        return redirect("team_overview")
+    return render(request, "courses/assignment_new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def assignment_unassign(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_assigner(request.user)
+    assignment = get_object_or_404(
+        Assignment.objects.filter(user__in=managed_members(request.user)), pk=pk
+    )
+    services.assignment_unassign(assignment=assignment)
+    messages.success(
+        request, f"“{assignment.title}” was withdrawn from {assignment.user}."
+    )
+    return redirect("person_learning", assignment.user_id)
+
+
+@login_required
+def person_learning(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's assignments, for themself and the people allowed to see them."""
+    person = visibility.visible_users(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person.")
+    return render(
+        request,
+        "courses/person_learning.html",
+        {
+            "person": person,
+            "learning": selectors.my_learning(user=person),
+            "can_unassign": managed_members(request.user).filter(pk=person.pk).exists(),
+        },
     )

@@ -14,10 +14,10 @@ def _nav_labels(response) -> list[str]:
 @pytest.mark.parametrize(
     ("viewer", "labels"),
     [
-        ("rep_east", ["Home", "Courses", "Recordings"]),
-        ("east_coach", ["Home", "Courses", "Recordings"]),
-        ("east_manager", ["Home", "Courses", "Recordings", "My team"]),
-        ("admin", ["Home", "Courses", "Recordings", "My team", "Admin"]),
+        ("rep_east", ["Home", "My learning", "Courses", "Recordings"]),
+        ("east_coach", ["Home", "My learning", "Courses", "Recordings"]),
+        ("east_manager", ["Home", "My learning", "Courses", "Recordings", "My team"]),
+        ("admin", ["Home", "My learning", "Courses", "Recordings", "My team", "Admin"]),
     ],
 )
 def test_it_shows_navigation_by_role(client, org, viewer, labels):

@@ -54,3 +54,24 @@ def catalogue(org, make_ready_recording) -> Catalogue:
 @pytest.fixture
 def root_page() -> Page:
     return Page.get_first_root_node()
+
+
+@pytest.fixture
+def path_with_steps(catalogue):
+    """A path of two courses; the second opens only once the first is complete."""
+    from courses.models import CoursePage, LearningPath, LessonPage, PathStep
+
+    second = catalogue.index.add_child(
+        instance=CoursePage(title="Demo skills", summary="Show, don't tell.")
+    )
+    second_lesson = second.add_child(
+        instance=LessonPage(title="Open strong", body=[("paragraph", "<p>Recap.</p>")])
+    )
+    path = LearningPath(title="First 30 days")
+    path.steps.add(PathStep(course=catalogue.course, due_offset_days=7, sort_order=0))
+    path.steps.add(
+        PathStep(course=second, due_offset_days=14, locked=True, sort_order=1)
+    )
+    path.save()
+    path.second_course, path.second_lesson = second, second_lesson
+    return path

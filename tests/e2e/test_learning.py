@@ -24,6 +24,37 @@ def _course_with_two_reading_lessons() -> CoursePage:
     return course
 
 
+def test_it_takes_a_rep_from_continue_to_a_completed_lesson(page: Page, sign_in):
+    from courses.models import LearningPath, PathStep
+    from courses.services import assignment_create
+    from lms.accounts.models import User
+
+    course = _course_with_two_reading_lessons()
+    path = LearningPath(title="First 30 days")
+    path.steps.add(PathStep(course=course, due_offset_days=7, sort_order=0))
+    path.save()
+    sign_in("maya@northwind.example")
+    maya = User.objects.get(email="maya@northwind.example")
+    assignment_create(user=maya, path=path, reason="onboarding")
+
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="My learning"
+    ).click()
+    bar = page.get_by_role("progressbar", name="Progress in First 30 days")
+    expect(bar).to_have_attribute("value", "0")
+    page.get_by_role("link", name="Continue: A framework for any objection").click()
+    page.get_by_role("button", name="Mark as complete and continue").click()
+    expect(page).to_have_url(re.compile(r"/the-pricing-objection/$"))
+
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="My learning"
+    ).click()
+    expect(bar).to_have_attribute("value", "50")
+    expect(
+        page.get_by_role("link", name="Continue: The pricing objection")
+    ).to_be_visible()
+
+
 def test_it_lets_a_rep_complete_a_lesson_and_see_progress_move(page: Page, sign_in):
     _course_with_two_reading_lessons()
     sign_in("maya@northwind.example")

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.db.models import QuerySet
+
+from courses.models import CoursePage, LearningPath
+from lms.accounts import visibility
+from lms.accounts.forms import PlainLabels
+from lms.accounts.models import User
+
+
+def managed_members(user: User) -> QuerySet[User]:
+    """The people a manager (or admin) may assign training to."""
+    return User.objects.filter(
+        team__in=visibility.managed_teams(user), is_active=True
+    ).select_related("team")
+
+
+class AssignmentForm(PlainLabels, forms.Form):
+    path = forms.ModelChoiceField(
+        queryset=LearningPath.objects.all(), required=False, empty_label="No path"
+    )
+    course = forms.ModelChoiceField(
+        queryset=CoursePage.objects.live(), required=False, empty_label="No course"
+    )
+    people = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People who already have it open are left as they are.",
+    )
+    due_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for a path to count due dates from each start date.",
+    )
+
+    def __init__(self, *args: object, assigner: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.assigner = assigner
+        self.fields["people"].queryset = managed_members(assigner)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if bool(data.get("path")) == bool(data.get("course")):
+            raise forms.ValidationError("Choose either a path or a course.")
+        if data.get("course") and not data.get("due_date"):
+            self.add_error("due_date", "A course needs a due date.")
+        return data
+
+    def due_at(self) -> dt.datetime | None:
+        """The end of the due day, in the assigner's time zone."""
+        day = self.cleaned_data.get("due_date")
+        if day is None:
+            return None
+        zone = zoneinfo.ZoneInfo(self.assigner.time_zone)
+        return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone)

@@ -1,0 +1,16 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from courses.models import LearningPath
+
+
+class LearningPathViewSet(SnippetViewSet):
+    model = LearningPath
+    icon = "list-ol"
+    menu_label = "Learning paths"
+    add_to_admin_menu = True
+    menu_order = 240
+    list_display = ["title"]
+
+
+register_snippet(LearningPathViewSet)
