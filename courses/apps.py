@@ -18,7 +18,9 @@ class CoursesConfig(AppConfig):
         from lms.navigation import NavItem, register_nav_item
 
         ENABLEMENT_ADMIN_PERMISSIONS.extend(
-            f"courses.{action}_learningpath" for action in ("add", "change", "delete")
+            f"courses.{action}_{model}"
+            for action in ("add", "change", "delete")
+            for model in ("learningpath", "trainingcampaign")
         )
         user_team_changed.connect(signal_handlers.assign_paths_on_team_change)
         page_published.connect(

@@ -4,6 +4,7 @@ stages of progress."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from wagtail.models import Page
 
 from courses import demo_content as content
@@ -15,8 +16,9 @@ from courses.models import (
     LessonPage,
     PathRule,
     PathStep,
+    TrainingCampaign,
 )
-from courses.services import paths_assign_by_rules
+from courses.services import campaigns_materialise, paths_assign_by_rules
 from lms.accounts.demo import demo_email
 from lms.accounts.models import Team, User
 from lms.demo import Log
@@ -61,6 +63,7 @@ def seed_courses(log: Log) -> None:
                     defaults={"how": _how(lesson)},
                 )
     path = _onboarding_path(courses[: len(content.ONBOARDING_COURSES)])
+    _campaigns(update=courses[-2], privacy=courses[-1])
     assigned = 0
     for rep in User.objects.filter(team__isnull=False):
         assigned += len(paths_assign_by_rules(user=rep))
@@ -68,6 +71,36 @@ def seed_courses(log: Log) -> None:
         f"  {len(courses)} courses, {LessonPage.objects.count()} lessons, "
         f"path “{path}” assigned to {assigned} more people"
     )
+
+
+def _campaigns(*, update: CoursePage, privacy: CoursePage) -> None:
+    """A monthly "Product update" (the newest course tagged product-update) and a
+    yearly privacy refresher that must be done again each year."""
+    if not update.tags.filter(name="product-update").exists():
+        update.tags.add("product-update")
+        update.save_revision().publish()
+    today = timezone.localdate()
+    TrainingCampaign.objects.get_or_create(
+        title="Product update",
+        defaults={
+            "starts_on": today.replace(day=1),
+            "frequency": TrainingCampaign.Frequency.MONTHLY,
+            "newest_with_tag": "product-update",
+            "due_days": 21,
+        },
+    )
+    TrainingCampaign.objects.get_or_create(
+        title="Data privacy refresher",
+        defaults={
+            "starts_on": today.replace(month=1, day=15),
+            "frequency": TrainingCampaign.Frequency.YEARLY,
+            "course": privacy,
+            "due_days": 60,
+            "for_coaches": True,
+            "for_managers": True,
+        },
+    )
+    campaigns_materialise()
 
 
 def _onboarding_path(courses: list[CoursePage]) -> LearningPath:

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -84,6 +86,15 @@ class CoursePage(SignInRequiredMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline(user=request.user, course=self)
         context["lock_reason"] = lock_reason(user=request.user, course=self)
+        context["assigned"] = (
+            Assignment.objects.filter(
+                user=request.user,
+                completed_at__isnull=True,
+                unassigned_at__isnull=True,
+            )
+            .filter(models.Q(course=self) | models.Q(path__steps__course=self))
+            .exists()
+        )
         return context
 
 
@@ -240,6 +251,17 @@ class Assignment(models.Model):
         CoursePage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=20, choices=Reason.choices)
+    # Recurring training: the campaign and the cycle this assignment belongs to, and
+    # the moment from which completions count (a repeated course is done afresh).
+    campaign = models.ForeignKey(
+        "courses.TrainingCampaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignments",
+    )
+    cycle_start = models.DateField(null=True, blank=True)
+    counts_from = models.DateTimeField(null=True, blank=True)
     assigned_at = models.DateTimeField(default=timezone.now)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -274,9 +296,16 @@ class Assignment(models.Model):
             models.UniqueConstraint(
                 fields=["user", "course"],
                 condition=models.Q(
-                    completed_at__isnull=True, unassigned_at__isnull=True
+                    completed_at__isnull=True,
+                    unassigned_at__isnull=True,
+                    campaign__isnull=True,
                 ),
                 name="one_open_assignment_per_course",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "campaign", "cycle_start"],
+                condition=models.Q(campaign__isnull=False),
+                name="one_assignment_per_campaign_cycle",
             ),
         ]
         indexes = [models.Index(fields=["user", "completed_at", "unassigned_at"])]
@@ -310,3 +339,91 @@ class Assignment(models.Model):
             "in_progress": "In progress",
             "not_started": "Not started",
         }[self.status]
+
+
+class TrainingCampaign(ClusterableModel):
+    """Recurring training, such as the monthly product update or the yearly privacy
+    refresher: an audience, a recurrence, the course of each cycle and a due period.
+    A daily job gives each person in the audience one assignment per cycle."""
+
+    class Frequency(models.IntegerChoices):
+        MONTHLY = 1, "Every month"
+        QUARTERLY = 3, "Every three months"
+        HALF_YEARLY = 6, "Every six months"
+        YEARLY = 12, "Every year"
+
+    title = models.CharField(max_length=200, unique=True)
+    active = models.BooleanField(default=True)
+    teams = ParentalManyToManyField(
+        "accounts.Team",
+        blank=True,
+        related_name="+",
+        help_text="Leave empty for everyone; a team includes the teams below it.",
+    )
+    for_reps = models.BooleanField(default=True)
+    for_coaches = models.BooleanField(default=False)
+    for_managers = models.BooleanField(default=False)
+    frequency = models.PositiveSmallIntegerField(
+        choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    starts_on = models.DateField(
+        help_text="The first cycle; later ones fall on the same day of the month "
+        "(or the month's last day, when it is shorter)."
+    )
+    course = models.ForeignKey(
+        CoursePage,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="A course done again every cycle.",
+    )
+    newest_with_tag = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Or: each cycle, the newest published course with this tag.",
+    )
+    due_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days from the start of a cycle until it is due."
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("active"),
+        FieldPanel("teams"),
+        FieldPanel("for_reps"),
+        FieldPanel("for_coaches"),
+        FieldPanel("for_managers"),
+        FieldPanel("frequency"),
+        FieldPanel("starts_on"),
+        FieldPanel("course"),
+        FieldPanel("newest_with_tag"),
+        FieldPanel("due_days"),
+    ]
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(course__isnull=False) & models.Q(newest_with_tag="")
+                )
+                | (models.Q(course__isnull=True) & ~models.Q(newest_with_tag="")),
+                name="campaign_has_one_kind_of_content",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def cycle_start(self, on: dt.date) -> dt.date | None:
+        """The start of the cycle that `on` falls in (None before the first)."""
+        if on < self.starts_on:
+            return None
+        months = (on.year - self.starts_on.year) * 12 + on.month - self.starts_on.month
+        cycle = months // self.frequency
+        while cycle >= 0:
+            start = self.starts_on + relativedelta(months=cycle * self.frequency)
+            if start <= on:
+                return start
+            cycle -= 1
+        return None

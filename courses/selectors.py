@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import (
@@ -163,7 +163,7 @@ class MyLearning:
 def _steps_of(
     user: User,
     assignment: Assignment,
-    outlines: dict[int, Outline],
+    index: CourseIndex,
 ) -> list[StepState]:
     from courses.services import due_at_for
 
@@ -171,7 +171,7 @@ def _steps_of(
         return [
             StepState(
                 assignment.course,
-                outlines[assignment.course_id],
+                index.outline(assignment.course, since=assignment.counts_from),
                 assignment.due_at,
             )
         ]
@@ -184,7 +184,7 @@ def _steps_of(
         states.append(
             StepState(
                 step.course,
-                outlines[step.course_id],
+                index.outline(step.course),
                 due_at_for(user, step.due_offset_days),
                 lock_reason,
             )
@@ -214,11 +214,9 @@ def my_learning(*, user: User) -> MyLearning:
         else:
             for step in assignment.path.steps.all():
                 courses[step.course.pk] = step.course
-    outlines = _outlines(user, list(courses.values()))
+    index = _course_index(user, list(courses.values()))
     return MyLearning(
-        open=[
-            AssignmentState(a, _steps_of(user, a, outlines)) for a in open_assignments
-        ],
+        open=[AssignmentState(a, _steps_of(user, a, index)) for a in open_assignments],
         completed=sorted(
             (a for a in assignments if a.completed_at is not None),
             key=lambda a: a.completed_at,
@@ -227,22 +225,47 @@ def my_learning(*, user: User) -> MyLearning:
     )
 
 
-def _outlines(user: User, courses: list[CoursePage]) -> dict[int, Outline]:
-    """The outline of several courses: two queries whatever their number."""
-    outlines = {course.pk: Outline(course) for course in courses}
+@dataclass
+class CourseIndex:
+    """Lessons of several courses and when the person last completed each."""
+
+    lessons: dict[int, list[LessonPage]]
+    latest: dict[int, dt.datetime]
+
+    def outline(self, course: CoursePage, since: dt.datetime | None = None) -> Outline:
+        """The course's outline; with `since`, only completions from then count."""
+        return Outline(
+            course,
+            [
+                LessonLine(
+                    lesson,
+                    lesson.pk in self.latest
+                    and (since is None or self.latest[lesson.pk] >= since),
+                )
+                for lesson in self.lessons[course.pk]
+            ],
+        )
+
+
+def _course_index(user: User, courses: list[CoursePage]) -> CourseIndex:
+    """Two queries whatever the number of courses."""
+    index = CourseIndex({course.pk: [] for course in courses}, {})
     if not courses:
-        return outlines
+        return index
     under_any = Q()
     for course in courses:
         under_any |= Q(path__startswith=course.path, depth=course.depth + 1)
     lessons = list(LessonPage.objects.live().filter(under_any).order_by("path"))
-    done = completed_lesson_ids(user, [lesson.pk for lesson in lessons])
-    by_path = {course.path: outlines[course.pk] for course in courses}
+    index.latest = dict(
+        LessonCompletion.objects.filter(user=user, lesson__in=[x.pk for x in lessons])
+        .values("lesson_id")
+        .annotate(latest=Max("completed_at"))
+        .values_list("lesson_id", "latest")
+    )
+    by_path = {course.path: course.pk for course in courses}
     for lesson in lessons:
-        by_path[lesson.path[: -LessonPage.steplen]].lessons.append(
-            LessonLine(lesson, lesson.pk in done)
-        )
-    return outlines
+        index.lessons[by_path[lesson.path[: -LessonPage.steplen]]].append(lesson)
+    return index
 
 
 def lock_reason(*, user: User, course: CoursePage) -> str:

@@ -7,8 +7,9 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import (
@@ -17,6 +18,7 @@ from courses.models import (
     LearningPath,
     LessonCompletion,
     LessonPage,
+    TrainingCampaign,
     WatchProgress,
 )
 from courses.selectors import course_outline
@@ -55,15 +57,25 @@ def covered_seconds(ranges: list[Range]) -> float:
 def lesson_complete(
     *, user: User, lesson: LessonPage, how: str
 ) -> tuple[LessonCompletion, bool]:
-    """Record that the person completed the lesson (once: a second call returns the
-    first record). Announces `course_completed` when this finished the course."""
-    earlier = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
-    if earlier is not None:
-        return earlier, False
-    completion = LessonCompletion.objects.create(user=user, lesson=lesson, how=how)
+    """Record that the person completed the lesson: once, or once more in each new
+    cycle of recurring training that asks for it again (earlier cycles keep their
+    record). Announces `course_completed` when this finished the course."""
     course = CoursePage.objects.get(pk=lesson.get_parent().pk)
+    latest = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
+    cycle_start = (
+        _covering(user=user, course=course)
+        .filter(counts_from__isnull=False)
+        .aggregate(latest=Max("counts_from"))["latest"]
+    )
+    if latest is not None and (
+        cycle_start is None or latest.completed_at >= cycle_start
+    ):
+        return latest, False
+    completion = LessonCompletion.objects.create(user=user, lesson=lesson, how=how)
     if lesson.required:
-        _advance_assignments(user=user, course=course)
+        _advance_assignments(
+            user=user, course=course, previous=latest.completed_at if latest else None
+        )
     if lesson.required and course_outline(user=user, course=course).complete:
         transaction.on_commit(
             lambda: course_completed.send(sender=CoursePage, user=user, course=course)
@@ -167,14 +179,15 @@ def _required_lesson_ids(courses: list[CoursePage]) -> list[int]:
     )
 
 
-def _progress_counts(user: User, courses: list[CoursePage]) -> tuple[int, int]:
+def _progress_counts(
+    user: User, courses: list[CoursePage], since: dt.datetime | None = None
+) -> tuple[int, int]:
+    """Required lessons, and how many the person completed (since `since`)."""
     lesson_ids = _required_lesson_ids(courses)
-    done = (
-        LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids)
-        .values("lesson_id")
-        .distinct()
-        .count()
-    )
+    completions = LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids)
+    if since is not None:
+        completions = completions.filter(completed_at__gte=since)
+    done = completions.values("lesson_id").distinct().count()
     return len(lesson_ids), done
 
 
@@ -193,13 +206,18 @@ def assignment_create(
     course: CoursePage | None = None,
     assigned_by: User | None = None,
     due_at: dt.datetime | None = None,
+    counts_from: dt.datetime | None = None,
 ) -> tuple[Assignment, bool]:
     """Assign a path or a course, unless it is already open for the person."""
-    existing = _open_assignments().filter(user=user, path=path, course=course).first()
+    existing = (
+        _open_assignments()
+        .filter(user=user, path=path, course=course, campaign__isnull=True)
+        .first()
+    )
     if existing is not None:
         return existing, False
     courses = _courses_of(path=path, course=course)
-    total, done = _progress_counts(user, courses)
+    total, done = _progress_counts(user, courses, since=counts_from)
     if due_at is None and path is not None:
         last_offset = max(
             path.steps.values_list("due_offset_days", flat=True), default=0
@@ -213,6 +231,7 @@ def assignment_create(
         reason=reason,
         assigned_by=assigned_by,
         due_at=due_at,
+        counts_from=counts_from,
         required_total=total,
         required_done=done,
         completed_at=now if total and done >= total else None,
@@ -272,14 +291,23 @@ def paths_assign_by_rules(*, user: User) -> list[Assignment]:
     ]
 
 
-def _advance_assignments(*, user: User, course: CoursePage) -> None:
-    """A new required lesson completion: every open assignment that covers the
-    course moves on, and those now complete are closed. Two queries, however many
-    assignments there are."""
-    covering = _open_assignments().filter(
+def _covering(*, user: User, course: CoursePage) -> QuerySet[Assignment]:
+    return _open_assignments().filter(
         Q(course_id=course.pk) | Q(path__steps__course_id=course.pk), user=user
     )
-    covering.update(required_done=F("required_done") + 1)
+
+
+def _advance_assignments(
+    *, user: User, course: CoursePage, previous: dt.datetime | None
+) -> None:
+    """A new required lesson completion: every open assignment that covers the
+    course and had not counted this lesson yet moves on (those counting from a cycle
+    start after the previous completion, or from the start if there was none), and
+    those now complete are closed. Two queries, however many assignments there are."""
+    not_counted_yet = Q(counts_from__gt=previous) if previous else Q()
+    _covering(user=user, course=course).filter(not_counted_yet).update(
+        required_done=F("required_done") + 1
+    )
     _open_assignments().filter(
         user=user, required_total__gt=0, required_done__gte=F("required_total")
     ).update(completed_at=timezone.now())
@@ -297,7 +325,9 @@ def assignments_recount(*, course: CoursePage) -> int:
     )
     for assignment in covering:
         total, done = _progress_counts(
-            assignment.user, _courses_of(path=assignment.path, course=assignment.course)
+            assignment.user,
+            _courses_of(path=assignment.path, course=assignment.course),
+            since=assignment.counts_from,
         )
         Assignment.objects.filter(pk=assignment.pk).update(
             required_total=total,
@@ -306,3 +336,106 @@ def assignments_recount(*, course: CoursePage) -> int:
         )
         recounted += 1
     return recounted
+
+
+# Recurring training.
+
+
+def campaign_course(campaign: TrainingCampaign, *, on: dt.date) -> CoursePage | None:
+    """The course a cycle asks for: the fixed one, or the newest published course
+    with the campaign's tag as of that day."""
+    if campaign.course_id is not None:
+        return campaign.course
+    return (
+        CoursePage.objects.live()
+        .filter(tags__name__iexact=campaign.newest_with_tag)
+        .order_by("-first_published_at")
+        .first()
+    )
+
+
+def campaign_audience(campaign: TrainingCampaign) -> QuerySet[User]:
+    """Active people in the campaign's teams (all teams when none are chosen) who
+    hold one of its roles."""
+    people = User.objects.filter(is_active=True)
+    teams = list(campaign.teams.all())
+    if teams:
+        in_teams = Q(pk__in=[])
+        for team in teams:
+            in_teams |= Q(team__path__startswith=team.path)
+            in_teams |= Q(coached_teams__path__startswith=team.path)
+            in_teams |= Q(managed_teams__path__startswith=team.path)
+        people = people.filter(in_teams)
+    roles = Q(pk__in=[])
+    if campaign.for_reps:
+        roles |= Q(team__isnull=False)
+    if campaign.for_coaches:
+        roles |= Q(coached_teams__isnull=False)
+    if campaign.for_managers:
+        roles |= Q(managed_teams__isnull=False)
+    return people.filter(roles).distinct()
+
+
+def campaigns_materialise(*, today: dt.date | None = None) -> int:
+    """Daily: give everyone in each active campaign's audience the current cycle's
+    assignment. Idempotent: one per person per campaign per cycle, however often it
+    runs. Someone who joined during a cycle gets it only if enough time is left."""
+    today = today or timezone.localdate()
+    made = 0
+    for campaign in TrainingCampaign.objects.filter(active=True):
+        cycle_start = campaign.cycle_start(today)
+        course = campaign_course(campaign, on=today) if cycle_start else None
+        if cycle_start is None or course is None:
+            continue
+        already = set(
+            Assignment.objects.filter(
+                campaign=campaign, cycle_start=cycle_start
+            ).values_list("user_id", flat=True)
+        )
+        for person in campaign_audience(campaign).exclude(pk__in=already):
+            if _materialise_for(person, campaign, course, cycle_start, today):
+                made += 1
+    return made
+
+
+def _materialise_for(
+    person: User,
+    campaign: TrainingCampaign,
+    course: CoursePage,
+    cycle_start: dt.date,
+    today: dt.date,
+) -> bool:
+    zone = zoneinfo.ZoneInfo(person.time_zone)
+    due_day = cycle_start + dt.timedelta(days=campaign.due_days)
+    joined = timezone.localtime(person.date_joined, zone).date()
+    if (
+        joined > cycle_start
+        and (due_day - today).days < settings.CAMPAIGN_MIN_DAYS_LEFT
+    ):
+        return False
+    counts_from = dt.datetime.combine(cycle_start, dt.time.min, tzinfo=zone)
+    total, done = _progress_counts(person, [course], since=counts_from)
+    try:
+        with transaction.atomic():
+            Assignment.objects.create(
+                user=person,
+                course=course,
+                campaign=campaign,
+                cycle_start=cycle_start,
+                counts_from=counts_from,
+                reason=Assignment.Reason.MONTHLY,
+                due_at=dt.datetime.combine(due_day, dt.time(23, 59, 59), tzinfo=zone),
+                required_total=total,
+                required_done=done,
+                completed_at=timezone.now() if total and done >= total else None,
+            )
+    except IntegrityError:  # another run made it a moment ago
+        return False
+    return True
+
+
+def course_enrol(*, user: User, course: CoursePage) -> tuple[Assignment, bool]:
+    """Optional self-enrolment from the catalogue: no due date."""
+    return assignment_create(
+        user=user, course=course, reason=Assignment.Reason.MANUAL, assigned_by=user
+    )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.my_learning, name="my_learning"),
     path("assign/", views.assignment_new, name="assignment_new"),
     path("people/<int:pk>/", views.person_learning, name="person_learning"),
+    path("courses/<int:page_id>/enrol/", views.course_enrol, name="course_enrol"),
     path(
         "assignments/<int:pk>/unassign/",
         views.assignment_unassign,

@@ -143,3 +143,14 @@ def person_learning(request: HttpRequest, pk: int) -> HttpResponse:
             "can_unassign": managed_members(request.user).filter(pk=person.pk).exists(),
         },
     )
+
+
+@login_required
+@require_POST
+def course_enrol(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Take an optional course from the catalogue: it joins My learning."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
+    _, created = services.course_enrol(user=request.user, course=course)
+    if created:
+        messages.success(request, f"“{course.title}” is now in My learning.")
+    return redirect(course.url)

@@ -1,7 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.models import LearningPath
+from courses.models import LearningPath, TrainingCampaign
 
 
 class LearningPathViewSet(SnippetViewSet):
@@ -14,3 +14,15 @@ class LearningPathViewSet(SnippetViewSet):
 
 
 register_snippet(LearningPathViewSet)
+
+
+class TrainingCampaignViewSet(SnippetViewSet):
+    model = TrainingCampaign
+    icon = "date"
+    menu_label = "Training campaigns"
+    add_to_admin_menu = True
+    menu_order = 241
+    list_display = ["title", "frequency", "starts_on", "active"]
+
+
+register_snippet(TrainingCampaignViewSet)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lms",
     "lms.accounts",
     "lms.dashboards",
+    "lms.notifications",
     "media",
     "courses",
     "coaching",
@@ -258,6 +259,10 @@ MEDIA_ABANDONED_UPLOAD_DAYS = env_int("MEDIA_ABANDONED_UPLOAD_DAYS", 7)
 # to var/private/, so that nginx serves the bytes and the Range requests.
 MEDIA_X_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_X_ACCEL_REDIRECT_PREFIX")
 
+# Recurring training: someone joining mid-cycle gets the cycle only with this many
+# days left before it is due.
+CAMPAIGN_MIN_DAYS_LEFT = env_int("CAMPAIGN_MIN_DAYS_LEFT", 7)
+
 # E-mail: the console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Onramp <onramp@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -316,6 +321,16 @@ CELERY_BEAT_SCHEDULE = {
     "expire media": {
         "task": "media.tasks.assets_expire_task",
         "schedule": 24 * 3600.0,
+    },
+    "materialise training campaigns": {
+        "task": "courses.tasks.campaigns_materialise_task",
+        "schedule": 3600.0,
+    },
+    # Hourly, so that "today" starts at each person's own midnight; each notice is
+    # sent once, so a run with nothing to do costs two queries.
+    "send reminders": {
+        "task": "courses.tasks.reminders_send_task",
+        "schedule": 3600.0,
     },
 }
 CELERY_TIMEZONE = TIME_ZONE

@@ -81,5 +81,7 @@ def test_it_schedules_only_tasks_that_exist():
         "lms.accounts.tasks.invitations_send_stuck_task",
         "media.tasks.assets_requeue_stuck_task",
         "media.tasks.assets_expire_task",
+        "courses.tasks.campaigns_materialise_task",
+        "courses.tasks.reminders_send_task",
     }
     assert scheduled <= set(app.tasks)

@@ -110,6 +110,13 @@ def running_worker(
 
 
 @pytest.fixture
+def reset_without_post_migrate(django_db_serialized_rollback: None) -> None:
+    """For tests on a transactional database: put back what the migrations made at
+    the start, and empty the database at the end without re-running post-migrate
+    handlers, whose fresh rows would clash with the next test's restored ones."""
+
+
+@pytest.fixture
 def tasks_to_broker() -> Iterator[None]:
     """Tasks go to the broker (and a real worker) instead of running in the test."""
     app.conf.task_always_eager = False
@@ -131,6 +138,7 @@ def _worker_process(
 @pytest.fixture
 def celery_worker(
     transactional_db: None,
+    reset_without_post_migrate: None,
     _worker_process: Worker,
     settings: Any,
     tasks_to_broker: None,

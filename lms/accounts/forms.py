@@ -113,4 +113,5 @@ class ProfileForm(PlainLabels, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "time_zone"]
+        fields = ["full_name", "time_zone", "weekly_digest"]
+        labels = {"weekly_digest": "Send me a weekly digest of open training"}

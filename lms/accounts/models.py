@@ -97,6 +97,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(
         max_length=64, default="UTC", validators=[validate_time_zone]
     )
+    weekly_digest = models.BooleanField(
+        default=True,
+        help_text="A Monday e-mail listing open training with due dates and progress. "
+        "Notices of new, nearly due and overdue training are always sent.",
+    )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )

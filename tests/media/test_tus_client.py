@@ -74,7 +74,7 @@ class CuttingProxy:
 
 
 @pytest.fixture
-def proxy(live_server):
+def proxy(live_server, reset_without_post_migrate):
     url = urlparse(live_server.url)
     proxy = CuttingProxy(url.hostname, url.port)
     yield proxy

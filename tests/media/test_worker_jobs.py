@@ -45,6 +45,7 @@ def _children(pid: int) -> list[int]:
 )
 def test_it_finishes_exactly_once_when_the_worker_is_killed_mid_transcode(
     transactional_db,
+    reset_without_post_migrate,
     tasks_to_broker,
     settings,
     rep_factory,

@@ -1,0 +1,79 @@
+"""Sending a person one e-mail notice, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from lms.accounts.models import User
+from lms.notifications.models import NotificationLog
+
+
+def notify_once(
+    *,
+    user: User,
+    kind: str,
+    key: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    connection: BaseEmailBackend | None = None,
+) -> bool:
+    """E-mail `user` the notice `kind` about `key`, unless it was sent before.
+
+    Used by the periodic jobs (course reminders and digests, later certificate
+    expiry) so that they can run as often as they like without repeating
+    themselves. The notice is claimed first, in its own transaction, so two runs at
+    once send it once; no transaction stays open while the mail server answers. If
+    sending fails the claim is withdrawn, so a later run tries again, and the error
+    is raised. Returns whether this call sent it.
+
+    The e-mail has a plain-text part, `<template>.txt` (written inside
+    `{% autoescape off %}`), and an HTML part, `<template>.html` (extending
+    `notifications/email_base.html`); both get `context` plus `subject`,
+    `organisation` and `site_url` (for absolute links).
+    """
+    with transaction.atomic():
+        claim, created = NotificationLog.objects.get_or_create(
+            user=user, kind=kind, key=key
+        )
+    if not created:
+        return False
+    try:
+        context = {
+            **context,
+            "subject": subject,
+            "organisation": settings.ORGANISATION_NAME,
+            "site_url": settings.SITE_URL,
+        }
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"{template}.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+            connection=connection,
+        )
+        message.attach_alternative(
+            render_to_string(f"{template}.html", context), "text/html"
+        )
+        message.send()
+    except Exception:
+        NotificationLog.objects.filter(pk=claim.pk).delete()
+        raise
+    return True
+
+
+def notice_record(*, user: User, kind: str, key: str) -> bool:
+    """Record the notice `kind` about `key` as given without sending it, because
+    another e-mail already said the same (a notice of new training that says it is
+    due tomorrow stands for the "due soon" one). Returns whether it was new."""
+    with transaction.atomic():
+        _, created = NotificationLog.objects.get_or_create(
+            user=user, kind=kind, key=key
+        )
+    return created
