@@ -4,6 +4,8 @@ stages of progress."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -83,16 +85,17 @@ def _campaigns(*, update: CoursePage, privacy: CoursePage) -> None:
     TrainingCampaign.objects.get_or_create(
         title="Product update",
         defaults={
-            "starts_on": today.replace(day=1),
+            # Monthly from five days ago, so that the current cycle is under way.
+            "starts_on": today - dt.timedelta(days=5),
             "frequency": TrainingCampaign.Frequency.MONTHLY,
             "newest_with_tag": "product-update",
-            "due_days": 21,
+            "due_days": 30,
         },
     )
     TrainingCampaign.objects.get_or_create(
         title="Data privacy refresher",
         defaults={
-            "starts_on": today.replace(month=1, day=15),
+            "starts_on": today - dt.timedelta(days=20),
             "frequency": TrainingCampaign.Frequency.YEARLY,
             "course": privacy,
             "due_days": 60,

@@ -4,6 +4,7 @@ assignments whose progress those completions drive."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zoneinfo
 from dataclasses import dataclass
 
@@ -60,6 +61,8 @@ def lesson_complete(
     """Record that the person completed the lesson: once, or once more in each new
     cycle of recurring training that asks for it again (earlier cycles keep their
     record). Announces `course_completed` when this finished the course."""
+    # One completion at a time per person: a double submit must not count twice.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     course = CoursePage.objects.get(pk=lesson.get_parent().pk)
     latest = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
     cycle_start = (
@@ -103,6 +106,9 @@ def watch_report(
     if asset is None or not asset.duration:
         raise WatchReportRefused("This lesson has no video to watch.")
     duration = float(asset.duration)
+    numbers = [position, *(value for pair in ranges for value in pair)]
+    if not all(math.isfinite(value) for value in numbers):
+        raise WatchReportRefused("Positions must be numbers of seconds.")
     for start, end in ranges:
         if not (0 <= start < end <= duration + 1):
             raise WatchReportRefused(f"The range {start}-{end} is outside the video.")
@@ -268,9 +274,8 @@ def assignments_create_for(
 @transaction.atomic
 def assignment_unassign(*, assignment: Assignment) -> Assignment:
     """Withdraw an open assignment; it stays in the history as unassigned."""
-    Assignment.objects.filter(pk=assignment.pk, unassigned_at__isnull=True).update(
-        unassigned_at=timezone.now()
-    )
+    # Completed assignments are history: they cannot be withdrawn.
+    _open_assignments().filter(pk=assignment.pk).update(unassigned_at=timezone.now())
     assignment.refresh_from_db()
     return assignment
 
@@ -342,38 +347,40 @@ def assignments_recount(*, course: CoursePage) -> int:
 
 
 def campaign_course(campaign: TrainingCampaign, *, on: dt.date) -> CoursePage | None:
-    """The course a cycle asks for: the fixed one, or the newest published course
-    with the campaign's tag as of that day."""
+    """The course a cycle asks for: the fixed one, or the newest course with the
+    campaign's tag published in this cycle (None: last cycle's does not come round)."""
     if campaign.course_id is not None:
         return campaign.course
+    cycle_start = campaign.cycle_start(on)
+    if cycle_start is None:
+        return None
     return (
         CoursePage.objects.live()
-        .filter(tags__name__iexact=campaign.newest_with_tag)
+        .filter(
+            tags__name__iexact=campaign.newest_with_tag,
+            first_published_at__date__gte=cycle_start,
+        )
         .order_by("-first_published_at")
         .first()
     )
 
 
 def campaign_audience(campaign: TrainingCampaign) -> QuerySet[User]:
-    """Active people in the campaign's teams (all teams when none are chosen) who
-    hold one of its roles."""
-    people = User.objects.filter(is_active=True)
+    """Active people who hold one of the campaign's roles in one of its teams (or
+    their sub-teams; in any team when none is chosen)."""
+    roles = [
+        (campaign.for_reps, "team"),
+        (campaign.for_coaches, "coached_teams"),
+        (campaign.for_managers, "managed_teams"),
+    ]
     teams = list(campaign.teams.all())
-    if teams:
-        in_teams = Q(pk__in=[])
-        for team in teams:
-            in_teams |= Q(team__path__startswith=team.path)
-            in_teams |= Q(coached_teams__path__startswith=team.path)
-            in_teams |= Q(managed_teams__path__startswith=team.path)
-        people = people.filter(in_teams)
-    roles = Q(pk__in=[])
-    if campaign.for_reps:
-        roles |= Q(team__isnull=False)
-    if campaign.for_coaches:
-        roles |= Q(coached_teams__isnull=False)
-    if campaign.for_managers:
-        roles |= Q(managed_teams__isnull=False)
-    return people.filter(roles).distinct()
+    audience = Q(pk__in=[])
+    for wanted, relation in roles:
+        if wanted and not teams:
+            audience |= Q(**{f"{relation}__isnull": False})
+        for team in teams if wanted else []:
+            audience |= Q(**{f"{relation}__path__startswith": team.path})
+    return User.objects.filter(audience, is_active=True).distinct()
 
 
 def campaigns_materialise(*, today: dt.date | None = None) -> int:
@@ -407,13 +414,13 @@ def _materialise_for(
 ) -> bool:
     zone = zoneinfo.ZoneInfo(person.time_zone)
     due_day = cycle_start + dt.timedelta(days=campaign.due_days)
-    joined = timezone.localtime(person.date_joined, zone).date()
-    if (
-        joined > cycle_start
-        and (due_day - today).days < settings.CAMPAIGN_MIN_DAYS_LEFT
-    ):
-        return False
-    counts_from = dt.datetime.combine(cycle_start, dt.time.min, tzinfo=zone)
+    if (due_day - today).days < settings.CAMPAIGN_MIN_DAYS_LEFT:
+        return False  # too late in the cycle: joined late, or the campaign is new
+    # From the start of the cycle day where the person is, but never in the future
+    # (west of UTC that day may not have begun yet).
+    counts_from = min(
+        dt.datetime.combine(cycle_start, dt.time.min, tzinfo=zone), timezone.now()
+    )
     total, done = _progress_counts(person, [course], since=counts_from)
     try:
         with transaction.atomic():

@@ -161,13 +161,13 @@ def _seed_user(
             start_date=start_date,
             time_zone=time_zone,
         )
-    else:  # keep the story true on later runs: Maya is always ten days in
-        user.full_name, user.start_date, user.time_zone = (
-            full_name,
-            start_date,
-            time_zone,
-        )
-        user.save(update_fields=["full_name", "start_date", "time_zone"])
+    # Keep the story true on later runs (Maya is always ten days in); people joined
+    # Onramp on their start date.
+    user.full_name, user.start_date, user.time_zone = full_name, start_date, time_zone
+    user.date_joined = dt.datetime.combine(
+        start_date, dt.time(9), tzinfo=zoneinfo.ZoneInfo(time_zone)
+    )
+    user.save(update_fields=["full_name", "start_date", "time_zone", "date_joined"])
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"primary": True, "verified": True}
     )

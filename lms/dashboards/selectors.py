@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from courses.selectors import MyLearning, my_learning
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
 
@@ -13,6 +14,7 @@ from lms.accounts.models import Team, User
 @dataclass
 class StartPage:
     person: User
+    learning: MyLearning | None = None
     coaches: list[User] = field(default_factory=list)
     managers: list[User] = field(default_factory=list)
     managed_teams: list[Team] = field(default_factory=list)
@@ -26,6 +28,7 @@ def start_page_for(user: User) -> StartPage:
     if user.is_rep:
         start.coaches = list(visibility.coaches_of(user))
         start.managers = list(visibility.managers_of(user))
+    start.learning = my_learning(user=user)
     if user.is_manager or user.is_enablement_admin:
         start.managed_teams = list(_with_member_counts(visibility.managed_teams(user)))
         start.people_count = sum(team.member_count for team in start.managed_teams)

@@ -269,3 +269,34 @@ def test_it_shows_a_persons_training_only_to_those_who_may_see_it(
         client.get(reverse("person_learning", args=[org.rep_east.pk])).status_code
         == status
     )
+
+
+def test_it_puts_the_next_thing_to_do_on_the_reps_start_page(
+    client, org, path_with_steps
+):
+    _assign(org.rep_east, path_with_steps)
+    client.force_login(org.rep_east)
+    page = client.get("/").content.decode()
+    assert "Continue: Why discovery" in page
+    assert "First 30 days" in page
+
+
+def test_it_sends_anonymous_visitors_from_my_learning_to_sign_in(client):
+    for url in (reverse("my_learning"), reverse("assignment_new")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_it_never_withdraws_completed_training(client, org, catalogue):
+    assignment, _ = services.assignment_create(
+        user=org.rep_east, course=catalogue.course, reason="manual"
+    )
+    for lesson in (catalogue.intro, catalogue.video_lesson, catalogue.wrap_up):
+        services.lesson_complete(user=org.rep_east, lesson=lesson, how="read")
+    client.force_login(org.east_manager)
+    url = reverse("assignment_unassign", args=[assignment.pk])
+    assert client.post(url).status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.unassigned_at is None
+    assert my_learning(user=org.rep_east).completed == [assignment]

@@ -151,3 +151,13 @@ def test_it_lets_a_rep_add_a_catalogue_course_to_my_learning(client, org, catalo
         "manual",
         None,
     )
+
+
+def test_it_ties_each_role_to_the_chosen_teams(org, monthly):
+    org.north.managers.add(org.rep_east)  # a rep in East who manages North
+    monthly.teams.add(org.east)
+    monthly.for_reps, monthly.for_managers = False, True
+    monthly.save()
+    services.campaigns_materialise(today=dt.date(2026, 2, 28))
+    reached = set(Assignment.objects.values_list("user__full_name", flat=True))
+    assert reached == {"Ed East"}

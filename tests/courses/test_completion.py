@@ -134,3 +134,14 @@ def test_it_announces_a_completed_course_once(
     finally:
         course_completed.disconnect(receiver)
     assert heard == [(org.rep_east, catalogue.course)]
+
+
+def test_it_refuses_reports_that_are_not_numbers(client, org, catalogue):
+    client.force_login(org.rep_east)
+    client.get(catalogue.video_lesson.url)
+    response = client.post(
+        reverse("lesson_watch", args=[catalogue.video_lesson.pk]),
+        '{"ranges": [[0, 1]], "position": NaN}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
