@@ -237,7 +237,7 @@ class Assignment(models.Model):
 
     class Reason(models.TextChoices):
         ONBOARDING = "onboarding", "Onboarding"
-        MONTHLY = "monthly", "Monthly training"
+        MONTHLY = "monthly", "Recurring training"
         MANUAL = "manual", "Assigned"
         RECERTIFICATION = "recertification", "Recertification"
 
