@@ -197,6 +197,11 @@ def _progress_counts(
     return len(lesson_ids), done
 
 
+def _completed_when(total: int, done: int) -> dt.datetime | None:
+    """Now, if every required lesson is done (a course with none never completes)."""
+    return timezone.now() if total and done >= total else None
+
+
 def _open_assignments() -> QuerySet[Assignment]:
     return Assignment.objects.filter(
         completed_at__isnull=True, unassigned_at__isnull=True
@@ -229,7 +234,6 @@ def assignment_create(
             path.steps.values_list("due_offset_days", flat=True), default=0
         )
         due_at = due_at_for(user, last_offset)
-    now = timezone.now()
     assignment = Assignment.objects.create(
         user=user,
         path=path,
@@ -240,7 +244,7 @@ def assignment_create(
         counts_from=counts_from,
         required_total=total,
         required_done=done,
-        completed_at=now if total and done >= total else None,
+        completed_at=_completed_when(total, done),
     )
     return assignment, True
 
@@ -337,7 +341,7 @@ def assignments_recount(*, course: CoursePage) -> int:
         Assignment.objects.filter(pk=assignment.pk).update(
             required_total=total,
             required_done=done,
-            completed_at=timezone.now() if total and done >= total else None,
+            completed_at=_completed_when(total, done),
         )
         recounted += 1
     return recounted
@@ -434,7 +438,7 @@ def _materialise_for(
                 due_at=dt.datetime.combine(due_day, dt.time(23, 59, 59), tzinfo=zone),
                 required_total=total,
                 required_done=done,
-                completed_at=timezone.now() if total and done >= total else None,
+                completed_at=_completed_when(total, done),
             )
     except IntegrityError:  # another run made it a moment ago
         return False
