@@ -151,9 +151,14 @@ class LessonCompletion(models.Model):
         on_delete=models.CASCADE,
         related_name="lesson_completions",
     )
+    # A deleted lesson leaves its completions in place, named by the title kept here.
     lesson = models.ForeignKey(
-        LessonPage, on_delete=models.CASCADE, related_name="completions"
+        LessonPage,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="completions",
     )
+    lesson_title = models.CharField(max_length=255, blank=True)
     how = models.CharField(max_length=16, choices=How.choices)
     completed_at = models.DateTimeField(default=timezone.now)
 
@@ -162,7 +167,12 @@ class LessonCompletion(models.Model):
         indexes = [models.Index(fields=["user", "lesson", "-completed_at"])]
 
     def __str__(self) -> str:
-        return f"{self.user} completed {self.lesson}"
+        return f"{self.user} completed {self.lesson or self.lesson_title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.lesson is not None and not self.lesson_title:
+            self.lesson_title = self.lesson.title
+        super().save(*args, **kwargs)
 
 
 class WatchProgress(models.Model):

@@ -145,3 +145,11 @@ def test_it_refuses_reports_that_are_not_numbers(client, org, catalogue):
         content_type="application/json",
     )
     assert response.status_code == 400
+
+
+def test_it_keeps_completions_when_a_lesson_is_deleted(org, catalogue):
+    services.lesson_complete(user=org.rep_east, lesson=catalogue.intro, how="read")
+    catalogue.intro.delete()
+    completion = LessonCompletion.objects.get()
+    assert completion.lesson is None
+    assert completion.lesson_title == "Why discovery"
