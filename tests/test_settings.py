@@ -38,11 +38,42 @@ def _manage(
     )
 
 
+def _start_web_server(
+    env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    """Load the WSGI application, as gunicorn does in production."""
+    clean = {"PATH": os.environ["PATH"], "VAR_DIR": str(tmp_path), **env}
+    return subprocess.run(
+        [sys.executable, "-c", "import lms.wsgi"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_it_refuses_to_start_without_a_secret_key(tmp_path):
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
-    result = _manage("check", env=env, tmp_path=tmp_path)
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    web = _start_web_server(env, tmp_path)
+    assert web.returncode != 0
+    assert "SECRET_KEY must be set" in web.stderr
+    command = _manage("check", env={**env, "DEBUG": "false"}, tmp_path=tmp_path)
+    assert command.returncode != 0
+    assert "SECRET_KEY must be set" in command.stderr
+
+
+def test_it_starts_the_web_server_with_a_production_environment(tmp_path):
+    web = _start_web_server(PRODUCTION, tmp_path)
+    assert web.returncode == 0, web.stderr
+
+
+def test_it_runs_management_commands_in_development_mode_in_a_bare_shell(tmp_path):
+    result = _manage(
+        "makemigrations", "--check", "--dry-run", env={}, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_it_refuses_to_start_without_allowed_hosts(tmp_path):
