@@ -6,3 +6,8 @@ class CoachingConfig(AppConfig):
 
     name = "coaching"
     verbose_name = "Coaching"
+
+    def ready(self) -> None:
+        from courses.models import register_course_step
+
+        register_course_step("coaching.PracticePage")

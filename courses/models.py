@@ -21,6 +21,17 @@ from courses.blocks import LessonBodyBlock
 from lms.pages import SignInRequiredMixin
 
 
+# The page types that can be steps of a course. Every one is a LessonPage (so it counts
+# toward completion the same way); higher layers add theirs in AppConfig.ready(), e.g.
+# a quiz, which is completed by passing it.
+COURSE_STEP_TYPES = ["courses.LessonPage"]
+
+
+def register_course_step(page_type: str) -> None:
+    if page_type not in COURSE_STEP_TYPES:
+        COURSE_STEP_TYPES.append(page_type)
+
+
 class CourseIndexPage(SignInRequiredMixin, Page):
     """The course catalogue: every published course, with the reader's progress."""
 
@@ -73,7 +84,7 @@ class CoursePage(SignInRequiredMixin, Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = COURSE_STEP_TYPES
 
     def lessons(self) -> models.QuerySet[LessonPage]:
         return LessonPage.objects.child_of(self).live().order_by("path")
@@ -113,6 +124,17 @@ class LessonPage(SignInRequiredMixin, Page):
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 
+    def how_to_complete(self) -> str:
+        """What completes this step, for the reader. Steps that complete another way
+        (a quiz, a practice recording) say so, and refuse "Mark as read"."""
+        if self.video is not None:
+            return "This lesson is complete once you have watched 90% of its video."
+        return ""
+
+    @property
+    def completes_by_reading(self) -> bool:
+        return not self.how_to_complete()
+
     @property
     def video(self) -> Any:
         """The lesson's first video asset, the one whose watching completes it."""
@@ -145,6 +167,8 @@ class LessonCompletion(models.Model):
     class How(models.TextChoices):
         READ = "read", "Marked as read"
         WATCHED = "watched", "Watched"
+        QUIZ_PASSED = "quiz", "Passed the quiz"
+        PRACTICE_APPROVED = "practice", "Practice approved by a coach"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

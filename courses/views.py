@@ -33,11 +33,9 @@ def _live_lesson(request: HttpRequest, page_id: int) -> LessonPage:
 @require_POST
 def lesson_mark_read(request: HttpRequest, page_id: int) -> HttpResponse:
     """A reading lesson is completed by saying so; a video lesson by watching it."""
-    lesson = _live_lesson(request, page_id)
-    if lesson.video is not None:
-        messages.error(
-            request, "This lesson is complete once you have watched 90% of its video."
-        )
+    lesson = _live_lesson(request, page_id).specific
+    if not lesson.completes_by_reading:
+        messages.error(request, lesson.how_to_complete())
         return redirect(lesson.url)
     services.lesson_complete(
         user=request.user, lesson=lesson, how=services.LessonCompletion.How.READ

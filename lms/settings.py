@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lms.notifications",
     "media",
     "courses",
+    "courses.quizzes",
     "coaching",
     "certificates",
     "wagtail.contrib.settings",

@@ -20,6 +20,9 @@ urlpatterns = [
     path("", include("lms.accounts.urls")),
     path("", include("media.urls")),
     path("learning/", include("courses.urls")),
+    path("learning/quizzes/", include("courses.quizzes.urls")),
+    path("coaching/", include("coaching.urls")),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,353 @@
+"""Coaching: a rep sends a recording (a real call, or a practice take for a prompt in
+a lesson) to a coach, who reviews it on its timeline with time-stamped comments and a
+weighted rubric, and approves it or asks for another take."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+from courses.models import LessonPage
+
+SCALE = range(1, 6)  # every criterion is scored on 1–5
+
+
+class Rubric(ClusterableModel):
+    """How enablement wants a kind of call scored: criteria with weights adding up
+    to 100%, each scored 1–5 against a description per level, and the weighted score
+    that passes."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    pass_threshold = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("3.00"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("5"))],
+        help_text="The weighted score (1–5) a review needs to pass.",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("pass_threshold"),
+        InlinePanel("criteria", heading="Criteria", min_num=1),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RubricCriterion(Orderable):
+    """One thing a coach scores, with its weight (percent) and what each level of the
+    1–5 scale means."""
+
+    rubric = ParentalKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    weight = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Percent; the weights of a rubric add up to 100.",
+    )
+    level_1 = models.CharField("1 —", max_length=300)
+    level_2 = models.CharField("2 —", max_length=300)
+    level_3 = models.CharField("3 —", max_length=300)
+    level_4 = models.CharField("4 —", max_length=300)
+    level_5 = models.CharField("5 —", max_length=300)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("weight"),
+        MultiFieldPanel(
+            [FieldPanel(f"level_{level}") for level in SCALE],
+            heading="What each level means",
+        ),
+    ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight}%)"
+
+    @property
+    def levels(self) -> list[tuple[int, str]]:
+        return [(level, getattr(self, f"level_{level}")) for level in SCALE]
+
+
+class PracticePage(LessonPage):
+    """A practice assignment placed in a course: a prompt written by enablement; the
+    rep records or uploads takes and sends one for review. Completed when a coach
+    approves it."""
+
+    prompt = models.TextField(
+        help_text="What to do, e.g. “Handle the pricing objection in under two "
+        "minutes”."
+    )
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="+")
+    max_seconds = models.PositiveIntegerField(
+        default=120,
+        validators=[MinValueValidator(10), MaxValueValidator(3600)],
+        help_text="Longest take allowed, in seconds.",
+    )
+    max_takes = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="How many takes a rep may send for review.",
+    )
+    allow_upload = models.BooleanField(
+        default=True, help_text="Reps may upload a file instead of recording."
+    )
+    self_review = models.BooleanField(
+        default=True,
+        help_text="Reps score their own take on the rubric before sending it.",
+    )
+
+    content_panels = [
+        *LessonPage.content_panels,
+        FieldPanel("prompt"),
+        FieldPanel("rubric"),
+        MultiFieldPanel(
+            [
+                FieldPanel("max_seconds"),
+                FieldPanel("max_takes"),
+                FieldPanel("allow_upload"),
+                FieldPanel("self_review"),
+            ],
+            heading="Takes",
+        ),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    def how_to_complete(self) -> str:
+        return "This practice is complete once a coach approves one of your takes."
+
+
+class Submission(models.Model):
+    """A rep's request for coaching on one recording thread: a real call with its
+    context, or the practice of a prompt. Each new take goes through review; earlier
+    takes and their reviews stay."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call review"
+        PRACTICE = "practice", "Practice"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Not sent yet"  # practice takes before the rep sends one
+        REQUESTED = "requested", "Waiting for review"
+        IN_REVIEW = "in_review", "In review"
+        REVIEWED = "reviewed", "Reviewed"
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        RESUBMIT = "resubmit", "Resubmit"
+
+    class DealStage(models.TextChoices):
+        PROSPECTING = "prospecting", "Prospecting"
+        DISCOVERY = "discovery", "Discovery"
+        DEMO = "demo", "Demo"
+        PROPOSAL = "proposal", "Proposal"
+        NEGOTIATION = "negotiation", "Negotiation"
+        CLOSED = "closed", "Closed"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    title = models.CharField(max_length=200)
+    practice = models.ForeignKey(
+        PracticePage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+    )
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="+")
+    deal_stage = models.CharField(max_length=16, choices=DealStage.choices, blank=True)
+    feedback_wanted = models.TextField(
+        blank=True, help_text="What the rep wants feedback on."
+    )
+    requested_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty: the coaches of the rep's team.",
+    )
+    state = models.CharField(max_length=16, choices=State.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the latest take was sent for review."
+    )
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="Requested plus the turnaround target."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["rep", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.rep})"
+
+
+class Take(models.Model):
+    """One recording sent in a submission, numbered from 1."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="takes"
+    )
+    number = models.PositiveSmallIntegerField()
+    asset = models.ForeignKey(
+        "media.MediaAsset", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was sent for review."
+    )
+
+    class Meta:
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "number"], name="one_take_per_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · take {self.number}"
+
+
+class Review(models.Model):
+    """A coach's review of a take (or the rep's self-review): scores per criterion, a
+    summary and an outcome. A coach's draft, comments included, stays private until
+    they submit it."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    take = models.ForeignKey(Take, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    is_self_review = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    summary = models.TextField(blank=True)
+    outcome = models.CharField(
+        max_length=16, choices=Submission.Outcome.choices, blank=True
+    )
+    score = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Weighted 1–5, computed on the server.",
+    )
+    passed = models.BooleanField(null=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["take", "reviewer"], name="one_review_per_reviewer_per_take"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.take} by {self.reviewer}"
+
+
+class CriterionScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(
+        RubricCriterion, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="one_score_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.level}"
+
+
+class Comment(models.Model):
+    """A remark on a take's timeline, at a moment or over a range; replies thread
+    under it. A coach's comments belong to their review and are private until it is
+    submitted."""
+
+    class Kind(models.TextChoices):
+        PRAISE = "praise", "Praise"
+        IMPROVE = "improve", "Improve"
+        QUESTION = "question", "Question"
+
+    take = models.ForeignKey(Take, on_delete=models.CASCADE, related_name="comments")
+    review = models.ForeignKey(
+        Review,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, blank=True)
+    start_seconds = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    end_seconds = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["start_seconds", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_seconds__isnull=True)
+                | Q(end_seconds__gt=models.F("start_seconds")),
+                name="comment_range_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def clean(self) -> None:
+        if self.parent_id is None and self.start_seconds is None:
+            raise ValidationError("A comment needs a time on the recording.")

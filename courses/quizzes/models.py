@@ -1,0 +1,340 @@
+"""Question banks and quizzes. A quiz is a step of a course (a LessonPage), completed
+by passing it; each attempt freezes the questions it drew, so grading, review and item
+analysis always read what the person actually saw."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+from courses.models import LessonPage
+
+
+class QuestionBank(models.Model):
+    """A named collection of questions that enablement admins keep, tag, import from
+    GIFT or Moodle XML, export, and draw quizzes from."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "quizzes.Question", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Question(ClusterableModel):
+    """One question in a bank. Its options carry the answer key: for choices, the
+    share of the points each option earns (negative for a wrong pick in a multiple
+    response question); for short answers, each accepted answer; for numeric
+    questions, the value and tolerance; for matching, the pairs; for ordering, the
+    items in their correct order."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple response"
+        TRUE_FALSE = "truefalse", "True / false"
+        SHORT = "short", "Short answer"
+        NUMERIC = "numeric", "Numeric"
+        MATCHING = "matching", "Matching"
+        ORDERING = "ordering", "Ordering"
+
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.CASCADE, related_name="questions"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(
+        max_length=255, help_text="A short name authors recognise the question by."
+    )
+    text = models.TextField(help_text="The question as the person reads it.")
+    points = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    explanation = models.TextField(
+        blank=True, help_text="Shown after submission, whatever was answered."
+    )
+    partial_credit = models.BooleanField(
+        default=True,
+        help_text="Multiple response: credit for each right pick (off: all or "
+        "nothing).",
+    )
+    shuffle_options = models.BooleanField(
+        default=True, help_text="Show the options in a new order in each attempt."
+    )
+    tags = ClusterTaggableManager(through=QuestionTag, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("bank"),
+        FieldPanel("kind"),
+        FieldPanel("name"),
+        FieldPanel("text"),
+        FieldPanel("points"),
+        FieldPanel("explanation"),
+        MultiFieldPanel(
+            [FieldPanel("partial_credit"), FieldPanel("shuffle_options")],
+            heading="Options",
+        ),
+        FieldPanel("tags"),
+        InlinePanel("options", heading="Answers", min_num=1),
+    ]
+
+    class Meta:
+        ordering = ["bank", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionOption(Orderable):
+    """An answer of a question (see Question for what it means in each kind)."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
+    text = models.TextField(
+        blank=True,
+        help_text="The choice; an accepted answer; the number; the left side of a "
+        "pair; an item in its correct place.",
+    )
+    match_text = models.CharField(
+        max_length=500, blank=True, help_text="Matching: the right side of the pair."
+    )
+    fraction = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
+        help_text="Share of the points this answer earns, from -1 to 1.",
+    )
+    tolerance = models.DecimalField(
+        max_digits=14,
+        decimal_places=6,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Numeric: how far from the value still counts.",
+    )
+    feedback = models.TextField(blank=True, help_text="Shown to whoever chose it.")
+
+    panels = [
+        FieldPanel("text"),
+        FieldPanel("match_text"),
+        FieldPanel("fraction"),
+        FieldPanel("tolerance"),
+        FieldPanel("feedback"),
+    ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class QuizPage(LessonPage):
+    """A quiz: a course step that is completed by passing it. Its questions are fixed
+    ones and draws from banks; each attempt freezes what it drew."""
+
+    class ShowAnswers(models.TextChoices):
+        NEVER = "never", "Never"
+        AFTER_PASSING = "after_passing", "After passing"
+        AFTER_LAST_ATTEMPT = "after_last_attempt", "After the last attempt"
+
+    class Layout(models.TextChoices):
+        ONE_PAGE = "one_page", "All questions on one page"
+        PER_QUESTION = "per_question", "One question per page"
+
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty for unlimited attempts."
+    )
+    wait_minutes = models.PositiveIntegerField(
+        default=0, help_text="Minutes to wait after an attempt before the next one."
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty for no time limit."
+    )
+    show_answers = models.CharField(
+        max_length=24, choices=ShowAnswers.choices, default=ShowAnswers.AFTER_PASSING
+    )
+    layout = models.CharField(
+        max_length=16, choices=Layout.choices, default=Layout.ONE_PAGE
+    )
+    shuffle_questions = models.BooleanField(default=False)
+
+    content_panels = [
+        *LessonPage.content_panels,
+        InlinePanel(
+            "slots",
+            heading="Questions",
+            help_text="Fixed questions, and draws of N questions from a bank "
+            "(optionally with a tag).",
+            min_num=1,
+        ),
+    ]
+    settings_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("pass_mark_percent"),
+                FieldPanel("max_attempts"),
+                FieldPanel("wait_minutes"),
+                FieldPanel("time_limit_minutes"),
+                FieldPanel("show_answers"),
+                FieldPanel("layout"),
+                FieldPanel("shuffle_questions"),
+            ],
+            heading="Quiz settings",
+        ),
+        *LessonPage.settings_panels,
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    def how_to_complete(self) -> str:
+        return f"This quiz is complete once you pass it ({self.pass_mark_percent}%)."
+
+
+class QuizSlot(Orderable):
+    """A place in a quiz: a fixed question, or N questions drawn from a bank (those
+    with a tag, if one is given)."""
+
+    quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="slots")
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    bank = models.ForeignKey(
+        QuestionBank,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Draw from this bank…",
+    )
+    tag = models.CharField(max_length=100, blank=True, help_text="…with this tag…")
+    draw_count = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="…this many."
+    )
+
+    panels = [
+        FieldPanel("question"),
+        FieldPanel("bank"),
+        FieldPanel("tag"),
+        FieldPanel("draw_count"),
+    ]
+
+    def clean(self) -> None:
+        if (self.question_id is None) == (self.bank_id is None):
+            raise ValidationError(
+                "Choose either a fixed question or a bank to draw from."
+            )
+
+
+class QuizAttempt(models.Model):
+    """One try at a quiz. Its questions and their answer keys are frozen at the
+    start; the server grades it on submission or when its time runs out."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        EXPIRED = "expired", "Expired"  # closed and graded by the server at its limit
+        ABANDONED = "abandoned", "Abandoned"  # the quiz was withdrawn meanwhile
+
+    quiz = models.ForeignKey(
+        QuizPage, null=True, on_delete=models.SET_NULL, related_name="attempts"
+    )
+    quiz_title = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(
+        null=True, blank=True, help_text="Start plus the time limit, if there is one."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    max_score = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    passed = models.BooleanField(null=True)
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        help_text="The pass mark when the attempt started."
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="one_attempt_per_number"
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(state="in_progress"),
+                name="one_open_attempt_per_quiz",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "quiz", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz_title} · attempt {self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.quiz is not None and not self.quiz_title:
+            self.quiz_title = self.quiz.title
+        super().save(*args, **kwargs)
+
+
+class AttemptQuestion(models.Model):
+    """A question as it was drawn into an attempt: its frozen content and key
+    (`snapshot`, never sent to the browser before submission), the option order shown
+    (`option_order`), the person's `response`, and the points it earned."""
+
+    attempt = models.ForeignKey(
+        QuizAttempt, on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(
+        Question, null=True, on_delete=models.SET_NULL, related_name="attempt_items"
+    )
+    snapshot = models.JSONField()
+    option_order = models.JSONField(default=list)
+    response = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    max_score = models.DecimalField(max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="one_question_per_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · question {self.position}"
