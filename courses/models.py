@@ -20,7 +20,6 @@ from wagtail.search import index
 from courses.blocks import LessonBodyBlock
 from lms.pages import SignInRequiredMixin
 
-
 # The page types that can be steps of a course. Every one is a LessonPage (so it counts
 # toward completion the same way); higher layers add theirs in AppConfig.ready(), e.g.
 # a quiz, which is completed by passing it.
