@@ -9,5 +9,9 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         from courses.models import register_course_step
+        from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
 
         register_course_step("coaching.PracticePage")
+        ENABLEMENT_ADMIN_PERMISSIONS.extend(
+            f"coaching.{action}_rubric" for action in ("add", "change", "delete")
+        )

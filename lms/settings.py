@@ -264,6 +264,15 @@ MEDIA_X_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_X_ACCEL_REDIRECT_PREFIX")
 # days left before it is due.
 CAMPAIGN_MIN_DAYS_LEFT = env_int("CAMPAIGN_MIN_DAYS_LEFT", 7)
 
+# Quizzes: answers still count this many seconds after a time limit (network lag).
+QUIZ_GRACE_SECONDS = env_int("QUIZ_GRACE_SECONDS", 30)
+
+# Coaching: hours a coach has to review a request; reminded before, escalated after.
+COACHING_TURNAROUND_HOURS = env_int("COACHING_TURNAROUND_HOURS", 48)
+
+# Public certificate verification: look-ups per client address per minute.
+CERTIFICATE_VERIFY_RATE_PER_MINUTE = env_int("CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
+
 # E-mail: the console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Onramp <onramp@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -331,6 +340,22 @@ CELERY_BEAT_SCHEDULE = {
     # sent once, so a run with nothing to do costs two queries.
     "send reminders": {
         "task": "courses.tasks.reminders_send_task",
+        "schedule": 3600.0,
+    },
+    "close quiz attempts past their time limit": {
+        "task": "courses.quizzes.tasks.attempts_close_expired_task",
+        "schedule": 60.0,
+    },
+    "chase coaching reviews past their turnaround": {
+        "task": "coaching.tasks.reviews_chase_overdue_task",
+        "schedule": 900.0,
+    },
+    "expire certificates and open renewals": {
+        "task": "certificates.tasks.certificates_expire_and_renew_task",
+        "schedule": 3600.0,
+    },
+    "send weekly manager digests": {
+        "task": "lms.dashboards.tasks.manager_digests_send_task",
         "schedule": 3600.0,
     },
 }

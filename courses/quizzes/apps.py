@@ -10,5 +10,11 @@ class QuizzesConfig(AppConfig):
 
     def ready(self) -> None:
         from courses.models import register_course_step
+        from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
 
         register_course_step("quizzes.QuizPage")
+        ENABLEMENT_ADMIN_PERMISSIONS.extend(
+            f"quizzes.{action}_{model}"
+            for action in ("add", "change", "delete")
+            for model in ("questionbank", "question")
+        )
