@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    # The public verification view lives in its own module (owned by cert-pdf);
+    # imported on first use so this URLconf loads before that module exists.
+    from certificates import verify_views
+
+    return verify_views.certificate_verify(request, code=code)
+
+
+urlpatterns = [
+    path("verify/<str:code>/", certificate_verify, name="certificate_verify"),
+]

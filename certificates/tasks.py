@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def certificates_evaluate_task(user_id: int) -> list[int]:
+    """Queued after commit by the course, quiz and coaching signals: issue the
+    certificates whose requirements the person now meets. Idempotent, so a retry or
+    two events arriving together issue one certificate per program and cycle."""
+    from certificates.services import certificates_evaluate
+
+    return [certificate.pk for certificate in certificates_evaluate(user_id=user_id)]
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def certificates_expire_and_renew_task() -> dict[str, int]:
+    """Periodic (beat): open renewals inside the renewal window (assign the renewal
+    content, e-mail once) and mark certificates past their expiry as expired.
+    Running it again changes nothing."""
+    from certificates.services import certificates_expire_and_renew
+
+    return certificates_expire_and_renew()
+
+
+@shared_task
+def certificate_render_pdf_task(certificate_id: int) -> str:
+    """Queued after a certificate is issued: render its PDF into private storage.
+    Rendering again replaces the file, never adds a second one."""
+    from certificates.rendering import certificate_render_pdf
+
+    return certificate_render_pdf(certificate_id=certificate_id)
