@@ -131,6 +131,14 @@ class LessonPage(SignInRequiredMixin, Page):
         return ""
 
     @property
+    def step_kind(self) -> str:
+        """ "quiz", "practice", …: the kind of a step that is not a plain lesson."""
+        step_class = self.specific_class
+        if step_class is None or step_class is LessonPage:
+            return ""
+        return step_class._meta.model_name.removesuffix("page")
+
+    @property
     def completes_by_reading(self) -> bool:
         return not self.how_to_complete()
 
