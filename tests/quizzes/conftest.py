@@ -8,7 +8,7 @@ quizzes placed as the last step of the `catalogue` course.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,11 @@ from courses.quizzes.models import (
     QuizPage,
     QuizSlot,
 )
-from tests.courses.conftest import Catalogue, catalogue  # noqa: F401
+from tests.courses.conftest import (  # noqa: F401
+    Catalogue,
+    catalogue,
+    path_with_steps,
+)
 
 OptionSpec = dict[str, Any]
 
@@ -208,3 +212,30 @@ def make_quiz(catalogue: Catalogue) -> Callable[..., QuizPage]:  # noqa: F811
 @pytest.fixture
 def quiz_kit(catalogue: Catalogue, make_quiz: Callable[..., QuizPage]) -> QuizKit:  # noqa: F811
     return QuizKit(catalogue, make_quiz)
+
+
+def right_answers(attempt: Any) -> dict[int, object]:
+    """Responses that score every point, by position (from the frozen snapshots)."""
+    from courses.quizzes.grading import correct_response
+
+    return {
+        item.position: correct_response(item.snapshot)
+        for item in attempt.questions.all()
+    }
+
+
+@pytest.fixture
+def graded_signals() -> Iterator[list[Any]]:
+    """The attempts announced by `quiz_attempt_graded`, in order."""
+    from courses.quizzes.signals import quiz_attempt_graded
+
+    seen: list[Any] = []
+
+    def receiver(sender: Any, attempt: Any, **kwargs: Any) -> None:
+        seen.append(attempt)
+
+    quiz_attempt_graded.connect(receiver, weak=False, dispatch_uid="test-graded")
+    try:
+        yield seen
+    finally:
+        quiz_attempt_graded.disconnect(dispatch_uid="test-graded")

@@ -1,0 +1,385 @@
+"""What the quiz pages may show a person: where they stand with a quiz, the questions
+of an open attempt (never their answer keys), and the review of a closed one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from courses.models import CoursePage
+from courses.quizzes.grading import (
+    correct_response,
+    grade,
+    matching_pairs,
+)
+from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizPage
+from courses.selectors import lock_reason
+from lms.accounts.models import User
+
+CLOSED_STATES = (QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED)
+
+
+def grace() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
+
+
+def is_overdue(attempt: QuizAttempt, now: dt.datetime | None = None) -> bool:
+    """Past its deadline and the grace period: nothing more may be saved."""
+    if attempt.deadline is None:
+        return False
+    return (now or timezone.now()) > attempt.deadline + grace()
+
+
+@dataclass
+class QuizStatus:
+    """Where a person stands with a quiz. `can_start` is true when pressing Start
+    (or Resume, with `open_attempt`) would work; otherwise `refusal` says why."""
+
+    attempts: list[QuizAttempt]
+    open_attempt: QuizAttempt | None
+    attempts_left: int | None
+    can_start: bool
+    refusal: str
+    next_start_at: dt.datetime | None
+    passed: bool
+    best_percent: Decimal | None
+    attempts_used: int = 0
+
+
+def _local(moment: dt.datetime, user: User) -> str:
+    try:
+        zone = zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    local = timezone.localtime(moment, zone)
+    return f"{local:%d %b %Y, %H:%M} ({local.tzname()})"
+
+
+def draw_shortage(quiz: QuizPage) -> str:
+    """Why the quiz cannot be drawn ("" when it can): a draw rule asking for more
+    questions than its bank holds with that tag (fixed questions not counted twice)."""
+    slots = list(quiz.slots.select_related("bank").order_by("sort_order", "pk"))
+    used = {slot.question_id for slot in slots if slot.question_id is not None}
+    for slot in slots:
+        if slot.bank is None:
+            continue
+        candidates = Question.objects.filter(bank=slot.bank).exclude(pk__in=used)
+        if slot.tag:
+            candidates = candidates.filter(tags__name__iexact=slot.tag)
+        ids = list(candidates.values_list("pk", flat=True).distinct())
+        if len(ids) < slot.draw_count:
+            tagged = f" tagged “{slot.tag}”" if slot.tag else ""
+            return (
+                f"This quiz cannot start: it draws {slot.draw_count} question(s) "
+                f"from the bank “{slot.bank.name}”{tagged}, which has only "
+                f"{len(ids)} left to draw. Please tell the quiz's author."
+            )
+        used.update(ids[: slot.draw_count])
+    return ""
+
+
+def quiz_status(
+    *, user: User, quiz: QuizPage, now: dt.datetime | None = None
+) -> QuizStatus:
+    """The person's attempts (newest first) and whether they may start another.
+
+    Attempts abandoned because the quiz was withdrawn do not count against the
+    maximum. An open attempt past its time limit counts as used (the server closes
+    it). Passing does not end the quiz: the person may try again while attempts
+    remain (to improve their score, or in a new cycle of recurring training)."""
+    now = now or timezone.now()
+    attempts = list(
+        QuizAttempt.objects.filter(quiz=quiz, user=user).order_by(
+            "-started_at", "-number"
+        )
+    )
+    open_attempt = next(
+        (
+            a
+            for a in attempts
+            if a.state == QuizAttempt.State.IN_PROGRESS and not is_overdue(a, now)
+        ),
+        None,
+    )
+    used = sum(a.state != QuizAttempt.State.ABANDONED for a in attempts)
+    attempts_left = (
+        None if quiz.max_attempts is None else max(0, quiz.max_attempts - used)
+    )
+    graded = [a for a in attempts if a.state in CLOSED_STATES]
+    passed = any(a.passed for a in graded)
+    best_percent = max(
+        (a.percent for a in graded if a.percent is not None), default=None
+    )
+    next_start_at = None
+    last_closed = max(
+        (a.closed_at for a in graded if a.closed_at is not None), default=None
+    )
+    if last_closed is not None and quiz.wait_minutes:
+        end_of_wait = last_closed + dt.timedelta(minutes=quiz.wait_minutes)
+        if end_of_wait > now:
+            next_start_at = end_of_wait
+    refusal = ""
+    if not quiz.live:
+        refusal = "This quiz is not open."
+    elif reason := lock_reason(
+        user=user, course=CoursePage.objects.get(pk=quiz.get_parent().pk)
+    ):
+        refusal = reason
+    elif open_attempt is not None:
+        refusal = ""
+    elif attempts_left == 0:
+        refusal = (
+            f"You have used all {quiz.max_attempts} attempt(s) at this quiz."
+            if quiz.max_attempts
+            else "This quiz allows no attempts."
+        )
+    elif next_start_at is not None:
+        refusal = f"You can try again from {_local(next_start_at, user)}."
+    else:
+        refusal = draw_shortage(quiz)
+    return QuizStatus(
+        attempts=attempts,
+        open_attempt=open_attempt,
+        attempts_left=attempts_left,
+        can_start=not refusal,
+        refusal=refusal,
+        next_start_at=next_start_at,
+        passed=passed,
+        best_percent=best_percent,
+        attempts_used=used,
+    )
+
+
+# Showing the questions of an open attempt.
+
+
+@dataclass(frozen=True)
+class DisplayOption:
+    key: str
+    text: str
+
+
+@dataclass
+class DisplayQuestion:
+    """A question as the person answering it may see it: no fractions, feedback,
+    pairs, tolerances or explanations. `options` are the choices (or the items to
+    order, or the left sides to match) in the order shown; short and numeric
+    questions have none, since their options are the accepted answers."""
+
+    position: int
+    kind: str
+    text: str
+    points: Decimal
+    options: list[DisplayOption]
+    lefts: list[DisplayOption] = field(default_factory=list)
+    rights: list[DisplayOption] = field(default_factory=list)
+    response: Any = None
+
+
+def _ordered(item: AttemptQuestion) -> list[dict[str, Any]]:
+    by_key = {option["key"]: option for option in item.snapshot.get("options", [])}
+    return [by_key[key] for key in item.option_order if key in by_key]
+
+
+def _rights_shown(item: AttemptQuestion) -> list[DisplayOption]:
+    """The right-hand choices of a matching question in a shuffled order that stays
+    the same for this attempt question (seeded by it, so reloads agree)."""
+    _, rights = matching_pairs(item.snapshot)
+    shown = [DisplayOption(key, text) for key, text in rights.items()]
+    random.Random(f"{item.attempt_id}:{item.position}").shuffle(shown)
+    return shown
+
+
+def _display(item: AttemptQuestion) -> DisplayQuestion:
+    snapshot = item.snapshot
+    kind = snapshot["kind"]
+    question = DisplayQuestion(
+        position=item.position,
+        kind=kind,
+        text=snapshot["text"],
+        points=Decimal(str(snapshot["points"])),
+        options=[],
+        response=item.response,
+    )
+    if kind in ("single", "multiple", "truefalse", "ordering"):
+        question.options = [
+            DisplayOption(option["key"], option.get("text") or "")
+            for option in _ordered(item)
+        ]
+    elif kind == "matching":
+        lefts, _ = matching_pairs(snapshot)
+        left_keys = {left["key"] for left in lefts}
+        question.lefts = [
+            DisplayOption(option["key"], option.get("text") or "")
+            for option in _ordered(item)
+            if option["key"] in left_keys
+        ]
+        question.options = question.lefts
+        question.rights = _rights_shown(item)
+    return question
+
+
+def questions_for_display(attempt: QuizAttempt) -> list[DisplayQuestion]:
+    """The attempt's questions in their frozen order, with the saved responses."""
+    return [_display(item) for item in attempt.questions.order_by("position").all()]
+
+
+# Reviewing a closed attempt.
+
+
+@dataclass(frozen=True)
+class ReviewOption:
+    """One option as reviewed: whether the person chose it, and, only when the
+    answers are revealed, whether it is right (`right` is None otherwise)."""
+
+    key: str
+    text: str
+    chosen: bool
+    right: bool | None
+
+
+@dataclass
+class ReviewedQuestion:
+    """A graded question: what was answered (`response`, and `response_text` to
+    read), the points, the feedback of what was chosen, the explanation, and the
+    right answer (`correct_text`, `correct_response`) only when revealed."""
+
+    position: int
+    kind: str
+    text: str
+    response: Any
+    response_text: str
+    score: Decimal
+    max_score: Decimal
+    correct: bool
+    feedback: list[str]
+    explanation: str
+    options: list[ReviewOption]
+    correct_text: str | None
+    correct_response: Any = None
+
+
+def _texts(snapshot: dict[str, Any]) -> dict[str, str]:
+    texts = {o["key"]: o.get("text") or "" for o in snapshot.get("options", [])}
+    texts.update(matching_pairs(snapshot)[1])
+    return texts
+
+
+def response_text(snapshot: dict[str, Any], response: Any) -> str:
+    """A response as a person reads it: the chosen options, the typed text, the
+    pairs, the order."""
+    if response is None:
+        return "No answer"
+    texts = _texts(snapshot)
+    kind = snapshot["kind"]
+    if kind in ("single", "truefalse"):
+        return texts.get(response, "")
+    if kind == "multiple":
+        return "; ".join(texts.get(key, "") for key in response) or "No answer"
+    if kind == "matching":
+        return "; ".join(
+            f"{texts.get(left, '')} → {texts.get(right, '') if right else '—'}"
+            for left, right in response.items()
+        )
+    if kind == "ordering":
+        return " → ".join(texts.get(key, "") for key in response)
+    return str(response)
+
+
+def answers_revealed(attempt: QuizAttempt) -> bool:
+    """Whether the review may show the right answers, by the quiz's "show answers"
+    setting: never; after passing (once the person has passed this quiz); after the
+    last attempt (once no attempts are left and none is open)."""
+    if attempt.state not in CLOSED_STATES:
+        return False
+    quiz = attempt.quiz
+    if quiz is None:
+        return False
+    mine = QuizAttempt.objects.filter(quiz=quiz, user_id=attempt.user_id)
+    if quiz.show_answers == QuizPage.ShowAnswers.AFTER_PASSING:
+        return mine.filter(state__in=CLOSED_STATES, passed=True).exists()
+    if quiz.show_answers == QuizPage.ShowAnswers.AFTER_LAST_ATTEMPT:
+        if quiz.max_attempts is None:
+            return False
+        counts = mine.aggregate(
+            used=Count("pk", filter=~Q(state=QuizAttempt.State.ABANDONED)),
+            open=Count("pk", filter=Q(state=QuizAttempt.State.IN_PROGRESS)),
+        )
+        return counts["used"] >= quiz.max_attempts and not counts["open"]
+    return False
+
+
+def attempt_review(attempt: QuizAttempt) -> list[ReviewedQuestion]:
+    """Each question of a closed attempt as graded. Raises ValueError for an attempt
+    still in progress: nothing of its key may be shown yet."""
+    if attempt.state == QuizAttempt.State.IN_PROGRESS:
+        raise ValueError("The attempt is still in progress.")
+    revealed = answers_revealed(attempt)
+    reviewed = []
+    for item in attempt.questions.order_by("position").all():
+        snapshot = item.snapshot
+        result = grade(snapshot, item.response)
+        right = correct_response(snapshot) if revealed else None
+        chosen = _chosen_keys(snapshot["kind"], item.response)
+        right_keys = _chosen_keys(snapshot["kind"], right) if revealed else set()
+        options = []
+        if snapshot["kind"] in ("single", "multiple", "truefalse"):
+            options = [
+                ReviewOption(
+                    option["key"],
+                    option.get("text") or "",
+                    option["key"] in chosen,
+                    option["key"] in right_keys if revealed else None,
+                )
+                for option in _ordered(item)
+            ]
+        reviewed.append(
+            ReviewedQuestion(
+                position=item.position,
+                kind=snapshot["kind"],
+                text=snapshot["text"],
+                response=item.response,
+                response_text=response_text(snapshot, item.response),
+                score=item.score if item.score is not None else result.score,
+                max_score=result.max_score,
+                correct=result.correct,
+                feedback=result.chosen_feedback,
+                explanation=snapshot.get("explanation") or "",
+                options=options,
+                correct_text=_correct_text(snapshot) if revealed else None,
+                correct_response=right,
+            )
+        )
+    return reviewed
+
+
+def _chosen_keys(kind: str, response: Any) -> set[str]:
+    if kind in ("single", "truefalse") and isinstance(response, str):
+        return {response}
+    if kind == "multiple" and isinstance(response, list):
+        return {key for key in response if isinstance(key, str)}
+    return set()
+
+
+def _correct_text(snapshot: dict[str, Any]) -> str:
+    kind = snapshot["kind"]
+    options = snapshot.get("options") or []
+    if kind in ("short", "numeric") and options:
+        fractions = [Decimal(str(o.get("fraction") or 0)) for o in options]
+        best = max(fractions)
+        tops = [o for o, f in zip(options, fractions, strict=True) if f == best]
+        if kind == "short":
+            accepted = dict.fromkeys((o.get("text") or "").strip() for o in tops)
+            return " or ".join(text for text in accepted if text)
+        tolerance = Decimal(str(tops[0].get("tolerance") or 0)).normalize()
+        within = f" ± {tolerance}" if tolerance else ""
+        return f"{tops[0].get('text')}{within}"
+    return response_text(snapshot, correct_response(snapshot))
