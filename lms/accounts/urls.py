@@ -1,9 +1,13 @@
 from django.urls import path
 
 from lms.accounts import views
+from lms.dashboards import views as dashboard_views
 
 urlpatterns = [
     path("team/", views.team_overview, name="team_overview"),
+    path("team/matrix/", dashboard_views.team_matrix, name="team_matrix"),
+    path("team/export.csv", dashboard_views.team_export_csv, name="team_export_csv"),
+    path("team/export.xlsx", dashboard_views.team_export_xlsx, name="team_export_xlsx"),
     path("team/invite/", views.invitation_new, name="invitation_new"),
     path(
         "team/invitations/<int:pk>/resend/",

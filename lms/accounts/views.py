@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -26,22 +25,18 @@ def _require_team_lead(user: User) -> None:
 
 @login_required
 def team_overview(request: HttpRequest) -> HttpResponse:
-    """My team: the teams a manager leads, who is in them, and pending invitations."""
+    """My team: who in the manager's subtree is on track and who is not, with the
+    invitations still pending. The figures come from the dashboards layer."""
+    from lms.dashboards.views import pending_invitations, team_page_context
+
     _require_team_lead(request.user)
-    teams = visibility.managed_teams(request.user).prefetch_related(
-        Prefetch("members", queryset=User.objects.filter(is_active=True)),
-        "managers",
-        "coaches",
-    )
-    pending = (
-        visibility.invitations_visible_to(request.user)
-        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
-        .select_related("team", "invited_by")
-    )
+    context = team_page_context(request)
+    context["pending_invitations"] = pending_invitations(request.user)
     return render(
         request,
         "accounts/team_overview.html",
-        {"teams": teams, "pending_invitations": pending},
+        context,
+        status=400 if context["form"].errors else 200,
     )
 
 

@@ -1,0 +1,143 @@
+"""Managers' pages: My team, the completion matrix and their exports. Thin: the
+figures come from lms.dashboards.team, the files from lms.dashboards.exports."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.utils import timezone
+
+from lms.accounts import visibility
+from lms.accounts.models import User
+from lms.dashboards import exports
+from lms.dashboards.forms import TeamFilterForm
+from lms.dashboards.team import SORTS, TeamFilters, TeamView, team_view
+
+PAGE_SIZE = 250
+
+
+def _viewer(request: HttpRequest) -> User:
+    # Every view here is behind login_required.
+    return cast(User, request.user)
+
+
+def require_team_lead(user: User) -> None:
+    if not (user.is_manager or user.is_enablement_admin):
+        raise PermissionDenied("Only managers and enablement admins see team reports.")
+
+
+def _filters(request: HttpRequest) -> tuple[TeamFilterForm, TeamFilters]:
+    form = TeamFilterForm(request.GET)
+    if form.is_valid():
+        return form, form.filters()
+    return form, TeamFilters()
+
+
+def _sort_headers(request: HttpRequest, current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the link that sorts by it (ascending, or descending
+    when it is already the ascending sort) and its aria-sort value."""
+    headers = {}
+    for key in SORTS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{key}" if current == key else key
+        state = "none"
+        if current == key:
+            state = "ascending"
+        elif current == f"-{key}":
+            state = "descending"
+        headers[key] = {"query": query.urlencode(), "aria": state}
+    return headers
+
+
+def team_page_context(request: HttpRequest) -> dict[str, Any]:
+    """What /team/ renders, for the view and for the benchmark's floor."""
+    form, filters = _filters(request)
+    view = team_view(viewer=_viewer(request), filters=filters)
+    return _context(request, form, filters, view)
+
+
+def _context(
+    request: HttpRequest, form: TeamFilterForm, filters: TeamFilters, view: TeamView
+) -> dict[str, Any]:
+    page = Paginator(view.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "form": form,
+        "filters": filters,
+        "view": view,
+        "page": page,
+        "query": query.urlencode(),
+        "sort_headers": _sort_headers(request, filters.sort),
+    }
+
+
+@login_required
+def team_matrix(request: HttpRequest) -> HttpResponse:
+    """The completion matrix: people × courses of an onboarding path."""
+    require_team_lead(_viewer(request))
+    context = team_page_context(request)
+    return render(
+        request,
+        "dashboards/team_matrix.html",
+        context,
+        status=400 if context["form"].errors else 200,
+    )
+
+
+@login_required
+def team_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The rows of My team as filtered and sorted, streamed as CSV."""
+    require_team_lead(_viewer(request))
+    _form, filters = _filters(request)
+    view = team_view(viewer=_viewer(request), filters=filters)
+    response = StreamingHttpResponse(
+        exports.csv_lines(view.rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="my-team-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    return response
+
+
+@login_required
+def team_export_xlsx(request: HttpRequest) -> FileResponse:
+    """The rows of My team as filtered and sorted, as an Excel workbook."""
+    require_team_lead(_viewer(request))
+    _form, filters = _filters(request)
+    view = team_view(viewer=_viewer(request), filters=filters)
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+    handle.close()
+    try:
+        exports.write_xlsx(view.rows, handle.name)
+        stream = open(handle.name, "rb")  # noqa: SIM115
+    finally:
+        # Unlinked at once: the open handle keeps the file readable until sent.
+        os.unlink(handle.name)
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=f"my-team-{timezone.localdate():%Y-%m-%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def pending_invitations(user: User) -> Any:
+    return (
+        visibility.invitations_visible_to(user)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("team", "invited_by")
+    )
