@@ -1,0 +1,60 @@
+"""Who may see and review coaching submissions.
+
+A submission is seen by the rep who sent it, the coaches it is routed to (the coach
+the rep named, otherwise every coach of the rep's team or of a team above it), the
+rep's managers (of their team or a team above it) and enablement admins. Nobody else:
+not a coach of another team, not another rep, not a manager elsewhere in the tree.
+Coaches see a practice submission only once a take has been sent (a draft is the
+rep's own). Rules are read from the current team relations on every call.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from coaching.models import Submission
+from lms.accounts import visibility
+from lms.accounts.models import User
+
+
+def routed_coaches(submission: Submission) -> QuerySet[User]:
+    """The coaches a submission is routed to: the coach the rep named, otherwise
+    the coaches of the rep's team (and of the teams above it). Never the rep."""
+    if submission.requested_coach_id is not None:
+        coaches = User.objects.filter(pk=submission.requested_coach_id)
+    else:
+        coaches = visibility.coaches_of(submission.rep)
+    return coaches.filter(is_active=True).exclude(pk=submission.rep_id)
+
+
+def submissions_visible_to(user: User) -> QuerySet[Submission]:
+    """Every submission the user may open (queue, review screen, exports)."""
+    if not user.is_authenticated or not user.is_active:
+        return Submission.objects.none()
+    if user.is_enablement_admin:
+        return Submission.objects.all()
+    as_coach = (
+        Q(requested_coach=user)
+        | Q(
+            requested_coach__isnull=True,
+            rep__team__in=visibility.coached_teams(user),
+        )
+    ) & ~Q(state=Submission.State.DRAFT)
+    as_manager = Q(rep__team__in=visibility.managed_teams(user))
+    return Submission.objects.filter(Q(rep=user) | as_coach | as_manager).distinct()
+
+
+def can_see_submission(user: User, submission: Submission) -> bool:
+    """Whether the user may open this submission (views answer 404 otherwise)."""
+    return submissions_visible_to(user).filter(pk=submission.pk).exists()
+
+
+def can_review(user: User, submission: Submission) -> bool:
+    """Whether the user is one of the coaches this submission is routed to, so may
+    open a review, comment and score it when its state allows. Managers and
+    admins see submissions but do not review them unless they are routed coaches."""
+    if not user.is_authenticated or not user.is_active or user.pk == submission.rep_id:
+        return False
+    if submission.state == Submission.State.DRAFT:
+        return False
+    return routed_coaches(submission).filter(pk=user.pk).exists()

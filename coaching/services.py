@@ -1,0 +1,726 @@
+"""Coaching state changes: review requests and practice takes, reviews, time-stamped
+comments, and the notices that keep the turnaround target.
+
+Submissions move draft (practice takes not yet sent) -> requested -> in_review (a
+coach opened a draft review) -> reviewed (approved | resubmit). After "resubmit" the
+rep adds another take and sends it: requested again; earlier takes keep their
+reviews. Every function here checks who may do it; a refusal raises
+`CoachingRefused`, whose message is meant for the person, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import zoneinfo
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from coaching.models import (
+    Comment,
+    CriterionScore,
+    PracticePage,
+    Review,
+    Rubric,
+    RubricCriterion,
+    Submission,
+    Take,
+)
+from coaching.permissions import can_review, can_see_submission, routed_coaches
+from coaching.rubrics import rubric_problems
+from coaching.signals import review_submitted
+from courses.models import CoursePage, LessonCompletion
+from courses.selectors import lock_reason
+from courses.services import lesson_complete
+from lms.accounts import visibility
+from lms.accounts.models import User
+from lms.notifications.services import notify_once
+from media.models import MediaAsset
+
+logger = logging.getLogger(__name__)
+
+COMMENT_MAX_CHARS = 2000
+SUMMARY_MAX_CHARS = 5000
+# A take may run this much over the practice's limit: containers round durations.
+TAKE_SLACK_SECONDS = 1.0
+REMINDER_BEFORE = dt.timedelta(hours=12)
+PENDING = (Submission.State.REQUESTED, Submission.State.IN_REVIEW)
+
+# Notice kinds (lms.notifications), each sent once per key "take:<pk>" or
+# "review:<pk>".
+REQUESTED_NOTICE = "coaching_request"
+REVIEWED_NOTICE = "coaching_reviewed"
+REMINDER_NOTICE = "coaching_reminder"
+ESCALATION_NOTICE = "coaching_escalation"
+
+
+class CoachingRefused(Exception):
+    """A coaching action that may not happen; str(exc) says why, for the person."""
+
+
+# Scores
+
+
+def weighted_score(criteria_weights_and_levels: Iterable[tuple[int, int]]) -> Decimal:
+    """sum(weight × level) / 100 for (weight in percent, level 1–5) pairs, to two
+    places rounded half up: weights 33/33/34 with levels 4/4/5 give 4.34."""
+    total = sum(
+        Decimal(weight) * Decimal(level)
+        for weight, level in criteria_weights_and_levels
+    )
+    return (total / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _scored_criteria(
+    rubric: Rubric, levels: dict[int, int]
+) -> list[tuple[RubricCriterion, int]]:
+    criteria = list(rubric.criteria.all())
+    problems = rubric_problems(rubric)
+    if problems:
+        raise CoachingRefused(f"The rubric “{rubric}” is not usable: {problems[0]}")
+    unknown = set(levels) - {criterion.pk for criterion in criteria}
+    if unknown:
+        raise CoachingRefused("Some scores are for criteria not in this rubric.")
+    scored = []
+    for criterion in criteria:
+        level = levels.get(criterion.pk)
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+            raise CoachingRefused(f"Score “{criterion.name}” from 1 to 5.")
+        scored.append((criterion, level))
+    return scored
+
+
+def _record_scores(review: Review, rubric: Rubric, levels: dict[int, int]) -> None:
+    scored = _scored_criteria(rubric, levels)
+    review.scores.all().delete()
+    CriterionScore.objects.bulk_create(
+        CriterionScore(review=review, criterion=criterion, level=level)
+        for criterion, level in scored
+    )
+    review.score = weighted_score(
+        (criterion.weight, level) for criterion, level in scored
+    )
+    review.passed = review.score >= rubric.pass_threshold
+
+
+# Sending recordings for review
+
+
+def _due_at(now: dt.datetime) -> dt.datetime:
+    return now + dt.timedelta(hours=settings.COACHING_TURNAROUND_HOURS)
+
+
+def _check_asset(rep: User, asset: MediaAsset) -> None:
+    if asset.owner_id != rep.pk or asset.kind != MediaAsset.Kind.RECORDING:
+        raise CoachingRefused("Choose one of your own recordings.")
+    if asset.status != MediaAsset.Status.READY or not asset.duration:
+        raise CoachingRefused(
+            "This recording is still being processed (or failed); send it once it "
+            "is ready to play."
+        )
+    if Take.objects.filter(asset=asset).exists():
+        raise CoachingRefused("This recording was already sent for coaching.")
+
+
+def _check_coach(rep: User, coach: User | None) -> None:
+    if coach is not None:
+        if (
+            coach.pk == rep.pk
+            or not visibility.coaches_of(rep)
+            .filter(pk=coach.pk, is_active=True)
+            .exists()
+        ):
+            raise CoachingRefused(
+                f"{coach} does not coach your team; choose one of your coaches."
+            )
+    elif (
+        not visibility.coaches_of(rep)
+        .filter(is_active=True)
+        .exclude(pk=rep.pk)
+        .exists()
+    ):
+        raise CoachingRefused(
+            "Nobody coaches your team yet, so there is nobody to send this to. "
+            "Ask your manager."
+        )
+
+
+@transaction.atomic
+def call_review_request(
+    *,
+    rep: User,
+    asset: MediaAsset,
+    title: str,
+    rubric: Rubric,
+    deal_stage: str = "",
+    feedback_wanted: str = "",
+    coach: User | None = None,
+) -> Submission:
+    """A rep asks for a review of a real call (a ready recording of theirs), with
+    its context, from a coach they name or else from their team's coaches, who are
+    e-mailed. Used by the "Request a review" page. Due after the turnaround target
+    (settings.COACHING_TURNAROUND_HOURS)."""
+    title = title.strip()
+    if not title:
+        raise CoachingRefused("Give the call a title.")
+    if len(title) > 200:
+        raise CoachingRefused("Keep the title under 200 characters.")
+    if deal_stage and deal_stage not in Submission.DealStage.values:
+        raise CoachingRefused("Choose a deal stage from the list.")
+    if len(feedback_wanted) > SUMMARY_MAX_CHARS:
+        raise CoachingRefused(
+            f"Keep what you want feedback on under {SUMMARY_MAX_CHARS} characters."
+        )
+    problems = rubric_problems(rubric)
+    if problems:
+        raise CoachingRefused(f"The rubric “{rubric}” is not usable: {problems[0]}")
+    _check_coach(rep, coach)
+    # One request per recording, even when the same form is sent twice at once.
+    MediaAsset.objects.select_for_update().filter(pk=asset.pk).first()
+    _check_asset(rep, asset)
+    now = timezone.now()
+    submission = Submission.objects.create(
+        kind=Submission.Kind.CALL,
+        rep=rep,
+        title=title,
+        rubric=rubric,
+        deal_stage=deal_stage,
+        feedback_wanted=feedback_wanted.strip(),
+        requested_coach=coach,
+        state=Submission.State.REQUESTED,
+        created_at=now,
+        requested_at=now,
+        due_at=_due_at(now),
+    )
+    take = Take.objects.create(
+        submission=submission, number=1, asset=asset, created_at=now, sent_at=now
+    )
+    _after_commit_notify_coaches(take)
+    return submission
+
+
+def practice_open_submission(*, rep: User, practice: PracticePage) -> Submission | None:
+    """The rep's submission for this practice (the latest one), if any."""
+    return (
+        Submission.objects.filter(
+            rep=rep, practice=practice, kind=Submission.Kind.PRACTICE
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def practice_take_add(*, rep: User, practice: PracticePage, asset: MediaAsset) -> Take:
+    """Add a recording (made in the browser or uploaded) as the rep's next take of a
+    practice assignment; the practice page calls it. Limits come from the page:
+    at most `max_takes` takes, each at most `max_seconds` long (measured by the
+    pipeline, never reported by the browser)."""
+    if not practice.live:
+        raise CoachingRefused("This practice is not open.")
+    course = CoursePage.objects.get(pk=practice.get_parent().pk)
+    locked = lock_reason(user=rep, course=course)
+    if locked:
+        raise CoachingRefused(locked)
+    # One take at a time per rep, so numbers and limits hold under double submits.
+    User.objects.select_for_update().filter(pk=rep.pk).first()
+    _check_asset(rep, asset)
+    assert asset.duration is not None
+    if asset.duration > practice.max_seconds + TAKE_SLACK_SECONDS:
+        raise CoachingRefused(
+            f"This take is {_clock(asset.duration)} long; the limit is "
+            f"{_clock(practice.max_seconds)}."
+        )
+    submission = practice_open_submission(rep=rep, practice=practice)
+    if submission is None:
+        submission = Submission.objects.create(
+            kind=Submission.Kind.PRACTICE,
+            rep=rep,
+            title=practice.title,
+            practice=practice,
+            rubric=practice.rubric,
+            state=Submission.State.DRAFT,
+        )
+    if submission.outcome == Submission.Outcome.APPROVED:
+        raise CoachingRefused("This practice is already approved.")
+    if submission.state in PENDING:
+        raise CoachingRefused(
+            "Your take is waiting for review; add another once it is reviewed."
+        )
+    count = submission.takes.count()
+    if count >= practice.max_takes:
+        raise CoachingRefused(
+            f"You have used all {practice.max_takes} takes of this practice."
+        )
+    return Take.objects.create(submission=submission, number=count + 1, asset=asset)
+
+
+def _locked_submission(take: Take) -> Submission:
+    return Submission.objects.select_for_update().get(pk=take.submission_id)
+
+
+@transaction.atomic
+def self_review_save(*, take: Take, user: User, levels: dict[int, int]) -> Review:
+    """The rep scores their own take on the rubric before sending it (criterion id
+    -> level 1–5); shown beside the coach's scores. Saving again replaces it."""
+    submission = _locked_submission(take)
+    if user.pk != submission.rep_id:
+        raise CoachingRefused("Only the rep who recorded a take reviews it themself.")
+    if take.sent_at is not None:
+        raise CoachingRefused("This take was already sent; its self-review is final.")
+    review, _ = Review.objects.get_or_create(
+        take=take, reviewer=user, defaults={"is_self_review": True}
+    )
+    _record_scores(review, submission.rubric, levels)
+    review.state = Review.State.SUBMITTED
+    review.submitted_at = timezone.now()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def take_send(*, take: Take, user: User, coach: User | None = None) -> Submission:
+    """The rep sends a practice take for review, to a coach they name or else to
+    their team's coaches (e-mailed); due after the turnaround target. One take
+    waits for review at a time; the practice may ask for a self-review first."""
+    submission = _locked_submission(take)
+    take.refresh_from_db()
+    if user.pk != submission.rep_id:
+        raise CoachingRefused("Only the rep who recorded a take sends it.")
+    if submission.kind != Submission.Kind.PRACTICE:
+        raise CoachingRefused("This recording was already sent for review.")
+    if take.sent_at is not None:
+        raise CoachingRefused("This take was already sent.")
+    if submission.outcome == Submission.Outcome.APPROVED:
+        raise CoachingRefused("This practice is already approved.")
+    if submission.state in PENDING:
+        raise CoachingRefused("Another take of yours is already waiting for review.")
+    practice = submission.practice
+    if practice is None:
+        raise CoachingRefused("This practice no longer exists.")
+    if (
+        practice.self_review
+        and not take.reviews.filter(reviewer=user, is_self_review=True).exists()
+    ):
+        raise CoachingRefused("Score your take on the rubric before sending it.")
+    _check_coach(submission.rep, coach)
+    now = timezone.now()
+    take.sent_at = now
+    take.save(update_fields=["sent_at"])
+    submission.requested_coach = coach
+    submission.state = Submission.State.REQUESTED
+    submission.outcome = ""
+    submission.requested_at = now
+    submission.due_at = _due_at(now)
+    submission.save(
+        update_fields=["requested_coach", "state", "outcome", "requested_at", "due_at"]
+    )
+    _after_commit_notify_coaches(take)
+    return submission
+
+
+def current_take(submission: Submission) -> Take | None:
+    """The latest take sent for review (the one a coach reviews now)."""
+    return submission.takes.filter(sent_at__isnull=False).order_by("-number").first()
+
+
+# Reviews
+
+
+@transaction.atomic
+def review_start(*, take: Take, coach: User) -> Review:
+    """The coach opens their review of a take (the review screen calls it): their
+    draft, made once however often or concurrently it is opened; the submission is
+    then in review. Returns the coach's existing review when there is one."""
+    submission = _locked_submission(take)
+    if not can_review(coach, submission):
+        raise CoachingRefused("You are not a coach of this rep for this request.")
+    existing = Review.objects.filter(take=take, reviewer=coach).first()
+    if existing is not None:
+        return existing
+    latest = current_take(submission)
+    if submission.state not in PENDING or latest is None or latest.pk != take.pk:
+        raise CoachingRefused("This take is not waiting for review.")
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(take=take, reviewer=coach)
+    except IntegrityError:
+        # Only where the lock above did not serialise (it always does on
+        # PostgreSQL): the other request made it.
+        return Review.objects.get(take=take, reviewer=coach)
+    if submission.state == Submission.State.REQUESTED:
+        submission.state = Submission.State.IN_REVIEW
+        submission.save(update_fields=["state"])
+    return review
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    review: Review,
+    coach: User,
+    levels: dict[int, int],
+    summary: str,
+    outcome: str,
+) -> Review:
+    """The coach scores every criterion (1–5), writes a summary and approves the take
+    or asks for another. The weighted score is computed here; the submission is
+    reviewed with that outcome; an approved practice completes its lesson step; the
+    rep is e-mailed and `review_submitted` is sent after commit."""
+    review = Review.objects.select_related("take").get(pk=review.pk)
+    submission = _locked_submission(review.take)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.reviewer_id != coach.pk or review.is_self_review:
+        raise CoachingRefused("This is not your review.")
+    if review.state != Review.State.DRAFT:
+        raise CoachingRefused("This review was already submitted.")
+    if not can_review(coach, submission):
+        raise CoachingRefused("You are not a coach of this rep for this request.")
+    latest = current_take(submission)
+    if submission.state not in PENDING or latest is None or latest.pk != review.take_id:
+        raise CoachingRefused("This take was already reviewed.")
+    if outcome not in Submission.Outcome.values:
+        raise CoachingRefused("Choose approve or resubmit.")
+    summary = summary.strip()
+    if len(summary) > SUMMARY_MAX_CHARS:
+        raise CoachingRefused(f"Keep the summary under {SUMMARY_MAX_CHARS} characters.")
+    _record_scores(review, submission.rubric, levels)
+    now = timezone.now()
+    review.summary = summary
+    review.outcome = outcome
+    review.state = Review.State.SUBMITTED
+    review.submitted_at = now
+    review.save()
+    submission.state = Submission.State.REVIEWED
+    submission.outcome = outcome
+    submission.save(update_fields=["state", "outcome"])
+    if (
+        outcome == Submission.Outcome.APPROVED
+        and submission.kind == Submission.Kind.PRACTICE
+        and submission.practice is not None
+    ):
+        lesson_complete(
+            user=submission.rep,
+            lesson=submission.practice,
+            how=LessonCompletion.How.PRACTICE_APPROVED,
+        )
+    review_id = review.pk
+    transaction.on_commit(lambda: _enqueue_review_notice(review_id))
+    transaction.on_commit(
+        lambda: review_submitted.send(
+            sender=Review, review=Review.objects.get(pk=review_id)
+        )
+    )
+    return review
+
+
+# Comments
+
+
+def comments_visible_to(user: User, take: Take) -> QuerySet[Comment]:
+    """The take's comments the user may read: none if they may not see the
+    submission; a draft review's comments (and replies within them) only for
+    their author."""
+    if not can_see_submission(user, take.submission):
+        return Comment.objects.none()
+    return (
+        Comment.objects.filter(take=take)
+        .exclude(Q(review__state=Review.State.DRAFT) & ~Q(author=user))
+        .select_related("author", "review")
+    )
+
+
+def _seconds(value: object, what: str) -> Decimal:
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError, ValueError):
+        raise CoachingRefused(f"The {what} time must be a number of seconds.") from None
+    if not number.is_finite():
+        raise CoachingRefused(f"The {what} time must be a number of seconds.")
+    return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _clean_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise CoachingRefused("Write something first.")
+    if len(text) > COMMENT_MAX_CHARS:
+        raise CoachingRefused(f"Keep comments under {COMMENT_MAX_CHARS} characters.")
+    return text
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    take: Take,
+    author: User,
+    text: str,
+    start_seconds: object = None,
+    end_seconds: object = None,
+    kind: str = "",
+    parent: Comment | None = None,
+) -> Comment:
+    """A comment on the take's timeline. A coach's top-level comment is at a moment
+    (or over a range) within the recording, of a kind (praise / improve /
+    question), and belongs to their draft review (started here if needed): private
+    until they submit it. Replies, by the rep or a routed coach, thread under the
+    top-level comment (a reply to a reply joins its root) and carry no time."""
+    submission = take.submission
+    text = _clean_text(text)
+    if parent is not None:
+        return _reply_add(take=take, author=author, text=text, parent=parent)
+    if not can_review(author, submission):
+        raise CoachingRefused("Only the rep's coaches comment on the timeline.")
+    if kind not in Comment.Kind.values:
+        raise CoachingRefused("Choose praise, improve or question.")
+    if start_seconds is None:
+        raise CoachingRefused("A comment needs a time on the recording.")
+    asset = take.asset
+    if asset is None or not asset.duration:
+        raise CoachingRefused("This take's recording is gone.")
+    duration = Decimal(str(asset.duration)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    start = _seconds(start_seconds, "start")
+    end = None if end_seconds in (None, "") else _seconds(end_seconds, "end")
+    if not 0 <= start <= duration:
+        raise CoachingRefused(
+            f"The time {_clock(float(start))} is outside the recording "
+            f"(0:00–{_clock(float(duration))})."
+        )
+    if end is not None and not start < end <= duration:
+        raise CoachingRefused(
+            "A range ends after it starts and within the recording "
+            f"(0:00–{_clock(float(duration))})."
+        )
+    review = review_start(take=take, coach=author)
+    if review.state != Review.State.DRAFT:
+        raise CoachingRefused(
+            "Your review of this take is submitted; reply to a comment instead."
+        )
+    return Comment.objects.create(
+        take=take,
+        review=review,
+        author=author,
+        kind=kind,
+        start_seconds=start,
+        end_seconds=end,
+        text=text,
+    )
+
+
+def _reply_add(*, take: Take, author: User, text: str, parent: Comment) -> Comment:
+    submission = take.submission
+    if author.pk != submission.rep_id and not can_review(author, submission):
+        raise CoachingRefused("Only the rep and their coaches reply to comments.")
+    root = parent
+    if root.parent_id is not None:
+        root = Comment.objects.get(pk=root.parent_id)
+    if (
+        parent.take_id != take.pk
+        or not comments_visible_to(author, take).filter(pk=root.pk).exists()
+    ):
+        raise CoachingRefused("That comment is not there any more.")
+    # A reply inside one's own draft stays in that draft (private with it).
+    in_draft = (
+        root.review is not None
+        and root.review.state == Review.State.DRAFT
+        and root.review.reviewer_id == author.pk
+    )
+    return Comment.objects.create(
+        take=take,
+        review=root.review if in_draft else None,
+        parent=root,
+        author=author,
+        text=text,
+    )
+
+
+def _check_editable(comment: Comment, author: User) -> None:
+    if comment.author_id != author.pk:
+        raise CoachingRefused("You can only change your own comments.")
+    if comment.review is not None and comment.review.state != Review.State.DRAFT:
+        raise CoachingRefused("This review is submitted; its comments are final.")
+
+
+@transaction.atomic
+def comment_update(*, comment: Comment, author: User, text: str) -> Comment:
+    """Change the text of one's own comment (a coach's, while their review is a
+    draft)."""
+    comment = (
+        Comment.objects.select_for_update().select_related("review").get(pk=comment.pk)
+    )
+    _check_editable(comment, author)
+    comment.text = _clean_text(text)
+    comment.save(update_fields=["text"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, author: User) -> None:
+    """Delete one's own comment and its replies (a coach's, while their review is a
+    draft)."""
+    comment = (
+        Comment.objects.select_for_update().select_related("review").get(pk=comment.pk)
+    )
+    _check_editable(comment, author)
+    if comment.replies.exclude(author=author).exists():
+        raise CoachingRefused("Others have replied to this comment; it stays.")
+    comment.delete()
+
+
+# Notices
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(0, math.floor(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _url(name: str, *args: object) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _take_url(take: Take) -> str:
+    return _url("coaching_review", take.pk)
+
+
+def _after_commit_notify_coaches(take: Take) -> None:
+    from coaching.tasks import take_notify_coaches_task
+
+    take_id = take.pk
+    transaction.on_commit(lambda: take_notify_coaches_task.delay(take_id))
+
+
+def _enqueue_review_notice(review_id: int) -> None:
+    from coaching.tasks import review_notify_rep_task
+
+    review_notify_rep_task.delay(review_id)
+
+
+def _due_label(due_at: dt.datetime | None, person: User) -> str:
+    """ "Friday 4 December, 14:00 (Europe/Berlin)", in the person's time zone."""
+    if due_at is None:
+        return ""
+    zone = zoneinfo.ZoneInfo(person.time_zone)
+    local = timezone.localtime(due_at, zone)
+    return f"{dateformat.format(local, 'l j F, H:i')} ({person.time_zone})"
+
+
+def _context(take: Take, person: User, **more: object) -> dict[str, object]:
+    submission = take.submission
+    return {
+        "submission": submission,
+        "take": take,
+        "rep": submission.rep,
+        "review_url": _take_url(take),
+        "due_label": _due_label(submission.due_at, person),
+        "first_name": person.get_short_name(),
+        **more,
+    }
+
+
+def take_notify_coaches(*, take_id: int) -> int:
+    """E-mail the coaches a take is routed to that it waits for their review (once
+    per coach per take). Run after a request or a practice take is sent, and again
+    by the overdue chase so that a lost notice still goes out. Returns how many
+    were sent."""
+    take = Take.objects.select_related("submission__rep").get(pk=take_id)
+    submission = take.submission
+    if take.sent_at is None:
+        return 0
+    sent = 0
+    with get_connection() as connection:
+        for coach in routed_coaches(submission):
+            sent += notify_once(
+                user=coach,
+                kind=REQUESTED_NOTICE,
+                key=f"take:{take.pk}",
+                subject=f"{submission.rep} asks for coaching: “{submission.title}”",
+                template="coaching/email/requested",
+                context=_context(take, coach),
+                connection=connection,
+            )
+    return sent
+
+
+def review_notify_rep(*, review_id: int) -> bool:
+    """E-mail the rep that a coach submitted their review (once per review)."""
+    review = Review.objects.select_related("take__submission__rep", "reviewer").get(
+        pk=review_id
+    )
+    if review.state != Review.State.SUBMITTED or review.is_self_review:
+        return False
+    submission = review.take.submission
+    rep = submission.rep
+    approved = review.outcome == Submission.Outcome.APPROVED
+    verb = "approved" if approved else "asks for another take of"
+    return notify_once(
+        user=rep,
+        kind=REVIEWED_NOTICE,
+        key=f"review:{review.pk}",
+        subject=f"{review.reviewer} {verb} “{submission.title}”",
+        template="coaching/email/reviewed",
+        context=_context(review.take, rep, review=review, approved=approved),
+    )
+
+
+def reviews_chase_overdue(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Keep the turnaround target (settings.COACHING_TURNAROUND_HOURS); run by beat
+    (`reviews_chase_overdue_task`, every 15 minutes). For each take waiting for
+    review: a reminder to its coaches once it is due within 12 hours, and an
+    escalation to the rep's managers once it is overdue, each sent once per take.
+    Returns (reminders sent, escalations sent)."""
+    now = now or timezone.now()
+    reminders = escalations = 0
+    waiting = (
+        Submission.objects.filter(state__in=PENDING, due_at__isnull=False)
+        .filter(due_at__lte=now + REMINDER_BEFORE)
+        .select_related("rep", "rep__team")
+        .order_by("due_at", "pk")
+    )
+    with get_connection() as connection:
+        for submission in waiting:
+            take = current_take(submission)
+            if take is None:
+                continue
+            assert submission.due_at is not None
+            key = f"take:{take.pk}"
+            if submission.due_at > now:
+                for coach in routed_coaches(submission):
+                    reminders += notify_once(
+                        user=coach,
+                        kind=REMINDER_NOTICE,
+                        key=key,
+                        subject=f"Due soon: coaching for {submission.rep}, "
+                        f"“{submission.title}”",
+                        template="coaching/email/reminder",
+                        context=_context(take, coach),
+                        connection=connection,
+                    )
+            else:
+                coaches = list(routed_coaches(submission))
+                for manager in visibility.managers_of(submission.rep).filter(
+                    is_active=True
+                ):
+                    escalations += notify_once(
+                        user=manager,
+                        kind=ESCALATION_NOTICE,
+                        key=key,
+                        subject=f"Overdue coaching: {submission.rep}, "
+                        f"“{submission.title}”",
+                        template="coaching/email/escalation",
+                        context=_context(take, manager, coaches=coaches),
+                        connection=connection,
+                    )
+    return reminders, escalations
