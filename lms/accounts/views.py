@@ -145,7 +145,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One person's profile, for themself and the people allowed to see them."""
+    """One person's profile, for themself and the people allowed to see them, with
+    the timeline of their learning, quizzes, reviews and certificates."""
     person = (
         visibility.visible_users(request.user)
         .select_related("team")
@@ -154,6 +155,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if person is None:
         raise Http404("No such person.")
+    from lms.dashboards.timeline import person_timeline
+
     return render(
         request,
         "accounts/person_detail.html",
@@ -161,6 +164,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "coaches": visibility.coaches_of(person),
             "managers": visibility.managers_of(person),
+            "timeline": person_timeline(person=person),
         },
     )
 

@@ -1,0 +1,93 @@
+"""A person's history on one page: lessons completed, quizzes graded, coaching
+reviews received and certificates issued, newest first. Managers open it from My team
+to see what lies behind a row; the person sees their own. Four queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from certificates.models import Certificate
+from coaching.models import Review
+from courses.models import LessonCompletion
+from courses.quizzes.models import QuizAttempt
+from lms.accounts.models import User
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: dt.datetime
+    kind: str  # learning, quiz, review, certificate
+    title: str
+    detail: str
+
+
+def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
+    """The latest `limit` events of the person's learning history."""
+    events: list[TimelineEvent] = []
+    completions = LessonCompletion.objects.filter(user=person).order_by(
+        "-completed_at"
+    )[:limit]
+    for completion in completions:
+        events.append(
+            TimelineEvent(
+                completion.completed_at,
+                "learning",
+                completion.lesson_title,
+                completion.get_how_display(),
+            )
+        )
+    attempts = QuizAttempt.objects.filter(
+        user=person,
+        state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
+        closed_at__isnull=False,
+    ).order_by("-closed_at")[:limit]
+    for attempt in attempts:
+        verdict = "passed" if attempt.passed else "not passed"
+        events.append(
+            TimelineEvent(
+                attempt.closed_at,  # type: ignore[arg-type]
+                "quiz",
+                attempt.quiz_title,
+                f"Attempt {attempt.number}: {attempt.percent}%, {verdict}",
+            )
+        )
+    reviews = (
+        Review.objects.filter(
+            take__submission__rep=person,
+            state=Review.State.SUBMITTED,
+            is_self_review=False,
+            submitted_at__isnull=False,
+        )
+        .select_related("take__submission", "reviewer")
+        .order_by("-submitted_at")[:limit]
+    )
+    for review in reviews:
+        events.append(
+            TimelineEvent(
+                review.submitted_at,  # type: ignore[arg-type]
+                "review",
+                review.take.submission.title,
+                f"Reviewed by {review.reviewer.full_name}: {review.score} of 5, "
+                f"{review.get_outcome_display().lower() or 'no outcome'}",
+            )
+        )
+    certificates = Certificate.objects.filter(user=person).order_by("-issued_at")[
+        :limit
+    ]
+    for certificate in certificates:
+        expiry = (
+            f", expires {certificate.expires_at:%Y-%m-%d}"
+            if certificate.expires_at
+            else ""
+        )
+        events.append(
+            TimelineEvent(
+                certificate.issued_at,
+                "certificate",
+                certificate.program_title,
+                f"{certificate.get_status_display()}{expiry}",
+            )
+        )
+    events.sort(key=lambda event: event.at, reverse=True)
+    return events[:limit]
