@@ -1,0 +1,445 @@
+"""The certificate PDF: one landscape A4 page drawn with reportlab from plain data.
+
+Pure (no ORM, no storage): `certificates.rendering` gathers the data from the
+database and stores the bytes. Every piece of user text is drawn with `drawString`
+(never through `Paragraph` markup, which reportlab evaluates: CVE-2023-33733), so a
+name such as `<font color="red">Eve</font>` prints exactly as typed. The same data
+always gives the same bytes (reportlab's invariant mode fixes the creation date and
+document id). What does not change between certificates (the fonts, a decoded and
+downscaled logo) is prepared once per process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import itertools
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from reportlab.graphics.barcode import qrencoder
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+logger = logging.getLogger(__name__)
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+REGULAR = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+
+PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
+INK = HexColor("#1d2b3a")
+ACCENT = HexColor("#1f4e79")
+GOLD = HexColor("#b08d57")
+MUTED = HexColor("#5b6670")
+PAPER = HexColor("#fbfaf6")
+
+# A logo is shown at most this size (points) and kept at twice that in pixels.
+LOGO_BOX = (150.0, 60.0)
+LOGO_PIXELS = (600, 240)
+QR_SIZE = 92.0
+QR_QUIET_MODULES = 2
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """Everything printed on one certificate, already decided by the caller."""
+
+    organisation_name: str
+    holder_name: str
+    program_title: str
+    issued_on: dt.date
+    expires_on: dt.date | None
+    serial: str
+    verification_url: str
+    signatory: str = ""
+    logo: bytes | None = None
+
+
+def render_certificate_pdf(data: CertificateData) -> bytes:
+    """The PDF bytes of one certificate. Used by `certificates.rendering` (in a Celery
+    task) and by the benchmark; the same data always gives the same bytes."""
+    _register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        invariant=1,
+        pageCompression=1,
+        initialFontName=REGULAR,
+    )
+    canvas.setTitle(f"{data.program_title} · {data.holder_name}")
+    canvas.setAuthor(data.organisation_name)
+    canvas.setSubject(f"Certificate {data.serial}")
+    canvas.setCreator("Onramp")
+
+    _draw_frame(canvas)
+    _draw_heading(canvas, data)
+    _draw_holder(canvas, data)
+    _draw_dates(canvas, data)
+    _draw_signature(canvas, data)
+    _draw_qr(canvas, data.verification_url)
+
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def format_date(day: dt.date) -> str:
+    """'27 November 2026', whatever the process locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+_fonts_lock = threading.Lock()
+_fonts_registered = False
+
+
+def _register_fonts() -> None:
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    with _fonts_lock:
+        if not _fonts_registered:
+            pdfmetrics.registerFont(TTFont(REGULAR, FONTS_DIR / "DejaVuSans.ttf"))
+            pdfmetrics.registerFont(TTFont(BOLD, FONTS_DIR / "DejaVuSans-Bold.ttf"))
+            _fonts_registered = True
+
+
+def _draw_frame(canvas: Canvas) -> None:
+    canvas.setFillColor(PAPER)
+    canvas.rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT, stroke=0, fill=1)
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(3)
+    canvas.rect(20, 20, PAGE_WIDTH - 40, PAGE_HEIGHT - 40, stroke=1, fill=0)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(0.8)
+    canvas.rect(28, 28, PAGE_WIDTH - 56, PAGE_HEIGHT - 56, stroke=1, fill=0)
+    canvas.setFillColor(GOLD)
+    for x, y in ((28, 28), (PAGE_WIDTH - 28, 28), (28, PAGE_HEIGHT - 28)):
+        _diamond(canvas, x, y, 5)
+    _diamond(canvas, PAGE_WIDTH - 28, PAGE_HEIGHT - 28, 5)
+
+
+def _diamond(canvas: Canvas, x: float, y: float, radius: float) -> None:
+    path = canvas.beginPath()
+    path.moveTo(x, y + radius)
+    path.lineTo(x + radius, y)
+    path.lineTo(x, y - radius)
+    path.lineTo(x - radius, y)
+    path.close()
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _draw_heading(canvas: Canvas, data: CertificateData) -> None:
+    centre = PAGE_WIDTH / 2
+    logo = _prepared_logo(data.logo) if data.logo else None
+    if logo is not None:
+        reader, width, height = logo
+        canvas.drawImage(
+            reader,
+            52,
+            PAGE_HEIGHT - 52 - height,
+            width=width,
+            height=height,
+            mask="auto",
+        )
+    organisation = data.organisation_name.upper()
+    _centred_fitting(
+        canvas,
+        organisation,
+        y=PAGE_HEIGHT - 78,
+        font=BOLD,
+        size=13,
+        min_size=8,
+        max_width=PAGE_WIDTH - 2 * 220,
+        color=MUTED,
+        char_space=2.5,
+    )
+    canvas.setFillColor(ACCENT)
+    canvas.setFont(BOLD, 40)
+    canvas.drawCentredString(centre, PAGE_HEIGHT - 145, "Certificate")
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(1)
+    canvas.line(centre - 80, PAGE_HEIGHT - 168, centre - 10, PAGE_HEIGHT - 168)
+    canvas.line(centre + 10, PAGE_HEIGHT - 168, centre + 80, PAGE_HEIGHT - 168)
+    canvas.setFillColor(GOLD)
+    _diamond(canvas, centre, PAGE_HEIGHT - 168, 4)
+
+
+def _draw_holder(canvas: Canvas, data: CertificateData) -> None:
+    canvas.setFillColor(INK)
+    canvas.setFont(REGULAR, 14)
+    canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 215, "This certifies that")
+    bottom = _centred_fitting(
+        canvas,
+        data.holder_name,
+        y=PAGE_HEIGHT - 262,
+        font=BOLD,
+        size=36,
+        min_size=18,
+        max_width=PAGE_WIDTH - 160,
+        color=INK,
+        max_lines=2,
+    )
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(0.8)
+    canvas.line(PAGE_WIDTH / 2 - 220, bottom - 12, PAGE_WIDTH / 2 + 220, bottom - 12)
+    canvas.setFillColor(INK)
+    canvas.setFont(REGULAR, 14)
+    canvas.drawCentredString(
+        PAGE_WIDTH / 2, bottom - 40, "has met every requirement of the program"
+    )
+    _centred_fitting(
+        canvas,
+        data.program_title,
+        y=bottom - 72,
+        font=BOLD,
+        size=22,
+        min_size=12,
+        max_width=PAGE_WIDTH - 200,
+        color=ACCENT,
+        max_lines=2,
+    )
+
+
+def _draw_dates(canvas: Canvas, data: CertificateData) -> None:
+    rows = [
+        ("Issued", format_date(data.issued_on)),
+        (
+            "Valid until",
+            format_date(data.expires_on) if data.expires_on else "Does not expire",
+        ),
+        ("Serial", data.serial),
+    ]
+    y = 120.0
+    for label, value in rows:
+        canvas.setFillColor(MUTED)
+        canvas.setFont(REGULAR, 9)
+        canvas.drawString(60, y, label.upper())
+        canvas.setFillColor(INK)
+        canvas.setFont(BOLD, 11)
+        canvas.drawString(134, y, _clipped(value, BOLD, 11, 150))
+        y -= 22
+
+
+def _draw_signature(canvas: Canvas, data: CertificateData) -> None:
+    centre = PAGE_WIDTH / 2
+    width = 250.0
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(0.6)
+    canvas.line(centre - 100, 96, centre + 100, 96)
+    if data.signatory:
+        size = _fitting_size(data.signatory, BOLD, 11, 8, width)
+        canvas.setFillColor(INK)
+        canvas.setFont(BOLD, size)
+        canvas.drawCentredString(
+            centre, 80, _clipped(data.signatory, BOLD, size, width)
+        )
+    canvas.setFillColor(MUTED)
+    canvas.setFont(REGULAR, 9)
+    canvas.drawCentredString(
+        centre,
+        64 if data.signatory else 80,
+        _clipped(f"for {data.organisation_name}", REGULAR, 9, width),
+    )
+
+
+def _draw_qr(canvas: Canvas, url: str) -> None:
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    count = code.getModuleCount()
+    module = QR_SIZE / (count + 2 * QR_QUIET_MODULES)
+    left = PAGE_WIDTH - 60 - QR_SIZE
+    bottom = 74.0
+    canvas.setFillColor(Color(1, 1, 1))
+    canvas.rect(left, bottom, QR_SIZE, QR_SIZE, stroke=0, fill=1)
+    top = bottom + QR_SIZE - QR_QUIET_MODULES * module
+    path = canvas.beginPath()
+    for row_index, row in enumerate(code.modules):
+        column = 0
+        for dark, run in itertools.groupby(bool(cell) for cell in row):
+            length = sum(1 for _ in run)
+            if dark:
+                path.rect(
+                    left + (QR_QUIET_MODULES + column) * module,
+                    top - (row_index + 1) * module,
+                    length * module,
+                    module,
+                )
+            column += length
+    canvas.setFillColor(Color(0, 0, 0))
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.setFillColor(MUTED)
+    canvas.setFont(REGULAR, 8)
+    canvas.drawCentredString(left + QR_SIZE / 2, bottom + QR_SIZE + 6, "Scan to verify")
+    canvas.setFont(REGULAR, 6.5)
+    y = bottom - 10
+    for line in _wrapped_characters(url, REGULAR, 6.5, 215, max_lines=3):
+        canvas.drawRightString(left + QR_SIZE, y, line)
+        y -= 8
+
+
+def _wrapped_characters(
+    text: str, font: str, size: float, max_width: float, *, max_lines: int
+) -> list[str]:
+    """A URL (it has no spaces) broken into lines that fit, after a "/" where one
+    allows it so that the parts read as parts of an address."""
+    lines = [""]
+    for character in text:
+        line = lines[-1]
+        if _text_width(line + character, font, size) > max_width:
+            cut = line.rfind("/") + 1
+            if cut <= line.find("//") + 2 or cut == len(line):
+                cut = len(line)
+            lines[-1:] = [line[:cut], line[cut:]]
+        lines[-1] += character
+    if len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [
+            _clipped("".join(lines[max_lines - 1 :]), font, size, max_width)
+        ]
+    return lines
+
+
+def _text_width(text: str, font: str, size: float, char_space: float = 0) -> float:
+    spacing = char_space * (len(text) - 1) if text else 0
+    return float(pdfmetrics.stringWidth(text, font, size)) + spacing
+
+
+def _fitting_size(
+    text: str,
+    font: str,
+    size: float,
+    min_size: float,
+    max_width: float,
+    char_space: float = 0,
+) -> float:
+    while size > min_size and _text_width(text, font, size, char_space) > max_width:
+        size -= 1
+    return size
+
+
+def _clipped(
+    text: str, font: str, size: float, max_width: float, char_space: float = 0
+) -> str:
+    if _text_width(text, font, size, char_space) <= max_width:
+        return text
+    while text and _text_width(text + "…", font, size, char_space) > max_width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _centred_fitting(
+    canvas: Canvas,
+    text: str,
+    *,
+    y: float,
+    font: str,
+    size: float,
+    min_size: float,
+    max_width: float,
+    color: Color,
+    max_lines: int = 1,
+    char_space: float = 0,
+) -> float:
+    """Draw `text` centred at baseline `y`, shrinking it to fit `max_width` and then
+    wrapping it onto at most `max_lines` lines (the last clipped with an ellipsis).
+    Returns the baseline of the last line drawn."""
+    text = " ".join(text.split())
+    size = _fitting_size(text, font, size, min_size, max_width, char_space)
+    if char_space:
+        lines = [_clipped(text, font, size, max_width, char_space)]
+    else:
+        lines = simpleSplit(text, font, size, max_width) or [""]
+    if len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [
+            _clipped(" ".join(lines[max_lines - 1 :]), font, size, max_width)
+        ]
+    canvas.setFillColor(color)
+    canvas.setFont(font, size)
+    for line in lines:
+        if char_space:
+            _spaced_centred(
+                canvas, line, y, font=font, size=size, char_space=char_space
+            )
+        else:
+            canvas.drawCentredString(PAGE_WIDTH / 2, y, line)
+        y -= size * 1.2
+    return y + size * 1.2
+
+
+def _spaced_centred(
+    canvas: Canvas, text: str, y: float, *, font: str, size: float, char_space: float
+) -> None:
+    width = _text_width(text, font, size, char_space)
+    line = canvas.beginText((PAGE_WIDTH - width) / 2, y)
+    line.setFont(font, size)
+    line.setCharSpace(char_space)
+    line.textOut(text)
+    line.setCharSpace(0)  # character spacing outlives the text object otherwise
+    canvas.drawText(line)
+
+
+_logo_lock = threading.Lock()
+_logos: OrderedDict[str, tuple[ImageReader, float, float] | None] = OrderedDict()
+LOGO_CACHE_SIZE = 4
+
+
+def _prepared_logo(logo: bytes) -> tuple[ImageReader, float, float] | None:
+    """The logo decoded, downscaled and ready to draw, with its size on the page;
+    decoded once per process (decoding a PNG costs more than drawing a whole page).
+    None for bytes that are not an image: a certificate is still issued without it."""
+    key = hashlib.sha256(logo).hexdigest()
+    with _logo_lock:
+        if key in _logos:
+            _logos.move_to_end(key)
+            return _logos[key]
+    prepared = _decode_logo(logo)
+    with _logo_lock:
+        _logos[key] = prepared
+        while len(_logos) > LOGO_CACHE_SIZE:
+            _logos.popitem(last=False)
+    return prepared
+
+
+def _decode_logo(logo: bytes) -> tuple[ImageReader, float, float] | None:
+    try:
+        with Image.open(io.BytesIO(logo)) as opened:
+            opened.load()
+            image = opened.convert(
+                "RGBA"
+                if "A" in opened.getbands() or "transparency" in opened.info
+                else "RGB"
+            )
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        logger.warning("The certificate logo is not an image; printing without it.")
+        return None
+    image.thumbnail(LOGO_PIXELS)
+    scale = min(LOGO_BOX[0] / image.width, LOGO_BOX[1] / image.height)
+    reader = ImageReader(image)
+    reader.getRGBData()  # decode now, once, not for every certificate
+    return reader, image.width * scale, image.height * scale

@@ -1,0 +1,140 @@
+"""Render a certificate's PDF and keep it in private storage.
+
+Called by the Celery task `certificates.tasks.certificate_render_pdf_task` whenever a
+certificate is issued (or its PDF must be made again). The page shows what the
+certificate row holds (the name and program title as they were at issue), the
+organisation's branding from the Wagtail setting, and a QR code of the public
+verification URL. One file per certificate: rendering again replaces it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates.models import Certificate, CertificateBranding
+from certificates.pdf import CertificateData, render_certificate_pdf
+
+logger = logging.getLogger(__name__)
+
+LOGO_RENDITION = "max-600x240|format-png"
+
+
+def certificate_render_pdf(*, certificate_id: int) -> str:
+    """Render the certificate's PDF, store it as `certificates/<code>.pdf` in private
+    storage (replacing an earlier rendering of it, never beside it) and record the
+    name and time on the row. Returns the stored name, or "" when the certificate no
+    longer exists (deleted with its holder before the task ran)."""
+    certificate = (
+        Certificate.objects.select_related("user").filter(pk=certificate_id).first()
+    )
+    if certificate is None:
+        return ""
+    content = render_certificate_pdf(certificate_data(certificate))
+    name = f"certificates/{certificate.verification_code or certificate.serial}.pdf"
+    storage = storages["private"]
+    with transaction.atomic():
+        # Two renders of one certificate take turns here, so one file results.
+        locked = (
+            Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+        )
+        if locked is None:
+            return ""
+        _replace(storage, name, content)
+        previous = locked.pdf
+        Certificate.objects.filter(pk=certificate_id).update(
+            pdf=name, pdf_rendered_at=timezone.now()
+        )
+        if previous and previous != name:
+            transaction.on_commit(lambda: storage.delete(previous))
+    return name
+
+
+def certificate_data(certificate: Certificate) -> CertificateData:
+    """What the PDF of `certificate` shows. Dates are the holder's calendar dates."""
+    branding = (
+        CertificateBranding.objects.filter(site__is_default_site=True)
+        .select_related("logo")
+        .first()
+    )
+    zone = _zone(certificate.user.time_zone)
+    return CertificateData(
+        organisation_name=(branding.organisation_name if branding else "")
+        or settings.ORGANISATION_NAME,
+        holder_name=certificate.holder_name,
+        program_title=certificate.program_title,
+        issued_on=timezone.localtime(certificate.issued_at, zone).date(),
+        expires_on=_local_date(certificate.expires_at, zone),
+        serial=certificate.serial,
+        verification_url=settings.SITE_URL
+        + reverse("certificate_verify", args=[certificate.verification_code]),
+        signatory=branding.signatory if branding else "",
+        logo=_logo_bytes(branding),
+    )
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _local_date(moment: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> dt.date | None:
+    return timezone.localtime(moment, zone).date() if moment else None
+
+
+def _logo_bytes(branding: CertificateBranding | None) -> bytes | None:
+    """A small PNG rendition of the branding logo (decoding the original upload for
+    every certificate would cost more than the page). None without a usable logo."""
+    if branding is None or branding.logo is None:
+        return None
+    logo = branding.logo
+    if logo.is_svg():
+        logger.warning("Certificate logo %s is an SVG; PDFs are made without it.", logo)
+        return None
+    try:
+        rendition = logo.get_rendition(LOGO_RENDITION)
+        with rendition.file.open("rb") as data:
+            return bytes(data.read())
+    except (OSError, ValueError) as error:
+        logger.warning("Certificate logo %s cannot be read: %s", logo, error)
+        return None
+
+
+def _replace(storage: Storage, name: str, content: bytes) -> None:
+    """Put `content` at `name`, replacing what is there. On local disk the bytes go
+    to a temporary name first and are renamed over the old file in one step, so a
+    reader sees the old PDF or the new one, never half of one; object storage
+    replaces an object whole on upload."""
+    try:
+        final_path = storage.path(name)
+    except NotImplementedError:
+        if storage.exists(name):
+            storage.delete(name)
+        stored = storage.save(name, ContentFile(content))
+        if stored != name:
+            storage.delete(stored)
+            raise RuntimeError(
+                f"Storage kept the certificate PDF as {stored}."
+            ) from None
+        return
+    folder, _, filename = name.rpartition("/")
+    temporary = storage.save(
+        f"{folder}/.{filename}.{secrets.token_hex(6)}.tmp", ContentFile(content)
+    )
+    try:
+        os.replace(storage.path(temporary), final_path)
+    except OSError:
+        storage.delete(temporary)
+        raise

@@ -1,0 +1,160 @@
+"""Public verification of a certificate at `/verify/<code>/` (the URL in its QR code).
+
+Anyone holding the PDF (a customer, a recruiter) may check it without an account, so
+the page shows only what the certificate itself states: valid, expired or revoked,
+the holder's name, the program and the dates; never an e-mail address, a team or a
+revocation reason. A code that matches nothing answers 404 after the same work as
+one that matches (one indexed query, a constant-time comparison, the same template),
+so response times do not tell codes apart, and each client address may ask only
+`CERTIFICATE_VERIFY_RATE_PER_MINUTE` times a minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.crypto import constant_time_compare
+
+from certificates.models import Certificate
+
+# Long enough to bear a fresh revocation for a minute at most, in browsers only.
+VERIFIED_MAX_AGE = 60
+# Compared against when no certificate matches, so that both paths compare.
+_NO_CODE = "-" * 64
+_FIELDS = (
+    "verification_code",
+    "status",
+    "holder_name",
+    "program_title",
+    "issued_at",
+    "expires_at",
+    "revoked_at",
+    "user__time_zone",
+)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the verification page may say about one certificate."""
+
+    state: str  # "valid", "expired" or "revoked"
+    holder_name: str
+    program_title: str
+    issued_on: dt.date
+    expires_on: dt.date | None
+    revoked_on: dt.date | None
+
+    @property
+    def label(self) -> str:
+        return {"valid": "Valid", "expired": "Expired", "revoked": "Revoked"}[
+            self.state
+        ]
+
+
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    retry_after = _rate_limited(request)
+    if retry_after:
+        response = render(
+            request,
+            "certificates/verify_rate_limited.html",
+            {
+                "retry_after": retry_after,
+                "limit": settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE,
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(retry_after)
+        return _private(response, max_age=0)
+
+    row = (
+        Certificate.objects.filter(verification_code=code)
+        .order_by()
+        .values(*_FIELDS)[:1]
+    )
+    found: dict[str, Any] | None = next(iter(row), None)
+    matches = constant_time_compare(
+        found["verification_code"] if found else _NO_CODE, code
+    )
+    verification = _verification(found) if found and matches else None
+    response = render(
+        request,
+        "certificates/verify.html",
+        {"verification": verification},
+        status=200 if verification else 404,
+    )
+    return _private(response, max_age=VERIFIED_MAX_AGE if verification else 0)
+
+
+def _verification(row: dict[str, Any]) -> Verification:
+    try:
+        zone = zoneinfo.ZoneInfo(row["user__time_zone"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    expires_at: dt.datetime | None = row["expires_at"]
+    if row["status"] == Certificate.Status.REVOKED:
+        state = "revoked"
+    elif row["status"] == Certificate.Status.EXPIRED or (
+        expires_at is not None and expires_at <= timezone.now()
+    ):
+        # Past its expiry even if the daily sweep has not marked it yet.
+        state = "expired"
+    else:
+        state = "valid"
+
+    def local(moment: dt.datetime | None) -> dt.date | None:
+        return timezone.localtime(moment, zone).date() if moment else None
+
+    return Verification(
+        state=state,
+        holder_name=row["holder_name"],
+        program_title=row["program_title"],
+        issued_on=timezone.localtime(row["issued_at"], zone).date(),
+        expires_on=local(expires_at),
+        revoked_on=local(row["revoked_at"]) if state == "revoked" else None,
+    )
+
+
+def _rate_limited(request: HttpRequest) -> int:
+    """Seconds to wait when this client address has used up this minute's
+    verifications, else 0 (counting this request)."""
+    limit = settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE
+    if limit <= 0:
+        return 0
+    address = get_adapter(request).get_client_ip(request)
+    now = time.time()
+    window = int(now // 60)
+    client = hashlib.sha256(address.encode()).hexdigest()[:32]
+    key = f"certificates:verify:{client}:{window}"
+    cache.add(key, 0, timeout=61)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=61)
+        count = 1
+    if count <= limit:
+        return 0
+    return max(1, int((window + 1) * 60 - now))
+
+
+def _private(response: HttpResponse, *, max_age: int) -> HttpResponse:
+    """Personal data: browsers may keep the page briefly, shared caches never; and
+    search engines do not index it."""
+    if max_age:
+        patch_cache_control(response, private=True, max_age=max_age)
+    else:
+        patch_cache_control(response, no_store=True)
+    patch_vary_headers(response, ["Cookie"])
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
