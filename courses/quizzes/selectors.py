@@ -380,6 +380,6 @@ def _correct_text(snapshot: dict[str, Any]) -> str:
             accepted = dict.fromkeys((o.get("text") or "").strip() for o in tops)
             return " or ".join(text for text in accepted if text)
         tolerance = Decimal(str(tops[0].get("tolerance") or 0)).normalize()
-        within = f" ± {tolerance}" if tolerance else ""
+        within = f" ± {tolerance:f}" if tolerance else ""
         return f"{tops[0].get('text')}{within}"
     return response_text(snapshot, correct_response(snapshot))
