@@ -1,4 +1,20 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.util import find_spec
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _register_quiz_hint(hint: Callable[[Any, Any], str | None]) -> None:
+    # The quiz result page's hint registry arrives with the quiz pages; until then
+    # there is nowhere to show the hint.
+    if find_spec("courses.quizzes.hints") is None:
+        return
+    from courses.quizzes.hints import register_result_hint
+
+    register_result_hint(hint)
 
 
 class CertificatesConfig(AppConfig):
@@ -6,3 +22,46 @@ class CertificatesConfig(AppConfig):
 
     name = "certificates"
     verbose_name = "Certification"
+
+    def ready(self) -> None:
+        from certificates import demo, signal_handlers
+        from coaching.signals import review_submitted
+        from courses.quizzes.signals import quiz_attempt_graded
+        from courses.signals import course_completed
+        from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
+        from lms.demo import DemoStep, register_demo_step
+        from lms.navigation import NavItem, register_nav_item
+
+        ENABLEMENT_ADMIN_PERMISSIONS.extend(
+            [
+                *(
+                    f"certificates.{action}_certificationprogram"
+                    for action in ("add", "change", "delete")
+                ),
+                "certificates.view_certificate",
+                "certificates.change_certificate",
+                "certificates.change_certificatebranding",
+            ]
+        )
+        course_completed.connect(
+            signal_handlers.evaluate_on_course_completed,
+            dispatch_uid="certificates_on_course_completed",
+        )
+        quiz_attempt_graded.connect(
+            signal_handlers.evaluate_on_quiz_attempt_graded,
+            dispatch_uid="certificates_on_quiz_attempt_graded",
+        )
+        review_submitted.connect(
+            signal_handlers.evaluate_on_review_submitted,
+            dispatch_uid="certificates_on_review_submitted",
+        )
+        _register_quiz_hint(signal_handlers.quiz_result_hint)
+        register_demo_step(DemoStep(60, "certificates", demo.seed_certificates))
+        register_nav_item(
+            NavItem(
+                "Certificates",
+                "certificates_mine",
+                order=40,
+                is_visible=lambda user: True,
+            )
+        )

@@ -40,3 +40,21 @@ def certificate_render_pdf_task(certificate_id: int) -> str:
     from certificates.rendering import certificate_render_pdf
 
     return certificate_render_pdf(certificate_id=certificate_id)
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def certificate_notify_issued_task(certificate_id: int) -> bool:
+    """Queued after a certificate is issued: e-mail the holder, once."""
+    from certificates.models import Certificate
+    from certificates.services import certificate_notify_issued
+
+    certificate = (
+        Certificate.objects.select_related("user").filter(pk=certificate_id).first()
+    )
+    if certificate is None:
+        return False
+    return certificate_notify_issued(certificate=certificate)

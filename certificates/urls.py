@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from certificates import views
+
 
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     # The public verification view lives in its own module (owned by cert-pdf);
@@ -13,5 +15,8 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
 
 
 urlpatterns = [
+    path("certificates/", views.certificates_mine, name="certificates_mine"),
+    path("certificates/team/", views.certificates_team, name="certificates_team"),
+    path("certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("verify/<str:code>/", certificate_verify, name="certificate_verify"),
 ]

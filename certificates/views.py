@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import storages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from certificates import selectors
+from certificates.forms import TeamFilterForm
+from certificates.models import Certificate
+
+
+def verification_url(certificate: Certificate) -> str:
+    return settings.SITE_URL + reverse(
+        "certificate_verify", args=[certificate.verification_code]
+    )
+
+
+@login_required
+def certificates_mine(request: HttpRequest) -> HttpResponse:
+    """My certificates: progress toward each program, and every certificate with its
+    PDF and verification link."""
+    mine = selectors.my_certificates(user=request.user)
+    for certificate in mine.certificates:
+        certificate.verification_url = verification_url(certificate)
+    return render(request, "certificates/mine.html", {"mine": mine})
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The certificate's PDF, for its holder and the people who may see them."""
+    certificate = selectors.certificates_visible_to(request.user).filter(pk=pk).first()
+    if certificate is None:
+        raise Http404("No such certificate.")
+    storage = storages["private"]
+    if not certificate.pdf or not storage.exists(certificate.pdf):
+        from certificates.tasks import certificate_render_pdf_task
+
+        certificate_render_pdf_task.delay(certificate.pk)
+        messages.warning(
+            request,
+            f"The PDF of certificate {certificate.serial} is being prepared: "
+            "try again in a minute.",
+        )
+        if certificate.user_id == request.user.pk:
+            return redirect("certificates_mine")
+        return redirect("certificates_team")
+    return FileResponse(
+        storage.open(certificate.pdf, "rb"),
+        as_attachment=True,
+        filename=f"{certificate.serial}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def certificates_team(request: HttpRequest) -> HttpResponse:
+    """Managers: their teams' certificates, and those expiring in 30, 60 or 90
+    days."""
+    if not (request.user.is_manager or request.user.is_enablement_admin):
+        raise PermissionDenied("Only managers see their teams' certificates.")
+    form = TeamFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    certificates = selectors.team_certificates(
+        viewer=request.user,
+        status=filters.get("status") or "",
+        program_id=filters["program"].pk if filters.get("program") else None,
+        expiring_within_days=int(filters["expiring"])
+        if filters.get("expiring")
+        else None,
+    )
+    return render(
+        request,
+        "certificates/team.html",
+        {
+            "form": form,
+            "certificates": certificates,
+            "expiring": selectors.expiring_counts(viewer=request.user),
+        },
+    )

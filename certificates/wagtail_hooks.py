@@ -1,0 +1,5 @@
+from wagtail.snippets.models import register_snippet
+
+from certificates.viewsets import CertificationViewSetGroup
+
+register_snippet(CertificationViewSetGroup)
