@@ -1,0 +1,155 @@
+// Taking a quiz: answers saved as the person goes (on change, debounced), ordering
+// with Up / Down buttons, and the countdown to the server's deadline. Without this
+// script the form still works: every button posts the answers.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form[data-quiz-form]");
+  if (!form) return;
+  var status = document.querySelector("[data-save-status]");
+  var saveUrl = form.getAttribute("action");
+  var autosaves = form.hasAttribute("data-submit-url");
+  var timer = null;
+  var dirty = false;
+  var closing = false;
+  var DEBOUNCE_MS = 800;
+
+  function say(text) {
+    if (status) status.textContent = text;
+  }
+
+  function save() {
+    if (!autosaves || closing) return Promise.resolve();
+    clearTimeout(timer);
+    timer = null;
+    dirty = false;
+    say("Saving…");
+    return fetch(saveUrl, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          return { ok: response.ok, data: data };
+        });
+      })
+      .then(function (reply) {
+        if (reply.ok) {
+          var at = new Date(reply.data.saved_at).toLocaleTimeString([], {
+            hour: "2-digit", minute: "2-digit", second: "2-digit",
+          });
+          say("Saved at " + at + " · " + reply.data.answered + " of " +
+              reply.data.total + " answered.");
+        } else if (reply.data.result_url) {
+          closing = true;
+          say("Not saved: " + reply.data.error + " Opening your result…");
+          window.location.assign(reply.data.result_url);
+        } else {
+          dirty = true;
+          say("Not saved: " + (reply.data.error || "please try again."));
+        }
+      })
+      .catch(function () {
+        dirty = true;
+        say("Not saved: the connection failed. Your answers are still on this page; " +
+            "they will be saved with your next change or when you move on.");
+      });
+  }
+
+  function saveSoon() {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(save, DEBOUNCE_MS);
+  }
+
+  if (autosaves) {
+    form.addEventListener("change", saveSoon);
+    form.addEventListener("input", function (event) {
+      if (event.target.type === "text") saveSoon();
+    });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.type === "text") {
+        event.preventDefault();
+        save();
+      }
+    });
+    // A reload or a closed tab must not lose a change made in the last moment.
+    window.addEventListener("pagehide", function () {
+      if (dirty && !closing && navigator.sendBeacon) {
+        navigator.sendBeacon(saveUrl, new FormData(form));
+      }
+    });
+    form.addEventListener("submit", function () {
+      clearTimeout(timer);
+      dirty = false;
+    });
+  }
+
+  // Ordering: move an item with its Up / Down buttons, keep focus on the item.
+  function refreshButtons(list) {
+    var items = list.querySelectorAll("li");
+    items.forEach(function (item, index) {
+      item.querySelector('[data-move="up"]').disabled = index === 0;
+      item.querySelector('[data-move="down"]').disabled = index === items.length - 1;
+    });
+  }
+
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-move]");
+    if (!button || !autosaves) return;
+    event.preventDefault();
+    var item = button.closest("li");
+    var list = item.parentElement;
+    var up = button.getAttribute("data-move") === "up";
+    var sibling = up ? item.previousElementSibling : item.nextElementSibling;
+    if (!sibling) return;
+    list.insertBefore(item, up ? sibling : sibling.nextElementSibling);
+    refreshButtons(list);
+    var items = Array.prototype.slice.call(list.querySelectorAll("li"));
+    var position = items.indexOf(item) + 1;
+    var announce = list.parentElement.querySelector("[data-ordering-status]");
+    if (announce) {
+      announce.textContent = "“" + item.querySelector(".ordering-text").textContent +
+        "” is now number " + position + " of " + items.length + ".";
+    }
+    (button.disabled ? item.querySelector("button:not(:disabled)") : button).focus();
+    saveSoon();
+  });
+
+  // The countdown: the server's deadline, as seconds left when the page was made.
+  var clock = document.querySelector("[data-quiz-timer]");
+  if (clock) {
+    var display = clock.querySelector("[data-timer-display]");
+    var alertBox = document.querySelector("[data-timer-alert]");
+    var endsAt = Date.now() + 1000 * parseInt(clock.getAttribute("data-seconds-left"), 10);
+    var warned = {};
+    var submitUrl = form.getAttribute("data-submit-url") || form.getAttribute("action");
+    var tick = function () {
+      var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+      var minutes = Math.floor(left / 60);
+      var seconds = left % 60;
+      display.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      clock.classList.toggle("running-out", left <= 60);
+      [300, 60].forEach(function (mark) {
+        if (left <= mark && left > 0 && !warned[mark]) {
+          warned[mark] = true;
+          if (alertBox) {
+            alertBox.textContent = (mark / 60) + " minute" + (mark > 60 ? "s" : "") +
+              " left.";
+          }
+        }
+      });
+      if (left === 0 && !closing) {
+        closing = true;
+        clearInterval(interval);
+        if (alertBox) alertBox.textContent = "Time is up. Submitting your answers…";
+        form.setAttribute("action", submitUrl);
+        form.submit();
+      }
+    };
+    var interval = setInterval(tick, 1000);
+    tick();
+  }
+})();

@@ -1,0 +1,547 @@
+"""The pages a rep takes a quiz with: start, answer (saved as they go), submit and
+the result, and who may open each of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import LessonCompletion
+from courses.quizzes import hints
+from courses.quizzes.grading import correct_response
+from courses.quizzes.models import AttemptQuestion, QuizAttempt, QuizPage
+from courses.quizzes.services import attempt_start, attempt_submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _items(attempt: QuizAttempt) -> dict[str, AttemptQuestion]:
+    return {item.snapshot["kind"]: item for item in attempt.questions.all()}
+
+
+def _right_form(attempt: QuizAttempt) -> dict[str, object]:
+    """The form a person who knows every answer posts."""
+    data: dict[str, object] = {"shown": []}
+    for item in attempt.questions.all():
+        field = f"q{item.position}"
+        data["shown"].append(str(item.position))  # type: ignore[union-attr]
+        right = correct_response(item.snapshot)
+        if isinstance(right, dict):
+            for left, choice in right.items():
+                data[f"{field}-{left}"] = choice
+        else:
+            data[field] = right
+    return data
+
+
+def _start(client, quiz: QuizPage) -> QuizAttempt:
+    response = client.post(reverse("quiz_start", args=[quiz.pk]))
+    attempt = QuizAttempt.objects.get(quiz=quiz, state="in_progress")
+    assert response.url == reverse("quiz_attempt", args=[attempt.pk])
+    return attempt
+
+
+# The quiz page.
+
+
+def test_it_shows_the_settings_and_a_start_button_on_the_quiz_page(
+    client, org, quiz_kit
+):
+    quiz = quiz_kit.quiz
+    quiz.max_attempts, quiz.wait_minutes, quiz.time_limit_minutes = 3, 10, 15
+    quiz.save()
+    client.force_login(org.rep_east)
+    html = client.get(quiz.url).content.decode()
+    assert "Pass mark" in html and "80% of the points" in html
+    assert "3 in all, 3 left" in html
+    assert "15 minutes from the moment you start" in html
+    assert "Wait 10 minutes after an attempt" in html
+    assert "Start the quiz" in html
+    assert "Mark as complete" not in html
+
+
+def test_it_lists_the_attempts_and_says_when_the_next_one_may_start(
+    client, org, quiz_kit
+):
+    quiz = quiz_kit.quiz
+    quiz.max_attempts, quiz.wait_minutes = 3, 10
+    quiz.save()
+    attempt = attempt_start(user=org.rep_east, quiz=quiz)
+    attempt_submit(attempt=attempt, user=org.rep_east, responses={})
+    client.force_login(org.rep_east)
+    html = client.get(quiz.url).content.decode()
+    assert "Your attempts" in html
+    assert "Not passed" in html
+    assert reverse("quiz_attempt_result", args=[attempt.pk]) in html
+    assert "You can try again from" in html
+    assert "Start the quiz" not in html and "Try again" not in html
+
+
+def test_it_offers_to_resume_an_open_attempt(client, org, quiz_kit):
+    attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+    client.force_login(org.rep_east)
+    assert "Resume attempt 1" in client.get(quiz_kit.quiz.url).content.decode()
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client, org, quiz_kit):
+    attempt = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+    for method, url in [
+        ("get", quiz_kit.quiz.url),
+        ("post", reverse("quiz_start", args=[quiz_kit.quiz.pk])),
+        ("get", reverse("quiz_attempt", args=[attempt.pk])),
+        ("post", reverse("quiz_attempt_save", args=[attempt.pk])),
+        ("post", reverse("quiz_attempt_submit", args=[attempt.pk])),
+        ("get", reverse("quiz_attempt_result", args=[attempt.pk])),
+    ]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302
+        assert "/accounts/login/" in response.url
+    assert QuizAttempt.objects.get().state == "in_progress"
+
+
+# Taking an attempt.
+
+
+def test_it_starts_an_attempt_and_resumes_it_rather_than_starting_another(
+    client, org, quiz_kit
+):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    again = client.post(reverse("quiz_start", args=[quiz_kit.quiz.pk]))
+    assert again.url == reverse("quiz_attempt", args=[attempt.pk])
+    assert QuizAttempt.objects.count() == 1
+
+
+def test_it_explains_why_an_attempt_cannot_start(client, org, quiz_kit):
+    quiz = quiz_kit.quiz
+    quiz.max_attempts = 1
+    quiz.save()
+    attempt_submit(
+        attempt=attempt_start(user=org.rep_east, quiz=quiz), user=org.rep_east
+    )
+    client.force_login(org.rep_east)
+    response = client.post(reverse("quiz_start", args=[quiz.pk]), follow=True)
+    assert "You have used all 1 attempt(s) at this quiz." in response.content.decode()
+    assert QuizAttempt.objects.count() == 1
+
+
+def test_it_shows_a_widget_for_every_kind_of_question(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    items = _items(attempt)
+    html = client.get(reverse("quiz_attempt", args=[attempt.pk])).content.decode()
+    single, multiple = items["single"].position, items["multiple"].position
+    assert html.count(f'type="radio" id="q{single}-') == 3
+    assert html.count(f'type="checkbox" id="q{multiple}-') == 3
+    assert html.count(f'type="radio" id="q{items["truefalse"].position}-') == 2
+    assert f'id="q{items["short"].position}" name="q{items["short"].position}"' in html
+    assert re.search(
+        rf'id="q{items["numeric"].position}"[^>]*inputmode="decimal"', html
+    )
+    matching = items["matching"].position
+    assert html.count(f'<select id="q{matching}-') == 3
+    assert "Money set aside" in html and "Who signs" in html
+    ordering = items["ordering"]
+    shown_order = re.findall(rf'name="q{ordering.position}" value="(o\d+)"', html)
+    assert shown_order == ordering.option_order
+    assert f'name="move" value="{ordering.position}:' in html
+    assert "data-seconds-left" not in html  # no time limit
+
+
+def test_it_puts_no_answer_key_in_the_page_before_submission(client, org, quiz_kit):
+    """Fractions, feedback, accepted answers, tolerances, explanations and which
+    right-hand side matches which item stay on the server until the attempt closes."""
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    pages = [
+        client.get(reverse("quiz_attempt", args=[attempt.pk])).content.decode(),
+        client.get(reverse("quiz_attempt_submit", args=[attempt.pk])).content.decode(),
+    ]
+    secrets = [
+        "Yes.", "Too early.", "Not yet.", "Right.", "No.", "Correct.", "It should.",
+        "Exactly.", "Close.", "Near.", "next steps", "a next step", "follow up",
+        "Discovery starts with the customer", "Budget, Authority, Need, Timeline",
+        "fraction", "tolerance", "explanation", "feedback", "correct", "0.50000",
+        "1.00000", "-0.50000", "2.000000", "10.000000",
+    ]  # fmt: skip
+    for html in pages:
+        for secret in secrets:
+            assert secret not in html, secret
+        assert " selected" not in html
+    ordering = _items(attempt)["ordering"]
+    keys_in_right_order = [o["key"] for o in ordering.snapshot["options"]]
+    assert ordering.option_order != keys_in_right_order
+
+
+def test_it_saves_a_form_post_in_the_contract_format(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    response = client.post(
+        reverse("quiz_attempt_save", args=[attempt.pk]), _right_form(attempt)
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("quiz_attempt", args=[attempt.pk])
+    for item in attempt.questions.all():
+        assert item.response == correct_response(item.snapshot), item.snapshot["kind"]
+        assert item.saved_at is not None
+    html = client.get(reverse("quiz_attempt", args=[attempt.pk])).content.decode()
+    assert "7 of 7 answered and saved." in html
+
+
+def test_it_ignores_forged_fields_and_keys_the_attempt_never_showed(
+    client, org, quiz_kit
+):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    items = _items(attempt)
+    data = {
+        "shown": [str(item.position) for item in items.values()],
+        f"q{items['single'].position}": "o999999",
+        f"q{items['multiple'].position}": ["o999999"],
+        f"q{items['ordering'].position}": items["ordering"].option_order[:-1],
+        f"q{items['matching'].position}-o999999": "m1",
+        "score": "100",
+        "correct": "true",
+        "passed": "1",
+        "percent": "100",
+    }
+    client.post(reverse("quiz_attempt_save", args=[attempt.pk]), data)
+    assert all(item.response is None for item in attempt.questions.all())
+    attempt.refresh_from_db()
+    assert attempt.score is None and attempt.passed is None
+
+
+def test_it_leaves_questions_not_on_the_page_alone(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    client.post(reverse("quiz_attempt_save", args=[attempt.pk]), _right_form(attempt))
+    short = _items(attempt)["short"]
+    client.post(
+        reverse("quiz_attempt_save", args=[attempt.pk]),
+        {"shown": [str(short.position)], f"q{short.position}": "  follow up "},
+    )
+    responses = {i.snapshot["kind"]: i.response for i in attempt.questions.all()}
+    assert responses["short"] == "follow up"
+    assert responses["single"] is not None and responses["ordering"] is not None
+
+
+def test_it_autosaves_json_and_answers_with_the_count(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    items = _items(attempt)
+    right_single = correct_response(items["single"].snapshot)
+    response = client.post(
+        reverse("quiz_attempt_save", args=[attempt.pk]),
+        json.dumps(
+            {
+                "responses": {
+                    str(items["single"].position): right_single,
+                    str(items["numeric"].position): "30,5",
+                }
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["answered"] == 2 and response.json()["total"] == 7
+    items = _items(attempt)
+    assert items["single"].response == right_single
+    assert items["numeric"].response == "30,5"
+
+
+def test_it_answers_the_pages_fetch_with_json(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    response = client.post(
+        reverse("quiz_attempt_save", args=[attempt.pk]),
+        _right_form(attempt),
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200
+    assert response.json()["answered"] == 7
+
+
+def test_it_refuses_malformed_json_and_changes_nothing(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    url = reverse("quiz_attempt_save", args=[attempt.pk])
+    for body in ["{not json", '{"responses": [1, 2]}', '{"responses": {"99": "x"}}']:
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, body
+        assert "Malformed answers" in response.json()["error"]
+    assert all(item.response is None for item in attempt.questions.all())
+
+
+def test_it_moves_an_ordering_item_without_javascript(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    ordering = _items(attempt)["ordering"]
+    shown = ordering.option_order
+    response = client.post(
+        reverse("quiz_attempt_save", args=[attempt.pk]),
+        {
+            "shown": [str(ordering.position)],
+            f"q{ordering.position}": shown,
+            "move": f"{ordering.position}:{shown[1]}:up",
+        },
+    )
+    assert response.url.endswith(f"#question-{ordering.position}")
+    ordering.refresh_from_db()
+    assert ordering.response == [shown[1], shown[0], *shown[2:]]
+
+
+def test_it_shows_one_question_per_page_and_saves_on_next(client, org, quiz_kit):
+    quiz = quiz_kit.quiz
+    quiz.layout = QuizPage.Layout.PER_QUESTION
+    quiz.save()
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz)
+    html = client.get(reverse("quiz_attempt", args=[attempt.pk]) + "?q=2").content
+    html = html.decode()
+    assert "Question 2 of 7" in html and "Question 1 of 7" not in html
+    assert 'name="go" value="3"' in html and 'name="go" value="1"' in html
+    second = attempt.questions.get(position=2)
+    data = {
+        key: value
+        for key, value in _right_form(attempt).items()
+        if key == "shown" or key.startswith("q2")
+    }
+    data["shown"] = ["2"]
+    data["go"] = "3"
+    response = client.post(reverse("quiz_attempt_save", args=[attempt.pk]), data)
+    assert response.url == reverse("quiz_attempt", args=[attempt.pk]) + "?q=3"
+    second.refresh_from_db()
+    assert second.response == correct_response(second.snapshot)
+    assert (
+        attempt.questions.exclude(position=2).filter(response__isnull=False).count()
+        == 0
+    )
+
+
+def test_it_renders_the_attempt_page_in_a_fixed_number_of_queries(
+    client, org, quiz_kit, django_assert_max_num_queries
+):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("quiz_attempt", args=[attempt.pk])).status_code == 200
+
+
+# Submitting.
+
+
+def test_it_lists_the_unanswered_questions_before_submitting(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    short = _items(attempt)["short"]
+    client.post(
+        reverse("quiz_attempt_save", args=[attempt.pk]),
+        {
+            "shown": [str(short.position)],
+            f"q{short.position}": "next steps",
+            "go": "submit",
+        },
+    )
+    html = client.get(
+        reverse("quiz_attempt_submit", args=[attempt.pk])
+    ).content.decode()
+    assert "You have not answered 6 of 7 questions" in html
+    assert f"Question {short.position}</a>" not in html
+    assert "Submit my answers" in html
+
+
+def test_it_grades_a_submission_and_shows_the_result(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    response = client.post(
+        reverse("quiz_attempt_submit", args=[attempt.pk]), _right_form(attempt)
+    )
+    assert response.url == reverse("quiz_attempt_result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.passed, attempt.percent) == ("submitted", True, 100)
+    assert LessonCompletion.objects.filter(
+        user=org.rep_east, lesson=quiz_kit.quiz, how="quiz"
+    ).exists()
+    html = client.get(response.url).content.decode()
+    assert "Passed" in html and "100%" in html
+    assert "Discovery starts with the customer" in html  # the explanation
+    assert "Continue: Why discovery" in html  # the first lesson not done yet
+
+
+def test_it_refuses_a_second_submission_and_changes_nothing(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    url = reverse("quiz_attempt_submit", args=[attempt.pk])
+    client.post(url, {"shown": []})
+    attempt.refresh_from_db()
+    before = (attempt.score, attempt.closed_at, attempt.state)
+    response = client.post(url, _right_form(attempt), follow=True)
+    assert response.redirect_chain[-1][0].endswith(
+        reverse("quiz_attempt_result", args=[attempt.pk])
+    )
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.closed_at, attempt.state) == before
+    assert all(item.response is None for item in attempt.questions.all())
+    save = client.post(
+        reverse("quiz_attempt_save", args=[attempt.pk]), _right_form(attempt)
+    )
+    assert save.status_code == 302
+    assert all(item.response is None for item in attempt.questions.all())
+
+
+def test_it_shows_the_countdown_and_closes_an_attempt_past_its_time(
+    client, org, quiz_kit
+):
+    quiz = quiz_kit.quiz
+    quiz.time_limit_minutes = 10
+    quiz.save()
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz)
+    url = reverse("quiz_attempt", args=[attempt.pk])
+    seconds = int(
+        re.search(r'data-seconds-left="(\d+)"', client.get(url).content.decode())[1]
+    )
+    assert 590 <= seconds <= 600
+    client.post(reverse("quiz_attempt_save", args=[attempt.pk]), _right_form(attempt))
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
+        response = client.get(url)
+        assert response.url == reverse("quiz_attempt_result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.state == "expired" and attempt.passed
+
+
+def test_it_refuses_answers_saved_after_the_time_limit(client, org, quiz_kit):
+    quiz = quiz_kit.quiz
+    quiz.time_limit_minutes = 10
+    quiz.save()
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
+        response = client.post(
+            reverse("quiz_attempt_save", args=[attempt.pk]),
+            _right_form(attempt),
+            headers={"Accept": "application/json"},
+        )
+    assert response.status_code == 409
+    assert response.json()["error"] == "Time is up: answers can no longer be saved."
+    assert all(item.response is None for item in attempt.questions.all())
+
+
+# Only the owner may answer.
+
+
+@pytest.mark.parametrize(
+    "viewer", ["rep_east2", "east_manager", "region_manager", "east_coach", "admin"]
+)
+def test_it_hides_an_open_attempt_from_everyone_but_its_owner(
+    client, org, quiz_kit, viewer
+):
+    attempt = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+    client.force_login(org[viewer])
+    assert client.get(reverse("quiz_attempt", args=[attempt.pk])).status_code == 404
+    assert (
+        client.get(reverse("quiz_attempt_submit", args=[attempt.pk])).status_code == 404
+    )
+    save = client.post(
+        reverse("quiz_attempt_save", args=[attempt.pk]), _right_form(attempt)
+    )
+    assert save.status_code == 404
+    submit = client.post(
+        reverse("quiz_attempt_submit", args=[attempt.pk]), _right_form(attempt)
+    )
+    assert submit.status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.state == "in_progress"
+    assert all(item.response is None for item in attempt.questions.all())
+
+
+# The result, for the owner and the people who may see them.
+
+
+@pytest.mark.parametrize(
+    ("viewer", "status"),
+    [
+        ("rep_east", 200),
+        ("rep_east2", 404),
+        ("rep_west", 404),
+        ("east_manager", 200),
+        ("region_manager", 200),
+        ("emea_manager", 404),
+        ("east_coach", 200),
+        ("multi_coach", 404),
+        ("admin", 200),
+        ("loner", 404),
+    ],
+)
+def test_it_shows_a_result_to_the_owner_and_those_who_may_see_them(
+    client, org, quiz_kit, viewer, status
+):
+    attempt = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+    attempt_submit(attempt=attempt, user=org.rep_east, responses={})
+    client.force_login(org[viewer])
+    response = client.get(reverse("quiz_attempt_result", args=[attempt.pk]))
+    assert response.status_code == status
+    if status == 200 and viewer != "rep_east":
+        html = response.content.decode()
+        assert "by Rae East" in html
+        assert "Try again" not in html and "What happens next" not in html
+
+
+def test_it_tells_a_manager_when_an_attempt_is_still_in_progress(client, org, quiz_kit):
+    attempt = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+    client.force_login(org.east_manager)
+    html = client.get(reverse("quiz_attempt_result", args=[attempt.pk])).content
+    assert "still in progress" in html.decode()
+    assert "Budget" not in html.decode()
+
+
+def test_it_offers_a_retry_after_a_fail_and_shows_the_hints(
+    client, org, quiz_kit, monkeypatch
+):
+    monkeypatch.setattr(hints, "_HINTS", [])
+    hints.register_result_hint(
+        lambda user, quiz: f"Certified Discovery Seller: {quiz.title} counts"
+    )
+    attempt = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+    attempt_submit(attempt=attempt, user=org.rep_east, responses={})
+    client.force_login(org.rep_east)
+    html = client.get(reverse("quiz_attempt_result", args=[attempt.pk])).content
+    html = html.decode()
+    assert "Not passed" in html and "0%" in html
+    assert "Try again" in html
+    assert "Certified Discovery Seller: Discovery calls quiz counts" in html
+    assert "The correct answers are shown once you pass." in html
+    assert "Exactly." not in html  # nothing chosen, so no feedback
+
+
+def test_it_tells_when_the_next_attempt_may_start(client, org, quiz_kit):
+    quiz = quiz_kit.quiz
+    quiz.wait_minutes = 30
+    quiz.save()
+    attempt = attempt_start(user=org.rep_east, quiz=quiz)
+    attempt_submit(attempt=attempt, user=org.rep_east, responses={})
+    client.force_login(org.rep_east)
+    html = client.get(reverse("quiz_attempt_result", args=[attempt.pk])).content
+    assert "You can try again from" in html.decode()
+    assert "Try again</button>" not in html.decode()
+
+
+def test_it_says_the_course_is_complete_when_the_quiz_finished_it(
+    client, org, quiz_kit
+):
+    from courses.services import lesson_complete
+
+    catalogue = quiz_kit.catalogue
+    for lesson in (catalogue.intro, catalogue.video_lesson, catalogue.wrap_up):
+        lesson_complete(user=org.rep_east, lesson=lesson, how="read")
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    client.post(reverse("quiz_attempt_submit", args=[attempt.pk]), _right_form(attempt))
+    html = client.get(reverse("quiz_attempt_result", args=[attempt.pk])).content
+    assert "You have completed “Discovery calls”." in html.decode()
