@@ -27,7 +27,7 @@ from certificates.pdf import CertificateData, render_certificate_pdf
 
 logger = logging.getLogger(__name__)
 
-LOGO_RENDITION = "max-600x240|format-png"
+LOGO_RENDITION = "max-450x180|format-png"
 
 
 def certificate_render_pdf(*, certificate_id: int) -> str:
