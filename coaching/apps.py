@@ -8,10 +8,28 @@ class CoachingConfig(AppConfig):
     verbose_name = "Coaching"
 
     def ready(self) -> None:
+        from coaching import demo
         from courses.models import register_course_step
         from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
+        from lms.demo import DemoStep, register_demo_step
+        from lms.navigation import NavItem, register_nav_item
 
         register_course_step("coaching.PracticePage")
         ENABLEMENT_ADMIN_PERMISSIONS.extend(
             f"coaching.{action}_rubric" for action in ("add", "change", "delete")
         )
+        register_nav_item(
+            NavItem("My coaching", "coaching_mine", order=20, is_visible=_is_rep)
+        )
+        register_nav_item(
+            NavItem("Coaching", "coaching_queue", order=21, is_visible=_is_coach)
+        )
+        register_demo_step(DemoStep(50, "coaching", demo.seed_coaching))
+
+
+def _is_rep(user) -> bool:  # type: ignore[no-untyped-def]
+    return bool(user.is_rep)
+
+
+def _is_coach(user) -> bool:  # type: ignore[no-untyped-def]
+    return bool(user.is_coach)

@@ -1,0 +1,195 @@
+"""Forms of the coaching pages. They only shape input: the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from coaching.models import (
+    SCALE,
+    Comment,
+    Rubric,
+    RubricCriterion,
+    Submission,
+)
+from lms.accounts.models import User
+from lms.accounts.visibility import coaches_of
+from media.models import MediaAsset
+
+COMMENT_MAX_LENGTH = 2000
+
+
+class RecordingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        when = obj.created_at.strftime("%d %b %Y")
+        state = "" if obj.status == MediaAsset.Status.READY else " (processing)"
+        return f"{obj} · {when}{state}"
+
+
+class CoachChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name or obj.email)
+
+
+def usable_recordings(user: User) -> QuerySet[MediaAsset]:
+    return MediaAsset.objects.filter(
+        owner=user,
+        kind=MediaAsset.Kind.RECORDING,
+        status__in=[
+            MediaAsset.Status.UPLOADED,
+            MediaAsset.Status.PROCESSING,
+            MediaAsset.Status.READY,
+        ],
+    ).order_by("-created_at")
+
+
+class ReviewRequestForm(forms.Form):
+    """A rep asks for a review of a real call."""
+
+    asset = RecordingChoiceField(
+        queryset=MediaAsset.objects.none(),
+        label="Recording",
+        empty_label="Choose a recording",
+    )
+    title = forms.CharField(max_length=200, label="Call title")
+    deal_stage = forms.ChoiceField(
+        choices=[("", "Not in a deal / other"), *Submission.DealStage.choices],
+        required=False,
+        label="Deal stage",
+    )
+    feedback_wanted = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        label="What do you want feedback on?",
+    )
+    rubric = forms.ModelChoiceField(
+        queryset=Rubric.objects.all(), label="Rubric", empty_label=None
+    )
+    coach = CoachChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Coach",
+        empty_label="Any coach of my team",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = usable_recordings(user)  # type: ignore[attr-defined]
+        self.fields["coach"].queryset = coaches_of(user).exclude(pk=user.pk)  # type: ignore[attr-defined]
+
+
+class AddTakeForm(forms.Form):
+    """A practice take: one of the rep's recordings."""
+
+    asset = RecordingChoiceField(
+        queryset=MediaAsset.objects.none(),
+        label="Recording",
+        empty_label="Choose a recording",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = usable_recordings(user)  # type: ignore[attr-defined]
+
+
+class SendTakeForm(forms.Form):
+    coach = CoachChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Coach",
+        empty_label="Any coach of my team",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches_of(user).exclude(pk=user.pk)  # type: ignore[attr-defined]
+
+
+class CommentForm(forms.Form):
+    """A comment on the timeline, or a reply (with parent, without a time)."""
+
+    text = forms.CharField(max_length=COMMENT_MAX_LENGTH, strip=True)
+    start_seconds = forms.DecimalField(
+        required=False, min_value=Decimal(0), max_digits=8, decimal_places=2
+    )
+    end_seconds = forms.DecimalField(
+        required=False, min_value=Decimal(0), max_digits=8, decimal_places=2
+    )
+    kind = forms.ChoiceField(choices=[("", "—"), *Comment.Kind.choices], required=False)
+    parent = forms.IntegerField(required=False, min_value=1)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("parent") is None and data.get("start_seconds") is None:
+            self.add_error("start_seconds", "A comment needs a time on the recording.")
+        start, end = data.get("start_seconds"), data.get("end_seconds")
+        if start is not None and end is not None and end <= start:
+            self.add_error("end_seconds", "The end must come after the start.")
+        return data
+
+
+class CommentEditForm(forms.Form):
+    text = forms.CharField(max_length=COMMENT_MAX_LENGTH, strip=True)
+
+
+def _criterion_field(criterion: RubricCriterion) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=criterion.name,
+        choices=[(level, f"{level} — {text}") for level, text in criterion.levels],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Score “{criterion.name}” from 1 to 5."},
+    )
+
+
+class RubricLevelsMixin:
+    criteria: list[RubricCriterion]
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def _add_criteria(self, criteria: list[RubricCriterion]) -> None:
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"criterion_{criterion.pk}"] = _criterion_field(criterion)
+
+    def levels(self) -> dict[int, int]:
+        return {
+            criterion.pk: int(self.cleaned_data[f"criterion_{criterion.pk}"])
+            for criterion in self.criteria
+            if self.cleaned_data.get(f"criterion_{criterion.pk}") in SCALE
+        }
+
+
+class ReviewSubmitForm(RubricLevelsMixin, forms.Form):
+    """The coach's scores, summary and outcome."""
+
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        label="Summary for the rep",
+    )
+    outcome = forms.ChoiceField(
+        choices=Submission.Outcome.choices,
+        widget=forms.RadioSelect,
+        label="Outcome",
+    )
+
+    def __init__(
+        self, *args: Any, criteria: list[RubricCriterion], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_criteria(criteria)
+
+
+class SelfReviewForm(RubricLevelsMixin, forms.Form):
+    """The rep scores their own take before sending it."""
+
+    def __init__(
+        self, *args: Any, criteria: list[RubricCriterion], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_criteria(criteria)

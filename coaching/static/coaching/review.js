@@ -1,0 +1,204 @@
+// The review screen: a marker per comment on the timeline, seeking from markers and
+// comment times, "C" to comment at the current moment ("I"/"O" set a range), and
+// comments, replies and deletions saved with fetch. Without this script the same
+// forms post and the page reloads.
+(function () {
+  "use strict";
+
+  const root = document.querySelector("[data-review]");
+  const list = document.querySelector("[data-comments]");
+  if (!root || !list) return;
+  const media = root.querySelector("[data-player] video, [data-player] audio");
+  const track = root.querySelector("[data-markers]");
+  const status = document.querySelector("[data-comment-status]");
+  const emptyNote = document.querySelector("[data-no-comments]");
+  const newForm = root.querySelector("[data-new-comment]");
+  const nowButton = root.querySelector("[data-comment-now]");
+  const nowLabel = root.querySelector("[data-now]");
+  const csrf = (document.querySelector("[name=csrfmiddlewaretoken]") || {}).value || "";
+  const serverDuration = Number(root.dataset.duration) || 0;
+
+  function clock(seconds) {
+    const whole = Math.floor(seconds);
+    const hours = Math.floor(whole / 3600);
+    const minutes = Math.floor((whole % 3600) / 60);
+    const rest = String(whole % 60).padStart(2, "0");
+    return hours ? hours + ":" + String(minutes).padStart(2, "0") + ":" + rest : minutes + ":" + rest;
+  }
+
+  function duration() {
+    return media && isFinite(media.duration) && media.duration > 0 ? media.duration : serverDuration;
+  }
+
+  function say(message, isError) {
+    if (!status) return;
+    status.textContent = message;
+    status.classList.toggle("errorlist", Boolean(isError));
+  }
+
+  function seek(seconds) {
+    if (!media) return;
+    media.currentTime = Math.max(0, Math.min(seconds, duration() || seconds));
+    say("Jumped to " + clock(seconds) + ".");
+  }
+
+  // Markers: one button per top-level comment, placed by its start (and width by
+  // its range), built from the list so that both always agree.
+  function drawMarkers() {
+    if (!track) return;
+    const total = duration();
+    track.replaceChildren();
+    if (!total) return;
+    list.querySelectorAll(":scope > li[data-comment]").forEach((item) => {
+      const start = Number(item.dataset.start);
+      const end = item.dataset.end ? Number(item.dataset.end) : null;
+      const marker = document.createElement("button");
+      marker.type = "button";
+      marker.className = "marker" + (item.dataset.kind ? " marker-" + item.dataset.kind : "") + (end !== null ? " marker-range" : "");
+      marker.style.left = (100 * start) / total + "%";
+      if (end !== null) marker.style.width = Math.max(0.5, (100 * (end - start)) / total) + "%";
+      marker.dataset.seek = String(start);
+      marker.dataset.markerFor = item.dataset.comment;
+      marker.setAttribute("aria-label", "Comment at " + clock(start) + ": " + (item.dataset.label || ""));
+      marker.title = clock(start) + " " + (item.dataset.label || "");
+      track.appendChild(marker);
+    });
+  }
+
+  function insertSorted(item) {
+    const start = Number(item.dataset.start);
+    const after = Array.from(list.querySelectorAll(":scope > li[data-comment]")).find((other) => Number(other.dataset.start) > start);
+    list.insertBefore(item, after || null);
+    if (emptyNote) emptyNote.hidden = true;
+  }
+
+  function fromHtml(html) {
+    const holder = document.createElement("template");
+    holder.innerHTML = html.trim();
+    return holder.content.firstElementChild;
+  }
+
+  async function post(form) {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json", "X-CSRFToken": csrf },
+      credentials: "same-origin",
+    });
+    let data = {};
+    try { data = await response.json(); } catch (error) { data = {}; }
+    if (!response.ok) throw new Error(data.error || "The server answered " + response.status + ". Nothing was saved.");
+    return data;
+  }
+
+  async function saveComment(form) {
+    const button = form.querySelector("[type=submit]");
+    button.disabled = true;
+    try {
+      const data = await post(form);
+      const item = fromHtml(data.html);
+      if (data.parent) {
+        const parent = document.getElementById("comment-" + data.parent);
+        parent.querySelector("[data-replies]").appendChild(item);
+        const details = form.closest("details");
+        if (details) details.open = false;
+        say("Reply saved.");
+      } else {
+        insertSorted(item);
+        drawMarkers();
+        say("Comment saved at " + clock(data.start) + ".");
+      }
+      form.querySelector("textarea").value = "";
+      if (!data.parent && form.elements.end_seconds) form.elements.end_seconds.value = "";
+    } catch (error) {
+      say(error.message, true);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function deleteComment(form) {
+    try {
+      await post(form);
+      const item = form.closest("li[data-comment]");
+      item.remove();
+      drawMarkers();
+      if (emptyNote) emptyNote.hidden = list.children.length > 0;
+      say("Comment deleted.");
+    } catch (error) {
+      say(error.message, true);
+    }
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.matches("[data-comment-form]")) {
+      event.preventDefault();
+      saveComment(form);
+    } else if (form.matches("[data-comment-delete]")) {
+      event.preventDefault();
+      deleteComment(form);
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    const target = event.target.closest("[data-seek]");
+    if (!target) return;
+    event.preventDefault();
+    seek(Number(target.dataset.seek));
+  });
+
+  // Commenting at the current moment.
+  function rounded(seconds) { return (Math.round(seconds * 100) / 100).toFixed(2); }
+
+  function openCommentAt(seconds) {
+    if (!newForm) return;
+    if (media && !media.paused) media.pause();
+    newForm.elements.start_seconds.value = rounded(seconds);
+    const end = newForm.elements.end_seconds;
+    if (end.value && Number(end.value) <= seconds) end.value = "";
+    const text = newForm.elements.text;
+    text.focus();
+    say("New comment at " + clock(seconds) + ".");
+  }
+
+  function typing(target) {
+    return target.closest("input, textarea, select, [contenteditable=''], [contenteditable=true]");
+  }
+
+  if (newForm && media) {
+    media.addEventListener("timeupdate", () => { nowLabel.textContent = clock(media.currentTime); });
+    media.addEventListener("seeked", () => { nowLabel.textContent = clock(media.currentTime); });
+    nowButton.addEventListener("click", () => openCommentAt(media.currentTime));
+    root.querySelector("[data-set-in]").addEventListener("click", () => { newForm.elements.start_seconds.value = rounded(media.currentTime); });
+    root.querySelector("[data-set-out]").addEventListener("click", () => { newForm.elements.end_seconds.value = rounded(media.currentTime); });
+    newForm.elements.text.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        newForm.requestSubmit();
+      }
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+      const key = event.key.toLowerCase();
+      if (key === "c") {
+        event.preventDefault();
+        openCommentAt(media.currentTime);
+      } else if (key === "i") {
+        event.preventDefault();
+        newForm.elements.start_seconds.value = rounded(media.currentTime);
+        say("Range starts at " + clock(media.currentTime) + ".");
+      } else if (key === "o") {
+        event.preventDefault();
+        newForm.elements.end_seconds.value = rounded(media.currentTime);
+        say("Range ends at " + clock(media.currentTime) + ".");
+      }
+    });
+  }
+
+  if (media) {
+    media.addEventListener("loadedmetadata", drawMarkers);
+    media.addEventListener("durationchange", drawMarkers);
+  }
+  drawMarkers();
+})();
