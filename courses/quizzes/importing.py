@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from courses.quizzes.formats import (
+    MAX_FILE_BYTES,
     FileRefused,
     ParsedOption,
     ParsedQuestion,
@@ -24,7 +25,6 @@ FORMATS: dict[str, Callable[[bytes], ParseResult]] = {
     "gift": parse_gift,
     "moodlexml": parse_moodlexml,
 }
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 class ImportRefused(Exception):
@@ -122,7 +122,7 @@ def _question_create(*, bank: QuestionBank, parsed: ParsedQuestion) -> Question:
         partial_credit=parsed.partial_credit,
         shuffle_options=parsed.shuffle,
     )
-    question.options = [  # type: ignore[assignment]
+    question.options = [
         QuestionOption(
             sort_order=position,
             text=option.text,

@@ -90,6 +90,9 @@ class Question(ClusterableModel):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Wagtail's form for questions checks the answers of each kind (forms.py).
+    from courses.quizzes.forms import QuestionForm as base_form_class
+
     panels = [
         FieldPanel("bank"),
         FieldPanel("kind"),

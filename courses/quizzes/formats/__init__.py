@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from html.parser import HTMLParser
 
+MAX_FILE_BYTES = 10 * 1024 * 1024
 KINDS = ("single", "multiple", "truefalse", "short", "numeric", "matching", "ordering")
 
 POINTS_PLACES = Decimal("0.01")

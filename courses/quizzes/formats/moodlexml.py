@@ -127,7 +127,7 @@ def _root(data: bytes) -> Element:
                 'as UTF-8, or declare its encoding in <?xml ... encoding="..."?>.'
             ) from exc
     try:
-        root = fromstring(data)
+        root: Element = fromstring(data)
     except DefusedXmlException as exc:
         raise FileRefused(
             "The file declares entities or external references, which question "
