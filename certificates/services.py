@@ -7,16 +7,15 @@ Cycles: a person's first certificate for a program is cycle 1 and counts evidenc
 from any time. Once renewal opens for a certificate (inside the renewal window, or at
 expiry if it never opened), the next cycle counts only evidence newer than that
 moment, and asks for the program's renewal content (its renewal path or course) when
-the program names one, or for all of its requirements again when it does not. After a
-revocation the next cycle asks for every requirement again, with evidence newer than
-the revocation: a revoked certificate is not handed straight back by the evidence
-that earned it. Every cycle's certificate stays in the history.
+the program names one, or for all of its requirements again when it does not. A
+revoked certificate is not earned back automatically (the evidence that earned it is
+still there): an enablement admin issues the next cycle by hand, with a reason, once
+the person has made good. Every cycle's certificate stays in the history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,9 +40,8 @@ from courses.models import (
     LessonCompletion,
     LessonPage,
 )
+from courses.services import assignment_create
 from lms.accounts.models import User
-
-logger = logging.getLogger(__name__)
 
 
 class CertificateRefused(Exception):
@@ -75,6 +73,13 @@ class ProgramProgress:
     lines: list[RequirementLine] = field(default_factory=list)
 
     @property
+    def revoked(self) -> bool:
+        return (
+            self.certificate is not None
+            and self.certificate.status == Certificate.Status.REVOKED
+        )
+
+    @property
     def holds_valid(self) -> bool:
         """Certified now and nothing to do (renewal not open)."""
         return (
@@ -95,6 +100,8 @@ class ProgramProgress:
     def summary(self) -> str:
         if self.holds_valid:
             return f"{self.program.title}: certified"
+        if self.revoked:
+            return f"{self.program.title}: revoked"
         return (
             f"{self.program.title}: {self.met_count} of {len(self.lines)} "
             f"requirement{'s' if len(self.lines) != 1 else ''} met"
@@ -111,13 +118,16 @@ def _latest_certificate(
     )
 
 
-def _target(latest: Certificate | None) -> tuple[int, dt.datetime | None, bool] | None:
+def _target(
+    latest: Certificate | None,
+) -> tuple[int, dt.datetime | None, bool] | None:
     """The cycle to earn next, the moment its evidence counts from, and whether it is
-    a renewal; None while a valid certificate has no renewal open."""
+    a renewal; None while a valid certificate has no renewal open, and after a
+    revocation (only an admin issues again)."""
     if latest is None:
         return 1, None, False
     if latest.status == Certificate.Status.REVOKED:
-        return latest.cycle + 1, latest.revoked_at, False
+        return None
     if latest.renewal_opened_at is not None:
         return latest.cycle + 1, latest.renewal_opened_at, True
     if latest.status == Certificate.Status.EXPIRED:
@@ -456,13 +466,17 @@ def certificate_issue_manually(
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         latest = _latest_certificate(user=user, program=program)
-        target = _target(latest)
-        if target is None:
+        if (
+            latest is not None
+            and latest.status == Certificate.Status.ACTIVE
+            and latest.renewal_opened_at is None
+        ):
             raise CertificateRefused(
                 f"{user.full_name} already holds a valid “{program.title}” certificate."
             )
+        cycle = latest.cycle + 1 if latest is not None else 1
         certificate, _ = certificate_issue(
-            user=user, program=program, cycle=target[0], actor=actor, reason=reason
+            user=user, program=program, cycle=cycle, actor=actor, reason=reason
         )
     return certificate
 
@@ -472,8 +486,8 @@ def certificate_revoke(
     *, certificate: Certificate, actor: User, reason: str
 ) -> Certificate:
     """An enablement admin revokes a certificate, with a reason for the audit log.
-    It then verifies as revoked; the person earns the program again with new
-    evidence."""
+    It then verifies as revoked; only an admin's manual issue certifies the person
+    again."""
     if not actor.is_enablement_admin:
         raise CertificateRefused("Only enablement admins revoke certificates.")
     reason = _require_reason(reason, "revoking it")
@@ -505,6 +519,25 @@ def _has_newer_cycle(certificate: Certificate) -> bool:
     ).exists()
 
 
+def _renewal_content(
+    program: CertificationProgram,
+) -> list[tuple[LearningPath | None, CoursePage | None]]:
+    """What to assign when renewal opens: the program's renewal path or course, else
+    the paths and courses among its requirements (done afresh for the new cycle)."""
+    if program.renewal_path is not None:
+        return [(program.renewal_path, None)]
+    if program.renewal_course is not None:
+        return [(None, program.renewal_course)]
+    return [
+        (requirement.path, requirement.course)
+        for requirement in program.requirements.select_related("path", "course")
+        if requirement.path is not None
+        and requirement.kind == ProgramRequirement.Kind.PATH_COMPLETED
+        or requirement.course is not None
+        and requirement.kind == ProgramRequirement.Kind.COURSE_COMPLETED
+    ]
+
+
 def _renewal_open(certificate: Certificate, now: dt.datetime) -> bool:
     """Open renewal for one certificate: record it, assign the renewal content
     (counting from now, due at expiry). Returns whether this call opened it."""
@@ -525,18 +558,16 @@ def _renewal_open(certificate: Certificate, now: dt.datetime) -> bool:
         CertificateEvent.objects.create(
             certificate=locked, action=CertificateEvent.Action.RENEWAL_OPENED, at=now
         )
-        program = locked.program
-        if program.renewal_path is not None or program.renewal_course is not None:
-            from courses.services import assignment_create
-
+        due_at = (
+            locked.expires_at if locked.expires_at and locked.expires_at > now else None
+        )
+        for path, course in _renewal_content(locked.program):
             assignment_create(
                 user=locked.user,
                 reason=Assignment.Reason.RECERTIFICATION,
-                path=program.renewal_path,
-                course=None if program.renewal_path else program.renewal_course,
-                due_at=locked.expires_at
-                if locked.expires_at and locked.expires_at > now
-                else None,
+                path=path,
+                course=course,
+                due_at=due_at,
                 counts_from=now,
             )
     return True
