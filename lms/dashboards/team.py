@@ -61,6 +61,16 @@ CELL_SYMBOLS = {
     NOT_ASSIGNED: ("", "Not assigned"),
 }
 
+PERSON_FIELDS = [
+    "pk",
+    "full_name",
+    "email",
+    "start_date",
+    "time_zone",
+    "team__name",
+    "team__path",
+]
+
 STATUSES = {
     "on_track": "On track",
     "overdue": "Overdue",
@@ -239,7 +249,7 @@ def _required_lessons(courses: list[CoursePage]) -> dict[int, int]:
 
 
 def _completions_by_course(
-    people: QuerySet[User], lesson_course: dict[int, int]
+    ids: list[int], lesson_course: dict[int, int]
 ) -> dict[tuple[int, int], int]:
     """(person id, course id) -> required lessons of the course the person completed,
     counted in the database (one row per person and course)."""
@@ -256,26 +266,34 @@ def _completions_by_course(
         output_field=IntegerField(),
     )
     rows = (
-        LessonCompletion.objects.filter(
-            user__in=people.values("pk"), lesson_id__in=list(lesson_course)
-        )
+        LessonCompletion.objects.filter(user__in=ids, lesson_id__in=list(lesson_course))
         .annotate(course=course_of)
         .values("user_id", "course")
         .annotate(done=Count("lesson_id", distinct=True))
         .order_by()
         .values_list("user_id", "course", "done")
     )
-    return {(user_id, course): done for user_id, course, done in rows.iterator()}
+    return {(user_id, course): done for user_id, course, done in rows}
 
 
 def team_view(
-    *, viewer: User, filters: TeamFilters, now: dt.datetime | None = None
+    *,
+    viewer: User,
+    filters: TeamFilters,
+    now: dt.datetime | None = None,
+    with_cells: bool = False,
 ) -> TeamView:
-    """Everything "My team" and the matrix show, for the viewer's subtree: about a
-    dozen queries whatever the number of people, courses or completions."""
+    """Everything "My team" (and, with cells, the matrix) shows for the viewer's
+    subtree: about fifteen queries whatever the number of people, courses or
+    completions."""
     now = now or timezone.now()
     people_qs = people_in_scope(viewer=viewer, filters=filters)
-    people = list(people_qs.select_related("team").order_by("full_name", "pk"))
+    people = list(
+        people_qs.select_related("team")
+        .only(*PERSON_FIELDS)
+        .order_by("full_name", "pk")
+    )
+    ids = [person.pk for person in people]
     rows = {
         p.pk: PersonRow(person=p, team_name=p.team.name if p.team else "")
         for p in people
@@ -283,7 +301,7 @@ def team_view(
 
     onboarding = (
         Assignment.objects.filter(
-            user__in=people_qs.values("pk"),
+            user__in=ids,
             reason=Assignment.Reason.ONBOARDING,
             path__isnull=False,
             unassigned_at__isnull=True,
@@ -292,7 +310,7 @@ def team_view(
         .values_list("user_id", "path_id", "completed_at")
     )
     path_of: dict[int, int] = {}
-    for user_id, path_id, _completed in onboarding.iterator():
+    for user_id, path_id, _completed in onboarding:
         path_of[user_id] = path_id  # the latest onboarding path wins
 
     path_ids = set(path_of.values())
@@ -313,7 +331,7 @@ def team_view(
     totals: dict[int, int] = defaultdict(int)
     for course_id in lesson_course.values():
         totals[course_id] += 1
-    done = _completions_by_course(people_qs, lesson_course)
+    done = _completions_by_course(ids, lesson_course)
 
     matrix_path_id = filters.path_id
     if matrix_path_id is None and path_of:
@@ -321,6 +339,15 @@ def team_view(
         for path_id in path_of.values():
             counts[path_id] += 1
         matrix_path_id = max(counts, key=lambda pid: (counts[pid], -pid))
+
+    due_dates: dict[tuple[dt.date | None, str, int], dt.datetime] = {}
+
+    def due(person: User, offset: int) -> dt.datetime:
+        # Many people share a start date and time zone: compute each due date once.
+        key = (person.start_date, person.time_zone, offset)
+        if key not in due_dates:
+            due_dates[key] = due_at_for(person, offset)
+        return due_dates[key]
 
     for person in people:
         row = rows[person.pk]
@@ -332,9 +359,9 @@ def team_view(
                 got = min(done.get((person.pk, step.course.pk), 0), total)
                 row.lessons_total += total
                 row.lessons_done += got
-                if got < total and due_at_for(person, step.due_offset_days) < now:
+                if got < total and due(person, step.due_offset_days) < now:
                     row.overdue += 1
-        if matrix_path_id is not None:
+        if with_cells and matrix_path_id is not None:
             row.cells = [
                 _cell(
                     person,
@@ -342,6 +369,7 @@ def team_view(
                     totals,
                     done,
                     now,
+                    due(person, step.due_offset_days),
                     assigned=person_path == matrix_path_id,
                 )
                 for step in steps_of.get(matrix_path_id, [])
@@ -349,7 +377,7 @@ def team_view(
 
     other_overdue = (
         Assignment.objects.filter(
-            user__in=people_qs.values("pk"),
+            user__in=ids,
             path__isnull=True,
             completed_at__isnull=True,
             unassigned_at__isnull=True,
@@ -364,11 +392,11 @@ def team_view(
         if user_id in rows:
             rows[user_id].overdue += count
 
-    _add_activity(rows, people_qs)
-    _add_quiz_averages(rows, people_qs)
+    _add_activity(rows, ids)
+    _add_quiz_averages(rows, ids)
     coaching = (
         Review.objects.filter(
-            take__submission__rep__in=people_qs.values("pk"),
+            take__submission__rep__in=ids,
             state=Review.State.SUBMITTED,
             is_self_review=False,
             score__isnull=False,
@@ -381,7 +409,7 @@ def team_view(
     for user_id, average in coaching:
         if user_id in rows:
             rows[user_id].coaching_average = Decimal(average).quantize(Decimal("0.01"))
-    _add_certifications(rows, people_qs, now)
+    _add_certifications(rows, ids, now)
 
     listed = [row for row in rows.values() if row.has_status(filters.status)]
     sort = filters.sort if filters.sort.lstrip("-") in SORTS else "name"
@@ -423,12 +451,12 @@ def _cell(
     totals: dict[int, int],
     done: dict[tuple[int, int], int],
     now: dt.datetime,
+    due_at: dt.datetime,
     *,
     assigned: bool,
 ) -> MatrixCell:
     total = totals.get(step.course.pk, 0)
     got = min(done.get((person.pk, step.course.pk), 0), total)
-    due_at = due_at_for(person, step.due_offset_days)
     if not assigned:
         state = NOT_ASSIGNED
     elif total and got >= total:
@@ -442,14 +470,14 @@ def _cell(
     return MatrixCell(step.course, state, got, total, due_at)
 
 
-def _add_activity(rows: dict[int, PersonRow], people: QuerySet[User]) -> None:
+def _add_activity(rows: dict[int, PersonRow], ids: list[int]) -> None:
     sources: list[Iterable[tuple[int, dt.datetime]]] = [
-        LessonCompletion.objects.filter(user__in=people.values("pk"))
+        LessonCompletion.objects.filter(user__in=ids)
         .values("user_id")
         .annotate(last=Max("completed_at"))
         .order_by()
         .values_list("user_id", "last"),
-        QuizAttempt.objects.filter(user__in=people.values("pk"))
+        QuizAttempt.objects.filter(user__in=ids)
         .values("user_id")
         .annotate(last=Max("started_at"))
         .order_by()
@@ -466,12 +494,12 @@ def _add_activity(rows: dict[int, PersonRow], people: QuerySet[User]) -> None:
                 row.last_activity = last
 
 
-def _add_quiz_averages(rows: dict[int, PersonRow], people: QuerySet[User]) -> None:
+def _add_quiz_averages(rows: dict[int, PersonRow], ids: list[int]) -> None:
     """The quiz average is the mean over quizzes of the person's best graded
     percentage on each: retakes that went better replace worse ones."""
     best = (
         QuizAttempt.objects.filter(
-            user__in=people.values("pk"),
+            user__in=ids,
             state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
             percent__isnull=False,
         )
@@ -481,7 +509,7 @@ def _add_quiz_averages(rows: dict[int, PersonRow], people: QuerySet[User]) -> No
         .values_list("user_id", "best")
     )
     bests: dict[int, list[Decimal]] = defaultdict(list)
-    for user_id, percent in best.iterator():
+    for user_id, percent in best:
         bests[user_id].append(Decimal(percent))
     for user_id, percents in bests.items():
         if user_id in rows:
@@ -491,15 +519,15 @@ def _add_quiz_averages(rows: dict[int, PersonRow], people: QuerySet[User]) -> No
 
 
 def _add_certifications(
-    rows: dict[int, PersonRow], people: QuerySet[User], now: dt.datetime
+    rows: dict[int, PersonRow], ids: list[int], now: dt.datetime
 ) -> None:
     """Valid beats expiring beats expired: a person holding one valid certificate
     outside its renewal window counts as certified."""
     certificates = Certificate.objects.filter(
-        user__in=people.values("pk"),
+        user__in=ids,
         status__in=[Certificate.Status.ACTIVE, Certificate.Status.EXPIRED],
     ).values_list("user_id", "status", "expires_at", "program__renewal_window_days")
-    for user_id, status, expires_at, window in certificates.iterator():
+    for user_id, status, expires_at, window in certificates:
         if status == Certificate.Status.EXPIRED or (
             expires_at is not None and expires_at <= now
         ):

@@ -62,10 +62,13 @@ def _sort_headers(request: HttpRequest, current: str) -> dict[str, dict[str, str
     return headers
 
 
-def team_page_context(request: HttpRequest) -> dict[str, Any]:
-    """What /team/ renders, for the view and for the benchmark's floor."""
+def team_page_context(
+    request: HttpRequest, *, with_cells: bool = False
+) -> dict[str, Any]:
+    """What /team/ (and, with cells, the matrix) renders; the benchmark's floor
+    renders the same context."""
     form, filters = _filters(request)
-    view = team_view(viewer=_viewer(request), filters=filters)
+    view = team_view(viewer=_viewer(request), filters=filters, with_cells=with_cells)
     return _context(request, form, filters, view)
 
 
@@ -89,7 +92,7 @@ def _context(
 def team_matrix(request: HttpRequest) -> HttpResponse:
     """The completion matrix: people × courses of an onboarding path."""
     require_team_lead(_viewer(request))
-    context = team_page_context(request)
+    context = team_page_context(request, with_cells=True)
     return render(
         request,
         "dashboards/team_matrix.html",
