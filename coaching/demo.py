@@ -226,6 +226,21 @@ GOOD_CALL_COMMENTS = [
     ),
     DemoComment(10, "praise", "Concrete next step with a date and the decision maker."),
 ]
+WEAK_CALL_COMMENTS = [
+    DemoComment(
+        2,
+        "question",
+        "What did you want to learn with this question? Try “walk me through the "
+        "last promotion that went wrong”.",
+        reply="I wanted to get to the demo quickly, honestly.",
+    ),
+    DemoComment(
+        8,
+        "improve",
+        "Good instinct to ask who else cares, but ask how they decide, not only who.",
+        to_line=9,
+    ),
+]
 DRAFT_COMMENTS = [
     DemoComment(0, "praise", "Clear agenda and a time check."),
     DemoComment(
@@ -319,6 +334,21 @@ CALLS = [
     ),
     DemoCall(
         "Luis Ortega",
+        "Discovery call with Acme Retail",
+        _call("Chris", "Acme Retail"),
+        feedback_wanted="Everything: it's my first real call.",
+        days_ago=9,
+        review=DemoReview(
+            "Sofia Marquez",
+            (2, 2, 3, 2),
+            "resubmit",
+            "You jumped to the demo before you knew who signs off. Book the second "
+            "meeting with the finance director and send me that call.",
+            WEAK_CALL_COMMENTS,
+        ),
+    ),
+    DemoCall(
+        "Luis Ortega",
         "Discovery call with Acme Retail, second meeting",
         _call("Chris", "Acme Retail"),
         deal_stage=Submission.DealStage.DEMO,
@@ -404,23 +434,8 @@ PRACTICES = [
         ],
         days_ago=50,
     ),
-    DemoPractice(
-        "Kevin Nguyen",
-        [
-            (
-                PITCH_WEAK,
-                DemoReview(
-                    "Tom Reilly",
-                    (2, 1, 3, 2),
-                    "resubmit",
-                    RESUBMIT_SUMMARY,
-                    WEAK_PITCH_COMMENTS,
-                ),
-            ),
-        ],
-        days_ago=3,
-    ),
-    DemoPractice("Isabella Rossi", [(PITCH, None)], send_last=False, days_ago=0.2),
+    # Sofia, a senior rep who coaches her team, practises too: a take not sent yet.
+    DemoPractice("Sofia Marquez", [(PITCH, None)], send_last=False, days_ago=0.2),
 ]
 
 
