@@ -16,15 +16,20 @@ from courses.quizzes.models import QuizAttempt
 from courses.quizzes.services import AttemptRefused, attempt_start, attempt_submit
 from tests.quizzes.conftest import right_answers
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="Row locks between threads need PostgreSQL; SQLite has none.",
+    ),
+]
 
 THREADS = 4
 
 
 @pytest.fixture(autouse=True)
-def _postgresql_only(reset_without_post_migrate: None) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("Row locks between threads need PostgreSQL; SQLite has none.")
+def _reset(reset_without_post_migrate: None) -> None:
+    """Each test starts from what the migrations made."""
 
 
 def _at_once(action: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
