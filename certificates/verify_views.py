@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import constant_time_compare
@@ -31,8 +32,18 @@ from certificates.models import Certificate
 
 # Long enough to bear a fresh revocation for a minute at most, in browsers only.
 VERIFIED_MAX_AGE = 60
-# Compared against when no certificate matches, so that both paths compare.
+# Compared against and shown (to nobody) when no certificate matches.
 _NO_CODE = "-" * 64
+_DECOY: dict[str, Any] = {
+    "verification_code": _NO_CODE,
+    "status": Certificate.Status.ACTIVE,
+    "holder_name": "Nobody Known By This Code",
+    "program_title": "No program by this code",
+    "issued_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    "expires_at": dt.datetime(2100, 1, 1, tzinfo=dt.UTC),
+    "revoked_at": None,
+    "user__time_zone": "UTC",
+}
 _FIELDS = (
     "verification_code",
     "status",
@@ -87,14 +98,19 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     matches = constant_time_compare(
         found["verification_code"] if found else _NO_CODE, code
     )
-    verification = _verification(found) if found and matches else None
+    known = found is not None and matches
+    # A decoy is shaped and drawn when nothing matched, so both paths do the same.
+    verification = _verification(found if found is not None and known else _DECOY)
+    facts = render_to_string(
+        "certificates/verify_facts.html", {"verification": verification}
+    )
     response = render(
         request,
         "certificates/verify.html",
-        {"verification": verification},
-        status=200 if verification else 404,
+        {"known": known, "facts": facts if known else ""},
+        status=200 if known else 404,
     )
-    return _private(response, max_age=VERIFIED_MAX_AGE if verification else 0)
+    return _private(response, max_age=VERIFIED_MAX_AGE if known else 0)
 
 
 def _verification(row: dict[str, Any]) -> Verification:
