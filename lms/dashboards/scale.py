@@ -289,11 +289,11 @@ def seed_scale(*, reps: int = 10_000, seed: int = 8, out: Any = None) -> ScaleCo
             person.start_date, dt.time(9), tzinfo=zoneinfo.ZoneInfo(person.time_zone)
         )
         days_in = (today - person.start_date).days
-        # Most reps finish in 20–45 days; one in ten stalls part of the way.
-        pace = rng.uniform(20, 45)
+        # Most reps finish in 15–40 days; one in 25 stalls part of the way.
+        pace = rng.uniform(15, 40)
         finish_days[person.pk] = pace
         done = min(total, int(total * days_in / pace)) if days_in < pace else total
-        if rng.random() < 0.1:
+        if rng.random() < 0.04:
             done = rng.randint(0, done)
         for i in range(done):
             at = started + dt.timedelta(days=pace * (i + 1) / total)

@@ -439,6 +439,24 @@ def team_view(
     )
 
 
+@dataclass
+class FilterChoices:
+    team_choices: list[tuple[int, str]]
+    cohorts: list[dt.date]
+    paths: list[LearningPath] = field(default_factory=list)
+    path: LearningPath | None = None
+
+
+def team_filter_choices(viewer: User) -> FilterChoices:
+    """The teams and start months the filters offer, for pages other than My team."""
+    months = (
+        people_in_scope(viewer=viewer, filters=TeamFilters())
+        .filter(start_date__isnull=False)
+        .dates("start_date", "month", order="DESC")
+    )
+    return FilterChoices(_team_choices(viewer), list(months))
+
+
 def _team_choices(viewer: User) -> list[tuple[int, str]]:
     teams = list(visibility.managed_teams(viewer).order_by("path"))
     top = min((team.depth for team in teams), default=1)

@@ -4,9 +4,14 @@ figures come from lms.dashboards.team, the files from lms.dashboards.exports."""
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
+import time
+from pathlib import Path
 from typing import Any, cast
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,14 +21,23 @@ from django.http import (
     HttpResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from lms.accounts import visibility
 from lms.accounts.models import User
-from lms.dashboards import exports
+from lms.dashboards import exports, importing
 from lms.dashboards.forms import TeamFilterForm
-from lms.dashboards.team import SORTS, TeamFilters, TeamView, team_view
+from lms.dashboards.importing import OPTIONAL, REQUIRED
+from lms.dashboards.metrics import RAMP_QUOTA_SHARE
+from lms.dashboards.ramp import ramp_analytics as ramp_analytics_for
+from lms.dashboards.team import (
+    SORTS,
+    TeamFilters,
+    TeamView,
+    team_filter_choices,
+    team_view,
+)
 
 PAGE_SIZE = 250
 
@@ -143,4 +157,96 @@ def pending_invitations(user: User) -> Any:
         visibility.invitations_visible_to(user)
         .filter(accepted_at__isnull=True, revoked_at__isnull=True)
         .select_related("team", "invited_by")
+    )
+
+
+# Ramp analytics and the import of sales outcomes.
+
+_PENDING_KEY = "dashboards_pending_outcomes"
+
+
+def _pending_dir() -> Path:
+    folder = Path(settings.VAR_DIR) / "outcome-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _forget_stale_uploads(folder: Path) -> None:
+    # Previews nobody confirmed: keep them a day.
+    cutoff = time.time() - 86_400
+    for stale in folder.glob("*.csv"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+
+
+@login_required
+def outcomes_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of monthly sales outcomes, see a preview (or every error with its
+    line number), then confirm: all rows are imported, or none."""
+    viewer = _viewer(request)
+    require_team_lead(viewer)
+    folder = _pending_dir()
+    context: dict[str, Any] = {"required": REQUIRED, "optional": OPTIONAL}
+    status = 200
+    if request.method == "POST" and "confirm" in request.POST:
+        token = request.session.get(_PENDING_KEY, "")
+        pending = folder / f"{token}.csv"
+        if not token or request.POST.get("token") != token or not pending.exists():
+            messages.error(request, "That preview has expired: upload the file again.")
+            return redirect("outcomes_import")
+        plan = importing.outcomes_import(importer=viewer, data=pending.read_bytes())
+        pending.unlink(missing_ok=True)
+        request.session.pop(_PENDING_KEY, None)
+        if plan.ok:
+            messages.success(
+                request,
+                f"Imported {plan.new_count} new months and replaced "
+                f"{plan.update_count}.",
+            )
+            return redirect("ramp_analytics")
+        context["plan"], status = plan, 400
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["upload_error"] = "Choose a CSV file to import."
+            status = 400
+        elif upload.size is not None and upload.size > importing.MAX_BYTES:
+            context["upload_error"] = "The file is larger than 5 MB."
+            status = 400
+        else:
+            data = upload.read()
+            plan = importing.outcomes_plan(importer=viewer, data=data)
+            context["plan"] = plan
+            if plan.ok:
+                _forget_stale_uploads(folder)
+                token = secrets.token_urlsafe(16)
+                (folder / f"{token}.csv").write_bytes(data)
+                request.session[_PENDING_KEY] = token
+                context["token"] = token
+                context["preview"] = [
+                    (row, plan.replaces(row)) for row in plan.parsed.rows[:50]
+                ]
+            else:
+                status = 400
+    return render(request, "dashboards/outcomes_import.html", context, status=status)
+
+
+@login_required
+def ramp_analytics(request: HttpRequest) -> HttpResponse:
+    """Ramp metrics per rep and per onboarding cohort, for the viewer's teams."""
+    viewer = _viewer(request)
+    require_team_lead(viewer)
+    form, filters = _filters(request)
+    analytics = ramp_analytics_for(viewer=viewer, filters=filters)
+    return render(
+        request,
+        "dashboards/ramp_analytics.html",
+        {
+            "form": form,
+            "filters": filters,
+            "analytics": analytics,
+            "view": team_filter_choices(viewer),
+            "share_percent": int(RAMP_QUOTA_SHARE * 100),
+        },
+        status=400 if form.errors else 200,
     )

@@ -1,0 +1,311 @@
+"""Import of monthly sales outcomes from a CSV export of the CRM, by enablement admins
+(anyone) and managers (the people in their teams).
+
+The file: UTF-8 (a byte-order mark is fine), comma, semicolon or tab separated, a
+header row naming the columns in any order: email, month (YYYY-MM), opportunities,
+deals_won, revenue, quota, and optionally first_deal_date (YYYY-MM-DD). Every row is
+checked first; any error (reported with its line number) means nothing is imported.
+The same e-mail and month twice in one file is an error; a month already imported for
+a rep is replaced by the new figures (a corrected CRM export is simply imported
+again). Parsing is pure; `outcomes_import` writes, in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from lms.accounts import visibility
+from lms.accounts.models import User
+from lms.dashboards.models import SalesOutcome
+
+REQUIRED = ["email", "month", "opportunities", "deals_won", "revenue", "quota"]
+OPTIONAL = ["first_deal_date"]
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    line: int
+    email: str
+    month: dt.date
+    opportunities: int
+    deals_won: int
+    revenue: Decimal
+    quota: Decimal
+    first_deal_on: dt.date | None
+
+
+@dataclass
+class ParsedFile:
+    rows: list[OutcomeRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def decode(data: bytes) -> str:
+    """The file's text; UnicodeDecodeError says it is not UTF-8."""
+    return data.decode("utf-8-sig")
+
+
+def parse_outcomes(text: str) -> ParsedFile:
+    """Check every row; the result lists all errors, with line numbers."""
+    parsed = ParsedFile()
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        parsed.errors.append((1, "The file is empty: it needs a header row."))
+        return parsed
+    delimiter = _delimiter(lines[0])
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [name.strip().lower().replace(" ", "_") for name in next(reader)]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        parsed.errors.append(
+            (
+                1,
+                "The header row must name the columns "
+                + ", ".join(REQUIRED)
+                + " (separated by commas, semicolons or tabs); missing: "
+                + ", ".join(missing)
+                + ".",
+            )
+        )
+        return parsed
+    position = {
+        name: header.index(name) for name in REQUIRED + OPTIONAL if name in header
+    }
+    seen: dict[tuple[str, dt.date], int] = {}
+    for values in reader:
+        line = reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        if len(parsed.rows) + len(parsed.errors) >= MAX_ROWS:
+            parsed.errors.append((line, f"More than {MAX_ROWS} rows: split the file."))
+            break
+        if len(values) != len(header):
+            parsed.errors.append(
+                (line, f"Expected {len(header)} columns, found {len(values)}.")
+            )
+            continue
+        row, problems = _row(line, {k: values[i].strip() for k, i in position.items()})
+        if problems:
+            parsed.errors.extend((line, problem) for problem in problems)
+            continue
+        assert row is not None
+        key = (row.email, row.month)
+        if key in seen:
+            parsed.errors.append(
+                (
+                    line,
+                    f"{row.email} {row.month:%Y-%m} is already on line {seen[key]}.",
+                )
+            )
+            continue
+        seen[key] = line
+        parsed.rows.append(row)
+    if not parsed.rows and not parsed.errors:
+        parsed.errors.append((2, "The file has a header but no rows."))
+    return parsed
+
+
+def _delimiter(header: str) -> str:
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _row(line: int, raw: dict[str, str]) -> tuple[OutcomeRow | None, list[str]]:
+    problems: list[str] = []
+    email = raw["email"].lower()
+    if "@" not in email:
+        problems.append(f"“{raw['email']}” is not an e-mail address.")
+    month = _month(raw["month"])
+    if month is None:
+        problems.append(f"Month “{raw['month']}” must be written YYYY-MM.")
+    counts = {}
+    for name in ("opportunities", "deals_won"):
+        try:
+            counts[name] = int(raw[name])
+            if counts[name] < 0:
+                raise ValueError
+        except ValueError:
+            problems.append(f"{name} “{raw[name]}” must be a whole number, 0 or more.")
+    amounts = {}
+    for name in ("revenue", "quota"):
+        try:
+            amounts[name] = Decimal(raw[name].replace(",", ""))
+            if not amounts[name].is_finite() or amounts[name] < 0:
+                raise InvalidOperation
+            if amounts[name] >= Decimal("1e12"):
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(f"{name} “{raw[name]}” must be an amount, 0 or more.")
+    if not problems and counts["deals_won"] > counts["opportunities"]:
+        problems.append("deals_won cannot be more than opportunities.")
+    first_deal_on = None
+    if raw.get("first_deal_date"):
+        try:
+            first_deal_on = dt.date.fromisoformat(raw["first_deal_date"])
+        except ValueError:
+            problems.append(
+                f"first_deal_date “{raw['first_deal_date']}” must be YYYY-MM-DD."
+            )
+    if problems:
+        return None, problems
+    assert month is not None
+    return (
+        OutcomeRow(
+            line,
+            email,
+            month,
+            counts["opportunities"],
+            counts["deals_won"],
+            amounts["revenue"].quantize(Decimal("0.01")),
+            amounts["quota"].quantize(Decimal("0.01")),
+            first_deal_on,
+        ),
+        [],
+    )
+
+
+def _month(value: str) -> dt.date | None:
+    year, _, month = value.partition("-")
+    if len(year) != 4 or not month:
+        return None
+    try:
+        return dt.date(int(year), int(month[:2]), 1) if len(month) <= 2 else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: rows matched to people, or errors."""
+
+    parsed: ParsedFile
+    people: dict[str, User] = field(default_factory=dict)
+    existing: set[tuple[int, dt.date]] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return self.parsed.ok
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for r in self.parsed.rows if not self.replaces(r))
+
+    @property
+    def update_count(self) -> int:
+        return sum(1 for r in self.parsed.rows if self.replaces(r))
+
+    def replaces(self, row: OutcomeRow) -> bool:
+        person = self.people.get(row.email)
+        return person is not None and (person.pk, row.month) in self.existing
+
+
+def outcomes_plan(*, importer: User, data: bytes) -> ImportPlan:
+    """Check an uploaded file for the importer: format, values, and that every e-mail
+    belongs to someone in the teams they manage. Three queries; nothing written."""
+    if len(data) > MAX_BYTES:
+        return ImportPlan(ParsedFile(errors=[(0, "The file is larger than 5 MB.")]))
+    try:
+        text = decode(data)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return ImportPlan(
+            ParsedFile(
+                errors=[
+                    (
+                        line,
+                        "The file is not UTF-8 text. Export it from the CRM or your "
+                        "spreadsheet as “CSV UTF-8”.",
+                    )
+                ]
+            )
+        )
+    parsed = parse_outcomes(text)
+    plan = ImportPlan(parsed)
+    if parsed.errors:
+        return plan
+    emails = {row.email for row in parsed.rows}
+    # E-mails are stored as typed: match them without regard to case.
+    plan.people = {
+        person.email_lower: person
+        for person in User.objects.filter(team__in=visibility.managed_teams(importer))
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+    }
+    for row in parsed.rows:
+        if row.email not in plan.people:
+            parsed.errors.append(
+                (row.line, f"No one with the e-mail {row.email} is in your teams.")
+            )
+    parsed.errors.sort()
+    if parsed.errors:
+        return plan
+    plan.existing = set(
+        SalesOutcome.objects.filter(
+            user__in=[p.pk for p in plan.people.values()],
+            month__in={row.month for row in parsed.rows},
+        ).values_list("user_id", "month")
+    )
+    return plan
+
+
+@transaction.atomic
+def outcomes_import(*, importer: User, data: bytes) -> ImportPlan:
+    """Import the file if every row is right (checked again here): new months are
+    added, months already imported for a rep are replaced. All or nothing."""
+    plan = outcomes_plan(importer=importer, data=data)
+    if not plan.ok:
+        return plan
+    now = timezone.now()
+    existing = {
+        (outcome.user_id, outcome.month): outcome
+        for outcome in SalesOutcome.objects.select_for_update().filter(
+            user__in=[p.pk for p in plan.people.values()],
+            month__in={row.month for row in plan.parsed.rows},
+        )
+    }
+    new: list[SalesOutcome] = []
+    changed: list[SalesOutcome] = []
+    for row in plan.parsed.rows:
+        person = plan.people[row.email]
+        outcome = existing.get((person.pk, row.month)) or SalesOutcome(
+            user=person, month=row.month
+        )
+        outcome.opportunities = row.opportunities
+        outcome.deals_won = row.deals_won
+        outcome.revenue = row.revenue
+        outcome.quota = row.quota
+        outcome.first_deal_on = row.first_deal_on
+        outcome.imported_at = now
+        outcome.imported_by = importer
+        (changed if outcome.pk else new).append(outcome)
+    SalesOutcome.objects.bulk_create(new, batch_size=2000)
+    SalesOutcome.objects.bulk_update(
+        changed,
+        [
+            "opportunities",
+            "deals_won",
+            "revenue",
+            "quota",
+            "first_deal_on",
+            "imported_at",
+            "imported_by",
+        ],
+        batch_size=2000,
+    )
+    return plan

@@ -1,0 +1,115 @@
+"""Ramp analytics for managers (their subtree) and enablement admins: each rep's ramp
+metrics from imported sales outcomes, and cohorts compared by how they did their
+onboarding (finished on time, late, or not yet). Four queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from courses.models import Assignment
+from lms.accounts.models import User
+from lms.dashboards.metrics import (
+    CohortMetrics,
+    MonthFigures,
+    RepMetrics,
+    cohort_metrics,
+    rep_metrics,
+)
+from lms.dashboards.models import SalesOutcome
+from lms.dashboards.team import TeamFilters, people_in_scope
+
+ON_TIME, LATE, NOT_FINISHED, NO_ONBOARDING = (
+    "Finished onboarding on time",
+    "Finished onboarding late",
+    "Onboarding not finished",
+    "No onboarding path",
+)
+COHORTS = [ON_TIME, LATE, NOT_FINISHED, NO_ONBOARDING]
+
+
+@dataclass(frozen=True)
+class RepRamp:
+    person: User
+    cohort: str
+    metrics: RepMetrics
+
+
+@dataclass(frozen=True)
+class RampAnalytics:
+    reps: list[RepRamp]
+    cohorts: list[CohortMetrics]
+    with_outcomes: int
+
+
+def onboarding_cohort(
+    due_at: dt.datetime | None, completed_at: dt.datetime | None
+) -> str:
+    if completed_at is None:
+        return NOT_FINISHED
+    if due_at is None or completed_at <= due_at:
+        return ON_TIME
+    return LATE
+
+
+def ramp_analytics(*, viewer: User, filters: TeamFilters) -> RampAnalytics:
+    """Reps in scope who have imported outcomes, with their metrics and cohorts."""
+    people = list(
+        people_in_scope(viewer=viewer, filters=filters)
+        .filter(outcomes__isnull=False)
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+    ids = [person.pk for person in people]
+    months: dict[int, list[MonthFigures]] = defaultdict(list)
+    first_deal: dict[int, dt.date] = {}
+    for outcome in SalesOutcome.objects.filter(user__in=ids).order_by("month"):
+        months[outcome.user_id].append(
+            MonthFigures(
+                outcome.month,
+                outcome.opportunities,
+                outcome.deals_won,
+                outcome.revenue,
+                outcome.quota,
+            )
+        )
+        if outcome.first_deal_on is not None:
+            known = first_deal.get(outcome.user_id)
+            if known is None or outcome.first_deal_on < known:
+                first_deal[outcome.user_id] = outcome.first_deal_on
+    cohort_of: dict[int, str] = {}
+    onboarding = (
+        Assignment.objects.filter(
+            user__in=ids,
+            reason=Assignment.Reason.ONBOARDING,
+            path__isnull=False,
+            unassigned_at__isnull=True,
+        )
+        .order_by("user_id", "assigned_at", "pk")
+        .values_list("user_id", "due_at", "completed_at")
+    )
+    for user_id, due_at, completed_at in onboarding:
+        cohort_of[user_id] = onboarding_cohort(due_at, completed_at)
+    reps = [
+        RepRamp(
+            person,
+            cohort_of.get(person.pk, NO_ONBOARDING),
+            rep_metrics(
+                start_date=person.start_date,
+                months=months[person.pk],
+                first_deal_on=first_deal.get(person.pk),
+            ),
+        )
+        for person in people
+    ]
+    by_cohort: dict[str, list[RepMetrics]] = defaultdict(list)
+    for rep in reps:
+        by_cohort[rep.cohort].append(rep.metrics)
+    return RampAnalytics(
+        reps=reps,
+        cohorts=[
+            cohort_metrics(name, by_cohort[name]) for name in COHORTS if by_cohort[name]
+        ],
+        with_outcomes=len(reps),
+    )
