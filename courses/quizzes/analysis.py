@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from courses.quizzes.grading import matching_pairs
-from courses.quizzes.models import AttemptQuestion, QuizAttempt, QuizPage
+from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizPage
 
 GRADED_STATES = (QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED)
 # Kelley's classic split: the top and bottom 27% of attempts by total percent.
@@ -52,6 +52,10 @@ class ItemStats:
     distribution: list[ResponseCount] = field(default_factory=list)
 
     @property
+    def kind_label(self) -> str:
+        return _kind_label(self.kind)
+
+    @property
     def correct_percent(self) -> str:
         return _as_percent(self.correct_share)
 
@@ -74,6 +78,13 @@ class ItemStats:
     @property
     def negative_discrimination(self) -> bool:
         return self.discrimination is not None and self.discrimination < 0
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return str(Question.Kind(kind).label)
+    except ValueError:
+        return kind
 
 
 def _as_percent(share: Decimal | None) -> str:
@@ -234,6 +245,13 @@ def _response_text(snapshot: dict[str, Any], response: Any) -> str:
             for left, right in response.items()
         )
     return str(response)
+
+
+def common_note(items: list[ItemStats]) -> str:
+    """The discrimination note every question shares (e.g. too few attempts), to
+    say once rather than on every row; "" when they differ."""
+    notes = {item.discrimination_note for item in items}
+    return notes.pop() if len(notes) == 1 else ""
 
 
 def quizzes_for_analysis() -> QuerySet[QuizPage]:

@@ -43,8 +43,12 @@ class ImportedItem:
     kind: str
     question_id: int
 
+    @property
+    def kind_label(self) -> str:
+        return str(Question.Kind(self.kind).label)
+
     def __str__(self) -> str:
-        return f"{self.where}: {self.name} ({Question.Kind(self.kind).label.lower()})"
+        return f"{self.where}: {self.name} ({self.kind_label.lower()})"
 
 
 @dataclass

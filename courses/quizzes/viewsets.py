@@ -30,7 +30,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from courses.quizzes.analysis import item_analysis, quizzes_for_analysis
+from courses.quizzes.analysis import common_note, item_analysis, quizzes_for_analysis
 from courses.quizzes.forms import QuestionImportForm
 from courses.quizzes.importing import (
     ImportRefused,
@@ -255,6 +255,7 @@ class ItemAnalysisView(QuizAdminView, TemplateView):  # type: ignore[misc]
             flagged=sum(
                 1 for i in items if i.everyone_right or i.negative_discrimination
             ),
+            common_note=common_note(items),
             edit_url=reverse("wagtailadmin_pages:edit", args=[self.quiz.pk]),
         )
         return context

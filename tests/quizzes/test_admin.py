@@ -258,6 +258,7 @@ def test_it_imports_an_uploaded_file_and_shows_the_report(
     html = response.content.decode()
     assert "Import report" in html
     assert "(a new bank)" in html
+    assert "<td>Single choice</td>" in html
     assert "Essay questions (an empty answer block {}) are not supported." in html
     assert "line 7" in html and "GIFT has no ordering questions" in html
     bank = QuestionBank.objects.get(name="Uploaded")
@@ -325,7 +326,8 @@ def test_it_shows_item_analysis_with_flags_in_words(
     response = client.get(reverse("quizzes_item_analysis", args=[quiz_kit.quiz.pk]))
     html = response.content.decode()
     assert html.count("⚑ Everyone right") == 7
-    assert "Needs at least 10 graded attempts (has 5)." in html
+    assert "Discrimination: Needs at least 10 graded attempts (has 5)." in html
+    assert html.count("Needs at least 10 graded attempts") == 1
     assert "7 questions flagged" in html
     index = client.get(reverse("quizzes_item_analysis_index")).content.decode()
     assert "Discovery calls quiz" in index

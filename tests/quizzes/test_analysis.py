@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from courses.quizzes.analysis import item_analysis
+from courses.quizzes.analysis import common_note, item_analysis
 from courses.quizzes.models import QuizAttempt
 from courses.quizzes.services import attempt_start, attempt_submit
 from tests.factories import RepFactory
@@ -70,6 +70,7 @@ def test_it_measures_each_question_over_graded_attempts(
         Decimal("0"),
     )
     assert single.everyone_right and not single.negative_discrimination
+    assert common_note(items) == ""
     assert single.correct_percent == "100%"
 
     true_false = stats["truefalse"]
@@ -117,6 +118,8 @@ def test_it_leaves_discrimination_undefined_below_ten_attempts(
     assert single.discrimination is None
     assert single.discrimination_text == "—"
     assert single.discrimination_note == ("Needs at least 10 graded attempts (has 6).")
+    assert common_note(items) == single.discrimination_note
+    assert single.kind_label == "Single choice"
     assert single.everyone_right  # 6 attempts, all right: enough for that flag
     assert not by_kind(items)["truefalse"].negative_discrimination
 
