@@ -99,7 +99,11 @@ def _clean_response(question: Any, raw: object) -> object:
 
 def _raw_from_form(question: Any, data: QueryDict) -> object:
     field = f"q{question.position}"
-    if question.kind in ("multiple", "ordering"):
+    if question.kind == "ordering":
+        # The items are always on the form in some order; they answer the question
+        # only once the person has moved one (or saved an order before).
+        return data.getlist(field) if data.get(f"{field}-touched") else None
+    if question.kind == "multiple":
         return data.getlist(field)
     if question.kind == "matching":
         return {
@@ -169,6 +173,7 @@ class QuestionForm:
     lefts: list[Left]
     rights: list[Choice]
     value: str
+    answered: bool
 
 
 def question_form(question: DisplayQuestion) -> QuestionForm:
@@ -203,6 +208,7 @@ def question_form(question: DisplayQuestion) -> QuestionForm:
         ],
         rights=[Choice(right.key, right.text) for right in question.rights],
         value=response if isinstance(response, str) else "",
+        answered=response is not None,
     )
 
 
@@ -361,8 +367,12 @@ def quiz_attempt_save(request: SignedInRequest, pk: int) -> HttpResponse:
         if request.content_type == "application/json":
             responses = responses_from_json(request.body, questions)
         else:
-            responses = responses_from_form(request.POST, questions)
-            _apply_move(responses, request.POST.get("move", ""))
+            data = request.POST.copy()
+            move = data.get("move", "")
+            if move:
+                data[f"q{move.partition(':')[0]}-touched"] = "1"
+            responses = responses_from_form(data, questions)
+            _apply_move(responses, move)
     except (ValueError, UnicodeDecodeError) as error:
         return JsonResponse({"error": f"Malformed answers: {error}"}, status=400)
     try:

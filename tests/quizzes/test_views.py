@@ -32,6 +32,8 @@ def _right_form(attempt: QuizAttempt) -> dict[str, object]:
         field = f"q{item.position}"
         data["shown"].append(str(item.position))  # type: ignore[union-attr]
         right = correct_response(item.snapshot)
+        if item.snapshot["kind"] == "ordering":
+            data[f"{field}-touched"] = "1"
         if isinstance(right, dict):
             for left, choice in right.items():
                 data[f"{field}-{left}"] = choice
@@ -205,6 +207,7 @@ def test_it_ignores_forged_fields_and_keys_the_attempt_never_showed(
         f"q{items['single'].position}": "o999999",
         f"q{items['multiple'].position}": ["o999999"],
         f"q{items['ordering'].position}": items["ordering"].option_order[:-1],
+        f"q{items['ordering'].position}-touched": "1",
         f"q{items['matching'].position}-o999999": "m1",
         "score": "100",
         "correct": "true",
@@ -276,6 +279,29 @@ def test_it_refuses_malformed_json_and_changes_nothing(client, org, quiz_kit):
         assert response.status_code == 400, body
         assert "Malformed answers" in response.json()["error"]
     assert all(item.response is None for item in attempt.questions.all())
+
+
+def test_it_counts_an_ordering_question_answered_only_once_moved(client, org, quiz_kit):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    ordering = _items(attempt)["ordering"]
+    field = f"q{ordering.position}"
+    url = reverse("quiz_attempt_save", args=[attempt.pk])
+    client.post(url, {"shown": [str(ordering.position)], field: ordering.option_order})
+    ordering.refresh_from_db()
+    assert ordering.response is None
+    client.post(
+        url,
+        {
+            "shown": [str(ordering.position)],
+            field: ordering.option_order,
+            f"{field}-touched": "1",
+        },
+    )
+    ordering.refresh_from_db()
+    assert ordering.response == ordering.option_order
+    html = client.get(reverse("quiz_attempt", args=[attempt.pk])).content.decode()
+    assert f'name="{field}-touched" value="1"' in html
 
 
 def test_it_moves_an_ordering_item_without_javascript(client, org, quiz_kit):

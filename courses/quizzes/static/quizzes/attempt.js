@@ -107,6 +107,7 @@
     if (!sibling) return;
     list.insertBefore(item, up ? sibling : sibling.nextElementSibling);
     refreshButtons(list);
+    list.parentElement.querySelector("[data-ordering-touched]").value = "1";
     var items = Array.prototype.slice.call(list.querySelectorAll("li"));
     var position = items.indexOf(item) + 1;
     var announce = list.parentElement.querySelector("[data-ordering-status]");
