@@ -1,20 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from importlib.util import find_spec
-from typing import Any
-
 from django.apps import AppConfig
-
-
-def _register_quiz_hint(hint: Callable[[Any, Any], str | None]) -> None:
-    # The quiz result page's hint registry arrives with the quiz pages; until then
-    # there is nowhere to show the hint.
-    if find_spec("courses.quizzes.hints") is None:
-        return
-    from courses.quizzes.hints import register_result_hint
-
-    register_result_hint(hint)
 
 
 class CertificatesConfig(AppConfig):
@@ -26,6 +12,7 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         from certificates import demo, signal_handlers
         from coaching.signals import review_submitted
+        from courses.quizzes.hints import register_result_hint
         from courses.quizzes.signals import quiz_attempt_graded
         from courses.signals import course_completed
         from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
@@ -55,7 +42,7 @@ class CertificatesConfig(AppConfig):
             signal_handlers.evaluate_on_review_submitted,
             dispatch_uid="certificates_on_review_submitted",
         )
-        _register_quiz_hint(signal_handlers.quiz_result_hint)
+        register_result_hint(signal_handlers.quiz_result_hint)
         register_demo_step(DemoStep(60, "certificates", demo.seed_certificates))
         register_nav_item(
             NavItem(

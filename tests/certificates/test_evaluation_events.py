@@ -1,25 +1,19 @@
 """Evaluation driven by the other apps' events: each queues an evaluation after
-commit; events arriving twice, or together from several threads (PostgreSQL), issue
-one certificate."""
+commit, and only then; several events issue one certificate."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from certificates import services
 from certificates.models import Certificate, CertificateEvent
-from certificates.services import certificates_evaluate
 from coaching.models import Review
 from coaching.signals import review_submitted
 from courses.models import CoursePage
 from courses.quizzes.models import QuizAttempt
 from courses.quizzes.signals import quiz_attempt_graded
 from courses.signals import course_completed
-
-THREADS = 4
 
 
 @pytest.fixture(autouse=True)
@@ -81,75 +75,3 @@ def test_it_queues_nothing_when_the_event_is_rolled_back(
     assert callbacks == []
     assert evaluations == []
     assert not Certificate.objects.exists()
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_issues_one_certificate_when_events_arrive_together(
-    reset_without_post_migrate, program_kit, org, after_issue
-):
-    if connection.vendor != "postgresql":
-        pytest.skip("Row locks between threads need PostgreSQL; SQLite has none.")
-    program_kit.meet_everything(org.rep_east)
-    start = threading.Barrier(THREADS)
-    results: list[list[Certificate]] = []
-    errors: list[BaseException] = []
-
-    def evaluate() -> None:
-        try:
-            start.wait()
-            results.append(certificates_evaluate(user_id=org.rep_east.pk))
-        except BaseException as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=evaluate) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    assert sorted(len(issued) for issued in results) == [0] * (THREADS - 1) + [1]
-    (certificate,) = Certificate.objects.all()
-    assert certificate.events.count() == 1
-    assert after_issue == [certificate.pk]
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_gives_different_people_different_serials_at_once(
-    reset_without_post_migrate, program_kit, org
-):
-    if connection.vendor != "postgresql":
-        pytest.skip("Concurrent writers need PostgreSQL; SQLite serialises them.")
-    people = [org.rep_east, org.rep_east2, org.rep_west, org.rep_north]
-    for person in people:
-        program_kit.meet_everything(person)
-    start = threading.Barrier(len(people))
-    errors: list[BaseException] = []
-
-    def evaluate(user_id: int) -> None:
-        try:
-            start.wait()
-            certificates_evaluate(user_id=user_id)
-        except BaseException as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=evaluate, args=(person.pk,)) for person in people
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    serials = sorted(Certificate.objects.values_list("serial", flat=True))
-    assert [serial[-6:] for serial in serials] == [
-        "000001",
-        "000002",
-        "000003",
-        "000004",
-    ]
