@@ -322,7 +322,9 @@ def export_moodlexml(questions: list[ParsedQuestion]) -> str:
     for question in questions:
         quiz.append(_question_element(question))
     indent(quiz, space="  ")
-    body = tostring(quiz, encoding="unicode")
+    # XML parsers turn a raw carriage return into a newline; written as a character
+    # reference it survives, so texts typed in a browser (CRLF) come back unchanged.
+    body = tostring(quiz, encoding="unicode").replace("\r", "&#13;")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
 
 
