@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from coaching import selectors, services
+from coaching import exports, selectors, services
 from coaching.forms import (
     AddTakeForm,
     CommentEditForm,
@@ -397,8 +397,6 @@ def review_submit(request: HttpRequest, take_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def review_vtt(request: HttpRequest, review_id: int) -> HttpResponse:
-    from coaching import exports
-
     review_ = _exportable_or_404(request, review_id)
     response = HttpResponse(
         exports.comments_webvtt(review_), content_type="text/vtt; charset=utf-8"
@@ -412,8 +410,6 @@ def review_vtt(request: HttpRequest, review_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def review_csv(request: HttpRequest, review_id: int) -> HttpResponse:
-    from coaching import exports
-
     review_ = _exportable_or_404(request, review_id)
     response = HttpResponse(
         exports.comments_csv(review_), content_type="text/csv; charset=utf-8"
