@@ -61,6 +61,7 @@ CELL_SYMBOLS = {
     NOT_ASSIGNED: ("", "Not assigned"),
 }
 
+DUE_SOON_DAYS = 7
 PERSON_FIELDS = [
     "pk",
     "full_name",
@@ -143,6 +144,8 @@ class PersonRow:
     certification: int = CERT_NONE
     certificate_expires_at: dt.datetime | None = None
     cells: list[MatrixCell] = field(default_factory=list)
+    # Path courses not done yet that fall due within DUE_SOON_DAYS.
+    due_soon: list[tuple[str, dt.datetime]] = field(default_factory=list)
 
     @property
     def progress_percent(self) -> int | None:
@@ -359,8 +362,11 @@ def team_view(
                 got = min(done.get((person.pk, step.course.pk), 0), total)
                 row.lessons_total += total
                 row.lessons_done += got
-                if got < total and due(person, step.due_offset_days) < now:
+                step_due = due(person, step.due_offset_days)
+                if got < total and step_due < now:
                     row.overdue += 1
+                elif got < total and step_due < now + dt.timedelta(days=DUE_SOON_DAYS):
+                    row.due_soon.append((step.course.title, step_due))
         if with_cells and matrix_path_id is not None:
             row.cells = [
                 _cell(

@@ -1,0 +1,113 @@
+"""The weekly manager digest: for each manager, who in their teams is overdue, what
+falls due in the coming week, coaching reviews waiting, and certificates expiring.
+Sent once per ISO week, on the manager's Monday from 07:00 in their time zone (or on
+the first run after that in the same week), unless they switched digests off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zoneinfo
+from smtplib import SMTPRecipientsRefused
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.urls import reverse
+from django.utils import timezone
+
+from coaching.models import Submission
+from lms.accounts.models import Team, User
+from lms.dashboards.team import TeamFilters, team_view
+from lms.notifications.services import notify_once
+
+logger = logging.getLogger(__name__)
+
+KIND = "manager_digest"
+SEND_FROM = dt.time(7, 0)
+
+
+def digest_key(local_today: dt.date) -> str:
+    year, week, _ = local_today.isocalendar()
+    return f"manager-digest:{year}-W{week:02d}"
+
+
+def digest_due(manager: User, now: dt.datetime) -> str | None:
+    """This week's key if the manager's Monday 07:00 has passed, else None."""
+    local = timezone.localtime(now, zoneinfo.ZoneInfo(manager.time_zone))
+    monday = local.date() - dt.timedelta(days=local.weekday())
+    send_from = dt.datetime.combine(monday, SEND_FROM, tzinfo=local.tzinfo)
+    return digest_key(local.date()) if local >= send_from else None
+
+
+def digest_context(*, manager: User, now: dt.datetime) -> dict[str, Any]:
+    """What the digest lists: the manager's people as My team sees them."""
+    view = team_view(viewer=manager, filters=TeamFilters(sort="-overdue"), now=now)
+    people = [row.person.pk for row in view.rows]
+    waiting = (
+        Submission.objects.filter(
+            rep_id__in=people,
+            state__in=[Submission.State.REQUESTED, Submission.State.IN_REVIEW],
+        )
+        .select_related("rep")
+        .order_by("due_at", "pk")
+    )
+    return {
+        "overdue": [row for row in view.rows if row.overdue],
+        "due_soon": [row for row in view.rows if row.due_soon],
+        "waiting": list(waiting),
+        "expiring": [row for row in view.rows if row.has_status("expiring")],
+        "people_count": len(view.rows),
+        "team_url": settings.SITE_URL + reverse("team_overview"),
+        "profile_url": settings.SITE_URL + reverse("profile"),
+        "now": now,
+        "manager": manager,
+        "first_name": manager.get_short_name(),
+    }
+
+
+def manager_digests_send(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Send this week's digest to every manager whose Monday morning has come and
+    who has not had it yet. Run hourly by `manager_digests_send_task`; idempotent
+    (each digest is claimed through notify_once). Returns sent and refused counts."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "refused": 0}
+    managers = User.objects.filter(
+        is_active=True,
+        weekly_digest=True,
+        pk__in=Team.managers.through.objects.values("user_id"),
+    ).order_by("pk")
+    from lms.notifications.models import NotificationLog
+
+    with get_connection() as connection:
+        for manager in managers:
+            key = digest_due(manager, now)
+            if key is None:
+                continue
+            if NotificationLog.objects.filter(
+                user=manager, kind=KIND, key=key
+            ).exists():
+                continue
+            context = digest_context(manager=manager, now=now)
+            if not context["people_count"]:
+                continue
+            overdue = len(context["overdue"])
+            try:
+                sent = notify_once(
+                    user=manager,
+                    kind=KIND,
+                    key=key,
+                    subject=f"Your team this week: {overdue} overdue, "
+                    f"{len(context['waiting'])} reviews waiting",
+                    template="dashboards/email/manager_digest",
+                    context=context,
+                    connection=connection,
+                )
+            except SMTPRecipientsRefused:
+                logger.exception(
+                    "Digest to %s refused; next run tries again", manager.pk
+                )
+                counts["refused"] += 1
+                continue
+            counts["sent"] += int(sent)
+    return counts

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=3,
+    time_limit=1800,
+    soft_time_limit=1700,
+)
+def manager_digests_send_task() -> dict[str, int]:
+    """Periodic (beat, hourly): send each manager's weekly digest once, on their
+    Monday morning. Running it again, or retrying it, sends nothing twice."""
+    from lms.dashboards.digests import manager_digests_send
+
+    return manager_digests_send()

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import mail
+
+from coaching.models import Submission
+from lms.dashboards.digests import manager_digests_send
+from lms.dashboards.tasks import manager_digests_send_task
+from tests.dashboards import history
+
+UTC = dt.UTC
+MONDAY = dt.date(2026, 11, 23)  # a Monday
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=UTC)
+
+
+def _digests_to(person) -> list:
+    return [m for m in mail.outbox if m.to == [person.email]]
+
+
+def _only_east_manager(org):
+    for manager in (org.region_manager, org.emea_manager):
+        manager.weekly_digest = False
+        manager.save()
+    org.east_manager.time_zone = "UTC"
+    org.east_manager.save()
+
+
+def test_it_sends_once_per_week_from_monday_morning(org):
+    _only_east_manager(org)
+    # Before Monday 07:00 the week has not begun for digests (Sunday belongs to the
+    # week before, whose digest is long due: mark it sent).
+    assert manager_digests_send(now=_at(MONDAY - dt.timedelta(days=1), 23))["sent"] == 1
+    assert manager_digests_send(now=_at(MONDAY, 6, 59))["sent"] == 0
+    assert manager_digests_send(now=_at(MONDAY, 7))["sent"] == 1
+    assert manager_digests_send(now=_at(MONDAY, 8))["sent"] == 0
+    assert manager_digests_send(now=_at(MONDAY + dt.timedelta(days=3), 9))["sent"] == 0
+    assert manager_digests_send(now=_at(MONDAY + dt.timedelta(days=7), 7))["sent"] == 1
+    assert len(_digests_to(org.east_manager)) == 3
+
+
+def test_it_sends_on_the_first_run_after_a_missed_monday(org):
+    _only_east_manager(org)
+    assert manager_digests_send(now=_at(MONDAY + dt.timedelta(days=2), 15))["sent"] == 1
+
+
+def test_it_waits_for_monday_morning_in_the_managers_time_zone(org):
+    _only_east_manager(org)
+    org.east_manager.time_zone = "America/New_York"
+    org.east_manager.save()
+    assert manager_digests_send(now=_at(MONDAY, 11, 59))["sent"] == 0  # 06:59 there
+    assert manager_digests_send(now=_at(MONDAY, 12))["sent"] == 1
+
+
+def test_it_respects_a_manager_who_switched_digests_off(org):
+    _only_east_manager(org)
+    org.east_manager.weekly_digest = False
+    org.east_manager.save()
+    assert manager_digests_send(now=_at(MONDAY, 9))["sent"] == 0
+
+
+def test_it_lists_overdue_people_reviews_waiting_and_expiring_certificates(
+    org, onboarding
+):
+    _only_east_manager(org)
+    onboarding.assign(org.rep_east, started_days_ago=20)
+    onboarding.assign(org.rep_east2, started_days_ago=2)  # Discovery due in 5 days
+    waiting = history.review(org.rep_east2, org.east_coach, score="3.00")
+    Submission.objects.filter(pk=waiting.take.submission_id).update(
+        state=Submission.State.REQUESTED, title="Pricing call with Initech"
+    )
+    history.certificate(org.east_coach, expires_in_days=12)
+    manager_digests_send_task.apply()  # now: whatever day the suite runs
+    manager_digests_send(now=_at(MONDAY, 9))
+    (message,) = _digests_to(org.east_manager)[-1:]
+    body = message.body
+    assert f"- {org.rep_east.full_name} (East): 2 overdue" in body
+    assert f"- {org.rep_east2.full_name}: Discovery, due" in body
+    assert "Pricing call with Initech" in body
+    assert f"- {org.east_coach.full_name}: expires" in body
+    assert org.rep_west.full_name not in body
+    assert "Open My team" in message.alternatives[0][0]
