@@ -17,7 +17,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -115,26 +115,23 @@ def _logo_bytes(branding: CertificateBranding | None) -> bytes | None:
 def _replace(storage: Storage, name: str, content: bytes) -> None:
     """Put `content` at `name`, replacing what is there. On local disk the bytes go
     to a temporary name first and are renamed over the old file in one step, so a
-    reader sees the old PDF or the new one, never half of one; object storage
-    replaces an object whole on upload."""
-    try:
-        final_path = storage.path(name)
-    except NotImplementedError:
+    reader sees the old PDF or the new one, never half of one. Other storages (S3)
+    have no rename: the old object is deleted and the new one uploaded under the
+    same name (the download view renders again if it asks in between)."""
+    if not isinstance(storage, FileSystemStorage):
         if storage.exists(name):
             storage.delete(name)
         stored = storage.save(name, ContentFile(content))
         if stored != name:
             storage.delete(stored)
-            raise RuntimeError(
-                f"Storage kept the certificate PDF as {stored}."
-            ) from None
+            raise RuntimeError(f"Storage kept the certificate PDF as {stored}.")
         return
     folder, _, filename = name.rpartition("/")
     temporary = storage.save(
         f"{folder}/.{filename}.{secrets.token_hex(6)}.tmp", ContentFile(content)
     )
     try:
-        os.replace(storage.path(temporary), final_path)
+        os.replace(storage.path(temporary), storage.path(name))
     except OSError:
         storage.delete(temporary)
         raise

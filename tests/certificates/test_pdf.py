@@ -375,3 +375,20 @@ def test_it_keeps_one_file_when_two_renders_race(reset_without_post_migrate):
     assert stored_names() == ["q8Zr2LkP0aXv5TbN7cWmYe3H.pdf"]
     certificate.refresh_from_db()
     assert certificate.pdf == "certificates/q8Zr2LkP0aXv5TbN7cWmYe3H.pdf"
+
+
+@pytest.mark.django_db
+def test_it_replaces_the_file_in_storage_without_local_paths(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    certificate = make_certificate()
+
+    certificate_render_pdf(certificate_id=certificate.pk)
+    name = certificate_render_pdf(certificate_id=certificate.pk)
+
+    assert name == "certificates/q8Zr2LkP0aXv5TbN7cWmYe3H.pdf"
+    assert stored_names() == ["q8Zr2LkP0aXv5TbN7cWmYe3H.pdf"]
+    with storages["private"].open(name, "rb") as stored:
+        assert "José Müller" in page_text(stored.read())
