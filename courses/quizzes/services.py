@@ -187,12 +187,20 @@ def _attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
     return attempt
 
 
+_CLOSED_MESSAGES = {
+    QuizAttempt.State.SUBMITTED: "This attempt is closed: it was already handed in.",
+    QuizAttempt.State.EXPIRED: "This attempt is closed: its time ran out, and it "
+    "was graded on the answers saved in time.",
+    QuizAttempt.State.ABANDONED: "This attempt is closed: the quiz was withdrawn.",
+}
+
+
 def _locked_own_open(attempt: QuizAttempt, user: User) -> QuizAttempt:
     locked = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
     if locked.user_id != user.pk:
         raise AttemptRefused("This attempt is not yours.")
     if locked.state != QuizAttempt.State.IN_PROGRESS:
-        raise AttemptRefused("This attempt is closed: it was already handed in.")
+        raise AttemptRefused(_CLOSED_MESSAGES[locked.state])
     return locked
 
 

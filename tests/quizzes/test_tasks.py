@@ -160,3 +160,24 @@ def test_it_closes_expired_attempts_through_the_worker(celery_worker, rep_factor
     assert closed.score == Decimal("0.00")
     assert closed.passed is False
     assert celery_worker.received("attempts_close_expired_task") == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_submit_after_the_server_closed_the_attempt(
+    org, quiz_kit, time_machine
+):
+    from courses.quizzes.services import AttemptRefused, attempt_submit
+
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    attempt = attempt_start(user=org.rep_east, quiz=_timed(quiz_kit.quiz))
+    time_machine.move_to(start + dt.timedelta(hours=1), tick=False)
+    assert attempts_close_expired() == 1
+
+    with pytest.raises(AttemptRefused, match="its time ran out"):
+        attempt_submit(
+            attempt=attempt, user=org.rep_east, responses=right_answers(attempt)
+        )
+    attempt.refresh_from_db()
+    assert attempt.state == QuizAttempt.State.EXPIRED
+    assert attempt.score == Decimal("0.00")
