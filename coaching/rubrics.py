@@ -68,7 +68,7 @@ class RubricForm(WagtailAdminModelForm):
     reviews have already scored."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean()
         formset = self.formsets.get("criteria")
         if formset is None or any(form.errors for form in formset.forms):
             return cleaned

@@ -73,8 +73,11 @@ def weighted_score(criteria_weights_and_levels: Iterable[tuple[int, int]]) -> De
     """sum(weight × level) / 100 for (weight in percent, level 1–5) pairs, to two
     places rounded half up: weights 33/33/34 with levels 4/4/5 give 4.34."""
     total = sum(
-        Decimal(weight) * Decimal(level)
-        for weight, level in criteria_weights_and_levels
+        (
+            Decimal(weight) * Decimal(level)
+            for weight, level in criteria_weights_and_levels
+        ),
+        Decimal(0),
     )
     return (total / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
