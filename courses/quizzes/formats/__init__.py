@@ -149,7 +149,13 @@ def parse_number(text: str) -> Decimal | None:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite():
+        return None
+    # Beyond what the answer fields hold; "1e999999" would also write a million
+    # digits when shown plainly.
+    if value and not -12 <= value.adjusted() <= 15:
+        return None
+    return value
 
 
 def fraction_from_percent(text: str) -> Decimal:
