@@ -416,3 +416,34 @@ def test_it_starts_a_fresh_attempt_when_the_open_one_ran_out(
     first.refresh_from_db()
     assert first.state == QuizAttempt.State.EXPIRED
     assert second.number == 2
+
+
+def test_it_falls_back_on_the_constraint_when_two_starts_slip_past_the_lock(
+    org, quiz_kit, monkeypatch
+):
+    from courses.quizzes import services
+    from courses.quizzes.selectors import quiz_status
+
+    first = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+
+    def blind_status(**kwargs):
+        status = quiz_status(**kwargs)
+        status.open_attempt = None  # as if the other request had not committed yet
+        return status
+
+    monkeypatch.setattr(services, "quiz_status", blind_status)
+    again = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+    assert again.pk == first.pk
+    assert QuizAttempt.objects.count() == 1
+    assert AttemptQuestion.objects.count() == 7
+
+
+def test_it_refuses_answers_once_the_quiz_is_withdrawn(org, quiz_kit):
+    attempt = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+    quiz_kit.quiz.unpublish()
+    before = _state(attempt)
+    with pytest.raises(AttemptRefused, match="withdrawn"):
+        attempt_save(attempt=attempt, user=org.rep_east, responses={4: "x"})
+    with pytest.raises(AttemptRefused, match="withdrawn"):
+        attempt_submit(attempt=attempt, user=org.rep_east)
+    assert _state(attempt) == before
