@@ -67,14 +67,9 @@ class Verification:
     expires_on: dt.date | None
     revoked_on: dt.date | None
 
-    @property
-    def label(self) -> str:
-        return {"valid": "Valid", "expired": "Expired", "revoked": "Revoked"}[
-            self.state
-        ]
-
 
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """The public answer for one verification code (mounted at `/verify/<code>/`)."""
     retry_after = _rate_limited(request)
     if retry_after:
         response = render(
