@@ -132,10 +132,6 @@ class CommentForm(forms.Form):
         return data
 
 
-class CommentEditForm(forms.Form):
-    text = forms.CharField(max_length=COMMENT_MAX_LENGTH, strip=True)
-
-
 def _criterion_field(criterion: RubricCriterion) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=criterion.name,

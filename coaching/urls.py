@@ -24,11 +24,6 @@ urlpatterns = [
     ),
     path("takes/<int:take_id>/send/", views.take_send, name="coaching_take_send"),
     path(
-        "comments/<int:comment_id>/edit/",
-        views.comment_update,
-        name="coaching_comment_update",
-    ),
-    path(
         "comments/<int:comment_id>/delete/",
         views.comment_delete,
         name="coaching_comment_delete",

@@ -17,12 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from coaching import exports, selectors, services
 from coaching.forms import (
     AddTakeForm,
-    CommentEditForm,
     CommentForm,
     ReviewRequestForm,
     ReviewSubmitForm,
@@ -319,28 +319,6 @@ def _own_comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
 
 @login_required
 @require_POST
-def comment_update(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _own_comment_or_404(request, comment_id)
-    form = CommentEditForm(request.POST)
-    if not form.is_valid():
-        return _fail(request, comment.take, "Write something first.", 400)
-    if comment.author_id != _user(request).pk:
-        return _fail(
-            request, comment.take, "You can only change your own comments.", 403
-        )
-    try:
-        comment = services.comment_update(
-            comment=comment, author=_user(request), text=form.cleaned_data["text"]
-        )
-    except services.CoachingRefused as error:
-        return _fail(request, comment.take, str(error), 400)
-    if _wants_json(request):
-        return JsonResponse(_comment_payload(request, comment, comment.take))
-    return redirect("coaching_review", comment.take_id)
-
-
-@login_required
-@require_POST
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _own_comment_or_404(request, comment_id)
     take = comment.take
@@ -554,7 +532,9 @@ def _history_chart(history: selectors.RubricHistory) -> str:
         explicit_size=False,
     )
     chart.x_labels = [
-        point.review.submitted_at.strftime("%d %b") if point.review.submitted_at else ""
+        timezone.localtime(point.review.submitted_at).strftime("%d %b")
+        if point.review.submitted_at
+        else ""
         for point in history.points
     ]
     for index, criterion in enumerate(history.criteria):

@@ -453,3 +453,24 @@ def test_it_renders_the_comment_json_the_page_script_reads(client, org, take):
     data = json.loads(response.content)
     assert (data["start"], data["end"]) == (1.0, 2.25)
     assert 'data-end="2.25"' in data["html"] and "0:01–0:02" in data["html"]
+
+
+def test_it_offers_delete_only_on_comments_that_may_still_change(
+    client, org, submissions
+):
+    review = submissions.reviewed()
+    comment = review.comments.get()
+    delete_url = reverse("coaching_comment_delete", args=[comment.pk])
+    client.force_login(org.east_coach)
+    assert delete_url not in client.get(_review_url(review.take)).text  # submitted
+    client.force_login(org.rep_east)
+    assert delete_url not in client.get(_review_url(review.take)).text  # not theirs
+    client.post(
+        reverse("coaching_comment_add", args=[review.take_id]),
+        {"text": "My reply", "parent": comment.pk},
+    )
+    reply = Comment.objects.get(parent=comment)
+    page = client.get(_review_url(review.take)).text
+    assert reverse("coaching_comment_delete", args=[reply.pk]) in page
+    client.post(reverse("coaching_comment_delete", args=[reply.pk]))
+    assert not Comment.objects.filter(pk=reply.pk).exists()
