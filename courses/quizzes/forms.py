@@ -3,6 +3,7 @@ each kind before a question is saved, and the question file upload form."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -37,8 +38,8 @@ class QuestionForm(WagtailAdminModelForm):
             ParsedOption(
                 text=form.cleaned_data.get("text") or "",
                 match_text=form.cleaned_data.get("match_text") or "",
-                fraction=form.cleaned_data.get("fraction") or 0,
-                tolerance=form.cleaned_data.get("tolerance") or 0,
+                fraction=form.cleaned_data.get("fraction") or Decimal(0),
+                tolerance=form.cleaned_data.get("tolerance") or Decimal(0),
                 feedback=form.cleaned_data.get("feedback") or "",
             )
             for form in kept
@@ -63,7 +64,7 @@ class QuestionImportForm(forms.Form):
         choices=[("gift", "GIFT"), ("moodlexml", "Moodle XML")],
         help_text="GIFT cannot hold ordering questions; Moodle XML holds every kind.",
     )
-    bank = forms.ModelChoiceField(
+    bank: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         empty_label="— a new bank —",
@@ -80,7 +81,7 @@ class QuestionImportForm(forms.Form):
         from courses.quizzes.models import QuestionBank
 
         super().__init__(*args, **kwargs)
-        self.fields["bank"].queryset = QuestionBank.objects.order_by("name")
+        self.fields["bank"].queryset = QuestionBank.objects.order_by("name")  # type: ignore[attr-defined]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -89,7 +90,7 @@ class QuestionImportForm(forms.Form):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         bank, name = cleaned.get("bank"), (cleaned.get("new_bank_name") or "").strip()
         if bank is not None and name:
             raise forms.ValidationError("Choose a bank or name a new one, not both.")

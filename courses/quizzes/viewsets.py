@@ -136,7 +136,8 @@ class QuestionViewSet(SnippetViewSet):
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
-        return Question.objects.select_related("bank").distinct()
+        questions: QuerySet[Question] = Question.objects.select_related("bank")
+        return questions.distinct()
 
 
 class QuizzesViewSetGroup(SnippetViewSetGroup):
@@ -159,13 +160,13 @@ class QuizAdminView(WagtailAdminTemplateMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         _require_author(request)
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self) -> list[dict[str, str]]:
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
 
-class QuestionImportView(QuizAdminView, FormView):  # type: ignore[misc]
+class QuestionImportView(QuizAdminView, FormView[QuestionImportForm]):
     """Upload a GIFT or Moodle XML file into a bank and read the report."""
 
     template_name = "quizzes/admin/import.html"
@@ -213,7 +214,7 @@ def bank_export_view(request: HttpRequest, bank_id: int) -> HttpResponse:
     return response
 
 
-class ItemAnalysisIndexView(QuizAdminView, TemplateView):  # type: ignore[misc]
+class ItemAnalysisIndexView(QuizAdminView, TemplateView):
     """Every quiz with its number of graded attempts, linking to its analysis."""
 
     template_name = "quizzes/admin/analysis_index.html"
@@ -226,7 +227,7 @@ class ItemAnalysisIndexView(QuizAdminView, TemplateView):  # type: ignore[misc]
         return context
 
 
-class ItemAnalysisView(QuizAdminView, TemplateView):  # type: ignore[misc]
+class ItemAnalysisView(QuizAdminView, TemplateView):
     """How each question of one quiz performed."""
 
     template_name = "quizzes/admin/analysis.html"
