@@ -187,7 +187,7 @@ def _attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
     return attempt
 
 
-_CLOSED_MESSAGES = {
+_CLOSED_MESSAGES: dict[str, str] = {
     QuizAttempt.State.SUBMITTED: "This attempt is closed: it was already handed in.",
     QuizAttempt.State.EXPIRED: "This attempt is closed: its time ran out, and it "
     "was graded on the answers saved in time.",
@@ -317,17 +317,10 @@ def attempts_close_expired(
     open_attempts = QuizAttempt.objects.filter(state=QuizAttempt.State.IN_PROGRESS)
     if user is not None:
         open_attempts = open_attempts.filter(user=user)
-    closed = 0
-    withdrawn = list(
-        open_attempts.filter(Q(quiz__isnull=True) | Q(quiz__live=False)).values_list(
-            "pk", flat=True
-        )
+    # One UPDATE, conditional on the state: a submit that got there first wins.
+    closed = open_attempts.filter(Q(quiz__isnull=True) | Q(quiz__live=False)).update(
+        state=QuizAttempt.State.ABANDONED, closed_at=now
     )
-    for pk in withdrawn:
-        with transaction.atomic():
-            closed += QuizAttempt.objects.filter(
-                pk=pk, state=QuizAttempt.State.IN_PROGRESS
-            ).update(state=QuizAttempt.State.ABANDONED, closed_at=now)
     overdue = list(
         open_attempts.filter(deadline__lt=now - grace()).values_list("pk", flat=True)
     )
