@@ -400,6 +400,7 @@ class PracticeState:
     recordings: list[MediaAsset]
     coaches: list[User]
     max_upload_bytes: int
+    just_uploaded: MediaAsset | None
 
     @property
     def max_label(self) -> str:
@@ -409,7 +410,11 @@ class PracticeState:
         return f"{minutes} min" if minutes else f"{seconds} s"
 
 
-def practice_state(*, user: User, practice: PracticePage) -> PracticeState:
+def practice_state(
+    *, user: User, practice: PracticePage, uploaded: str = ""
+) -> PracticeState:
+    """The rep's takes of a practice and what they may do next. `uploaded` is the
+    public id of the recording the uploader just came back with, if any."""
     submission = (
         Submission.objects.filter(rep=user, practice=practice)
         .order_by("-created_at")
@@ -469,6 +474,9 @@ def practice_state(*, user: User, practice: PracticePage) -> PracticeState:
         recordings=recordings,
         coaches=list(coaches_of(user).exclude(pk=user.pk)),
         max_upload_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
+        just_uploaded=next(
+            (r for r in recordings if str(r.public_id) == uploaded), None
+        ),
     )
 
 

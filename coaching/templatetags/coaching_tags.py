@@ -28,6 +28,9 @@ def due(value: dt.datetime | None) -> str:
 def practice_state(context: dict[str, Any], practice: Any) -> selectors.PracticeState:
     """The signed-in rep's takes for the practice page (its template is rendered by
     Wagtail with the lesson's context only)."""
+    request = context["request"]
     return selectors.practice_state(
-        user=context["request"].user, practice=practice.specific
+        user=request.user,
+        practice=practice.specific,
+        uploaded=request.GET.get("uploaded", ""),
     )

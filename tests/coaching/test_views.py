@@ -474,3 +474,21 @@ def test_it_offers_delete_only_on_comments_that_may_still_change(
     assert reverse("coaching_comment_delete", args=[reply.pk]) in page
     client.post(reverse("coaching_comment_delete", args=[reply.pk]))
     assert not Comment.objects.filter(pk=reply.pk).exists()
+
+
+def test_it_waits_on_the_practice_page_for_an_upload_to_be_processed(
+    client, org, practice, recording
+):
+    asset = recording(org.rep_east, title="Fresh take")
+    asset.status = asset.Status.PROCESSING
+    asset.save()
+    client.force_login(org.rep_east)
+    page = client.get(practice.url + f"?uploaded={asset.public_id}").text
+    assert "“Fresh take” is being processed" in page
+    assert f'data-status-url="{asset.status_url}"' in page
+    response = client.post(
+        reverse("coaching_practice_take_add", args=[practice.pk]), {"asset": asset.pk}
+    )
+    assert response.status_code == 302
+    assert not Submission.objects.exists()
+    assert "still being processed" in client.get(practice.url).text
