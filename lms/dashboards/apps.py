@@ -2,8 +2,14 @@ from django.apps import AppConfig
 
 
 class DashboardsConfig(AppConfig):
-    """Start pages and, later, the managers' dashboards and reports."""
+    """Start pages, the managers' dashboards, exports, digests and ramp analytics."""
 
     name = "lms.dashboards"
     label = "dashboards"
     verbose_name = "Dashboards"
+
+    def ready(self) -> None:
+        from lms.dashboards import demo
+        from lms.demo import DemoStep, register_demo_step
+
+        register_demo_step(DemoStep(70, "dashboards", demo.seed_outcomes))
