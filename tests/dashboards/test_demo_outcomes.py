@@ -11,7 +11,7 @@ from tests.factories import RepFactory
 
 def test_it_seeds_outcomes_where_on_time_onboarding_ramps_faster(org, onboarding):
     finished = {ON_TIME: -1, LATE: 10, NOT_FINISHED: None}
-    for cohort, days_after_due in finished.items():
+    for days_after_due in finished.values():
         for _ in range(3):
             rep = RepFactory(team=org.east)
             assignment = onboarding.assign(rep, started_days_ago=330)
