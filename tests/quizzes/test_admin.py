@@ -352,3 +352,22 @@ def test_it_links_item_analysis_from_the_quiz_page_in_the_admin(
     )
     course_analysis_url = reverse("quizzes_item_analysis", args=[quiz_kit.course.pk])
     assert course_analysis_url not in course_edit.content.decode()
+
+
+def test_it_reads_item_analysis_in_the_same_queries_for_more_attempts(
+    client: Any, org: Any, quiz_kit: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("quizzes_item_analysis", args=[quiz_kit.quiz.pk])
+    client.force_login(org.admin)
+    counts = []
+    for people in (("rep_east", "rep_west"), ("rep_east2", "rep_north", "loner")):
+        for person in people:
+            attempt = attempt_start(user=org[person], quiz=quiz_kit.quiz)
+            attempt_submit(attempt=attempt, user=org[person], responses={})
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
