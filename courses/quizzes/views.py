@@ -447,6 +447,7 @@ def quiz_attempt_submit(request: SignedInRequest, pk: int) -> HttpResponse:
                 "questions": questions,
                 "unanswered": [q for q in questions if q.response is None],
                 "seconds_left": _seconds_left(attempt),
+                "seconds_left_display": _clock(_seconds_left(attempt)),
             },
         )
     responses = responses_from_form(request.POST, questions)
