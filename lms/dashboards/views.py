@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from lms.accounts import visibility
 from lms.accounts.models import User
+from lms.dashboards import charts as charts_module
 from lms.dashboards import exports, importing
 from lms.dashboards.forms import TeamFilterForm
 from lms.dashboards.importing import OPTIONAL, REQUIRED
@@ -247,6 +248,31 @@ def ramp_analytics(request: HttpRequest) -> HttpResponse:
             "analytics": analytics,
             "view": team_filter_choices(viewer),
             "share_percent": int(RAMP_QUOTA_SHARE * 100),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def team_charts(request: HttpRequest) -> HttpResponse:
+    """Cohort ramp curves, completion over time and coaching score trend for the
+    viewer's teams, as SVG with data tables."""
+    viewer = _viewer(request)
+    require_team_lead(viewer)
+    form, filters = _filters(request)
+    charts = [
+        charts_module.ramp_curves(viewer=viewer, filters=filters),
+        charts_module.completions_over_time(viewer=viewer, filters=filters),
+        charts_module.coaching_trend(viewer=viewer, filters=filters),
+    ]
+    return render(
+        request,
+        "dashboards/team_charts.html",
+        {
+            "form": form,
+            "filters": filters,
+            "charts": charts,
+            "view": team_filter_choices(viewer),
         },
         status=400 if form.errors else 200,
     )

@@ -1,0 +1,237 @@
+"""Charts for managers, drawn on the server as SVG with pygal (no JavaScript), each
+with a table of the same figures as its text alternative:
+
+- cohort ramp curves: the share of the onboarding path completed against days since
+  the start date, one line per start month;
+- completion over time: lessons completed per week over the last twelve weeks;
+- coaching score trend: the average coach review score per month over the last year.
+
+Data come from grouped queries over the people in the viewer's scope (three queries
+plus the scope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pygal
+from django.db.models import Avg, Count, Min
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from pygal.style import Style
+
+from coaching.models import Review
+from courses.models import Assignment, CoursePage, LessonCompletion, PathStep
+from lms.accounts.models import User
+from lms.dashboards.team import TeamFilters, _required_lessons, people_in_scope
+
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+RAMP_DAYS = list(range(0, 91, 10))
+STYLE = Style(
+    background="transparent",
+    plot_background="#ffffff",
+    foreground="#1d2533",
+    foreground_strong="#1d2533",
+    foreground_subtle="#5b6575",
+    colors=("#1f4fbf", "#c2410c", "#15803d", "#7c3aed", "#0e7490", "#a16207"),
+    font_family="system-ui, sans-serif",
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: SafeString
+    columns: list[str]  # the data table: first column, then one per series
+    rows: list[list[str]]
+
+
+def _svg(chart: pygal.graph.graph.Graph) -> SafeString:
+    # pygal escapes every label and value it writes into the SVG.
+    svg: str = chart.render(is_unicode=True)
+    # pygal still writes a small inline script (its tooltip settings); the charts
+    # stand alone without it.
+    return mark_safe(_SCRIPT.sub("", svg))  # noqa: S308
+
+
+def _config(title: str, **extra: object) -> dict[str, object]:
+    return {
+        "title": title,
+        "js": [],  # no scripts from a CDN: the SVG stands alone
+        "disable_xml_declaration": True,
+        "style": STYLE,
+        "height": 360,
+        "legend_at_bottom": True,
+        "show_minor_x_labels": True,
+        "truncate_legend": -1,
+        **extra,
+    }
+
+
+def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Chart:
+    """Share of the onboarding path done by day N since start, per start month (the
+    latest `cohorts` months with people on an onboarding path)."""
+    start_of: dict[int, dt.date] = {
+        pk: start
+        for pk, start in people_in_scope(viewer=viewer, filters=filters).values_list(
+            "pk", "start_date"
+        )
+        if start is not None
+    }
+    path_of = dict(
+        Assignment.objects.filter(
+            user__in=list(start_of),
+            reason=Assignment.Reason.ONBOARDING,
+            path__isnull=False,
+            unassigned_at__isnull=True,
+        )
+        .order_by("user_id", "assigned_at")
+        .values_list("user_id", "path_id")
+    )
+    steps = PathStep.objects.filter(path_id__in=set(path_of.values())).select_related(
+        "course"
+    )
+    courses_of: dict[int, list[CoursePage]] = defaultdict(list)
+    for step in steps:
+        courses_of[step.path_id].append(step.course)
+    lesson_course = _required_lessons([c for cs in courses_of.values() for c in cs])
+    totals: dict[int, int] = defaultdict(int)
+    course_path = {c.pk: pid for pid, cs in courses_of.items() for c in cs}
+    for course_id in lesson_course.values():
+        totals[course_path[course_id]] += 1
+    firsts = (
+        LessonCompletion.objects.filter(
+            user__in=list(path_of), lesson_id__in=list(lesson_course)
+        )
+        .values("user_id", "lesson_id")
+        .annotate(first=Min("completed_at"))
+        .order_by()
+        .values_list("user_id", "lesson_id", "first")
+    )
+    days_done: dict[int, list[int]] = defaultdict(list)
+    for user_id, lesson_id, first in firsts:
+        if course_path.get(lesson_course[lesson_id]) != path_of[user_id]:
+            continue
+        days_done[user_id].append(max(0, (first.date() - start_of[user_id]).days))
+    today = timezone.localdate()
+    by_cohort: dict[dt.date, list[int]] = defaultdict(list)
+    for user_id in path_of:
+        by_cohort[start_of[user_id].replace(day=1)].append(user_id)
+    chosen = sorted(by_cohort, reverse=True)[:cohorts]
+    chart = pygal.Line(
+        **_config(
+            "Onboarding completed by days since start",
+            x_title="Days since start date",
+            y_title="% of the path done",
+            range=(0, 100),
+        )
+    )
+    chart.x_labels = [str(day) for day in RAMP_DAYS]
+    rows: list[list[str]] = [[str(day)] for day in RAMP_DAYS]
+    columns = ["Days since start"]
+    for month in sorted(chosen):
+        members = by_cohort[month]
+        series: list[float | None] = []
+        for i, day in enumerate(RAMP_DAYS):
+            # Only people who have been here that long count towards day N.
+            eligible = [u for u in members if (today - start_of[u]).days >= day]
+            if not eligible:
+                series.append(None)
+                rows[i].append("—")
+                continue
+            shares = [
+                sum(1 for d in days_done[u] if d <= day) / totals[path_of[u]]
+                for u in eligible
+                if totals[path_of[u]]
+            ]
+            value = round(100 * sum(shares) / len(shares), 1) if shares else None
+            series.append(value)
+            rows[i].append("—" if value is None else f"{value}%")
+        label = f"Started {month:%b %Y} ({len(members)})"
+        chart.add(label, series)
+        columns.append(label)
+    return Chart("Cohort ramp curves", _svg(chart), columns, rows)
+
+
+def completions_over_time(
+    *, viewer: User, filters: TeamFilters, weeks: int = 12
+) -> Chart:
+    """Lessons completed per week by the people in scope."""
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    first = monday - dt.timedelta(weeks=weeks - 1)
+    people = people_in_scope(viewer=viewer, filters=filters).values("pk")
+    counts = {
+        (week.date() if isinstance(week, dt.datetime) else week): n
+        for week, n in LessonCompletion.objects.filter(
+            user__in=people, completed_at__date__gte=first
+        )
+        .annotate(week=TruncWeek("completed_at"))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("week", "n")
+    }
+    labels = [first + dt.timedelta(weeks=i) for i in range(weeks)]
+    values = [counts.get(week, 0) for week in labels]
+    chart = pygal.Bar(
+        **_config("Lessons completed per week", x_title="Week of", y_title="Lessons")
+    )
+    chart.x_labels = [f"{week:%d %b}" for week in labels]
+    chart.add("Lessons completed", values)
+    rows = [
+        [f"{week:%Y-%m-%d}", str(n)] for week, n in zip(labels, values, strict=True)
+    ]
+    return Chart("Completion over time", _svg(chart), ["Week of", "Lessons"], rows)
+
+
+def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> Chart:
+    """Average score of coaches' submitted reviews per month."""
+    today = timezone.localdate().replace(day=1)
+    labels = []
+    for back in range(months - 1, -1, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        labels.append(dt.date(year, month + 1, 1))
+    people = people_in_scope(viewer=viewer, filters=filters).values("pk")
+    averages = {
+        (m.date() if isinstance(m, dt.datetime) else m): (avg, n)
+        for m, avg, n in Review.objects.filter(
+            take__submission__rep__in=people,
+            state=Review.State.SUBMITTED,
+            is_self_review=False,
+            score__isnull=False,
+            submitted_at__date__gte=labels[0],
+        )
+        .annotate(month=TruncMonth("submitted_at"))
+        .values("month")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+        .order_by()
+        .values_list("month", "avg", "n")
+    }
+    values = [
+        round(float(averages[m][0]), 2) if m in averages else None for m in labels
+    ]
+    chart = pygal.Line(
+        **_config(
+            "Average coaching score per month",
+            x_title="Month",
+            y_title="Score (1–5)",
+            range=(1, 5),
+        )
+    )
+    chart.x_labels = [f"{m:%b %y}" for m in labels]
+    chart.add("Average score", values)
+    rows = [
+        [
+            f"{m:%Y-%m}",
+            f"{averages[m][0]:.2f}" if m in averages else "—",
+            str(averages[m][1]) if m in averages else "0",
+        ]
+        for m in labels
+    ]
+    return Chart(
+        "Coaching score trend", _svg(chart), ["Month", "Average score", "Reviews"], rows
+    )
