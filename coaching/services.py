@@ -561,7 +561,9 @@ def comment_update(*, comment: Comment, author: User, text: str) -> Comment:
     """Change the text of one's own comment (a coach's, while their review is a
     draft)."""
     comment = (
-        Comment.objects.select_for_update().select_related("review").get(pk=comment.pk)
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("review")
+        .get(pk=comment.pk)
     )
     _check_editable(comment, author)
     comment.text = _clean_text(text)
@@ -574,7 +576,9 @@ def comment_delete(*, comment: Comment, author: User) -> None:
     """Delete one's own comment and its replies (a coach's, while their review is a
     draft)."""
     comment = (
-        Comment.objects.select_for_update().select_related("review").get(pk=comment.pk)
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("review")
+        .get(pk=comment.pk)
     )
     _check_editable(comment, author)
     if comment.replies.exclude(author=author).exists():
