@@ -109,7 +109,8 @@ def _share_and_feedback(
     if kind == "multiple":
         if not isinstance(response, list):
             return ZERO, []
-        chosen = [by_key[key] for key in dict.fromkeys(response) if key in by_key]
+        picked = dict.fromkeys(key for key in response if isinstance(key, str))
+        chosen = [by_key[key] for key in picked if key in by_key]
         right = {option["key"] for option in options if _fraction(option) > 0}
         if not right:
             return ZERO, _feedback(chosen)
@@ -230,7 +231,8 @@ def response_problem(snapshot: dict[str, Any], response: object) -> str:
         lefts, rights = matching_pairs(snapshot)
         left_keys = {left["key"] for left in lefts}
         if isinstance(response, dict) and all(
-            key in left_keys and (value is None or value in rights)
+            key in left_keys
+            and (value is None or (isinstance(value, str) and value in rights))
             for key, value in response.items()
         ):
             return ""
@@ -238,6 +240,7 @@ def response_problem(snapshot: dict[str, Any], response: object) -> str:
     if kind == "ordering":
         if (
             isinstance(response, list)
+            and all(isinstance(key, str) for key in response)
             and len(response) == len(keys)
             and set(response) == keys
         ):

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courses.quizzes.grading import correct_response, grade
+from courses.quizzes.grading import correct_response, grade, response_problem
 
 points = st.decimals(
     min_value=Decimal("0.01"), max_value=Decimal("9999.99"), places=2
@@ -138,3 +138,13 @@ def test_it_gives_the_correct_response_every_point(snapshot):
     result = grade(snapshot, correct_response(snapshot))
     assert result.score == result.max_score
     assert result.correct
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data())
+def test_it_judges_any_response_without_failing(data):
+    snapshot = data.draw(snapshots())
+    response = data.draw(_responses(snapshot))
+    problem = response_problem(snapshot, response)
+    assert isinstance(problem, str)
+    assert response_problem(snapshot, correct_response(snapshot)) == ""
