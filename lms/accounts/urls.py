@@ -8,6 +8,7 @@ urlpatterns = [
     path("team/matrix/", dashboard_views.team_matrix, name="team_matrix"),
     path("team/export.csv", dashboard_views.team_export_csv, name="team_export_csv"),
     path("team/export.xlsx", dashboard_views.team_export_xlsx, name="team_export_xlsx"),
+    path("team/reports/", dashboard_views.admin_reports, name="admin_reports"),
     path("team/charts/", dashboard_views.team_charts, name="team_charts"),
     path("team/analytics/", dashboard_views.ramp_analytics, name="ramp_analytics"),
     path(

@@ -28,6 +28,7 @@ from lms.accounts import visibility
 from lms.accounts.models import User
 from lms.dashboards import charts as charts_module
 from lms.dashboards import exports, importing
+from lms.dashboards import reports as reports_module
 from lms.dashboards.forms import TeamFilterForm
 from lms.dashboards.importing import OPTIONAL, REQUIRED
 from lms.dashboards.metrics import RAMP_QUOTA_SHARE
@@ -275,4 +276,17 @@ def team_charts(request: HttpRequest) -> HttpResponse:
             "view": team_filter_choices(viewer),
         },
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def admin_reports(request: HttpRequest) -> HttpResponse:
+    """Completion rates, coaching turnaround and quiz analysis links, for enablement
+    admins only."""
+    if not _viewer(request).is_enablement_admin:
+        raise PermissionDenied("Only enablement admins see these reports.")
+    return render(
+        request,
+        "dashboards/admin_reports.html",
+        {"reports": reports_module.admin_reports()},
     )
