@@ -326,10 +326,10 @@ CALLS = [
         ),
     ),
     DemoCall(
-        "Maya Chen",
+        "Marcus Johnson",
         "Discovery call with Harbor Goods",
         _call("Sam", "Harbor Goods"),
-        feedback_wanted="My first discovery call: how was my questioning?",
+        feedback_wanted="New segment for me: how was my questioning?",
         days_ago=0.4,
     ),
     DemoCall(

@@ -165,3 +165,32 @@ def test_it_runs_again_without_duplicates(seeded):
     assert PracticePage.objects.count() == 1
     assert LessonPage.objects.filter(title=PRACTICE_TITLE).count() == 1
     assert "0 submissions" in log[-1]
+
+
+@pytest.mark.parametrize("espeak", [True, False], ids=["espeak-ng", "tones"])
+def test_it_times_each_spoken_line_in_the_mixed_track(
+    tmp_path, monkeypatch, ffmpeg_exe, espeak
+):
+    import subprocess
+    import wave
+
+    from coaching import demo
+
+    if not espeak:
+        monkeypatch.setattr(demo.shutil, "which", lambda name: None)
+    elif demo.shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed here")
+    script = demo.PITCH_WEAK
+    arguments, starts = demo._spoken(tmp_path, script, first_input=0)
+    track = tmp_path / "track.wav"
+    subprocess.run(
+        [ffmpeg_exe, "-nostdin", "-loglevel", "error", *arguments, str(track)],
+        check=True,
+    )
+    with wave.open(str(track)) as made:
+        seconds = made.getnframes() / made.getframerate()
+    assert len(starts) == len(script)
+    assert starts[0][0] == 0
+    for (_, end), (start, _) in zip(starts, starts[1:], strict=False):
+        assert start == pytest.approx(end + demo.PAUSE_SECONDS)
+    assert seconds == pytest.approx(starts[-1][1] + demo.PAUSE_SECONDS, abs=0.1)
