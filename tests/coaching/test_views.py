@@ -492,3 +492,46 @@ def test_it_waits_on_the_practice_page_for_an_upload_to_be_processed(
     assert response.status_code == 302
     assert not Submission.objects.exists()
     assert "still being processed" in client.get(practice.url).text
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_it_reads_the_queue_and_my_coaching_in_as_many_queries_for_more_rows(
+    client, org, submissions
+):
+    submissions.reviewed(rep=org.rep_east)
+    submissions.in_review(rep=org.rep_east2)
+    client.force_login(org.east_coach)
+    queue_url = reverse("coaching_queue") + "?tab=in_progress"
+    done_url = reverse("coaching_queue") + "?tab=done"
+    before = (_queries(client, queue_url), _queries(client, done_url))
+    submissions.reviewed(rep=org.rep_east)
+    submissions.reviewed(rep=org.rep_east)
+    submissions.in_review(rep=org.rep_east)
+    assert (_queries(client, queue_url), _queries(client, done_url)) == before
+    client.force_login(org.rep_east)
+    mine_before = _queries(client, reverse("coaching_mine"))
+    submissions.reviewed(rep=org.rep_east)
+    assert _queries(client, reverse("coaching_mine")) == mine_before
+
+
+def test_it_reads_the_review_screen_in_as_many_queries_for_more_comments(
+    client, org, submissions
+):
+    from coaching import services
+
+    review = submissions.reviewed()
+    take = review.take
+    client.force_login(org.rep_east)
+    before = _queries(client, _review_url(take))
+    root = review.comments.get()
+    for text in ["One", "Two", "Three"]:
+        services.comment_add(take=take, author=org.rep_east, text=text, parent=root)
+    assert _queries(client, _review_url(take)) == before
