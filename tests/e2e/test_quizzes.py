@@ -164,3 +164,36 @@ def test_it_takes_a_rep_through_fail_wait_retry_and_pass(page: Page, sign_in):
         expect(page.get_by_text("You passed this quiz")).to_be_visible()
         expect(page.get_by_role("table")).to_contain_text("Passed")
     assert re.search(r"/objection-handling-quiz/$", page.url)
+
+
+def test_it_hands_the_answers_in_when_the_countdown_reaches_zero(page: Page, sign_in):
+    from courses.quizzes.models import QuizAttempt
+
+    course, quiz = _course_with_a_quiz()
+    quiz.time_limit_minutes = 1
+    quiz.save()
+    sign_in("maya@northwind.example")
+    page.goto(quiz.url)
+    expect(page.get_by_text("1 minute from the moment you start")).to_be_visible()
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_role("timer")).to_have_text(re.compile(r"^(1:00|0:5\d)$"))
+    page.get_by_label("Acknowledge and ask what they compare it with").check()
+    expect(page.get_by_role("status").filter(has_text="Saved at")).to_be_visible()
+
+    # Most of the minute passes on the server's clock; the page counts down the
+    # few seconds left it is given, then submits what is on it.
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=57), tick=True):
+        page.reload()
+        expect(
+            page.get_by_label("Acknowledge and ask what they compare it with")
+        ).to_be_checked()
+        page.get_by_label("False").check()
+        expect(page.get_by_role("heading", name=re.compile("attempt 1"))).to_be_visible(
+            timeout=15_000
+        )
+        expect(page).to_have_url(re.compile(r"/result/$"), timeout=15_000)
+        attempt = QuizAttempt.objects.get(quiz=quiz)
+        assert attempt.state == "submitted"
+        responses = [item.response for item in attempt.questions.order_by("position")]
+        assert responses[0] is not None and responses[1] is not None
+        expect(page.get_by_text("Not passed")).to_be_visible()

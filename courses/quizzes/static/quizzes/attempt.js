@@ -18,13 +18,22 @@
     if (status) status.textContent = text;
   }
 
+  // One save at a time, so that an older save can never land after a newer one.
+  var inFlight = false;
+  var again = false;
+
   function save() {
-    if (!autosaves || closing) return Promise.resolve();
+    if (!autosaves || closing) return;
     clearTimeout(timer);
     timer = null;
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    inFlight = true;
     dirty = false;
     say("Saving…");
-    return fetch(saveUrl, {
+    fetch(saveUrl, {
       method: "POST",
       body: new FormData(form),
       headers: { Accept: "application/json" },
@@ -55,6 +64,13 @@
         dirty = true;
         say("Not saved: the connection failed. Your answers are still on this page; " +
             "they will be saved with your next change or when you move on.");
+      })
+      .then(function () {
+        inFlight = false;
+        if (again) {
+          again = false;
+          save();
+        }
       });
   }
 
@@ -65,7 +81,11 @@
   }
 
   if (autosaves) {
-    form.addEventListener("change", saveSoon);
+    // A click on a choice is saved at once; typing waits for a pause.
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "text") saveSoon();
+      else save();
+    });
     form.addEventListener("input", function (event) {
       if (event.target.type === "text") saveSoon();
     });
