@@ -17,7 +17,9 @@ from certificates.services import (
     certificates_evaluate,
     certificates_expire_and_renew,
 )
+from coaching.models import Rubric
 from courses.models import CoursePage, LearningPath
+from courses.quizzes.models import QuizPage
 from lms.accounts.demo import demo_email
 from lms.accounts.models import User
 from lms.demo import Log
@@ -107,15 +109,11 @@ def _program(log: Log) -> CertificationProgram:
     return program
 
 
-def _quiz() -> object | None:
-    from courses.quizzes.models import QuizPage
-
+def _quiz() -> QuizPage | None:
     return QuizPage.objects.filter(title=QUIZ_TITLE).first()
 
 
-def _rubric() -> object | None:
-    from coaching.models import Rubric
-
+def _rubric() -> Rubric | None:
     return Rubric.objects.filter(name=RUBRIC_NAME).first()
 
 

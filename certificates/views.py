@@ -5,13 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from certificates import selectors
 from certificates.forms import TeamFilterForm
 from certificates.models import Certificate
+
+TEAM_PAGE_SIZE = 50
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -25,13 +29,12 @@ def certificates_mine(request: HttpRequest) -> HttpResponse:
     """My certificates: progress toward each program, and every certificate with its
     PDF and verification link."""
     mine = selectors.my_certificates(user=request.user)
-    for certificate in mine.certificates:
-        certificate.verification_url = verification_url(certificate)
-    return render(request, "certificates/mine.html", {"mine": mine})
+    rows = [(c, verification_url(c)) for c in mine.certificates]
+    return render(request, "certificates/mine.html", {"mine": mine, "rows": rows})
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The certificate's PDF, for its holder and the people who may see them."""
     certificate = selectors.certificates_visible_to(request.user).filter(pk=pk).first()
     if certificate is None:
@@ -73,12 +76,16 @@ def certificates_team(request: HttpRequest) -> HttpResponse:
         if filters.get("expiring")
         else None,
     )
+    page = Paginator(certificates, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "certificates/team.html",
         {
             "form": form,
-            "certificates": certificates,
+            "page": page,
+            "filters": query.urlencode(),
             "expiring": selectors.expiring_counts(viewer=request.user),
         },
     )

@@ -257,3 +257,44 @@ def test_it_cannot_be_made_to_issue_by_a_forged_post(client, program_kit, org):
 
     assert response.status_code in (302, 403)
     assert not Certificate.objects.exists()
+
+
+def test_it_pages_the_team_view_and_keeps_the_filters(
+    client, program_kit, org, monkeypatch
+):
+    from certificates import views
+
+    monkeypatch.setattr(views, "TEAM_PAGE_SIZE", 2)
+    for name in ("rep_east", "rep_east2", "rep_west"):
+        _issue(program_kit, org[name], with_pdf=False)
+    client.force_login(org.region_manager)
+
+    first = client.get(reverse("certificates_team"), {"status": "active"})
+    second = client.get(reverse("certificates_team"), {"status": "active", "page": 2})
+
+    assert "Page 1 of 2" in first.content.decode()
+    assert "?status=active&amp;page=2" in first.content.decode()
+    shown = [
+        c.serial
+        for c in Certificate.objects.all()
+        if c.serial in first.content.decode() + second.content.decode()
+    ]
+    assert len(shown) == 3
+
+
+def test_it_reads_the_team_view_in_the_same_queries_however_many_certificates(
+    client, program_kit, org
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org.region_manager)
+    _issue(program_kit, org.rep_east, with_pdf=False)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("certificates_team"))
+    for name in ("rep_east2", "rep_west"):
+        _issue(program_kit, org[name], with_pdf=False)
+    with CaptureQueriesContext(connection) as three:
+        client.get(reverse("certificates_team"))
+
+    assert len(three) == len(one)
