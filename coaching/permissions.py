@@ -41,7 +41,7 @@ def submissions_visible_to(user: User) -> QuerySet[Submission]:
         )
     ) & ~Q(state=Submission.State.DRAFT)
     as_manager = Q(rep__team__in=visibility.managed_teams(user))
-    return Submission.objects.filter(Q(rep=user) | as_coach | as_manager).distinct()
+    return Submission.objects.filter(Q(rep=user) | as_coach | as_manager)
 
 
 def can_see_submission(user: User, submission: Submission) -> bool:
