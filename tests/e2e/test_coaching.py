@@ -117,7 +117,8 @@ def test_it_reviews_a_call_from_upload_to_the_marker_the_rep_clicks(
         }"""
     )
     expect(coach.get_by_role("button", name="Comment at 0:05")).to_be_visible()
-    coach.get_by_role("heading", name="Recording", exact=True).click()  # focus off the player
+    # Focus off the player: the shortcut works wherever the focus is not in a field.
+    coach.get_by_role("heading", name="Recording", exact=True).click()
     coach.keyboard.press("c")
     text = coach.get_by_label("Comment", exact=True)
     expect(text).to_be_focused()
