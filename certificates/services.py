@@ -594,12 +594,13 @@ def _renewal_notify(certificate: Certificate) -> None:
 
 def certificates_expire_and_renew(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Daily, from beat: open renewal for valid certificates inside their program's
-    renewal window (assign the renewal content, e-mail the holder once), then mark
-    certificates past their expiry as expired (they still verify, as expired).
+    renewal window (assign the renewal content, e-mail the holder once; not for
+    inactive programs, which issue nothing new), then mark certificates past their
+    expiry as expired (they still verify, as expired).
     Running it again changes nothing. Returns how many of each it did."""
     now = now or timezone.now()
     opened = 0
-    for program in CertificationProgram.objects.all():
+    for program in CertificationProgram.objects.filter(active=True):
         due = Certificate.objects.filter(
             program=program,
             status=Certificate.Status.ACTIVE,

@@ -215,3 +215,17 @@ def test_it_leaves_a_revoked_certificate_to_an_admin_to_issue_again(
         reason="Retook the quiz under supervision",
     )
     assert (again.cycle, again.issued_by) == (2, org.admin)
+
+
+def test_it_opens_no_renewal_for_an_inactive_program_but_still_expires(
+    certified, program_kit, org, time_machine
+):
+    program_kit.program.active = False
+    program_kit.program.save()
+
+    time_machine.move_to(certified.expires_at - dt.timedelta(days=10), tick=False)
+    assert certificates_expire_and_renew() == {"renewals_opened": 0, "expired": 0}
+    time_machine.move_to(certified.expires_at, tick=False)
+    assert certificates_expire_and_renew() == {"renewals_opened": 0, "expired": 1}
+    assert not _renewal_assignments(org.rep_east).exists()
+    assert mail.outbox == []
