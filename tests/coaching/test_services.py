@@ -651,3 +651,19 @@ def test_it_edits_and_deletes_own_comments_only_while_allowed(org, submissions, 
     assert services.comment_update(comment=reply, author=org.rep_east, text="Thx")
     services.comment_delete(comment=reply, author=org.rep_east)
     assert list(Comment.objects.all()) == [comment]
+
+
+def test_it_refuses_replies_across_takes_and_from_outsiders(org, submissions):
+    review = submissions.reviewed()
+    root = review.comments.get()
+    other_take = submissions.requested(rep=org.rep_east2, title="Other").takes.get()
+    with pytest.raises(CoachingRefused, match="not there"):
+        services.comment_add(
+            take=other_take, author=org.east_coach, text="Moved", parent=root
+        )
+    for outsider in (org.rep_east2, org.multi_coach, org.emea_manager, org.admin):
+        with pytest.raises(CoachingRefused):
+            services.comment_add(
+                take=review.take, author=outsider, text="Hello", parent=root
+            )
+    assert not Comment.objects.filter(parent=root).exists()
