@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -398,8 +397,7 @@ def team_view(
         if user_id in rows:
             rows[user_id].overdue += count
 
-    _add_activity(rows, ids)
-    _add_quiz_averages(rows, ids)
+    _add_activity_and_quizzes(rows, ids)
     coaching = (
         Review.objects.filter(
             take__submission__rep__in=ids,
@@ -494,47 +492,41 @@ def _cell(
     return MatrixCell(step.course, state, got, total, due_at)
 
 
-def _add_activity(rows: dict[int, PersonRow], ids: list[int]) -> None:
-    sources: list[Iterable[tuple[int, dt.datetime]]] = [
+def _note_activity(row: PersonRow | None, last: dt.datetime | None) -> None:
+    if row is not None and last is not None:
+        if row.last_activity is None or last > row.last_activity:
+            row.last_activity = last
+
+
+def _add_activity_and_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> None:
+    """Last activity (latest lesson completed or quiz started) and the quiz average:
+    the mean over quizzes of the person's best graded percentage on each, so retakes
+    that went better replace worse ones. Two queries."""
+    lessons = (
         LessonCompletion.objects.filter(user__in=ids)
         .values("user_id")
         .annotate(last=Max("completed_at"))
         .order_by()
-        .values_list("user_id", "last"),
+        .values_list("user_id", "last")
+    )
+    for user_id, last in lessons:
+        _note_activity(rows.get(user_id), last)
+    graded = Q(
+        state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
+        percent__isnull=False,
+    )
+    quizzes = (
         QuizAttempt.objects.filter(user__in=ids)
-        .values("user_id")
-        .annotate(last=Max("started_at"))
-        .order_by()
-        .values_list("user_id", "last"),
-    ]
-    for source in sources:
-        for user_id, last in source:
-            row = rows.get(user_id)
-            if (
-                row is not None
-                and last is not None
-                and (row.last_activity is None or last > row.last_activity)
-            ):
-                row.last_activity = last
-
-
-def _add_quiz_averages(rows: dict[int, PersonRow], ids: list[int]) -> None:
-    """The quiz average is the mean over quizzes of the person's best graded
-    percentage on each: retakes that went better replace worse ones."""
-    best = (
-        QuizAttempt.objects.filter(
-            user__in=ids,
-            state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
-            percent__isnull=False,
-        )
         .values("user_id", "quiz_title")
-        .annotate(best=Max("percent"))
+        .annotate(last=Max("started_at"), best=Max("percent", filter=graded))
         .order_by()
-        .values_list("user_id", "best")
+        .values_list("user_id", "last", "best")
     )
     bests: dict[int, list[Decimal]] = defaultdict(list)
-    for user_id, percent in best:
-        bests[user_id].append(Decimal(percent))
+    for user_id, last, percent in quizzes:
+        _note_activity(rows.get(user_id), last)
+        if percent is not None:
+            bests[user_id].append(Decimal(percent))
     for user_id, percents in bests.items():
         if user_id in rows:
             rows[user_id].quiz_average = (
