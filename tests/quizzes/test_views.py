@@ -571,3 +571,29 @@ def test_it_says_the_course_is_complete_when_the_quiz_finished_it(
     client.post(reverse("quiz_attempt_submit", args=[attempt.pk]), _right_form(attempt))
     html = client.get(reverse("quiz_attempt_result", args=[attempt.pk])).content
     assert "You have completed “Discovery calls”." in html.decode()
+
+
+def test_it_reads_the_quiz_page_and_result_in_queries_that_do_not_grow(
+    client, org, quiz_kit
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org.rep_east)
+
+    def queries_after(attempts: int) -> tuple[int, int]:
+        while QuizAttempt.objects.filter(user=org.rep_east).count() < attempts:
+            attempt = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+            attempt_submit(attempt=attempt, user=org.rep_east, responses={})
+        last = QuizAttempt.objects.filter(user=org.rep_east).first()
+        counts = []
+        for url in (quiz_kit.quiz.url, reverse("quiz_attempt_result", args=[last.pk])):
+            client.get(url)
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts[0], counts[1]
+
+    one = queries_after(1)
+    assert queries_after(4) == one
+    assert one[0] <= 25 and one[1] <= 20
