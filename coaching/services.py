@@ -42,6 +42,7 @@ from courses.selectors import lock_reason
 from courses.services import lesson_complete
 from lms.accounts import visibility
 from lms.accounts.models import User
+from lms.notifications.models import NotificationLog
 from lms.notifications.services import notify_once
 from media.models import MediaAsset
 
@@ -687,47 +688,87 @@ def reviews_chase_overdue(*, now: dt.datetime | None = None) -> tuple[int, int]:
     (`reviews_chase_overdue_task`, every 15 minutes). For each take waiting for
     review: a reminder to its coaches once it is due within 12 hours, and an
     escalation to the rep's managers once it is overdue, each sent once per take.
-    Returns (reminders sent, escalations sent)."""
+    Returns (reminders sent, escalations sent).
+
+    Three queries find what is waiting and what was sent already; the coaches and
+    managers are then read once per team, so requests left overdue for long cost
+    no more e-mail and little work on later runs."""
     now = now or timezone.now()
-    reminders = escalations = 0
-    waiting = (
+    waiting = list(
         Submission.objects.filter(state__in=PENDING, due_at__isnull=False)
         .filter(due_at__lte=now + REMINDER_BEFORE)
-        .select_related("rep", "rep__team")
+        .select_related("rep__team")
         .order_by("due_at", "pk")
     )
+    if not waiting:
+        return 0, 0
+    takes: dict[int, Take] = {}
+    for sent_take in Take.objects.filter(
+        submission__in=waiting, sent_at__isnull=False
+    ).order_by("submission_id", "number"):
+        takes[sent_take.submission_id] = sent_take  # the latest sent take wins
+    sent = set(
+        NotificationLog.objects.filter(
+            kind__in=[REMINDER_NOTICE, ESCALATION_NOTICE],
+            key__in=[f"take:{take.pk}" for take in takes.values()],
+        ).values_list("user_id", "kind", "key")
+    )
+    people = _PeopleByTeam()
+    counts = {REMINDER_NOTICE: 0, ESCALATION_NOTICE: 0}
     with get_connection() as connection:
         for submission in waiting:
-            take = current_take(submission)
-            if take is None:
+            take = takes.get(submission.pk)
+            if take is None or submission.due_at is None:
                 continue
-            assert submission.due_at is not None
+            take.submission = submission
             key = f"take:{take.pk}"
+            coaches = people.coaches(submission)
             if submission.due_at > now:
-                for coach in routed_coaches(submission):
-                    reminders += notify_once(
-                        user=coach,
-                        kind=REMINDER_NOTICE,
-                        key=key,
-                        subject=f"Due soon: coaching for {submission.rep}, "
-                        f"“{submission.title}”",
-                        template="coaching/email/reminder",
-                        context=_context(take, coach),
-                        connection=connection,
-                    )
+                kind, recipients = REMINDER_NOTICE, coaches
+                subject = (
+                    f"Due soon: coaching for {submission.rep}, “{submission.title}”"
+                )
             else:
-                coaches = list(routed_coaches(submission))
-                for manager in visibility.managers_of(submission.rep).filter(
-                    is_active=True
-                ):
-                    escalations += notify_once(
-                        user=manager,
-                        kind=ESCALATION_NOTICE,
-                        key=key,
-                        subject=f"Overdue coaching: {submission.rep}, "
-                        f"“{submission.title}”",
-                        template="coaching/email/escalation",
-                        context=_context(take, manager, coaches=coaches),
-                        connection=connection,
-                    )
-    return reminders, escalations
+                kind, recipients = ESCALATION_NOTICE, people.managers(submission.rep)
+                subject = f"Overdue coaching: {submission.rep}, “{submission.title}”"
+            for person in recipients:
+                if (person.pk, kind, key) in sent:
+                    continue
+                counts[kind] += notify_once(
+                    user=person,
+                    kind=kind,
+                    key=key,
+                    subject=subject,
+                    template=f"coaching/email/{_TEMPLATES[kind]}",
+                    context=_context(take, person, coaches=coaches),
+                    connection=connection,
+                )
+    return counts[REMINDER_NOTICE], counts[ESCALATION_NOTICE]
+
+
+_TEMPLATES = {REMINDER_NOTICE: "reminder", ESCALATION_NOTICE: "escalation"}
+
+
+class _PeopleByTeam:
+    """The routed coaches and the managers of reps, read once per team."""
+
+    def __init__(self) -> None:
+        self._coaches: dict[int | None, list[User]] = {}
+        self._managers: dict[int | None, list[User]] = {}
+
+    def coaches(self, submission: Submission) -> list[User]:
+        if submission.requested_coach_id is not None:
+            return list(routed_coaches(submission))
+        team_id = submission.rep.team_id
+        if team_id not in self._coaches:
+            self._coaches[team_id] = list(
+                visibility.coaches_of(submission.rep).filter(is_active=True)
+            )
+        return [c for c in self._coaches[team_id] if c.pk != submission.rep_id]
+
+    def managers(self, rep: User) -> list[User]:
+        if rep.team_id not in self._managers:
+            self._managers[rep.team_id] = list(
+                visibility.managers_of(rep).filter(is_active=True)
+            )
+        return self._managers[rep.team_id]

@@ -140,6 +140,22 @@ def test_it_runs_the_chase_in_a_fixed_number_of_queries_when_nothing_is_due(
         assert services.reviews_chase_overdue() == (0, 0)
 
 
+def test_it_reads_waiting_requests_and_their_people_once_per_team(
+    org, submissions, mailoutbox, django_assert_max_num_queries, at
+):
+    at(0)
+    for title in ("A", "B", "C", "D"):
+        submissions.requested(title=title)
+    submissions.requested(rep=org.rep_west, title="W")
+    at(49)
+    assert services.reviews_chase_overdue() == (0, 4 * 2 + 1)  # West: Rita only
+    at(50)
+    # What is waiting, their takes, the notices sent; then coaches and managers of
+    # East and of West: however many requests wait.
+    with django_assert_max_num_queries(3 + 2 * 4):
+        assert services.reviews_chase_overdue() == (0, 0)
+
+
 @pytest.mark.worker
 def test_it_chases_overdue_reviews_through_the_worker(celery_worker, org, rubric):
     from media.models import MediaAsset
