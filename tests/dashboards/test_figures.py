@@ -17,7 +17,7 @@ from tests.dashboards import history
 
 def _rows(viewer, **filters):
     return {
-        row.person: row
+        row.person.pk: row
         for row in team_view(viewer=viewer, filters=TeamFilters(**filters)).rows
     }
 
@@ -27,15 +27,15 @@ def test_it_averages_the_best_graded_attempt_of_each_quiz(org):
     history.quiz_attempt(org.rep_east, title="Discovery quiz", percent="90", number=2)
     history.quiz_attempt(org.rep_east, title="Demo quiz", percent="70")
     rows = _rows(org.east_manager)
-    assert rows[org.rep_east].quiz_average == Decimal("80.0")  # (90 + 70) / 2
-    assert rows[org.rep_east2].quiz_average is None
+    assert rows[org.rep_east.pk].quiz_average == Decimal("80.0")  # (90 + 70) / 2
+    assert rows[org.rep_east2.pk].quiz_average is None
 
 
 def test_it_ignores_quiz_attempts_still_in_progress(org):
     attempt = history.quiz_attempt(org.rep_east, title="Demo quiz", percent="70")
     attempt.state = attempt.State.IN_PROGRESS
     attempt.save()
-    assert _rows(org.east_manager)[org.rep_east].quiz_average is None
+    assert _rows(org.east_manager)[org.rep_east.pk].quiz_average is None
 
 
 def test_it_averages_submitted_coach_reviews_only(org):
@@ -45,7 +45,7 @@ def test_it_averages_submitted_coach_reviews_only(org):
     draft = history.review(org.rep_east, org.east_coach, score="1.00")
     draft.state = draft.State.DRAFT
     draft.save()
-    assert _rows(org.east_manager)[org.rep_east].coaching_average == Decimal("3.75")
+    assert _rows(org.east_manager)[org.rep_east.pk].coaching_average == Decimal("3.75")
 
 
 def test_it_reads_certification_status(org):
@@ -53,13 +53,13 @@ def test_it_reads_certification_status(org):
     history.certificate(org.rep_east2, expires_in_days=10)
     history.certificate(org.east_coach, expires_in_days=-5, status="expired")
     rows = _rows(org.east_manager)
-    assert rows[org.rep_east].certification == CERT_VALID
-    assert rows[org.rep_east2].certification == CERT_EXPIRING
-    assert rows[org.east_coach].certification == CERT_EXPIRED
-    assert _rows(org.emea_manager)[org.rep_north].certification == CERT_NONE
+    assert rows[org.rep_east.pk].certification == CERT_VALID
+    assert rows[org.rep_east2.pk].certification == CERT_EXPIRING
+    assert rows[org.east_coach.pk].certification == CERT_EXPIRED
+    assert _rows(org.emea_manager)[org.rep_north.pk].certification == CERT_NONE
     certified = _rows(org.east_manager, status="certified")
-    assert set(certified) == {org.rep_east, org.rep_east2}
-    assert set(_rows(org.east_manager, status="expiring")) == {org.rep_east2}
+    assert set(certified) == {org.rep_east.pk, org.rep_east2.pk}
+    assert set(_rows(org.east_manager, status="expiring")) == {org.rep_east2.pk}
 
 
 def test_it_takes_last_activity_from_lessons_and_quizzes(org, onboarding):
@@ -70,9 +70,9 @@ def test_it_takes_last_activity_from_lessons_and_quizzes(org, onboarding):
         org.rep_east2, title="Demo quiz", percent="70", days_ago=3
     )
     rows = _rows(org.east_manager)
-    assert rows[org.rep_east].last_activity == completed
-    assert rows[org.rep_east2].last_activity == attempt.started_at
-    assert rows[org.east_coach].last_activity is None
+    assert rows[org.rep_east.pk].last_activity == completed
+    assert rows[org.rep_east2.pk].last_activity == attempt.started_at
+    assert rows[org.east_coach.pk].last_activity is None
 
 
 def test_it_counts_an_overdue_course_assignment(org, onboarding):
@@ -89,7 +89,7 @@ def test_it_counts_an_overdue_course_assignment(org, onboarding):
         reason=Assignment.Reason.MANUAL,
         due_at=timezone.now() - dt.timedelta(days=1),
     )
-    assert _rows(org.east_manager)[org.rep_east].overdue == 1
+    assert _rows(org.east_manager)[org.rep_east.pk].overdue == 1
 
 
 def test_it_shows_figures_on_the_page(client, org):
@@ -101,3 +101,17 @@ def test_it_shows_figures_on_the_page(client, org):
     assert "85.0%" in page
     assert "4.25" in page
     assert "Certified" in page
+
+
+def test_it_uses_the_courses_rule_for_due_dates(org, onboarding):
+    from courses.services import due_at_for
+
+    org.rep_east.time_zone = "Asia/Tokyo"
+    org.rep_east.save()
+    onboarding.assign(org.rep_east, started_days_ago=3)
+    view = team_view(viewer=org.east_manager, filters=TeamFilters(), with_cells=True)
+    (row,) = [r for r in view.rows if r.person.pk == org.rep_east.pk]
+    assert [cell.due_at for cell in row.cells] == [
+        due_at_for(org.rep_east, 7),
+        due_at_for(org.rep_east, 14),
+    ]
