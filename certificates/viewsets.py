@@ -4,6 +4,8 @@ the audit log. Nothing here edits or deletes an audit entry."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,7 +16,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
 from certificates import services
 from certificates.forms import IssueManuallyForm, ReasonForm
@@ -140,8 +142,28 @@ def certificate_issue(request: HttpRequest) -> HttpResponse:
     )
 
 
+class CertificationProgramDeleteView(DeleteView):
+    """A program that has issued certificates stays: they name it, and their
+    history must hold. Unticking Active stops it issuing."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if self.object.certificates.exists():
+            messages.error(
+                self.request,
+                f"“{self.object}” has issued certificates, so it cannot be deleted. "
+                "Untick Active to stop it issuing new ones.",
+            )
+            return redirect(
+                "wagtailsnippets_certificates_certificationprogram:edit",
+                self.object.pk,
+            )
+        response: HttpResponse = super().form_valid(form)
+        return response
+
+
 class CertificationProgramViewSet(SnippetViewSet):
     model = CertificationProgram
+    delete_view_class = CertificationProgramDeleteView
     icon = "tasks"
     menu_label = "Programs"
     menu_order = 100

@@ -248,3 +248,32 @@ def test_it_lets_admins_edit_programs(client, org, program_kit):
     assert response.status_code == 200
     assert "Requirements (all must be met)" in response.content.decode()
     assert CertificationProgram.objects.count() == 1
+
+
+def test_it_keeps_a_program_that_has_certificates(client, org, certificate):
+    client.force_login(org.admin)
+    url = reverse(
+        "wagtailsnippets_certificates_certificationprogram:delete",
+        args=[certificate.program.pk],
+    )
+
+    response = client.post(url, follow=True)
+
+    assert "cannot be deleted" in response.content.decode()
+    assert CertificationProgram.objects.filter(pk=certificate.program.pk).exists()
+
+
+def test_it_deletes_a_program_that_issued_nothing(client, org, program_kit):
+    from tests.certificates.conftest import make_program
+
+    unused = make_program("Unused", [])
+    client.force_login(org.admin)
+
+    client.post(
+        reverse(
+            "wagtailsnippets_certificates_certificationprogram:delete",
+            args=[unused.pk],
+        )
+    )
+
+    assert not CertificationProgram.objects.filter(pk=unused.pk).exists()
