@@ -597,3 +597,30 @@ def test_it_reads_the_quiz_page_and_result_in_queries_that_do_not_grow(
     one = queries_after(1)
     assert queries_after(4) == one
     assert one[0] <= 25 and one[1] <= 20
+
+
+def test_it_keeps_a_quiz_in_a_locked_step_closed(client, org, quiz_kit, make_quiz):
+    from courses.models import CoursePage, LearningPath, PathStep
+    from courses.services import assignment_create
+
+    later = quiz_kit.catalogue.index.add_child(
+        instance=CoursePage(title="Demo skills", summary="Show, don't tell.")
+    )
+    locked_quiz = make_quiz(
+        title="Demo skills quiz", questions=[quiz_kit.questions["single"]], course=later
+    )
+    path = LearningPath(title="First 30 days")
+    path.steps.add(PathStep(course=quiz_kit.course, due_offset_days=7, sort_order=0))
+    path.steps.add(
+        PathStep(course=later, due_offset_days=14, locked=True, sort_order=1)
+    )
+    path.save()
+    assignment_create(user=org.rep_east, path=path, reason="onboarding")
+    client.force_login(org.rep_east)
+
+    html = client.get(locked_quiz.url).content.decode()
+    assert "This lesson is locked. Opens when you complete “Discovery calls”." in html
+    assert "Start the quiz" not in html
+    response = client.post(reverse("quiz_start", args=[locked_quiz.pk]), follow=True)
+    assert "Opens when you complete “Discovery calls”." in response.content.decode()
+    assert not QuizAttempt.objects.filter(quiz=locked_quiz).exists()
