@@ -75,7 +75,12 @@ def _table(model: type[models.Model]) -> str:
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in fields]
+    columns = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field) and field.column
+        columns.append(field.column)
+    return columns
 
 
 def write_rows(
@@ -275,6 +280,7 @@ def seed_scale(*, reps: int = 10_000, seed: int = 8, out: Any = None) -> ScaleCo
         batch_size=2000,
     )
     counts.reps = len(people)
+    start_of: dict[int, dt.date] = {p.pk: p.start_date or today for p in people}
     say(f"reps: {counts.reps}")
 
     lesson_ids = [lesson.pk for lesson in lessons]
@@ -286,9 +292,9 @@ def seed_scale(*, reps: int = 10_000, seed: int = 8, out: Any = None) -> ScaleCo
     finish_days: dict[int, float] = {}
     for person in people:
         started = dt.datetime.combine(
-            person.start_date, dt.time(9), tzinfo=zoneinfo.ZoneInfo(person.time_zone)
+            start_of[person.pk], dt.time(9), tzinfo=zoneinfo.ZoneInfo(person.time_zone)
         )
-        days_in = (today - person.start_date).days
+        days_in = (today - start_of[person.pk]).days
         # Most reps finish in 15–40 days; one in 25 stalls part of the way.
         pace = rng.uniform(15, 40)
         finish_days[person.pk] = pace
@@ -310,7 +316,8 @@ def seed_scale(*, reps: int = 10_000, seed: int = 8, out: Any = None) -> ScaleCo
                 "onboarding",
                 started,
                 _end_of_day(
-                    person.start_date + dt.timedelta(days=last_offset), person.time_zone
+                    start_of[person.pk] + dt.timedelta(days=last_offset),
+                    person.time_zone,
                 ),
                 completed_at,
                 total,
@@ -335,7 +342,7 @@ def seed_scale(*, reps: int = 10_000, seed: int = 8, out: Any = None) -> ScaleCo
 
     attempt_rows = []
     for person in people:
-        started = dt.datetime.combine(person.start_date, dt.time(14), tzinfo=dt.UTC)
+        started = dt.datetime.combine(start_of[person.pk], dt.time(14), tzinfo=dt.UTC)
         for q in range(ATTEMPTS_PER_REP):
             quiz = quizzes[q % len(quizzes)]
             number = 1
@@ -411,7 +418,7 @@ def seed_scale(*, reps: int = 10_000, seed: int = 8, out: Any = None) -> ScaleCo
         for r in range(REVIEWS_PER_REP):
             requested = min(
                 now - dt.timedelta(days=2),
-                dt.datetime.combine(person.start_date, dt.time(10), tzinfo=dt.UTC)
+                dt.datetime.combine(start_of[person.pk], dt.time(10), tzinfo=dt.UTC)
                 + dt.timedelta(days=7 + 10 * r),
             )
             submitted = requested + dt.timedelta(hours=rng.randint(2, 96))
@@ -505,12 +512,12 @@ def seed_scale(*, reps: int = 10_000, seed: int = 8, out: Any = None) -> ScaleCo
     certificate_rows = []
     for person in people:
         averages = review_average.get(person.pk, [])
-        if person.start_date > today - dt.timedelta(days=60) or not averages:
+        if start_of[person.pk] > today - dt.timedelta(days=60) or not averages:
             continue
         if sum(averages) / len(averages) < Decimal("3.25") or rng.random() < 0.3:
             continue
         issued = dt.datetime.combine(
-            person.start_date, dt.time(12), tzinfo=dt.UTC
+            start_of[person.pk], dt.time(12), tzinfo=dt.UTC
         ) + dt.timedelta(days=50)
         expires = issued + dt.timedelta(days=365)
         status = "active" if expires > now else "expired"
