@@ -56,11 +56,11 @@ MAX_TEXT_ANSWER = 500
 # Reading what the browser sent.
 
 
-def _option_keys(question: Any) -> list[str]:
+def _option_keys(question: DisplayQuestion) -> list[str]:
     return [option.key for option in question.options]
 
 
-def _clean_response(question: Any, raw: object) -> object:
+def _clean_response(question: DisplayQuestion, raw: object) -> object:
     """The response in the contract's format for this kind, or None (unanswered)
     when `raw` is empty or names keys the attempt never showed."""
     kind = question.kind
@@ -97,7 +97,7 @@ def _clean_response(question: Any, raw: object) -> object:
     return None
 
 
-def _raw_from_form(question: Any, data: QueryDict) -> object:
+def _raw_from_form(question: DisplayQuestion, data: QueryDict) -> object:
     field = f"q{question.position}"
     if question.kind == "ordering":
         # The items are always on the form in some order; they answer the question
@@ -112,7 +112,7 @@ def _raw_from_form(question: Any, data: QueryDict) -> object:
     return data.get(field)
 
 
-def responses_from_form(data: QueryDict, questions: list[Any]) -> Responses:
+def responses_from_form(data: QueryDict, questions: list[DisplayQuestion]) -> Responses:
     """The answers to the questions the form showed: each rendered question posts a
     hidden `shown` marker, so an unticked set of checkboxes still counts as
     "unanswered now" rather than "not on this page"."""
@@ -124,7 +124,7 @@ def responses_from_form(data: QueryDict, questions: list[Any]) -> Responses:
     }
 
 
-def responses_from_json(body: bytes, questions: list[Any]) -> Responses:
+def responses_from_json(body: bytes, questions: list[DisplayQuestion]) -> Responses:
     """`{"responses": {"<position>": <response>, ...}}`, as the contract spells
     responses. Raises ValueError when the body is not that shape."""
     data = json.loads(body)
