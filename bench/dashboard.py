@@ -140,10 +140,10 @@ def main() -> None:
     context = team_page_context(request)
     context["pending_invitations"] = list(pending_invitations(manager))
     print(f"dashboard rows: {context['view'].total_people} people")
-    render_to_string("accounts/team_overview.html", context, request)
+    render_to_string("dashboards/team_overview.html", context, request)
     with connection.execute_wrapper(refuse_queries):
         baseline_ms = timed(
-            lambda: render_to_string("accounts/team_overview.html", context, request),
+            lambda: render_to_string("dashboards/team_overview.html", context, request),
             args.runs,
         )
 

@@ -337,12 +337,8 @@ def program_progress(*, user: User, program: CertificationProgram) -> ProgramPro
 # Issuing.
 
 
-def _serial_prefix() -> str:
-    return getattr(settings, "CERTIFICATE_SERIAL_PREFIX", "NW")
-
-
 def _next_serial(year: int) -> str:
-    stem = f"{_serial_prefix()}-{year}-"
+    stem = f"{settings.CERTIFICATE_SERIAL_PREFIX}-{year}-"
     last = (
         Certificate.objects.filter(serial__startswith=stem)
         .order_by("-serial")

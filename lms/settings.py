@@ -273,6 +273,9 @@ QUIZ_GRACE_SECONDS = env_int("QUIZ_GRACE_SECONDS", 30)
 # Coaching: hours a coach has to review a request; reminded before, escalated after.
 COACHING_TURNAROUND_HOURS = env_int("COACHING_TURNAROUND_HOURS", 48)
 
+# Certificates are numbered <prefix>-<year>-<number>, e.g. NW-2026-000042.
+CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "CERT")
+
 # Public certificate verification: look-ups per client address per minute.
 CERTIFICATE_VERIFY_RATE_PER_MINUTE = env_int("CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
 

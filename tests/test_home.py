@@ -7,6 +7,9 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
+EVERYONE = ["Home", "My learning", "Courses", "Recordings"]
+
+
 def _nav_labels(response) -> list[str]:
     return [item["label"] for item in response.context["nav_items"]]
 
@@ -14,10 +17,11 @@ def _nav_labels(response) -> list[str]:
 @pytest.mark.parametrize(
     ("viewer", "labels"),
     [
-        ("rep_east", ["Home", "My learning", "Courses", "Recordings"]),
-        ("east_coach", ["Home", "My learning", "Courses", "Recordings"]),
-        ("east_manager", ["Home", "My learning", "Courses", "Recordings", "My team"]),
-        ("admin", ["Home", "My learning", "Courses", "Recordings", "My team", "Admin"]),
+        ("rep_east", [*EVERYONE, "My coaching", "Certificates"]),
+        ("east_coach", [*EVERYONE, "My coaching", "Coaching", "Certificates"]),
+        ("multi_coach", [*EVERYONE, "Coaching", "Certificates"]),
+        ("east_manager", [*EVERYONE, "My team", "Certificates"]),
+        ("admin", [*EVERYONE, "My team", "Certificates", "Admin"]),
     ],
 )
 def test_it_shows_navigation_by_role(client, org, viewer, labels):

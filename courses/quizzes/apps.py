@@ -9,10 +9,8 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Quizzes"
 
     def ready(self) -> None:
-        from wagtail import hooks
-
         from courses.models import register_course_step
-        from courses.quizzes import demo, views
+        from courses.quizzes import demo
         from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
         from lms.demo import DemoStep, register_demo_step
 
@@ -22,7 +20,4 @@ class QuizzesConfig(AppConfig):
             for action in ("add", "change", "delete")
             for model in ("questionbank", "question")
         )
-        # The person's attempts and what they may do next join the quiz page's
-        # context when Wagtail serves it (see views.serve_quiz_page).
-        hooks.register("on_serve_page", views.serve_quiz_page)
         register_demo_step(DemoStep(40, "quizzes", demo.seed_quizzes))

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -218,6 +219,16 @@ class QuizPage(LessonPage):
 
     def how_to_complete(self) -> str:
         return f"This quiz is complete once you pass it ({self.pass_mark_percent}%)."
+
+    def get_context(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> dict[str, Any]:
+        from courses.quizzes.views import quiz_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            context.update(quiz_page_context(user=request.user, quiz=self))
+        return context
 
 
 class QuizSlot(Orderable):

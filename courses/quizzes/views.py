@@ -25,7 +25,6 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -267,28 +266,6 @@ def quiz_page_context(*, user: User, quiz: QuizPage) -> dict[str, Any]:
             1 if slot.question_id else slot.draw_count for slot in slots
         ),
     }
-
-
-def serve_quiz_page(serve: ServeChain) -> ServeChain:
-    """Wagtail `on_serve_page` hook: a quiz page is served as usual (view
-    restrictions and sign-in included), with the person's quiz status added to its
-    still unrendered context."""
-
-    def inner(page: Any, request: HttpRequest, args: Any, kwargs: Any) -> HttpResponse:
-        response = serve(page, request, args, kwargs)
-        if (
-            isinstance(page, QuizPage)
-            and request.user.is_authenticated
-            and isinstance(response, TemplateResponse)
-            and not response.is_rendered
-            and response.context_data is not None
-        ):
-            response.context_data.update(
-                quiz_page_context(user=request.user, quiz=page)
-            )
-        return response
-
-    return inner
 
 
 # Views.

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from wagtail.admin.auth import require_admin_access
@@ -21,23 +21,6 @@ from lms.accounts.models import Invitation, User
 def _require_team_lead(user: User) -> None:
     if not (user.is_manager or user.is_enablement_admin):
         raise PermissionDenied("Only managers and enablement admins manage teams.")
-
-
-@login_required
-def team_overview(request: HttpRequest) -> HttpResponse:
-    """My team: who in the manager's subtree is on track and who is not, with the
-    invitations still pending. The figures come from the dashboards layer."""
-    from lms.dashboards.views import pending_invitations, team_page_context
-
-    _require_team_lead(request.user)
-    context = team_page_context(request)
-    context["pending_invitations"] = pending_invitations(request.user)
-    return render(
-        request,
-        "accounts/team_overview.html",
-        context,
-        status=400 if context["form"].errors else 200,
-    )
 
 
 @login_required
@@ -141,32 +124,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your profile was saved.")
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
-
-
-@login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One person's profile, for themself and the people allowed to see them, with
-    the timeline of their learning, quizzes, reviews and certificates."""
-    person = (
-        visibility.visible_users(request.user)
-        .select_related("team")
-        .filter(pk=pk)
-        .first()
-    )
-    if person is None:
-        raise Http404("No such person.")
-    from lms.dashboards.timeline import person_timeline
-
-    return render(
-        request,
-        "accounts/person_detail.html",
-        {
-            "person": person,
-            "coaches": visibility.coaches_of(person),
-            "managers": visibility.managers_of(person),
-            "timeline": person_timeline(person=person),
-        },
-    )
 
 
 class WagtailAccountView(AccountView):

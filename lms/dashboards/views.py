@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     StreamingHttpResponse,
@@ -40,6 +41,7 @@ from lms.dashboards.team import (
     team_filter_choices,
     team_view,
 )
+from lms.dashboards.timeline import person_timeline
 
 PAGE_SIZE = 250
 
@@ -76,6 +78,45 @@ def _sort_headers(request: HttpRequest, current: str) -> dict[str, dict[str, str
             state = "descending"
         headers[key] = {"query": query.urlencode(), "aria": state}
     return headers
+
+
+@login_required
+def team_overview(request: HttpRequest) -> HttpResponse:
+    """My team: who in the manager's subtree is on track and who is not, with the
+    invitations still pending."""
+    require_team_lead(_viewer(request))
+    context = team_page_context(request)
+    context["pending_invitations"] = pending_invitations(_viewer(request))
+    return render(
+        request,
+        "dashboards/team_overview.html",
+        context,
+        status=400 if context["form"].errors else 200,
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's profile, for themself and the people allowed to see them, with
+    the timeline of their learning, quizzes, reviews and certificates."""
+    person = (
+        visibility.visible_users(_viewer(request))
+        .select_related("team")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person.")
+    return render(
+        request,
+        "dashboards/person_detail.html",
+        {
+            "person": person,
+            "coaches": visibility.coaches_of(person),
+            "managers": visibility.managers_of(person),
+            "timeline": person_timeline(person=person),
+        },
+    )
 
 
 def team_page_context(

@@ -44,8 +44,9 @@ def test_it_issues_nothing_and_says_what_to_do_when_nothing_is_met(program_kit, 
 
 
 def test_it_issues_one_certificate_when_every_requirement_is_met(
-    program_kit, org, after_issue, django_capture_on_commit_callbacks
+    program_kit, org, after_issue, django_capture_on_commit_callbacks, settings
 ):
+    settings.CERTIFICATE_SERIAL_PREFIX = "NW"
     kit = program_kit
     kit.complete_path(org.rep_east)
     kit.pass_quiz(org.rep_east, percent=85)

@@ -137,7 +137,7 @@ def test_it_keeps_a_locked_step_closed_until_the_previous_one_is_done(
     client.force_login(org.rep_east)
     locked_lesson = path_with_steps.second_lesson
     page = client.get(locked_lesson.url)
-    assert "This lesson is locked" in page.content.decode()
+    assert "This step is locked" in page.content.decode()
     refused = client.post(reverse("lesson_mark_read", args=[locked_lesson.pk]))
     assert refused.status_code == 403
 

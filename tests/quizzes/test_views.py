@@ -619,7 +619,7 @@ def test_it_keeps_a_quiz_in_a_locked_step_closed(client, org, quiz_kit, make_qui
     client.force_login(org.rep_east)
 
     html = client.get(locked_quiz.url).content.decode()
-    assert "This lesson is locked. Opens when you complete “Discovery calls”." in html
+    assert "This step is locked. Opens when you complete “Discovery calls”." in html
     assert "Start the quiz" not in html
     response = client.post(reverse("quiz_start", args=[locked_quiz.pk]), follow=True)
     assert "Opens when you complete “Discovery calls”." in response.content.decode()
