@@ -523,22 +523,26 @@ def _add_activity_and_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> Non
         state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
         percent__isnull=False,
     )
+    # A quiz is its page; its title stands in only once the page is deleted (many
+    # courses may call their quiz "Knowledge check").
     quizzes = (
         QuizAttempt.objects.filter(user__in=ids)
-        .values("user_id", "quiz_title")
+        .values("user_id", "quiz_id", "quiz_title")
         .annotate(last=Max("started_at"), best=Max("percent", filter=graded))
         .order_by()
-        .values_list("user_id", "last", "best")
+        .values_list("user_id", "quiz_id", "quiz_title", "last", "best")
     )
-    bests: dict[int, list[Decimal]] = defaultdict(list)
-    for user_id, last, percent in quizzes:
+    bests: dict[int, dict[int | str, Decimal]] = defaultdict(dict)
+    for user_id, quiz_id, title, last, percent in quizzes:
         _note_activity(rows.get(user_id), last)
         if percent is not None:
-            bests[user_id].append(Decimal(percent))
-    for user_id, percents in bests.items():
+            quiz: int | str = quiz_id if quiz_id is not None else f"title:{title}"
+            known = bests[user_id].get(quiz)
+            bests[user_id][quiz] = max(Decimal(percent), known or Decimal(percent))
+    for user_id, by_quiz in bests.items():
         if user_id in rows:
             rows[user_id].quiz_average = (
-                sum(percents, Decimal(0)) / len(percents)
+                sum(by_quiz.values(), Decimal(0)) / len(by_quiz)
             ).quantize(Decimal("0.1"))
 
 

@@ -31,6 +31,25 @@ def test_it_averages_the_best_graded_attempt_of_each_quiz(org):
     assert rows[org.rep_east2.pk].quiz_average is None
 
 
+def test_it_keeps_apart_two_quizzes_with_the_same_title(org, onboarding):
+    from courses.quizzes.models import QuizPage
+
+    first, second = (
+        course.add_child(instance=QuizPage(title="Knowledge check", body=[]))
+        for course in (onboarding.discovery, onboarding.demo)
+    )
+    history.quiz_attempt(
+        org.rep_east, title="Knowledge check", percent="90", quiz=first
+    )
+    history.quiz_attempt(
+        org.rep_east, title="Knowledge check", percent="50", quiz=second
+    )
+    # A deleted quiz still counts, under its title.
+    history.quiz_attempt(org.rep_east, title="Knowledge check", percent="70")
+    rows = _rows(org.east_manager)
+    assert rows[org.rep_east.pk].quiz_average == Decimal("70.0")  # (90 + 50 + 70) / 3
+
+
 def test_it_ignores_quiz_attempts_still_in_progress(org):
     attempt = history.quiz_attempt(org.rep_east, title="Demo quiz", percent="70")
     attempt.state = attempt.State.IN_PROGRESS
