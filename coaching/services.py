@@ -172,7 +172,8 @@ def call_review_request(
     its context, from a coach they name or else from their team's coaches, who are
     e-mailed. Used by the "Request a review" page. Due after the turnaround target
     (settings.COACHING_TURNAROUND_HOURS)."""
-    title = title.strip()
+    # One line: the title goes into e-mail subjects, where a line break is refused.
+    title = " ".join(title.split())
     if not title:
         raise CoachingRefused("Give the call a title.")
     if len(title) > 200:

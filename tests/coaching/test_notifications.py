@@ -52,6 +52,21 @@ def test_it_emails_only_the_named_coach(
     assert [message.to for message in mailoutbox] == [[region_coach.email]]
 
 
+def test_it_keeps_a_title_with_line_breaks_on_one_line_in_the_subject(
+    org, submissions, mailoutbox, django_capture_on_commit_callbacks
+):
+    # A line break in a subject makes Django refuse to send the e-mail at all.
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submissions.requested(title="Acme\r\nBcc: x@example.com\n")
+    assert submission.title == "Acme Bcc: x@example.com discovery call"
+    assert _to(mailoutbox) == [
+        (
+            org.east_coach.email,
+            "Rae East asks for coaching: “Acme Bcc: x@example.com discovery call”",
+        )
+    ]
+
+
 def test_it_emails_nobody_when_the_request_rolls_back(
     org, submissions, mailoutbox, django_capture_on_commit_callbacks
 ):
