@@ -1,7 +1,8 @@
 """Who may see and review coaching submissions.
 
 A submission is seen by the rep who sent it, the coaches it is routed to (the coach
-the rep named, otherwise every coach of the rep's team or of a team above it), the
+the rep named, otherwise every coach of the rep's team or of a team above it; a named
+coach only while they still coach the rep's team or a team above it), the
 rep's managers (of their team or a team above it) and enablement admins. Nobody else:
 not a coach of another team, not another rep, not a manager elsewhere in the tree.
 Coaches see a practice submission only once a take has been sent (a draft is the
@@ -18,12 +19,12 @@ from lms.accounts.models import User
 
 
 def routed_coaches(submission: Submission) -> QuerySet[User]:
-    """The coaches a submission is routed to: the coach the rep named, otherwise
-    the coaches of the rep's team (and of the teams above it). Never the rep."""
+    """The coaches a submission is routed to: the coach the rep named (while they
+    still coach the rep), otherwise the coaches of the rep's team (and of the teams
+    above it). Never the rep."""
+    coaches = visibility.coaches_of(submission.rep)
     if submission.requested_coach_id is not None:
-        coaches = User.objects.filter(pk=submission.requested_coach_id)
-    else:
-        coaches = visibility.coaches_of(submission.rep)
+        coaches = coaches.filter(pk=submission.requested_coach_id)
     return coaches.filter(is_active=True).exclude(pk=submission.rep_id)
 
 
@@ -34,12 +35,10 @@ def submissions_visible_to(user: User) -> QuerySet[Submission]:
     if user.is_enablement_admin:
         return Submission.objects.all()
     as_coach = (
-        Q(requested_coach=user)
-        | Q(
-            requested_coach__isnull=True,
-            rep__team__in=visibility.coached_teams(user),
-        )
-    ) & ~Q(state=Submission.State.DRAFT)
+        Q(rep__team__in=visibility.coached_teams(user))
+        & (Q(requested_coach=user) | Q(requested_coach__isnull=True))
+        & ~Q(state=Submission.State.DRAFT)
+    )
     as_manager = Q(rep__team__in=visibility.managed_teams(user))
     return Submission.objects.filter(Q(rep=user) | as_coach | as_manager)
 

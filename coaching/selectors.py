@@ -67,8 +67,8 @@ class QueueRow:
 def routed_to(coach: User) -> QuerySet[Submission]:
     """Submissions sent to this coach: named, or for a team they coach."""
     return submissions_visible_to(coach).filter(
-        Q(requested_coach=coach)
-        | Q(requested_coach__isnull=True, rep__team__in=coached_teams(coach))
+        Q(rep__team__in=coached_teams(coach))
+        & (Q(requested_coach=coach) | Q(requested_coach__isnull=True))
     )
 
 

@@ -67,6 +67,17 @@ def test_it_routes_to_the_named_coach_only(org, submissions):
     assert can_see_submission(org.east_manager, submission)
 
 
+def test_it_drops_a_named_coach_who_no_longer_coaches_the_rep(org, submissions):
+    from tests.factories import make_coach
+
+    region_coach = make_coach(org.americas, full_name="Regina Region")
+    submission = submissions.requested(coach=region_coach)
+    org.americas.coaches.remove(region_coach)
+    assert not routed_coaches(submission).exists()
+    assert not can_see_submission(region_coach, submission)
+    assert not can_review(region_coach, submission)
+
+
 def test_it_lets_only_routed_coaches_review(org, submissions):
     submission = submissions.requested()
     reviewers = {
