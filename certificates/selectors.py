@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificationProgram
@@ -56,7 +56,8 @@ def team_certificates(
     now: dt.datetime | None = None,
 ) -> QuerySet[Certificate]:
     """For the team view: the certificates of everyone in the teams the viewer
-    manages (their subtrees; everyone for enablement admins), filtered."""
+    manages (their subtrees; everyone for enablement admins), filtered. Expiring
+    means valid, ending within the days given, and not renewed yet."""
     now = now or timezone.now()
     teams = visibility.managed_teams(viewer)
     certificates = Certificate.objects.filter(user__team__in=teams)
@@ -65,7 +66,14 @@ def team_certificates(
     if program_id:
         certificates = certificates.filter(program_id=program_id)
     if expiring_within_days:
+        # A certificate already renewed (a newer cycle exists) needs nobody's action.
+        renewed = Certificate.objects.filter(
+            user_id=OuterRef("user_id"),
+            program_id=OuterRef("program_id"),
+            cycle__gt=OuterRef("cycle"),
+        )
         certificates = certificates.filter(
+            ~Exists(renewed),
             status=Certificate.Status.ACTIVE,
             expires_at__gt=now,
             expires_at__lte=now + dt.timedelta(days=expiring_within_days),

@@ -49,9 +49,13 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
             f"The PDF of certificate {certificate.serial} is being prepared: "
             "try again in a minute.",
         )
-        if certificate.user_id == request.user.pk:
-            return redirect("certificates_mine")
-        return redirect("certificates_team")
+        # Back to the list the viewer came from; a coach has no team view.
+        viewer = request.user
+        if certificate.user_id != viewer.pk and (
+            viewer.is_manager or viewer.is_enablement_admin
+        ):
+            return redirect("certificates_team")
+        return redirect("certificates_mine")
     return FileResponse(
         storage.open(certificate.pdf, "rb"),
         as_attachment=True,

@@ -298,3 +298,37 @@ def test_it_reads_the_team_view_in_the_same_queries_however_many_certificates(
         client.get(reverse("certificates_team"))
 
     assert len(three) == len(one)
+
+
+def test_it_leaves_a_renewed_certificate_out_of_the_expiring_list(
+    client, program_kit, org
+):
+    old = _issue(program_kit, org.rep_east, days_ago=350, with_pdf=False)
+    renewed, _ = certificate_issue(
+        user=org.rep_east, program=program_kit.program, cycle=2
+    )
+    waiting = _issue(program_kit, org.rep_east2, days_ago=350, with_pdf=False)
+    client.force_login(org.east_manager)
+
+    page = client.get(reverse("certificates_team"), {"expiring": 30}).content.decode()
+
+    assert waiting.serial in page
+    assert old.serial not in page and renewed.serial not in page
+    assert "1 within 30 days" in page
+
+
+def test_it_sends_a_coach_waiting_for_a_pdf_to_a_page_they_may_open(
+    client, program_kit, org, monkeypatch
+):
+    from certificates import tasks
+
+    monkeypatch.setattr(tasks.certificate_render_pdf_task, "delay", lambda pk: None)
+    certificate = _issue(program_kit, org.rep_east, with_pdf=False)
+    client.force_login(org.east_coach)
+
+    response = client.get(
+        reverse("certificate_pdf", args=[certificate.pk]), follow=True
+    )
+
+    assert response.status_code == 200
+    assert "is being prepared: try again in a minute" in response.content.decode()
