@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -569,37 +570,65 @@ def _renewal_open(certificate: Certificate, now: dt.datetime) -> bool:
     return True
 
 
+def _holder_zone(user: User) -> zoneinfo.ZoneInfo:
+    """The holder's time zone: e-mails give dates on their calendar, as the PDF
+    does."""
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 def _renewal_notify(certificate: Certificate) -> None:
+    from lms.notifications.models import NotificationLog
     from lms.notifications.services import notify_once
 
+    key = f"certificate:{certificate.pk}"
+    # The daily job passes every open renewal: skip the progress reading for those
+    # already told (notify_once still guards against two runs at once).
+    if NotificationLog.objects.filter(
+        user=certificate.user, kind="certificate_renewal", key=key
+    ).exists():
+        return
     progress = program_progress(user=certificate.user, program=certificate.program)
-    notify_once(
-        user=certificate.user,
-        kind="certificate_renewal",
-        key=f"certificate:{certificate.pk}",
-        subject=f"Renew your “{certificate.program_title}” certificate",
-        template="certificates/email/renewal",
-        context={
-            "certificate": certificate,
-            "first_name": certificate.user.get_short_name(),
-            "lines": progress.lines,
-            "mine_url": settings.SITE_URL + reverse("certificates_mine"),
-        },
-    )
+    with timezone.override(_holder_zone(certificate.user)):
+        notify_once(
+            user=certificate.user,
+            kind="certificate_renewal",
+            key=key,
+            subject=f"Renew your “{certificate.program_title}” certificate",
+            template="certificates/email/renewal",
+            context={
+                "certificate": certificate,
+                "first_name": certificate.user.get_short_name(),
+                "lines": progress.lines,
+                "mine_url": settings.SITE_URL + reverse("certificates_mine"),
+            },
+        )
 
 
 def certificates_expire_and_renew(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Daily, from beat: open renewal for valid certificates inside their program's
-    renewal window (assign the renewal content, e-mail the holder once; not for
-    inactive programs, which issue nothing new), then mark certificates past their
-    expiry as expired (they still verify, as expired).
+    renewal window, and for lapsed ones never renewed (assign the renewal content,
+    e-mail the holder of a still valid one once; not for inactive programs, which
+    issue nothing new), then mark certificates past their expiry as expired (they
+    still verify, as expired).
     Running it again changes nothing. Returns how many of each it did."""
     now = now or timezone.now()
     opened = 0
+    renewed = Certificate.objects.filter(
+        user_id=OuterRef("user_id"),
+        program_id=OuterRef("program_id"),
+        cycle__gt=OuterRef("cycle"),
+    )
     for program in CertificationProgram.objects.filter(active=True):
+        # Expired ones too: a certificate that lapsed while its program was inactive
+        # gets its renewal content once the program is active again (without it,
+        # lessons done before would never be recorded again for the new cycle).
         due = Certificate.objects.filter(
+            ~Exists(renewed),
             program=program,
-            status=Certificate.Status.ACTIVE,
+            status__in=[Certificate.Status.ACTIVE, Certificate.Status.EXPIRED],
             renewal_opened_at__isnull=True,
             expires_at__isnull=False,
             expires_at__lte=now + dt.timedelta(days=program.renewal_window_days),
@@ -637,20 +666,22 @@ def certificates_expire_and_renew(*, now: dt.datetime | None = None) -> dict[str
 
 
 def certificate_notify_issued(*, certificate: Certificate) -> bool:
-    """E-mail the holder that their certificate was issued, once."""
+    """E-mail the holder that their certificate was issued, once, with dates on
+    their calendar."""
     from lms.notifications.services import notify_once
 
-    return notify_once(
-        user=certificate.user,
-        kind="certificate_issued",
-        key=f"certificate:{certificate.pk}",
-        subject=f"You are certified: {certificate.program_title}",
-        template="certificates/email/issued",
-        context={
-            "certificate": certificate,
-            "first_name": certificate.user.get_short_name(),
-            "mine_url": settings.SITE_URL + reverse("certificates_mine"),
-            "verify_url": settings.SITE_URL
-            + reverse("certificate_verify", args=[certificate.verification_code]),
-        },
-    )
+    with timezone.override(_holder_zone(certificate.user)):
+        return notify_once(
+            user=certificate.user,
+            kind="certificate_issued",
+            key=f"certificate:{certificate.pk}",
+            subject=f"You are certified: {certificate.program_title}",
+            template="certificates/email/issued",
+            context={
+                "certificate": certificate,
+                "first_name": certificate.user.get_short_name(),
+                "mine_url": settings.SITE_URL + reverse("certificates_mine"),
+                "verify_url": settings.SITE_URL
+                + reverse("certificate_verify", args=[certificate.verification_code]),
+            },
+        )

@@ -251,3 +251,19 @@ def test_it_shows_progress_as_a_quiz_result_hint(program_kit, org):
         instance=type(program_kit.quiz)(title="Other quiz", body=[])
     )
     assert quiz_result_hint(org.rep_east, other_quiz) is None
+
+
+def test_it_e_mails_dates_on_the_holders_calendar(program_kit, org, time_machine):
+    import datetime as dt
+
+    org.rep_east.time_zone = "Pacific/Auckland"
+    org.rep_east.save()
+    time_machine.move_to(dt.datetime(2026, 3, 2, 20, 0, tzinfo=dt.UTC), tick=False)
+    program_kit.meet_everything(org.rep_east)
+    (certificate,) = certificates_evaluate(user_id=org.rep_east.pk)
+
+    services.certificate_notify_issued(certificate=certificate)
+
+    (message,) = mail.outbox
+    assert "Issued: 3 March 2026" in message.body
+    assert "Valid until: 3 March 2027" in message.body

@@ -229,3 +229,30 @@ def test_it_opens_no_renewal_for_an_inactive_program_but_still_expires(
     assert certificates_expire_and_renew() == {"renewals_opened": 0, "expired": 1}
     assert not _renewal_assignments(org.rep_east).exists()
     assert mail.outbox == []
+
+
+def test_it_opens_renewal_for_a_lapsed_certificate_when_its_program_is_active_again(
+    certified, program_kit, org, time_machine
+):
+    program = program_kit.program
+    program.active = False
+    program.save()
+    time_machine.move_to(certified.expires_at + dt.timedelta(days=1), tick=False)
+    assert certificates_expire_and_renew() == {"renewals_opened": 0, "expired": 1}
+
+    program.active = True
+    program.save()
+    reopened_at = certified.expires_at + dt.timedelta(days=40)
+    time_machine.move_to(reopened_at, tick=False)
+    assert certificates_expire_and_renew() == {"renewals_opened": 1, "expired": 0}
+    assert certificates_expire_and_renew() == {"renewals_opened": 0, "expired": 0}
+
+    (assignment,) = _renewal_assignments(org.rep_east)
+    assert (assignment.counts_from, assignment.due_at) == (reopened_at, None)
+    assert mail.outbox == []  # no "renew before it expires" for a lapsed one
+    time_machine.move_to(reopened_at + dt.timedelta(days=3), tick=False)
+    program_kit.complete_path(org.rep_east)
+    (renewed,) = certificates_evaluate(user_id=org.rep_east.pk)
+    assert renewed.cycle == 2
+    # Superseded, the lapsed certificate is not opened again.
+    assert certificates_expire_and_renew() == {"renewals_opened": 0, "expired": 0}
