@@ -665,6 +665,53 @@ def certificates_expire_and_renew(*, now: dt.datetime | None = None) -> dict[str
     return {"renewals_opened": opened, "expired": expired}
 
 
+# The PDF and the e-mail are queued after commit; a broker that was down then, or a
+# worker that gave up, would leave them undone for good without this sweep.
+STUCK_AFTER = dt.timedelta(minutes=15)
+ISSUED_NOTICE_WITHIN = dt.timedelta(days=7)
+
+
+def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Periodic sweeper (with the hourly expiry job): queue again the PDF of every
+    certificate issued over 15 minutes ago that has none yet, and the "you are
+    certified" e-mail of every certificate issued in the last week (not revoked)
+    whose holder was never told. Both jobs are idempotent, so a duplicate of one
+    still waiting in the queue is harmless. Returns how many of each it queued."""
+    from certificates.tasks import (
+        certificate_notify_issued_task,
+        certificate_render_pdf_task,
+    )
+    from lms.notifications.models import NotificationLog
+
+    now = now or timezone.now()
+    unrendered = list(
+        Certificate.objects.filter(
+            pdf_rendered_at__isnull=True, issued_at__lt=now - STUCK_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for certificate_id in unrendered:
+        certificate_render_pdf_task.delay(certificate_id)
+    recent = list(
+        Certificate.objects.filter(
+            issued_at__lt=now - STUCK_AFTER,
+            issued_at__gte=now - ISSUED_NOTICE_WITHIN,
+            user__is_active=True,
+        )
+        .exclude(status=Certificate.Status.REVOKED)
+        .values_list("pk", flat=True)
+    )
+    told = set(
+        NotificationLog.objects.filter(
+            kind="certificate_issued",
+            key__in=[f"certificate:{pk}" for pk in recent],
+        ).values_list("key", flat=True)
+    )
+    untold = [pk for pk in recent if f"certificate:{pk}" not in told]
+    for certificate_id in untold:
+        certificate_notify_issued_task.delay(certificate_id)
+    return {"pdfs_requeued": len(unrendered), "notices_requeued": len(untold)}
+
+
 def certificate_notify_issued(*, certificate: Certificate) -> bool:
     """E-mail the holder that their certificate was issued, once, with dates on
     their calendar."""

@@ -26,11 +26,15 @@ def certificates_evaluate_task(user_id: int) -> list[int]:
 )
 def certificates_expire_and_renew_task() -> dict[str, int]:
     """Periodic (beat): open renewals inside the renewal window (assign the renewal
-    content, e-mail once) and mark certificates past their expiry as expired.
+    content, e-mail once) and mark certificates past their expiry as expired; then
+    queue again the PDFs and e-mails of new certificates whose jobs were lost.
     Running it again changes nothing."""
-    from certificates.services import certificates_expire_and_renew
+    from certificates.services import (
+        certificates_expire_and_renew,
+        certificates_requeue_stuck,
+    )
 
-    return certificates_expire_and_renew()
+    return {**certificates_expire_and_renew(), **certificates_requeue_stuck()}
 
 
 @shared_task
