@@ -15,8 +15,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -68,6 +70,19 @@ def parse_outcomes(text: str) -> ParsedFile:
         return parsed
     delimiter = _delimiter(lines[0])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        _check_rows(reader, parsed)
+    except csv.Error as error:
+        # A stray quote that swallows the rest of the file, a field over the csv
+        # module's size limit: reported like any other error, nothing imported.
+        parsed.rows.clear()
+        parsed.errors.append(
+            (reader.line_num or 1, f"The file cannot be read as CSV: {error}.")
+        )
+    return parsed
+
+
+def _check_rows(reader: Any, parsed: ParsedFile) -> None:
     header = [name.strip().lower().replace(" ", "_") for name in next(reader)]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
@@ -81,7 +96,7 @@ def parse_outcomes(text: str) -> ParsedFile:
                 + ".",
             )
         )
-        return parsed
+        return
     position = {
         name: header.index(name) for name in REQUIRED + OPTIONAL if name in header
     }
@@ -116,7 +131,6 @@ def parse_outcomes(text: str) -> ParsedFile:
         parsed.rows.append(row)
     if not parsed.rows and not parsed.errors:
         parsed.errors.append((2, "The file has a header but no rows."))
-    return parsed
 
 
 def _delimiter(header: str) -> str:
@@ -144,14 +158,14 @@ def _row(line: int, raw: dict[str, str]) -> tuple[OutcomeRow | None, list[str]]:
             problems.append(f"{name} “{raw[name]}” must be a whole number, 0 or more.")
     amounts = {}
     for name in ("revenue", "quota"):
-        try:
-            amounts[name] = Decimal(raw[name].replace(",", ""))
-            if not amounts[name].is_finite() or amounts[name] < 0:
-                raise InvalidOperation
-            if amounts[name] >= Decimal("1e12"):
-                raise InvalidOperation
-        except InvalidOperation:
-            problems.append(f"{name} “{raw[name]}” must be an amount, 0 or more.")
+        amount = _amount(raw[name])
+        if amount is None:
+            problems.append(
+                f"{name} “{raw[name]}” must be an amount, 0 or more, "
+                "like 18500.50 or 18,500.50."
+            )
+        else:
+            amounts[name] = amount
     if not problems and counts["deals_won"] > counts["opportunities"]:
         problems.append("deals_won cannot be more than opportunities.")
     first_deal_on = None
@@ -178,6 +192,22 @@ def _row(line: int, raw: dict[str, str]) -> tuple[OutcomeRow | None, list[str]]:
         ),
         [],
     )
+
+
+# Digits with an optional decimal point; commas only as thousands separators. A
+# decimal comma ("18500,50", common in semicolon files) is refused rather than read
+# as 1850050.
+_AMOUNT = re.compile(r"(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")
+
+
+def _amount(value: str) -> Decimal | None:
+    if not _AMOUNT.fullmatch(value):
+        return None
+    try:
+        amount = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return amount if amount < Decimal("1e12") else None
 
 
 def _month(value: str) -> dt.date | None:
@@ -294,18 +324,22 @@ def outcomes_import(*, importer: User, data: bytes) -> ImportPlan:
         outcome.imported_at = now
         outcome.imported_by = importer
         (changed if outcome.pk else new).append(outcome)
-    SalesOutcome.objects.bulk_create(new, batch_size=2000)
-    SalesOutcome.objects.bulk_update(
-        changed,
-        [
-            "opportunities",
-            "deals_won",
-            "revenue",
-            "quota",
-            "first_deal_on",
-            "imported_at",
-            "imported_by",
-        ],
+    figures = [
+        "opportunities",
+        "deals_won",
+        "revenue",
+        "quota",
+        "first_deal_on",
+        "imported_at",
+        "imported_by",
+    ]
+    # A month another import added meanwhile is replaced, as if it had been there.
+    SalesOutcome.objects.bulk_create(
+        new,
         batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["user", "month"],
+        update_fields=figures,
     )
+    SalesOutcome.objects.bulk_update(changed, figures, batch_size=2000)
     return plan

@@ -80,7 +80,10 @@ def test_it_reports_bad_rows_with_line_numbers_and_imports_nothing(org):
     errors = _errors(plan)
     assert "3: Month “March” must be written YYYY-MM." in errors
     assert "4: opportunities “two” must be a whole number, 0 or more." in errors
-    assert "5: revenue “-5” must be an amount, 0 or more." in errors
+    assert (
+        "5: revenue “-5” must be an amount, 0 or more, like 18500.50 or 18,500.50."
+        in errors
+    )
     assert "5: first_deal_date “2026-13-01” must be YYYY-MM-DD." in errors
     assert "6: Expected 7 columns, found 5." in errors
 
@@ -135,6 +138,33 @@ def test_it_refuses_an_unknown_delimiter_with_the_expected_header(org):
     ((line, message),) = plan.parsed.errors
     assert line == 1
     assert "header row must name the columns" in message
+
+
+def test_it_refuses_a_decimal_comma_rather_than_misreading_it(org):
+    # "18500,50" in a semicolon file means 18,500.50, never 1,850,050.
+    data = (
+        HEADER.replace(",", ";")
+        + f"{org.rep_east.email};2026-03;12;3;18500,50;20000;\n"
+        + f"{org.rep_east.email};2026-04;12;3;18,500.50;20,000;\n"
+    ).encode()
+    plan = outcomes_import(importer=org.east_manager, data=data)
+    ((line, message),) = plan.parsed.errors
+    assert line == 2
+    assert "revenue “18500,50”" in message
+    assert SalesOutcome.objects.count() == 0
+    fixed = data.replace(b"18500,50", b"18500.50")
+    assert outcomes_import(importer=org.east_manager, data=fixed).ok
+    april = SalesOutcome.objects.get(user=org.rep_east, month=dt.date(2026, 4, 1))
+    assert (april.revenue, april.quota) == (Decimal("18500.50"), Decimal("20000.00"))
+
+
+def test_it_reports_a_file_the_csv_reader_cannot_read(org):
+    data = _good(org) + b'"' + b"x" * 200_000 + b'"\n'
+    plan = outcomes_import(importer=org.east_manager, data=data)
+    ((line, message),) = plan.parsed.errors
+    assert line == 5
+    assert "cannot be read as CSV" in message
+    assert SalesOutcome.objects.count() == 0
 
 
 def test_it_refuses_an_empty_file(org):
