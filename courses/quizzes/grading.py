@@ -67,15 +67,15 @@ def matching_pairs(
     snapshot: dict[str, Any],
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The left-hand options of a matching question, and each right-hand choice key
-    with its text: the distinct non-empty `match_text` values, keyed "m<pk of the
-    first option with that text>". Options with a right side but no left side are
-    distractors that only add a choice."""
+    with its text: the distinct non-empty `match_text` values, each keyed by the
+    `match_key` of the first option with that text. Options with a right side but
+    no left side are distractors that only add a choice."""
     rights: dict[str, str] = {}
     key_of_text: dict[str, str] = {}
     for option in _options(snapshot):
         match_text = option.get("match_text") or ""
         if match_text and match_text not in key_of_text:
-            key = "m" + str(option["key"])[1:]
+            key = _match_key(option)
             key_of_text[match_text] = key
             rights[key] = match_text
     lefts = [
@@ -90,8 +90,13 @@ def right_key_for(snapshot: dict[str, Any], option: dict[str, Any]) -> str:
     """The right-hand choice key that matches a left-hand option."""
     for candidate in _options(snapshot):
         if candidate.get("match_text") == option.get("match_text"):
-            return "m" + str(candidate["key"])[1:]
+            return _match_key(candidate)
     raise ValueError("option has no right-hand side")
+
+
+def _match_key(option: dict[str, Any]) -> str:
+    # Snapshots from before `match_key` derived it from the option's key.
+    return str(option.get("match_key") or "m" + str(option["key"])[1:])
 
 
 def _share_and_feedback(

@@ -4,6 +4,8 @@ of an open attempt (never their answer keys), and the review of a closed one."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import random
 import zoneinfo
 from dataclasses import dataclass, field
@@ -191,10 +193,17 @@ def _ordered(item: AttemptQuestion) -> list[dict[str, Any]]:
 
 def _rights_shown(item: AttemptQuestion) -> list[DisplayOption]:
     """The right-hand choices of a matching question in a shuffled order that stays
-    the same for this attempt question (seeded by it, so reloads agree)."""
+    the same for this attempt question (seeded by it, so reloads agree). The seed
+    is keyed with the secret key: a seed the person could rebuild would let them
+    undo the shuffle and read the pairs off the author's order."""
     _, rights = matching_pairs(item.snapshot)
     shown = [DisplayOption(key, text) for key, text in rights.items()]
-    random.Random(f"{item.attempt_id}:{item.position}").shuffle(shown)
+    seed = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"quiz-rights:{item.attempt_id}:{item.position}".encode(),
+        hashlib.sha256,
+    ).hexdigest()
+    random.Random(seed).shuffle(shown)
     return shown
 
 

@@ -4,19 +4,27 @@ Everything is decided and graded on the server; a client can only send responses
 
 A frozen question (`AttemptQuestion.snapshot`) reads:
     {"question_id", "kind", "name", "text", "points": "1.00", "explanation",
-     "partial_credit", "options": [{"key": "o<pk>", "text", "match_text",
-     "fraction": "1.00000", "tolerance": "0.000000", "feedback"}, ...]}
+     "partial_credit", "options": [{"key": "o<token>", "match_key": "m<token>",
+     "text", "match_text", "fraction": "1.00000", "tolerance": "0.000000",
+     "feedback"}, ...]}
 with the options in the author's order (for ordering questions, the right order).
+The keys reach the browser, so they must not give the answer away: they are keyed
+hashes of the option (the same in every attempt, for the item analysis), never its
+primary key, whose order is the author's (the right order of an ordering question)
+and which would pair a matching question's left side with its right one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import logging
 import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -47,6 +55,12 @@ class AttemptRefused(Exception):
     for the person."""
 
 
+def _option_token(purpose: str, option_pk: int) -> str:
+    message = f"quiz-option:{purpose}:{option_pk}".encode()
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+
+
 def question_snapshot(question: Question) -> dict[str, Any]:
     """A question and its answer key as they are frozen into an attempt."""
     return {
@@ -59,7 +73,8 @@ def question_snapshot(question: Question) -> dict[str, Any]:
         "partial_credit": question.partial_credit,
         "options": [
             {
-                "key": f"o{option.pk}",
+                "key": "o" + _option_token("choice", option.pk),
+                "match_key": "m" + _option_token("match", option.pk),
                 "text": option.text,
                 "match_text": option.match_text,
                 "fraction": str(Decimal(option.fraction).quantize(Decimal("0.00001"))),

@@ -4,6 +4,7 @@ and what a forged or replayed request cannot do."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -56,15 +57,32 @@ def test_it_freezes_the_questions_and_their_keys_at_the_start(org, quiz_kit):
     assert snap["question_id"] == multiple.pk
     assert snap["points"] == "2.00"
     assert snap["explanation"] == multiple.explanation
-    assert [o["key"] for o in snap["options"]] == [
-        f"o{o.pk}" for o in multiple.options.order_by("sort_order")
+    assert [o["text"] for o in snap["options"]] == [
+        o.text for o in multiple.options.order_by("sort_order")
     ]
+    keys = [o["key"] for o in snap["options"]]
+    assert len(set(keys)) == 3 and all(re.fullmatch(r"o[0-9a-f]{16}", k) for k in keys)
     assert snap["options"][2]["fraction"] == "-0.50000"
     assert snap["options"][0]["tolerance"] == "0.000000"
     for item in items:
         keys = [o["key"] for o in item.snapshot["options"]]
         assert sorted(item.option_order) == sorted(keys)
         assert item.response is None
+
+
+def test_it_keys_the_options_alike_in_every_attempt(org, quiz_kit):
+    """The item analysis counts the choices of all attempts by their keys."""
+    first = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+    attempt_submit(attempt=first, user=org.rep_east, responses={})
+    second = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+
+    def keys(attempt: QuizAttempt) -> list[list[str]]:
+        return [
+            [(o["key"], o["match_key"]) for o in item.snapshot["options"]]
+            for item in attempt.questions.order_by("position")
+        ]
+
+    assert keys(first) == keys(second)
 
 
 def test_it_resumes_the_open_attempt_instead_of_starting_another(org, quiz_kit):

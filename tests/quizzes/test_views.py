@@ -150,7 +150,7 @@ def test_it_shows_a_widget_for_every_kind_of_question(client, org, quiz_kit):
     assert html.count(f'<select id="q{matching}-') == 3
     assert "Money set aside" in html and "Who signs" in html
     ordering = items["ordering"]
-    shown_order = re.findall(rf'name="q{ordering.position}" value="(o\d+)"', html)
+    shown_order = re.findall(rf'name="q{ordering.position}" value="(o[0-9a-f]+)"', html)
     assert shown_order == ordering.option_order
     assert f'name="move" value="{ordering.position}:' in html
     assert "data-seconds-left" not in html  # no time limit
@@ -179,6 +179,25 @@ def test_it_puts_no_answer_key_in_the_page_before_submission(client, org, quiz_k
     ordering = _items(attempt)["ordering"]
     keys_in_right_order = [o["key"] for o in ordering.snapshot["options"]]
     assert ordering.option_order != keys_in_right_order
+
+
+def test_it_shows_option_keys_that_give_no_answer_away(client, org, quiz_kit):
+    """Option primary keys follow the author's order (the right order of an ordering
+    question), and a right-hand key built from its left-hand key pairs them: the
+    keys in the page are neither."""
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    html = client.get(reverse("quiz_attempt", args=[attempt.pk])).content.decode()
+    values = set(re.findall(r'value="([om][^"]*)"', html))
+    assert values
+    for question in quiz_kit.questions.values():
+        for option in question.options.all():
+            assert f"o{option.pk}" not in values and f"m{option.pk}" not in values
+    matching = _items(attempt)["matching"]
+    for left, right in correct_response(matching.snapshot).items():
+        assert f'name="q{matching.position}-{left}"' in html
+        assert f'value="{right}"' in html
+        assert left[1:] != right[1:]
 
 
 def test_it_saves_a_form_post_in_the_contract_format(client, org, quiz_kit):
