@@ -554,7 +554,16 @@ def _reply_add(*, take: Take, author: User, text: str, parent: Comment) -> Comme
 def _check_editable(comment: Comment, author: User) -> None:
     if comment.author_id != author.pk:
         raise CoachingRefused("You can only change your own comments.")
-    if comment.review is not None and comment.review.state != Review.State.DRAFT:
+    if comment.review_id is None:
+        return
+    # Locked, so that a review submitted at the same moment keeps what it showed.
+    state = (
+        Review.objects.select_for_update()
+        .filter(pk=comment.review_id)
+        .values_list("state", flat=True)
+        .get()
+    )
+    if state != Review.State.DRAFT:
         raise CoachingRefused("This review is submitted; its comments are final.")
 
 
