@@ -650,9 +650,9 @@ def _context(take: Take, person: User, **more: object) -> dict[str, object]:
 
 def take_notify_coaches(*, take_id: int) -> int:
     """E-mail the coaches a take is routed to that it waits for their review (once
-    per coach per take). Run after a request or a practice take is sent, and again
-    by the overdue chase so that a lost notice still goes out. Returns how many
-    were sent."""
+    per coach per take). Run after a request or a practice take is sent; should
+    this notice be lost, the overdue chase still reminds the coaches before the
+    turnaround runs out. Returns how many were sent."""
     take = Take.objects.select_related("submission__rep").get(pk=take_id)
     submission = take.submission
     if take.sent_at is None:
