@@ -76,6 +76,19 @@ class CertificationProgram(ClusterableModel):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        # A window as long as the validity would open renewal on the day of issue.
+        if (
+            self.validity_months
+            and self.renewal_window_days >= self.validity_months * 28
+        ):
+            raise ValidationError(
+                {
+                    "renewal_window_days": "Renewal must open after the certificate "
+                    "is issued: make the window shorter than the validity period."
+                }
+            )
+
 
 class ProgramRequirement(Orderable):
     """One piece of evidence a program asks for."""

@@ -277,3 +277,18 @@ def test_it_deletes_a_program_that_issued_nothing(client, org, program_kit):
     )
 
     assert not CertificationProgram.objects.filter(pk=unused.pk).exists()
+
+
+def test_it_refuses_a_renewal_window_as_long_as_the_validity(program_kit):
+    program = program_kit.program
+    program.validity_months = 1
+    program.renewal_window_days = 30
+
+    with pytest.raises(ValidationError, match="shorter than the validity"):
+        program.full_clean()
+
+    program.renewal_window_days = 20
+    program.full_clean()
+    program.validity_months = None
+    program.renewal_window_days = 365
+    program.full_clean()
