@@ -76,7 +76,15 @@ def write_xlsx(rows: Iterable[PersonRow], path: str) -> None:
     """Write the XLSX to `path`, keeping one row in memory at a time."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+    # Every cell is written as what it is: no text turned into a formula or a link.
+    workbook = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     try:
         sheet = workbook.add_worksheet("My team")
         bold = workbook.add_format({"bold": True})

@@ -68,7 +68,8 @@ def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
                 review.submitted_at,  # type: ignore[arg-type]
                 "review",
                 review.take.submission.title,
-                f"Reviewed by {review.reviewer.full_name}: {review.score} of 5, "
+                f"Reviewed by {review.reviewer.full_name}: "
+                f"{'no score' if review.score is None else f'{review.score} of 5'}, "
                 f"{review.get_outcome_display().lower() or 'no outcome'}",
             )
         )

@@ -49,3 +49,12 @@ def test_it_keeps_self_reviews_and_drafts_out_of_the_timeline(client, org):
     response = client.get(reverse("person_detail", args=[org.rep_east.pk]))
     assert response.context["timeline"] == []
     assert "Nothing yet." in response.content.decode()
+
+
+def test_it_says_when_a_review_has_no_score(client, org):
+    review = history.review(org.rep_east, org.east_coach, score="2.00")
+    review.score = None
+    review.save()
+    client.force_login(org.east_manager)
+    response = client.get(reverse("person_detail", args=[org.rep_east.pk]))
+    assert "Reviewed by Cora Coach: no score, approved" in response.content.decode()

@@ -226,3 +226,22 @@ def test_it_quotes_cells_that_spreadsheets_would_run(client, org):
     client.force_login(org.east_manager)
     rows = _csv_rows(client.get(reverse("team_export_csv")))
     assert "'=HYPERLINK(1)" in [row[0] for row in rows]
+
+
+def test_it_writes_xlsx_cells_as_text_never_as_formulas_or_links(client, org):
+    org.rep_east.full_name = "=HYPERLINK(1)"
+    org.rep_east.save()
+    org.rep_east2.full_name = "https://example.com/x"
+    org.rep_east2.save()
+    client.force_login(org.east_manager)
+    response = client.get(reverse("team_export_xlsx"))
+    content = b"".join(response.streaming_content)
+    names = [row[0] for row in _xlsx_rows(content)[1:]]
+    assert "'=HYPERLINK(1)" in names
+    assert "https://example.com/x" in names
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+        assert b"<f>" not in sheet
+        assert b"<hyperlink" not in sheet
