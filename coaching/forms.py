@@ -15,8 +15,8 @@ from coaching.models import (
     RubricCriterion,
     Submission,
 )
+from coaching.permissions import coaches_to_choose
 from lms.accounts.models import User
-from lms.accounts.visibility import coaches_of
 from media.models import MediaAsset
 
 COMMENT_MAX_LENGTH = 2000
@@ -79,7 +79,7 @@ class ReviewRequestForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["asset"].queryset = usable_recordings(user)  # type: ignore[attr-defined]
-        self.fields["coach"].queryset = coaches_of(user).exclude(pk=user.pk)  # type: ignore[attr-defined]
+        self.fields["coach"].queryset = coaches_to_choose(user)  # type: ignore[attr-defined]
 
 
 class AddTakeForm(forms.Form):
@@ -106,7 +106,7 @@ class SendTakeForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = coaches_of(user).exclude(pk=user.pk)  # type: ignore[attr-defined]
+        self.fields["coach"].queryset = coaches_to_choose(user)  # type: ignore[attr-defined]
 
 
 class CommentForm(forms.Form):

@@ -28,6 +28,12 @@ def routed_coaches(submission: Submission) -> QuerySet[User]:
     return coaches.filter(is_active=True).exclude(pk=submission.rep_id)
 
 
+def coaches_to_choose(rep: User) -> QuerySet[User]:
+    """The coaches a rep may name for a request: active coaches of their team or of
+    a team above it, never the rep."""
+    return visibility.coaches_of(rep).filter(is_active=True).exclude(pk=rep.pk)
+
+
 def submissions_visible_to(user: User) -> QuerySet[Submission]:
     """Every submission the user may open (queue, review screen, exports)."""
     if not user.is_authenticated or not user.is_active:

@@ -20,10 +20,14 @@ from coaching.models import (
     Submission,
     Take,
 )
-from coaching.permissions import can_review, submissions_visible_to
+from coaching.permissions import (
+    can_review,
+    coaches_to_choose,
+    submissions_visible_to,
+)
 from coaching.services import comments_visible_to
 from lms.accounts.models import User
-from lms.accounts.visibility import coached_teams, coaches_of
+from lms.accounts.visibility import coached_teams
 from media.models import MediaAsset
 
 QUEUE_TABS: dict[str, tuple[str, list[str]]] = {
@@ -472,7 +476,7 @@ def practice_state(
         and submission.state == Submission.State.REVIEWED
         and submission.outcome == Submission.Outcome.APPROVED,
         recordings=recordings,
-        coaches=list(coaches_of(user).exclude(pk=user.pk)),
+        coaches=list(coaches_to_choose(user)),
         max_upload_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
         just_uploaded=next(
             (r for r in recordings if str(r.public_id) == uploaded), None

@@ -351,6 +351,18 @@ def test_it_refuses_someone_elses_recording_or_a_coach_from_elsewhere(
     assert not Submission.objects.exists()
 
 
+def test_it_offers_only_active_coaches_to_name(client, org, rubric, recording):
+    from tests.factories import make_coach
+
+    gone = make_coach(org.americas, full_name="Gus Gone")
+    gone.is_active = False
+    gone.save()
+    client.force_login(org.rep_east)
+    response = client.get(reverse("coaching_request_new"))
+    assert org.east_coach.full_name in response.text
+    assert "Gus Gone" not in response.text
+
+
 def test_it_says_why_the_service_refused(client, org, rubric, recording):
     asset = recording(org.rep_east)
     asset.status = asset.Status.PROCESSING
