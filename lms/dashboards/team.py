@@ -220,14 +220,16 @@ def people_in_scope(*, viewer: User, filters: TeamFilters) -> QuerySet[User]:
             return User.objects.none()
         teams = Team.objects.filter(path__startswith=chosen.path)
     people = User.objects.filter(is_active=True, team__in=teams)
-    if filters.role == "coach":
-        people = people.filter(
-            Exists(Team.coaches.through.objects.filter(user_id=OuterRef("pk")))
-        )
+    coaches = Exists(Team.coaches.through.objects.filter(user_id=OuterRef("pk")))
+    manages = Exists(Team.managers.through.objects.filter(user_id=OuterRef("pk")))
+    if filters.role == "rep":
+        # Everyone in a team is a rep; "Reps" means those who neither coach nor
+        # manage.
+        people = people.exclude(coaches).exclude(manages)
+    elif filters.role == "coach":
+        people = people.filter(coaches)
     elif filters.role == "manager":
-        people = people.filter(
-            Exists(Team.managers.through.objects.filter(user_id=OuterRef("pk")))
-        )
+        people = people.filter(manages)
     if filters.cohort is not None:
         people = people.filter(
             start_date__year=filters.cohort.year,

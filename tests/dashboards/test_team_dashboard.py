@@ -85,6 +85,10 @@ def test_it_filters_by_role(client, org):
     client.force_login(org.east_manager)
     rows = _csv_rows(client.get(reverse("team_export_csv"), {"role": "coach"}))
     assert [row[0] for row in rows[1:]] == [org.east_coach.full_name]
+    rows = _csv_rows(client.get(reverse("team_export_csv"), {"role": "rep"}))
+    assert sorted(row[0] for row in rows[1:]) == sorted(
+        [org.rep_east.full_name, org.rep_east2.full_name]
+    )
 
 
 def test_it_filters_by_start_month(client, org):
