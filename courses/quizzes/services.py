@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import logging
 import random
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -296,8 +296,9 @@ def _close_and_grade(attempt: QuizAttempt, *, state: str, now: dt.datetime) -> N
         total += result.score
         maximum += result.max_score
     AttemptQuestion.objects.bulk_update(items, ["score", "max_score"])
+    # Rounded down: 79.995% must neither pass an 80% mark nor read as 80.00%.
     percent = (
-        (total * 100 / maximum).quantize(CENT, ROUND_HALF_UP)
+        (total * 100 / maximum).quantize(CENT, ROUND_DOWN)
         if maximum
         else Decimal("0.00")
     )

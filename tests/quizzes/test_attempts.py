@@ -18,7 +18,7 @@ from courses.quizzes.services import (
     attempt_start,
     attempt_submit,
 )
-from tests.quizzes.conftest import right_answers
+from tests.quizzes.conftest import make_question, right_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -147,10 +147,26 @@ def test_it_records_a_fail_without_completing_the_step(
         attempt = attempt_submit(attempt=attempt, user=org.rep_east, responses=answers)
 
     assert attempt.score == Decimal("6.00")
-    assert attempt.percent == Decimal("54.55")
+    assert attempt.percent == Decimal("54.54")
     assert attempt.passed is False
     assert not LessonCompletion.objects.filter(user=org.rep_east).exists()
     assert [graded.pk for graded in graded_signals] == [attempt.pk]
+
+
+def test_it_fails_a_score_just_below_the_pass_mark(org, quiz_kit, make_quiz):
+    question = make_question(
+        quiz_kit.bank,
+        "single",
+        [{"text": "Best", "fraction": 1}, {"text": "Nearly", "fraction": "0.79995"}],
+        points=200,
+    )
+    quiz = make_quiz(title="Close call", questions=[question], pass_mark_percent=80)
+    attempt = attempt_start(user=org.rep_east, quiz=quiz)
+    nearly = _snapshot_of(attempt, "single").snapshot["options"][1]["key"]
+    attempt = attempt_submit(attempt=attempt, user=org.rep_east, responses={1: nearly})
+
+    assert attempt.score == Decimal("159.99")  # 79.995%
+    assert (attempt.percent, attempt.passed) == (Decimal("79.99"), False)
 
 
 def test_it_grades_partial_answers_from_what_was_saved(org, quiz_kit):
@@ -176,7 +192,7 @@ def test_it_uses_the_pass_mark_frozen_at_the_start(org, quiz_kit):
     answers = right_answers(attempt)
     del answers[6], answers[7]
     attempt = attempt_submit(attempt=attempt, user=org.rep_east, responses=answers)
-    assert attempt.percent == Decimal("54.55")
+    assert attempt.percent == Decimal("54.54")
     assert attempt.passed is False
 
 
