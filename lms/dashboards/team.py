@@ -390,22 +390,23 @@ def team_view(
                 for step in steps_of.get(matrix_path_id, [])
             ]
 
-    other_overdue = (
-        Assignment.objects.filter(
-            user__in=ids,
-            path__isnull=True,
-            completed_at__isnull=True,
-            unassigned_at__isnull=True,
-            due_at__lt=now,
-        )
-        .values("user_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("user_id", "n")
-    )
-    for user_id, count in other_overdue:
-        if user_id in rows:
-            rows[user_id].overdue += count
+    # Open course assignments (monthly, manual, recertification) overdue or falling
+    # due within DUE_SOON_DAYS: one row each, in one query.
+    other_open = Assignment.objects.filter(
+        user__in=ids,
+        path__isnull=True,
+        completed_at__isnull=True,
+        unassigned_at__isnull=True,
+        due_at__lt=now + dt.timedelta(days=DUE_SOON_DAYS),
+    ).values_list("user_id", "due_at", "course__title")
+    for user_id, due_at, title in other_open:
+        other = rows.get(user_id)
+        if other is None:
+            continue
+        if due_at < now:
+            other.overdue += 1
+        else:
+            other.due_soon.append((title or "", due_at))
 
     _add_activity_and_quizzes(rows, ids)
     coaching = (

@@ -111,6 +111,33 @@ def test_it_counts_an_overdue_course_assignment(org, onboarding):
     assert _rows(org.east_manager)[org.rep_east.pk].overdue == 1
 
 
+def test_it_lists_a_course_assignment_falling_due_this_week(org, onboarding):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from courses.models import Assignment
+    from courses.services import assignment_create
+
+    due = timezone.now() + dt.timedelta(days=3)
+    assignment_create(
+        user=org.rep_east,
+        course=onboarding.demo,
+        reason=Assignment.Reason.MANUAL,
+        due_at=due,
+    )
+    assignment_create(
+        user=org.rep_east2,
+        course=onboarding.demo,
+        reason=Assignment.Reason.MANUAL,
+        due_at=timezone.now() + dt.timedelta(days=20),
+    )
+    rows = _rows(org.east_manager)
+    assert rows[org.rep_east.pk].due_soon == [("Demo", due)]
+    assert rows[org.rep_east.pk].overdue == 0
+    assert rows[org.rep_east2.pk].due_soon == []
+
+
 def test_it_shows_figures_on_the_page(client, org):
     history.quiz_attempt(org.rep_east, title="Discovery quiz", percent="85")
     history.review(org.rep_east, org.east_coach, score="4.25")
