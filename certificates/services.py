@@ -24,7 +24,8 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import CharField, Exists, F, Max, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -43,6 +44,9 @@ from courses.models import (
 )
 from courses.services import assignment_create
 from lms.accounts.models import User
+from lms.notifications.models import NotificationLog
+
+RENEWAL_NOTICE = "certificate_renewal"
 
 
 class CertificateRefused(Exception):
@@ -580,21 +584,14 @@ def _holder_zone(user: User) -> zoneinfo.ZoneInfo:
 
 
 def _renewal_notify(certificate: Certificate) -> None:
-    from lms.notifications.models import NotificationLog
     from lms.notifications.services import notify_once
 
     key = f"certificate:{certificate.pk}"
-    # The daily job passes every open renewal: skip the progress reading for those
-    # already told (notify_once still guards against two runs at once).
-    if NotificationLog.objects.filter(
-        user=certificate.user, kind="certificate_renewal", key=key
-    ).exists():
-        return
     progress = program_progress(user=certificate.user, program=certificate.program)
     with timezone.override(_holder_zone(certificate.user)):
         notify_once(
             user=certificate.user,
-            kind="certificate_renewal",
+            kind=RENEWAL_NOTICE,
             key=key,
             subject=f"Renew your “{certificate.program_title}” certificate",
             template="certificates/email/renewal",
@@ -638,15 +635,23 @@ def certificates_expire_and_renew(*, now: dt.datetime | None = None) -> dict[str
                 opened += 1
     # The e-mail goes out after the commit, once per certificate however often this
     # runs (also when an earlier run failed to send it).
+    # Those already told or already renewed are left out in the query, so that an
+    # hourly run with nothing to send costs one query, however many are open.
+    told = NotificationLog.objects.filter(
+        user_id=OuterRef("user_id"),
+        kind=RENEWAL_NOTICE,
+        key=Concat(Value("certificate:"), Cast(OuterRef("pk"), CharField())),
+    )
     pending_notice = Certificate.objects.filter(
+        ~Exists(renewed),
+        ~Exists(told),
         renewal_opened_at__isnull=False,
         status=Certificate.Status.ACTIVE,
         expires_at__gt=now,
         user__is_active=True,
     ).select_related("program", "user")
     for certificate in pending_notice:
-        if not _has_newer_cycle(certificate):
-            _renewal_notify(certificate)
+        _renewal_notify(certificate)
     expired = 0
     for certificate in Certificate.objects.filter(
         status=Certificate.Status.ACTIVE, expires_at__lte=now
@@ -681,7 +686,6 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> dict[str, i
         certificate_notify_issued_task,
         certificate_render_pdf_task,
     )
-    from lms.notifications.models import NotificationLog
 
     now = now or timezone.now()
     unrendered = list(
