@@ -4,18 +4,49 @@ rubric form checks the whole rubric before it is saved (coaching.rubrics)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    DeleteView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
-from coaching.models import Rubric
+from coaching.models import PracticePage, Rubric, Submission
 from coaching.rubrics import RubricForm
+
+
+class RubricDeleteView(DeleteView):
+    """A rubric that requests or practice pages use stays: their reviews were
+    scored on it. Unused rubrics can be deleted."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        rubric = self.object
+        used_by = []
+        if Submission.objects.filter(rubric=rubric).exists():
+            used_by.append("coaching requests")
+        if PracticePage.objects.filter(rubric=rubric).exists():
+            used_by.append("practice pages")
+        if used_by:
+            messages.error(
+                self.request,
+                f"“{rubric}” is used by {' and '.join(used_by)}, so it cannot be "
+                "deleted.",
+            )
+            return redirect("wagtailsnippets_coaching_rubric:edit", rubric.pk)
+        response: HttpResponse = super().form_valid(form)
+        return response
 
 
 class RubricViewSet(SnippetViewSet):
     model = Rubric
+    delete_view_class = RubricDeleteView
     icon = "tasks"
     menu_label = "Rubrics"
     list_display = [

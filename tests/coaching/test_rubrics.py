@@ -169,3 +169,24 @@ def test_it_keeps_everyone_else_out_of_the_rubric_admin(client, org, person):
     response = client.post(reverse(ADD_URL), _post([{"weight": "100"}]))
     assert response.status_code in (302, 403)
     assert not Rubric.objects.exists()
+
+
+def test_it_keeps_a_rubric_that_requests_use(client, org, submissions):
+    submission = submissions.requested()
+    client.force_login(org.admin)
+    url = reverse("wagtailsnippets_coaching_rubric:delete", args=[submission.rubric_id])
+
+    response = client.post(url, follow=True)
+
+    assert response.status_code == 200
+    assert "cannot be deleted" in response.content.decode()
+    assert Rubric.objects.filter(pk=submission.rubric_id).exists()
+
+
+def test_it_deletes_a_rubric_nothing_uses(client, org):
+    unused = make_rubric(name="Unused")
+    client.force_login(org.admin)
+
+    client.post(reverse("wagtailsnippets_coaching_rubric:delete", args=[unused.pk]))
+
+    assert not Rubric.objects.filter(pk=unused.pk).exists()
