@@ -350,7 +350,8 @@ def quiz_attempt_save(request: SignedInRequest, pk: int) -> HttpResponse:
                 data[f"q{move.partition(':')[0]}-touched"] = "1"
             responses = responses_from_form(data, questions)
             _apply_move(responses, move)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        # RecursionError: JSON nested deeper than the parser goes.
         return JsonResponse({"error": f"Malformed answers: {error}"}, status=400)
     try:
         attempt = services.attempt_save(

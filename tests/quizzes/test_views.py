@@ -293,7 +293,9 @@ def test_it_refuses_malformed_json_and_changes_nothing(client, org, quiz_kit):
     client.force_login(org.rep_east)
     attempt = _start(client, quiz_kit.quiz)
     url = reverse("quiz_attempt_save", args=[attempt.pk])
-    for body in ["{not json", '{"responses": [1, 2]}', '{"responses": {"99": "x"}}']:
+    nested = '{"responses": {"1": ' + "[" * 100_000 + "]" * 100_000 + "}}"
+    bodies = ["{not json", '{"responses": [1, 2]}', '{"responses": {"99": "x"}}']
+    for body in [*bodies, nested]:
         response = client.post(url, body, content_type="application/json")
         assert response.status_code == 400, body
         assert "Malformed answers" in response.json()["error"]
