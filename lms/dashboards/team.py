@@ -401,7 +401,7 @@ def team_view(
     ).values_list("user_id", "due_at", "course__title")
     for user_id, due_at, title in other_open:
         other = rows.get(user_id)
-        if other is None:
+        if other is None or due_at is None:
             continue
         if due_at < now:
             other.overdue += 1
