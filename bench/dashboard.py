@@ -5,11 +5,12 @@ the memory of a 10,000-rep CSV export.
     .venv/bin/python manage.py seed_scale --reps 10000
     .venv/bin/python bench/dashboard.py [--runs 15]
 
-Run against a database seeded by `seed_scale` (a scratch database: nothing is written
-but sessions). The dashboard and matrix are requested through Django's test client by
-the manager of a 200-rep region, so their time is the server's time for the whole
-request (middleware, session, queries, rendering). The floor renders the same template
-from a context computed beforehand, with every database access refused. The export is
+Run against a database seeded by `seed_scale` (a scratch database: it writes sessions
+and one enablement admin, scale-admin@example.com, for the export). The dashboard and
+matrix are requested through Django's test client by the manager of a 200-rep region,
+so their time is the server's time for the whole request (middleware, session,
+queries, rendering). The floor renders the same template from a context computed
+beforehand, with every database access refused. The export is
 the CSV of all 10,000 reps (an enablement admin's view), streamed to nowhere while a
 sampler thread records the process's resident memory.
 Ends with one line: `dashboard_ms_median=<float> matrix_ms_median=<float>
