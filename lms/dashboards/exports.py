@@ -28,8 +28,9 @@ HEADERS = [
 ]
 
 
-def row_values(row: PersonRow) -> list[Any]:
-    """One person's figures as the export writes them (the page shows the same)."""
+def row_values(row: PersonRow, zone: dt.tzinfo = dt.UTC) -> list[Any]:
+    """One person's figures as the export writes them (the page shows the same);
+    times in `zone`, the viewer's time zone, as on the page."""
     person = row.person
     return [
         person.full_name,
@@ -41,15 +42,18 @@ def row_values(row: PersonRow) -> list[Any]:
         row.lessons_done,
         row.lessons_total,
         row.overdue,
-        _when(row.last_activity),
+        _when(row.last_activity, zone),
         "" if row.quiz_average is None else str(row.quiz_average),
         "" if row.coaching_average is None else str(row.coaching_average),
         row.certification_label,
     ]
 
 
-def _when(moment: dt.datetime | None) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+def _when(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} {getattr(zone, 'key', None) or local.tzname()}"
 
 
 class _Echo:
@@ -64,15 +68,15 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def csv_lines(rows: Iterable[PersonRow]) -> Iterator[str]:
+def csv_lines(rows: Iterable[PersonRow], zone: dt.tzinfo = dt.UTC) -> Iterator[str]:
     """The CSV, one line at a time, for a StreamingHttpResponse."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(HEADERS)
     for row in rows:
-        yield writer.writerow([_safe(value) for value in row_values(row)])
+        yield writer.writerow([_safe(value) for value in row_values(row, zone)])
 
 
-def write_xlsx(rows: Iterable[PersonRow], path: str) -> None:
+def write_xlsx(rows: Iterable[PersonRow], path: str, zone: dt.tzinfo = dt.UTC) -> None:
     """Write the XLSX to `path`, keeping one row in memory at a time."""
     import xlsxwriter
 
@@ -91,6 +95,6 @@ def write_xlsx(rows: Iterable[PersonRow], path: str) -> None:
         sheet.write_row(0, 0, HEADERS, bold)
         sheet.freeze_panes(1, 1)
         for number, row in enumerate(rows, start=1):
-            sheet.write_row(number, 0, [_safe(v) for v in row_values(row)])
+            sheet.write_row(number, 0, [_safe(v) for v in row_values(row, zone)])
     finally:
         workbook.close()

@@ -165,7 +165,9 @@ def team_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
     view = team_view(viewer=_viewer(request), filters=filters)
     response = StreamingHttpResponse(
-        exports.csv_lines(view.rows), content_type="text/csv; charset=utf-8"
+        # The viewer's time zone, read now: the rows are written after this returns.
+        exports.csv_lines(view.rows, timezone.get_current_timezone()),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
         f'attachment; filename="my-team-{timezone.localdate():%Y-%m-%d}.csv"'
@@ -182,7 +184,7 @@ def team_export_xlsx(request: HttpRequest) -> FileResponse:
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
     try:
-        exports.write_xlsx(view.rows, handle.name)
+        exports.write_xlsx(view.rows, handle.name, timezone.get_current_timezone())
         stream = open(handle.name, "rb")  # noqa: SIM115
     finally:
         # Unlinked at once: the open handle keeps the file readable until sent.

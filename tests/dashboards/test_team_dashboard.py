@@ -249,3 +249,25 @@ def test_it_writes_xlsx_cells_as_text_never_as_formulas_or_links(client, org):
         sheet = archive.read("xl/worksheets/sheet1.xml")
         assert b"<f>" not in sheet
         assert b"<hyperlink" not in sheet
+
+
+def test_it_exports_last_activity_in_the_viewers_time_zone_like_the_screen(client, org):
+    import datetime as dt
+
+    from tests.dashboards import history
+
+    attempt = history.quiz_attempt(org.rep_east, title="Demo quiz", percent="70")
+    attempt.started_at = dt.datetime(2026, 3, 10, 2, 30, tzinfo=dt.UTC)
+    attempt.save()
+    org.east_manager.time_zone = "America/New_York"
+    org.east_manager.save()
+    client.force_login(org.east_manager)
+    page = client.get(reverse("team_overview")).content.decode()
+    assert ">2026-03-09</time>" in page  # 22:30 the evening before in New York
+    rows = _csv_rows(client.get(reverse("team_export_csv")))
+    (row,) = [r for r in rows if r[0] == org.rep_east.full_name]
+    assert row[9] == "2026-03-09 22:30 America/New_York"
+    xlsx = _xlsx_rows(
+        b"".join(client.get(reverse("team_export_xlsx")).streaming_content)
+    )
+    assert any("2026-03-09 22:30 America/New_York" in r for r in xlsx)
