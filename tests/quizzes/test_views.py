@@ -17,6 +17,7 @@ from courses.quizzes import hints
 from courses.quizzes.grading import correct_response
 from courses.quizzes.models import AttemptQuestion, QuizAttempt, QuizPage
 from courses.quizzes.services import attempt_start, attempt_submit
+from tests.quizzes.conftest import make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -565,6 +566,25 @@ def test_it_offers_a_retry_after_a_fail_and_shows_the_hints(
     assert "Certified Discovery Seller: Discovery calls quiz counts" in html
     assert "The correct answers are shown once you pass." in html
     assert "Exactly." not in html  # nothing chosen, so no feedback
+
+
+def test_it_shows_a_score_just_below_the_pass_mark_without_rounding_it_up(
+    client, org, quiz_kit, make_quiz
+):
+    question = make_question(
+        quiz_kit.bank,
+        "single",
+        [{"text": "Best", "fraction": 1}, {"text": "Nearly", "fraction": "0.9999"}],
+        points=100,
+    )
+    quiz = make_quiz(title="Close call", questions=[question], pass_mark_percent=100)
+    attempt = attempt_start(user=org.rep_east, quiz=quiz)
+    nearly = attempt.questions.get().snapshot["options"][1]["key"]
+    attempt_submit(attempt=attempt, user=org.rep_east, responses={1: nearly})
+    client.force_login(org.rep_east)
+    html = client.get(reverse("quiz_attempt_result", args=[attempt.pk])).content
+    assert "Not passed" in html.decode()
+    assert "<span>99.99%</span>" in html.decode()  # not 100%, the pass mark
 
 
 def test_it_tells_when_the_next_attempt_may_start(client, org, quiz_kit):
