@@ -93,16 +93,18 @@ def manager_digests_send(*, now: dt.datetime | None = None) -> dict[str, int]:
                 continue
             overdue = len(context["overdue"])
             try:
-                sent = notify_once(
-                    user=manager,
-                    kind=KIND,
-                    key=key,
-                    subject=f"Your team this week: {overdue} overdue, "
-                    f"{len(context['waiting'])} reviews waiting",
-                    template="dashboards/email/manager_digest",
-                    context=context,
-                    connection=connection,
-                )
+                # Due dates and expiries read in the manager's own time zone.
+                with timezone.override(zoneinfo.ZoneInfo(manager.time_zone)):
+                    sent = notify_once(
+                        user=manager,
+                        kind=KIND,
+                        key=key,
+                        subject=f"Your team this week: {overdue} overdue, "
+                        f"{len(context['waiting'])} reviews waiting",
+                        template="dashboards/email/manager_digest",
+                        context=context,
+                        connection=connection,
+                    )
             except SMTPRecipientsRefused:
                 logger.exception(
                     "Digest to %s refused; next run tries again", manager.pk

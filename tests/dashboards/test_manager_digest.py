@@ -83,3 +83,18 @@ def test_it_lists_overdue_people_reviews_waiting_and_expiring_certificates(
     assert f"- {org.east_coach.full_name}: expires" in body
     assert org.rep_west.full_name not in body
     assert "Open My team" in message.alternatives[0][0]
+
+
+def test_it_writes_times_in_the_managers_time_zone(org):
+    _only_east_manager(org)
+    org.east_manager.time_zone = "Asia/Tokyo"
+    org.east_manager.save()
+    waiting = history.review(org.rep_east2, org.east_coach, score="3.00")
+    Submission.objects.filter(pk=waiting.take.submission_id).update(
+        state=Submission.State.REQUESTED,
+        title="Pricing call with Initech",
+        due_at=_at(MONDAY, 20),  # 05:00 on Tuesday in Tokyo
+    )
+    assert manager_digests_send(now=_at(MONDAY, 9))["sent"] == 1
+    (message,) = _digests_to(org.east_manager)
+    assert "Pricing call with Initech, due 24 November 05:00" in message.body
