@@ -9,7 +9,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courses.quizzes.grading import correct_response, grade, response_problem
+from courses.quizzes.grading import (
+    correct_response,
+    grade,
+    matching_pairs,
+    response_problem,
+)
 
 points = st.decimals(
     min_value=Decimal("0.01"), max_value=Decimal("9999.99"), places=2
@@ -83,6 +88,9 @@ def snapshots(draw: st.DrawFn) -> dict[str, Any]:
             for i in range(1, count + 1)
         ]
         options.append(_option(count + 1, text="", match_text=draw(words)))
+        if draw(st.booleans()):  # snapshots since the right-hand keys are their own
+            for option in options:
+                option["match_key"] = "m" + draw(st.uuids()).hex
     else:
         options = [_option(i, text=draw(words)) for i in range(1, count + 1)]
     return {
@@ -113,7 +121,7 @@ def _responses(snapshot: dict[str, Any]) -> st.SearchStrategy[object]:
     elif kind in ("short", "numeric"):
         shaped = st.text() | numbers.map(str)
     elif kind == "matching":
-        rights = [f"m{key[1:]}" for key in keys]
+        rights = [*matching_pairs(snapshot)[1], *(f"m{key[1:]}" for key in keys)]
         shaped = st.dictionaries(st.sampled_from(keys), st.sampled_from(rights))
     else:
         shaped = st.permutations(keys).map(list) | st.lists(st.sampled_from(keys))
