@@ -83,7 +83,11 @@ def question_snapshot(question: Question) -> dict[str, Any]:
                 ),
                 "feedback": option.feedback,
             }
-            for option in question.options.order_by("sort_order", "pk")
+            # Sorted here rather than by the database: the draw prefetched them.
+            for option in sorted(
+                question.options.all(),
+                key=lambda option: (option.sort_order, option.pk),
+            )
         ],
     }
 
