@@ -83,5 +83,9 @@ def test_it_schedules_only_tasks_that_exist():
         "media.tasks.assets_expire_task",
         "courses.tasks.campaigns_materialise_task",
         "courses.tasks.reminders_send_task",
+        "courses.quizzes.tasks.attempts_close_expired_task",
+        "coaching.tasks.reviews_chase_overdue_task",
+        "certificates.tasks.certificates_expire_and_renew_task",
+        "lms.dashboards.tasks.manager_digests_send_task",
     }
     assert scheduled <= set(app.tasks)
