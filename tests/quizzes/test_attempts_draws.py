@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from courses.quizzes.models import QuestionBank, QuizAttempt
 from courses.quizzes.selectors import quiz_status
@@ -190,3 +192,14 @@ def test_it_does_not_count_abandoned_attempts(org, quiz_kit):
     attempt_submit(attempt=second, user=org.rep_east)
     with pytest.raises(AttemptRefused):
         attempt_start(user=org.rep_east, quiz=quiz)
+
+
+def test_it_starts_an_attempt_in_queries_that_do_not_grow_with_its_questions(
+    org, quiz_kit, make_quiz
+):
+    few = make_quiz(title="Two questions", questions=[*quiz_kit.questions.values()][:2])
+    with CaptureQueriesContext(connection) as two:
+        attempt_start(user=org.rep_east, quiz=few)
+    with CaptureQueriesContext(connection) as seven:
+        attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
+    assert len(seven.captured_queries) == len(two.captured_queries)
