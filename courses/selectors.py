@@ -22,6 +22,21 @@ from courses.models import (
 from lms.accounts.models import User
 
 
+def course_cycle_start(*, user: User, course: CoursePage) -> dt.datetime | None:
+    """When the person's current cycle of the course began: the latest start of the
+    open recurring or recertification assignments that cover it. None when no cycle
+    is running: all of their history counts."""
+    covering = Assignment.objects.filter(
+        Q(course_id=course.pk) | Q(path__steps__course_id=course.pk),
+        user=user,
+        completed_at__isnull=True,
+        unassigned_at__isnull=True,
+        counts_from__isnull=False,
+    )
+    latest: dt.datetime | None = covering.aggregate(latest=Max("counts_from"))["latest"]
+    return latest
+
+
 def completed_lesson_ids(
     user: User, lessons: QuerySet[LessonPage] | list[int]
 ) -> set[int]:

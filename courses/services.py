@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import (
@@ -22,7 +22,7 @@ from courses.models import (
     TrainingCampaign,
     WatchProgress,
 )
-from courses.selectors import course_outline
+from courses.selectors import course_cycle_start, course_outline
 from courses.signals import course_completed
 from lms.accounts.models import User
 
@@ -65,11 +65,7 @@ def lesson_complete(
     User.objects.select_for_update().filter(pk=user.pk).first()
     course = CoursePage.objects.get(pk=lesson.get_parent().pk)
     latest = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
-    cycle_start = (
-        _covering(user=user, course=course)
-        .filter(counts_from__isnull=False)
-        .aggregate(latest=Max("counts_from"))["latest"]
-    )
+    cycle_start = course_cycle_start(user=user, course=course)
     if latest is not None and (
         cycle_start is None or latest.completed_at >= cycle_start
     ):

@@ -23,7 +23,7 @@ from courses.quizzes.grading import (
     matching_pairs,
 )
 from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizPage
-from courses.selectors import lock_reason
+from courses.selectors import course_cycle_start, lock_reason
 from lms.accounts.models import User
 
 CLOSED_STATES = (QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED)
@@ -98,11 +98,18 @@ def quiz_status(
     it). Passing does not end the quiz: the person may try again while attempts
     remain (to improve their score, or in a new cycle of recurring training)."""
     now = now or timezone.now()
+    course = CoursePage.objects.get(pk=quiz.get_parent().pk)
     attempts = list(
         QuizAttempt.objects.filter(quiz=quiz, user=user).order_by(
             "-started_at", "-number"
         )
     )
+    # In a new cycle of recurring training or recertification the quiz starts
+    # afresh: earlier cycles' attempts stay in the history but no longer count.
+    cycle_start = course_cycle_start(user=user, course=course)
+    this_cycle = [
+        a for a in attempts if cycle_start is None or a.started_at >= cycle_start
+    ]
     open_attempt = next(
         (
             a
@@ -111,11 +118,11 @@ def quiz_status(
         ),
         None,
     )
-    used = sum(a.state != QuizAttempt.State.ABANDONED for a in attempts)
+    used = sum(a.state != QuizAttempt.State.ABANDONED for a in this_cycle)
     attempts_left = (
         None if quiz.max_attempts is None else max(0, quiz.max_attempts - used)
     )
-    graded = [a for a in attempts if a.state in CLOSED_STATES]
+    graded = [a for a in this_cycle if a.state in CLOSED_STATES]
     passed = any(a.passed for a in graded)
     best_percent = max(
         (a.percent for a in graded if a.percent is not None), default=None
@@ -131,9 +138,7 @@ def quiz_status(
     refusal = ""
     if not quiz.live:
         refusal = "This quiz is not open."
-    elif reason := lock_reason(
-        user=user, course=CoursePage.objects.get(pk=quiz.get_parent().pk)
-    ):
+    elif reason := lock_reason(user=user, course=course):
         refusal = reason
     elif open_attempt is not None:
         refusal = ""
@@ -313,6 +318,13 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
     if quiz is None:
         return False
     mine = QuizAttempt.objects.filter(quiz=quiz, user_id=attempt.user_id)
+    # Only the current cycle counts: answers seen in an earlier cycle must not be
+    # shown again before the person has earned them in this one.
+    cycle_start = course_cycle_start(
+        user=attempt.user, course=CoursePage.objects.get(pk=quiz.get_parent().pk)
+    )
+    if cycle_start is not None:
+        mine = mine.filter(started_at__gte=cycle_start)
     if quiz.show_answers == QuizPage.ShowAnswers.AFTER_PASSING:
         return mine.filter(state__in=CLOSED_STATES, passed=True).exists()
     if quiz.show_answers == QuizPage.ShowAnswers.AFTER_LAST_ATTEMPT:

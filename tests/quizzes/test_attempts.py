@@ -481,3 +481,45 @@ def test_it_refuses_answers_once_the_quiz_is_withdrawn(org, quiz_kit):
     with pytest.raises(AttemptRefused, match="withdrawn"):
         attempt_submit(attempt=attempt, user=org.rep_east)
     assert _state(attempt) == before
+
+
+def test_it_starts_afresh_in_a_new_cycle_of_the_course(org, quiz_kit, time_machine):
+    """Recertification or recurring training asks for the quiz again: attempts of
+    earlier cycles stay in the history but neither use up the new cycle's attempts
+    nor reveal its answers."""
+    from courses.models import Assignment
+    from courses.quizzes.selectors import answers_revealed, quiz_status
+    from courses.services import assignment_create
+
+    quiz = quiz_kit.quiz
+    quiz.max_attempts = 1
+    quiz.show_answers = quiz.ShowAnswers.AFTER_PASSING
+    quiz.save_revision().publish()
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    first = attempt_start(user=org.rep_east, quiz=quiz)
+    first = attempt_submit(
+        attempt=first, user=org.rep_east, responses=right_answers(first)
+    )
+    assert first.passed and answers_revealed(first)
+    with pytest.raises(AttemptRefused, match="used all 1 attempt"):
+        attempt_start(user=org.rep_east, quiz=quiz)
+
+    time_machine.move_to(start + dt.timedelta(days=330), tick=False)
+    assignment_create(
+        user=org.rep_east,
+        course=quiz_kit.course,
+        reason=Assignment.Reason.RECERTIFICATION,
+        counts_from=timezone.now(),
+    )
+
+    status = quiz_status(user=org.rep_east, quiz=quiz)
+    assert (status.can_start, status.attempts_left, status.passed) == (True, 1, False)
+    assert len(status.attempts) == 1  # the history stays
+    assert not answers_revealed(first)
+    second = attempt_start(user=org.rep_east, quiz=quiz)
+    assert second.number == 2
+    second = attempt_submit(
+        attempt=second, user=org.rep_east, responses=right_answers(second)
+    )
+    assert second.passed and answers_revealed(first) and answers_revealed(second)
