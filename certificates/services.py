@@ -24,7 +24,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, F, Max, OuterRef, Q, Value
+from django.db.models import CharField, Exists, F, Max, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -39,10 +39,8 @@ from courses.models import (
     Assignment,
     CoursePage,
     LearningPath,
-    LessonCompletion,
-    LessonPage,
 )
-from courses.services import assignment_create
+from courses.services import assignment_create, required_progress
 from lms.accounts.models import User
 from lms.notifications.models import NotificationLog
 
@@ -140,29 +138,6 @@ def _target(
     return None
 
 
-def _required_lesson_ids(courses: list[CoursePage]) -> list[int]:
-    if not courses:
-        return []
-    under_any = Q()
-    for course in courses:
-        under_any |= Q(path__startswith=course.path, depth=course.depth + 1)
-    return list(
-        LessonPage.objects.live()
-        .filter(under_any, required=True)
-        .values_list("pk", flat=True)
-    )
-
-
-def _lessons_done(
-    user: User, courses: list[CoursePage], since: dt.datetime | None
-) -> tuple[int, int]:
-    lesson_ids = _required_lesson_ids(courses)
-    completions = LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids)
-    if since is not None:
-        completions = completions.filter(completed_at__gte=since)
-    return completions.values("lesson_id").distinct().count(), len(lesson_ids)
-
-
 def _path_line(
     user: User, path: LearningPath, since: dt.datetime | None
 ) -> RequirementLine:
@@ -170,7 +145,7 @@ def _path_line(
         step.course
         for step in path.steps.select_related("course").order_by("sort_order", "pk")
     ]
-    done, needed = _lessons_done(user, courses, since)
+    needed, done = required_progress(user, courses, since=since)
     met = needed > 0 and done >= needed
     return RequirementLine(
         label=f"Complete the learning path “{path.title}”",
@@ -187,7 +162,7 @@ def _path_line(
 def _course_line(
     user: User, course: CoursePage, since: dt.datetime | None
 ) -> RequirementLine:
-    done, needed = _lessons_done(user, [course], since)
+    needed, done = required_progress(user, [course], since=since)
     met = needed > 0 and done >= needed
     return RequirementLine(
         label=f"Complete the course “{course.title}”",

@@ -181,7 +181,7 @@ def _required_lesson_ids(courses: list[CoursePage]) -> list[int]:
     )
 
 
-def _progress_counts(
+def required_progress(
     user: User, courses: list[CoursePage], since: dt.datetime | None = None
 ) -> tuple[int, int]:
     """Required lessons, and how many the person completed (since `since`)."""
@@ -224,7 +224,7 @@ def assignment_create(
     if existing is not None:
         return existing, False
     courses = _courses_of(path=path, course=course)
-    total, done = _progress_counts(user, courses, since=counts_from)
+    total, done = required_progress(user, courses, since=counts_from)
     if due_at is None and path is not None:
         last_offset = max(
             path.steps.values_list("due_offset_days", flat=True), default=0
@@ -329,7 +329,7 @@ def assignments_recount(*, course: CoursePage) -> int:
         .distinct()
     )
     for assignment in covering:
-        total, done = _progress_counts(
+        total, done = required_progress(
             assignment.user,
             _courses_of(path=assignment.path, course=assignment.course),
             since=assignment.counts_from,
@@ -421,7 +421,7 @@ def _materialise_for(
     counts_from = min(
         dt.datetime.combine(cycle_start, dt.time.min, tzinfo=zone), timezone.now()
     )
-    total, done = _progress_counts(person, [course], since=counts_from)
+    total, done = required_progress(person, [course], since=counts_from)
     try:
         with transaction.atomic():
             Assignment.objects.create(
