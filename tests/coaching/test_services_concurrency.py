@@ -5,10 +5,6 @@ are skipped there."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.db import connection
 
@@ -17,6 +13,7 @@ from coaching.models import Review, Take
 from coaching.services import CoachingRefused
 from courses.models import LessonCompletion
 from tests.coaching.conftest import levels_for
+from tests.concurrency import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -34,34 +31,10 @@ def _reset(reset_without_post_migrate: None) -> None:
     """Each test starts from what the migrations made."""
 
 
-def _at_once(
-    actions: list[Callable[[], Any]],
-) -> tuple[list[Any], list[BaseException]]:
-    start = threading.Barrier(len(actions))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(action: Callable[[], Any]) -> None:
-        try:
-            start.wait()
-            results.append(action())
-        except BaseException as error:  # collected for the assertions
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 def test_it_makes_one_draft_when_a_coach_opens_a_review_twice_at_once(org, submissions):
     take = submissions.requested().takes.get()
 
-    results, errors = _at_once(
+    results, errors = at_once(
         [lambda: services.review_start(take=take, coach=org.east_coach)] * THREADS
     )
 
@@ -81,7 +54,7 @@ def test_it_gives_each_coach_one_review_when_comments_arrive_together(org, submi
             take=take, author=coach, text="Here", start_seconds=second, kind="praise"
         )
 
-    results, errors = _at_once(
+    results, errors = at_once(
         [comment(org.east_coach, 1), comment(region_coach, 1)] * 2
     )
 
@@ -112,7 +85,7 @@ def test_it_submits_a_review_once_when_submits_arrive_together(
             outcome=outcome,
         )
 
-    results, errors = _at_once([submit("approved"), submit("resubmit")] * 2)
+    results, errors = at_once([submit("approved"), submit("resubmit")] * 2)
 
     assert len(results) == 1
     assert len(errors) == THREADS - 1
@@ -130,7 +103,7 @@ def test_it_keeps_the_take_limit_when_takes_arrive_together(org, practice, recor
     practice.save()
     assets = [recording(org.rep_east) for _ in range(THREADS)]
 
-    results, errors = _at_once(
+    results, errors = at_once(
         [
             lambda asset=asset: services.practice_take_add(
                 rep=org.rep_east, practice=practice, asset=asset

@@ -4,16 +4,13 @@ no row locks, so these are skipped there."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.db import connection
 
 from courses.models import LessonCompletion
 from courses.quizzes.models import QuizAttempt
 from courses.quizzes.services import AttemptRefused, attempt_start, attempt_submit
+from tests.concurrency import at_once
 from tests.quizzes.conftest import right_answers
 
 pytestmark = [
@@ -32,34 +29,14 @@ def _reset(reset_without_post_migrate: None) -> None:
     """Each test starts from what the migrations made."""
 
 
-def _at_once(action: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    start = threading.Barrier(THREADS)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            start.wait()
-            results.append(action())
-        except BaseException as error:  # collected for the assertions
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 def test_it_starts_one_attempt_when_starts_arrive_together(org, quiz_kit):
     quiz = quiz_kit.quiz
     quiz.max_attempts = 1
     quiz.save_revision().publish()
 
-    results, errors = _at_once(lambda: attempt_start(user=org.rep_east, quiz=quiz))
+    results, errors = at_once(
+        [lambda: attempt_start(user=org.rep_east, quiz=quiz)] * THREADS
+    )
 
     assert errors == []
     assert len({attempt.pk for attempt in results}) == 1
@@ -74,7 +51,9 @@ def test_it_refuses_every_start_together_once_attempts_are_used(org, quiz_kit):
         attempt=attempt_start(user=org.rep_east, quiz=quiz), user=org.rep_east
     )
 
-    results, errors = _at_once(lambda: attempt_start(user=org.rep_east, quiz=quiz))
+    results, errors = at_once(
+        [lambda: attempt_start(user=org.rep_east, quiz=quiz)] * THREADS
+    )
 
     assert results == []
     assert len(errors) == THREADS
@@ -86,8 +65,9 @@ def test_it_grades_once_when_submits_arrive_together(org, quiz_kit, graded_signa
     attempt = attempt_start(user=org.rep_east, quiz=quiz_kit.quiz)
     answers = right_answers(attempt)
 
-    results, errors = _at_once(
-        lambda: attempt_submit(attempt=attempt, user=org.rep_east, responses=answers)
+    results, errors = at_once(
+        [lambda: attempt_submit(attempt=attempt, user=org.rep_east, responses=answers)]
+        * THREADS
     )
 
     assert len(results) == 1
