@@ -547,3 +547,22 @@ def test_it_reads_the_review_screen_in_as_many_queries_for_more_comments(
     for text in ["One", "Two", "Three"]:
         services.comment_add(take=take, author=org.rep_east, text=text, parent=root)
     assert _queries(client, _review_url(take)) == before
+
+
+def test_it_warns_the_coach_before_sending_the_last_allowed_take_back(
+    client, org, practice, practice_take, rubric
+):
+    from coaching import services
+
+    services.self_review_save(
+        take=practice_take, user=org.rep_east, levels=levels_for(rubric, 3, 3, 3, 3)
+    )
+    services.take_send(take=practice_take, user=org.rep_east)
+    client.force_login(org.east_coach)
+    warning = "the last one allowed"
+
+    assert warning not in client.get(_review_url(practice_take)).content.decode()
+    practice.max_takes = 1
+    practice.save_revision().publish()
+    page = client.get(_review_url(practice_take)).content.decode()
+    assert "This is take 1 of 1, the last one allowed" in page
