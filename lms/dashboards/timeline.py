@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from certificates.models import Certificate
 from coaching.models import Review
 from courses.models import LessonCompletion
@@ -20,6 +22,7 @@ class TimelineEvent:
     kind: str  # learning, quiz, review, certificate
     title: str
     detail: str
+    url: str = ""  # where the viewer reads more (the result, the review, the PDF)
 
 
 def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
@@ -50,6 +53,7 @@ def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
                 "quiz",
                 attempt.quiz_title,
                 f"Attempt {attempt.number}: {attempt.percent}%, {verdict}",
+                reverse("quiz_attempt_result", args=[attempt.pk]),
             )
         )
     reviews = (
@@ -71,6 +75,7 @@ def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
                 f"Reviewed by {review.reviewer.full_name}: "
                 f"{'no score' if review.score is None else f'{review.score} of 5'}, "
                 f"{review.get_outcome_display().lower() or 'no outcome'}",
+                reverse("coaching_review", args=[review.take_id]),
             )
         )
     certificates = Certificate.objects.filter(user=person).order_by("-issued_at")[
@@ -88,6 +93,7 @@ def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
                 "certificate",
                 certificate.program_title,
                 f"{certificate.get_status_display()}{expiry}",
+                reverse("certificate_pdf", args=[certificate.pk]),
             )
         )
     events.sort(key=lambda event: event.at, reverse=True)

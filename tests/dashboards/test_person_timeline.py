@@ -38,6 +38,11 @@ def test_it_shows_the_timeline_to_those_who_may_see_the_person(
         assert "Attempt 1: 90.00%, passed" in page
         assert "Reviewed by Cora Coach: 4.00 of 5, approved" in page
         assert "Certified Discovery Seller" in page
+        # Each quiz, review and certificate links to where the viewer reads more,
+        # and the viewer may open it.
+        for event in response.context["timeline"][1:]:
+            assert f'href="{event.url}"' in page
+            assert client.get(event.url).status_code in (200, 302)
 
 
 def test_it_keeps_self_reviews_and_drafts_out_of_the_timeline(client, org):
