@@ -7,6 +7,7 @@ decide everything else and their refusals are shown as messages."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, cast
 
@@ -543,4 +544,8 @@ def _history_chart(history: selectors.RubricHistory) -> str:
         "Weighted score",
         [float(point.review.score or 0) or None for point in history.points],
     )
-    return str(chart.render(is_unicode=True))
+    # pygal still writes an inline script (its tooltip settings, with the names in
+    # it); the chart stands alone without it.
+    return re.sub(
+        r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.DOTALL
+    )
