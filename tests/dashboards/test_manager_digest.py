@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.core import mail
 
 from coaching.models import Submission
@@ -98,3 +99,21 @@ def test_it_writes_times_in_the_managers_time_zone(org):
     assert manager_digests_send(now=_at(MONDAY, 9))["sent"] == 1
     (message,) = _digests_to(org.east_manager)
     assert "Pricing call with Initech, due 24 November 05:00" in message.body
+
+
+@pytest.mark.worker
+def test_it_sends_the_digest_through_the_worker_once_a_week(celery_worker, org):
+    _only_east_manager(org)
+    for _ in range(3):
+        manager_digests_send_task.delay()
+    celery_worker.wait_for(
+        lambda: celery_worker.log().count("manager_digests_send_task[") >= 6,
+        what="the three runs to finish",
+    )
+    digests = [
+        text
+        for text in celery_worker.mails()
+        if f"To: {org.east_manager.email}" in text
+    ]
+    assert len(digests) == 1
+    assert "succeeded in" in celery_worker.log().splitlines()[-1]
