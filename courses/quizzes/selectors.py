@@ -338,7 +338,15 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
     return False
 
 
-def attempt_review(attempt: QuizAttempt) -> list[ReviewedQuestion]:
+@dataclass
+class AttemptReview:
+    """A closed attempt as graded, and whether its right answers are shown."""
+
+    questions: list[ReviewedQuestion]
+    revealed: bool
+
+
+def attempt_review(attempt: QuizAttempt) -> AttemptReview:
     """Each question of a closed attempt as graded. Raises ValueError for an attempt
     still in progress: nothing of its key may be shown yet."""
     if attempt.state == QuizAttempt.State.IN_PROGRESS:
@@ -379,7 +387,7 @@ def attempt_review(attempt: QuizAttempt) -> list[ReviewedQuestion]:
                 correct_response=right,
             )
         )
-    return reviewed
+    return AttemptReview(reviewed, revealed)
 
 
 def _chosen_keys(kind: str, response: Any) -> set[str]:

@@ -453,13 +453,14 @@ def quiz_attempt_result(request: SignedInRequest, pk: int) -> HttpResponse:
     in_progress = attempt.state == QuizAttempt.State.IN_PROGRESS
     if in_progress and own and attempt.quiz is not None:
         return redirect("quiz_attempt", attempt.pk)
+    review = None if in_progress else selectors.attempt_review(attempt)
     context: dict[str, Any] = {
         "attempt": attempt,
         "quiz": attempt.quiz,
         "own": own,
         "in_progress": in_progress,
-        "review": [] if in_progress else selectors.attempt_review(attempt),
-        "revealed": not in_progress and selectors.answers_revealed(attempt),
+        "review": review.questions if review else [],
+        "revealed": review is not None and review.revealed,
     }
     if own and attempt.quiz is not None and not in_progress:
         context.update(_what_next(request.user, attempt.quiz))

@@ -168,7 +168,7 @@ def test_it_reviews_scores_feedback_and_explanations(org, quiz_kit):
         user=org.rep_east,
         responses={1: single[1]["key"], 4: "Follow up", 5: "31"},
     )
-    review = attempt_review(attempt)
+    review = attempt_review(attempt).questions
 
     first = review[0]
     assert first.response_text == "Pitch the product"
@@ -193,12 +193,12 @@ def test_it_reveals_answers_after_passing_when_the_quiz_says_so(org, quiz_kit):
     )
     failed = _closed(org, quiz)
     assert not answers_revealed(failed)
-    assert all(q.correct_text is None for q in attempt_review(failed))
+    assert all(q.correct_text is None for q in attempt_review(failed).questions)
 
     passed = _closed(org, quiz, "right")
     assert answers_revealed(passed)
     assert answers_revealed(failed)  # the person has passed the quiz now
-    review = attempt_review(failed)
+    review = attempt_review(failed).questions
     assert review[0].correct_text == "Ask about their goals"
     assert review[3].correct_text == "next steps or a next step"
     assert review[4].correct_text == "30 ± 2"
@@ -229,7 +229,7 @@ def test_it_never_reveals_answers_when_the_quiz_says_never(org, quiz_kit):
     )
     attempt = _closed(org, quiz, "right")
     assert not answers_revealed(attempt)
-    assert all(q.correct_text is None for q in attempt_review(attempt))
+    assert all(q.correct_text is None for q in attempt_review(attempt).questions)
 
 
 def test_it_never_reveals_answers_of_an_abandoned_attempt(org, quiz_kit):
