@@ -8,7 +8,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from courses.models import Assignment
 from lms.accounts.models import User
 from lms.dashboards.metrics import (
     CohortMetrics,
@@ -18,7 +17,7 @@ from lms.dashboards.metrics import (
     rep_metrics,
 )
 from lms.dashboards.models import SalesOutcome
-from lms.dashboards.team import TeamFilters, people_in_scope
+from lms.dashboards.team import TeamFilters, onboarding_assignments, people_in_scope
 
 ON_TIME, LATE, NOT_FINISHED, NO_ONBOARDING = (
     "Finished onboarding on time",
@@ -79,15 +78,8 @@ def ramp_analytics(*, viewer: User, filters: TeamFilters) -> RampAnalytics:
             if known is None or outcome.first_deal_on < known:
                 first_deal[outcome.user_id] = outcome.first_deal_on
     cohort_of: dict[int, str] = {}
-    onboarding = (
-        Assignment.objects.filter(
-            user__in=ids,
-            reason=Assignment.Reason.ONBOARDING,
-            path__isnull=False,
-            unassigned_at__isnull=True,
-        )
-        .order_by("user_id", "assigned_at", "pk")
-        .values_list("user_id", "due_at", "completed_at")
+    onboarding = onboarding_assignments(ids).values_list(
+        "user_id", "due_at", "completed_at"
     )
     for user_id, due_at, completed_at in onboarding:
         cohort_of[user_id] = onboarding_cohort(due_at, completed_at)

@@ -238,6 +238,17 @@ def people_in_scope(*, viewer: User, filters: TeamFilters) -> QuerySet[User]:
     return people
 
 
+def onboarding_assignments(user_ids: list[int]) -> QuerySet[Assignment]:
+    """The onboarding path assignments of these people, oldest first for each person
+    (the one My team and ramp analytics count)."""
+    return Assignment.objects.filter(
+        user__in=user_ids,
+        reason=Assignment.Reason.ONBOARDING,
+        path__isnull=False,
+        unassigned_at__isnull=True,
+    ).order_by("user_id", "assigned_at", "pk")
+
+
 def _required_lessons(courses: list[CoursePage]) -> dict[int, int]:
     """Required live lessons (quizzes and practice included) -> their course id."""
     if not courses:
@@ -305,15 +316,8 @@ def team_view(
         rows[pk] = PersonRow(person=person, team_name=team_name or "")
     ids = list(rows)
 
-    onboarding = (
-        Assignment.objects.filter(
-            user__in=ids,
-            reason=Assignment.Reason.ONBOARDING,
-            path__isnull=False,
-            unassigned_at__isnull=True,
-        )
-        .order_by("user_id", "assigned_at", "pk")
-        .values_list("user_id", "path_id", "completed_at")
+    onboarding = onboarding_assignments(ids).values_list(
+        "user_id", "path_id", "completed_at"
     )
     path_of: dict[int, int] = {}
     for user_id, path_id, _completed in onboarding:
