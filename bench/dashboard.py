@@ -45,10 +45,10 @@ from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from dashboards.scale import region_manager_email  # noqa: E402
+from dashboards.views import pending_invitations, team_page_context  # noqa: E402
 from lms.accounts.models import User  # noqa: E402
 from lms.accounts.roles import ENABLEMENT_ADMINS_GROUP  # noqa: E402
-from lms.dashboards.scale import region_manager_email  # noqa: E402
-from lms.dashboards.views import pending_invitations, team_page_context  # noqa: E402
 
 
 def rss_bytes() -> int:

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, F, Max, OuterRef, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import (
@@ -241,7 +241,7 @@ def _reviews_line(
         else ""
     )
     practice = PracticePage.objects.live().filter(rubric=rubric).first()
-    url = practice.url if practice is not None else _coaching_url()
+    url = practice.url if practice is not None else reverse("coaching_request_new")
     met = done >= needed
     return RequirementLine(
         label=f"{needed} approved coaching review{'s' if needed != 1 else ''} on "
@@ -250,17 +250,10 @@ def _reviews_line(
         next_step="Done."
         if met
         else f"{done} of {needed} so far: send a recording for review.",
-        url=url or "",
+        url=url,
         done=min(done, needed),
         needed=needed,
     )
-
-
-def _coaching_url() -> str:
-    try:
-        return reverse("coaching_home")
-    except NoReverseMatch:
-        return ""
 
 
 def _requirement_line(

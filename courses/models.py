@@ -37,6 +37,7 @@ class CourseIndexPage(SignInRequiredMixin, Page):
     intro = RichTextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["lms.HomePage"]
     subpage_types = ["courses.CoursePage"]
 
     def get_context(

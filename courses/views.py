@@ -15,6 +15,7 @@ from courses.models import Assignment, CoursePage, LessonPage
 from courses.selectors import lesson_context, lock_reason
 from lms.accounts import visibility
 from lms.accounts.models import User
+from lms.lib.redirects import next_url, redirect_back
 
 
 def _live_lesson(request: HttpRequest, page_id: int) -> LessonPage:
@@ -108,8 +109,12 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
         if skipped:
             message += f" {skipped} already had it open."
         messages.success(request, message)
-        return redirect("team_overview")
-    return render(request, "courses/assignment_new.html", {"form": form})
+        return redirect_back(request)
+    return render(
+        request,
+        "courses/assignment_new.html",
+        {"form": form, "next": next_url(request)},
+    )
 
 
 @login_required

@@ -36,13 +36,13 @@ ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Onramp")
 INSTALLED_APPS = [
     "lms",
     "lms.accounts",
-    "lms.dashboards",
     "lms.notifications",
     "media",
     "courses",
     "courses.quizzes",
     "coaching",
     "certificates",
+    "dashboards",
     "wagtail.contrib.settings",
     "wagtail.sites",
     "wagtail.users",
@@ -361,7 +361,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "send weekly manager digests": {
-        "task": "lms.dashboards.tasks.manager_digests_send_task",
+        "task": "dashboards.tasks.manager_digests_send_task",
         "schedule": 3600.0,
     },
 }

@@ -18,7 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include("lms.accounts.urls")),
-    path("", include("lms.dashboards.urls")),
+    path("", include("dashboards.urls")),
     path("", include("media.urls")),
     path("learning/", include("courses.urls")),
     path("learning/quizzes/", include("courses.quizzes.urls")),

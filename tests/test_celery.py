@@ -86,6 +86,6 @@ def test_it_schedules_only_tasks_that_exist():
         "courses.quizzes.tasks.attempts_close_expired_task",
         "coaching.tasks.reviews_chase_overdue_task",
         "certificates.tasks.certificates_expire_and_renew_task",
-        "lms.dashboards.tasks.manager_digests_send_task",
+        "dashboards.tasks.manager_digests_send_task",
     }
     assert scheduled <= set(app.tasks)

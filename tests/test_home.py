@@ -57,3 +57,17 @@ def test_it_renders_the_start_page_in_few_queries(
     client.force_login(org.region_manager)
     with django_assert_max_num_queries(13):
         client.get("/")
+
+
+def test_it_shows_only_the_welcome_when_no_layer_registered_a_start_page(
+    client, org, monkeypatch
+):
+    from lms import start_page
+
+    monkeypatch.setattr(start_page, "_registered", [])
+    client.force_login(org.rep_east)
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "lms/home_page.html"
+    assert "Welcome, Rae" in response.content.decode()

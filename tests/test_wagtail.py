@@ -8,7 +8,7 @@ from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from lms.accounts.roles import ENABLEMENT_ADMINS_GROUP
-from lms.dashboards.models import HomePage
+from lms.models import HomePage
 from tests.factories import UserFactory, make_admin
 
 pytestmark = pytest.mark.django_db

@@ -12,15 +12,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from lms.accounts import demo, roles
         from lms.demo import DemoStep, register_demo_step
-        from lms.navigation import NavItem, register_nav_item
 
         post_migrate.connect(roles.sync_enablement_admin_group)
         register_demo_step(DemoStep(10, "people and teams", demo.seed_people))
-        register_nav_item(
-            NavItem(
-                "My team",
-                "team_overview",
-                order=30,
-                is_visible=lambda user: user.is_manager or user.is_enablement_admin,
-            )
-        )

@@ -16,6 +16,7 @@ from wagtail.admin.views.account import AccountView
 from lms.accounts import services, visibility
 from lms.accounts.forms import InvitationAcceptForm, InvitationForm, ProfileForm
 from lms.accounts.models import Invitation, User
+from lms.lib.redirects import next_url, redirect_back
 
 
 def _require_team_lead(user: User) -> None:
@@ -36,11 +37,15 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("team_overview")
+            return redirect_back(request)
     return render(
         request,
         "accounts/invitation_new.html",
-        {"form": form, "valid_days": settings.INVITATION_VALID_DAYS},
+        {
+            "form": form,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+            "next": next_url(request),
+        },
     )
 
 
@@ -61,7 +66,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"A new invitation link was sent to {invitation.email}."
         )
-    return redirect("team_overview")
+    return redirect_back(request)
 
 
 @login_required
@@ -76,7 +81,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"The invitation for {invitation.email} was withdrawn."
         )
-    return redirect("team_overview")
+    return redirect_back(request)
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:

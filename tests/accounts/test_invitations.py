@@ -190,13 +190,42 @@ def test_it_invites_through_the_form(client, org, django_capture_on_commit_callb
                 "team": org.east.pk,
                 "role": "rep",
                 "start_date": "2026-12-01",
+                "next": "/team/?status=overdue",
             },
         )
     assert response.status_code == 302
+    assert response.url == "/team/?status=overdue"
     invitation = Invitation.objects.get(email="form@example.com")
     assert str(invitation.start_date) == "2026-12-01"
     assert invitation.invited_by == org.east_manager
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "next_url", ["", "https://evil.example/team/", "//evil.example/", "javascript:x"]
+)
+def test_it_returns_to_the_start_page_without_a_safe_next_address(
+    client, org, next_url
+):
+    client.force_login(org.east_manager)
+    response = client.post(
+        reverse("invitation_new"),
+        {
+            "email": "next@example.com",
+            "full_name": "Nat Next",
+            "team": org.east.pk,
+            "role": "rep",
+            "next": next_url,
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+def test_it_offers_a_cancel_link_back_to_where_the_form_was_opened(client, org):
+    client.force_login(org.east_manager)
+    page = client.get(reverse("invitation_new"), {"next": "/team/?team=3"})
+    assert 'href="/team/?team=3">Cancel' in page.content.decode()
 
 
 def test_it_offers_a_manager_only_the_teams_they_manage(client, org):

@@ -35,7 +35,7 @@ from courses.models import (
 from courses.quizzes.models import QuizAttempt, QuizPage
 from courses.services import lesson_complete
 from lms.accounts.models import User
-from lms.dashboards.models import HomePage
+from lms.models import HomePage
 from tests.factories import make_coach
 
 

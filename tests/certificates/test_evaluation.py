@@ -7,6 +7,7 @@ import re
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core import mail
+from django.urls import reverse
 
 from certificates import services
 from certificates.models import Certificate, CertificateEvent, ProgramRequirement
@@ -41,6 +42,20 @@ def test_it_issues_nothing_and_says_what_to_do_when_nothing_is_met(program_kit, 
         "0 of 2 so far: send a recording for review.",
     ]
     assert progress.lines[1].url == program_kit.quiz.url
+
+
+def test_it_links_the_coaching_requirement_to_a_review_request_without_a_practice(
+    program_kit, org
+):
+    (line,) = [
+        line
+        for line in program_progress(
+            user=org.rep_east, program=program_kit.program
+        ).lines
+        if "coaching review" in line.label
+    ]
+
+    assert line.url == reverse("coaching_request_new")
 
 
 def test_it_issues_one_certificate_when_every_requirement_is_met(

@@ -4,7 +4,7 @@ import pytest
 from wagtail.models import Page
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
-from lms.dashboards.models import HomePage
+from lms.models import HomePage
 from media.models import MediaAsset
 
 

@@ -240,6 +240,19 @@ def test_it_lets_managers_assign_in_bulk_to_their_own_people(
     assert Assignment.objects.filter(reason="manual").count() == expected
 
 
+def test_it_returns_to_the_page_the_assigning_started_from(
+    client, org, path_with_steps
+):
+    client.force_login(org.east_manager)
+    person_page = reverse("person_learning", args=[org.rep_east.pk])
+    response = client.post(
+        reverse("assignment_new"),
+        {"path": path_with_steps.pk, "people": [org.rep_east.pk], "next": person_page},
+    )
+    assert response.status_code == 302
+    assert response.url == person_page
+
+
 def test_it_refuses_to_assign_to_another_teams_people(client, org, path_with_steps):
     client.force_login(org.east_manager)
     response = client.post(

@@ -6,7 +6,7 @@ import pytest
 from wagtail.models import Page
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
-from lms.dashboards.models import HomePage
+from lms.models import HomePage
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from courses.models import (
 )
 from courses.reminders import reminders_send
 from courses.tasks import reminders_send_task
-from lms.dashboards.models import HomePage
+from lms.models import HomePage
 from lms.notifications.models import NotificationLog
 
 pytestmark = pytest.mark.django_db

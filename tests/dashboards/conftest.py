@@ -15,7 +15,7 @@ from courses.models import (
     PathStep,
 )
 from courses.services import assignment_create, lesson_complete
-from lms.dashboards.models import HomePage
+from lms.models import HomePage
 
 
 class Onboarding:

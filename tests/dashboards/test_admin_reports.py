@@ -9,7 +9,7 @@ from django.utils import timezone
 from coaching.models import Review
 from courses.models import Assignment
 from courses.services import assignment_create
-from lms.dashboards.reports import admin_reports
+from dashboards.reports import admin_reports
 from tests.dashboards import history
 
 

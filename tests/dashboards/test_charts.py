@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.dashboards.charts import coaching_trend, completions_over_time, ramp_curves
-from lms.dashboards.team import TeamFilters
+from dashboards.charts import coaching_trend, completions_over_time, ramp_curves
+from dashboards.team import TeamFilters
 from tests.dashboards import history
 
 

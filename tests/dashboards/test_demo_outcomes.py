@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lms.dashboards.demo import seed_outcomes
-from lms.dashboards.models import SalesOutcome
-from lms.dashboards.ramp import LATE, NOT_FINISHED, ON_TIME, ramp_analytics
-from lms.dashboards.team import TeamFilters
+from dashboards.demo import seed_outcomes
+from dashboards.models import SalesOutcome
+from dashboards.ramp import LATE, NOT_FINISHED, ON_TIME, ramp_analytics
+from dashboards.team import TeamFilters
 from tests.factories import RepFactory
 
 

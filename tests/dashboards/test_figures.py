@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from lms.dashboards.team import (
+from dashboards.team import (
     CERT_EXPIRED,
     CERT_EXPIRING,
     CERT_NONE,

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 
 from coaching.models import Submission
-from lms.dashboards.digests import manager_digests_send
-from lms.dashboards.tasks import manager_digests_send_task
+from dashboards.digests import manager_digests_send
+from dashboards.tasks import manager_digests_send_task
 from tests.dashboards import history
 
 UTC = dt.UTC

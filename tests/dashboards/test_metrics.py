@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from lms.dashboards.metrics import (
+from dashboards.metrics import (
     MonthFigures,
     cohort_metrics,
     months_between,

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from lms.dashboards.importing import outcomes_import, outcomes_plan
-from lms.dashboards.models import SalesOutcome
+from dashboards.importing import outcomes_import, outcomes_plan
+from dashboards.models import SalesOutcome
 
 HEADER = "email,month,opportunities,deals_won,revenue,quota,first_deal_date\n"
 

@@ -6,15 +6,15 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.dashboards.models import SalesOutcome
-from lms.dashboards.ramp import (
+from dashboards.models import SalesOutcome
+from dashboards.ramp import (
     LATE,
     NO_ONBOARDING,
     NOT_FINISHED,
     ON_TIME,
     ramp_analytics,
 )
-from lms.dashboards.team import TeamFilters
+from dashboards.team import TeamFilters
 
 
 def _outcome(user, month, opps, won, revenue, quota, first_deal_on=None):

@@ -7,8 +7,8 @@ from django.db.models import Count, Q
 from coaching.models import Review
 from courses.models import Assignment, LessonCompletion
 from courses.quizzes.models import QuizAttempt
+from dashboards.scale import region_manager_email
 from lms.accounts.models import Team, User
-from lms.dashboards.scale import region_manager_email
 
 
 def test_it_seeds_consistent_scale_data(db):

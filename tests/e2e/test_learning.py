@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
-from lms.dashboards.models import HomePage
+from lms.models import HomePage
 
 
 def _course_with_two_reading_lessons() -> CoursePage:

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from courses.quizzes.models import Question, QuestionBank, QuizPage, QuizSlot
-from lms.dashboards.models import HomePage
+from lms.models import HomePage
 
 ORDER = ["Acknowledge", "Clarify", "Respond", "Confirm"]
 PAIRS = {

@@ -17,7 +17,7 @@ from courses.quizzes.services import (
     attempts_close_expired,
 )
 from courses.quizzes.tasks import attempts_close_expired_task
-from lms.dashboards.models import HomePage
+from lms.models import HomePage
 from tests.factories import RepFactory
 from tests.quizzes.conftest import make_question, right_answers
 

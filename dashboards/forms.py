@@ -7,7 +7,7 @@ import datetime as dt
 
 from django import forms
 
-from lms.dashboards.team import ROLES, SORTS, STATUSES, TeamFilters
+from dashboards.team import ROLES, SORTS, STATUSES, TeamFilters
 
 
 class TeamFilterForm(forms.Form):

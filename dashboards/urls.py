@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms.dashboards import views
+from dashboards import views
 
 urlpatterns = [
     path("team/", views.team_overview, name="team_overview"),

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Submission
+from dashboards.team import TeamFilters, team_view
 from lms.accounts.models import Team, User
-from lms.dashboards.team import TeamFilters, team_view
 from lms.notifications.services import notify_once
 
 logger = logging.getLogger(__name__)

@@ -15,6 +15,6 @@ from celery import shared_task
 def manager_digests_send_task() -> dict[str, int]:
     """Periodic (beat, hourly): send each manager's weekly digest once, on their
     Monday morning. Running it again, or retrying it, sends nothing twice."""
-    from lms.dashboards.digests import manager_digests_send
+    from dashboards.digests import manager_digests_send
 
     return manager_digests_send()

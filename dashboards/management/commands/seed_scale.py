@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lms.dashboards.scale import AlreadySeeded, seed_scale
+from dashboards.scale import AlreadySeeded, seed_scale
 
 
 class Command(BaseCommand):

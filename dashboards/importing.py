@@ -24,9 +24,9 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from dashboards.models import SalesOutcome
 from lms.accounts import visibility
 from lms.accounts.models import User
-from lms.dashboards.models import SalesOutcome
 
 REQUIRED = ["email", "month", "opportunities", "deals_won", "revenue", "quota"]
 OPTIONAL = ["first_deal_date"]

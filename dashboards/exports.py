@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from lms.dashboards.team import PersonRow
+from dashboards.team import PersonRow
 
 HEADERS = [
     "Name",

@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from courses.models import Assignment
+from dashboards.models import SalesOutcome
+from dashboards.ramp import LATE, NOT_FINISHED, ON_TIME, onboarding_cohort
 from lms.accounts.models import User
-from lms.dashboards.models import SalesOutcome
-from lms.dashboards.ramp import LATE, NOT_FINISHED, ON_TIME, onboarding_cohort
 from lms.demo import Log
 
 QUOTA = Decimal("20000")

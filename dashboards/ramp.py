@@ -8,16 +8,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from lms.accounts.models import User
-from lms.dashboards.metrics import (
+from dashboards.metrics import (
     CohortMetrics,
     MonthFigures,
     RepMetrics,
     cohort_metrics,
     rep_metrics,
 )
-from lms.dashboards.models import SalesOutcome
-from lms.dashboards.team import TeamFilters, onboarding_assignments, people_in_scope
+from dashboards.models import SalesOutcome
+from dashboards.team import TeamFilters, onboarding_assignments, people_in_scope
+from lms.accounts.models import User
 
 ON_TIME, LATE, NOT_FINISHED, NO_ONBOARDING = (
     "Finished onboarding on time",

@@ -25,8 +25,8 @@ from pygal.style import Style
 
 from coaching.models import Review
 from courses.models import Assignment, CoursePage, LessonCompletion, PathStep
+from dashboards.team import TeamFilters, _required_lessons, people_in_scope
 from lms.accounts.models import User
-from lms.dashboards.team import TeamFilters, _required_lessons, people_in_scope
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 RAMP_DAYS = list(range(0, 91, 10))

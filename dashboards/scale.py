@@ -40,7 +40,7 @@ from courses.models import (
 )
 from courses.quizzes.models import QuizAttempt, QuizPage
 from lms.accounts.models import Team, User
-from lms.dashboards.models import HomePage
+from lms.models import HomePage
 
 PATH_TITLE = "Scale onboarding (60 lessons)"
 COURSES, LESSONS_PER_COURSE, QUIZZES = 6, 10, 5

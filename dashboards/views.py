@@ -1,5 +1,5 @@
 """Managers' pages: My team, the completion matrix and their exports. Thin: the
-figures come from lms.dashboards.team, the files from lms.dashboards.exports."""
+figures come from dashboards.team, the files from dashboards.exports."""
 
 from __future__ import annotations
 
@@ -25,23 +25,23 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from lms.accounts import visibility
-from lms.accounts.models import User
-from lms.dashboards import charts as charts_module
-from lms.dashboards import exports, importing
-from lms.dashboards import reports as reports_module
-from lms.dashboards.forms import TeamFilterForm
-from lms.dashboards.importing import OPTIONAL, REQUIRED
-from lms.dashboards.metrics import RAMP_QUOTA_SHARE
-from lms.dashboards.ramp import ramp_analytics as ramp_analytics_for
-from lms.dashboards.team import (
+from dashboards import charts as charts_module
+from dashboards import exports, importing
+from dashboards import reports as reports_module
+from dashboards.forms import TeamFilterForm
+from dashboards.importing import OPTIONAL, REQUIRED
+from dashboards.metrics import RAMP_QUOTA_SHARE
+from dashboards.ramp import ramp_analytics as ramp_analytics_for
+from dashboards.team import (
     SORTS,
     TeamFilters,
     TeamView,
     team_filter_choices,
     team_view,
 )
-from lms.dashboards.timeline import person_timeline
+from dashboards.timeline import person_timeline
+from lms.accounts import visibility
+from lms.accounts.models import User
 
 PAGE_SIZE = 250
 

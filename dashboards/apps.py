@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    """Start pages, the managers' dashboards, exports, digests and ramp analytics."""
+
+    name = "dashboards"
+    label = "dashboards"
+    verbose_name = "Dashboards"
+
+    def ready(self) -> None:
+        from dashboards import demo
+        from dashboards.selectors import start_page_for
+        from lms.demo import DemoStep, register_demo_step
+        from lms.navigation import NavItem, register_nav_item
+        from lms.start_page import StartPage, register_start_page
+
+        register_demo_step(DemoStep(70, "dashboards", demo.seed_outcomes))
+        register_nav_item(
+            NavItem(
+                "My team",
+                "team_overview",
+                order=30,
+                is_visible=lambda user: user.is_manager or user.is_enablement_admin,
+            )
+        )
+        register_start_page(
+            StartPage(
+                template="dashboards/start_page.html",
+                context=lambda request: {"start": start_page_for(request.user)},
+            )
+        )

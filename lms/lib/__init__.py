@@ -1,0 +1,1 @@
+"""Small helpers every app shares: no models, no imports from the apps above."""
