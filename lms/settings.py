@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from lms.csp import origin_of, parse_extra_sources, with_extra_sources
 from lms.env import env_bool, env_choice, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lms.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -377,6 +380,8 @@ WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # No avatars fetched from a third party: nothing leaves the server.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin ask wagtail.org for new releases (the policy would refuse it).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 # Addresses change only through allauth, which confirms them first.
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
@@ -396,6 +401,48 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (lms/csp.py; the README says what each source is for).
+# Pages run only scripts and styles served from this site: no inline script, no event
+# handler attribute, no eval. The server-drawn SVG charts carry their own <style>,
+# which the page's nonce allows.
+CSP_SITE_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF, NONCE],
+    "img-src": [SELF],
+    "media-src": [SELF, "blob:"],  # the preview of a take recorded in the browser
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    # Wagtail's live preview frames the page from the admin, on this origin.
+    "frame-ancestors": [SELF],
+}
+# Wagtail's admin writes inline scripts and styles in its editors (inline panels, date
+# pickers, the rich text editor) and has no nonce support: under /admin/ (enablement
+# admins only) inline code may run; nothing else is relaxed. Django's admin
+# (/django-admin/) works under the site policy.
+CSP_ADMIN_URL_PREFIXES = ["/admin/"]
+CSP_ADMIN_DIRECTIVES = {
+    **CSP_SITE_DIRECTIVES,
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+}
+# Operators add sources without changing code, e.g. object storage that serves images:
+# CSP_EXTRA_SOURCES="img-src https://files.example.com".
+_csp_extra = parse_extra_sources(env_str("CSP_EXTRA_SOURCES"))
+if OIDC_SERVER_URL:
+    # Signing in posts a form that redirects to the identity provider.
+    _csp_extra.setdefault("form-action", []).append(origin_of(OIDC_SERVER_URL))
+CSP_SITE_DIRECTIVES = with_extra_sources(CSP_SITE_DIRECTIVES, _csp_extra)
+CSP_ADMIN_DIRECTIVES = with_extra_sources(CSP_ADMIN_DIRECTIVES, _csp_extra)
+# Where browsers report what the policy refused (any CSP report collector).
+if env_str("CSP_REPORT_URI"):
+    CSP_SITE_DIRECTIVES["report-uri"] = [env_str("CSP_REPORT_URI")]
+    CSP_ADMIN_DIRECTIVES["report-uri"] = [env_str("CSP_REPORT_URI")]
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_SITE_DIRECTIVES}
+
 SILENCED_SYSTEM_CHECKS = [
     # Wagtail's live preview shows the page in a same-origin iframe, so framing is
     # allowed from this origin only (SAMEORIGIN) rather than refused outright (DENY).

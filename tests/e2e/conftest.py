@@ -3,18 +3,24 @@
 Pages open relative to the live server (`page.goto("/accounts/login/")`), and people
 sign in as someone from the Northwind demo organisation, the cast `manage.py seed_demo`
 creates, whose password is "onramp-demo".
+
+Every browser context a test opens (`page`, `context`, or more from `new_context`)
+reports what the Content-Security-Policy refused, and the test fails if anything was:
+a page that needs an inline script, a style attribute or a source the policy does not
+allow is broken for real users. A test that provokes a violation on purpose reads and
+clears `csp_violations`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
-from playwright.sync_api import Page, Playwright
+from playwright.sync_api import BrowserContext, Page, Playwright
 from pytest_django.live_server_helper import LiveServer
 
 from lms.accounts.demo import DEMO_PASSWORD, seed_people
@@ -59,6 +65,50 @@ def browser_type_launch_args(
         "executable_path": str(CHROMIUM),
         "args": CHROMIUM_ARGS,
     }
+
+
+# Runs in every page before its own scripts; Playwright injects it outside the page's
+# policy.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__onrampCspViolation({
+    page: document.location.pathname,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+  });
+});
+"""
+
+
+@pytest.fixture
+def csp_violations() -> list[dict[str, Any]]:
+    """What the Content-Security-Policy refused in this test's pages, in order."""
+    return []
+
+
+@pytest.fixture
+def new_context(
+    new_context: Callable[..., BrowserContext], csp_violations: list[dict[str, Any]]
+) -> Iterator[Callable[..., BrowserContext]]:
+    """pytest-playwright's `new_context`, whose contexts report CSP violations; the
+    test fails if its pages reported any."""
+
+    def watched_context(**kwargs: Any) -> BrowserContext:
+        context = new_context(**kwargs)
+        context.expose_binding(
+            "__onrampCspViolation",
+            lambda source, violation: csp_violations.append(violation),
+        )
+        context.add_init_script(script=_REPORT_VIOLATIONS)
+        return context
+
+    yield watched_context
+    assert not csp_violations, (
+        "The Content-Security-Policy refused something on these pages:\n"
+        + "\n".join(str(violation) for violation in csp_violations)
+    )
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,10 @@ the verification page confirms it."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from pypdf import PdfReader
 
 from certificates.models import Certificate
@@ -17,7 +18,7 @@ from tests.certificates.conftest import ProgramKit
 
 
 def test_it_certifies_a_rep_who_meets_the_last_requirement(
-    page: Page, browser: Browser, base_url: str, sign_in, tmp_path
+    page: Page, new_context: Callable[..., BrowserContext], sign_in, tmp_path
 ):
     kit = ProgramKit()
     maya = User.objects.get(email="maya@northwind.example")
@@ -58,7 +59,7 @@ def test_it_certifies_a_rep_who_meets_the_last_requirement(
     verification_url = link.input_value()
     assert verification_url.endswith(f"/verify/{certificate.verification_code}/")
     # Anyone with the link, signed in or not, sees it confirmed.
-    visitor = browser.new_page(base_url=base_url)
+    visitor = new_context().new_page()
     visitor.goto(urlsplit(verification_url).path)
     panel = visitor.get_by_role("region", name="Certificate verification")
     expect(panel).to_contain_text("Valid")

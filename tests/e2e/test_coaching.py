@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import BrowserContext, Page, expect
 
 from coaching.models import Comment, Review, Submission
 from lms.accounts.demo import DEMO_PASSWORD
@@ -31,8 +31,8 @@ def _shoot(page: Page, name: str) -> None:
         page.screenshot(path=Path(SHOTS_DIR) / f"{name}.png", full_page=True)
 
 
-def _signed_in(browser: Browser, live_server: LiveServer, email: str) -> Page:
-    page = browser.new_page(base_url=live_server.url)
+def _signed_in(new_context: Callable[..., BrowserContext], email: str) -> Page:
+    page = new_context().new_page()
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
@@ -62,8 +62,7 @@ def call_video(make_media) -> Path:  # type: ignore[no-untyped-def]
 def test_it_reviews_a_call_from_upload_to_the_marker_the_rep_clicks(
     page: Page,
     sign_in,
-    browser: Browser,
-    live_server: LiveServer,
+    new_context: Callable[..., BrowserContext],
     call_video: Path,
 ) -> None:
     rubric = make_rubric()
@@ -95,7 +94,7 @@ def test_it_reviews_a_call_from_upload_to_the_marker_the_rep_clicks(
     assert submission.rubric == rubric
 
     # Sofia finds it in her queue, plays it, and comments at 0:05 with the keyboard.
-    coach = _signed_in(browser, live_server, "sofia@northwind.example")
+    coach = _signed_in(new_context, "sofia@northwind.example")
     coach.get_by_role("link", name="Coaching", exact=True).click()
     expect(coach.get_by_role("link", name="To review 1")).to_have_attribute(
         "aria-current", "page"

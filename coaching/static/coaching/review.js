@@ -15,16 +15,8 @@
   const newForm = root.querySelector("[data-new-comment]");
   const nowButton = root.querySelector("[data-comment-now]");
   const nowLabel = root.querySelector("[data-now]");
-  const csrf = (document.querySelector("[name=csrfmiddlewaretoken]") || {}).value || "";
   const serverDuration = Number(root.dataset.duration) || 0;
-
-  function clock(seconds) {
-    const whole = Math.floor(seconds);
-    const hours = Math.floor(whole / 3600);
-    const minutes = Math.floor((whole % 3600) / 60);
-    const rest = String(whole % 60).padStart(2, "0");
-    return hours ? hours + ":" + String(minutes).padStart(2, "0") + ":" + rest : minutes + ":" + rest;
-  }
+  const clock = window.Onramp.formatDuration;
 
   function duration() {
     return media && isFinite(media.duration) && media.duration > 0 ? media.duration : serverDuration;
@@ -79,15 +71,8 @@
   }
 
   async function post(form) {
-    const response = await fetch(form.action, {
-      method: "POST",
-      body: new FormData(form),
-      headers: { Accept: "application/json", "X-CSRFToken": csrf },
-      credentials: "same-origin",
-    });
-    let data = {};
-    try { data = await response.json(); } catch (error) { data = {}; }
-    if (!response.ok) throw new Error(data.error || "The server answered " + response.status + ". Nothing was saved.");
+    const { ok, status: code, data } = await window.Onramp.fetchJSON(form.action, { method: "POST", body: new FormData(form) });
+    if (!ok) throw new Error(data.error || "The server answered " + code + ". Nothing was saved.");
     return data;
   }
 
@@ -132,6 +117,7 @@
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
+    if (event.defaultPrevented) return; // a data-confirm question was answered "no"
     if (form.matches("[data-comment-form]")) {
       event.preventDefault();
       saveComment(form);

@@ -7,7 +7,6 @@
   const video = lesson && lesson.querySelector("video[data-lesson-video]");
   if (!video) return;
   const status = document.querySelector("[data-watch-status]");
-  const csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
   let reported = "";
 
   video.addEventListener("loadedmetadata", () => {
@@ -18,17 +17,12 @@
   async function report() {
     const ranges = [];
     for (let i = 0; i < video.played.length; i += 1) ranges.push([video.played.start(i), video.played.end(i)]);
-    const body = JSON.stringify({ ranges, position: video.currentTime });
-    if (!ranges.length || body === reported) return;
-    reported = body;
-    const response = await fetch(lesson.dataset.watchUrl, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(csrf) },
-      body,
-      keepalive: true,
-    });
-    if (!response.ok || !status) return;
-    const state = await response.json();
+    const body = { ranges, position: video.currentTime };
+    if (!ranges.length || JSON.stringify(body) === reported) return;
+    reported = JSON.stringify(body);
+    const reply = await window.Onramp.fetchJSON(lesson.dataset.watchUrl, { method: "POST", body, keepalive: true });
+    if (!reply.ok || !status) return;
+    const state = reply.data;
     status.textContent = state.completed
       ? "You have completed this lesson."
       : "You have watched " + state.watched_percent + "% of the video; 90% completes the lesson.";

@@ -8,10 +8,9 @@
     if (state !== "ready" && state !== "failed") {
       const label = root.querySelector("[data-status-text]");
       const timer = setInterval(async () => {
-        const response = await fetch(root.dataset.statusUrl, { headers: { Accept: "application/json" } });
-        if (response.status === 404) { clearInterval(timer); window.location.reload(); return; }
-        if (!response.ok) return;
-        const data = await response.json();
+        const { ok, status, data } = await window.Onramp.fetchJSON(root.dataset.statusUrl);
+        if (status === 404) { clearInterval(timer); window.location.reload(); return; }
+        if (!ok) return;
         if (label) label.textContent = data.label + "…";
         if (data.status === "ready" || data.status === "failed") {
           clearInterval(timer);
@@ -22,9 +21,8 @@
     }
     const media = root.querySelector("video, audio");
     const canvas = root.querySelector("canvas[data-waveform]");
-    const peaksScript = root.querySelector("#waveform-peaks");
-    if (!media || !canvas || !peaksScript) return;
-    const peaks = JSON.parse(peaksScript.textContent);
+    const peaks = window.Onramp.jsonData("waveform-peaks", null);
+    if (!media || !canvas || !peaks) return;
     if (!peaks.length) { canvas.hidden = true; return; }
 
     function draw() {

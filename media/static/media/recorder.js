@@ -21,10 +21,6 @@
   let take = null;
   let ticking = null;
 
-  function clock(seconds) {
-    return Math.floor(seconds / 60) + ":" + String(Math.floor(seconds % 60)).padStart(2, "0");
-  }
-
   function mode() {
     return root.querySelector("input[name=mode]:checked").value;
   }
@@ -72,7 +68,7 @@
     stopButton.focus();
     ticking = setInterval(() => {
       const elapsed = (Date.now() - began) / 1000;
-      timer.textContent = clock(elapsed);
+      timer.textContent = window.Onramp.formatDuration(elapsed);
       if (elapsed >= maxSeconds) stop();
     }, 250);
   }

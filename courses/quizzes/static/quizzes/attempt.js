@@ -33,17 +33,7 @@
     inFlight = true;
     dirty = false;
     say("Saving…");
-    fetch(saveUrl, {
-      method: "POST",
-      body: new FormData(form),
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    })
-      .then(function (response) {
-        return response.json().then(function (data) {
-          return { ok: response.ok, data: data };
-        });
-      })
+    window.Onramp.fetchJSON(saveUrl, { method: "POST", body: new FormData(form) })
       .then(function (reply) {
         if (reply.ok) {
           var at = new Date(reply.data.saved_at).toLocaleTimeString([], {
@@ -149,9 +139,7 @@
     var submitUrl = form.getAttribute("data-submit-url") || form.getAttribute("action");
     var tick = function () {
       var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
-      var minutes = Math.floor(left / 60);
-      var seconds = left % 60;
-      display.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      display.textContent = window.Onramp.formatDuration(left);
       clock.classList.toggle("running-out", left <= 60);
       [300, 60].forEach(function (mark) {
         if (left <= mark && left > 0 && !warned[mark]) {
