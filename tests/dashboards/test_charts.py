@@ -61,3 +61,21 @@ def test_it_shows_charts_with_data_tables(client, org, onboarding, viewer, statu
         assert page.count("The figures as a table") == 3
         assert "Cohort ramp curves" in page
         assert "cdn" not in page.lower()
+
+
+def test_it_styles_the_charts_under_the_pages_nonce(client, org, onboarding):
+    onboarding.assign(org.rep_east, started_days_ago=15)
+    client.force_login(org.east_manager)
+    response = client.get(reverse("team_charts"))
+    page = response.content.decode()
+    style_src = dict(
+        part.split(maxsplit=1)
+        for part in response["Content-Security-Policy"].split("; ")
+    )["style-src"].split()
+    nonces = [source for source in style_src if source.startswith("'nonce-")]
+    assert len(nonces) == 1
+    nonce = nonces[0].removeprefix("'nonce-").removesuffix("'")
+    assert page.count(f'<style nonce="{nonce}"') == page.count("<style") == 3
+    # Nothing the policy would refuse: no style attribute, no script in the SVG.
+    assert " style=" not in page
+    assert "<script>" not in page

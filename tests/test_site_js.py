@@ -1,0 +1,54 @@
+"""site.js, run by Node: the durations it writes follow the server's rule."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SITE_JS = Path(__file__).resolve().parent.parent / "lms/static/lms/site.js"
+NODE = shutil.which("node")
+# m:ss under an hour, h:mm:ss from one hour on, whole seconds rounded down.
+DURATIONS = {
+    0: "0:00",
+    0.4: "0:00",
+    5: "0:05",
+    59.9: "0:59",
+    60: "1:00",
+    61.5: "1:01",
+    599: "9:59",
+    3599: "59:59",
+    3599.99: "59:59",
+    3600: "1:00:00",
+    3723: "1:02:03",
+    36000: "10:00:00",
+    -3: "0:00",
+}
+
+
+def _format_in_node(values: list[float]) -> list[str]:
+    program = (
+        "const vm = require('vm'); const fs = require('fs');"
+        f"vm.runInThisContext(fs.readFileSync({json.dumps(str(SITE_JS))}, 'utf8'));"
+        "const values = JSON.parse(process.argv[1]);"
+        "console.log(JSON.stringify(values.map(globalThis.Onramp.formatDuration)));"
+    )
+    assert NODE is not None
+    completed = subprocess.run(
+        [NODE, "-e", program, json.dumps(values)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    formatted: list[str] = json.loads(completed.stdout)
+    return formatted
+
+
+@pytest.mark.skipif(NODE is None, reason="needs Node.js (node) on the PATH")
+def test_it_formats_durations_in_the_browser_as_on_the_server():
+    values = list(DURATIONS)
+    assert _format_in_node(values) == [DURATIONS[value] for value in values]
