@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import storages
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Dialog, Page, Response, expect
 
+from lms.accounts.models import User
 from media.models import MediaAsset
 
 MB = 1024 * 1024
@@ -237,3 +238,29 @@ def test_it_shows_a_clear_message_for_a_file_over_the_limit(
     expect(page.get_by_role("progressbar", name="Upload progress")).to_be_hidden()
     assert uploads == []
     assert not MediaAsset.objects.exists()
+
+
+def test_it_asks_before_deleting_a_recording(page: Page, sign_in, make_ready_recording):
+    sign_in("maya@northwind.example")
+    asset = make_ready_recording(User.objects.get(email="maya@northwind.example"))
+    page.goto(f"/recordings/{asset.public_id}/")
+    # The waveform is drawn from the peaks the page carries as JSON.
+    expect(page.locator("canvas[data-waveform]")).to_be_visible()
+    asked = []
+
+    def answer(dialog: Dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        if accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.get_by_role("button", name="Delete recording").click()
+    assert asked == ["Delete this recording and all its files?"]
+    expect(page.get_by_role("heading", name="Pricing objection")).to_be_visible()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.get_by_role("button", name="Delete recording").click()
+    page.wait_for_url(re.compile(r"/recordings/$"))
+    assert not MediaAsset.objects.filter(pk=asset.pk).exists()

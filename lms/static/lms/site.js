@@ -53,11 +53,9 @@
     return { ok: response.ok, status: response.status, data };
   }
 
-  // A form or a button with data-confirm="Question?" goes ahead only if the person
-  // agrees.
+  // A form with data-confirm="Question?" is sent only if the person agrees.
   function confirmBeforeSubmit(event) {
-    const asking = event.submitter && event.submitter.dataset.confirm !== undefined ? event.submitter : event.target;
-    const question = asking.dataset && asking.dataset.confirm;
+    const question = event.target.dataset.confirm;
     if (question && !global.confirm(question)) event.preventDefault();
   }
 
