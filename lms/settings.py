@@ -387,6 +387,10 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "zip"]
+# Documents are served only to signed-in people (lms/wagtail_hooks.py), so every
+# download goes through Wagtail's serve view: the file itself (local storage) or a
+# short-lived signed URL (S3). Never "direct", which links straight to storage.
+WAGTAILDOCS_SERVE_METHOD = "redirect" if AWS_STORAGE_BUCKET_NAME else "serve_view"
 
 # Security: production runs behind a TLS-terminating proxy.
 X_FRAME_OPTIONS = "SAMEORIGIN"
