@@ -386,6 +386,8 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 # Addresses change only through allauth, which confirms them first.
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Image uploads refuse files that only look like images with a form error.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.images.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "zip"]
 # Documents are served only to signed-in people (lms/wagtail_hooks.py), so every
 # download goes through Wagtail's serve view: the file itself (local storage) or a
