@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "lms.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "lms.uploads.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.accounts.middleware.UserTimezoneMiddleware",
@@ -252,6 +253,21 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Request bodies (lms/uploads.py): anything larger than UPLOAD_MAX_BYTES is refused
+# with 413 before it is read, except by the tus endpoint, which checks each upload
+# against the length it announced (MEDIA_MAX_UPLOAD_BYTES). A form's fields besides
+# its files may hold DATA_UPLOAD_MAX_MEMORY_SIZE; files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file, not held in memory
+# (both 2.5 MiB, Django's defaults).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 100 * 1024**2)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_HANDLERS = [
+    "lms.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Media pipeline (uploads, transcoding, playback)
 MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 2 * 1024**3)
