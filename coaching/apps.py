@@ -9,12 +9,15 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         from coaching import demo
+        from coaching.permissions import take_recording_grant
         from courses.models import register_course_step
         from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
         from lms.demo import DemoStep, register_demo_step
         from lms.navigation import NavItem, register_nav_item
+        from media.permissions import register_recording_grant
 
         register_course_step("coaching.PracticePage")
+        register_recording_grant("coaching takes", take_recording_grant)
         ENABLEMENT_ADMIN_PERMISSIONS.extend(
             f"coaching.{action}_rubric" for action in ("add", "change", "delete")
         )

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from coaching.models import Submission
+from coaching.models import Submission, Take
 from lms.accounts import visibility
 from lms.accounts.models import User
+from media.models import MediaAsset
 
 
 def routed_coaches(submission: Submission) -> QuerySet[User]:
@@ -63,3 +64,15 @@ def can_review(user: User, submission: Submission) -> bool:
     if submission.state == Submission.State.DRAFT:
         return False
     return routed_coaches(submission).filter(pk=user.pk).exists()
+
+
+def take_recording_grant(viewer: User, asset: MediaAsset) -> bool:
+    """The recording grant coaching gives (media.permissions): a recording plays for
+    whoever may open a sent take that holds it, so for a coach only while the
+    request routes to them (the named coach, or the team's coaches when none is
+    named), never for a practice draft. Registered in CoachingConfig.ready()."""
+    return Take.objects.filter(
+        asset=asset,
+        sent_at__isnull=False,
+        submission__in=submissions_visible_to(viewer),
+    ).exists()

@@ -42,6 +42,7 @@ from dashboards.team import (
 from dashboards.timeline import person_timeline
 from lms.accounts import visibility
 from lms.accounts.models import User
+from lms.uploads import request_body_limit
 
 PAGE_SIZE = 250
 
@@ -224,6 +225,7 @@ def _forget_stale_uploads(folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
+@request_body_limit(importing.MAX_BYTES)
 @login_required
 def outcomes_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV of monthly sales outcomes, see a preview (or every error with its

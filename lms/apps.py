@@ -18,6 +18,9 @@ class LmsConfig(AppConfig):
         checks.register(
             lms_checks.production_services, checks.Tags.database, deploy=True
         )
+        checks.register(
+            lms_checks.site_url_for_production, checks.Tags.security, deploy=True
+        )
         register_nav_item(NavItem("Home", "/", order=0, is_visible=lambda user: True))
         register_nav_item(
             NavItem(

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
@@ -35,7 +37,7 @@ def production_services(**kwargs: Any) -> list[CheckMessage]:
     lose rate limits between processes and e-mails between machines."""
     if settings.DEBUG:
         return []
-    warnings = []
+    warnings: list[CheckMessage] = []
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         warnings.append(
             Warning(
@@ -59,3 +61,34 @@ def production_services(**kwargs: Any) -> list[CheckMessage]:
             )
         )
     return warnings
+
+
+def site_url_for_production(**kwargs: Any) -> list[CheckMessage]:
+    """SITE_URL goes into every e-mail link and every certificate's QR code: left at
+    its development default, printed certificates point at the reader's own
+    machine, for good."""
+    if settings.DEBUG or not is_local_host(urlsplit(settings.SITE_URL).hostname):
+        return []
+    return [
+        Warning(
+            f"SITE_URL is {settings.SITE_URL}: e-mail links and the QR code on every "
+            "certificate would point at the reader's own machine.",
+            hint="Set SITE_URL to the address people use, e.g. "
+            "https://onramp.example.com.",
+            id="lms.W004",
+        )
+    ]
+
+
+def is_local_host(host: str | None) -> bool:
+    """localhost, *.localhost, loopback and unspecified addresses (or no host)."""
+    if not host:
+        return True
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified

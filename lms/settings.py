@@ -73,10 +73,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.middleware.UntrustedProxyWarningMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "lms.uploads.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.accounts.middleware.UserTimezoneMiddleware",
@@ -252,6 +254,21 @@ STORAGES = {
     },
 }
 
+# Request bodies (lms/uploads.py): anything larger than UPLOAD_MAX_BYTES is refused
+# with 413 before it is read, except by the tus endpoint, which checks each upload
+# against the length it announced (MEDIA_MAX_UPLOAD_BYTES). A form's fields besides
+# its files may hold DATA_UPLOAD_MAX_MEMORY_SIZE; files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file, not held in memory
+# (both 2.5 MiB, Django's defaults).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 100 * 1024**2)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_HANDLERS = [
+    "lms.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Media pipeline (uploads, transcoding, playback)
 MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 2 * 1024**3)
 MEDIA_USER_QUOTA_BYTES = env_int("MEDIA_USER_QUOTA_BYTES", 20 * 1024**3)
@@ -386,7 +403,13 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 # Addresses change only through allauth, which confirms them first.
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Image uploads refuse files that only look like images with a form error.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.images.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "zip"]
+# Documents are served only to signed-in people (lms/wagtail_hooks.py), so every
+# download goes through Wagtail's serve view: the file itself (local storage) or a
+# short-lived signed URL (S3). Never "direct", which links straight to storage.
+WAGTAILDOCS_SERVE_METHOD = "redirect" if AWS_STORAGE_BUCKET_NAME else "serve_view"
 
 # Security: production runs behind a TLS-terminating proxy.
 X_FRAME_OPTIONS = "SAMEORIGIN"

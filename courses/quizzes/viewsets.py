@@ -31,6 +31,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from courses.quizzes.analysis import common_note, item_analysis, quizzes_for_analysis
+from courses.quizzes.formats import MAX_FILE_BYTES
 from courses.quizzes.forms import QuestionImportForm
 from courses.quizzes.importing import (
     ImportRefused,
@@ -171,6 +172,7 @@ class QuestionImportView(QuizAdminView, FormView[QuestionImportForm]):
 
     template_name = "quizzes/admin/import.html"
     form_class = QuestionImportForm
+    request_body_limit = MAX_FILE_BYTES  # refused before reading (lms/uploads.py)
     page_title = "Import questions"
     header_icon = "upload"
 

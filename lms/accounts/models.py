@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
+from collections.abc import Iterator, Sequence
 from functools import cached_property
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import (
@@ -17,9 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from treebeard.mp_tree import MP_Node
 
 INVITATION_SALT = "onramp.accounts.invitation"
+# Django's own salt for the session hash: sessions made before session_generation
+# existed (generation 0) stay valid.
+SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 
 
 def new_invitation_nonce() -> str:
@@ -110,6 +115,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="May use the operators' Django admin."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to end every session of this person: on deactivation and "
+        "on every password change.",
+    )
 
     objects = UserManager()
 
@@ -123,9 +134,64 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        if self._ends_sessions():
+            self.session_generation += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "session_generation",
+                }
+        super().save(*args, **kwargs)
+        self._stored_access = self._access()
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Sequence[str], values: Sequence[Any]
+    ) -> User:
+        user = super().from_db(db, field_names, values)
+        user._stored_access = user._access()
+        return user
+
+    def _access(self) -> tuple[str | None, bool | None]:
+        # Read from __dict__: a deferred field is unknown, never a change.
+        return self.__dict__.get("password"), self.__dict__.get("is_active")
+
+    def _ends_sessions(self) -> bool:
+        """Whatever the door (Django admin, Wagtail admin, a password change or
+        reset, a service): deactivating a person or changing their password ends all
+        their sessions, so that reactivating them or restoring a password never
+        brings an old session back. The person's own password change keeps the
+        session they made it in (Django's update_session_auth_hash). A bulk
+        QuerySet.update() bypasses this: deactivate people one save() at a time."""
+        stored = getattr(self, "_stored_access", None)
+        if stored is None:  # a new person, or one not loaded from the database
+            return False
+        stored_password, stored_active = stored
+        password, active = self._access()
+        deactivated = stored_active is True and active is False
+        password_changed = None not in (stored_password, password) and (
+            stored_password != password
+        )
+        return deactivated or password_changed
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret: str) -> str:
+        """Django's session hash (an HMAC of the password hash) with the session
+        generation mixed in: raising the generation ends every session."""
+        value = self.password
+        if self.session_generation:
+            value = f"{value}:{self.session_generation}"
+        return salted_hmac(
+            SESSION_HASH_SALT, value, secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def day_number(self) -> int | None:

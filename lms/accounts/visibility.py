@@ -48,6 +48,14 @@ def can_see_user(viewer: User, subject: User) -> bool:
     return visible_users(viewer).filter(pk=subject.pk).exists()
 
 
+def is_manager_of(viewer: User, subject: User) -> bool:
+    """Whether the viewer manages the subject's team or a team above it (admins
+    included). Unlike can_see_user, coaching the team is not enough."""
+    if not viewer.is_authenticated or subject.team_id is None:
+        return False
+    return managed_teams(viewer).filter(pk=subject.team_id).exists()
+
+
 def invitations_visible_to(viewer: User) -> QuerySet[Invitation]:
     """Invitations into the teams the viewer manages (all of them for admins)."""
     return Invitation.objects.filter(team__in=managed_teams(viewer))

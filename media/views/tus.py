@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from lms.uploads import request_body_limit
 from media import services
 from media.models import MediaAsset
 
@@ -47,8 +48,11 @@ def _options() -> HttpResponse:
 
 
 def tus_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Protocol checks shared by every tus request."""
+    """Protocol checks shared by every tus request. Exempt from the site's body limit
+    (lms/uploads.py): a PATCH may carry a whole upload, and is checked against the
+    length its upload announced, itself at most MEDIA_MAX_UPLOAD_BYTES."""
 
+    @request_body_limit(None)
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
