@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import secrets
 import shutil
@@ -168,7 +169,9 @@ def asset_process(*, asset_id: int, run_id: str) -> MediaAsset | None:
             ]
         )
     _remove_stale_workdirs()
-    with tempfile.TemporaryDirectory(prefix=WORKDIR_PREFIX) as workdir:
+    with tempfile.TemporaryDirectory(
+        prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"
+    ) as workdir:
         source = Path(workdir) / "source"
         _fetch_original(asset, source)
         try:
@@ -411,12 +414,24 @@ def _walk(storage: Storage, prefix: str) -> list[str]:
     return names
 
 
-def _remove_stale_workdirs(max_age: float = 24 * 3600) -> None:
-    """Work folders of workers that were killed are never cleaned by them."""
-    root = Path(tempfile.gettempdir())
-    for folder in root.glob(f"{WORKDIR_PREFIX}*"):
-        try:
-            if time.time() - folder.stat().st_mtime > max_age:
-                shutil.rmtree(folder, ignore_errors=True)
-        except FileNotFoundError:
-            continue
+def _remove_stale_workdirs() -> None:
+    """Work folders of workers that were killed are never cleaned by them.
+
+    A folder names the process that made it and is removed once that process is
+    gone. Age would be the wrong test: a worker whose clock jumps ahead would take a
+    running transcode's files from under it.
+    """
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
+        pid = folder.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True

@@ -8,7 +8,12 @@ from django.conf import LazySettings
 from tests.clock import NOW_VARIABLE, instant_from_env
 from tests.factories import RepFactory, TeamFactory, UserFactory
 
-pytest_plugins = ["tests.worker", "tests.media_fixtures"]
+pytest_plugins = [
+    "tests.worker",
+    "tests.media_fixtures",
+    "tests.demo_fixtures",
+    "tests.courses.fixtures",
+]
 
 
 def pytest_report_header() -> str | None:

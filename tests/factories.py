@@ -1,14 +1,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from wagtail.models import Page
 
+from certificates.models import CertificationProgram, ProgramRequirement
+from coaching.models import Rubric, RubricCriterion
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    LearningPath,
+    LessonPage,
+    PathStep,
+)
+from courses.quizzes.models import QuizPage
 from lms.accounts.models import Invitation, Team, User
 from lms.accounts.roles import ENABLEMENT_ADMINS_GROUP
+from lms.models import HomePage
 
 PASSWORD = "correct horse battery"
 
@@ -78,3 +91,142 @@ class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
     full_name = factory.Faker("name")
     team = factory.SubFactory(TeamFactory)
     invited_by = factory.SubFactory(UserFactory)
+
+
+# Pages. Wagtail pages are created as children of a parent page (`parent=`); courses
+# default to the site's course index, which `course_index()` makes on first use.
+
+
+def course_index() -> CourseIndexPage:
+    """The site's course index ("Courses", under the home page), made once."""
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = HomePage.objects.get().add_child(
+            instance=CourseIndexPage(title="Courses", slug="courses")
+        )
+    return index
+
+
+class _PageFactory(factory.django.DjangoModelFactory[Page]):
+    """A page added under `parent` (a keyword every page factory takes)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: type[Page], *args: Any, **kwargs: Any) -> Page:
+        parent = kwargs.pop("parent", None) or cls._default_parent()
+        return parent.add_child(instance=model_class(*args, **kwargs))
+
+    @classmethod
+    def _default_parent(cls) -> Page:
+        raise TypeError(f"{cls.__name__} needs parent=<page>")
+
+
+class CoursePageFactory(_PageFactory):
+    """A course in the course index (or under `parent`)."""
+
+    class Meta:
+        model = CoursePage
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    summary = "What this course teaches."
+
+    @classmethod
+    def _default_parent(cls) -> Page:
+        return course_index()
+
+
+class LessonPageFactory(_PageFactory):
+    """A reading lesson of one paragraph; pass parent=<course>."""
+
+    class Meta:
+        model = LessonPage
+
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    body = factory.LazyAttribute(
+        lambda lesson: [("paragraph", f"<p>{lesson.title}.</p>")]
+    )
+
+
+class QuizPageFactory(_PageFactory):
+    """A quiz step with no questions yet; pass parent=<course> and add slots."""
+
+    class Meta:
+        model = QuizPage
+
+    title = factory.Sequence(lambda n: f"Quiz {n}")
+    body = factory.LazyFunction(list)
+
+
+def make_path(
+    title: str, *steps: tuple[CoursePage, int], **fields: Any
+) -> LearningPath:
+    """A learning path of (course, due offset in days) steps, in order; a step's other
+    fields as `locked={1}` (the indexes of locked steps)."""
+    locked = fields.pop("locked", set())
+    path = LearningPath(title=title, **fields)
+    for order, (course, due_offset_days) in enumerate(steps):
+        path.steps.add(
+            PathStep(
+                course=course,
+                due_offset_days=due_offset_days,
+                locked=order in locked,
+                sort_order=order,
+            )
+        )
+    path.save()
+    return path
+
+
+RUBRIC_CRITERIA = [
+    ("Agenda setting", 20),
+    ("Questioning", 30),
+    ("Listening", 30),
+    ("Next steps", 20),
+]
+
+
+def make_rubric(
+    name: str = "Discovery call",
+    criteria: list[tuple[str, int]] | None = None,
+    pass_threshold: str = "3.00",
+) -> Rubric:
+    """A rubric with the given (name, weight) criteria, every level described."""
+    rubric = Rubric(
+        name=name,
+        description="How we score discovery calls.",
+        pass_threshold=Decimal(pass_threshold),
+    )
+    for order, (criterion, weight) in enumerate(criteria or RUBRIC_CRITERIA):
+        rubric.criteria.add(
+            RubricCriterion(
+                name=criterion,
+                weight=weight,
+                sort_order=order,
+                **{f"level_{n}": f"{criterion}: level {n}" for n in range(1, 6)},
+            )
+        )
+    rubric.save()
+    return rubric
+
+
+def levels_for(rubric: Rubric, *levels: int) -> dict[int, int]:
+    """Criterion id -> level, in the rubric's order: levels_for(rubric, 4, 3, 5, 4)."""
+    criteria = list(rubric.criteria.order_by("sort_order"))
+    assert len(criteria) == len(levels)
+    return {
+        criterion.pk: level for criterion, level in zip(criteria, levels, strict=True)
+    }
+
+
+def make_program(
+    title: str, requirements: list[ProgramRequirement], **fields: Any
+) -> CertificationProgram:
+    """A certification program with its requirements, in order."""
+    program = CertificationProgram(title=title, **fields)
+    for order, requirement in enumerate(requirements):
+        requirement.sort_order = order
+        program.requirements.add(requirement)
+    program.save()
+    return program

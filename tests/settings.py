@@ -16,6 +16,12 @@ if "VAR_DIR" not in os.environ:
     os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="onramp-test-")
     atexit.register(shutil.rmtree, os.environ["VAR_DIR"], True)
 
+from tests.parallel import isolate_xdist_worker  # noqa: E402
+
+# Under pytest-xdist each test process gets a folder, a database (pytest-django) and
+# Redis databases of its own; the workers it starts inherit them.
+isolate_xdist_worker()
+
 from tests.clock import travel_from_env  # noqa: E402
 
 # ONRAMP_TEST_NOW: this process (pytest, or a worker it starts) begins at the run's

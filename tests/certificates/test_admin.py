@@ -65,7 +65,7 @@ def test_it_keeps_everyone_but_admins_out(client, org, certificate, viewer):
         reverse("certificates_admin:detail", args=[certificate.pk]),
         reverse("certificates_admin:issue"),
     ):
-        assert client.get(url).status_code in (302, 403)
+        assert client.get(url).status_code == 302
     client.post(
         reverse("certificates_admin:revoke", args=[certificate.pk]),
         {"reason": "I want to"},
@@ -264,7 +264,7 @@ def test_it_keeps_a_program_that_has_certificates(client, org, certificate):
 
 
 def test_it_deletes_a_program_that_issued_nothing(client, org, program_kit):
-    from tests.certificates.conftest import make_program
+    from tests.factories import make_program
 
     unused = make_program("Unused", [])
     client.force_login(org.admin)

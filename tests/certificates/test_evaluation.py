@@ -13,7 +13,7 @@ from certificates import services
 from certificates.models import Certificate, CertificateEvent, ProgramRequirement
 from certificates.services import certificates_evaluate, program_progress
 from courses.quizzes.models import QuizAttempt
-from tests.certificates.conftest import make_program
+from tests.factories import make_program
 
 pytestmark = pytest.mark.django_db
 

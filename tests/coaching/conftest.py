@@ -8,7 +8,6 @@ managed by Ed East (east_manager) and Rita Region (region_manager).
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -18,43 +17,11 @@ from coaching.models import (
     PracticePage,
     Review,
     Rubric,
-    RubricCriterion,
     Submission,
     Take,
 )
 from lms.accounts.models import User
-from tests.courses.conftest import catalogue  # noqa: F401  (a course to practise in)
-
-CRITERIA = [
-    ("Agenda setting", 20),
-    ("Questioning", 30),
-    ("Listening", 30),
-    ("Next steps", 20),
-]
-
-
-def make_rubric(
-    name: str = "Discovery call",
-    criteria: list[tuple[str, int]] | None = None,
-    pass_threshold: str = "3.00",
-) -> Rubric:
-    """A rubric with the given (name, weight) criteria, every level described."""
-    rubric = Rubric(
-        name=name,
-        description="How we score discovery calls.",
-        pass_threshold=Decimal(pass_threshold),
-    )
-    for order, (criterion, weight) in enumerate(criteria or CRITERIA):
-        rubric.criteria.add(
-            RubricCriterion(
-                name=criterion,
-                weight=weight,
-                sort_order=order,
-                **{f"level_{n}": f"{criterion}: level {n}" for n in range(1, 6)},
-            )
-        )
-    rubric.save()
-    return rubric
+from tests.factories import levels_for, make_rubric
 
 
 @pytest.fixture
@@ -64,17 +31,8 @@ def rubric(db: None) -> Rubric:
     return make_rubric()
 
 
-def levels_for(rubric: Rubric, *levels: int) -> dict[int, int]:
-    """Criterion id -> level, in the rubric's order: levels_for(rubric, 4, 3, 5, 4)."""
-    criteria = list(rubric.criteria.order_by("sort_order"))
-    assert len(criteria) == len(levels)
-    return {
-        criterion.pk: level for criterion, level in zip(criteria, levels, strict=True)
-    }
-
-
 @pytest.fixture
-def practice(catalogue: Any, rubric: Rubric) -> PracticePage:  # noqa: F811
+def practice(catalogue: Any, rubric: Rubric) -> PracticePage:
     """ "Handle the pricing objection" (max 120 s, 3 takes, self-review asked) as
     the last step of the catalogue course "Discovery calls"."""
     return catalogue.course.add_child(

@@ -10,7 +10,7 @@ import pytest
 
 from coaching import services
 from coaching.exports import comments_csv, comments_webvtt, timestamp
-from tests.coaching.conftest import levels_for
+from tests.factories import levels_for
 
 TIMING = re.compile(
     r"^(?P<start>\d{2,}:[0-5]\d:[0-5]\d\.\d{3}) --> "

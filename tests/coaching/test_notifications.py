@@ -4,7 +4,7 @@ import pytest
 
 from coaching import services
 from lms.notifications.models import NotificationLog
-from tests.coaching.conftest import levels_for
+from tests.factories import levels_for
 
 
 def _to(mailoutbox) -> list[tuple[str, str]]:

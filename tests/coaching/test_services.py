@@ -8,7 +8,7 @@ from coaching import services
 from coaching.models import Comment, Review, Submission, Take
 from coaching.services import CoachingRefused
 from courses.models import LessonCompletion
-from tests.coaching.conftest import levels_for
+from tests.factories import levels_for
 
 
 def test_it_requests_a_call_review_due_after_the_turnaround(

@@ -12,8 +12,8 @@ from coaching import services
 from coaching.models import Review, Take
 from coaching.services import CoachingRefused
 from courses.models import LessonCompletion
-from tests.coaching.conftest import levels_for
 from tests.concurrency import at_once
+from tests.factories import levels_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -11,7 +11,7 @@ import pytest
 from coaching import services
 from coaching.models import Submission
 from coaching.tasks import reviews_chase_overdue_task
-from tests.coaching.conftest import levels_for
+from tests.factories import levels_for
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 

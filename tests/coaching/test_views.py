@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from coaching.models import Comment, Review, Submission
 from courses.models import LessonCompletion
-from tests.coaching.conftest import levels_for
+from tests.factories import levels_for
 
 # Who sees Rae East's request (routed to Cora Coach, the coach of East).
 SEES = ["rep_east", "east_coach", "east_manager", "region_manager", "admin"]

@@ -16,16 +16,14 @@ from django.utils import timezone
 from courses import services
 from courses.models import (
     Assignment,
-    CourseIndexPage,
     CoursePage,
     LearningPath,
     LessonPage,
-    PathStep,
 )
 from courses.reminders import reminders_send
 from courses.tasks import reminders_send_task
-from lms.models import HomePage
 from lms.notifications.models import NotificationLog
+from tests.factories import CoursePageFactory, LessonPageFactory, make_path
 
 pytestmark = pytest.mark.django_db
 
@@ -37,34 +35,21 @@ FRIDAY_AFTER_NEXT = dt.date(2026, 12, 4)
 
 @pytest.fixture
 def course() -> CoursePage:
-    home = HomePage.objects.get()
-    index = home.add_child(instance=CourseIndexPage(title="Courses", slug="courses"))
-    course = index.add_child(
-        instance=CoursePage(
-            title="Discovery calls", slug="discovery", summary="Ask better questions."
-        )
+    course = CoursePageFactory(
+        title="Discovery calls", slug="discovery", summary="Ask better questions."
     )
     for title in ("Why discovery", "Open questions"):
-        course.add_child(
-            instance=LessonPage(title=title, body=[("paragraph", "<p>Listen.</p>")])
-        )
+        LessonPageFactory(parent=course, title=title)
     return course
 
 
 @pytest.fixture
 def path(course) -> LearningPath:
     """A path of one course with two lessons, other than `course`."""
-    other = course.get_parent().add_child(
-        instance=CoursePage(title="Demo skills", summary="Show, don't tell.")
-    )
+    other = CoursePageFactory(title="Demo skills", summary="Show, don't tell.")
     for title in ("Open strong", "Close the loop"):
-        other.add_child(
-            instance=LessonPage(title=title, body=[("paragraph", "<p>Show.</p>")])
-        )
-    path = LearningPath(title="Objections & pricing")
-    path.steps.add(PathStep(course=other, due_offset_days=14, sort_order=0))
-    path.save()
-    return path
+        LessonPageFactory(parent=other, title=title)
+    return make_path("Objections & pricing", (other, 14))
 
 
 @pytest.fixture

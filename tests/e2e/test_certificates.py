@@ -14,7 +14,7 @@ from certificates.models import Certificate
 from courses.models import LessonCompletion
 from courses.services import lesson_complete
 from lms.accounts.models import User
-from tests.certificates.conftest import ProgramKit
+from tests.certificates.program_kit import ProgramKit
 
 
 def test_it_certifies_a_rep_who_meets_the_last_requirement(

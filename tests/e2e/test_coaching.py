@@ -17,7 +17,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from coaching.models import Comment, Review, Submission
 from lms.accounts.demo import DEMO_PASSWORD
 from media.models import MediaAsset
-from tests.coaching.conftest import make_rubric
+from tests.factories import make_rubric
 
 SECONDS = 9.0
 REQUEST = re.compile(r"/coaching/request/\?asset=[0-9a-f-]{36}$")

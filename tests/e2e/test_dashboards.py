@@ -10,7 +10,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from lms.accounts.models import User
-from tests.dashboards.conftest import Onboarding
+from tests.dashboards.onboarding import Onboarding
 
 
 def _screen_rows(page: Page) -> list[list[str]]:

@@ -6,33 +6,25 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage
-from lms.models import HomePage
+from courses.models import CoursePage
+from tests.factories import CoursePageFactory, LessonPageFactory, make_path
 
 
 def _course_with_two_reading_lessons() -> CoursePage:
-    index = HomePage.objects.get().add_child(
-        instance=CourseIndexPage(title="Courses", slug="courses")
-    )
-    course = index.add_child(
-        instance=CoursePage(title="Objection handling", summary="Answer, don't argue.")
+    course = CoursePageFactory(
+        title="Objection handling", summary="Answer, don't argue."
     )
     for title in ("A framework for any objection", "The pricing objection"):
-        course.add_child(
-            instance=LessonPage(title=title, body=[("paragraph", f"<p>{title}.</p>")])
-        )
+        LessonPageFactory(parent=course, title=title)
     return course
 
 
 def test_it_takes_a_rep_from_continue_to_a_completed_lesson(page: Page, sign_in):
-    from courses.models import LearningPath, PathStep
     from courses.services import assignment_create
     from lms.accounts.models import User
 
     course = _course_with_two_reading_lessons()
-    path = LearningPath(title="First 30 days")
-    path.steps.add(PathStep(course=course, due_offset_days=7, sort_order=0))
-    path.save()
+    path = make_path("First 30 days", (course, 7))
     sign_in("maya@northwind.example")
     maya = User.objects.get(email="maya@northwind.example")
     assignment_create(user=maya, path=path, reason="onboarding")

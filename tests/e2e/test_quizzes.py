@@ -10,9 +10,9 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage
+from courses.models import CoursePage
 from courses.quizzes.models import Question, QuestionBank, QuizPage, QuizSlot
-from lms.models import HomePage
+from tests.factories import CoursePageFactory, LessonPageFactory
 
 ORDER = ["Acknowledge", "Clarify", "Respond", "Confirm"]
 PAIRS = {
@@ -32,17 +32,13 @@ def _question(bank, kind, name, text, options, **fields):  # type: ignore[no-unt
 
 
 def _course_with_a_quiz() -> tuple[CoursePage, QuizPage]:
-    index = HomePage.objects.get().add_child(
-        instance=CourseIndexPage(title="Courses", slug="courses")
+    course = CoursePageFactory(
+        title="Objection handling", summary="Answer, don't argue."
     )
-    course = index.add_child(
-        instance=CoursePage(title="Objection handling", summary="Answer, don't argue.")
-    )
-    course.add_child(
-        instance=LessonPage(
-            title="A framework for any objection",
-            body=[("paragraph", "<p>Acknowledge, clarify, respond, confirm.</p>")],
-        )
+    LessonPageFactory(
+        parent=course,
+        title="A framework for any objection",
+        body=[("paragraph", "<p>Acknowledge, clarify, respond, confirm.</p>")],
     )
     bank = QuestionBank.objects.create(name="Northwind onboarding")
     questions = [

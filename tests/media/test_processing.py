@@ -3,6 +3,9 @@ repeat safely, fail clearly, delete everything."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -311,3 +314,21 @@ def test_it_keeps_nothing_of_an_asset_deleted_while_it_was_processed(
     with mock.patch("media.services.ffmpeg.transcode", side_effect=delete_midway):
         assert process(asset) is None
     assert _files(asset) == set()
+
+
+def test_it_removes_the_work_folders_of_dead_workers_whatever_the_clock_says(
+    tmp_path, monkeypatch, time_machine
+):
+    monkeypatch.setattr(services.tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = tmp_path / f"{services.WORKDIR_PREFIX}{dead.pid}-abc"
+    running = tmp_path / f"{services.WORKDIR_PREFIX}{os.getpid()}-def"
+    for folder in (orphan, running):
+        (folder / "out").mkdir(parents=True)
+    time_machine.move_to("2040-01-01T00:00:00+00:00")  # a clock far ahead
+
+    services._remove_stale_workdirs()
+
+    assert not orphan.exists()
+    assert (running / "out").is_dir()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from courses.quizzes.models import Question, QuestionBank
 from courses.quizzes.services import attempt_start, attempt_submit
 from tests.factories import UserFactory
-from tests.quizzes.conftest import every_kind, right_answers
+from tests.quizzes.questions import every_kind, right_answers
 
 pytestmark = pytest.mark.django_db
 FILES = Path(__file__).parent / "files"

@@ -12,7 +12,7 @@ from courses.quizzes.analysis import common_note, item_analysis
 from courses.quizzes.models import QuizAttempt
 from courses.quizzes.services import attempt_start, attempt_submit
 from tests.factories import RepFactory
-from tests.quizzes.conftest import right_answers
+from tests.quizzes.questions import right_answers
 
 pytestmark = pytest.mark.django_db
 

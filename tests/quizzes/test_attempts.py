@@ -18,7 +18,7 @@ from courses.quizzes.services import (
     attempt_start,
     attempt_submit,
 )
-from tests.quizzes.conftest import make_question, right_answers
+from tests.quizzes.questions import make_question, right_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from courses.models import LessonCompletion
 from courses.quizzes.models import QuizAttempt
 from courses.quizzes.services import AttemptRefused, attempt_start, attempt_submit
 from tests.concurrency import at_once
-from tests.quizzes.conftest import right_answers
+from tests.quizzes.questions import right_answers
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -10,7 +10,7 @@ from courses.quizzes.models import QuestionBank, QuizAttempt
 from courses.quizzes.selectors import quiz_status
 from courses.quizzes.services import AttemptRefused, attempt_start, attempt_submit
 from tests.factories import RepFactory
-from tests.quizzes.conftest import every_kind, make_question
+from tests.quizzes.questions import every_kind, make_question
 
 pytestmark = pytest.mark.django_db
 

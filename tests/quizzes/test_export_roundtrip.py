@@ -16,7 +16,7 @@ from courses.quizzes.importing import (
     questions_import,
 )
 from courses.quizzes.models import Question, QuestionBank
-from tests.quizzes.conftest import every_kind, make_question
+from tests.quizzes.questions import every_kind, make_question
 
 FILES = Path(__file__).parent / "files"
 

@@ -19,7 +19,7 @@ from courses.quizzes.selectors import (
     quiz_status,
 )
 from courses.quizzes.services import attempt_save, attempt_start, attempt_submit
-from tests.quizzes.conftest import right_answers
+from tests.quizzes.questions import right_answers
 
 pytestmark = pytest.mark.django_db
 

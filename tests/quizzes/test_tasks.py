@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from courses.models import CourseIndexPage, CoursePage, LessonCompletion
+from courses.models import LessonCompletion
 from courses.quizzes.models import QuestionBank, QuizAttempt, QuizPage, QuizSlot
 from courses.quizzes.services import (
     attempt_save,
@@ -17,9 +17,8 @@ from courses.quizzes.services import (
     attempts_close_expired,
 )
 from courses.quizzes.tasks import attempts_close_expired_task
-from lms.models import HomePage
-from tests.factories import RepFactory
-from tests.quizzes.conftest import make_question, right_answers
+from tests.factories import CoursePageFactory, QuizPageFactory, RepFactory
+from tests.quizzes.questions import make_question, right_answers
 
 
 def _timed(quiz, minutes=5):
@@ -128,18 +127,14 @@ def test_it_closes_many_attempts_in_few_queries_each(
 
 
 def _quiz_outside_the_catalogue() -> QuizPage:
-    home = HomePage.objects.get()
-    index = home.add_child(instance=CourseIndexPage(title="Courses", slug="courses"))
-    course = index.add_child(instance=CoursePage(title="Pricing", summary="Price."))
+    course = CoursePageFactory(title="Pricing", summary="Price.")
     bank = QuestionBank.objects.create(name="Worker bank")
     question = make_question(bank, "truefalse", [{"text": "True", "fraction": 1}])
-    return course.add_child(
-        instance=QuizPage(
-            title="Pricing quiz",
-            body=[],
-            time_limit_minutes=1,
-            slots=[QuizSlot(question=question)],
-        )
+    return QuizPageFactory(
+        parent=course,
+        title="Pricing quiz",
+        time_limit_minutes=1,
+        slots=[QuizSlot(question=question)],
     )
 
 

@@ -17,7 +17,7 @@ from courses.quizzes import hints
 from courses.quizzes.grading import correct_response
 from courses.quizzes.models import AttemptQuestion, QuizAttempt, QuizPage
 from courses.quizzes.services import attempt_start, attempt_submit
-from tests.quizzes.conftest import make_question
+from tests.quizzes.questions import make_question
 
 pytestmark = pytest.mark.django_db
 
