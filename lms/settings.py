@@ -262,6 +262,9 @@ MEDIA_TRANSCODE_TIME_LIMIT = env_int("MEDIA_TRANSCODE_TIME_LIMIT", 3 * 3600)
 MEDIA_RECORDING_RETENTION_DAYS = env_int("MEDIA_RECORDING_RETENTION_DAYS", 0)
 MEDIA_ORIGINAL_RETENTION_DAYS = env_int("MEDIA_ORIGINAL_RETENTION_DAYS", 0)
 MEDIA_ABANDONED_UPLOAD_DAYS = env_int("MEDIA_ABANDONED_UPLOAD_DAYS", 7)
+# Conversation analytics of one call recording (decoding included): about 10 s for a
+# 45-minute call on one core; past this limit the analysis is marked failed.
+SPEECH_ANALYSIS_TIME_LIMIT = env_int("SPEECH_ANALYSIS_TIME_LIMIT", 900)
 # Behind nginx: hand playback to an internal location (e.g. "/protected/") that maps
 # to var/private/, so that nginx serves the bytes and the Range requests.
 MEDIA_X_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_X_ACCEL_REDIRECT_PREFIX")
