@@ -77,6 +77,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 deal_stage=form.cleaned_data["deal_stage"],
                 feedback_wanted=form.cleaned_data["feedback_wanted"],
                 coach=form.cleaned_data["coach"],
+                rep_channel=form.cleaned_data["rep_channel"],
             )
         except services.CoachingRefused as error:
             form.add_error(None, str(error))

@@ -328,7 +328,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"media.tasks.asset_process_task": {"queue": "media"}}
+CELERY_TASK_ROUTES = {
+    "media.tasks.asset_process_task": {"queue": "media"},
+    "coaching.tasks.call_analyse_task": {"queue": "media"},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat copies these into its database schedule at start (editable in the Django admin).
 CELERY_BEAT_SCHEDULE = {
@@ -357,6 +360,10 @@ CELERY_BEAT_SCHEDULE = {
     "close quiz attempts past their time limit": {
         "task": "courses.quizzes.tasks.attempts_close_expired_task",
         "schedule": 60.0,
+    },
+    "analyse calls missed, outdated or stuck": {
+        "task": "coaching.tasks.call_analyses_backfill_task",
+        "schedule": 3600.0,
     },
     "chase coaching reviews past their turnaround": {
         "task": "coaching.tasks.reviews_chase_overdue_task",

@@ -1,0 +1,395 @@
+"""Conversation analytics of call reviews: the job's work (analyse a take's recording
+and store the metrics), the rep-channel setting, the backfill, and the reads the
+review screen, the rep's coaching page and the team pages use.
+
+The measuring itself is media.speech (pure); this module decides which recordings are
+analysed (the recordings of call reviews; practice takes and lesson videos are not)
+and keeps the results with the version of the analysis that made them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import statistics
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from coaching.models import CallAnalysis, Rubric, Submission, Take
+from coaching.permissions import can_review
+from lms.accounts.models import User
+from media import ffmpeg, speech
+from media.models import MediaAsset
+from media.services import private_storage
+
+BENCHMARK_DAYS = 90
+# A pending analysis older than this lost its job (a worker died): queue it again.
+STUCK_AFTER = dt.timedelta(minutes=30)
+MAX_ATTEMPTS = 5
+TOO_LONG = (
+    "The analysis of this recording took too long and was stopped. The recording "
+    "and the review work as before, without the conversation metrics."
+)
+COULD_NOT = (
+    "The conversation metrics of this recording could not be measured. The "
+    "recording and the review work as before."
+)
+
+METRIC_FIELDS = (
+    "speakers",
+    "duration_seconds",
+    "rep_talk_ratio",
+    "rep_talk_seconds",
+    "other_talk_seconds",
+    "longest_monologue_seconds",
+    "longest_customer_story_seconds",
+    "interactivity_per_minute",
+    "patience_seconds",
+    "silence_ratio",
+)
+
+
+def analysed_takes() -> QuerySet[Take]:
+    """The takes whose recordings get conversation analytics: call reviews."""
+    return Take.objects.filter(
+        submission__kind=Submission.Kind.CALL,
+        asset__kind=MediaAsset.Kind.RECORDING,
+    )
+
+
+def call_analysis_request(*, take: Take, rep_channel: int = 0) -> CallAnalysis | None:
+    """Queue the analysis of a call take's recording (after commit); the call review
+    request calls it. None for takes that are not analysed (practice)."""
+    if not analysed_takes().filter(pk=take.pk).exists():
+        return None
+    if rep_channel not in CallAnalysis.RepChannel.values:
+        rep_channel = CallAnalysis.RepChannel.FIRST
+    analysis, _ = CallAnalysis.objects.get_or_create(
+        take=take, defaults={"rep_channel": rep_channel}
+    )
+    _enqueue_after_commit(take.pk)
+    return analysis
+
+
+def _enqueue_after_commit(take_id: int) -> None:
+    from coaching.tasks import call_analyse_task
+
+    # robust: a broker that is down must not fail the request; the sweeper retries.
+    transaction.on_commit(lambda: call_analyse_task.delay(take_id), robust=True)
+
+
+def call_analyse(
+    *, take_id: int, time_limit: float | None = None
+) -> CallAnalysis | None:
+    """Analyse a call take's recording and store the metrics (the job on the `media`
+    queue). Idempotent: an analysis already made by this version is left alone.
+    Analyses only the transcoded playback file, never the upload. Raises
+    ffmpeg.FfmpegFailed for the job to retry."""
+    with transaction.atomic():
+        take = (
+            analysed_takes()
+            .select_related("asset")
+            .filter(pk=take_id, asset__status=MediaAsset.Status.READY)
+            .first()
+        )
+        if take is None or take.asset is None:
+            return None
+        analysis, _ = CallAnalysis.objects.select_for_update().get_or_create(take=take)
+        if (
+            analysis.state == CallAnalysis.State.DONE
+            and analysis.analysis_version == speech.ANALYSIS_VERSION
+        ):
+            return analysis
+        analysis.state = CallAnalysis.State.PENDING
+        analysis.started_at = timezone.now()
+        analysis.attempts += 1
+        analysis.save(update_fields=["state", "started_at", "attempts"])
+    asset = take.asset
+    limit = time_limit or settings.SPEECH_ANALYSIS_TIME_LIMIT
+    with tempfile.TemporaryDirectory(prefix="onramp-analysis-") as folder:
+        local = Path(folder) / Path(asset.playback).name
+        with (
+            private_storage().open(asset.playback, "rb") as source,
+            local.open("wb") as target,
+        ):
+            shutil.copyfileobj(source, target, 1024 * 1024)
+        try:
+            activity = speech.analyse_file(local, time_limit=limit)
+        except ffmpeg.MediaRejected:
+            return call_analysis_fail(take_id=take_id, reason=COULD_NOT)
+    with transaction.atomic():
+        locked = (
+            CallAnalysis.objects.select_for_update().filter(take_id=take_id).first()
+        )
+        if locked is None:  # the take was deleted meanwhile
+            return None
+        locked.activity = activity.to_json()
+        locked.analysis_version = speech.ANALYSIS_VERSION
+        locked.state = CallAnalysis.State.DONE
+        locked.failure_reason = ""
+        locked.analysed_at = timezone.now()
+        _store_metrics(locked)
+        locked.save()
+    return locked
+
+
+def _store_metrics(analysis: CallAnalysis) -> None:
+    activity = speech.Activity.from_json(analysis.activity)
+    metrics = speech.activity_metrics(activity, rep_channel=analysis.rep_channel)
+    for name in METRIC_FIELDS:
+        setattr(analysis, name, getattr(metrics, name))
+    monologue = metrics.longest_monologue
+    analysis.longest_monologue_start = monologue.start if monologue else None
+    analysis.not_available = metrics.not_available
+
+
+def call_analysis_fail(*, take_id: int, reason: str) -> CallAnalysis | None:
+    """Mark an analysis failed with the reason; the review screen works without it."""
+    with transaction.atomic():
+        analysis = (
+            CallAnalysis.objects.select_for_update().filter(take_id=take_id).first()
+        )
+        if analysis is None or analysis.state == CallAnalysis.State.DONE:
+            return analysis
+        analysis.state = CallAnalysis.State.FAILED
+        analysis.failure_reason = reason
+        analysis.analysed_at = timezone.now()
+        analysis.save(update_fields=["state", "failure_reason", "analysed_at"])
+    return analysis
+
+
+class AnalysisRefused(Exception):
+    """A change to an analysis that may not happen; the message is for the person."""
+
+
+@transaction.atomic
+def call_analysis_set_rep_channel(
+    *, analysis: CallAnalysis, user: User, rep_channel: int
+) -> CallAnalysis:
+    """The rep says which channel of their call is them (the rep, or a coach who
+    reviews them, corrects it on the review screen). The metrics are worked out again
+    from the stored segments; nothing is decoded again."""
+    take = analysis.take
+    if user.pk != take.submission.rep_id and not can_review(user, take.submission):
+        raise AnalysisRefused("Only the rep and their coaches can change this.")
+    if rep_channel not in CallAnalysis.RepChannel.values:
+        raise AnalysisRefused("Choose the first or the second channel.")
+    locked = CallAnalysis.objects.select_for_update().get(pk=analysis.pk)
+    locked.rep_channel = rep_channel
+    if locked.state == CallAnalysis.State.DONE:
+        _store_metrics(locked)
+    locked.save()
+    return locked
+
+
+def call_analyses_backfill(
+    *, enqueue: bool = True, now: dt.datetime | None = None
+) -> int:
+    """Analyse again what is missing, outdated or stuck: call takes never analysed,
+    analyses made by an older `analysis_version`, pending ones whose job died. Run by
+    `manage.py speech_backfill` after the algorithm improves, and hourly by beat.
+    Idempotent: what is up to date is left alone. With `enqueue=False` the work is
+    done here, one take after the other. Returns how many takes it queued or did."""
+    now = now or timezone.now()
+    outdated = Q(analysis__isnull=True) | (
+        Q(analysis__state=CallAnalysis.State.DONE)
+        & ~Q(analysis__analysis_version=speech.ANALYSIS_VERSION)
+    )
+    stuck = Q(
+        analysis__state=CallAnalysis.State.PENDING,
+        analysis__created_at__lt=now - STUCK_AFTER,
+    ) & (
+        Q(analysis__started_at__isnull=True)
+        | Q(analysis__started_at__lt=now - STUCK_AFTER)
+    )
+    takes = (
+        analysed_takes()
+        .filter(asset__status=MediaAsset.Status.READY)
+        .filter(outdated | stuck)
+        .order_by("pk")
+    )
+    count = 0
+    for take_id, attempts in takes.values_list("pk", "analysis__attempts"):
+        if attempts is not None and attempts >= MAX_ATTEMPTS:
+            call_analysis_fail(take_id=take_id, reason=COULD_NOT)
+            continue
+        if enqueue:
+            with transaction.atomic():
+                CallAnalysis.objects.get_or_create(take_id=take_id)
+                _enqueue_after_commit(take_id)
+        else:
+            try:
+                call_analyse(take_id=take_id)
+            except ffmpeg.FfmpegFailed:
+                call_analysis_fail(take_id=take_id, reason=COULD_NOT)
+        count += 1
+    return count
+
+
+# Reads
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """The median of a rep's team over the last BENCHMARK_DAYS days, and how many
+    analysed calls it is based on."""
+
+    team_name: str
+    calls: int
+    talk_ratio: float | None
+    longest_monologue_seconds: float | None
+    patience_seconds: float | None
+    interactivity_per_minute: float | None
+
+
+def done_analyses() -> QuerySet[CallAnalysis]:
+    return CallAnalysis.objects.filter(
+        state=CallAnalysis.State.DONE, take__submission__kind=Submission.Kind.CALL
+    )
+
+
+def _median(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def team_benchmark(*, rep: User, now: dt.datetime | None = None) -> Benchmark | None:
+    """The team median of the rep's two-speaker calls over the last 90 days (the rep's
+    own included); None when the rep has no team."""
+    if rep.team_id is None:
+        return None
+    now = now or timezone.now()
+    rows = list(
+        done_analyses()
+        .filter(
+            take__submission__rep__team_id=rep.team_id,
+            take__sent_at__gte=now - dt.timedelta(days=BENCHMARK_DAYS),
+            take__sent_at__lte=now,
+            speakers=2,
+            rep_talk_ratio__isnull=False,
+        )
+        .values_list(
+            "rep_talk_ratio",
+            "longest_monologue_seconds",
+            "patience_seconds",
+            "interactivity_per_minute",
+        )
+    )
+    assert rep.team is not None
+    return Benchmark(
+        team_name=rep.team.name,
+        calls=len(rows),
+        talk_ratio=_median(r[0] for r in rows),
+        longest_monologue_seconds=_median(r[1] for r in rows),
+        patience_seconds=_median(r[2] for r in rows),
+        interactivity_per_minute=_median(r[3] for r in rows),
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    """How a value compares with its rubric's target, in words (never colour alone)."""
+
+    met: bool
+    text: str
+
+
+def talk_ratio_target(rubric: Rubric, ratio: float | None) -> Target | None:
+    low, high = rubric.talk_ratio_min, rubric.talk_ratio_max
+    if ratio is None or (low is None and high is None):
+        return None
+    percent = ratio * 100
+    wanted = _range_text(low, high)
+    if low is not None and percent < low:
+        return Target(False, f"Below the target of {wanted}")
+    if high is not None and percent > high:
+        return Target(False, f"Above the target of {wanted}")
+    return Target(True, f"On target ({wanted})")
+
+
+def monologue_target(rubric: Rubric, seconds: float | None) -> Target | None:
+    limit = rubric.monologue_max_seconds
+    if seconds is None or limit is None:
+        return None
+    wanted = f"at most {_clock(limit)}"
+    if seconds > limit:
+        return Target(False, f"Above the target of {wanted}")
+    return Target(True, f"On target ({wanted})")
+
+
+def _range_text(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low}–{high}%"
+    if low is not None:
+        return f"at least {low}%"
+    return f"at most {high}%"
+
+
+def _clock(seconds: float) -> str:
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02}"
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    when: dt.datetime
+    title: str
+    talk_ratio: float
+    longest_monologue_seconds: float | None
+
+
+def rep_trend(*, rep: User, limit: int = 30) -> list[TrendPoint]:
+    """The rep's talk ratio and longest monologue per analysed two-speaker call, oldest
+    first (the last `limit` calls): the trend on their coaching page."""
+    rows = (
+        done_analyses()
+        .filter(
+            take__submission__rep=rep,
+            speakers=2,
+            rep_talk_ratio__isnull=False,
+            take__sent_at__isnull=False,
+        )
+        .order_by("-take__sent_at")
+        .values_list(
+            "take__sent_at",
+            "take__submission__title",
+            "rep_talk_ratio",
+            "longest_monologue_seconds",
+        )[:limit]
+    )
+    return [
+        TrendPoint(when, title, ratio, monologue)
+        for when, title, ratio, monologue in reversed(rows)
+        if when is not None and ratio is not None
+    ]
+
+
+def median_talk_ratio_by_rep(
+    *, reps: Iterable[int], since: dt.datetime, until: dt.datetime
+) -> dict[int, tuple[float, int]]:
+    """Rep id -> (median talk ratio, calls) over their two-speaker calls sent in the
+    period; reps without one are left out. My team and its exports use it."""
+    values: dict[int, list[float]] = {}
+    for rep_id, ratio in (
+        done_analyses()
+        .filter(
+            take__submission__rep_id__in=list(reps),
+            take__sent_at__gte=since,
+            take__sent_at__lte=until,
+            speakers=2,
+            rep_talk_ratio__isnull=False,
+        )
+        .values_list("take__submission__rep_id", "rep_talk_ratio")
+    ):
+        if ratio is not None:
+            values.setdefault(rep_id, []).append(ratio)
+    return {
+        rep_id: (statistics.median(ratios), len(ratios))
+        for rep_id, ratios in values.items()
+    }
