@@ -393,3 +393,157 @@ def median_talk_ratio_by_rep(
         rep_id: (statistics.median(ratios), len(ratios))
         for rep_id, ratios in values.items()
     }
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One speaker's row under the waveform: their segments, in seconds."""
+
+    label: str
+    css: str
+    segments: list[speech.Segment]
+    talk_text: str
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    label: str
+    value: str
+    team: str = ""
+    target: Target | None = None
+    # What "Quote" puts into a new comment, and where that comment starts and ends.
+    quote: str = ""
+    seek_start: float | None = None
+    seek_end: float | None = None
+
+
+@dataclass(frozen=True)
+class AnalysisPanel:
+    """What the review screen shows of a call's conversation analytics."""
+
+    analysis: CallAnalysis
+    duration: float
+    lanes: list[Lane]
+    rows: list[MetricRow]
+    benchmark: Benchmark | None
+    can_change_channel: bool
+
+
+def _percent(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio * 100:.0f}%"
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return _clock(value) if value >= 60 else f"{value:.1f} s"
+
+
+def _per_minute(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} per minute"
+
+
+def analysis_panel(
+    *, take: Take, viewer: User, now: dt.datetime | None = None
+) -> AnalysisPanel | None:
+    """The conversation analytics of a take for the review screen; None for takes
+    that are not analysed (practice) or whose analysis was never queued."""
+    analysis = CallAnalysis.objects.filter(take=take).first()
+    if analysis is None or take.submission.kind != Submission.Kind.CALL:
+        return None
+    submission = take.submission
+    can_change = viewer.pk == submission.rep_id or can_review(viewer, submission)
+    if analysis.state != CallAnalysis.State.DONE:
+        return AnalysisPanel(analysis, 0.0, [], [], None, can_change)
+    activity = speech.Activity.from_json(analysis.activity)
+    rep, other = activity.rep_and_other(analysis.rep_channel)
+    lanes = [Lane("Rep", "lane-rep", list(rep), _seconds(analysis.rep_talk_seconds))]
+    if other is not None:
+        lanes.append(
+            Lane(
+                "Other speaker",
+                "lane-other",
+                list(other),
+                _seconds(analysis.other_talk_seconds),
+            )
+        )
+    benchmark = team_benchmark(rep=submission.rep, now=now)
+    rubric = submission.rubric
+    rows = [_talk_ratio_row(analysis, rubric, benchmark)]
+    monologue_end = (
+        analysis.longest_monologue_start + analysis.longest_monologue_seconds
+        if analysis.longest_monologue_start is not None
+        and analysis.longest_monologue_seconds
+        else None
+    )
+    monologue_team = benchmark.longest_monologue_seconds if benchmark else None
+    rows += [
+        MetricRow("Rep talk time", _seconds(analysis.rep_talk_seconds)),
+        MetricRow("Other speaker's talk time", _seconds(analysis.other_talk_seconds)),
+        MetricRow(
+            "Longest rep monologue",
+            _seconds(analysis.longest_monologue_seconds),
+            team=_seconds(monologue_team) if monologue_team is not None else "",
+            target=monologue_target(rubric, analysis.longest_monologue_seconds),
+            quote="Longest monologue: " + _seconds(analysis.longest_monologue_seconds),
+            seek_start=analysis.longest_monologue_start
+            if monologue_end is not None
+            else None,
+            seek_end=monologue_end,
+        ),
+        MetricRow(
+            "Longest customer story",
+            _seconds(analysis.longest_customer_story_seconds),
+        ),
+        MetricRow(
+            "Interactivity",
+            _per_minute(analysis.interactivity_per_minute),
+            team=_per_minute(benchmark.interactivity_per_minute)
+            if benchmark and benchmark.interactivity_per_minute is not None
+            else "",
+            quote="Interactivity: "
+            + _per_minute(analysis.interactivity_per_minute).replace("—", "n/a"),
+        ),
+        MetricRow(
+            "Patience",
+            _seconds(analysis.patience_seconds),
+            team=_seconds(benchmark.patience_seconds)
+            if benchmark and benchmark.patience_seconds is not None
+            else "",
+            quote="Patience: " + _seconds(analysis.patience_seconds),
+        ),
+        MetricRow("Silence", _percent(analysis.silence_ratio)),
+    ]
+    return AnalysisPanel(
+        analysis=analysis,
+        duration=activity.duration or (take.asset.duration if take.asset else 0) or 0,
+        lanes=lanes,
+        rows=rows,
+        benchmark=benchmark,
+        can_change_channel=can_change and activity.speakers == 2,
+    )
+
+
+def _talk_ratio_row(
+    analysis: CallAnalysis, rubric: Rubric, benchmark: Benchmark | None
+) -> MetricRow:
+    target = talk_ratio_target(rubric, analysis.rep_talk_ratio)
+    team = (
+        _percent(benchmark.talk_ratio)
+        if benchmark and benchmark.talk_ratio is not None
+        else ""
+    )
+    quote = f"Talk ratio: {_percent(analysis.rep_talk_ratio)}"
+    if target is not None:
+        quote += f" ({target.text.lower()})"
+    if team:
+        quote += f"; team median {team}"
+    return MetricRow(
+        "Rep talk ratio",
+        _percent(analysis.rep_talk_ratio)
+        if analysis.rep_talk_ratio is not None
+        else "Not available",
+        team=team,
+        target=target,
+        quote=quote if analysis.rep_talk_ratio is not None else "",
+    )

@@ -21,17 +21,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from coaching import exports, selectors, services
+from coaching import analytics, exports, selectors, services
 from coaching.forms import (
     AddTakeForm,
     CommentForm,
+    RepChannelForm,
     ReviewRequestForm,
     ReviewSubmitForm,
     SelfReviewForm,
     SendTakeForm,
     usable_recordings,
 )
-from coaching.models import Comment, PracticePage, Review, Take
+from coaching.models import CallAnalysis, Comment, PracticePage, Review, Take
 from coaching.permissions import can_review, submissions_visible_to
 from lms.accounts.models import User
 from media.models import MediaAsset
@@ -196,9 +197,38 @@ def _render_review(
             "comment_form": comment_form or CommentForm(),
             "comment_kinds": Comment.Kind.choices,
             "duration": screen.asset.duration if screen.asset else None,
+            "analysis_panel": analytics.analysis_panel(
+                take=screen.take, viewer=_user(request)
+            ),
+            "channel_choices": CallAnalysis.RepChannel.choices,
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def analysis_channel(request: HttpRequest, take_id: int) -> HttpResponse:
+    """The rep or their coach says which channel of a two-channel call is the rep;
+    the metrics are worked out again at once."""
+    take = _take_or_404(request, take_id)
+    analysis = CallAnalysis.objects.filter(take=take).first()
+    if analysis is None:
+        raise Http404("This recording has no conversation analytics.")
+    form = RepChannelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the first or the second channel.")
+        return redirect("coaching_review", take.pk)
+    try:
+        analytics.call_analysis_set_rep_channel(
+            analysis=analysis,
+            user=_user(request),
+            rep_channel=form.cleaned_data["rep_channel"],
+        )
+    except analytics.AnalysisRefused as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
+    messages.success(request, "The rep's channel was changed; the metrics follow it.")
+    return redirect("coaching_review", take.pk)
 
 
 def _criterion_fields(
