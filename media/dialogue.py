@@ -43,6 +43,8 @@ class Dialogue:
 
     samples: np.ndarray
     truth: tuple[tuple[Segment, ...], ...]
+    # Where each turn is, in the order of the turns.
+    lines: tuple[Segment, ...] = ()
 
     @property
     def duration(self) -> float:
@@ -62,11 +64,17 @@ def espeak_available() -> bool:
     return shutil.which("espeak-ng") is not None and shutil.which("sox") is not None
 
 
-def spoken(text: str, speaker: int, *, use_espeak: bool | None = None) -> np.ndarray:
+def spoken(
+    text: str,
+    speaker: int,
+    *,
+    use_espeak: bool | None = None,
+    voices: Sequence[str] = VOICES,
+) -> np.ndarray:
     """`text` said by voice `speaker` as float samples at 16 kHz, silence trimmed."""
     if use_espeak is None:
         use_espeak = espeak_available()
-    samples = _espeak(text, VOICES[speaker]) if use_espeak else _stand_in(text, speaker)
+    samples = _espeak(text, voices[speaker]) if use_espeak else _stand_in(text, speaker)
     loud = np.flatnonzero(np.abs(samples) > 0.02 * (np.abs(samples).max() or 1))
     if len(loud) == 0:
         return samples[:0]
@@ -131,6 +139,7 @@ def build_dialogue(
     tail: float = 0.8,
     seed: int = 0,
     use_espeak: bool | None = None,
+    voices: Sequence[str] = VOICES,
 ) -> Dialogue:
     """Place the turns one after the other and mix them.
 
@@ -141,34 +150,40 @@ def build_dialogue(
     cursor = int(lead * SAMPLE_RATE)
     first = True
     for turn in turns:
-        voice = spoken(turn.text, turn.speaker, use_espeak=use_espeak)
+        voice = spoken(turn.text, turn.speaker, use_espeak=use_espeak, voices=voices)
         start = cursor if first else max(0, cursor + int(turn.gap * SAMPLE_RATE))
         placed.append((turn.speaker, start, voice))
         cursor = max(cursor, start + len(voice))
         first = False
     total = cursor + int(tail * SAMPLE_RATE)
-    voices = np.zeros((total, 2))
+    mixed_voices = np.zeros((total, 2))
     truth: list[list[Segment]] = [[], []]
+    lines = []
     for speaker, start, voice in placed:
-        voices[start : start + len(voice), speaker] += voice
-        truth[speaker].append(
-            Segment(start / SAMPLE_RATE, (start + len(voice)) / SAMPLE_RATE)
-        )
+        mixed_voices[start : start + len(voice), speaker] += voice
+        line = Segment(start / SAMPLE_RATE, (start + len(voice)) / SAMPLE_RATE)
+        truth[speaker].append(line)
+        lines.append(line)
     rng = np.random.default_rng(seed)
     if channels == 1:
-        mixed = voices.sum(axis=1, keepdims=True)
+        mixed = mixed_voices.sum(axis=1, keepdims=True)
         merged_truth = tuple(sorted(truth[0] + truth[1], key=lambda s: s.start))
-        return Dialogue(samples=_noisy(mixed, snr_db, rng), truth=(merged_truth,))
+        return Dialogue(
+            samples=_noisy(mixed, snr_db, rng),
+            truth=(merged_truth,),
+            lines=tuple(lines),
+        )
     mixed = np.stack(
         [
-            voices[:, 0] + bleed * voices[:, 1],
-            voices[:, 1] + bleed * voices[:, 0],
+            mixed_voices[:, 0] + bleed * mixed_voices[:, 1],
+            mixed_voices[:, 1] + bleed * mixed_voices[:, 0],
         ],
         axis=1,
     )
     return Dialogue(
         samples=_noisy(mixed, snr_db, rng),
         truth=(tuple(truth[0]), tuple(truth[1])),
+        lines=tuple(lines),
     )
 
 
