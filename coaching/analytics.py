@@ -101,6 +101,11 @@ def call_analyse(
         if take is None or take.asset is None:
             return None
         analysis, _ = CallAnalysis.objects.select_for_update().get_or_create(take=take)
+        if not take.asset.playback:  # nothing transcoded to listen to
+            analysis.state = CallAnalysis.State.FAILED
+            analysis.failure_reason = COULD_NOT
+            analysis.save(update_fields=["state", "failure_reason"])
+            return analysis
         if (
             analysis.state == CallAnalysis.State.DONE
             and analysis.analysis_version == speech.ANALYSIS_VERSION

@@ -112,8 +112,10 @@ def _chosen_recording(user: User, public_id: str) -> MediaAsset | None:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    """The rep's submissions and the history of their scores."""
+    """The rep's submissions, the history of their scores, and their talk ratio and
+    longest monologue over their analysed calls."""
     histories = selectors.score_history(rep=_user(request))
+    trend = analytics.rep_trend(rep=_user(request))
     return render(
         request,
         "coaching/mine.html",
@@ -123,6 +125,8 @@ def mine(request: HttpRequest) -> HttpResponse:
                 {"history": history, "chart": _history_chart(history)}
                 for history in histories
             ],
+            "trend": trend,
+            "trend_chart": _trend_chart(trend) if trend else "",
         },
     )
 
@@ -534,13 +538,46 @@ def _practice_back(take: Take) -> str:
     return f"{practice.url}#takes"
 
 
-def _history_chart(history: selectors.RubricHistory) -> str:
-    """An SVG line per criterion over the reviews (the table beside it says the same
-    in words). Drawn on the server: no script, no CDN."""
+def _trend_chart(points: list[analytics.TrendPoint]) -> str:
+    """The rep's talk ratio (percent) and longest monologue (seconds) per call, as
+    two lines on one SVG (the table beside it says the same in words)."""
     import pygal
+
+    chart = pygal.Line(
+        style=_chart_style(),
+        js=[],
+        disable_xml_declaration=True,
+        height=260,
+        width=640,
+        show_dots=True,
+        dots_size=4,
+        legend_at_bottom=True,
+        truncate_legend=-1,
+        explicit_size=False,
+    )
+    chart.x_labels = [
+        timezone.localtime(point.when).strftime("%d %b") for point in points
+    ]
+    chart.add("Talk ratio (%)", [round(point.talk_ratio * 100) for point in points])
+    chart.add(
+        "Longest monologue (s)",
+        [
+            round(point.longest_monologue_seconds)
+            if point.longest_monologue_seconds is not None
+            else None
+            for point in points
+        ],
+        secondary=True,
+    )
+    return re.sub(
+        r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.DOTALL
+    )
+
+
+def _chart_style() -> Any:
     from pygal.style import Style
 
-    style = Style(
+    return Style(
         background="transparent",
         plot_background="transparent",
         foreground="#1c2430",
@@ -549,8 +586,15 @@ def _history_chart(history: selectors.RubricHistory) -> str:
         colors=("#1f4fbf", "#1b6e3a", "#8a4b00", "#a8201a", "#6b3fa0", "#0b7285"),
         font_family="system-ui, sans-serif",
     )
+
+
+def _history_chart(history: selectors.RubricHistory) -> str:
+    """An SVG line per criterion over the reviews (the table beside it says the same
+    in words). Drawn on the server: no script, no CDN."""
+    import pygal
+
     chart = pygal.Line(
-        style=style,
+        style=_chart_style(),
         js=[],
         disable_xml_declaration=True,
         range=(1, 5),

@@ -143,3 +143,15 @@ def test_a_wrong_channel_changes_nothing(client, org, analysed_take):
     )
     assert "Choose the first or the second channel." in response.content.decode()
     assert CallAnalysis.objects.get(take=analysed_take).rep_channel == 0
+
+
+def test_my_coaching_shows_the_reps_talk_ratio_over_time(client, org, analysed_take):
+    analysis = CallAnalysis.objects.get(take=analysed_take)
+    client.force_login(org.rep_east)
+    html = client.get(reverse("coaching_mine")).content.decode()
+    assert "Talk ratio and longest monologue over time" in html
+    assert f"{round(analysis.rep_talk_ratio * 100)}%" in html
+    assert "<svg" in html
+    client.force_login(org.rep_east2)
+    html = client.get(reverse("coaching_mine")).content.decode()
+    assert "Talk ratio and longest monologue over time" not in html
