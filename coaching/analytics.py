@@ -29,6 +29,15 @@ from media.models import MediaAsset
 from media.services import private_storage
 
 BENCHMARK_DAYS = 90
+# Bands of a rep's median talk ratio (percent, upper bound excluded), for the team
+# distribution and ramp analytics.
+TALK_RATIO_BANDS = (
+    ("Under 30%", 0, 30),
+    ("30–45%", 30, 45),
+    ("45–60%", 45, 60),
+    ("60% and over", 60, 101),
+)
+NO_CALLS_BAND = "No analysed calls"
 # A pending analysis older than this lost its job (a worker died): queue it again.
 STUCK_AFTER = dt.timedelta(minutes=30)
 MAX_ATTEMPTS = 5
@@ -552,3 +561,14 @@ def _talk_ratio_row(
         target=target,
         quote=quote if analysis.rep_talk_ratio is not None else "",
     )
+
+
+def talk_ratio_band(ratio: float | None) -> str:
+    """The band (TALK_RATIO_BANDS) of a talk ratio from 0 to 1."""
+    if ratio is None:
+        return NO_CALLS_BAND
+    percent = ratio * 100
+    for name, low, high in TALK_RATIO_BANDS:
+        if low <= percent < high:
+            return name
+    return TALK_RATIO_BANDS[-1][0]
