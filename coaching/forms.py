@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from coaching.models import (
     SCALE,
+    CallAnalysis,
     Comment,
     Rubric,
     RubricCriterion,
@@ -75,11 +76,30 @@ class ReviewRequestForm(forms.Form):
         label="Coach",
         empty_label="Any coach of my team",
     )
+    rep_channel = forms.TypedChoiceField(
+        choices=CallAnalysis.RepChannel.choices,
+        coerce=int,
+        initial=CallAnalysis.RepChannel.FIRST,
+        required=False,
+        empty_value=0,  # type: ignore[arg-type]  # the first channel
+        label="Which channel are you on?",
+        help_text="Dialers and meeting tools record calls with one speaker per "
+        "channel, usually you first (left). Used for your talk ratio; one-channel "
+        "recordings have none.",
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["asset"].queryset = usable_recordings(user)  # type: ignore[attr-defined]
         self.fields["coach"].queryset = coaches_to_choose(user)  # type: ignore[attr-defined]
+
+
+class RepChannelForm(forms.Form):
+    """Which channel of a two-channel call is the rep, corrected after the fact."""
+
+    rep_channel = forms.TypedChoiceField(
+        choices=CallAnalysis.RepChannel.choices, coerce=int, label="The rep is on the"
+    )
 
 
 class AddTakeForm(forms.Form):

@@ -36,11 +36,40 @@ class Rubric(ClusterableModel):
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("5"))],
         help_text="The weighted score (1–5) a review needs to pass.",
     )
+    # Targets for the conversation analytics of calls scored on this rubric.
+    talk_ratio_min = models.PositiveSmallIntegerField(
+        "lowest rep talk ratio (%)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="E.g. 30: a rep who talks less than this is below target.",
+    )
+    talk_ratio_max = models.PositiveSmallIntegerField(
+        "highest rep talk ratio (%)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="E.g. 45: a rep who talks more than this is above target.",
+    )
+    monologue_max_seconds = models.PositiveIntegerField(
+        "longest rep monologue (seconds)",
+        null=True,
+        blank=True,
+        help_text="E.g. 90: a longer monologue is above target.",
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("description"),
         FieldPanel("pass_threshold"),
+        MultiFieldPanel(
+            [
+                FieldPanel("talk_ratio_min"),
+                FieldPanel("talk_ratio_max"),
+                FieldPanel("monologue_max_seconds"),
+            ],
+            heading="Call targets (conversation analytics)",
+        ),
         InlinePanel("criteria", heading="Criteria", min_num=1),
     ]
 
@@ -49,6 +78,13 @@ class Rubric(ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        low, high = self.talk_ratio_min, self.talk_ratio_max
+        if low is not None and high is not None and low > high:
+            raise ValidationError(
+                {"talk_ratio_max": "The highest talk ratio is below the lowest."}
+            )
 
 
 class RubricCriterion(Orderable):
@@ -351,3 +387,60 @@ class Comment(models.Model):
     def clean(self) -> None:
         if self.parent_id is None and self.start_seconds is None:
             raise ValidationError("A comment needs a time on the recording.")
+
+
+class CallAnalysis(models.Model):
+    """The conversation analytics of a call review's recording: who spoke when, and
+    the metrics coaches read beside the rubric (talk ratio, longest monologue,
+    patience...). Made by a job on the `media` queue once the take is sent; practice
+    takes and lesson videos are not analysed. `analysis_version` says which version of
+    media.speech made it, so that `manage.py speech_backfill` re-runs older ones."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Being analysed"
+        DONE = "done", "Analysed"
+        FAILED = "failed", "Could not be analysed"
+
+    class RepChannel(models.IntegerChoices):
+        FIRST = 0, "First (left) channel"
+        SECOND = 1, "Second (right) channel"
+
+    take = models.OneToOneField(Take, on_delete=models.CASCADE, related_name="analysis")
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    failure_reason = models.TextField(blank=True)
+    rep_channel = models.PositiveSmallIntegerField(
+        choices=RepChannel.choices,
+        default=RepChannel.FIRST,
+        help_text="In a two-channel recording, the channel the rep speaks on.",
+    )
+    analysis_version = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Speech segments per channel ([[start, end], ...] in seconds) and the reason
+    # when there is no audio: media.speech.Activity.to_json().
+    activity = models.JSONField(default=dict, blank=True)
+
+    speakers = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    rep_talk_ratio = models.FloatField(null=True, blank=True)
+    rep_talk_seconds = models.FloatField(null=True, blank=True)
+    other_talk_seconds = models.FloatField(null=True, blank=True)
+    longest_monologue_seconds = models.FloatField(null=True, blank=True)
+    longest_monologue_start = models.FloatField(null=True, blank=True)
+    longest_customer_story_seconds = models.FloatField(null=True, blank=True)
+    interactivity_per_minute = models.FloatField(null=True, blank=True)
+    patience_seconds = models.FloatField(null=True, blank=True)
+    silence_ratio = models.FloatField(null=True, blank=True)
+    # Why some metrics are missing (one speaker, no sound, nobody speaks).
+    not_available = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "call analyses"
+
+    def __str__(self) -> str:
+        return f"Analysis of {self.take}"

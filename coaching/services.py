@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from coaching.analytics import call_analysis_request
 from coaching.models import (
     Comment,
     CriterionScore,
@@ -167,11 +168,13 @@ def call_review_request(
     deal_stage: str = "",
     feedback_wanted: str = "",
     coach: User | None = None,
+    rep_channel: int = 0,
 ) -> Submission:
     """A rep asks for a review of a real call (a ready recording of theirs), with
     its context, from a coach they name or else from their team's coaches, who are
     e-mailed. Used by the "Request a review" page. Due after the turnaround target
-    (settings.COACHING_TURNAROUND_HOURS)."""
+    (settings.COACHING_TURNAROUND_HOURS). The recording's conversation analytics are
+    queued, with the rep on `rep_channel` of a two-channel recording."""
     # One line: the title goes into e-mail subjects, where a line break is refused.
     title = " ".join(title.split())
     if not title:
@@ -209,6 +212,7 @@ def call_review_request(
         submission=submission, number=1, asset=asset, created_at=now, sent_at=now
     )
     _after_commit_notify_coaches(take)
+    call_analysis_request(take=take, rep_channel=rep_channel)
     return submission
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from smtplib import SMTPException
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
 RETRY = {
     "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
@@ -39,3 +41,44 @@ def reviews_chase_overdue_task() -> list[int]:
     from coaching.services import reviews_chase_overdue
 
     return list(reviews_chase_overdue())
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=3,
+    soft_time_limit=settings.SPEECH_ANALYSIS_TIME_LIMIT,
+    time_limit=settings.SPEECH_ANALYSIS_TIME_LIMIT + 60,
+)
+def call_analyse_task(self, take_id: int) -> str | None:  # type: ignore[no-untyped-def]
+    """Conversation analytics of a call take's recording (queue `media`): decoded
+    once, speech found per speaker, metrics stored. Failures (ffmpeg, storage) are
+    retried with backoff; after the last try, or past the time limit, the analysis
+    is marked failed with the reason and the review screen shows the call without
+    metrics."""
+    from coaching.analytics import COULD_NOT, TOO_LONG, call_analyse, call_analysis_fail
+    from media.ffmpeg import FfmpegFailed
+
+    try:
+        analysis = call_analyse(take_id=take_id)
+    except SoftTimeLimitExceeded:
+        call_analysis_fail(take_id=take_id, reason=TOO_LONG)
+        return "failed"
+    except Exception as error:  # ffmpeg, storage, anything unforeseen
+        if isinstance(error, FfmpegFailed) and "ran out of time" in str(error):
+            call_analysis_fail(take_id=take_id, reason=TOO_LONG)
+            return "failed"
+        if self.request.retries >= self.max_retries:
+            call_analysis_fail(take_id=take_id, reason=COULD_NOT)
+            return "failed"
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+    return analysis.state if analysis else None
+
+
+@shared_task
+def call_analyses_backfill_task() -> int:
+    """Periodic (beat, hourly): queue call analyses that are missing, outdated or
+    whose job died."""
+    from coaching.analytics import call_analyses_backfill
+
+    return call_analyses_backfill()

@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("takes/<int:take_id>/send/", views.take_send, name="coaching_take_send"),
     path(
+        "takes/<int:take_id>/analysis/channel/",
+        views.analysis_channel,
+        name="coaching_analysis_channel",
+    ),
+    path(
         "comments/<int:comment_id>/delete/",
         views.comment_delete,
         name="coaching_comment_delete",

@@ -21,17 +21,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from coaching import exports, selectors, services
+from coaching import analytics, exports, selectors, services
 from coaching.forms import (
     AddTakeForm,
     CommentForm,
+    RepChannelForm,
     ReviewRequestForm,
     ReviewSubmitForm,
     SelfReviewForm,
     SendTakeForm,
     usable_recordings,
 )
-from coaching.models import Comment, PracticePage, Review, Take
+from coaching.models import CallAnalysis, Comment, PracticePage, Review, Take
 from coaching.permissions import can_review, submissions_visible_to
 from lms.accounts.models import User
 from media.models import MediaAsset
@@ -77,6 +78,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 deal_stage=form.cleaned_data["deal_stage"],
                 feedback_wanted=form.cleaned_data["feedback_wanted"],
                 coach=form.cleaned_data["coach"],
+                rep_channel=form.cleaned_data["rep_channel"],
             )
         except services.CoachingRefused as error:
             form.add_error(None, str(error))
@@ -110,8 +112,10 @@ def _chosen_recording(user: User, public_id: str) -> MediaAsset | None:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    """The rep's submissions and the history of their scores."""
+    """The rep's submissions, the history of their scores, and their talk ratio and
+    longest monologue over their analysed calls."""
     histories = selectors.score_history(rep=_user(request))
+    trend = analytics.rep_trend(rep=_user(request))
     return render(
         request,
         "coaching/mine.html",
@@ -121,6 +125,8 @@ def mine(request: HttpRequest) -> HttpResponse:
                 {"history": history, "chart": _history_chart(history)}
                 for history in histories
             ],
+            "trend": trend,
+            "trend_chart": _trend_chart(trend) if trend else "",
         },
     )
 
@@ -195,9 +201,38 @@ def _render_review(
             "comment_form": comment_form or CommentForm(),
             "comment_kinds": Comment.Kind.choices,
             "duration": screen.asset.duration if screen.asset else None,
+            "analysis_panel": analytics.analysis_panel(
+                take=screen.take, viewer=_user(request)
+            ),
+            "channel_choices": CallAnalysis.RepChannel.choices,
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def analysis_channel(request: HttpRequest, take_id: int) -> HttpResponse:
+    """The rep or their coach says which channel of a two-channel call is the rep;
+    the metrics are worked out again at once."""
+    take = _take_or_404(request, take_id)
+    analysis = CallAnalysis.objects.filter(take=take).first()
+    if analysis is None:
+        raise Http404("This recording has no conversation analytics.")
+    form = RepChannelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the first or the second channel.")
+        return redirect("coaching_review", take.pk)
+    try:
+        analytics.call_analysis_set_rep_channel(
+            analysis=analysis,
+            user=_user(request),
+            rep_channel=form.cleaned_data["rep_channel"],
+        )
+    except analytics.AnalysisRefused as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
+    messages.success(request, "The rep's channel was changed; the metrics follow it.")
+    return redirect("coaching_review", take.pk)
 
 
 def _criterion_fields(
@@ -503,13 +538,46 @@ def _practice_back(take: Take) -> str:
     return f"{practice.url}#takes"
 
 
-def _history_chart(history: selectors.RubricHistory) -> str:
-    """An SVG line per criterion over the reviews (the table beside it says the same
-    in words). Drawn on the server: no script, no CDN."""
+def _trend_chart(points: list[analytics.TrendPoint]) -> str:
+    """The rep's talk ratio (percent) and longest monologue (seconds) per call, as
+    two lines on one SVG (the table beside it says the same in words)."""
     import pygal
+
+    chart = pygal.Line(
+        style=_chart_style(),
+        js=[],
+        disable_xml_declaration=True,
+        height=260,
+        width=640,
+        show_dots=True,
+        dots_size=4,
+        legend_at_bottom=True,
+        truncate_legend=-1,
+        explicit_size=False,
+    )
+    chart.x_labels = [
+        timezone.localtime(point.when).strftime("%d %b") for point in points
+    ]
+    chart.add("Talk ratio (%)", [round(point.talk_ratio * 100) for point in points])
+    chart.add(
+        "Longest monologue (s)",
+        [
+            round(point.longest_monologue_seconds)
+            if point.longest_monologue_seconds is not None
+            else None
+            for point in points
+        ],
+        secondary=True,
+    )
+    return re.sub(
+        r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.DOTALL
+    )
+
+
+def _chart_style() -> Any:
     from pygal.style import Style
 
-    style = Style(
+    return Style(
         background="transparent",
         plot_background="transparent",
         foreground="#1c2430",
@@ -518,8 +586,15 @@ def _history_chart(history: selectors.RubricHistory) -> str:
         colors=("#1f4fbf", "#1b6e3a", "#8a4b00", "#a8201a", "#6b3fa0", "#0b7285"),
         font_family="system-ui, sans-serif",
     )
+
+
+def _history_chart(history: selectors.RubricHistory) -> str:
+    """An SVG line per criterion over the reviews (the table beside it says the same
+    in words). Drawn on the server: no script, no CDN."""
+    import pygal
+
     chart = pygal.Line(
-        style=style,
+        style=_chart_style(),
         js=[],
         disable_xml_declaration=True,
         range=(1, 5),

@@ -24,6 +24,8 @@ HEADERS = [
     "Last activity",
     "Quiz average (%)",
     "Coaching average (1-5)",
+    "Talk ratio median (%)",
+    "Calls analysed",
     "Certification",
 ]
 
@@ -45,6 +47,8 @@ def row_values(row: PersonRow, zone: dt.tzinfo = dt.UTC) -> list[Any]:
         _when(row.last_activity, zone),
         "" if row.quiz_average is None else str(row.quiz_average),
         "" if row.coaching_average is None else str(row.coaching_average),
+        "" if row.talk_ratio_median is None else round(row.talk_ratio_median * 100),
+        row.talk_ratio_calls,
         row.certification_label,
     ]
 

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from coaching.analytics import (
+    NO_CALLS_BAND,
+    TALK_RATIO_BANDS,
+    median_talk_ratio_by_rep,
+    talk_ratio_band,
+)
 from dashboards.metrics import (
     CohortMetrics,
     MonthFigures,
@@ -28,11 +36,16 @@ ON_TIME, LATE, NOT_FINISHED, NO_ONBOARDING = (
 COHORTS = [ON_TIME, LATE, NOT_FINISHED, NO_ONBOARDING]
 
 
+# Talk-ratio bands are taken over a year of analysed calls, the span of the outcomes.
+TALK_RATIO_DAYS = 365
+
+
 @dataclass(frozen=True)
 class RepRamp:
     person: User
     cohort: str
     metrics: RepMetrics
+    talk_band: str = NO_CALLS_BAND
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,8 @@ class RampAnalytics:
     reps: list[RepRamp]
     cohorts: list[CohortMetrics]
     with_outcomes: int
+    # The same metrics with reps grouped by the band of their median talk ratio.
+    talk_bands: list[CohortMetrics] = field(default_factory=list)
 
 
 def onboarding_cohort(
@@ -52,8 +67,12 @@ def onboarding_cohort(
     return LATE
 
 
-def ramp_analytics(*, viewer: User, filters: TeamFilters) -> RampAnalytics:
-    """Reps in scope who have imported outcomes, with their metrics and cohorts."""
+def ramp_analytics(
+    *, viewer: User, filters: TeamFilters, now: dt.datetime | None = None
+) -> RampAnalytics:
+    """Reps in scope who have imported outcomes, with their metrics and cohorts, and
+    grouped by the band of their median talk ratio on analysed calls."""
+    now = now or timezone.now()
     people = list(
         people_in_scope(viewer=viewer, filters=filters)
         .filter(outcomes__isnull=False)
@@ -83,6 +102,9 @@ def ramp_analytics(*, viewer: User, filters: TeamFilters) -> RampAnalytics:
     )
     for user_id, due_at, completed_at in onboarding:
         cohort_of[user_id] = onboarding_cohort(due_at, completed_at)
+    talk = median_talk_ratio_by_rep(
+        reps=ids, since=now - dt.timedelta(days=TALK_RATIO_DAYS), until=now
+    )
     reps = [
         RepRamp(
             person,
@@ -92,16 +114,23 @@ def ramp_analytics(*, viewer: User, filters: TeamFilters) -> RampAnalytics:
                 months=months[person.pk],
                 first_deal_on=first_deal.get(person.pk),
             ),
+            talk_ratio_band(talk[person.pk][0] if person.pk in talk else None),
         )
         for person in people
     ]
     by_cohort: dict[str, list[RepMetrics]] = defaultdict(list)
+    by_band: dict[str, list[RepMetrics]] = defaultdict(list)
     for rep in reps:
         by_cohort[rep.cohort].append(rep.metrics)
+        by_band[rep.talk_band].append(rep.metrics)
+    bands = [name for name, _, _ in TALK_RATIO_BANDS] + [NO_CALLS_BAND]
     return RampAnalytics(
         reps=reps,
         cohorts=[
             cohort_metrics(name, by_cohort[name]) for name in COHORTS if by_cohort[name]
         ],
         with_outcomes=len(reps),
+        talk_bands=[
+            cohort_metrics(name, by_band[name]) for name in bands if by_band[name]
+        ],
     )

@@ -31,6 +31,12 @@ from django.db.models import (
 from django.utils import timezone
 
 from certificates.models import Certificate
+from coaching.analytics import (
+    BENCHMARK_DAYS,
+    TALK_RATIO_BANDS,
+    median_talk_ratio_by_rep,
+    talk_ratio_band,
+)
 from coaching.models import Review
 from courses.models import (
     Assignment,
@@ -61,6 +67,8 @@ CELL_SYMBOLS = {
 }
 
 DUE_SOON_DAYS = 7
+# The talk ratio column covers the same period as the review screen's team median.
+TALK_RATIO_DAYS = BENCHMARK_DAYS
 
 STATUSES = {
     "on_track": "On track",
@@ -78,6 +86,7 @@ SORTS = {
     "activity": "Last activity",
     "quiz": "Quiz average",
     "coaching": "Coaching average",
+    "talk_ratio": "Talk ratio (median)",
     "certification": "Certification",
 }
 CERT_NONE, CERT_VALID, CERT_EXPIRING, CERT_EXPIRED = 0, 2, 1, -1
@@ -143,6 +152,10 @@ class PersonRow:
     last_activity: dt.datetime | None = None
     quiz_average: Decimal | None = None
     coaching_average: Decimal | None = None
+    # The median rep talk ratio (0..1) of the person's analysed two-speaker calls of
+    # the last TALK_RATIO_DAYS days, and how many calls that is.
+    talk_ratio_median: float | None = None
+    talk_ratio_calls: int = 0
     certification: int = CERT_NONE
     certificate_expires_at: dt.datetime | None = None
     cells: list[MatrixCell] = field(default_factory=list)
@@ -182,6 +195,12 @@ class TeamView:
     courses: list[CoursePage]
     cohorts: list[dt.date]
     total_people: int
+    # (band, people) of the people's median talk ratios: the team's distribution.
+    talk_bands: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def talk_bands_total(self) -> int:
+        return sum(people for _, people in self.talk_bands)
 
 
 def _sort_key(key: str) -> Any:
@@ -196,6 +215,10 @@ def _sort_key(key: str) -> Any:
         ),
         "overdue": lambda r: (r.overdue, r.person.full_name.lower()),
         "activity": lambda r: (r.last_activity or low, r.person.pk),
+        "talk_ratio": lambda r: (
+            -1.0 if r.talk_ratio_median is None else r.talk_ratio_median,
+            r.person.full_name.lower(),
+        ),
         "quiz": lambda r: (
             Decimal(-1) if r.quiz_average is None else r.quiz_average,
             r.person.full_name.lower(),
@@ -428,6 +451,13 @@ def team_view(
     for user_id, average in coaching:
         if user_id in rows:
             rows[user_id].coaching_average = Decimal(average).quantize(Decimal("0.01"))
+    talk = median_talk_ratio_by_rep(
+        reps=ids, since=now - dt.timedelta(days=TALK_RATIO_DAYS), until=now
+    )
+    for user_id, (median, calls) in talk.items():
+        if user_id in rows:
+            rows[user_id].talk_ratio_median = median
+            rows[user_id].talk_ratio_calls = calls
     _add_certifications(rows, ids, now)
 
     listed = [row for row in rows.values() if row.has_status(filters.status)]
@@ -455,7 +485,16 @@ def team_view(
             reverse=True,
         ),
         total_people=len(people),
+        talk_bands=_talk_bands(all_rows),
     )
+
+
+def _talk_bands(rows: list[PersonRow]) -> list[tuple[str, int]]:
+    counts = {name: 0 for name, _, _ in TALK_RATIO_BANDS}
+    for row in rows:
+        if row.talk_ratio_median is not None:
+            counts[talk_ratio_band(row.talk_ratio_median)] += 1
+    return list(counts.items()) if any(counts.values()) else []
 
 
 @dataclass

@@ -279,6 +279,9 @@ MEDIA_TRANSCODE_TIME_LIMIT = env_int("MEDIA_TRANSCODE_TIME_LIMIT", 3 * 3600)
 MEDIA_RECORDING_RETENTION_DAYS = env_int("MEDIA_RECORDING_RETENTION_DAYS", 0)
 MEDIA_ORIGINAL_RETENTION_DAYS = env_int("MEDIA_ORIGINAL_RETENTION_DAYS", 0)
 MEDIA_ABANDONED_UPLOAD_DAYS = env_int("MEDIA_ABANDONED_UPLOAD_DAYS", 7)
+# Conversation analytics of one call recording (decoding included): about 10 s for a
+# 45-minute call on one core; past this limit the analysis is marked failed.
+SPEECH_ANALYSIS_TIME_LIMIT = env_int("SPEECH_ANALYSIS_TIME_LIMIT", 900)
 # Behind nginx: hand playback to an internal location (e.g. "/protected/") that maps
 # to var/private/, so that nginx serves the bytes and the Range requests.
 MEDIA_X_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_X_ACCEL_REDIRECT_PREFIX")
@@ -342,7 +345,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"media.tasks.asset_process_task": {"queue": "media"}}
+CELERY_TASK_ROUTES = {
+    "media.tasks.asset_process_task": {"queue": "media"},
+    "coaching.tasks.call_analyse_task": {"queue": "media"},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat copies these into its database schedule at start (editable in the Django admin).
 CELERY_BEAT_SCHEDULE = {
@@ -371,6 +377,10 @@ CELERY_BEAT_SCHEDULE = {
     "close quiz attempts past their time limit": {
         "task": "courses.quizzes.tasks.attempts_close_expired_task",
         "schedule": 60.0,
+    },
+    "analyse calls missed, outdated or stuck": {
+        "task": "coaching.tasks.call_analyses_backfill_task",
+        "schedule": 3600.0,
     },
     "chase coaching reviews past their turnaround": {
         "task": "coaching.tasks.reviews_chase_overdue_task",

@@ -890,6 +890,55 @@ def _bucket_peaks(fine: list[float], points: int) -> list[float]:
     return buckets
 
 
+# Speech: raw samples for the voice-activity detector
+
+
+@dataclass(frozen=True)
+class Pcm:
+    """Decoded audio on disk: signed 16-bit little-endian, channels interleaved."""
+
+    path: Path
+    channels: int
+    sample_rate: int
+
+
+def decode_pcm(
+    src: Path,
+    destination: Path,
+    *,
+    sample_rate: int,
+    max_channels: int = 2,
+    time_limit: float,
+) -> Pcm | None:
+    """Decode the first audio stream of `src` once, to `destination`, for analysis.
+
+    media.speech calls this on the transcoded playback file only, never on an
+    upload; the same input rules apply all the same. Keeps up to `max_channels`
+    channels (more are mixed down). None when the file has no audio stream. Raises
+    FfmpegFailed when ffmpeg fails or runs out of `time_limit` seconds.
+    """
+    deadline = time.monotonic() + time_limit
+    probed = _probe_file(src, deadline=deadline)
+    audio = probed.audio_stream
+    if audio is None:
+        return None
+    channels = max(1, min(audio.channels or 1, max_channels))
+    with _written_atomically(destination) as temporary:
+        _run_checked(
+            _compile(
+                _untrusted_input(str(src.resolve()), probed)[str(audio.index)].output(
+                    str(temporary.resolve()),
+                    f="s16le",
+                    acodec="pcm_s16le",
+                    ac=channels,
+                    ar=sample_rate,
+                )
+            ),
+            deadline=deadline,
+        )
+    return Pcm(path=destination, channels=channels, sample_rate=sample_rate)
+
+
 # Words for people
 
 

@@ -173,3 +173,70 @@ def make_ready_recording(transcoded_clip, db):
         return asset
 
     return make
+
+
+# A two-channel call: the rep (left) talks about 40% of the time, the buyer (right)
+# the rest, with bleed and noise (media.dialogue, the stand-in voice: no espeak-ng
+# needed).
+DIALOGUE_TURNS = [
+    ("Thanks for making the time today.", 0, 0.6),
+    ("Sure, happy to talk about how we report on sales every week.", 1, 0.6),
+    ("How do you build the weekly report right now?", 0, 0.8),
+    ("Mostly spreadsheets. Somebody exports the numbers by hand on Monday.", 1, 0.7),
+    ("Then we argue about which store is right, and it takes half a day.", 1, 1.2),
+    ("Who else reads it?", 0, 0.9),
+]
+
+
+@pytest.fixture(scope="session")
+def transcoded_dialogue(tmp_path_factory: pytest.TempPathFactory):
+    """(dialogue with its truth, transcoded outputs) of DIALOGUE_TURNS, made once."""
+    from media import ffmpeg
+    from media.dialogue import Turn, build_dialogue
+
+    built = build_dialogue(
+        [Turn(speaker, text, gap) for text, speaker, gap in DIALOGUE_TURNS],
+        use_espeak=False,
+    )
+    folder = tmp_path_factory.mktemp("dialogue")
+    source = built.write_wav(folder / "call.wav")
+    probe = ffmpeg.probe(source)
+    return built, probe, ffmpeg.transcode(source, probe, folder / "out", time_limit=60)
+
+
+@pytest.fixture
+def make_ready_dialogue(transcoded_dialogue, db):
+    """make(owner, **fields): a ready two-channel call recording of `owner`."""
+    from django.core.files.base import File
+    from django.core.files.storage import storages
+
+    from media.models import MediaAsset
+
+    _, probe, outputs = transcoded_dialogue
+
+    def make(owner, **fields):
+        size = outputs.playback.stat().st_size
+        asset = MediaAsset.objects.create(
+            owner=owner,
+            upload_length=size,
+            upload_offset=size,
+            **{"title": "Acme discovery", **fields},
+        )
+        with outputs.playback.open("rb") as data:
+            playback = storages["private"].save(
+                f"{asset.storage_prefix}v1/playback.m4a", File(data)
+            )
+        MediaAsset.objects.filter(pk=asset.pk).update(
+            status=MediaAsset.Status.READY,
+            playback=playback,
+            playback_content_type=outputs.content_type,
+            playback_size=size,
+            duration=outputs.duration,
+            peaks=outputs.peaks,
+            container=probe.container,
+            streams_summary=probe.summary(),
+        )
+        asset.refresh_from_db()
+        return asset
+
+    return make

@@ -85,6 +85,7 @@ def test_it_schedules_only_tasks_that_exist():
         "courses.tasks.reminders_send_task",
         "courses.quizzes.tasks.attempts_close_expired_task",
         "coaching.tasks.reviews_chase_overdue_task",
+        "coaching.tasks.call_analyses_backfill_task",
         "certificates.tasks.certificates_expire_and_renew_task",
         "dashboards.tasks.manager_digests_send_task",
     }

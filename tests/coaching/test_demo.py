@@ -194,3 +194,46 @@ def test_it_times_each_spoken_line_in_the_mixed_track(
     for (_, end), (start, _) in zip(starts, starts[1:], strict=False):
         assert start == pytest.approx(end + demo.PAUSE_SECONDS)
     assert seconds == pytest.approx(starts[-1][1] + demo.PAUSE_SECONDS, abs=0.1)
+
+
+def test_its_calls_are_two_channel_with_talk_ratios_that_tell_reps_apart(seeded):
+    from coaching.analytics import talk_ratio_target
+    from coaching.models import CallAnalysis
+
+    rubric = Rubric.objects.get(name=RUBRIC_NAME)
+    assert (rubric.talk_ratio_min, rubric.talk_ratio_max) == (30, 45)
+    calls = Take.objects.filter(submission__kind=Submission.Kind.CALL)
+    analyses = CallAnalysis.objects.filter(take__in=calls)
+    assert analyses.count() == calls.count()
+    assert {a.state for a in analyses} == {CallAnalysis.State.DONE}
+    assert {a.speakers for a in analyses} == {2}
+
+    def ratios(first_name: str) -> list[float]:
+        return list(
+            analyses.filter(take__submission__rep=_person(first_name)).values_list(
+                "rep_talk_ratio", flat=True
+            )
+        )
+
+    assert all(talk_ratio_target(rubric, r).met for r in ratios("grace"))
+    assert all(not talk_ratio_target(rubric, r).met for r in ratios("luis"))
+    assert min(ratios("luis")) > max(ratios("grace")) + 0.2
+
+
+def test_without_espeak_the_stand_in_voice_gives_the_intended_metrics(
+    tmp_path, monkeypatch
+):
+    from coaching import demo
+    from media import dialogue, speech
+
+    monkeypatch.setattr(dialogue, "espeak_available", lambda: False)
+    measured = {}
+    for style in ("talks", "listens"):
+        arguments, starts = demo._two_channel_call(
+            tmp_path, demo._call("Chris", "Acme Retail", style)
+        )
+        activity = speech.analyse_file(tmp_path / "call.wav", time_limit=60)
+        measured[style] = speech.activity_metrics(activity).rep_talk_ratio
+        assert len(starts) == 12
+    assert measured["talks"] > 0.6
+    assert 0.30 <= measured["listens"] <= 0.45

@@ -182,6 +182,24 @@
     });
   }
 
+  // "Quote" beside a conversation metric: the metric goes into a new comment, over
+  // the stretch it is about (the longest monologue) or at the current moment.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-quote]");
+    if (!button || !newForm) return;
+    event.preventDefault();
+    if (button.dataset.quoteStart) {
+      newForm.elements.start_seconds.value = button.dataset.quoteStart;
+      newForm.elements.end_seconds.value = button.dataset.quoteEnd || "";
+    } else if (media) {
+      newForm.elements.start_seconds.value = rounded(media.currentTime);
+    }
+    const text = newForm.elements.text;
+    text.value = text.value ? text.value + "\n" + button.dataset.quote : button.dataset.quote;
+    text.focus();
+    say("Quoted in a new comment: " + button.dataset.quote + ".");
+  });
+
   if (media) {
     media.addEventListener("loadedmetadata", drawMarkers);
     media.addEventListener("durationchange", drawMarkers);
