@@ -496,6 +496,8 @@ def quiz_attempt_result(request: SignedInRequest, pk: int) -> HttpResponse:
     if in_progress and own and attempt.quiz is not None:
         return redirect("quiz_attempt", attempt.pk)
     review = None if in_progress else selectors.attempt_review(attempt)
+    if review is not None and review.revealed:
+        services.attempt_answers_shown(attempt=attempt, user=request.user)
     context: dict[str, Any] = {
         "attempt": attempt,
         "quiz": attempt.quiz,
