@@ -20,6 +20,7 @@ import secrets
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -43,6 +44,9 @@ from courses.models import (
 from courses.services import assignment_create, required_progress
 from lms.accounts.models import User
 from lms.notifications.models import NotificationLog
+
+if TYPE_CHECKING:
+    from courses.quizzes.models import QuizPage
 
 RENEWAL_NOTICE = "certificate_renewal"
 
@@ -176,6 +180,20 @@ def _course_line(
     )
 
 
+def _quiz_answers_shown(user: User, quiz: QuizPage) -> bool:
+    from courses.quizzes.models import QuizAttempt
+    from courses.quizzes.selectors import answers_shown_this_cycle
+    from courses.selectors import course_cycle_start
+
+    course = CoursePage.objects.get(pk=quiz.get_parent().pk)
+    return answers_shown_this_cycle(
+        attempts=QuizAttempt.objects.filter(
+            user=user, quiz=quiz, answers_shown_at__isnull=False
+        ),
+        cycle_start=course_cycle_start(user=user, course=course),
+    )
+
+
 def _quiz_line(
     user: User, requirement: ProgramRequirement, since: dt.datetime | None
 ) -> RequirementLine:
@@ -183,12 +201,7 @@ def _quiz_line(
 
     quiz = requirement.quiz
     assert quiz is not None
-    attempts = QuizAttempt.objects.filter(
-        user=user,
-        quiz=quiz,
-        state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
-        percent__isnull=False,
-    )
+    attempts = QuizAttempt.objects.counted().filter(user=user, quiz=quiz)
     if since is not None:
         attempts = attempts.filter(closed_at__gte=since)
     if requirement.min_percent:
@@ -203,6 +216,12 @@ def _quiz_line(
         next_step = "Done."
     elif best is None:
         next_step = "Take the quiz."
+    elif _quiz_answers_shown(user, quiz):
+        next_step = (
+            f"Your best score is {best.normalize():f}%. The correct answers have "
+            "been shown to you, so further attempts are practice and do not count "
+            "until the next cycle."
+        )
     else:
         next_step = f"Your best score so far is {best.normalize():f}%: try again."
     return RequirementLine(

@@ -110,7 +110,9 @@ def admin_reports(*, now: dt.datetime | None = None) -> AdminReports:
     )
     attempts = {
         quiz_id: (n, passed)
-        for quiz_id, n, passed in QuizAttempt.objects.filter(quiz__isnull=False)
+        for quiz_id, n, passed in QuizAttempt.objects.filter(
+            quiz__isnull=False, practice=False
+        )
         .exclude(state=QuizAttempt.State.IN_PROGRESS)
         .values("quiz_id")
         .annotate(n=Count("pk"), passed=Count("pk", filter=Q(passed=True)))

@@ -565,9 +565,11 @@ def _add_activity_and_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> Non
     )
     for user_id, last in lessons:
         _note_activity(rows.get(user_id), last)
+    # Practice attempts (see QuizAttempt.objects.counted) never raise the best.
     graded = Q(
         state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
         percent__isnull=False,
+        practice=False,
     )
     # A quiz is its page; its title stands in only once the page is deleted (many
     # courses may call their quiz "Knowledge check").

@@ -47,6 +47,8 @@ def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
     ).order_by("-closed_at")[:limit]
     for attempt in attempts:
         verdict = "passed" if attempt.passed else "not passed"
+        if attempt.practice:
+            verdict += " (practice, not counted)"
         events.append(
             TimelineEvent(
                 attempt.closed_at,  # type: ignore[arg-type]

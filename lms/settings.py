@@ -275,6 +275,11 @@ MEDIA_USER_QUOTA_BYTES = env_int("MEDIA_USER_QUOTA_BYTES", 20 * 1024**3)
 MEDIA_MAX_DURATION_SECONDS = env_int("MEDIA_MAX_DURATION_SECONDS", 2 * 3600)
 # Hard limit of one transcode; the soft limit stops ffmpeg a little earlier.
 MEDIA_TRANSCODE_TIME_LIMIT = env_int("MEDIA_TRANSCODE_TIME_LIMIT", 3 * 3600)
+# Largest picture (width x height) of an uploaded video: 4096x2160 (4K) by default.
+MEDIA_MAX_VIDEO_PIXELS = env_int("MEDIA_MAX_VIDEO_PIXELS", 4096 * 2160)
+# Address space of each ffmpeg run, in MB (0: no limit). Transcoding a 4K upload was
+# measured at about 0.7-1.05 GB (media/ffmpeg.py); the default leaves twice that.
+MEDIA_FFMPEG_MEMORY_MB = env_int("MEDIA_FFMPEG_MEMORY_MB", 2048)
 # 0 keeps files for ever.
 MEDIA_RECORDING_RETENTION_DAYS = env_int("MEDIA_RECORDING_RETENTION_DAYS", 0)
 MEDIA_ORIGINAL_RETENTION_DAYS = env_int("MEDIA_ORIGINAL_RETENTION_DAYS", 0)

@@ -7,6 +7,15 @@ only the containers in ALLOWED_DEMUXERS (`-format_whitelist`); once probed, late
 force the probed demuxer with `-f`. ffmpeg runs without a shell, with no stdin, under a
 deadline, and dies with the process that started it.
 
+Cost is bounded too: `validate()` refuses pictures larger than `max_pixels`, and every
+ffmpeg child runs under an address-space limit (`memory_limit_mb`, RLIMIT_AS set in
+the child), with glibc's malloc arenas capped (MALLOC_ARENA_MAX=2: otherwise each
+thread reserves 64 MB of address space it never uses) and at most _MAX_THREADS
+decoding and encoding threads, so that the memory one file needs does not grow with
+the machine's cores. Measured on 4K (3840x2160) sources: H.264 about 0.7-1.0 GB of
+address space and 0.3-0.5 GB resident, 10-bit HEVC about 1.05 GB and 0.6 GB. Hitting
+the time or memory limit raises FfmpegLimitExceeded: the same file would hit it again.
+
 The static ffmpeg from imageio-ffmpeg has no ffprobe, so `probe()` reads what
 `ffmpeg -i FILE` prints.
 """
@@ -19,6 +28,7 @@ import functools
 import math
 import os
 import re
+import resource
 import secrets
 import signal
 import subprocess
@@ -65,7 +75,23 @@ class MediaRejected(Exception):
 
 
 class FfmpegFailed(Exception):
-    """ffmpeg crashed or ran out of time on an accepted file; trying again may help."""
+    """ffmpeg crashed or failed on an accepted file; trying again may help."""
+
+
+class FfmpegLimitExceeded(FfmpegFailed):
+    """ffmpeg hit its time or memory limit on this file. The same file would hit it
+    again, so the job is not retried: the message is meant for the uploader, and
+    `detail` (what ffmpeg said) for the log."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+_TOO_SLOW = (
+    "This file took too long to process. Try a shorter recording, or export it at "
+    "a lower resolution."
+)
 
 
 _EMPTY = "This file is empty. Try uploading it again."
@@ -182,17 +208,30 @@ class Outputs:
     height: int | None
 
 
-def probe(path: Path, *, timeout: float = 60) -> Probe:
+@dataclass(frozen=True)
+class _Budget:
+    """What the ffmpeg runs of one step may spend: a deadline (time.monotonic())
+    and, when set, the address space each ffmpeg child may map, in MB."""
+
+    deadline: float
+    memory_mb: int | None = None
+
+
+def probe(
+    path: Path, *, timeout: float = 60, memory_limit_mb: int | None = None
+) -> Probe:
     """Read the container and streams of `path`, refusing anything not allowed.
 
     Used by `validate()` on uploads and by `transcode()` on its own output. Raises
-    MediaRejected when the file is not an allowed container with streams, and
-    FfmpegFailed when ffmpeg crashes or runs out of time.
+    MediaRejected when the file is not an allowed container with streams,
+    FfmpegLimitExceeded when ffmpeg runs out of time or memory, and FfmpegFailed
+    when it crashes.
     """
-    return _probe_file(path, deadline=time.monotonic() + timeout)
+    budget = _Budget(time.monotonic() + timeout, memory_limit_mb)
+    return _probe_file(path, budget=budget)
 
 
-def _probe_file(path: Path, *, deadline: float) -> Probe:
+def _probe_file(path: Path, *, budget: _Budget) -> Probe:
     head = _read_head(path)
     # ffmpeg's whitelists already stop these; refusing before ffmpeg runs at all
     # keeps the playlist parsers out of reach and gives the clearer message.
@@ -203,6 +242,8 @@ def _probe_file(path: Path, *, deadline: float) -> Probe:
         _ffmpeg_exe(),
         "-nostdin",
         "-hide_banner",
+        "-threads",
+        str(_MAX_THREADS),
         "-protocol_whitelist",
         "file",
         "-format_whitelist",
@@ -210,7 +251,7 @@ def _probe_file(path: Path, *, deadline: float) -> Probe:
         "-i",
         str(path.resolve()),
     ]
-    completed = _run(command, deadline=deadline)
+    completed = _run(command, budget=budget)
     stderr = completed.stderr.decode("utf-8", "replace")
     parsed = _parse_input(stderr)
     if parsed is None:
@@ -226,18 +267,27 @@ def _probe_file(path: Path, *, deadline: float) -> Probe:
         # Browser recordings (MediaRecorder WebM) carry no duration and VBR MP3s
         # without a header only have a guess: demuxing the whole file, without
         # decoding, gives the real length quickly.
-        duration = _demuxed_duration(path, demuxer, deadline=deadline)
+        duration = _demuxed_duration(path, demuxer, budget=budget)
     return Probe(
         container=container, demuxer=demuxer, duration=duration, streams=streams
     )
 
 
-def validate(path: Path, *, max_bytes: int, max_duration: float) -> Probe:
+def validate(
+    path: Path,
+    *,
+    max_bytes: int,
+    max_duration: float,
+    max_pixels: int | None = None,
+    memory_limit_mb: int | None = None,
+) -> Probe:
     """Decide whether an upload is acceptable; the upload flow and `probe_media` use it.
 
     Checks, in order: empty file, size, container, at least one audio or video
-    stream, known duration within the limit. Raises MediaRejected with a reason in
-    plain words.
+    stream, picture size (width x height of every video stream) within
+    `max_pixels`, known duration within the limit. Raises MediaRejected with a
+    reason in plain words; FfmpegLimitExceeded when probing the file alone takes
+    more than a minute or more than `memory_limit_mb`.
     """
     size = path.stat().st_size
     if size == 0:
@@ -249,13 +299,35 @@ def validate(path: Path, *, max_bytes: int, max_duration: float) -> Probe:
             f"This file is {how_big}larger than the {limit} allowed. "
             "Trim the recording or export it at a lower quality."
         )
-    result = probe(path)
+    result = probe(path, memory_limit_mb=memory_limit_mb)
     if not (result.has_video or result.has_audio):
         raise MediaRejected(_NO_SOUND_OR_PICTURE)
+    if max_pixels is not None:
+        _check_picture_size(result, max_pixels)
     if result.duration is None or result.duration <= 0:
         raise MediaRejected(_UNKNOWN_LENGTH)
     _check_duration(result.duration, max_duration)
     return result
+
+
+def _check_picture_size(probe: Probe, max_pixels: int) -> None:
+    # Decoding cost grows with the pixels of each frame, not with the file's size:
+    # a 200 KB clip of 8192x8192 frames needs over a gigabyte to transcode.
+    for stream in probe.streams:
+        if stream.kind != "video" or not stream.width or not stream.height:
+            continue
+        pixels = stream.width * stream.height
+        if pixels > max_pixels:
+            raise MediaRejected(
+                f"This video is {stream.width}×{stream.height} pixels "
+                f"({_megapixels(pixels)} megapixels); we accept at most "
+                f"{_megapixels(max_pixels)} megapixels (4K, 3840×2160, is 8.3). "
+                "Export it at a lower resolution, such as 1080p, and upload it again."
+            )
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.1f}".removesuffix(".0")
 
 
 def _check_duration(duration: float, max_duration: float) -> None:
@@ -274,6 +346,7 @@ def transcode(
     workdir: Path,
     *,
     time_limit: float,
+    memory_limit_mb: int | None = None,
     max_height: int = 720,
     preset: str = "veryfast",
     crf: int = 23,
@@ -285,12 +358,13 @@ def transcode(
     The transcode task calls this with the Probe that `validate()` returned. Every
     output is written under a temporary name in `workdir` and renamed only when
     complete, so running it again into the same folder is safe. `time_limit` is the
-    budget in seconds for all of it. `max_duration` caps what is decoded, since a
-    file can declare a shorter length than it has. Raises FfmpegFailed when ffmpeg
-    fails or runs out of time, and MediaRejected when the file turns out to be cut
-    short or longer than allowed.
+    budget in seconds for all of it; `memory_limit_mb` the address space of each
+    ffmpeg run. `max_duration` caps what is decoded, since a file can declare a
+    shorter length than it has. Raises FfmpegLimitExceeded when ffmpeg runs out of
+    time or memory, FfmpegFailed when it fails otherwise, and MediaRejected when the
+    file turns out to be cut short or longer than allowed.
     """
-    deadline = time.monotonic() + time_limit
+    budget = _Budget(time.monotonic() + time_limit, memory_limit_mb)
     video, audio = probe.video_stream, probe.audio_stream
     if video is None and audio is None:
         raise MediaRejected(_NO_SOUND_OR_PICTURE)
@@ -310,9 +384,9 @@ def transcode(
                 crf=crf,
                 max_duration=max_duration,
             ),
-            deadline=deadline,
+            budget=budget,
         )
-        result = _probe_file(temporary, deadline=deadline)
+        result = _probe_file(temporary, budget=budget)
         _check_complete(probe, result)
         if max_duration is not None:
             assert result.duration is not None  # _check_complete made sure
@@ -328,11 +402,11 @@ def transcode(
                 video,
                 temporary,
                 max_height=max_height,
-                deadline=deadline,
+                budget=budget,
             )
 
     peaks = (
-        _waveform_peaks(source, probe, audio, points=points, deadline=deadline)
+        _waveform_peaks(source, probe, audio, points=points, budget=budget)
         if audio is not None
         else []
     )
@@ -385,41 +459,157 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
     return hook
 
 
-def _remaining(deadline: float) -> float:
-    remaining = deadline - time.monotonic()
+def _child_setup(memory_mb: int | None) -> Callable[[], None] | None:
+    """The preexec_fn of every ffmpeg child: die with the parent and, with a memory
+    limit, cap the child's address space (RLIMIT_AS) so that a hostile file makes
+    ffmpeg's allocations fail instead of taking the worker's machine."""
+    die_with_parent = _die_with_parent_hook()
+    if memory_mb is None:
+        return die_with_parent
+    limit = memory_mb * 1024 * 1024
+
+    def hook() -> None:
+        if die_with_parent is not None:
+            die_with_parent()
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return hook
+
+
+# At most this many decoding (and encoding) threads: ffmpeg's default follows the
+# cores, and so would the memory one file needs.
+_MAX_THREADS = min(os.cpu_count() or 1, 8)
+
+
+def _child_env() -> dict[str, str]:
+    # Each glibc malloc arena reserves 64 MB of address space; without a cap ffmpeg's
+    # threads make up to 8 per core, which counts against RLIMIT_AS unused.
+    return {**os.environ, "MALLOC_ARENA_MAX": "2"}
+
+
+class _PeakMemory:
+    """Follows an ffmpeg child's peak address space (VmPeak, Linux) while it runs:
+    ffmpeg reports a failed allocation in many different words, or not at all, so
+    a failed run that came close to its limit is taken to have hit it."""
+
+    def __init__(self, pid: int) -> None:
+        self.peak_mb = 0
+        self._status = Path(f"/proc/{pid}/status")
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._follow, daemon=True)
+
+    def __enter__(self) -> _PeakMemory:
+        if self._status.exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _follow(self) -> None:
+        while True:
+            try:
+                for line in self._status.read_text().splitlines():
+                    if line.startswith("VmPeak:"):
+                        self.peak_mb = max(self.peak_mb, int(line.split()[1]) // 1024)
+                        break
+            except (OSError, ValueError, IndexError):
+                return  # the process has gone
+            if self._done.wait(0.01):
+                return
+
+
+# What ffmpeg says when an allocation fails, in the words seen under RLIMIT_AS (a
+# decoder's frame pool failing is "get_buffer() failed"; other causes of that, such
+# as absurd dimensions, are refused by the probe and the pixel limit first).
+_OUT_OF_MEMORY_SIGNS = (
+    b"cannot allocate memory",
+    b"could not allocate",
+    b"out of memory",
+    b"malloc of size",
+    b"pthread_create() failed",
+    b"get_buffer() failed",
+)
+
+
+# How a probe (`ffmpeg -i FILE` with no output) ends when it has read the file.
+_PROBED = b"At least one output file must be specified"
+
+
+def _check_memory(
+    returncode: int, stderr: bytes, peak_mb: int, budget: _Budget
+) -> None:
+    """Raise FfmpegLimitExceeded when a failed run ran out of its address space."""
+    limit = budget.memory_mb
+    if limit is None or returncode == 0 or _PROBED in stderr:
+        return
+    said_so = any(sign in stderr.lower() for sign in _OUT_OF_MEMORY_SIGNS)
+    # A failed allocation leaves the peak under the limit by at most its own size:
+    # a few MB in what was measured at 4K, about 100 MB for a frame at 8192x8192.
+    near_limit = peak_mb >= limit - max(128, limit // 8)
+    if said_so or near_limit:
+        raise FfmpegLimitExceeded(
+            f"This file needs more memory to process than the {limit} MB we allow. "
+            "Export it at a lower resolution, such as 1080p, and upload it again.",
+            detail=f"peak {peak_mb} MB; " + _tail(stderr, 500),
+        )
+
+
+def _remaining(budget: _Budget) -> float:
+    remaining = budget.deadline - time.monotonic()
     if remaining <= 0:
-        raise FfmpegFailed("ffmpeg ran out of time")
+        raise FfmpegLimitExceeded(_TOO_SLOW, detail="ffmpeg ran out of time")
     return remaining
 
 
-def _run(
-    command: Sequence[str], *, deadline: float
-) -> subprocess.CompletedProcess[bytes]:
-    """Run ffmpeg to completion; exit codes are left to the caller to judge."""
-    timeout = _remaining(deadline)
+def _start(
+    command: Sequence[str], *, budget: _Budget, stdout: Any, stderr: Any
+) -> subprocess.Popen[bytes]:
     try:
-        completed = subprocess.run(
+        return subprocess.Popen(
             list(command),
             stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout,
-            preexec_fn=_die_with_parent_hook(),
-            check=False,
+            stdout=stdout,
+            stderr=stderr,
+            preexec_fn=_child_setup(budget.memory_mb),
+            env=_child_env(),
         )
-    except subprocess.TimeoutExpired as exc:
-        raise FfmpegFailed(f"ffmpeg ran out of time after {timeout:.1f} s") from exc
     except OSError as exc:
         raise FfmpegFailed(f"could not start ffmpeg: {exc}") from exc
-    if completed.returncode < 0:
+
+
+def _run(
+    command: Sequence[str], *, budget: _Budget
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ffmpeg to completion; exit codes are left to the caller to judge, except
+    that running out of time or memory raises FfmpegLimitExceeded."""
+    timeout = _remaining(budget)
+    process = _start(
+        command, budget=budget, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    with process, _PeakMemory(process.pid) as memory:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            process.kill()
+            process.communicate()
+            raise FfmpegLimitExceeded(
+                _TOO_SLOW, detail=f"ffmpeg ran out of time after {timeout:.1f} s"
+            ) from exc
+    _check_memory(process.returncode, stderr, memory.peak_mb, budget)
+    if process.returncode < 0:
         raise FfmpegFailed(
-            f"ffmpeg was killed by signal {-completed.returncode}: "
-            + _tail(completed.stderr)
+            f"ffmpeg was killed by signal {-process.returncode}: " + _tail(stderr)
         )
-    return completed
+    return subprocess.CompletedProcess(
+        list(command), process.returncode, stdout, stderr
+    )
 
 
-def _run_checked(command: Sequence[str], *, deadline: float) -> None:
-    completed = _run(command, deadline=deadline)
+def _run_checked(command: Sequence[str], *, budget: _Budget) -> None:
+    completed = _run(command, budget=budget)
     if completed.returncode != 0:
         raise FfmpegFailed(
             f"ffmpeg exited with {completed.returncode}: " + _tail(completed.stderr)
@@ -437,7 +627,9 @@ def _compile(stream: Any) -> list[str]:
 
 
 def _untrusted_input(source: str, probe: Probe, **options: Any) -> Any:
-    return ffmpeg.input(source, f=probe.demuxer, **_UNTRUSTED_INPUT, **options)
+    return ffmpeg.input(
+        source, f=probe.demuxer, threads=_MAX_THREADS, **_UNTRUSTED_INPUT, **options
+    )
 
 
 _PART_SUFFIX = ".part"
@@ -588,14 +780,14 @@ def _channel_count(layout: str) -> int | None:
     return None
 
 
-def _demuxed_duration(path: Path, demuxer: str, *, deadline: float) -> float | None:
+def _demuxed_duration(path: Path, demuxer: str, *, budget: _Budget) -> float | None:
     source = ffmpeg.input(str(path.resolve()), f=demuxer, **_UNTRUSTED_INPUT)
     command = _compile(
         ffmpeg.output(source["v?"], source["a?"], "-", f="null", c="copy").global_args(
             "-progress", "pipe:1"
         )
     )
-    completed = _run(command, deadline=deadline)
+    completed = _run(command, budget=budget)
     if completed.returncode != 0:
         raise MediaRejected(_DAMAGED)
     times = re.findall(rb"^out_time_us=(\d+)$", completed.stdout, re.MULTILINE)
@@ -706,6 +898,7 @@ def _playback_command(
             "c:v": "libx264",
             "preset": preset,
             "crf": crf,
+            "threads": _MAX_THREADS,
             # Browser recordings have millisecond timestamps and no steady frame
             # rate; a constant-rate output would duplicate frames to fill them.
             "fps_mode": "vfr",
@@ -759,7 +952,7 @@ def _make_poster(
     destination: Path,
     *,
     max_height: int,
-    deadline: float,
+    budget: _Budget,
 ) -> None:
     for seek in (_poster_time(probe.duration), 0.0):
         source_input = _untrusted_input(source, probe, ss=f"{seek:.3f}")
@@ -770,7 +963,7 @@ def _make_poster(
                     str(destination.resolve()), f="mjpeg", frames="1", **{"q:v": 3}
                 )
             ),
-            deadline=deadline,
+            budget=budget,
         )
         # A seek past the real end (a wrong duration) writes nothing.
         if destination.stat().st_size > 0:
@@ -779,7 +972,7 @@ def _make_poster(
 
 
 def _waveform_peaks(
-    source: str, probe: Probe, audio: Stream, *, points: int, deadline: float
+    source: str, probe: Probe, audio: Stream, *, points: int, budget: _Budget
 ) -> list[float]:
     """`points` peak levels (0..1) across the recording, for the player's waveform.
 
@@ -802,26 +995,17 @@ def _waveform_peaks(
             ar=_WAVEFORM_SAMPLE_RATE,
         )
     )
-    fine = _stream_block_peaks(command, frames_per_block * channels, deadline=deadline)
+    fine = _stream_block_peaks(command, frames_per_block * channels, budget=budget)
     return _bucket_peaks(fine, points)
 
 
 def _stream_block_peaks(
-    command: Sequence[str], block: int, *, deadline: float
+    command: Sequence[str], block: int, *, budget: _Budget
 ) -> list[float]:
-    timeout = _remaining(deadline)
+    timeout = _remaining(budget)
     timed_out = threading.Event()
     with tempfile.TemporaryFile() as stderr:
-        try:
-            process = subprocess.Popen(
-                list(command),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=stderr,
-                preexec_fn=_die_with_parent_hook(),
-            )
-        except OSError as exc:
-            raise FfmpegFailed(f"could not start ffmpeg: {exc}") from exc
+        process = _start(command, budget=budget, stdout=subprocess.PIPE, stderr=stderr)
 
         def kill() -> None:
             timed_out.set()
@@ -830,9 +1014,10 @@ def _stream_block_peaks(
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            assert process.stdout is not None
-            peaks = _reduce_samples(process.stdout, block)
-            returncode = process.wait()
+            with _PeakMemory(process.pid) as memory:
+                assert process.stdout is not None
+                peaks = _reduce_samples(process.stdout, block)
+                returncode = process.wait()
         finally:
             timer.cancel()
             if process.poll() is None:
@@ -841,12 +1026,14 @@ def _stream_block_peaks(
             if process.stdout is not None:
                 process.stdout.close()
         if timed_out.is_set():
-            raise FfmpegFailed(f"ffmpeg ran out of time after {timeout:.1f} s")
+            raise FfmpegLimitExceeded(
+                _TOO_SLOW, detail=f"ffmpeg ran out of time after {timeout:.1f} s"
+            )
         if returncode != 0:
             stderr.seek(0)
-            raise FfmpegFailed(
-                f"ffmpeg exited with {returncode}: " + _tail(stderr.read())
-            )
+            said = stderr.read()
+            _check_memory(returncode, said, memory.peak_mb, budget)
+            raise FfmpegFailed(f"ffmpeg exited with {returncode}: " + _tail(said))
     return peaks
 
 

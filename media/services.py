@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import secrets
@@ -22,6 +23,8 @@ from django.utils import timezone
 from lms.accounts.models import User
 from media import ffmpeg
 from media.models import MediaAsset
+
+logger = logging.getLogger(__name__)
 
 READ_BLOCK = 1024 * 1024
 # Each PATCH is stored as one piece; a client sending tiny PATCHes is stopped here.
@@ -179,9 +182,13 @@ def asset_process(*, asset_id: int, run_id: str) -> MediaAsset | None:
                 source,
                 max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
                 max_duration=settings.MEDIA_MAX_DURATION_SECONDS,
+                max_pixels=settings.MEDIA_MAX_VIDEO_PIXELS,
+                memory_limit_mb=ffmpeg_memory_limit_mb(),
             )
         except ffmpeg.MediaRejected as rejection:
             return asset_fail(asset_id=asset.pk, reason=str(rejection), discard=True)
+        except ffmpeg.FfmpegLimitExceeded as exceeded:
+            return _fail_over_limit(asset, exceeded)
         kept = _keep_original(asset, source)
         if kept is None:
             return None  # deleted meanwhile
@@ -192,11 +199,31 @@ def asset_process(*, asset_id: int, run_id: str) -> MediaAsset | None:
                 Path(workdir) / "out",
                 # What is left of the task's limit, less a minute: ffmpeg stops first.
                 time_limit=limit - 60 - (time.monotonic() - started),
+                memory_limit_mb=ffmpeg_memory_limit_mb(),
                 max_duration=settings.MEDIA_MAX_DURATION_SECONDS,
             )
         except ffmpeg.MediaRejected as rejection:  # only decoding showed the problem
             return asset_fail(asset_id=asset.pk, reason=str(rejection), discard=True)
+        except ffmpeg.FfmpegLimitExceeded as exceeded:
+            return _fail_over_limit(asset, exceeded)
         return _publish(kept, probe, outputs)
+
+
+def ffmpeg_memory_limit_mb() -> int | None:
+    return settings.MEDIA_FFMPEG_MEMORY_MB or None
+
+
+def _fail_over_limit(
+    asset: MediaAsset, exceeded: ffmpeg.FfmpegLimitExceeded
+) -> MediaAsset | None:
+    """ffmpeg ran out of time or memory: the same file would again, so the asset
+    fails now, with the reason, instead of being retried. The original is kept
+    (an operator may raise the limit and look at it) until the retention of
+    failed uploads removes it."""
+    logger.warning(
+        "Asset %s failed over a limit: %s (%s)", asset.pk, exceeded, exceeded.detail
+    )
+    return asset_fail(asset_id=asset.pk, reason=str(exceeded))
 
 
 def _may_claim(asset: MediaAsset, run_id: str) -> bool:

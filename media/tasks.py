@@ -15,7 +15,9 @@ from django.conf import settings
 def asset_process_task(self, asset_id: int) -> str | None:  # type: ignore[no-untyped-def]
     """Validate and transcode one upload (queue `media`). Failures (ffmpeg, storage,
     anything unforeseen) are retried with backoff; after the last try the asset is
-    marked failed, so that nobody waits on it for ever."""
+    marked failed, so that nobody waits on it for ever. A file that runs ffmpeg out
+    of its time or memory limit is not retried: `asset_process` marks it failed at
+    once, with the reason, since it would hit the limit again."""
     from media.services import asset_fail, asset_process
 
     try:

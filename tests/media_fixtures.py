@@ -239,4 +239,42 @@ def make_ready_dialogue(transcoded_dialogue, db):
         asset.refresh_from_db()
         return asset
 
+
+@pytest.fixture(scope="session")
+def make_large_clip(
+    tmp_path_factory: pytest.TempPathFactory, ffmpeg_exe: str
+) -> Callable[[int, int], Path]:
+    """An H.264 MP4 of a plain grey picture of `width` x `height`, one second at
+    `frames` frames (made once per session): tiny on disk, costly to decode."""
+    folder = tmp_path_factory.mktemp("large")
+    made: dict[tuple[int, int, int], Path] = {}
+
+    def make(width: int, height: int, frames: int = 1) -> Path:
+        key = (width, height, frames)
+        if key not in made:
+            path = folder / f"{width}x{height}-{frames}.mp4"
+            subprocess.run(
+                [
+                    ffmpeg_exe,
+                    "-nostdin",
+                    "-loglevel",
+                    "error",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    f"color=c=gray:size={width}x{height}:rate={frames}:duration=1",
+                    "-c:v",
+                    "libx264",
+                    "-preset",
+                    "ultrafast",
+                    "-pix_fmt",
+                    "yuv420p",
+                    "-y",
+                    str(path),
+                ],
+                check=True,
+            )
+            made[key] = path
+        return made[key]
+
     return make

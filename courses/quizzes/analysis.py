@@ -104,15 +104,18 @@ def item_analysis(*, quiz: QuizPage) -> list[ItemStats]:
     the order questions first appeared: attempts, share correct (full points), mean
     share of the points, discrimination (share correct in the top 27% of attempts by
     total percent minus the bottom 27%; None below 10 attempts, with a note) and the
-    distribution of responses. Two queries, however many attempts."""
+    distribution of responses. Practice attempts (taken after the right answers were
+    shown) are left out. Two queries, however many attempts."""
     attempts = list(
-        QuizAttempt.objects.filter(quiz=quiz, state__in=GRADED_STATES)
+        QuizAttempt.objects.filter(quiz=quiz, state__in=GRADED_STATES, practice=False)
         .order_by("percent", "pk")
         .values_list("pk", "percent")
     )
     rows = list(
         AttemptQuestion.objects.filter(
-            attempt__quiz=quiz, attempt__state__in=GRADED_STATES
+            attempt__quiz=quiz,
+            attempt__state__in=GRADED_STATES,
+            attempt__practice=False,
         )
         .order_by("attempt_id", "position")
         .values_list("attempt_id", "snapshot", "response", "score", "max_score")
@@ -257,6 +260,9 @@ def common_note(items: list[ItemStats]) -> str:
 def quizzes_for_analysis() -> QuerySet[QuizPage]:
     """Every quiz with the number of its graded attempts, for the admin listing."""
     quizzes: QuerySet[QuizPage] = QuizPage.objects.annotate(
-        graded_attempts=Count("attempts", filter=Q(attempts__state__in=GRADED_STATES))
+        graded_attempts=Count(
+            "attempts",
+            filter=Q(attempts__state__in=GRADED_STATES, attempts__practice=False),
+        )
     ).order_by("title", "pk")
     return quizzes

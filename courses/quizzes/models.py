@@ -266,9 +266,26 @@ class QuizSlot(Orderable):
             )
 
 
+class QuizAttemptQuerySet(models.QuerySet["QuizAttempt"]):
+    def graded(self) -> QuizAttemptQuerySet:
+        """Closed and graded: submitted, or closed by the server at its time limit."""
+        return self.filter(
+            state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
+            percent__isnull=False,
+        )
+
+    def counted(self) -> QuizAttemptQuerySet:
+        """Graded attempts that count toward the best score, passing, My team and
+        certification: practice attempts (started after the right answers were
+        shown to the person in the same cycle) are left out."""
+        return self.graded().filter(practice=False)
+
+
 class QuizAttempt(models.Model):
     """One try at a quiz. Its questions and their answer keys are frozen at the
-    start; the server grades it on submission or when its time runs out."""
+    start; the server grades it on submission or when its time runs out. An
+    attempt started after the right answers were shown to the person in the same
+    cycle is `practice`: graded and shown, but never counted."""
 
     class State(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"
@@ -299,6 +316,18 @@ class QuizAttempt(models.Model):
     pass_mark_percent = models.PositiveSmallIntegerField(
         help_text="The pass mark when the attempt started."
     )
+    answers_shown_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its owner first saw its review with the right answers.",
+    )
+    practice = models.BooleanField(
+        default=False,
+        help_text="Started after the right answers were shown to the person in "
+        "the same cycle: graded, but not counted.",
+    )
+
+    objects = QuizAttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import random
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -54,6 +55,9 @@ class QuizStatus:
     passed: bool
     best_percent: Decimal | None
     attempts_used: int = 0
+    # The right answers have been shown to the person in this cycle: an attempt
+    # started now is practice (see `answers_shown_this_cycle`).
+    next_is_practice: bool = False
 
 
 def _local(moment: dt.datetime, user: User) -> str:
@@ -123,9 +127,10 @@ def quiz_status(
         None if quiz.max_attempts is None else max(0, quiz.max_attempts - used)
     )
     graded = [a for a in this_cycle if a.state in CLOSED_STATES]
-    passed = any(a.passed for a in graded)
+    counted = [a for a in graded if not a.practice]
+    passed = any(a.passed for a in counted)
     best_percent = max(
-        (a.percent for a in graded if a.percent is not None), default=None
+        (a.percent for a in counted if a.percent is not None), default=None
     )
     next_start_at = None
     last_closed = max(
@@ -162,6 +167,26 @@ def quiz_status(
         passed=passed,
         best_percent=best_percent,
         attempts_used=used,
+        next_is_practice=answers_shown_this_cycle(
+            attempts=attempts, cycle_start=cycle_start
+        ),
+    )
+
+
+def answers_shown_this_cycle(
+    *, attempts: Iterable[QuizAttempt], cycle_start: dt.datetime | None
+) -> bool:
+    """The practice rule, in one place. `attempts` are the person's attempts at one
+    quiz; `cycle_start` is when their current cycle of its course began (None when
+    no cycle runs). Once the review of any of these attempts has shown them the
+    right answers in the current cycle, every attempt they start afterwards in that
+    cycle is practice: graded and shown as practice, but it never counts toward
+    passing, the best score, My team or certification
+    (`QuizAttempt.objects.counted()`). A new cycle starts afresh."""
+    return any(
+        attempt.answers_shown_at is not None
+        and (cycle_start is None or attempt.answers_shown_at >= cycle_start)
+        for attempt in attempts
     )
 
 
@@ -326,7 +351,7 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
     if cycle_start is not None:
         mine = mine.filter(started_at__gte=cycle_start)
     if quiz.show_answers == QuizPage.ShowAnswers.AFTER_PASSING:
-        return mine.filter(state__in=CLOSED_STATES, passed=True).exists()
+        return mine.counted().filter(passed=True).exists()
     if quiz.show_answers == QuizPage.ShowAnswers.AFTER_LAST_ATTEMPT:
         if quiz.max_attempts is None:
             return False

@@ -182,6 +182,7 @@ def _attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
         if quiz.time_limit_minutes
         else None,
         pass_mark_percent=quiz.pass_mark_percent,
+        practice=status.next_is_practice,
     )
     items = []
     total = Decimal("0")
@@ -316,13 +317,27 @@ def _close_and_grade(attempt: QuizAttempt, *, state: str, now: dt.datetime) -> N
         update_fields=["state", "closed_at", "score", "max_score", "percent", "passed"]
     )
     quiz = attempt.quiz
-    if attempt.passed and quiz is not None and quiz.live:
+    if attempt.passed and not attempt.practice and quiz is not None and quiz.live:
         lesson_complete(
             user=attempt.user, lesson=quiz, how=LessonCompletion.How.QUIZ_PASSED
         )
     transaction.on_commit(
         lambda: quiz_attempt_graded.send(sender=QuizAttempt, attempt=attempt)
     )
+
+
+def attempt_answers_shown(*, attempt: QuizAttempt, user: User) -> None:
+    """Note that the attempt's owner has seen its review with the right answers
+    (the first time only): from then on their new attempts at the quiz in this
+    cycle are practice (`selectors.answers_shown_this_cycle`). Someone else
+    reading the review (a manager, a coach) changes nothing."""
+    if attempt.user_id != user.pk or attempt.answers_shown_at is not None:
+        return
+    now = timezone.now()
+    QuizAttempt.objects.filter(pk=attempt.pk, answers_shown_at__isnull=True).update(
+        answers_shown_at=now
+    )
+    attempt.answers_shown_at = now
 
 
 def attempts_close_expired(

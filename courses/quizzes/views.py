@@ -20,6 +20,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseRedirect,
     JsonResponse,
     QueryDict,
@@ -59,41 +60,71 @@ def _option_keys(question: DisplayQuestion) -> list[str]:
     return [option.key for option in question.options]
 
 
+class AnswerRefused(ValueError):
+    """A response names a choice the attempt never showed, or has the wrong shape
+    for its question: the whole save is refused and nothing is stored."""
+
+
+def _refuse(question: DisplayQuestion, value: object) -> AnswerRefused:
+    shown = value if isinstance(value, str) else json.dumps(value)[:80]
+    return AnswerRefused(
+        f"Question {question.position}: “{shown}” is not one of its answers. "
+        "Nothing was saved; reload the page."
+    )
+
+
 def _clean_response(question: DisplayQuestion, raw: object) -> object:
     """The response in the contract's format for this kind, or None (unanswered)
-    when `raw` is empty or names keys the attempt never showed."""
+    when `raw` is empty. Raises AnswerRefused when `raw` names a key the attempt
+    never showed or has the wrong shape: such a save must change nothing (silently
+    dropping the key would clear the stored answer)."""
     kind = question.kind
-    if raw is None:
+    if raw is None or raw == "":
         return None
     if kind in ("single", "truefalse"):
-        return raw if isinstance(raw, str) and raw in _option_keys(question) else None
+        if isinstance(raw, str) and raw in _option_keys(question):
+            return raw
+        raise _refuse(question, raw)
     if kind in ("short", "numeric"):
         if not isinstance(raw, str):
-            return None
+            raise AnswerRefused(
+                f"Question {question.position}: the answer must be text. "
+                "Nothing was saved."
+            )
         text = raw.strip()[:MAX_TEXT_ANSWER]
         return text or None
     if kind == "multiple":
         if not isinstance(raw, list):
-            return None
+            raise _refuse(question, raw)
         allowed = _option_keys(question)
+        for key in raw:
+            if key not in allowed:
+                raise _refuse(question, key)
         chosen = [key for key in allowed if key in raw]
         return chosen or None
     if kind == "matching":
         if not isinstance(raw, dict):
-            return None
+            raise _refuse(question, raw)
+        lefts = {left.key for left in question.lefts}
         rights = {right.key for right in question.rights}
-        pairs = {
-            left.key: raw[left.key]
-            for left in question.lefts
-            if isinstance(raw.get(left.key), str) and raw[left.key] in rights
-        }
+        for left, right in raw.items():
+            if left not in lefts:
+                raise _refuse(question, left)
+            if right in (None, ""):
+                continue
+            if not isinstance(right, str) or right not in rights:
+                raise _refuse(question, right)
+        pairs = {key: value for key, value in raw.items() if value not in (None, "")}
         return pairs or None
     if kind == "ordering":
         keys = _option_keys(question)
         if not isinstance(raw, list) or sorted(map(str, raw)) != sorted(keys):
-            return None
+            raise AnswerRefused(
+                f"Question {question.position}: the order must list every item "
+                "shown exactly once. Nothing was saved."
+            )
         return [str(key) for key in raw]
-    return None
+    raise _refuse(question, raw)
 
 
 def _raw_from_form(question: DisplayQuestion, data: QueryDict) -> object:
@@ -350,6 +381,8 @@ def quiz_attempt_save(request: SignedInRequest, pk: int) -> HttpResponse:
                 data[f"q{move.partition(':')[0]}-touched"] = "1"
             responses = responses_from_form(data, questions)
             _apply_move(responses, move)
+    except AnswerRefused as refusal:
+        return _bad_answers(str(refusal), as_json=as_json)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         # RecursionError: JSON nested deeper than the parser goes.
         return JsonResponse({"error": f"Malformed answers: {error}"}, status=400)
@@ -386,6 +419,12 @@ def quiz_attempt_save(request: SignedInRequest, pk: int) -> HttpResponse:
             f"question-{position}",
         )
     return _after_save(attempt, request.POST.get("go", ""), len(questions))
+
+
+def _bad_answers(error: str, *, as_json: bool) -> HttpResponse:
+    if as_json:
+        return JsonResponse({"error": error}, status=400)
+    return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
 
 
 def _after_save(
@@ -428,7 +467,10 @@ def quiz_attempt_submit(request: SignedInRequest, pk: int) -> HttpResponse:
                 "seconds_left_display": _clock(_seconds_left(attempt)),
             },
         )
-    responses = responses_from_form(request.POST, questions)
+    try:
+        responses = responses_from_form(request.POST, questions)
+    except AnswerRefused as refusal:
+        return _bad_answers(str(refusal), as_json=_wants_json(request))
     try:
         attempt = services.attempt_submit(
             attempt=attempt, user=request.user, responses=responses or None
@@ -454,6 +496,8 @@ def quiz_attempt_result(request: SignedInRequest, pk: int) -> HttpResponse:
     if in_progress and own and attempt.quiz is not None:
         return redirect("quiz_attempt", attempt.pk)
     review = None if in_progress else selectors.attempt_review(attempt)
+    if review is not None and review.revealed:
+        services.attempt_answers_shown(attempt=attempt, user=request.user)
     context: dict[str, Any] = {
         "attempt": attempt,
         "quiz": attempt.quiz,

@@ -8,6 +8,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from certificates import services
 from certificates.models import Certificate, CertificateEvent, ProgramRequirement
@@ -282,3 +283,19 @@ def test_it_e_mails_dates_on_the_holders_calendar(program_kit, org, time_machine
     (message,) = mail.outbox
     assert "Issued: 3 March 2026" in message.body
     assert "Valid until: 3 March 2027" in message.body
+
+
+def test_it_does_not_count_a_practice_attempt_toward_the_minimum(program_kit, org):
+    kit = program_kit
+    shown = kit.pass_quiz(org.rep_east, percent=70)
+    shown.answers_shown_at = timezone.now()
+    shown.save()
+    practice = kit.pass_quiz(org.rep_east, percent=100)
+    practice.practice = True
+    practice.save()
+    line = _lines(kit, org.rep_east)[1]
+    assert not line.met
+    assert line.next_step == (
+        "Your best score is 70%. The correct answers have been shown to you, so "
+        "further attempts are practice and do not count until the next cycle."
+    )

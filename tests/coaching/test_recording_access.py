@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from coaching import services
-from tests.factories import levels_for
-from tests.factories import make_coach
+from tests.factories import levels_for, make_coach
 
 pytestmark = pytest.mark.django_db
 

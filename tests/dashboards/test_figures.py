@@ -31,6 +31,16 @@ def test_it_averages_the_best_graded_attempt_of_each_quiz(org):
     assert rows[org.rep_east2.pk].quiz_average is None
 
 
+def test_it_leaves_practice_attempts_out_of_the_best_score(org):
+    history.quiz_attempt(org.rep_east, title="Discovery quiz", percent="85", number=1)
+    practice = history.quiz_attempt(
+        org.rep_east, title="Discovery quiz", percent="100", number=2
+    )
+    practice.practice = True
+    practice.save()
+    assert _rows(org.east_manager)[org.rep_east.pk].quiz_average == Decimal("85.0")
+
+
 def test_it_keeps_apart_two_quizzes_with_the_same_title(org, onboarding):
     from courses.quizzes.models import QuizPage
 

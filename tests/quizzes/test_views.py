@@ -216,28 +216,104 @@ def test_it_saves_a_form_post_in_the_contract_format(client, org, quiz_kit):
     assert "7 of 7 answered and saved." in html
 
 
-def test_it_ignores_forged_fields_and_keys_the_attempt_never_showed(
-    client, org, quiz_kit
-):
+def test_it_ignores_forged_score_fields(client, org, quiz_kit):
     client.force_login(org.rep_east)
     attempt = _start(client, quiz_kit.quiz)
     items = _items(attempt)
     data = {
         "shown": [str(item.position) for item in items.values()],
-        f"q{items['single'].position}": "o999999",
-        f"q{items['multiple'].position}": ["o999999"],
-        f"q{items['ordering'].position}": items["ordering"].option_order[:-1],
-        f"q{items['ordering'].position}-touched": "1",
         f"q{items['matching'].position}-o999999": "m1",
         "score": "100",
         "correct": "true",
         "passed": "1",
         "percent": "100",
     }
-    client.post(reverse("quiz_attempt_save", args=[attempt.pk]), data)
+    response = client.post(reverse("quiz_attempt_save", args=[attempt.pk]), data)
+    assert response.status_code == 302
     assert all(item.response is None for item in attempt.questions.all())
     attempt.refresh_from_db()
     assert attempt.score is None and attempt.passed is None
+
+
+def _forged(items: dict[str, AttemptQuestion], kind: str) -> dict[str, object]:
+    """A form field naming a key the attempt never showed, for each kind."""
+    item = items[kind]
+    field = f"q{item.position}"
+    if kind == "multiple":
+        return {field: [item.option_order[0], "o_not_a_real_key"]}
+    if kind == "ordering":
+        return {field: item.option_order[:-1], f"{field}-touched": "1"}
+    if kind == "matching":
+        left = correct_response(item.snapshot)
+        return {f"{field}-{next(iter(left))}": "o_not_a_real_key"}
+    return {field: "o_not_a_real_key"}
+
+
+@pytest.mark.parametrize(
+    "kind", ["single", "truefalse", "multiple", "matching", "ordering"]
+)
+@pytest.mark.parametrize("as_json", [False, True], ids=["form", "fetch"])
+def test_it_refuses_keys_the_attempt_never_showed_and_keeps_the_saved_answers(
+    client, org, quiz_kit, kind, as_json
+):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    url = reverse("quiz_attempt_save", args=[attempt.pk])
+    client.post(url, _right_form(attempt))
+    saved = {item.pk: item.response for item in attempt.questions.all()}
+    data = {**_right_form(attempt), **_forged(_items(attempt), kind)}
+    headers = {"Accept": "application/json"} if as_json else {}
+    response = client.post(url, data, headers=headers)
+    assert response.status_code == 400
+    message = response.json()["error"] if as_json else response.content.decode()
+    position = _items(attempt)[kind].position
+    assert message.startswith(f"Question {position}: ")
+    assert "Nothing was saved" in message
+    assert {item.pk: item.response for item in attempt.questions.all()} == saved
+
+
+def test_it_refuses_an_unknown_option_key_in_json_and_keeps_the_saved_answer(
+    client, org, quiz_kit
+):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    single = _items(attempt)["single"]
+    url = reverse("quiz_attempt_save", args=[attempt.pk])
+    right = correct_response(single.snapshot)
+    client.post(
+        url,
+        json.dumps({"responses": {str(single.position): right}}),
+        content_type="application/json",
+    )
+    single.refresh_from_db()
+    saved_at = single.saved_at
+    response = client.post(
+        url,
+        json.dumps({"responses": {str(single.position): "o_not_a_real_key"}}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        f"Question {single.position}: “o_not_a_real_key” is not one of its answers. "
+        "Nothing was saved; reload the page."
+    )
+    single.refresh_from_db()
+    assert single.response == right and single.saved_at == saved_at
+
+
+def test_it_refuses_a_submit_with_an_unknown_key_and_keeps_the_attempt_open(
+    client, org, quiz_kit
+):
+    client.force_login(org.rep_east)
+    attempt = _start(client, quiz_kit.quiz)
+    response = client.post(
+        reverse("quiz_attempt_submit", args=[attempt.pk]),
+        {**_right_form(attempt), **_forged(_items(attempt), "single")},
+    )
+    assert response.status_code == 400
+    attempt.refresh_from_db()
+    assert attempt.state == "in_progress" and attempt.score is None
+    assert all(item.response is None for item in attempt.questions.all())
 
 
 def test_it_leaves_questions_not_on_the_page_alone(client, org, quiz_kit):

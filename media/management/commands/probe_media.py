@@ -9,7 +9,8 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from media.ffmpeg import FfmpegFailed, MediaRejected, validate
+from media.ffmpeg import FfmpegFailed, FfmpegLimitExceeded, MediaRejected, validate
+from media.services import ffmpeg_memory_limit_mb
 
 
 class Command(BaseCommand):
@@ -30,8 +31,10 @@ class Command(BaseCommand):
                 file,
                 max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
                 max_duration=settings.MEDIA_MAX_DURATION_SECONDS,
+                max_pixels=settings.MEDIA_MAX_VIDEO_PIXELS,
+                memory_limit_mb=ffmpeg_memory_limit_mb(),
             )
-        except MediaRejected as refusal:
+        except (MediaRejected, FfmpegLimitExceeded) as refusal:
             self._reject(str(refusal))
         except FfmpegFailed as failure:  # ffmpeg crashed or timed out on it
             self._reject(f"could not check the file: {failure}")
