@@ -26,7 +26,7 @@ from coaching.permissions import can_review
 from lms.accounts.models import User
 from media import ffmpeg, speech
 from media.models import MediaAsset
-from media.services import private_storage
+from media.services import ffmpeg_memory_limit_mb, private_storage
 
 BENCHMARK_DAYS = 90
 # Bands of a rep's median talk ratio (percent, upper bound excluded), for the team
@@ -134,7 +134,9 @@ def call_analyse(
         ):
             shutil.copyfileobj(source, target, 1024 * 1024)
         try:
-            activity = speech.analyse_file(local, time_limit=limit)
+            activity = speech.analyse_file(
+                local, time_limit=limit, memory_limit_mb=ffmpeg_memory_limit_mb()
+            )
         except ffmpeg.MediaRejected:
             return call_analysis_fail(take_id=take_id, reason=COULD_NOT)
     with transaction.atomic():

@@ -53,11 +53,11 @@ def reviews_chase_overdue_task() -> list[int]:
 def call_analyse_task(self, take_id: int) -> str | None:  # type: ignore[no-untyped-def]
     """Conversation analytics of a call take's recording (queue `media`): decoded
     once, speech found per speaker, metrics stored. Failures (ffmpeg, storage) are
-    retried with backoff; after the last try, or past the time limit, the analysis
-    is marked failed with the reason and the review screen shows the call without
-    metrics."""
+    retried with backoff; after the last try, or past the time or ffmpeg's memory
+    limit, the analysis is marked failed with the reason and the review screen
+    shows the call without metrics."""
     from coaching.analytics import COULD_NOT, TOO_LONG, call_analyse, call_analysis_fail
-    from media.ffmpeg import FfmpegFailed
+    from media.ffmpeg import FfmpegLimitExceeded
 
     try:
         analysis = call_analyse(take_id=take_id)
@@ -65,7 +65,7 @@ def call_analyse_task(self, take_id: int) -> str | None:  # type: ignore[no-unty
         call_analysis_fail(take_id=take_id, reason=TOO_LONG)
         return "failed"
     except Exception as error:  # ffmpeg, storage, anything unforeseen
-        if isinstance(error, FfmpegFailed) and "ran out of time" in str(error):
+        if isinstance(error, FfmpegLimitExceeded):  # would run out again
             call_analysis_fail(take_id=take_id, reason=TOO_LONG)
             return "failed"
         if self.request.retries >= self.max_retries:

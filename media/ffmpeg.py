@@ -1096,16 +1096,18 @@ def decode_pcm(
     sample_rate: int,
     max_channels: int = 2,
     time_limit: float,
+    memory_limit_mb: int | None = None,
 ) -> Pcm | None:
     """Decode the first audio stream of `src` once, to `destination`, for analysis.
 
     media.speech calls this on the transcoded playback file only, never on an
     upload; the same input rules apply all the same. Keeps up to `max_channels`
     channels (more are mixed down). None when the file has no audio stream. Raises
-    FfmpegFailed when ffmpeg fails or runs out of `time_limit` seconds.
+    FfmpegLimitExceeded when ffmpeg runs out of `time_limit` seconds or
+    `memory_limit_mb`, FfmpegFailed when it fails otherwise.
     """
-    deadline = time.monotonic() + time_limit
-    probed = _probe_file(src, deadline=deadline)
+    budget = _Budget(time.monotonic() + time_limit, memory_limit_mb)
+    probed = _probe_file(src, budget=budget)
     audio = probed.audio_stream
     if audio is None:
         return None
@@ -1121,7 +1123,7 @@ def decode_pcm(
                     ar=sample_rate,
                 )
             ),
-            deadline=deadline,
+            budget=budget,
         )
     return Pcm(path=destination, channels=channels, sample_rate=sample_rate)
 

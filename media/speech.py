@@ -420,10 +420,13 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
-def analyse_file(path: Path, *, time_limit: float) -> Activity:
+def analyse_file(
+    path: Path, *, time_limit: float, memory_limit_mb: int | None = None
+) -> Activity:
     """The speech activity of a transcoded recording (decoded once, in a temporary
     folder). A file without audio gives no segments and the reason. Raises
-    ffmpeg.FfmpegFailed when decoding fails or takes longer than `time_limit`."""
+    ffmpeg.FfmpegLimitExceeded when decoding takes longer than `time_limit` or more
+    than `memory_limit_mb`, ffmpeg.FfmpegFailed when it fails otherwise."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="onramp-speech-") as folder:
         pcm = ffmpeg.decode_pcm(
@@ -431,10 +434,13 @@ def analyse_file(path: Path, *, time_limit: float) -> Activity:
             Path(folder) / "speech.pcm",
             sample_rate=SAMPLE_RATE,
             time_limit=time_limit,
+            memory_limit_mb=memory_limit_mb,
         )
         if pcm is None:
             probed = ffmpeg.probe(
-                path, timeout=max(1.0, time_limit - (time.monotonic() - started))
+                path,
+                timeout=max(1.0, time_limit - (time.monotonic() - started)),
+                memory_limit_mb=memory_limit_mb,
             )
             return Activity(
                 duration=probed.duration or 0.0, channels=(), reason=NO_AUDIO_REASON

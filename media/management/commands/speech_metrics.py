@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from media import speech
 from media.ffmpeg import FfmpegFailed, MediaRejected, transcode, validate
+from media.services import ffmpeg_memory_limit_mb
 
 
 class Command(BaseCommand):
@@ -42,6 +43,8 @@ class Command(BaseCommand):
                 file,
                 max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
                 max_duration=settings.MEDIA_MAX_DURATION_SECONDS,
+                max_pixels=settings.MEDIA_MAX_VIDEO_PIXELS,
+                memory_limit_mb=ffmpeg_memory_limit_mb(),
             )
             with tempfile.TemporaryDirectory(prefix="onramp-speech-metrics-") as work:
                 outputs = transcode(
@@ -51,9 +54,12 @@ class Command(BaseCommand):
                     time_limit=settings.MEDIA_TRANSCODE_TIME_LIMIT,
                     max_duration=settings.MEDIA_MAX_DURATION_SECONDS,
                     points=0,
+                    memory_limit_mb=ffmpeg_memory_limit_mb(),
                 )
                 activity = speech.analyse_file(
-                    outputs.playback, time_limit=settings.SPEECH_ANALYSIS_TIME_LIMIT
+                    outputs.playback,
+                    time_limit=settings.SPEECH_ANALYSIS_TIME_LIMIT,
+                    memory_limit_mb=ffmpeg_memory_limit_mb(),
                 )
         except MediaRejected as refusal:
             self._reject(str(refusal))
