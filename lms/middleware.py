@@ -15,9 +15,9 @@ logger = logging.getLogger(__name__)
 class UntrustedProxyWarningMiddleware:
     """Warn once per process when requests come through a proxy Onramp does not
     trust: with TRUSTED_PROXY_COUNT at 0 every client has the proxy's address, so
-    all of them share one rate-limit bucket (five wrong passwords lock an address
-    for everyone; public verification look-ups run out for all). Not loaded at
-    all once TRUSTED_PROXY_COUNT is set."""
+    all of them share one rate-limit bucket (ten wrong passwords a minute, from
+    anyone, stop sign-in for everyone; public verification look-ups run out for
+    all). Not loaded at all once TRUSTED_PROXY_COUNT is set."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         if settings.ALLAUTH_TRUSTED_PROXY_COUNT > 0:
