@@ -239,6 +239,8 @@ def make_ready_dialogue(transcoded_dialogue, db):
         asset.refresh_from_db()
         return asset
 
+    return make
+
 
 @pytest.fixture(scope="session")
 def make_large_clip(

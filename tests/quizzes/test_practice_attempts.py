@@ -17,7 +17,7 @@ from courses.quizzes.models import QuizAttempt, QuizPage
 from courses.quizzes.selectors import quiz_status
 from courses.quizzes.services import attempt_start, attempt_submit
 from courses.services import assignment_create
-from tests.quizzes.conftest import right_answers
+from tests.quizzes.questions import right_answers
 
 pytestmark = pytest.mark.django_db
 
