@@ -462,10 +462,16 @@ def analysis_panel(
 ) -> AnalysisPanel | None:
     """The conversation analytics of a take for the review screen; None for takes
     that are not analysed (practice) or whose analysis was never queued."""
-    analysis = CallAnalysis.objects.filter(take=take).first()
-    if analysis is None or take.submission.kind != Submission.Kind.CALL:
+    analysis = (
+        CallAnalysis.objects.select_related(
+            "take__submission__rep__team", "take__submission__rubric"
+        )
+        .filter(take=take)
+        .first()
+    )
+    if analysis is None or analysis.take.submission.kind != Submission.Kind.CALL:
         return None
-    submission = take.submission
+    submission = analysis.take.submission
     can_change = viewer.pk == submission.rep_id or can_review(viewer, submission)
     if analysis.state != CallAnalysis.State.DONE:
         return AnalysisPanel(analysis, 0.0, [], [], None, can_change)
