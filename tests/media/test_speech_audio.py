@@ -146,3 +146,18 @@ def test_a_one_channel_recording_saved_as_stereo_is_one_speaker(tmp_path):
     assert metrics.rep_talk_ratio is None
     assert metrics.not_available == speech.SAME_SOUND_REASON
     assert metrics.rep_talk_seconds > 10
+
+
+def test_two_people_talking_the_whole_time_at_once_count_for_both(tmp_path):
+    turns = [
+        Turn(0, "So the price includes every store, the support and the training."),
+        Turn(1, "Does that include the warehouse locations and the online shop?", -60),
+    ]
+    built = build_dialogue(turns, use_espeak=False)
+    assert built.truth[0][0].start == built.truth[1][0].start  # fully overlapped
+    activity = analysed(built, tmp_path)
+    assert close_to(activity.channels[0], built.truth[0])
+    assert close_to(activity.channels[1], built.truth[1])
+    rep, other = (speech.talk_seconds(t) for t in built.truth)
+    metrics = speech.activity_metrics(activity)
+    assert metrics.rep_talk_ratio == pytest.approx(rep / (rep + other), abs=0.03)
