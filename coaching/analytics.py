@@ -125,7 +125,8 @@ def call_analyse(
         analysis.attempts += 1
         analysis.save(update_fields=["state", "started_at", "attempts"])
     asset = take.asset
-    limit = time_limit or settings.SPEECH_ANALYSIS_TIME_LIMIT
+    # ffmpeg stops a little before the job's own limit, so that the job can say why.
+    limit = time_limit or max(30.0, settings.SPEECH_ANALYSIS_TIME_LIMIT - 30)
     with tempfile.TemporaryDirectory(prefix="onramp-analysis-") as folder:
         local = Path(folder) / Path(asset.playback).name
         with (
