@@ -5,20 +5,25 @@ reach their quota sooner than those who finished late, who beat those still goin
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from decimal import Decimal
 
 from django.utils import timezone
 
 from courses.models import Assignment
+from dashboards.metrics import RAMP_QUOTA_SHARE, months_between
 from dashboards.models import SalesOutcome
 from dashboards.ramp import LATE, NOT_FINISHED, ON_TIME, onboarding_cohort
 from lms.accounts.models import User
 from lms.demo import Log
 
 QUOTA = Decimal("20000")
-# Months to reach full quota, by how onboarding went.
-RAMP_MONTHS = {ON_TIME: 3.0, LATE: 5.0, NOT_FINISHED: 7.0}
+# By how onboarding went: the month in which a rep first reaches the quota share, and
+# the days from the start date to the first won deal. Each rep varies around these by
+# less than the gap between cohorts, so the story reads the same on any day.
+RAMP_MONTHS = {ON_TIME: 3, LATE: 6, NOT_FINISHED: 9}
+FIRST_DEAL_DAYS = {ON_TIME: 25, LATE: 40, NOT_FINISHED: 55}
 
 
 def _months_back(today: dt.date, count: int) -> list[dt.date]:
@@ -28,6 +33,23 @@ def _months_back(today: dt.date, count: int) -> list[dt.date]:
         year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
         months.append(dt.date(year, month + 1, 1))
     return months
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _deals_won(
+    rng: random.Random, *, number: int, ramp: int, average_deal: Decimal
+) -> int:
+    """Deals in month `number` of a rep who reaches the quota share in month `ramp`:
+    below the share before it (at least one deal), at or above it from then on."""
+    if number < ramp:
+        share = RAMP_QUOTA_SHARE * Decimal(rng.uniform(0.45, 0.95) * number / ramp)
+        return max(1, math.floor(QUOTA * share / average_deal))
+    share = min(Decimal("1.15"), RAMP_QUOTA_SHARE + Decimal("0.05") * (number - ramp))
+    share *= Decimal(rng.uniform(1.0, 1.1))
+    return math.ceil(QUOTA * share / average_deal)
 
 
 def seed_outcomes(log: Log) -> None:
@@ -47,22 +69,26 @@ def seed_outcomes(log: Log) -> None:
     for rep in reps:
         rng = random.Random(rep.email)
         start = rep.start_date or today
-        ramp = RAMP_MONTHS[cohorts.get(rep.pk, NOT_FINISHED)] + rng.uniform(-0.5, 0.5)
-        first_deal_on = None
+        cohort = cohorts.get(rep.pk, NOT_FINISHED)
+        ramp = RAMP_MONTHS[cohort] + rng.choice((-1, 0, 1))
+        first_deal_on = start + dt.timedelta(
+            days=FIRST_DEAL_DAYS[cohort] + rng.randint(-6, 6)
+        )
         for month in _months_back(today, 12):
             if month < start.replace(day=1):
                 continue
-            number = (month.year - start.year) * 12 + month.month - start.month + 1
-            share = min(1.15, number / ramp) * rng.uniform(0.85, 1.1)
+            number = months_between(start, month)
             opportunities = 6 + min(number, 6) + rng.randint(0, 4)
             average_deal = Decimal(rng.randint(4200, 5600))
-            won = min(opportunities, int(QUOTA * Decimal(str(share)) / average_deal))
-            revenue = (average_deal * won).quantize(Decimal("0.01"))
-            if won and first_deal_on is None:
-                first_deal_on = max(start, month) + dt.timedelta(
-                    days=rng.randint(3, 20)
+            won = 0
+            if first_deal_on < _next_month(month):
+                won = min(
+                    opportunities,
+                    _deals_won(
+                        rng, number=number, ramp=ramp, average_deal=average_deal
+                    ),
                 )
-                first_deal_on = min(first_deal_on, today)
+            revenue = (average_deal * won).quantize(Decimal("0.01"))
             SalesOutcome.objects.update_or_create(
                 user=rep,
                 month=month,

@@ -5,9 +5,17 @@ from pathlib import Path
 import pytest
 from django.conf import LazySettings
 
+from tests.clock import NOW_VARIABLE, instant_from_env
 from tests.factories import RepFactory, TeamFactory, UserFactory
 
 pytest_plugins = ["tests.worker", "tests.media_fixtures"]
+
+
+def pytest_report_header() -> str | None:
+    instant = instant_from_env()
+    if instant is None:
+        return None
+    return f"clock: the run starts at {instant.isoformat()} ({NOW_VARIABLE}), ticking"
 
 
 @pytest.fixture(autouse=True)

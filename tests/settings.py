@@ -16,6 +16,12 @@ if "VAR_DIR" not in os.environ:
     os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="onramp-test-")
     atexit.register(shutil.rmtree, os.environ["VAR_DIR"], True)
 
+from tests.clock import travel_from_env  # noqa: E402
+
+# ONRAMP_TEST_NOW: this process (pytest, or a worker it starts) begins at the run's
+# instant; see tests/clock.py.
+travel_from_env()
+
 from lms.env import env_bool  # noqa: E402
 from lms.settings import *  # noqa: E402, F403
 from lms.settings import DATABASES, VAR_DIR  # noqa: E402

@@ -13,6 +13,7 @@ clears `csp_violations`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,10 +21,11 @@ from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
-from playwright.sync_api import BrowserContext, Page, Playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, expect
 from pytest_django.live_server_helper import LiveServer
 
 from lms.accounts.demo import DEMO_PASSWORD, seed_people
+from tests.clock import instant_from_env
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,6 +40,12 @@ HERE = Path(__file__).resolve().parent
 # refuses ORM calls from such a thread unless told they are safe. They are here: the
 # test code and the live server's thread never share a database connection.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+# Tests wait for the state they need, never for a fixed time. A loaded two-core machine
+# can take seconds to save and render, so an expectation waits up to as long as an
+# action does (Playwright's 30 seconds), not its default 5.
+PATIENCE_MS = 30_000
+expect.set_options(timeout=PATIENCE_MS)
 
 
 def pytest_collection_modifyitems(
@@ -102,6 +110,9 @@ def new_context(
             lambda source, violation: csp_violations.append(violation),
         )
         context.add_init_script(script=_REPORT_VIOLATIONS)
+        if instant_from_env() is not None:
+            # The page's clock starts where the run's clock is now (ONRAMP_TEST_NOW).
+            context.clock.install(time=dt.datetime.now(dt.UTC))
         return context
 
     yield watched_context

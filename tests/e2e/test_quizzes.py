@@ -188,10 +188,10 @@ def test_it_hands_the_answers_in_when_the_countdown_reaches_zero(page: Page, sig
             page.get_by_label("Acknowledge and ask what they compare it with")
         ).to_be_checked()
         page.get_by_label("False").check()
-        expect(page.get_by_role("heading", name=re.compile("attempt 1"))).to_be_visible(
-            timeout=15_000
-        )
-        expect(page).to_have_url(re.compile(r"/result/$"), timeout=15_000)
+        expect(
+            page.get_by_role("heading", name=re.compile("attempt 1"))
+        ).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/result/$"))
         attempt = QuizAttempt.objects.get(quiz=quiz)
         assert attempt.state == "submitted"
         responses = [item.response for item in attempt.questions.order_by("position")]
