@@ -125,7 +125,8 @@ def call_analyse(
         analysis.attempts += 1
         analysis.save(update_fields=["state", "started_at", "attempts"])
     asset = take.asset
-    limit = time_limit or settings.SPEECH_ANALYSIS_TIME_LIMIT
+    # ffmpeg stops a little before the job's own limit, so that the job can say why.
+    limit = time_limit or max(30.0, settings.SPEECH_ANALYSIS_TIME_LIMIT - 30)
     with tempfile.TemporaryDirectory(prefix="onramp-analysis-") as folder:
         local = Path(folder) / Path(asset.playback).name
         with (
@@ -464,10 +465,16 @@ def analysis_panel(
 ) -> AnalysisPanel | None:
     """The conversation analytics of a take for the review screen; None for takes
     that are not analysed (practice) or whose analysis was never queued."""
-    analysis = CallAnalysis.objects.filter(take=take).first()
-    if analysis is None or take.submission.kind != Submission.Kind.CALL:
+    analysis = (
+        CallAnalysis.objects.select_related(
+            "take__submission__rep__team", "take__submission__rubric"
+        )
+        .filter(take=take)
+        .first()
+    )
+    if analysis is None or analysis.take.submission.kind != Submission.Kind.CALL:
         return None
-    submission = take.submission
+    submission = analysis.take.submission
     can_change = viewer.pk == submission.rep_id or can_review(viewer, submission)
     if analysis.state != CallAnalysis.State.DONE:
         return AnalysisPanel(analysis, 0.0, [], [], None, can_change)

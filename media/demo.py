@@ -1,5 +1,6 @@
 """Demo recordings: a practice pitch by Maya and a call by Luis, generated with ffmpeg
-and sent through the real pipeline (upload, validation, transcode)."""
+(the call is two-channel, as dialers export calls: media.dialogue) and sent through the
+real pipeline (upload, validation, transcode)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import imageio_ffmpeg
 from lms.accounts.demo import demo_email
 from lms.accounts.models import User
 from lms.demo import Log
-from media import services
+from media import dialogue, services
 from media.models import MediaAsset
 
 RECORDINGS = [
@@ -28,8 +29,15 @@ RECORDINGS = [
         "Luis Ortega",
         "Discovery call with Acme Retail",
         "acme-discovery.mp3",
-        ["-f", "lavfi", "-i", "sine=frequency=180:sample_rate=44100:duration=30"],
+        None,  # a two-channel dialogue of CALL_TURNS, made when seeded
     ),
+]  # fmt: skip
+CALL_TURNS = [
+    (0, "Hi Chris, thanks for taking my call."),
+    (1, "No problem, I have ten minutes."),
+    (0, "Great. Let me tell you everything our platform does for retailers like you, "
+        "from dashboards to forecasting to the mobile app."),
+    (1, "Okay."),
 ]  # fmt: skip
 
 
@@ -42,13 +50,19 @@ def seed_recordings(log: Log) -> None:
             or MediaAsset.objects.filter(owner=owner, title=title).exists()
         ):
             continue
-        generated_asset(
-            owner=owner,
-            title=title,
-            filename=filename,
-            ffmpeg_inputs=inputs,
-            kind=MediaAsset.Kind.RECORDING,
-        )
+        with tempfile.TemporaryDirectory(prefix="onramp-demo-call-") as folder:
+            if inputs is None:
+                wav = dialogue.build_dialogue(
+                    [dialogue.Turn(speaker, text) for speaker, text in CALL_TURNS]
+                ).write_wav(Path(folder) / "call.wav")
+                inputs = ["-i", str(wav)]
+            generated_asset(
+                owner=owner,
+                title=title,
+                filename=filename,
+                ffmpeg_inputs=inputs,
+                kind=MediaAsset.Kind.RECORDING,
+            )
         made += 1
     log(f"  {made} recordings processed")
 

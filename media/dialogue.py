@@ -29,7 +29,7 @@ STAND_IN_PITCH = (115.0, 205.0)
 @dataclass(frozen=True)
 class Turn:
     """One utterance: who says it and how long after the previous turn ends (seconds;
-    negative to start before it ends, an overlap)."""
+    negative to start before it ends, an overlap, but not before it starts)."""
 
     speaker: int
     text: str
@@ -148,13 +148,18 @@ def build_dialogue(
     """
     placed: list[tuple[int, int, np.ndarray]] = []
     cursor = int(lead * SAMPLE_RATE)
-    first = True
-    for turn in turns:
+    previous_start = cursor
+    for index, turn in enumerate(turns):
         voice = spoken(turn.text, turn.speaker, use_espeak=use_espeak, voices=voices)
-        start = cursor if first else max(0, cursor + int(turn.gap * SAMPLE_RATE))
+        start = (
+            cursor
+            if index == 0
+            # An overlap starts at the earliest with the turn it overlaps.
+            else max(previous_start, cursor + int(turn.gap * SAMPLE_RATE))
+        )
         placed.append((turn.speaker, start, voice))
         cursor = max(cursor, start + len(voice))
-        first = False
+        previous_start = start
     total = cursor + int(tail * SAMPLE_RATE)
     mixed_voices = np.zeros((total, 2))
     truth: list[list[Segment]] = [[], []]

@@ -69,6 +69,14 @@ ONE_SPEAKER_REASON = (
     "as dialers and meeting tools export calls."
 )
 NO_AUDIO_REASON = "This recording has no sound, so there is no speech to measure."
+SAME_SOUND_REASON = (
+    "Both channels of this recording carry the same sound (a one-channel recording "
+    "saved as stereo), so the rep and the other person cannot be told apart. Talk "
+    "ratio needs one speaker per channel, as dialers and meeting tools export calls."
+)
+# Two channels whose speech frames differ by less than this (median, dB) are one
+# channel saved twice; real two-channel calls differ by the bleed, 20 dB or more.
+SAME_SOUND_DB = 1.5
 
 
 @dataclass(frozen=True)
@@ -348,6 +356,19 @@ def dominant_frames(
     ]
 
 
+def same_sound(speech: Sequence[np.ndarray], levels: Sequence[np.ndarray]) -> bool:
+    """Whether two channels carry the same sound: a mono recording saved as stereo,
+    whose "two speakers" would each be credited with all the speech."""
+    count = min(len(levels[0]), len(levels[1]))
+    either = (np.asarray(speech[0][:count]) | np.asarray(speech[1][:count])).astype(
+        bool
+    )
+    if not either.any():
+        return False
+    difference = np.abs(levels[0][:count] - levels[1][:count])[either]
+    return bool(np.median(difference) < SAME_SOUND_DB)
+
+
 # Audio to activity.
 
 
@@ -394,6 +415,12 @@ def analyse_pcm(pcm: ffmpeg.Pcm) -> Activity:
         floor = max(noise_floor(level_arrays[channel]), SILENCE_DBFS)
         speech.append(
             _joined(voiced[channel]) & (level_arrays[channel] > floor + NOISE_GATE_DB)
+        )
+    if channels == 2 and same_sound(speech, level_arrays):
+        return Activity(
+            duration=frames * FRAME_SECONDS,
+            channels=(tuple(segments_from_frames(speech[0] | speech[1])),),
+            reason=SAME_SOUND_REASON,
         )
     active = dominant_frames(speech, level_arrays)
     return Activity(

@@ -155,3 +155,38 @@ def test_my_coaching_shows_the_reps_talk_ratio_over_time(client, org, analysed_t
     client.force_login(org.rep_east2)
     html = client.get(reverse("coaching_mine")).content.decode()
     assert "Talk ratio and longest monologue over time" not in html
+
+
+def test_the_panel_takes_the_same_few_queries_however_many_calls_the_team_has(
+    org, analysed_take, django_assert_max_num_queries
+):
+    from coaching import analytics
+    from coaching.models import Take
+
+    def queries_for_panel() -> int:
+        take = Take.objects.get(pk=analysed_take.pk)
+        with django_assert_max_num_queries(6) as captured:
+            panel = analytics.analysis_panel(take=take, viewer=org.east_coach)
+        assert panel is not None and panel.rows
+        return len(captured)
+
+    before = queries_for_panel()
+    original = CallAnalysis.objects.get(take=analysed_take)
+    for number in range(5):
+        submission = Submission.objects.create(
+            kind=Submission.Kind.CALL,
+            rep=org.rep_east2,
+            title=f"Call {number}",
+            rubric=analysed_take.submission.rubric,
+            state=Submission.State.REQUESTED,
+        )
+        take = Take.objects.create(
+            submission=submission, number=1, sent_at=analysed_take.sent_at
+        )
+        CallAnalysis.objects.create(
+            take=take,
+            state=CallAnalysis.State.DONE,
+            speakers=2,
+            rep_talk_ratio=original.rep_talk_ratio,
+        )
+    assert queries_for_panel() == before

@@ -190,3 +190,26 @@ def test_it_deletes_a_rubric_nothing_uses(client, org):
     client.post(reverse("wagtailsnippets_coaching_rubric:delete", args=[unused.pk]))
 
     assert not Rubric.objects.filter(pk=unused.pk).exists()
+
+
+def test_it_saves_the_call_targets_of_a_rubric_from_the_admin(client, org):
+    client.force_login(org.admin)
+    data = _post([{"weight": "100"}])
+    data |= {
+        "talk_ratio_min": "30",
+        "talk_ratio_max": "45",
+        "monologue_max_seconds": "90",
+    }
+    assert client.post(reverse(ADD_URL), data).status_code == 302
+    rubric = Rubric.objects.get(name="Demo call")
+    assert (rubric.talk_ratio_min, rubric.talk_ratio_max) == (30, 45)
+    assert rubric.monologue_max_seconds == 90
+
+
+def test_it_refuses_a_talk_ratio_target_whose_range_is_upside_down(client, org):
+    client.force_login(org.admin)
+    data = _post([{"weight": "100"}]) | {"talk_ratio_min": "50", "talk_ratio_max": "40"}
+    response = client.post(reverse(ADD_URL), data)
+    assert response.status_code == 200
+    assert "The highest talk ratio is below the lowest." in response.content.decode()
+    assert not Rubric.objects.exists()

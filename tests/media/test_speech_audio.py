@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from media import dialogue, speech
@@ -131,3 +132,32 @@ def test_a_recording_without_sound_is_no_speech_with_the_reason(tmp_path, ffmpeg
     assert metrics.rep_talk_seconds == 0
     assert metrics.not_available == speech.NO_AUDIO_REASON
     assert metrics.duration_seconds == pytest.approx(3, abs=0.2)
+
+
+def test_a_one_channel_recording_saved_as_stereo_is_one_speaker(tmp_path):
+    built = build_dialogue(TURNS, channels=1, use_espeak=False)
+    stereo = dialogue.Dialogue(
+        samples=np.repeat(built.samples, 2, axis=1), truth=built.truth
+    )
+    activity = analysed(stereo, tmp_path)
+    assert activity.speakers == 1
+    assert activity.reason == speech.SAME_SOUND_REASON
+    metrics = speech.activity_metrics(activity)
+    assert metrics.rep_talk_ratio is None
+    assert metrics.not_available == speech.SAME_SOUND_REASON
+    assert metrics.rep_talk_seconds > 10
+
+
+def test_two_people_talking_the_whole_time_at_once_count_for_both(tmp_path):
+    turns = [
+        Turn(0, "So the price includes every store, the support and the training."),
+        Turn(1, "Does that include the warehouse locations and the online shop?", -60),
+    ]
+    built = build_dialogue(turns, use_espeak=False)
+    assert built.truth[0][0].start == built.truth[1][0].start  # fully overlapped
+    activity = analysed(built, tmp_path)
+    assert close_to(activity.channels[0], built.truth[0])
+    assert close_to(activity.channels[1], built.truth[1])
+    rep, other = (speech.talk_seconds(t) for t in built.truth)
+    metrics = speech.activity_metrics(activity)
+    assert metrics.rep_talk_ratio == pytest.approx(rep / (rep + other), abs=0.03)
