@@ -183,11 +183,8 @@ def _quiz_line(
 
     quiz = requirement.quiz
     assert quiz is not None
-    attempts = QuizAttempt.objects.filter(
-        user=user,
-        quiz=quiz,
-        state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
-        percent__isnull=False,
+    attempts = QuizAttempt.objects.graded().filter(
+        user=user, quiz=quiz, percent__isnull=False
     )
     if since is not None:
         attempts = attempts.filter(closed_at__gte=since)
@@ -221,13 +218,16 @@ def _reviews_line(
 
     rubric = requirement.rubric
     assert rubric is not None
-    reviews = Review.objects.filter(
-        state=Review.State.SUBMITTED,
-        outcome=Submission.Outcome.APPROVED,
-        is_self_review=False,
-        take__submission__rep=user,
-        take__submission__rubric=rubric,
-    ).exclude(reviewer=user)
+    reviews = (
+        Review.objects.by_coaches()
+        .submitted()
+        .filter(
+            outcome=Submission.Outcome.APPROVED,
+            take__submission__rep=user,
+            take__submission__rubric=rubric,
+        )
+        .exclude(reviewer=user)
+    )
     if requirement.min_score is not None:
         reviews = reviews.filter(score__gte=requirement.min_score)
     if since is not None:

@@ -208,6 +208,12 @@ class Submission(models.Model):
         return f"{self.title} ({self.rep})"
 
 
+class TakeQuerySet(models.QuerySet["Take"]):
+    def sent(self) -> TakeQuerySet:
+        """Takes sent for review (a practice take may wait unsent)."""
+        return self.filter(sent_at__isnull=False)
+
+
 class Take(models.Model):
     """One recording sent in a submission, numbered from 1."""
 
@@ -223,6 +229,8 @@ class Take(models.Model):
         null=True, blank=True, help_text="When it was sent for review."
     )
 
+    objects = TakeQuerySet.as_manager()
+
     class Meta:
         ordering = ["submission", "number"]
         constraints = [
@@ -233,6 +241,16 @@ class Take(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} · take {self.number}"
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def by_coaches(self) -> ReviewQuerySet:
+        """Coaches' reviews, not the reps' self-reviews."""
+        return self.filter(is_self_review=False)
+
+    def submitted(self) -> ReviewQuerySet:
+        """Reviews their reviewer has submitted (a draft stays private)."""
+        return self.filter(state=Review.State.SUBMITTED)
 
 
 class Review(models.Model):
@@ -265,6 +283,8 @@ class Review(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ReviewQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
         constraints = [
@@ -275,6 +295,11 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.take} by {self.reviewer}"
+
+    @property
+    def is_submitted_by_coach(self) -> bool:
+        """A coach's submitted review: what the rep, managers and programs see."""
+        return not self.is_self_review and self.state == self.State.SUBMITTED
 
 
 class CriterionScore(models.Model):

@@ -94,12 +94,10 @@ def coach_queue(*, coach: User, tab: str) -> list[QueueRow]:
         .prefetch_related(
             Prefetch(
                 "takes",
-                queryset=Take.objects.exclude(sent_at=None).prefetch_related(
+                queryset=Take.objects.sent().prefetch_related(
                     Prefetch(
                         "reviews",
-                        queryset=Review.objects.filter(
-                            is_self_review=False
-                        ).select_related("reviewer"),
+                        queryset=Review.objects.by_coaches().select_related("reviewer"),
                     )
                 ),
             )
@@ -161,11 +159,8 @@ class ReviewScreen:
 def visible_take(*, viewer: User, take_id: int) -> Take | None:
     """The take, if the viewer may see its submission."""
     return (
-        Take.objects.filter(
-            pk=take_id,
-            submission__in=submissions_visible_to(viewer),
-            sent_at__isnull=False,
-        )
+        Take.objects.sent()
+        .filter(pk=take_id, submission__in=submissions_visible_to(viewer))
         .select_related(
             "submission",
             "submission__rep",
@@ -189,7 +184,7 @@ def take_is_open_for(*, viewer: User, take: Take) -> bool:
         return False
     if viewer.pk == submission.rep_id or not can_review(viewer, submission):
         return False
-    latest = submission.takes.exclude(sent_at=None).order_by("-number").first()
+    latest = submission.takes.sent().order_by("-number").first()
     if latest is None or latest.pk != take.pk:
         return False
     return not take.reviews.filter(
@@ -199,7 +194,7 @@ def take_is_open_for(*, viewer: User, take: Take) -> bool:
 
 def review_screen(*, viewer: User, take: Take) -> ReviewScreen:
     submission = take.submission
-    takes = list(submission.takes.exclude(sent_at=None).order_by("number"))
+    takes = list(submission.takes.sent().order_by("number"))
     criteria = list(submission.rubric.criteria.all())
     reviews = list(
         take.reviews.select_related("reviewer").prefetch_related(
@@ -264,7 +259,7 @@ def review_screen(*, viewer: User, take: Take) -> ReviewScreen:
                 ],
             )
             for r in reviews
-            if not r.is_self_review and r.state == Review.State.SUBMITTED
+            if r.is_submitted_by_coach
         ],
         self_review=self_review,
         draft=draft,
@@ -284,11 +279,8 @@ def _levels(review: Review | None) -> dict[int, int]:
 def exportable_review(*, viewer: User, review_id: int) -> Review | None:
     """A submitted coach review the viewer may see (or the viewer's own draft)."""
     review = (
-        Review.objects.filter(
-            pk=review_id,
-            is_self_review=False,
-            take__submission__in=submissions_visible_to(viewer),
-        )
+        Review.objects.by_coaches()
+        .filter(pk=review_id, take__submission__in=submissions_visible_to(viewer))
         .select_related("take", "take__submission", "reviewer")
         .first()
     )
@@ -319,9 +311,9 @@ def my_submissions(*, rep: User) -> list[SubmissionRow]:
             Prefetch("takes", queryset=Take.objects.order_by("number")),
             Prefetch(
                 "takes__reviews",
-                queryset=Review.objects.filter(
-                    is_self_review=False, state=Review.State.SUBMITTED
-                ).select_related("reviewer"),
+                queryset=Review.objects.by_coaches()
+                .submitted()
+                .select_related("reviewer"),
             ),
         )
         .order_by("-created_at")
@@ -364,11 +356,9 @@ class RubricHistory:
 
 def score_history(*, rep: User) -> list[RubricHistory]:
     reviews = (
-        Review.objects.filter(
-            take__submission__rep=rep,
-            is_self_review=False,
-            state=Review.State.SUBMITTED,
-        )
+        Review.objects.by_coaches()
+        .submitted()
+        .filter(take__submission__rep=rep)
         .select_related("take__submission__rubric", "reviewer", "take__submission")
         .prefetch_related("scores")
         .order_by("submitted_at", "pk")

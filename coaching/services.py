@@ -334,7 +334,7 @@ def take_send(*, take: Take, user: User, coach: User | None = None) -> Submissio
 
 def current_take(submission: Submission) -> Take | None:
     """The latest take sent for review (the one a coach reviews now)."""
-    return submission.takes.filter(sent_at__isnull=False).order_by("-number").first()
+    return submission.takes.sent().order_by("-number").first()
 
 
 # Reviews
@@ -713,9 +713,11 @@ def reviews_chase_overdue(*, now: dt.datetime | None = None) -> tuple[int, int]:
     if not waiting:
         return 0, 0
     takes: dict[int, Take] = {}
-    for sent_take in Take.objects.filter(
-        submission__in=waiting, sent_at__isnull=False
-    ).order_by("submission_id", "number"):
+    for sent_take in (
+        Take.objects.sent()
+        .filter(submission__in=waiting)
+        .order_by("submission_id", "number")
+    ):
         takes[sent_take.submission_id] = sent_take  # the latest sent take wins
     sent = set(
         NotificationLog.objects.filter(

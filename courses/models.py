@@ -98,11 +98,8 @@ class CoursePage(SignInRequiredMixin, Page):
         context["outline"] = course_outline(user=request.user, course=self)
         context["lock_reason"] = lock_reason(user=request.user, course=self)
         context["assigned"] = (
-            Assignment.objects.filter(
-                user=request.user,
-                completed_at__isnull=True,
-                unassigned_at__isnull=True,
-            )
+            Assignment.objects.open()
+            .filter(user=request.user)
             .filter(models.Q(course=self) | models.Q(path__steps__course=self))
             .exists()
         )
@@ -273,6 +270,20 @@ class PathRule(Orderable):
     panels = [FieldPanel("team")]
 
 
+# An open assignment: still to do, neither completed nor withdrawn (unassigned).
+OPEN_ASSIGNMENT = models.Q(completed_at__isnull=True, unassigned_at__isnull=True)
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def current(self) -> AssignmentQuerySet:
+        """Not withdrawn: what the person holds, done or not."""
+        return self.filter(unassigned_at__isnull=True)
+
+    def open(self) -> AssignmentQuerySet:
+        """Still to do: neither completed nor withdrawn."""
+        return self.filter(OPEN_ASSIGNMENT)
+
+
 class Assignment(models.Model):
     """Someone has to do a course or a path, for a reason, by a date. Drives progress,
     dashboards and reminders. Unassigning keeps the row (and its history)."""
@@ -320,6 +331,8 @@ class Assignment(models.Model):
     required_total = models.PositiveIntegerField(default=0)
     required_done = models.PositiveIntegerField(default=0)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_at", "assigned_at"]
         constraints = [
@@ -330,18 +343,12 @@ class Assignment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "path"],
-                condition=models.Q(
-                    completed_at__isnull=True, unassigned_at__isnull=True
-                ),
+                condition=OPEN_ASSIGNMENT,
                 name="one_open_assignment_per_path",
             ),
             models.UniqueConstraint(
                 fields=["user", "course"],
-                condition=models.Q(
-                    completed_at__isnull=True,
-                    unassigned_at__isnull=True,
-                    campaign__isnull=True,
-                ),
+                condition=models.Q(campaign__isnull=True) & OPEN_ASSIGNMENT,
                 name="one_open_assignment_per_course",
             ),
             models.UniqueConstraint(

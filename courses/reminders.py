@@ -63,9 +63,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     how many were refused.
     """
     now = now or timezone.now()
-    open_assignments = Assignment.objects.filter(
-        completed_at__isnull=True, unassigned_at__isnull=True, user__is_active=True
-    )
+    open_assignments = Assignment.objects.open().filter(user__is_active=True)
     reminders = [
         Reminder(assignment, now)
         for assignment in open_assignments.select_related(

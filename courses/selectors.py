@@ -26,11 +26,9 @@ def course_cycle_start(*, user: User, course: CoursePage) -> dt.datetime | None:
     """When the person's current cycle of the course began: the latest start of the
     open recurring or recertification assignments that cover it. None when no cycle
     is running: all of their history counts."""
-    covering = Assignment.objects.filter(
+    covering = Assignment.objects.open().filter(
         Q(course_id=course.pk) | Q(path__steps__course_id=course.pk),
         user=user,
-        completed_at__isnull=True,
-        unassigned_at__isnull=True,
         counts_from__isnull=False,
     )
     latest: dt.datetime | None = covering.aggregate(latest=Max("counts_from"))["latest"]
@@ -212,7 +210,8 @@ def _steps_of(
 def my_learning(*, user: User) -> MyLearning:
     """Everything on "My learning", in a fixed number of queries."""
     assignments = list(
-        Assignment.objects.filter(user=user, unassigned_at__isnull=True)
+        Assignment.objects.current()
+        .filter(user=user)
         .select_related("course", "path")
         .prefetch_related(
             Prefetch(
@@ -290,9 +289,7 @@ def lock_reason(*, user: User, course: CoursePage) -> str:
     steps = PathStep.objects.filter(
         course=course,
         locked=True,
-        path__in=Assignment.objects.filter(
-            user=user, completed_at__isnull=True, unassigned_at__isnull=True
-        ).values("path"),
+        path__in=Assignment.objects.open().filter(user=user).values("path"),
     ).select_related("path")
     for step in steps:
         siblings = list(

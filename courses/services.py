@@ -198,12 +198,6 @@ def _completed_when(total: int, done: int) -> dt.datetime | None:
     return timezone.now() if total and done >= total else None
 
 
-def _open_assignments() -> QuerySet[Assignment]:
-    return Assignment.objects.filter(
-        completed_at__isnull=True, unassigned_at__isnull=True
-    )
-
-
 @transaction.atomic
 def assignment_create(
     *,
@@ -217,7 +211,7 @@ def assignment_create(
 ) -> tuple[Assignment, bool]:
     """Assign a path or a course, unless it is already open for the person."""
     existing = (
-        _open_assignments()
+        Assignment.objects.open()
         .filter(user=user, path=path, course=course, campaign__isnull=True)
         .first()
     )
@@ -275,7 +269,9 @@ def assignments_create_for(
 def assignment_unassign(*, assignment: Assignment) -> Assignment:
     """Withdraw an open assignment; it stays in the history as unassigned."""
     # Completed assignments are history: they cannot be withdrawn.
-    _open_assignments().filter(pk=assignment.pk).update(unassigned_at=timezone.now())
+    Assignment.objects.open().filter(pk=assignment.pk).update(
+        unassigned_at=timezone.now()
+    )
     assignment.refresh_from_db()
     return assignment
 
@@ -297,7 +293,7 @@ def paths_assign_by_rules(*, user: User) -> list[Assignment]:
 
 
 def _covering(*, user: User, course: CoursePage) -> QuerySet[Assignment]:
-    return _open_assignments().filter(
+    return Assignment.objects.open().filter(
         Q(course_id=course.pk) | Q(path__steps__course_id=course.pk), user=user
     )
 
@@ -313,7 +309,7 @@ def _advance_assignments(
     _covering(user=user, course=course).filter(not_counted_yet).update(
         required_done=F("required_done") + 1
     )
-    _open_assignments().filter(
+    Assignment.objects.open().filter(
         user=user, required_total__gt=0, required_done__gte=F("required_total")
     ).update(completed_at=timezone.now())
 
@@ -323,7 +319,7 @@ def assignments_recount(*, course: CoursePage) -> int:
     cover the course (their totals change)."""
     recounted = 0
     covering = (
-        _open_assignments()
+        Assignment.objects.open()
         .filter(Q(course_id=course.pk) | Q(path__steps__course_id=course.pk))
         .select_related("path", "course", "user")
         .distinct()

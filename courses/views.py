@@ -122,11 +122,7 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
 def assignment_unassign(request: HttpRequest, pk: int) -> HttpResponse:
     _require_assigner(request.user)
     assignment = get_object_or_404(
-        Assignment.objects.filter(
-            user__in=managed_members(request.user),
-            completed_at__isnull=True,
-            unassigned_at__isnull=True,
-        ),
+        Assignment.objects.open().filter(user__in=managed_members(request.user)),
         pk=pk,
     )
     services.assignment_unassign(assignment=assignment)

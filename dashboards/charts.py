@@ -82,11 +82,11 @@ def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Char
         if start is not None
     }
     path_of = dict(
-        Assignment.objects.filter(
+        Assignment.objects.current()
+        .filter(
             user__in=list(start_of),
             reason=Assignment.Reason.ONBOARDING,
             path__isnull=False,
-            unassigned_at__isnull=True,
         )
         .order_by("user_id", "assigned_at")
         .values_list("user_id", "path_id")
@@ -198,10 +198,10 @@ def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> C
     people = people_in_scope(viewer=viewer, filters=filters).values("pk")
     averages = {
         (m.date() if isinstance(m, dt.datetime) else m): (avg, n)
-        for m, avg, n in Review.objects.filter(
+        for m, avg, n in Review.objects.by_coaches()
+        .submitted()
+        .filter(
             take__submission__rep__in=people,
-            state=Review.State.SUBMITTED,
-            is_self_review=False,
             score__isnull=False,
             submitted_at__date__gte=labels[0],
         )

@@ -241,12 +241,13 @@ def people_in_scope(*, viewer: User, filters: TeamFilters) -> QuerySet[User]:
 def onboarding_assignments(user_ids: list[int]) -> QuerySet[Assignment]:
     """The onboarding path assignments of these people, oldest first for each person
     (the one My team and ramp analytics count)."""
-    return Assignment.objects.filter(
-        user__in=user_ids,
-        reason=Assignment.Reason.ONBOARDING,
-        path__isnull=False,
-        unassigned_at__isnull=True,
-    ).order_by("user_id", "assigned_at", "pk")
+    return (
+        Assignment.objects.current()
+        .filter(
+            user__in=user_ids, reason=Assignment.Reason.ONBOARDING, path__isnull=False
+        )
+        .order_by("user_id", "assigned_at", "pk")
+    )
 
 
 def _required_lessons(courses: list[CoursePage]) -> dict[int, int]:
@@ -396,13 +397,15 @@ def team_view(
 
     # Open course assignments (monthly, manual, recertification) overdue or falling
     # due within DUE_SOON_DAYS: one row each, in one query.
-    other_open = Assignment.objects.filter(
-        user__in=ids,
-        path__isnull=True,
-        completed_at__isnull=True,
-        unassigned_at__isnull=True,
-        due_at__lt=now + dt.timedelta(days=DUE_SOON_DAYS),
-    ).values_list("user_id", "due_at", "course__title")
+    other_open = (
+        Assignment.objects.open()
+        .filter(
+            user__in=ids,
+            path__isnull=True,
+            due_at__lt=now + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+        .values_list("user_id", "due_at", "course__title")
+    )
     for user_id, due_at, title in other_open:
         other = rows.get(user_id)
         if other is None or due_at is None:
@@ -414,12 +417,9 @@ def team_view(
 
     _add_activity_and_quizzes(rows, ids)
     coaching = (
-        Review.objects.filter(
-            take__submission__rep__in=ids,
-            state=Review.State.SUBMITTED,
-            is_self_review=False,
-            score__isnull=False,
-        )
+        Review.objects.by_coaches()
+        .submitted()
+        .filter(take__submission__rep__in=ids, score__isnull=False)
         .values("take__submission__rep_id")
         .annotate(avg=Avg("score"))
         .order_by()
@@ -526,10 +526,7 @@ def _add_activity_and_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> Non
     )
     for user_id, last in lessons:
         _note_activity(rows.get(user_id), last)
-    graded = Q(
-        state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
-        percent__isnull=False,
-    )
+    graded = Q(state__in=QuizAttempt.GRADED_STATES, percent__isnull=False)
     # A quiz is its page; its title stands in only once the page is deleted (many
     # courses may call their quiz "Knowledge check").
     quizzes = (

@@ -15,7 +15,6 @@ from django.db.models import Count, Q, QuerySet
 from courses.quizzes.grading import matching_pairs
 from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizPage
 
-GRADED_STATES = (QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED)
 # Kelley's classic split: the top and bottom 27% of attempts by total percent.
 GROUP_SHARE = Decimal("0.27")
 MIN_ATTEMPTS_FOR_DISCRIMINATION = 10
@@ -106,13 +105,14 @@ def item_analysis(*, quiz: QuizPage) -> list[ItemStats]:
     total percent minus the bottom 27%; None below 10 attempts, with a note) and the
     distribution of responses. Two queries, however many attempts."""
     attempts = list(
-        QuizAttempt.objects.filter(quiz=quiz, state__in=GRADED_STATES)
+        QuizAttempt.objects.graded()
+        .filter(quiz=quiz)
         .order_by("percent", "pk")
         .values_list("pk", "percent")
     )
     rows = list(
         AttemptQuestion.objects.filter(
-            attempt__quiz=quiz, attempt__state__in=GRADED_STATES
+            attempt__quiz=quiz, attempt__state__in=QuizAttempt.GRADED_STATES
         )
         .order_by("attempt_id", "position")
         .values_list("attempt_id", "snapshot", "response", "score", "max_score")
@@ -257,6 +257,8 @@ def common_note(items: list[ItemStats]) -> str:
 def quizzes_for_analysis() -> QuerySet[QuizPage]:
     """Every quiz with the number of its graded attempts, for the admin listing."""
     quizzes: QuerySet[QuizPage] = QuizPage.objects.annotate(
-        graded_attempts=Count("attempts", filter=Q(attempts__state__in=GRADED_STATES))
+        graded_attempts=Count(
+            "attempts", filter=Q(attempts__state__in=QuizAttempt.GRADED_STATES)
+        )
     ).order_by("title", "pk")
     return quizzes

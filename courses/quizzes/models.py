@@ -5,7 +5,7 @@ analysis always read what the person actually saw."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -266,6 +266,12 @@ class QuizSlot(Orderable):
             )
 
 
+class QuizAttemptQuerySet(models.QuerySet["QuizAttempt"]):
+    def graded(self) -> QuizAttemptQuerySet:
+        """Closed and graded: submitted by the person, or expired at the time limit."""
+        return self.filter(state__in=QuizAttempt.GRADED_STATES)
+
+
 class QuizAttempt(models.Model):
     """One try at a quiz. Its questions and their answer keys are frozen at the
     start; the server grades it on submission or when its time runs out."""
@@ -275,6 +281,8 @@ class QuizAttempt(models.Model):
         SUBMITTED = "submitted", "Submitted"
         EXPIRED = "expired", "Expired"  # closed and graded by the server at its limit
         ABANDONED = "abandoned", "Abandoned"  # the quiz was withdrawn meanwhile
+
+    GRADED_STATES: ClassVar[tuple[str, ...]] = (State.SUBMITTED, State.EXPIRED)
 
     quiz = models.ForeignKey(
         QuizPage, null=True, on_delete=models.SET_NULL, related_name="attempts"
@@ -300,6 +308,8 @@ class QuizAttempt(models.Model):
         help_text="The pass mark when the attempt started."
     )
 
+    objects = QuizAttemptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
         constraints = [
@@ -321,6 +331,10 @@ class QuizAttempt(models.Model):
         if self.quiz is not None and not self.quiz_title:
             self.quiz_title = self.quiz.title
         super().save(*args, **kwargs)
+
+    @property
+    def is_graded(self) -> bool:
+        return self.state in self.GRADED_STATES
 
 
 class AttemptQuestion(models.Model):

@@ -26,8 +26,6 @@ from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizP
 from courses.selectors import course_cycle_start, lock_reason
 from lms.accounts.models import User
 
-CLOSED_STATES = (QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED)
-
 
 def grace() -> dt.timedelta:
     return dt.timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
@@ -122,7 +120,7 @@ def quiz_status(
     attempts_left = (
         None if quiz.max_attempts is None else max(0, quiz.max_attempts - used)
     )
-    graded = [a for a in this_cycle if a.state in CLOSED_STATES]
+    graded = [a for a in this_cycle if a.is_graded]
     passed = any(a.passed for a in graded)
     best_percent = max(
         (a.percent for a in graded if a.percent is not None), default=None
@@ -312,7 +310,7 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
     """Whether the review may show the right answers, by the quiz's "show answers"
     setting: never; after passing (once the person has passed this quiz); after the
     last attempt (once no attempts are left and none is open)."""
-    if attempt.state not in CLOSED_STATES:
+    if not attempt.is_graded:
         return False
     quiz = attempt.quiz
     if quiz is None:
@@ -326,7 +324,7 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
     if cycle_start is not None:
         mine = mine.filter(started_at__gte=cycle_start)
     if quiz.show_answers == QuizPage.ShowAnswers.AFTER_PASSING:
-        return mine.filter(state__in=CLOSED_STATES, passed=True).exists()
+        return mine.graded().filter(passed=True).exists()
     if quiz.show_answers == QuizPage.ShowAnswers.AFTER_LAST_ATTEMPT:
         if quiz.max_attempts is None:
             return False
