@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -42,6 +41,8 @@ from courses.models import (
 )
 from courses.services import assignment_create, required_progress
 from lms.accounts.models import User
+from lms.lib import clock
+from lms.lib.urls import absolute_url
 from lms.notifications.models import NotificationLog
 
 RENEWAL_NOTICE = "certificate_renewal"
@@ -542,21 +543,12 @@ def _renewal_open(certificate: Certificate, now: dt.datetime) -> bool:
     return True
 
 
-def _holder_zone(user: User) -> zoneinfo.ZoneInfo:
-    """The holder's time zone: e-mails give dates on their calendar, as the PDF
-    does."""
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _renewal_notify(certificate: Certificate) -> None:
     from lms.notifications.services import notify_once
 
     key = f"certificate:{certificate.pk}"
     progress = program_progress(user=certificate.user, program=certificate.program)
-    with timezone.override(_holder_zone(certificate.user)):
+    with timezone.override(clock.zone(certificate.user.time_zone)):
         notify_once(
             user=certificate.user,
             kind=RENEWAL_NOTICE,
@@ -567,7 +559,7 @@ def _renewal_notify(certificate: Certificate) -> None:
                 "certificate": certificate,
                 "first_name": certificate.user.get_short_name(),
                 "lines": progress.lines,
-                "mine_url": settings.SITE_URL + reverse("certificates_mine"),
+                "mine_url": absolute_url("certificates_mine"),
             },
         )
 
@@ -689,7 +681,7 @@ def certificate_notify_issued(*, certificate: Certificate) -> bool:
     their calendar."""
     from lms.notifications.services import notify_once
 
-    with timezone.override(_holder_zone(certificate.user)):
+    with timezone.override(clock.zone(certificate.user.time_zone)):
         return notify_once(
             user=certificate.user,
             kind="certificate_issued",
@@ -699,8 +691,7 @@ def certificate_notify_issued(*, certificate: Certificate) -> bool:
             context={
                 "certificate": certificate,
                 "first_name": certificate.user.get_short_name(),
-                "mine_url": settings.SITE_URL + reverse("certificates_mine"),
-                "verify_url": settings.SITE_URL
-                + reverse("certificate_verify", args=[certificate.verification_code]),
+                "mine_url": absolute_url("certificates_mine"),
+                "verify_url": certificate.verification_url,
             },
         )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,19 +8,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from certificates import selectors
 from certificates.forms import TeamFilterForm
-from certificates.models import Certificate
 
 TEAM_PAGE_SIZE = 50
-
-
-def verification_url(certificate: Certificate) -> str:
-    return settings.SITE_URL + reverse(
-        "certificate_verify", args=[certificate.verification_code]
-    )
 
 
 @login_required
@@ -29,7 +20,7 @@ def certificates_mine(request: HttpRequest) -> HttpResponse:
     """My certificates: progress toward each program, and every certificate with its
     PDF and verification link."""
     mine = selectors.my_certificates(user=request.user)
-    rows = [(c, verification_url(c)) for c in mine.certificates]
+    rows = [(c, c.verification_url) for c in mine.certificates]
     return render(request, "certificates/mine.html", {"mine": mine, "rows": rows})
 
 

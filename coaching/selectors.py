@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -36,18 +35,6 @@ QUEUE_TABS: dict[str, tuple[str, list[str]]] = {
     "done": ("Done", [Submission.State.REVIEWED]),
 }
 DONE_SHOWN = 50
-
-
-def fmt_seconds(value: Decimal | float | None) -> str:
-    """0:05, 1:02:03: how times on a recording read everywhere."""
-    if value is None:
-        return ""
-    whole = int(value)
-    hours, rest = divmod(whole, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes}:{seconds:02d}"
 
 
 # The coach's queue.

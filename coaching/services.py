@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
-import zoneinfo
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -21,7 +19,6 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from coaching.models import (
@@ -42,6 +39,9 @@ from courses.selectors import lock_reason
 from courses.services import lesson_complete
 from lms.accounts import visibility
 from lms.accounts.models import User
+from lms.lib import clock
+from lms.lib.durations import format_duration
+from lms.lib.urls import absolute_url
 from lms.notifications.models import NotificationLog
 from lms.notifications.services import notify_once
 from media.models import MediaAsset
@@ -241,8 +241,8 @@ def practice_take_add(*, rep: User, practice: PracticePage, asset: MediaAsset) -
     assert asset.duration is not None
     if asset.duration > practice.max_seconds + TAKE_SLACK_SECONDS:
         raise CoachingRefused(
-            f"This take is {_clock(asset.duration)} long; the limit is "
-            f"{_clock(practice.max_seconds)}."
+            f"This take is {format_duration(asset.duration)} long; the limit is "
+            f"{format_duration(practice.max_seconds)}."
         )
     submission = practice_open_submission(rep=rep, practice=practice)
     if submission is None:
@@ -500,13 +500,13 @@ def comment_add(
     end = None if end_seconds in (None, "") else _seconds(end_seconds, "end")
     if not 0 <= start <= duration:
         raise CoachingRefused(
-            f"The time {_clock(float(start))} is outside the recording "
-            f"(0:00–{_clock(float(duration))})."
+            f"The time {format_duration(float(start))} is outside the recording "
+            f"(0:00–{format_duration(float(duration))})."
         )
     if end is not None and not start < end <= duration:
         raise CoachingRefused(
             "A range ends after it starts and within the recording "
-            f"(0:00–{_clock(float(duration))})."
+            f"(0:00–{format_duration(float(duration))})."
         )
     review = review_start(take=take, coach=author)
     if review.state != Review.State.DRAFT:
@@ -600,17 +600,8 @@ def comment_delete(*, comment: Comment, author: User) -> None:
 # Notices
 
 
-def _clock(seconds: float) -> str:
-    seconds = max(0, math.floor(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def _url(name: str, *args: object) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
-
-
 def _take_url(take: Take) -> str:
-    return _url("coaching_review", take.pk)
+    return absolute_url("coaching_review", take.pk)
 
 
 def _after_commit_notify_coaches(take: Take) -> None:
@@ -630,8 +621,7 @@ def _due_label(due_at: dt.datetime | None, person: User) -> str:
     """ "Friday 4 December, 14:00 (Europe/Berlin)", in the person's time zone."""
     if due_at is None:
         return ""
-    zone = zoneinfo.ZoneInfo(person.time_zone)
-    local = timezone.localtime(due_at, zone)
+    local = timezone.localtime(due_at, clock.zone(person.time_zone))
     return f"{dateformat.format(local, 'l j F, H:i')} ({person.time_zone})"
 
 

@@ -7,7 +7,6 @@ decide everything else and their refusals are shown as messages."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any, cast
 
@@ -34,6 +33,7 @@ from coaching.forms import (
 from coaching.models import Comment, PracticePage, Review, Take
 from coaching.permissions import can_review, submissions_visible_to
 from lms.accounts.models import User
+from lms.lib.charts import chart_options, chart_svg
 from media.models import MediaAsset
 from media.views.recordings import upload_limits
 
@@ -507,30 +507,17 @@ def _history_chart(history: selectors.RubricHistory) -> str:
     """An SVG line per criterion over the reviews (the table beside it says the same
     in words). Drawn on the server: no script, no CDN."""
     import pygal
-    from pygal.style import Style
 
-    style = Style(
-        background="transparent",
-        plot_background="transparent",
-        foreground="#1c2430",
-        foreground_strong="#1c2430",
-        foreground_subtle="#d7dde5",
-        colors=("#1f4fbf", "#1b6e3a", "#8a4b00", "#a8201a", "#6b3fa0", "#0b7285"),
-        font_family="system-ui, sans-serif",
-    )
     chart = pygal.Line(
-        style=style,
-        js=[],
-        disable_xml_declaration=True,
-        range=(1, 5),
-        height=260,
-        width=640,
-        show_dots=True,
-        dots_size=4,
-        legend_at_bottom=True,
-        truncate_legend=-1,
-        x_label_rotation=0,
-        explicit_size=False,
+        **chart_options(
+            range=(1, 5),
+            height=260,
+            width=640,
+            show_dots=True,
+            dots_size=4,
+            x_label_rotation=0,
+            explicit_size=False,
+        )
     )
     chart.x_labels = [
         timezone.localtime(point.review.submitted_at).strftime("%d %b")
@@ -544,8 +531,4 @@ def _history_chart(history: selectors.RubricHistory) -> str:
         "Weighted score",
         [float(point.review.score or 0) or None for point in history.points],
     )
-    # pygal still writes an inline script (its tooltip settings, with the names in
-    # it); the chart stands alone without it.
-    return re.sub(
-        r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.DOTALL
-    )
+    return chart_svg(chart)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from courses.models import (
 from courses.selectors import course_cycle_start, course_outline
 from courses.signals import course_completed
 from lms.accounts.models import User
+from lms.lib import clock
 
 WATCHED_TO_COMPLETE = 0.9
 # Reports may cover at most this much video per second of real time (2x speed, plus
@@ -150,10 +150,9 @@ def watch_opened(
 def due_at_for(user: User, days_after_start: int) -> dt.datetime:
     """The end of the day that falls `days_after_start` after the person's start
     date, in their own time zone (so DST and far-away teams come out right)."""
-    zone = zoneinfo.ZoneInfo(user.time_zone)
-    start = user.start_date or timezone.localdate(timezone=zone)
+    start = user.start_date or clock.today(user.time_zone)
     day = start + dt.timedelta(days=days_after_start)
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone)
+    return clock.end_of_day(day, user.time_zone)
 
 
 def _courses_of(
@@ -408,15 +407,12 @@ def _materialise_for(
     cycle_start: dt.date,
     today: dt.date,
 ) -> bool:
-    zone = zoneinfo.ZoneInfo(person.time_zone)
     due_day = cycle_start + dt.timedelta(days=campaign.due_days)
     if (due_day - today).days < settings.CAMPAIGN_MIN_DAYS_LEFT:
         return False  # too late in the cycle: joined late, or the campaign is new
     # From the start of the cycle day where the person is, but never in the future
     # (west of UTC that day may not have begun yet).
-    counts_from = min(
-        dt.datetime.combine(cycle_start, dt.time.min, tzinfo=zone), timezone.now()
-    )
+    counts_from = min(clock.start_of_day(cycle_start, person.time_zone), timezone.now())
     total, done = required_progress(person, [course], since=counts_from)
     try:
         with transaction.atomic():
@@ -427,7 +423,7 @@ def _materialise_for(
                 cycle_start=cycle_start,
                 counts_from=counts_from,
                 reason=Assignment.Reason.MONTHLY,
-                due_at=dt.datetime.combine(due_day, dt.time(23, 59, 59), tzinfo=zone),
+                due_at=clock.end_of_day(due_day, person.time_zone),
                 required_total=total,
                 required_done=done,
                 completed_at=_completed_when(total, done),

@@ -12,7 +12,6 @@ plus the scope)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,25 +19,15 @@ import pygal
 from django.db.models import Avg, Count, Min
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
-from pygal.style import Style
+from django.utils.safestring import SafeString
 
 from coaching.models import Review
 from courses.models import Assignment, CoursePage, LessonCompletion, PathStep
 from dashboards.team import TeamFilters, _required_lessons, people_in_scope
 from lms.accounts.models import User
+from lms.lib.charts import chart_options, chart_svg
 
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 RAMP_DAYS = list(range(0, 91, 10))
-STYLE = Style(
-    background="transparent",
-    plot_background="#ffffff",
-    foreground="#1d2533",
-    foreground_strong="#1d2533",
-    foreground_subtle="#5b6575",
-    colors=("#1f4fbf", "#c2410c", "#15803d", "#7c3aed", "#0e7490", "#a16207"),
-    font_family="system-ui, sans-serif",
-)
 
 
 @dataclass(frozen=True)
@@ -49,26 +38,8 @@ class Chart:
     rows: list[list[str]]
 
 
-def _svg(chart: pygal.graph.graph.Graph) -> SafeString:
-    # pygal escapes every label and value it writes into the SVG.
-    svg: str = chart.render(is_unicode=True)
-    # pygal still writes a small inline script (its tooltip settings); the charts
-    # stand alone without it.
-    return mark_safe(_SCRIPT.sub("", svg))  # noqa: S308
-
-
 def _config(title: str, **extra: object) -> dict[str, object]:
-    return {
-        "title": title,
-        "js": [],  # no scripts from a CDN: the SVG stands alone
-        "disable_xml_declaration": True,
-        "style": STYLE,
-        "height": 360,
-        "legend_at_bottom": True,
-        "show_minor_x_labels": True,
-        "truncate_legend": -1,
-        **extra,
-    }
+    return chart_options(title=title, height=360, show_minor_x_labels=True, **extra)
 
 
 def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Chart:
@@ -153,7 +124,7 @@ def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Char
         label = f"Started {month:%b %Y} ({len(members)})"
         chart.add(label, series)
         columns.append(label)
-    return Chart("Cohort ramp curves", _svg(chart), columns, rows)
+    return Chart("Cohort ramp curves", chart_svg(chart), columns, rows)
 
 
 def completions_over_time(
@@ -185,7 +156,7 @@ def completions_over_time(
     rows = [
         [f"{week:%Y-%m-%d}", str(n)] for week, n in zip(labels, values, strict=True)
     ]
-    return Chart("Completion over time", _svg(chart), ["Week of", "Lessons"], rows)
+    return Chart("Completion over time", chart_svg(chart), ["Week of", "Lessons"], rows)
 
 
 def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> Chart:
@@ -233,5 +204,8 @@ def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> C
         for m in labels
     ]
     return Chart(
-        "Coaching score trend", _svg(chart), ["Month", "Average score", "Reviews"], rows
+        "Coaching score trend",
+        chart_svg(chart),
+        ["Month", "Average score", "Reviews"],
+        rows,
     )

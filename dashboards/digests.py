@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from smtplib import SMTPRecipientsRefused
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import get_connection
-from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Submission
 from dashboards.team import TeamFilters, team_view
 from lms.accounts.models import Team, User
+from lms.lib import clock
+from lms.lib.urls import absolute_url
 from lms.notifications.services import notify_once
 
 logger = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ def digest_key(local_today: dt.date) -> str:
 
 def digest_due(manager: User, now: dt.datetime) -> str | None:
     """This week's key if the manager's Monday 07:00 has passed, else None."""
-    local = timezone.localtime(now, zoneinfo.ZoneInfo(manager.time_zone))
+    local = timezone.localtime(now, clock.zone(manager.time_zone))
     monday = local.date() - dt.timedelta(days=local.weekday())
     send_from = dt.datetime.combine(monday, SEND_FROM, tzinfo=local.tzinfo)
     return digest_key(local.date()) if local >= send_from else None
@@ -58,8 +57,8 @@ def digest_context(*, manager: User, now: dt.datetime) -> dict[str, Any]:
         "waiting": list(waiting),
         "expiring": [row for row in view.rows if row.has_status("expiring")],
         "people_count": len(view.rows),
-        "team_url": settings.SITE_URL + reverse("team_overview"),
-        "profile_url": settings.SITE_URL + reverse("profile"),
+        "team_url": absolute_url("team_overview"),
+        "profile_url": absolute_url("profile"),
         "now": now,
         "manager": manager,
         "first_name": manager.get_short_name(),
@@ -94,7 +93,7 @@ def manager_digests_send(*, now: dt.datetime | None = None) -> dict[str, int]:
             overdue = len(context["overdue"])
             try:
                 # Due dates and expiries read in the manager's own time zone.
-                with timezone.override(zoneinfo.ZoneInfo(manager.time_zone)):
+                with timezone.override(clock.zone(manager.time_zone)):
                     sent = notify_once(
                         user=manager,
                         kind=KIND,

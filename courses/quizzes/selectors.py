@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import hmac
 import random
-import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -25,6 +24,7 @@ from courses.quizzes.grading import (
 from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizPage
 from courses.selectors import course_cycle_start, lock_reason
 from lms.accounts.models import User
+from lms.lib import clock
 
 
 def grace() -> dt.timedelta:
@@ -55,11 +55,7 @@ class QuizStatus:
 
 
 def _local(moment: dt.datetime, user: User) -> str:
-    try:
-        zone = zoneinfo.ZoneInfo(user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    local = timezone.localtime(moment, zone)
+    local = timezone.localtime(moment, clock.zone(user.time_zone))
     return f"{local:%d %b %Y, %H:%M} ({local.tzname()})"
 
 

@@ -36,6 +36,7 @@ from courses.quizzes.selectors import DisplayQuestion
 from courses.selectors import lesson_context
 from lms.accounts.models import User
 from lms.accounts.visibility import can_see_user
+from lms.lib.durations import format_duration
 
 Responses = dict[int, object]
 
@@ -321,15 +322,9 @@ def quiz_attempt(request: SignedInRequest, pk: int) -> HttpResponse:
             "next": current + 1 if per_question and current < len(questions) else None,
             "answered": sum(q.response is not None for q in questions),
             "seconds_left": _seconds_left(attempt),
-            "seconds_left_display": _clock(_seconds_left(attempt)),
+            "seconds_left_display": format_duration(_seconds_left(attempt)),
         },
     )
-
-
-def _clock(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 @login_required
@@ -425,7 +420,7 @@ def quiz_attempt_submit(request: SignedInRequest, pk: int) -> HttpResponse:
                 "questions": questions,
                 "unanswered": [q for q in questions if q.response is None],
                 "seconds_left": _seconds_left(attempt),
-                "seconds_left_display": _clock(_seconds_left(attempt)),
+                "seconds_left_display": format_duration(_seconds_left(attempt)),
             },
         )
     responses = responses_from_form(request.POST, questions)

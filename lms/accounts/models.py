@@ -15,9 +15,11 @@ from django.contrib.auth.models import (
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node
+
+from lms.lib import clock
+from lms.lib.urls import absolute_url
 
 INVITATION_SALT = "onramp.accounts.invitation"
 
@@ -133,7 +135,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         (day 1 is the start date)."""
         if self.start_date is None:
             return None
-        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+        today = clock.today(self.time_zone)
         return (today - self.start_date).days + 1
 
     def get_full_name(self) -> str:
@@ -238,4 +240,4 @@ class Invitation(models.Model):
 
     @property
     def accept_url(self) -> str:
-        return settings.SITE_URL + reverse("invitation_accept", args=[self.token])
+        return absolute_url("invitation_accept", self.token)

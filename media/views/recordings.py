@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lms.lib.durations import format_duration
 from media import ffmpeg, services
 from media.models import MediaAsset
 from media.permissions import can_manage_asset
@@ -53,16 +54,15 @@ def recording_record(request: HttpRequest) -> HttpResponse:
     whole = re.fullmatch(r"[0-9]{1,6}", asked)
     max_seconds = min(int(asked), longest) if whole else min(600, longest)
     max_seconds = max(max_seconds, 10)
-    minutes, seconds = divmod(max_seconds, 60)
     return render(
         request,
         "media/recording_record.html",
         {
             **upload_limits(request),
             "max_seconds": max_seconds,
-            "max_seconds_label": f"{minutes}:{seconds:02d} minutes"
-            if minutes
-            else f"{seconds} seconds",
+            "max_seconds_label": f"{format_duration(max_seconds)} minutes"
+            if max_seconds >= 60
+            else f"{max_seconds} seconds",
         },
     )
 
