@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificationProgram
-from certificates.services import ProgramProgress, program_progress
+from certificates.progress import ProgramProgress, program_progress
 from lms.accounts import visibility
 from lms.accounts.models import User
 

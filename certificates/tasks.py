@@ -42,7 +42,7 @@ def certificate_render_pdf_task(certificate_id: int) -> str:
 def certificate_notify_issued_task(certificate_id: int) -> bool:
     """Queued after a certificate is issued: e-mail the holder, once."""
     from certificates.models import Certificate
-    from certificates.services import certificate_notify_issued
+    from certificates.notices import certificate_notify_issued
 
     certificate = (
         Certificate.objects.select_related("user").filter(pk=certificate_id).first()

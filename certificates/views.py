@@ -8,9 +8,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from certificates import selectors
+from certificates import selectors, services
 from certificates.forms import TeamFilterForm
+from certificates.models import Certificate
 
 TEAM_PAGE_SIZE = 50
 
@@ -27,32 +30,55 @@ def certificates_mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The certificate's PDF, for its holder and the people who may see them."""
-    certificate = selectors.certificates_visible_to(request.user).filter(pk=pk).first()
-    if certificate is None:
-        raise Http404("No such certificate.")
+    certificate = _visible_certificate(request, pk)
     storage = storages["private"]
     if not certificate.pdf or not storage.exists(certificate.pdf):
-        from certificates.tasks import certificate_render_pdf_task
-
-        certificate_render_pdf_task.delay(certificate.pk)
-        messages.warning(
+        # Nothing is queued from a GET: the page offers to prepare it (a POST).
+        return render(
             request,
-            f"The PDF of certificate {certificate.serial} is being prepared: "
-            "try again in a minute.",
+            "certificates/pdf_pending.html",
+            {
+                "certificate": certificate,
+                "back": _certificates_list(request, certificate),
+            },
         )
-        # Back to the list the viewer came from; a coach has no team view.
-        viewer = request.user
-        if certificate.user_id != viewer.pk and (
-            viewer.is_manager or viewer.is_enablement_admin
-        ):
-            return redirect("certificates_team")
-        return redirect("certificates_mine")
     return FileResponse(
         storage.open(certificate.pdf, "rb"),
         as_attachment=True,
         filename=f"{certificate.serial}.pdf",
         content_type="application/pdf",
     )
+
+
+@login_required
+@require_POST
+def certificate_pdf_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Render a certificate's missing PDF again, for those who may download it."""
+    certificate = _visible_certificate(request, pk)
+    services.certificate_pdf_rerender(certificate=certificate)
+    messages.success(
+        request,
+        f"The PDF of certificate {certificate.serial} is being prepared: "
+        "try again in a minute.",
+    )
+    return redirect(_certificates_list(request, certificate))
+
+
+def _visible_certificate(request: HttpRequest, pk: int) -> Certificate:
+    certificate = selectors.certificates_visible_to(request.user).filter(pk=pk).first()
+    if certificate is None:
+        raise Http404("No such certificate.")
+    return certificate
+
+
+def _certificates_list(request: HttpRequest, certificate: Certificate) -> str:
+    """The list the viewer came from; a coach has no team view."""
+    viewer = request.user
+    if certificate.user_id != viewer.pk and (
+        viewer.is_manager or viewer.is_enablement_admin
+    ):
+        return reverse("certificates_team")
+    return reverse("certificates_mine")
 
 
 @login_required
