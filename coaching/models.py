@@ -5,6 +5,7 @@ weighted rubric, and approves it or asks for another take."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -135,6 +136,12 @@ class PracticePage(LessonPage):
         return "This practice is complete once a coach approves one of your takes."
 
 
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def pending(self) -> SubmissionQuerySet:
+        """Waiting for a coach: requested, or a coach's review is under way."""
+        return self.filter(state__in=Submission.PENDING_STATES)
+
+
 class Submission(models.Model):
     """A rep's request for coaching on one recording thread: a real call with its
     context, or the practice of a prompt. Each new take goes through review; earlier
@@ -149,6 +156,8 @@ class Submission(models.Model):
         REQUESTED = "requested", "Waiting for review"
         IN_REVIEW = "in_review", "In review"
         REVIEWED = "reviewed", "Reviewed"
+
+    PENDING_STATES: ClassVar[tuple[str, ...]] = (State.REQUESTED, State.IN_REVIEW)
 
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Approved"
@@ -197,6 +206,8 @@ class Submission(models.Model):
         null=True, blank=True, help_text="Requested plus the turnaround target."
     )
 
+    objects = SubmissionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -206,6 +217,10 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.rep})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in self.PENDING_STATES
 
 
 class TakeQuerySet(models.QuerySet["Take"]):

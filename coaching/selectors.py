@@ -21,10 +21,10 @@ from coaching.models import (
 )
 from coaching.permissions import (
     can_review,
+    can_see_submission,
     coaches_to_choose,
     submissions_visible_to,
 )
-from coaching.services import comments_visible_to
 from lms.accounts.models import User
 from lms.accounts.visibility import coached_teams
 from media.models import MediaAsset
@@ -164,10 +164,7 @@ def take_is_open_for(*, viewer: User, take: Take) -> bool:
     """Whether the viewer may review this take now: a routed coach, the latest take,
     waiting or in review, and not already reviewed by them."""
     submission = take.submission
-    if submission.state not in (
-        Submission.State.REQUESTED,
-        Submission.State.IN_REVIEW,
-    ):
+    if not submission.is_pending:
         return False
     if viewer.pk == submission.rep_id or not can_review(viewer, submission):
         return False
@@ -436,10 +433,7 @@ def practice_state(
         if asset.pk not in used
     ]
     pending = None
-    if submission is not None and submission.state in (
-        Submission.State.REQUESTED,
-        Submission.State.IN_REVIEW,
-    ):
+    if submission is not None and submission.is_pending:
         pending = next((t for t in reversed(takes) if t.sent_at), None)
     return PracticeState(
         practice=practice,
@@ -469,3 +463,32 @@ def due_label(due_at: dt.datetime | None) -> str:
     if delta.total_seconds() >= 0:
         return f"due in {hours} h" if hours < 48 else f"due in {hours // 24} days"
     return f"{hours} h overdue" if hours < 48 else f"{hours // 24} days overdue"
+
+
+def practice_open_submission(*, rep: User, practice: PracticePage) -> Submission | None:
+    """The rep's submission for this practice (the latest one), if any."""
+    return (
+        Submission.objects.filter(
+            rep=rep, practice=practice, kind=Submission.Kind.PRACTICE
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def current_take(submission: Submission) -> Take | None:
+    """The latest take sent for review (the one a coach reviews now)."""
+    return submission.takes.sent().order_by("-number").first()
+
+
+def comments_visible_to(user: User, take: Take) -> QuerySet[Comment]:
+    """The take's comments the user may read: none if they may not see the
+    submission; a draft review's comments (and replies within them) only for
+    their author."""
+    if not can_see_submission(user, take.submission):
+        return Comment.objects.none()
+    return (
+        Comment.objects.filter(take=take)
+        .exclude(Q(review__state=Review.State.DRAFT) & ~Q(author=user))
+        .select_related("author", "review")
+    )

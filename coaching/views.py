@@ -264,7 +264,7 @@ def comment_add(request: HttpRequest, take_id: int) -> HttpResponse:
     parent = None
     if data["parent"] is not None:
         parent = (
-            services.comments_visible_to(user, take).filter(pk=data["parent"]).first()
+            selectors.comments_visible_to(user, take).filter(pk=data["parent"]).first()
         )
         if parent is None:
             return _fail(request, take, "That comment no longer exists.", 400)
@@ -310,7 +310,7 @@ def _own_comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
     )
     if (
         comment is None
-        or not services.comments_visible_to(_user(request), comment.take)
+        or not selectors.comments_visible_to(_user(request), comment.take)
         .filter(pk=comment.pk)
         .exists()
     ):

@@ -44,10 +44,8 @@ def digest_context(*, manager: User, now: dt.datetime) -> dict[str, Any]:
     view = team_view(viewer=manager, filters=TeamFilters(sort="-overdue"), now=now)
     people = [row.person.pk for row in view.rows]
     waiting = (
-        Submission.objects.filter(
-            rep_id__in=people,
-            state__in=[Submission.State.REQUESTED, Submission.State.IN_REVIEW],
-        )
+        Submission.objects.pending()
+        .filter(rep_id__in=people)
         .select_related("rep")
         .order_by("due_at", "pk")
     )
