@@ -223,7 +223,7 @@ class QuizPage(LessonPage):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from courses.quizzes.views import quiz_page_context
+        from courses.quizzes.selectors import quiz_page_context
 
         context = super().get_context(request, *args, **kwargs)
         if request.user.is_authenticated:

@@ -406,3 +406,15 @@ def _correct_text(snapshot: dict[str, Any]) -> str:
         within = f" ± {tolerance:f}" if tolerance else ""
         return f"{tops[0].get('text')}{within}"
     return response_text(snapshot, correct_response(snapshot))
+
+
+def quiz_page_context(*, user: User, quiz: QuizPage) -> dict[str, Any]:
+    """What the quiz page shows besides the lesson body: the person's attempts and
+    whether (or when) they may start one."""
+    slots = quiz.slots.all()
+    return {
+        "quiz_status": quiz_status(user=user, quiz=quiz),
+        "question_count": sum(
+            1 if slot.question_id else slot.draw_count for slot in slots
+        ),
+    }

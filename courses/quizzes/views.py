@@ -254,21 +254,6 @@ def _seconds_left(attempt: QuizAttempt) -> int | None:
     return max(0, int((attempt.deadline - timezone.now()).total_seconds()))
 
 
-# The quiz page (served by Wagtail) gets its context from here.
-
-
-def quiz_page_context(*, user: User, quiz: QuizPage) -> dict[str, Any]:
-    """What the quiz page shows besides the lesson body: the person's attempts and
-    whether (or when) they may start one."""
-    slots = quiz.slots.all()
-    return {
-        "quiz_status": selectors.quiz_status(user=user, quiz=quiz),
-        "question_count": sum(
-            1 if slot.question_id else slot.draw_count for slot in slots
-        ),
-    }
-
-
 # Views.
 
 
