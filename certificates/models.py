@@ -166,7 +166,7 @@ class ProgramRequirement(Orderable):
         return self.get_kind_display()
 
     def clean(self) -> None:
-        needed = {
+        needed: dict[str, tuple[str, int | None]] = {
             self.Kind.PATH_COMPLETED: ("path", self.path_id),
             self.Kind.COURSE_COMPLETED: ("course", self.course_id),
             self.Kind.QUIZ_PASSED: ("quiz", self.quiz_id),

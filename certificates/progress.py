@@ -105,6 +105,23 @@ def _target(
     return None
 
 
+def _completion_line(
+    label: str, needed: int, done: int, where: str, url: str
+) -> RequirementLine:
+    """A requirement met by completing every required step (of a course or path)."""
+    met = needed > 0 and done >= needed
+    return RequirementLine(
+        label=label,
+        met=met,
+        next_step="Done."
+        if met
+        else f"{done} of {needed} required steps done: {where}.",
+        url=url,
+        done=done,
+        needed=needed,
+    )
+
+
 def _path_line(
     user: User, path: LearningPath, since: dt.datetime | None
 ) -> RequirementLine:
@@ -113,16 +130,12 @@ def _path_line(
         for step in path.steps.select_related("course").order_by("sort_order", "pk")
     ]
     needed, done = required_progress(user, courses, since=since)
-    met = needed > 0 and done >= needed
-    return RequirementLine(
-        label=f"Complete the learning path “{path.title}”",
-        met=met,
-        next_step="Done."
-        if met
-        else f"{done} of {needed} required steps done: continue on My learning.",
-        url=reverse("my_learning"),
-        done=done,
-        needed=needed,
+    return _completion_line(
+        f"Complete the learning path “{path.title}”",
+        needed,
+        done,
+        "continue on My learning",
+        reverse("my_learning"),
     )
 
 
@@ -130,16 +143,12 @@ def _course_line(
     user: User, course: CoursePage, since: dt.datetime | None
 ) -> RequirementLine:
     needed, done = required_progress(user, [course], since=since)
-    met = needed > 0 and done >= needed
-    return RequirementLine(
-        label=f"Complete the course “{course.title}”",
-        met=met,
-        next_step="Done."
-        if met
-        else f"{done} of {needed} required steps done: continue the course.",
-        url=course.url or "",
-        done=done,
-        needed=needed,
+    return _completion_line(
+        f"Complete the course “{course.title}”",
+        needed,
+        done,
+        "continue the course",
+        course.url or "",
     )
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 from certificates import selectors, services
 from certificates.forms import TeamFilterForm
 from certificates.models import Certificate
+from lms.lib.requests import SignedInRequest
 
 TEAM_PAGE_SIZE = 50
 
 
 @login_required
-def certificates_mine(request: HttpRequest) -> HttpResponse:
+def certificates_mine(request: SignedInRequest) -> HttpResponse:
     """My certificates: progress toward each program, and every certificate with its
     PDF and verification link."""
     mine = selectors.my_certificates(user=request.user)
@@ -28,7 +29,7 @@ def certificates_mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
+def certificate_pdf(request: SignedInRequest, pk: int) -> HttpResponseBase:
     """The certificate's PDF, for its holder and the people who may see them."""
     certificate = _visible_certificate(request, pk)
     storage = storages["private"]
@@ -52,7 +53,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def certificate_pdf_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf_prepare(request: SignedInRequest, pk: int) -> HttpResponse:
     """Render a certificate's missing PDF again, for those who may download it."""
     certificate = _visible_certificate(request, pk)
     services.certificate_pdf_rerender(certificate=certificate)
@@ -64,14 +65,14 @@ def certificate_pdf_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_certificates_list(request, certificate))
 
 
-def _visible_certificate(request: HttpRequest, pk: int) -> Certificate:
+def _visible_certificate(request: SignedInRequest, pk: int) -> Certificate:
     certificate = selectors.certificates_visible_to(request.user).filter(pk=pk).first()
     if certificate is None:
         raise Http404("No such certificate.")
     return certificate
 
 
-def _certificates_list(request: HttpRequest, certificate: Certificate) -> str:
+def _certificates_list(request: SignedInRequest, certificate: Certificate) -> str:
     """The list the viewer came from; a coach has no team view."""
     viewer = request.user
     if certificate.user_id != viewer.pk and (
@@ -82,7 +83,7 @@ def _certificates_list(request: HttpRequest, certificate: Certificate) -> str:
 
 
 @login_required
-def certificates_team(request: HttpRequest) -> HttpResponse:
+def certificates_team(request: SignedInRequest) -> HttpResponse:
     """Managers: their teams' certificates, and those expiring in 30, 60 or 90
     days."""
     if not (request.user.is_manager or request.user.is_enablement_admin):

@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
+from lms.lib.requests import signed_in_user
 from lms.pages import SignInRequiredMixin
 
 # The page types that can be steps of a course. Every one is a LessonPage (so it counts
@@ -46,7 +47,7 @@ class CourseIndexPage(SignInRequiredMixin, Page):
         from courses.selectors import course_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = course_cards(user=request.user, index=self)
+        context["courses"] = course_cards(user=signed_in_user(request), index=self)
         return context
 
 
@@ -94,12 +95,13 @@ class CoursePage(SignInRequiredMixin, Page):
     ) -> dict[str, Any]:
         from courses.selectors import course_outline, lock_reason
 
+        user = signed_in_user(request)
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = course_outline(user=request.user, course=self)
-        context["lock_reason"] = lock_reason(user=request.user, course=self)
+        context["outline"] = course_outline(user=user, course=self)
+        context["lock_reason"] = lock_reason(user=user, course=self)
         context["assigned"] = (
             Assignment.objects.open()
-            .filter(user=request.user)
+            .filter(user=user)
             .filter(models.Q(course=self) | models.Q(path__steps__course=self))
             .exists()
         )
@@ -161,7 +163,7 @@ class LessonPage(SignInRequiredMixin, Page):
         from courses.selectors import lesson_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(user=request.user, lesson=self))
+        context.update(lesson_context(user=signed_in_user(request), lesson=self))
         return context
 
 

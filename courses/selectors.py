@@ -182,16 +182,18 @@ def _steps_of(
 ) -> list[StepState]:
     from courses.services import due_at_for
 
-    if assignment.course_id is not None:
+    course, path = assignment.course, assignment.path
+    if course is not None:
         return [
             StepState(
-                assignment.course,
-                index.outline(assignment.course, since=assignment.counts_from),
+                course,
+                index.outline(course, since=assignment.counts_from),
                 assignment.due_at,
             )
         ]
+    assert path is not None  # an assignment is for a course or a path
     states: list[StepState] = []
-    for step in assignment.path.steps.all():
+    for step in path.steps.all():
         previous = states[-1] if states else None
         lock_reason = ""
         if step.locked and previous is not None and not previous.outline.complete:
@@ -227,7 +229,7 @@ def my_learning(*, user: User) -> MyLearning:
     for assignment in open_assignments:
         if assignment.course is not None:
             courses[assignment.course.pk] = assignment.course
-        else:
+        elif assignment.path is not None:
             for step in assignment.path.steps.all():
                 courses[step.course.pk] = step.course
     index = _course_index(user, list(courses.values()))
@@ -235,7 +237,7 @@ def my_learning(*, user: User) -> MyLearning:
         open=[AssignmentState(a, _steps_of(user, a, index)) for a in open_assignments],
         completed=sorted(
             (a for a in assignments if a.completed_at is not None),
-            key=lambda a: a.completed_at,
+            key=lambda a: a.completed_at or a.assigned_at,
             reverse=True,
         ),
     )

@@ -114,7 +114,7 @@ def watch_report(
     )
     old = [tuple(pair) for pair in progress.ranges]
     new = merge_ranges([*old, *((start, min(end, duration)) for start, end in ranges)])
-    added = covered_seconds(new) - covered_seconds(old)  # type: ignore[arg-type]
+    added = covered_seconds(new) - covered_seconds(old)
     elapsed = (now - progress.updated_at).total_seconds()
     if added > elapsed * MAX_PLAYBACK_RATE + REPORT_SLACK_SECONDS:
         raise WatchReportRefused(
@@ -349,7 +349,7 @@ def campaign_course(campaign: TrainingCampaign, *, on: dt.date) -> CoursePage | 
     cycle_start = campaign.cycle_start(on)
     if cycle_start is None:
         return None
-    return (
+    newest: CoursePage | None = (
         CoursePage.objects.live()
         .filter(
             tags__name__iexact=campaign.newest_with_tag,
@@ -358,6 +358,7 @@ def campaign_course(campaign: TrainingCampaign, *, on: dt.date) -> CoursePage | 
         .order_by("-first_published_at")
         .first()
     )
+    return newest
 
 
 def campaign_audience(campaign: TrainingCampaign) -> QuerySet[User]:

@@ -35,7 +35,7 @@ def production_services(**kwargs: Any) -> list[CheckMessage]:
     lose rate limits between processes and e-mails between machines."""
     if settings.DEBUG:
         return []
-    warnings = []
+    warnings: list[CheckMessage] = []
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         warnings.append(
             Warning(

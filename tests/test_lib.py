@@ -7,6 +7,7 @@ import zoneinfo
 from smtplib import SMTPException
 
 import pygal
+import pytest
 
 from lms.lib import clock
 from lms.lib.charts import chart_options, chart_svg
@@ -67,3 +68,16 @@ def test_it_retries_mail_jobs_on_transient_errors_only():
         TimeoutError,
     }
     assert MAIL_RETRY["retry_backoff"] is True
+
+
+def test_it_gives_the_signed_in_person_of_a_request(rf, org):
+    from django.contrib.auth.models import AnonymousUser
+
+    from lms.lib.requests import signed_in_user
+
+    request = rf.get("/")
+    request.user = org.rep_east
+    assert signed_in_user(request) == org.rep_east
+    request.user = AnonymousUser()
+    with pytest.raises(PermissionError):
+        signed_in_user(request)
