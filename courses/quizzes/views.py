@@ -37,14 +37,9 @@ from courses.selectors import lesson_context
 from lms.accounts.models import User
 from lms.accounts.visibility import can_see_user
 from lms.lib.durations import format_duration
+from lms.lib.requests import SignedInRequest
 
 Responses = dict[int, object]
-
-
-class SignedInRequest(HttpRequest):
-    """Every view here requires sign-in (login_required), so the user is a User."""
-
-    user: User
 
 
 ServeChain = Callable[[Any, HttpRequest, Any, Any], HttpResponse]
