@@ -51,7 +51,7 @@ def certificate_render_pdf(*, certificate_id: int) -> str:
         _replace(storage, name, content)
         previous = locked.pdf
         Certificate.objects.filter(pk=certificate_id).update(
-            pdf=name, pdf_rendered_at=timezone.now()
+            pdf=name, pdf_rendered_at=clock.now()
         )
         if previous and previous != name:
             transaction.on_commit(lambda: storage.delete(previous))

@@ -1,7 +1,9 @@
 """Earning, issuing, revoking, expiring and renewing certificates.
 
 Evidence is read from the rows the other apps keep (lesson completions, graded quiz
-attempts, submitted coaching reviews), never from what a client says.
+attempts, submitted coaching reviews), never from what a client says: progress toward
+a program is read in certificates/progress.py, and the e-mails are in
+certificates/notices.py.
 
 Cycles: a person's first certificate for a program is cycle 1 and counts evidence
 from any time. Once renewal opens for a certificate (inside the renewal window, or at
@@ -23,7 +25,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
-from django.utils import timezone
 
 from certificates.models import (
     Certificate,
@@ -40,6 +41,7 @@ from courses.models import (
 )
 from courses.services import assignment_create
 from lms.accounts.models import User
+from lms.lib import clock
 from lms.notifications.models import NotificationLog
 
 
@@ -97,7 +99,7 @@ def certificate_issue(
     code random; the name and program title are kept as they are now. After commit
     the PDF is rendered and the holder e-mailed. Used by the evaluation and by
     `certificate_issue_manually`."""
-    issued_at = issued_at or timezone.now()
+    issued_at = issued_at or clock.now()
     expires_at = (
         issued_at + relativedelta(months=program.validity_months)
         if program.validity_months
@@ -213,7 +215,7 @@ def certificate_revoke(
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.status == Certificate.Status.REVOKED:
         raise CertificateRefused("This certificate is revoked already.")
-    now = timezone.now()
+    now = clock.now()
     locked.status = Certificate.Status.REVOKED
     locked.revoked_at, locked.revoked_by, locked.revoked_reason = now, actor, reason
     locked.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
@@ -299,7 +301,7 @@ def certificates_expire_and_renew(*, now: dt.datetime | None = None) -> dict[str
     issue nothing new), then mark certificates past their expiry as expired (they
     still verify, as expired).
     Running it again changes nothing. Returns how many of each it did."""
-    now = now or timezone.now()
+    now = now or clock.now()
     opened = 0
     renewed = Certificate.objects.filter(
         user_id=OuterRef("user_id"),
@@ -375,7 +377,7 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> dict[str, i
         certificate_render_pdf_task,
     )
 
-    now = now or timezone.now()
+    now = now or clock.now()
     unrendered = list(
         Certificate.objects.filter(
             pdf_rendered_at__isnull=True, issued_at__lt=now - STUCK_AFTER

@@ -114,7 +114,7 @@ def _verification(row: dict[str, Any]) -> Verification:
     if row["status"] == Certificate.Status.REVOKED:
         state = "revoked"
     elif row["status"] == Certificate.Status.EXPIRED or (
-        expires_at is not None and expires_at <= timezone.now()
+        expires_at is not None and expires_at <= clock.now()
     ):
         # Past its expiry even if the daily sweep has not marked it yet.
         state = "expired"

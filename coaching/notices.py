@@ -83,7 +83,7 @@ def review_notify_rep(*, review_id: int) -> bool:
     review = Review.objects.select_related("take__submission__rep", "reviewer").get(
         pk=review_id
     )
-    if review.state != Review.State.SUBMITTED or review.is_self_review:
+    if not review.is_submitted_by_coach:
         return False
     submission = review.take.submission
     rep = submission.rep
@@ -109,7 +109,7 @@ def reviews_chase_overdue(*, now: dt.datetime | None = None) -> tuple[int, int]:
     Three queries find what is waiting and what was sent already; the coaches and
     managers are then read once per team, so requests left overdue for long cost
     no more e-mail and little work on later runs."""
-    now = now or timezone.now()
+    now = now or clock.now()
     waiting = list(
         Submission.objects.pending()
         .filter(due_at__isnull=False)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from coaching.models import (
     Comment,
@@ -27,6 +26,7 @@ from coaching.permissions import (
 )
 from lms.accounts.models import User
 from lms.accounts.visibility import coached_teams
+from lms.lib import clock
 from media.models import MediaAsset
 
 QUEUE_TABS: dict[str, tuple[str, list[str]]] = {
@@ -51,7 +51,7 @@ class QueueRow:
         return (
             self.submission.state != Submission.State.REVIEWED
             and self.submission.due_at is not None
-            and self.submission.due_at < timezone.now()
+            and self.submission.due_at < clock.now()
         )
 
 
@@ -168,12 +168,10 @@ def take_is_open_for(*, viewer: User, take: Take) -> bool:
         return False
     if viewer.pk == submission.rep_id or not can_review(viewer, submission):
         return False
-    latest = submission.takes.sent().order_by("-number").first()
+    latest = current_take(submission)
     if latest is None or latest.pk != take.pk:
         return False
-    return not take.reviews.filter(
-        reviewer=viewer, state=Review.State.SUBMITTED
-    ).exists()
+    return not take.reviews.submitted().filter(reviewer=viewer).exists()
 
 
 def review_screen(*, viewer: User, take: Take) -> ReviewScreen:
@@ -393,11 +391,7 @@ def practice_state(
 ) -> PracticeState:
     """The rep's takes of a practice and what they may do next. `uploaded` is the
     public id of the recording the uploader just came back with, if any."""
-    submission = (
-        Submission.objects.filter(rep=user, practice=practice)
-        .order_by("-created_at")
-        .first()
-    )
+    submission = practice_open_submission(rep=user, practice=practice)
     takes: list[Take] = []
     self_reviewed: set[int] = set()
     if submission is not None:
@@ -406,9 +400,7 @@ def practice_state(
             .prefetch_related(
                 Prefetch(
                     "reviews",
-                    queryset=Review.objects.filter(
-                        state=Review.State.SUBMITTED
-                    ).select_related("reviewer"),
+                    queryset=Review.objects.submitted().select_related("reviewer"),
                 )
             )
             .order_by("number")
@@ -458,7 +450,7 @@ def practice_state(
 def due_label(due_at: dt.datetime | None) -> str:
     if due_at is None:
         return ""
-    delta = due_at - timezone.now()
+    delta = due_at - clock.now()
     hours = int(abs(delta.total_seconds()) // 3600)
     if delta.total_seconds() >= 0:
         return f"due in {hours} h" if hours < 48 else f"due in {hours // 24} days"

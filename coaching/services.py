@@ -18,7 +18,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from coaching.models import (
     Comment,
@@ -43,6 +42,7 @@ from courses.selectors import lock_reason
 from courses.services import lesson_complete
 from lms.accounts import visibility
 from lms.accounts.models import User
+from lms.lib import clock
 from lms.lib.durations import format_duration
 from media.models import MediaAsset
 
@@ -182,7 +182,7 @@ def call_review_request(
     # One request per recording, even when the same form is sent twice at once.
     MediaAsset.objects.select_for_update().filter(pk=asset.pk).first()
     _check_asset(rep, asset)
-    now = timezone.now()
+    now = clock.now()
     submission = Submission.objects.create(
         kind=Submission.Kind.CALL,
         rep=rep,
@@ -266,7 +266,7 @@ def self_review_save(*, take: Take, user: User, levels: dict[int, int]) -> Revie
     )
     _record_scores(review, submission.rubric, levels)
     review.state = Review.State.SUBMITTED
-    review.submitted_at = timezone.now()
+    review.submitted_at = clock.now()
     review.save()
     return review
 
@@ -297,7 +297,7 @@ def take_send(*, take: Take, user: User, coach: User | None = None) -> Submissio
     ):
         raise CoachingRefused("Score your take on the rubric before sending it.")
     _check_coach(submission.rep, coach)
-    now = timezone.now()
+    now = clock.now()
     take.sent_at = now
     take.save(update_fields=["sent_at"])
     submission.requested_coach = coach
@@ -373,7 +373,7 @@ def review_submit(
     if len(summary) > SUMMARY_MAX_CHARS:
         raise CoachingRefused(f"Keep the summary under {SUMMARY_MAX_CHARS} characters.")
     _record_scores(review, submission.rubric, levels)
-    now = timezone.now()
+    now = clock.now()
     review.summary = summary
     review.outcome = outcome
     review.state = Review.State.SUBMITTED

@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
+from lms.lib import clock
 from lms.lib.requests import signed_in_user
 from lms.pages import SignInRequiredMixin
 
@@ -378,7 +379,7 @@ class Assignment(models.Model):
     def status(self) -> str:
         if self.completed_at:
             return "completed"
-        if self.due_at and self.due_at < timezone.now():
+        if self.due_at and self.due_at < clock.now():
             return "overdue"
         return "in_progress" if self.required_done else "not_started"
 

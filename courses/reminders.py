@@ -62,7 +62,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     leaving the rest to the next one. Returns how many of each kind were sent, and
     how many were refused.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     open_assignments = Assignment.objects.open().filter(user__is_active=True)
     reminders = [
         Reminder(assignment, now)

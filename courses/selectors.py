@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from courses.models import (
     Assignment,
@@ -20,6 +19,7 @@ from courses.models import (
     WatchProgress,
 )
 from lms.accounts.models import User
+from lms.lib import clock
 
 
 def course_cycle_start(*, user: User, course: CoursePage) -> dt.datetime | None:
@@ -142,7 +142,7 @@ class StepState:
         return (
             not self.outline.complete
             and self.due_at is not None
-            and self.due_at < timezone.now()
+            and self.due_at < clock.now()
         )
 
 

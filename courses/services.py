@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
 
 from courses.models import (
     Assignment,
@@ -108,7 +107,7 @@ def watch_report(
     for start, end in ranges:
         if not (0 <= start < end <= duration + 1):
             raise WatchReportRefused(f"The range {start}-{end} is outside the video.")
-    now = timezone.now()
+    now = clock.now()
     progress, _ = WatchProgress.objects.select_for_update().get_or_create(
         user=user, lesson=lesson, defaults={"updated_at": now}
     )
@@ -140,7 +139,7 @@ def watch_opened(
 ) -> None:
     """The lesson page was opened: real time for watching starts counting here."""
     WatchProgress.objects.update_or_create(
-        user=user, lesson=lesson, defaults={"updated_at": at or timezone.now()}
+        user=user, lesson=lesson, defaults={"updated_at": at or clock.now()}
     )
 
 
@@ -194,7 +193,7 @@ def required_progress(
 
 def _completed_when(total: int, done: int) -> dt.datetime | None:
     """Now, if every required lesson is done (a course with none never completes)."""
-    return timezone.now() if total and done >= total else None
+    return clock.now() if total and done >= total else None
 
 
 @transaction.atomic
@@ -268,9 +267,7 @@ def assignments_create_for(
 def assignment_unassign(*, assignment: Assignment) -> Assignment:
     """Withdraw an open assignment; it stays in the history as unassigned."""
     # Completed assignments are history: they cannot be withdrawn.
-    Assignment.objects.open().filter(pk=assignment.pk).update(
-        unassigned_at=timezone.now()
-    )
+    Assignment.objects.open().filter(pk=assignment.pk).update(unassigned_at=clock.now())
     assignment.refresh_from_db()
     return assignment
 
@@ -310,7 +307,7 @@ def _advance_assignments(
     )
     Assignment.objects.open().filter(
         user=user, required_total__gt=0, required_done__gte=F("required_total")
-    ).update(completed_at=timezone.now())
+    ).update(completed_at=clock.now())
 
 
 def assignments_recount(*, course: CoursePage) -> int:
@@ -383,7 +380,7 @@ def campaigns_materialise(*, today: dt.date | None = None) -> int:
     """Daily: give everyone in each active campaign's audience the current cycle's
     assignment. Idempotent: one per person per campaign per cycle, however often it
     runs. Someone who joined during a cycle gets it only if enough time is left."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     made = 0
     for campaign in TrainingCampaign.objects.filter(active=True):
         cycle_start = campaign.cycle_start(today)
@@ -413,7 +410,7 @@ def _materialise_for(
         return False  # too late in the cycle: joined late, or the campaign is new
     # From the start of the cycle day where the person is, but never in the future
     # (west of UTC that day may not have begun yet).
-    counts_from = min(clock.start_of_day(cycle_start, person.time_zone), timezone.now())
+    counts_from = min(clock.start_of_day(cycle_start, person.time_zone), clock.now())
     total, done = required_progress(person, [course], since=counts_from)
     try:
         with transaction.atomic():

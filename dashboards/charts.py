@@ -18,13 +18,13 @@ from dataclasses import dataclass
 import pygal
 from django.db.models import Avg, Count, Min
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from coaching.models import Review
 from courses.models import Assignment, CoursePage, LessonCompletion, PathStep
 from dashboards.team import TeamFilters, _required_lessons, people_in_scope
 from lms.accounts.models import User
+from lms.lib import clock
 from lms.lib.charts import chart_options, chart_svg
 
 RAMP_DAYS = list(range(0, 91, 10))
@@ -87,7 +87,7 @@ def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Char
         if course_path.get(lesson_course[lesson_id]) != path_of[user_id]:
             continue
         days_done[user_id].append(max(0, (first.date() - start_of[user_id]).days))
-    today = timezone.localdate()
+    today = clock.today()
     by_cohort: dict[dt.date, list[int]] = defaultdict(list)
     for user_id in path_of:
         by_cohort[start_of[user_id].replace(day=1)].append(user_id)
@@ -131,7 +131,7 @@ def completions_over_time(
     *, viewer: User, filters: TeamFilters, weeks: int = 12
 ) -> Chart:
     """Lessons completed per week by the people in scope."""
-    today = timezone.localdate()
+    today = clock.today()
     monday = today - dt.timedelta(days=today.weekday())
     first = monday - dt.timedelta(weeks=weeks - 1)
     people = people_in_scope(viewer=viewer, filters=filters).values("pk")
@@ -161,7 +161,7 @@ def completions_over_time(
 
 def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> Chart:
     """Average score of coaches' submitted reviews per month."""
-    today = timezone.localdate().replace(day=1)
+    today = clock.today().replace(day=1)
     labels = []
     for back in range(months - 1, -1, -1):
         year, month = divmod(today.year * 12 + today.month - 1 - back, 12)

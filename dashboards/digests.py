@@ -67,7 +67,7 @@ def manager_digests_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Send this week's digest to every manager whose Monday morning has come and
     who has not had it yet. Run hourly by `manager_digests_send_task`; idempotent
     (each digest is claimed through notify_once). Returns sent and refused counts."""
-    now = now or timezone.now()
+    now = now or clock.now()
     counts = {"sent": 0, "refused": 0}
     managers = User.objects.filter(
         is_active=True,

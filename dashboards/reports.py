@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from coaching.models import Review
 from courses.models import OPEN_ASSIGNMENT, Assignment
 from courses.quizzes.models import QuizAttempt, QuizPage
+from lms.lib import clock
 
 TURNAROUND_WINDOW_DAYS = 90
 
@@ -82,7 +82,7 @@ def _rates(group: str, title: str, now: dt.datetime) -> list[CompletionRate]:
 
 def admin_reports(*, now: dt.datetime | None = None) -> AdminReports:
     """Everything on the enablement admins' report page."""
-    now = now or timezone.now()
+    now = now or clock.now()
     target = int(settings.COACHING_TURNAROUND_HOURS)
     hours: dict[tuple[int, str], list[float]] = defaultdict(list)
     reviews = (

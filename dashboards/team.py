@@ -28,7 +28,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 
 from certificates.models import Certificate
 from coaching.models import Review
@@ -44,6 +43,7 @@ from courses.quizzes.models import QuizAttempt
 from courses.services import due_at_for
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
+from lms.lib import clock
 
 DONE, IN_PROGRESS, OVERDUE, NOT_STARTED, NOT_ASSIGNED = (
     "done",
@@ -305,7 +305,7 @@ def team_view(
     """Everything "My team" (and, with cells, the matrix) shows for the viewer's
     subtree: about fifteen queries whatever the number of people, courses or
     completions."""
-    now = now or timezone.now()
+    now = now or clock.now()
     people_qs = people_in_scope(viewer=viewer, filters=filters)
     people: list[Person] = []
     rows: dict[int, PersonRow] = {}

@@ -8,6 +8,7 @@ from smtplib import SMTPException
 
 import pygal
 import pytest
+from django.utils import timezone
 
 from lms.lib import clock
 from lms.lib.charts import chart_options, chart_svg
@@ -38,6 +39,8 @@ def test_it_gives_today_on_the_persons_calendar(time_machine):
     assert clock.today("Asia/Dhaka") == dt.date(2026, 3, 2)
     assert clock.today("America/Los_Angeles") == dt.date(2026, 3, 1)
     assert clock.now() == dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Dhaka")):  # a signed-in person's
+        assert clock.today() == dt.date(2026, 3, 2)
 
 
 def test_it_places_days_in_the_named_zone():

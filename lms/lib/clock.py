@@ -1,9 +1,9 @@
 """The clock, and dates on a person's calendar.
 
-Dates people read (a due date, a certificate's issue date, "today" for a start date)
-are dates in their own time zone, from their profile; the site's zone (TIME_ZONE)
-stands in where there is no person or their zone is unknown. Tests set the instant
-with time-machine, which this clock follows.
+Code asks this clock for "now" and "today". Dates people read (a due date, a
+certificate's issue date, "today" for a start date) are dates in their own time zone,
+from their profile; the site's zone (TIME_ZONE) stands in where their zone is unknown.
+Tests set the instant with time-machine, which this clock follows.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ def zone(name: str | None = None) -> zoneinfo.ZoneInfo:
 
 
 def today(zone_name: str | None = None) -> dt.date:
-    """Today's date in the named zone (a person's), else in the site's."""
+    """Today's date in the named zone (a person's); without one, in the zone in force
+    (the signed-in person's during their request, else the site's)."""
+    if zone_name is None:
+        return timezone.localdate()
     return timezone.localdate(timezone=zone(zone_name))
 
 
