@@ -17,6 +17,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
+from lms.lib.urls import absolute_url
+
 
 class CertificationProgram(ClusterableModel):
     """What it takes to be certified (a list of requirements, all of which must be
@@ -164,7 +166,7 @@ class ProgramRequirement(Orderable):
         return self.get_kind_display()
 
     def clean(self) -> None:
-        needed = {
+        needed: dict[str, tuple[str, int | None]] = {
             self.Kind.PATH_COMPLETED: ("path", self.path_id),
             self.Kind.COURSE_COMPLETED: ("course", self.course_id),
             self.Kind.QUIZ_PASSED: ("quiz", self.quiz_id),
@@ -239,6 +241,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_title} · {self.holder_name} · {self.serial}"
+
+    @property
+    def verification_url(self) -> str:
+        """The public verification page's full address (PDF, QR code, e-mails)."""
+        return absolute_url("certificate_verify", self.verification_code)
 
 
 class CertificateEvent(models.Model):

@@ -9,21 +9,19 @@ verification URL. One file per certificate: rendering again replaces it.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import secrets
-import zoneinfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificateBranding
 from certificates.pdf import CertificateData, render_certificate_pdf
+from lms.lib import clock
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +51,7 @@ def certificate_render_pdf(*, certificate_id: int) -> str:
         _replace(storage, name, content)
         previous = locked.pdf
         Certificate.objects.filter(pk=certificate_id).update(
-            pdf=name, pdf_rendered_at=timezone.now()
+            pdf=name, pdf_rendered_at=clock.now()
         )
         if previous and previous != name:
             transaction.on_commit(lambda: storage.delete(previous))
@@ -67,31 +65,21 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         .select_related("logo")
         .first()
     )
-    zone = _zone(certificate.user.time_zone)
+    zone_name = certificate.user.time_zone
     return CertificateData(
         organisation_name=(branding.organisation_name if branding else "")
         or settings.ORGANISATION_NAME,
         holder_name=certificate.holder_name,
         program_title=certificate.program_title,
-        issued_on=timezone.localtime(certificate.issued_at, zone).date(),
-        expires_on=_local_date(certificate.expires_at, zone),
+        issued_on=timezone.localtime(
+            certificate.issued_at, clock.zone(zone_name)
+        ).date(),
+        expires_on=clock.local_date(certificate.expires_at, zone_name),
         serial=certificate.serial,
-        verification_url=settings.SITE_URL
-        + reverse("certificate_verify", args=[certificate.verification_code]),
+        verification_url=certificate.verification_url,
         signatory=branding.signatory if branding else "",
         logo=_logo_bytes(branding),
     )
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def _local_date(moment: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> dt.date | None:
-    return timezone.localtime(moment, zone).date() if moment else None
 
 
 def _logo_bytes(branding: CertificateBranding | None) -> bytes | None:

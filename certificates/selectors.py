@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
 
 from certificates.models import Certificate, CertificationProgram
-from certificates.services import ProgramProgress, program_progress
+from certificates.progress import ProgramProgress, program_progress
 from lms.accounts import visibility
 from lms.accounts.models import User
+from lms.lib import clock
 
 EXPIRY_HORIZONS = (30, 60, 90)
 
@@ -58,7 +58,7 @@ def team_certificates(
     """For the team view: the certificates of everyone in the teams the viewer
     manages (their subtrees; everyone for enablement admins), filtered. Expiring
     means valid, ending within the days given, and not renewed yet."""
-    now = now or timezone.now()
+    now = now or clock.now()
     teams = visibility.managed_teams(viewer)
     certificates = Certificate.objects.filter(user__team__in=teams)
     if status:
@@ -86,7 +86,7 @@ def team_certificates(
 def expiring_counts(*, viewer: User, now: dt.datetime | None = None) -> dict[int, int]:
     """How many valid certificates in the viewer's teams expire within 30, 60 and 90
     days."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return {
         days: team_certificates(
             viewer=viewer, expiring_within_days=days, now=now

@@ -1,7 +1,9 @@
 """Earning, issuing, revoking, expiring and renewing certificates.
 
 Evidence is read from the rows the other apps keep (lesson completions, graded quiz
-attempts, submitted coaching reviews), never from what a client says.
+attempts, submitted coaching reviews), never from what a client says: progress toward
+a program is read in certificates/progress.py, and the e-mails are in
+certificates/notices.py.
 
 Cycles: a person's first certificate for a program is cycle 1 and counts evidence
 from any time. Once renewal opens for a certificate (inside the renewal window, or at
@@ -17,18 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import zoneinfo
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, F, Max, OuterRef, Value
+from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import reverse
-from django.utils import timezone
 
 from certificates.models import (
     Certificate,
@@ -36,297 +32,21 @@ from certificates.models import (
     CertificationProgram,
     ProgramRequirement,
 )
+from certificates.notices import ISSUED_NOTICE, RENEWAL_NOTICE, renewal_notify
+from certificates.progress import latest_certificate, program_progress
 from courses.models import (
     Assignment,
     CoursePage,
     LearningPath,
 )
-from courses.services import assignment_create, required_progress
+from courses.services import assignment_create
 from lms.accounts.models import User
+from lms.lib import clock
 from lms.notifications.models import NotificationLog
-
-if TYPE_CHECKING:
-    from courses.quizzes.models import QuizPage
-
-RENEWAL_NOTICE = "certificate_renewal"
 
 
 class CertificateRefused(Exception):
     """An admin action that cannot be done; str(exc) says why, for the person."""
-
-
-# Progress: what each requirement asks, whether it is met, and what to do next.
-
-
-@dataclass(frozen=True)
-class RequirementLine:
-    label: str
-    met: bool
-    next_step: str
-    url: str = ""
-    done: int = 0
-    needed: int = 1
-
-
-@dataclass
-class ProgramProgress:
-    program: CertificationProgram
-    # The newest certificate of any status, if there is one.
-    certificate: Certificate | None
-    # The cycle the requirements below are for, and the moment evidence counts from.
-    cycle: int
-    since: dt.datetime | None
-    renewal: bool
-    lines: list[RequirementLine] = field(default_factory=list)
-
-    @property
-    def revoked(self) -> bool:
-        return (
-            self.certificate is not None
-            and self.certificate.status == Certificate.Status.REVOKED
-        )
-
-    @property
-    def holds_valid(self) -> bool:
-        """Certified now and nothing to do (renewal not open)."""
-        return (
-            self.certificate is not None
-            and self.certificate.status == Certificate.Status.ACTIVE
-            and self.certificate.renewal_opened_at is None
-        )
-
-    @property
-    def met_count(self) -> int:
-        return sum(line.met for line in self.lines)
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.lines) and all(line.met for line in self.lines)
-
-    @property
-    def summary(self) -> str:
-        if self.holds_valid:
-            return f"{self.program.title}: certified"
-        if self.revoked:
-            return f"{self.program.title}: revoked"
-        return (
-            f"{self.program.title}: {self.met_count} of {len(self.lines)} "
-            f"requirement{'s' if len(self.lines) != 1 else ''} met"
-        )
-
-
-def _latest_certificate(
-    *, user: User, program: CertificationProgram
-) -> Certificate | None:
-    return (
-        Certificate.objects.filter(user=user, program=program)
-        .order_by("-cycle")
-        .first()
-    )
-
-
-def _target(
-    latest: Certificate | None,
-) -> tuple[int, dt.datetime | None, bool] | None:
-    """The cycle to earn next, the moment its evidence counts from, and whether it is
-    a renewal; None while a valid certificate has no renewal open, and after a
-    revocation (only an admin issues again)."""
-    if latest is None:
-        return 1, None, False
-    if latest.status == Certificate.Status.REVOKED:
-        return None
-    if latest.renewal_opened_at is not None:
-        return latest.cycle + 1, latest.renewal_opened_at, True
-    if latest.status == Certificate.Status.EXPIRED:
-        return latest.cycle + 1, latest.expires_at, True
-    return None
-
-
-def _path_line(
-    user: User, path: LearningPath, since: dt.datetime | None
-) -> RequirementLine:
-    courses = [
-        step.course
-        for step in path.steps.select_related("course").order_by("sort_order", "pk")
-    ]
-    needed, done = required_progress(user, courses, since=since)
-    met = needed > 0 and done >= needed
-    return RequirementLine(
-        label=f"Complete the learning path “{path.title}”",
-        met=met,
-        next_step="Done."
-        if met
-        else f"{done} of {needed} required steps done: continue on My learning.",
-        url=reverse("my_learning"),
-        done=done,
-        needed=needed,
-    )
-
-
-def _course_line(
-    user: User, course: CoursePage, since: dt.datetime | None
-) -> RequirementLine:
-    needed, done = required_progress(user, [course], since=since)
-    met = needed > 0 and done >= needed
-    return RequirementLine(
-        label=f"Complete the course “{course.title}”",
-        met=met,
-        next_step="Done."
-        if met
-        else f"{done} of {needed} required steps done: continue the course.",
-        url=course.url or "",
-        done=done,
-        needed=needed,
-    )
-
-
-def _quiz_answers_shown(user: User, quiz: QuizPage) -> bool:
-    from courses.quizzes.models import QuizAttempt
-    from courses.quizzes.selectors import answers_shown_this_cycle
-    from courses.selectors import course_cycle_start
-
-    course = CoursePage.objects.get(pk=quiz.get_parent().pk)
-    return answers_shown_this_cycle(
-        attempts=QuizAttempt.objects.filter(
-            user=user, quiz=quiz, answers_shown_at__isnull=False
-        ),
-        cycle_start=course_cycle_start(user=user, course=course),
-    )
-
-
-def _quiz_line(
-    user: User, requirement: ProgramRequirement, since: dt.datetime | None
-) -> RequirementLine:
-    from courses.quizzes.models import QuizAttempt
-
-    quiz = requirement.quiz
-    assert quiz is not None
-    attempts = QuizAttempt.objects.counted().filter(user=user, quiz=quiz)
-    if since is not None:
-        attempts = attempts.filter(closed_at__gte=since)
-    if requirement.min_percent:
-        threshold = f"at least {requirement.min_percent}%"
-        passing = attempts.filter(percent__gte=requirement.min_percent)
-    else:
-        threshold = f"the pass mark ({quiz.pass_mark_percent}%)"
-        passing = attempts.filter(percent__gte=F("pass_mark_percent"))
-    met = passing.exists()
-    best = attempts.aggregate(best=Max("percent"))["best"]
-    if met:
-        next_step = "Done."
-    elif best is None:
-        next_step = "Take the quiz."
-    elif _quiz_answers_shown(user, quiz):
-        next_step = (
-            f"Your best score is {best.normalize():f}%. The correct answers have "
-            "been shown to you, so further attempts are practice and do not count "
-            "until the next cycle."
-        )
-    else:
-        next_step = f"Your best score so far is {best.normalize():f}%: try again."
-    return RequirementLine(
-        label=f"Pass the quiz “{quiz.title}” with {threshold}",
-        met=met,
-        next_step=next_step,
-        url=quiz.url or "",
-        done=int(met),
-    )
-
-
-def _reviews_line(
-    user: User, requirement: ProgramRequirement, since: dt.datetime | None
-) -> RequirementLine:
-    from coaching.models import PracticePage, Review, Submission
-
-    rubric = requirement.rubric
-    assert rubric is not None
-    reviews = Review.objects.filter(
-        state=Review.State.SUBMITTED,
-        outcome=Submission.Outcome.APPROVED,
-        is_self_review=False,
-        take__submission__rep=user,
-        take__submission__rubric=rubric,
-    ).exclude(reviewer=user)
-    if requirement.min_score is not None:
-        reviews = reviews.filter(score__gte=requirement.min_score)
-    if since is not None:
-        reviews = reviews.filter(submitted_at__gte=since)
-    # Two coaches approving the same take are one piece of evidence, not two.
-    done = reviews.values("take_id").distinct().count()
-    needed = requirement.min_reviews
-    score = (
-        f" with a score of at least {Decimal(requirement.min_score).normalize():f}"
-        if requirement.min_score is not None
-        else ""
-    )
-    practice = PracticePage.objects.live().filter(rubric=rubric).first()
-    url = practice.url if practice is not None else reverse("coaching_request_new")
-    met = done >= needed
-    return RequirementLine(
-        label=f"{needed} approved coaching review{'s' if needed != 1 else ''} on "
-        f"“{rubric.name}”{score}",
-        met=met,
-        next_step="Done."
-        if met
-        else f"{done} of {needed} so far: send a recording for review.",
-        url=url,
-        done=min(done, needed),
-        needed=needed,
-    )
-
-
-def _requirement_line(
-    user: User, requirement: ProgramRequirement, since: dt.datetime | None
-) -> RequirementLine:
-    kind = ProgramRequirement.Kind
-    if requirement.kind == kind.PATH_COMPLETED and requirement.path is not None:
-        return _path_line(user, requirement.path, since)
-    if requirement.kind == kind.COURSE_COMPLETED and requirement.course is not None:
-        return _course_line(user, requirement.course, since)
-    if requirement.kind == kind.QUIZ_PASSED and requirement.quiz is not None:
-        return _quiz_line(user, requirement, since)
-    if requirement.kind == kind.REVIEWS_APPROVED and requirement.rubric is not None:
-        return _reviews_line(user, requirement, since)
-    # A requirement whose object was never chosen can never be met.
-    return RequirementLine(
-        label=str(requirement),
-        met=False,
-        next_step="This requirement is incomplete: ask your enablement team.",
-    )
-
-
-def _renewal_lines(
-    user: User, program: CertificationProgram, since: dt.datetime | None
-) -> list[RequirementLine] | None:
-    if program.renewal_path is not None:
-        return [_path_line(user, program.renewal_path, since)]
-    if program.renewal_course is not None:
-        return [_course_line(user, program.renewal_course, since)]
-    return None
-
-
-def program_progress(*, user: User, program: CertificationProgram) -> ProgramProgress:
-    """Where a person stands on a program: their newest certificate, and for the
-    cycle to earn next, each requirement met or not with what to do next. Used by My
-    certificates, the quiz result hint and the evaluation itself."""
-    latest = _latest_certificate(user=user, program=program)
-    target = _target(latest)
-    if target is None:
-        assert latest is not None
-        return ProgramProgress(program, latest, latest.cycle, None, False)
-    cycle, since, renewal = target
-    lines = _renewal_lines(user, program, since) if renewal else None
-    if lines is None:
-        lines = [
-            _requirement_line(user, requirement, since)
-            for requirement in program.requirements.select_related(
-                "path", "course", "quiz", "rubric"
-            ).order_by("sort_order", "pk")
-        ]
-    return ProgramProgress(program, latest, cycle, since, renewal, lines)
-
-
-# Issuing.
 
 
 def _next_serial(year: int) -> str:
@@ -352,6 +72,19 @@ def _after_issue(certificate_id: int) -> None:
 
 
 @transaction.atomic
+def certificate_pdf_rerender(*, certificate: Certificate) -> None:
+    """Render a certificate's PDF again (its file is missing, or a viewer asked for
+    it): marked as not rendered, so that the sweep queues it again should the job be
+    lost, and queued after commit. Rendering replaces the file, so asking twice is
+    harmless."""
+    from certificates.tasks import certificate_render_pdf_task
+
+    Certificate.objects.filter(pk=certificate.pk).update(pdf_rendered_at=None)
+    certificate_id = certificate.pk
+    transaction.on_commit(lambda: certificate_render_pdf_task.delay(certificate_id))
+
+
+@transaction.atomic
 def certificate_issue(
     *,
     user: User,
@@ -366,7 +99,7 @@ def certificate_issue(
     code random; the name and program title are kept as they are now. After commit
     the PDF is rendered and the holder e-mailed. Used by the evaluation and by
     `certificate_issue_manually`."""
-    issued_at = issued_at or timezone.now()
+    issued_at = issued_at or clock.now()
     expires_at = (
         issued_at + relativedelta(months=program.validity_months)
         if program.validity_months
@@ -453,7 +186,7 @@ def certificate_issue_manually(
     reason = _require_reason(reason, "issuing it by hand")
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
-        latest = _latest_certificate(user=user, program=program)
+        latest = latest_certificate(user=user, program=program)
         if (
             latest is not None
             and latest.status == Certificate.Status.ACTIVE
@@ -482,7 +215,7 @@ def certificate_revoke(
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.status == Certificate.Status.REVOKED:
         raise CertificateRefused("This certificate is revoked already.")
-    now = timezone.now()
+    now = clock.now()
     locked.status = Certificate.Status.REVOKED
     locked.revoked_at, locked.revoked_by, locked.revoked_reason = now, actor, reason
     locked.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
@@ -561,36 +294,6 @@ def _renewal_open(certificate: Certificate, now: dt.datetime) -> bool:
     return True
 
 
-def _holder_zone(user: User) -> zoneinfo.ZoneInfo:
-    """The holder's time zone: e-mails give dates on their calendar, as the PDF
-    does."""
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def _renewal_notify(certificate: Certificate) -> None:
-    from lms.notifications.services import notify_once
-
-    key = f"certificate:{certificate.pk}"
-    progress = program_progress(user=certificate.user, program=certificate.program)
-    with timezone.override(_holder_zone(certificate.user)):
-        notify_once(
-            user=certificate.user,
-            kind=RENEWAL_NOTICE,
-            key=key,
-            subject=f"Renew your “{certificate.program_title}” certificate",
-            template="certificates/email/renewal",
-            context={
-                "certificate": certificate,
-                "first_name": certificate.user.get_short_name(),
-                "lines": progress.lines,
-                "mine_url": settings.SITE_URL + reverse("certificates_mine"),
-            },
-        )
-
-
 def certificates_expire_and_renew(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Daily, from beat: open renewal for valid certificates inside their program's
     renewal window, and for lapsed ones never renewed (assign the renewal content,
@@ -598,7 +301,7 @@ def certificates_expire_and_renew(*, now: dt.datetime | None = None) -> dict[str
     issue nothing new), then mark certificates past their expiry as expired (they
     still verify, as expired).
     Running it again changes nothing. Returns how many of each it did."""
-    now = now or timezone.now()
+    now = now or clock.now()
     opened = 0
     renewed = Certificate.objects.filter(
         user_id=OuterRef("user_id"),
@@ -638,7 +341,7 @@ def certificates_expire_and_renew(*, now: dt.datetime | None = None) -> dict[str
         user__is_active=True,
     ).select_related("program", "user")
     for certificate in pending_notice:
-        _renewal_notify(certificate)
+        renewal_notify(certificate=certificate)
     expired = 0
     for certificate in Certificate.objects.filter(
         status=Certificate.Status.ACTIVE, expires_at__lte=now
@@ -674,7 +377,7 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> dict[str, i
         certificate_render_pdf_task,
     )
 
-    now = now or timezone.now()
+    now = now or clock.now()
     unrendered = list(
         Certificate.objects.filter(
             pdf_rendered_at__isnull=True, issued_at__lt=now - STUCK_AFTER
@@ -693,7 +396,7 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> dict[str, i
     )
     told = set(
         NotificationLog.objects.filter(
-            kind="certificate_issued",
+            kind=ISSUED_NOTICE,
             key__in=[f"certificate:{pk}" for pk in recent],
         ).values_list("key", flat=True)
     )
@@ -701,25 +404,3 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> dict[str, i
     for certificate_id in untold:
         certificate_notify_issued_task.delay(certificate_id)
     return {"pdfs_requeued": len(unrendered), "notices_requeued": len(untold)}
-
-
-def certificate_notify_issued(*, certificate: Certificate) -> bool:
-    """E-mail the holder that their certificate was issued, once, with dates on
-    their calendar."""
-    from lms.notifications.services import notify_once
-
-    with timezone.override(_holder_zone(certificate.user)):
-        return notify_once(
-            user=certificate.user,
-            kind="certificate_issued",
-            key=f"certificate:{certificate.pk}",
-            subject=f"You are certified: {certificate.program_title}",
-            template="certificates/email/issued",
-            context={
-                "certificate": certificate,
-                "first_name": certificate.user.get_short_name(),
-                "mine_url": settings.SITE_URL + reverse("certificates_mine"),
-                "verify_url": settings.SITE_URL
-                + reverse("certificate_verify", args=[certificate.verification_code]),
-            },
-        )

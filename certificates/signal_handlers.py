@@ -40,7 +40,7 @@ def quiz_result_hint(user: Any, quiz: Any) -> str | None:
     """On a quiz's result page: how far the person is toward each program that asks
     for this quiz, e.g. "Certified Discovery Seller: 3 of 4 requirements met"."""
     from certificates.models import CertificationProgram
-    from certificates.services import program_progress
+    from certificates.progress import program_progress
 
     programs = CertificationProgram.objects.filter(
         active=True, requirements__quiz=quiz

@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
+from lms.lib.mail import MAIL_RETRY
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=3,
-)
+
+@shared_task(**MAIL_RETRY)
 def certificates_evaluate_task(user_id: int) -> list[int]:
     """Queued after commit by the course, quiz and coaching signals: issue the
     certificates whose requirements the person now meets. Idempotent, so a retry or
@@ -19,11 +15,7 @@ def certificates_evaluate_task(user_id: int) -> list[int]:
     return [certificate.pk for certificate in certificates_evaluate(user_id=user_id)]
 
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**MAIL_RETRY)
 def certificates_expire_and_renew_task() -> dict[str, int]:
     """Periodic (beat): open renewals inside the renewal window (assign the renewal
     content, e-mail once) and mark certificates past their expiry as expired; then
@@ -46,15 +38,11 @@ def certificate_render_pdf_task(certificate_id: int) -> str:
     return certificate_render_pdf(certificate_id=certificate_id)
 
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**MAIL_RETRY)
 def certificate_notify_issued_task(certificate_id: int) -> bool:
     """Queued after a certificate is issued: e-mail the holder, once."""
     from certificates.models import Certificate
-    from certificates.services import certificate_notify_issued
+    from certificates.notices import certificate_notify_issued
 
     certificate = (
         Certificate.objects.select_related("user").filter(pk=certificate_id).first()

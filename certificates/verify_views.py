@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import constant_time_compare
 
 from certificates.models import Certificate
+from lms.lib import clock
 
 # Long enough to bear a fresh revocation for a minute at most, in browsers only.
 VERIFIED_MAX_AGE = 60
@@ -109,31 +109,27 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _verification(row: dict[str, Any]) -> Verification:
-    try:
-        zone = zoneinfo.ZoneInfo(row["user__time_zone"])
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
+    zone_name = row["user__time_zone"]
     expires_at: dt.datetime | None = row["expires_at"]
     if row["status"] == Certificate.Status.REVOKED:
         state = "revoked"
     elif row["status"] == Certificate.Status.EXPIRED or (
-        expires_at is not None and expires_at <= timezone.now()
+        expires_at is not None and expires_at <= clock.now()
     ):
         # Past its expiry even if the daily sweep has not marked it yet.
         state = "expired"
     else:
         state = "valid"
 
-    def local(moment: dt.datetime | None) -> dt.date | None:
-        return timezone.localtime(moment, zone).date() if moment else None
-
     return Verification(
         state=state,
         holder_name=row["holder_name"],
         program_title=row["program_title"],
-        issued_on=timezone.localtime(row["issued_at"], zone).date(),
-        expires_on=local(expires_at),
-        revoked_on=local(row["revoked_at"]) if state == "revoked" else None,
+        issued_on=timezone.localtime(row["issued_at"], clock.zone(zone_name)).date(),
+        expires_on=clock.local_date(expires_at, zone_name),
+        revoked_on=clock.local_date(row["revoked_at"], zone_name)
+        if state == "revoked"
+        else None,
     )
 
 

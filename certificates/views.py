@@ -1,61 +1,48 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from certificates import selectors
+from certificates import selectors, services
 from certificates.forms import TeamFilterForm
 from certificates.models import Certificate
+from lms.lib.requests import SignedInRequest
 
 TEAM_PAGE_SIZE = 50
 
 
-def verification_url(certificate: Certificate) -> str:
-    return settings.SITE_URL + reverse(
-        "certificate_verify", args=[certificate.verification_code]
-    )
-
-
 @login_required
-def certificates_mine(request: HttpRequest) -> HttpResponse:
+def certificates_mine(request: SignedInRequest) -> HttpResponse:
     """My certificates: progress toward each program, and every certificate with its
     PDF and verification link."""
     mine = selectors.my_certificates(user=request.user)
-    rows = [(c, verification_url(c)) for c in mine.certificates]
+    rows = [(c, c.verification_url) for c in mine.certificates]
     return render(request, "certificates/mine.html", {"mine": mine, "rows": rows})
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
+def certificate_pdf(request: SignedInRequest, pk: int) -> HttpResponseBase:
     """The certificate's PDF, for its holder and the people who may see them."""
-    certificate = selectors.certificates_visible_to(request.user).filter(pk=pk).first()
-    if certificate is None:
-        raise Http404("No such certificate.")
+    certificate = _visible_certificate(request, pk)
     storage = storages["private"]
     if not certificate.pdf or not storage.exists(certificate.pdf):
-        from certificates.tasks import certificate_render_pdf_task
-
-        certificate_render_pdf_task.delay(certificate.pk)
-        messages.warning(
+        # Nothing is queued from a GET: the page offers to prepare it (a POST).
+        return render(
             request,
-            f"The PDF of certificate {certificate.serial} is being prepared: "
-            "try again in a minute.",
+            "certificates/pdf_pending.html",
+            {
+                "certificate": certificate,
+                "back": _certificates_list(request, certificate),
+            },
         )
-        # Back to the list the viewer came from; a coach has no team view.
-        viewer = request.user
-        if certificate.user_id != viewer.pk and (
-            viewer.is_manager or viewer.is_enablement_admin
-        ):
-            return redirect("certificates_team")
-        return redirect("certificates_mine")
     return FileResponse(
         storage.open(certificate.pdf, "rb"),
         as_attachment=True,
@@ -65,7 +52,38 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-def certificates_team(request: HttpRequest) -> HttpResponse:
+@require_POST
+def certificate_pdf_prepare(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Render a certificate's missing PDF again, for those who may download it."""
+    certificate = _visible_certificate(request, pk)
+    services.certificate_pdf_rerender(certificate=certificate)
+    messages.success(
+        request,
+        f"The PDF of certificate {certificate.serial} is being prepared: "
+        "try again in a minute.",
+    )
+    return redirect(_certificates_list(request, certificate))
+
+
+def _visible_certificate(request: SignedInRequest, pk: int) -> Certificate:
+    certificate = selectors.certificates_visible_to(request.user).filter(pk=pk).first()
+    if certificate is None:
+        raise Http404("No such certificate.")
+    return certificate
+
+
+def _certificates_list(request: SignedInRequest, certificate: Certificate) -> str:
+    """The list the viewer came from; a coach has no team view."""
+    viewer = request.user
+    if certificate.user_id != viewer.pk and (
+        viewer.is_manager or viewer.is_enablement_admin
+    ):
+        return reverse("certificates_team")
+    return reverse("certificates_mine")
+
+
+@login_required
+def certificates_team(request: SignedInRequest) -> HttpResponse:
     """Managers: their teams' certificates, and those expiring in 30, 60 or 90
     days."""
     if not (request.user.is_manager or request.user.is_enablement_admin):

@@ -21,15 +21,16 @@ from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 from certificates import services
 from certificates.forms import IssueManuallyForm, ReasonForm
 from certificates.models import Certificate, CertificationProgram
+from lms.lib.requests import signed_in_user
 
 
 class EnablementAdminMenuItem(MenuItem):
     def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.is_enablement_admin
+        return signed_in_user(request).is_enablement_admin
 
 
 def _require_enablement_admin(request: HttpRequest) -> None:
-    if not request.user.is_enablement_admin:
+    if not signed_in_user(request).is_enablement_admin:
         raise PermissionDenied("Only enablement admins manage certificates.")
 
 
@@ -93,7 +94,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.certificate_revoke(
                 certificate=certificate,
-                actor=request.user,
+                actor=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
             )
         except services.CertificateRefused as refusal:
@@ -122,7 +123,7 @@ def certificate_issue(request: HttpRequest) -> HttpResponse:
             certificate = services.certificate_issue_manually(
                 user=form.cleaned_data["user"],
                 program=form.cleaned_data["program"],
-                actor=request.user,
+                actor=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
             )
         except services.CertificateRefused as refusal:

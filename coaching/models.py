@@ -5,6 +5,7 @@ weighted rubric, and approves it or asks for another take."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -171,6 +172,12 @@ class PracticePage(LessonPage):
         return "This practice is complete once a coach approves one of your takes."
 
 
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def pending(self) -> SubmissionQuerySet:
+        """Waiting for a coach: requested, or a coach's review is under way."""
+        return self.filter(state__in=Submission.PENDING_STATES)
+
+
 class Submission(models.Model):
     """A rep's request for coaching on one recording thread: a real call with its
     context, or the practice of a prompt. Each new take goes through review; earlier
@@ -185,6 +192,8 @@ class Submission(models.Model):
         REQUESTED = "requested", "Waiting for review"
         IN_REVIEW = "in_review", "In review"
         REVIEWED = "reviewed", "Reviewed"
+
+    PENDING_STATES: ClassVar[tuple[str, ...]] = (State.REQUESTED, State.IN_REVIEW)
 
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Approved"
@@ -233,6 +242,8 @@ class Submission(models.Model):
         null=True, blank=True, help_text="Requested plus the turnaround target."
     )
 
+    objects = SubmissionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -242,6 +253,16 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.rep})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in self.PENDING_STATES
+
+
+class TakeQuerySet(models.QuerySet["Take"]):
+    def sent(self) -> TakeQuerySet:
+        """Takes sent for review (a practice take may wait unsent)."""
+        return self.filter(sent_at__isnull=False)
 
 
 class Take(models.Model):
@@ -259,6 +280,8 @@ class Take(models.Model):
         null=True, blank=True, help_text="When it was sent for review."
     )
 
+    objects = TakeQuerySet.as_manager()
+
     class Meta:
         ordering = ["submission", "number"]
         constraints = [
@@ -269,6 +292,16 @@ class Take(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} · take {self.number}"
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def by_coaches(self) -> ReviewQuerySet:
+        """Coaches' reviews, not the reps' self-reviews."""
+        return self.filter(is_self_review=False)
+
+    def submitted(self) -> ReviewQuerySet:
+        """Reviews their reviewer has submitted (a draft stays private)."""
+        return self.filter(state=Review.State.SUBMITTED)
 
 
 class Review(models.Model):
@@ -301,6 +334,8 @@ class Review(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ReviewQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
         constraints = [
@@ -311,6 +346,11 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.take} by {self.reviewer}"
+
+    @property
+    def is_submitted_by_coach(self) -> bool:
+        """A coach's submitted review: what the rep, managers and programs see."""
+        return not self.is_self_review and self.state == self.State.SUBMITTED
 
 
 class CriterionScore(models.Model):

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from coaching.models import (
     Comment,
@@ -22,12 +20,13 @@ from coaching.models import (
 )
 from coaching.permissions import (
     can_review,
+    can_see_submission,
     coaches_to_choose,
     submissions_visible_to,
 )
-from coaching.services import comments_visible_to
 from lms.accounts.models import User
 from lms.accounts.visibility import coached_teams
+from lms.lib import clock
 from media.models import MediaAsset
 
 QUEUE_TABS: dict[str, tuple[str, list[str]]] = {
@@ -36,18 +35,6 @@ QUEUE_TABS: dict[str, tuple[str, list[str]]] = {
     "done": ("Done", [Submission.State.REVIEWED]),
 }
 DONE_SHOWN = 50
-
-
-def fmt_seconds(value: Decimal | float | None) -> str:
-    """0:05, 1:02:03: how times on a recording read everywhere."""
-    if value is None:
-        return ""
-    whole = int(value)
-    hours, rest = divmod(whole, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes}:{seconds:02d}"
 
 
 # The coach's queue.
@@ -64,7 +51,7 @@ class QueueRow:
         return (
             self.submission.state != Submission.State.REVIEWED
             and self.submission.due_at is not None
-            and self.submission.due_at < timezone.now()
+            and self.submission.due_at < clock.now()
         )
 
 
@@ -94,12 +81,10 @@ def coach_queue(*, coach: User, tab: str) -> list[QueueRow]:
         .prefetch_related(
             Prefetch(
                 "takes",
-                queryset=Take.objects.exclude(sent_at=None).prefetch_related(
+                queryset=Take.objects.sent().prefetch_related(
                     Prefetch(
                         "reviews",
-                        queryset=Review.objects.filter(
-                            is_self_review=False
-                        ).select_related("reviewer"),
+                        queryset=Review.objects.by_coaches().select_related("reviewer"),
                     )
                 ),
             )
@@ -161,11 +146,8 @@ class ReviewScreen:
 def visible_take(*, viewer: User, take_id: int) -> Take | None:
     """The take, if the viewer may see its submission."""
     return (
-        Take.objects.filter(
-            pk=take_id,
-            submission__in=submissions_visible_to(viewer),
-            sent_at__isnull=False,
-        )
+        Take.objects.sent()
+        .filter(pk=take_id, submission__in=submissions_visible_to(viewer))
         .select_related(
             "submission",
             "submission__rep",
@@ -182,24 +164,19 @@ def take_is_open_for(*, viewer: User, take: Take) -> bool:
     """Whether the viewer may review this take now: a routed coach, the latest take,
     waiting or in review, and not already reviewed by them."""
     submission = take.submission
-    if submission.state not in (
-        Submission.State.REQUESTED,
-        Submission.State.IN_REVIEW,
-    ):
+    if not submission.is_pending:
         return False
     if viewer.pk == submission.rep_id or not can_review(viewer, submission):
         return False
-    latest = submission.takes.exclude(sent_at=None).order_by("-number").first()
+    latest = current_take(submission)
     if latest is None or latest.pk != take.pk:
         return False
-    return not take.reviews.filter(
-        reviewer=viewer, state=Review.State.SUBMITTED
-    ).exists()
+    return not take.reviews.submitted().filter(reviewer=viewer).exists()
 
 
 def review_screen(*, viewer: User, take: Take) -> ReviewScreen:
     submission = take.submission
-    takes = list(submission.takes.exclude(sent_at=None).order_by("number"))
+    takes = list(submission.takes.sent().order_by("number"))
     criteria = list(submission.rubric.criteria.all())
     reviews = list(
         take.reviews.select_related("reviewer").prefetch_related(
@@ -264,7 +241,7 @@ def review_screen(*, viewer: User, take: Take) -> ReviewScreen:
                 ],
             )
             for r in reviews
-            if not r.is_self_review and r.state == Review.State.SUBMITTED
+            if r.is_submitted_by_coach
         ],
         self_review=self_review,
         draft=draft,
@@ -284,11 +261,8 @@ def _levels(review: Review | None) -> dict[int, int]:
 def exportable_review(*, viewer: User, review_id: int) -> Review | None:
     """A submitted coach review the viewer may see (or the viewer's own draft)."""
     review = (
-        Review.objects.filter(
-            pk=review_id,
-            is_self_review=False,
-            take__submission__in=submissions_visible_to(viewer),
-        )
+        Review.objects.by_coaches()
+        .filter(pk=review_id, take__submission__in=submissions_visible_to(viewer))
         .select_related("take", "take__submission", "reviewer")
         .first()
     )
@@ -319,9 +293,9 @@ def my_submissions(*, rep: User) -> list[SubmissionRow]:
             Prefetch("takes", queryset=Take.objects.order_by("number")),
             Prefetch(
                 "takes__reviews",
-                queryset=Review.objects.filter(
-                    is_self_review=False, state=Review.State.SUBMITTED
-                ).select_related("reviewer"),
+                queryset=Review.objects.by_coaches()
+                .submitted()
+                .select_related("reviewer"),
             ),
         )
         .order_by("-created_at")
@@ -364,11 +338,9 @@ class RubricHistory:
 
 def score_history(*, rep: User) -> list[RubricHistory]:
     reviews = (
-        Review.objects.filter(
-            take__submission__rep=rep,
-            is_self_review=False,
-            state=Review.State.SUBMITTED,
-        )
+        Review.objects.by_coaches()
+        .submitted()
+        .filter(take__submission__rep=rep)
         .select_related("take__submission__rubric", "reviewer", "take__submission")
         .prefetch_related("scores")
         .order_by("submitted_at", "pk")
@@ -419,11 +391,7 @@ def practice_state(
 ) -> PracticeState:
     """The rep's takes of a practice and what they may do next. `uploaded` is the
     public id of the recording the uploader just came back with, if any."""
-    submission = (
-        Submission.objects.filter(rep=user, practice=practice)
-        .order_by("-created_at")
-        .first()
-    )
+    submission = practice_open_submission(rep=user, practice=practice)
     takes: list[Take] = []
     self_reviewed: set[int] = set()
     if submission is not None:
@@ -432,9 +400,7 @@ def practice_state(
             .prefetch_related(
                 Prefetch(
                     "reviews",
-                    queryset=Review.objects.filter(
-                        state=Review.State.SUBMITTED
-                    ).select_related("reviewer"),
+                    queryset=Review.objects.submitted().select_related("reviewer"),
                 )
             )
             .order_by("number")
@@ -459,10 +425,7 @@ def practice_state(
         if asset.pk not in used
     ]
     pending = None
-    if submission is not None and submission.state in (
-        Submission.State.REQUESTED,
-        Submission.State.IN_REVIEW,
-    ):
+    if submission is not None and submission.is_pending:
         pending = next((t for t in reversed(takes) if t.sent_at), None)
     return PracticeState(
         practice=practice,
@@ -487,8 +450,37 @@ def practice_state(
 def due_label(due_at: dt.datetime | None) -> str:
     if due_at is None:
         return ""
-    delta = due_at - timezone.now()
+    delta = due_at - clock.now()
     hours = int(abs(delta.total_seconds()) // 3600)
     if delta.total_seconds() >= 0:
         return f"due in {hours} h" if hours < 48 else f"due in {hours // 24} days"
     return f"{hours} h overdue" if hours < 48 else f"{hours // 24} days overdue"
+
+
+def practice_open_submission(*, rep: User, practice: PracticePage) -> Submission | None:
+    """The rep's submission for this practice (the latest one), if any."""
+    return (
+        Submission.objects.filter(
+            rep=rep, practice=practice, kind=Submission.Kind.PRACTICE
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def current_take(submission: Submission) -> Take | None:
+    """The latest take sent for review (the one a coach reviews now)."""
+    return submission.takes.sent().order_by("-number").first()
+
+
+def comments_visible_to(user: User, take: Take) -> QuerySet[Comment]:
+    """The take's comments the user may read: none if they may not see the
+    submission; a draft review's comments (and replies within them) only for
+    their author."""
+    if not can_see_submission(user, take.submission):
+        return Comment.objects.none()
+    return (
+        Comment.objects.filter(take=take)
+        .exclude(Q(review__state=Review.State.DRAFT) & ~Q(author=user))
+        .select_related("author", "review")
+    )

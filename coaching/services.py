@@ -1,5 +1,6 @@
-"""Coaching state changes: review requests and practice takes, reviews, time-stamped
-comments, and the notices that keep the turnaround target.
+"""Coaching state changes: review requests and practice takes, reviews and
+time-stamped comments. The notices they queue after commit are in coaching/notices.py,
+what the pages read in coaching/selectors.py.
 
 Submissions move draft (practice takes not yet sent) -> requested -> in_review (a
 coach opened a draft review) -> reviewed (approved | resubmit). After "resubmit" the
@@ -12,17 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
-import zoneinfo
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
-from django.urls import reverse
-from django.utils import dateformat, timezone
 
 from coaching.analytics import call_analysis_request
 from coaching.models import (
@@ -35,16 +30,21 @@ from coaching.models import (
     Submission,
     Take,
 )
-from coaching.permissions import can_review, can_see_submission, routed_coaches
+from coaching.permissions import can_review
 from coaching.rubrics import rubric_problems
+from coaching.selectors import (
+    comments_visible_to,
+    current_take,
+    practice_open_submission,
+)
 from coaching.signals import review_submitted
 from courses.models import CoursePage, LessonCompletion
 from courses.selectors import lock_reason
 from courses.services import lesson_complete
 from lms.accounts import visibility
 from lms.accounts.models import User
-from lms.notifications.models import NotificationLog
-from lms.notifications.services import notify_once
+from lms.lib import clock
+from lms.lib.durations import format_duration
 from media.models import MediaAsset
 
 logger = logging.getLogger(__name__)
@@ -53,15 +53,6 @@ COMMENT_MAX_CHARS = 2000
 SUMMARY_MAX_CHARS = 5000
 # A take may run this much over the practice's limit: containers round durations.
 TAKE_SLACK_SECONDS = 1.0
-REMINDER_BEFORE = dt.timedelta(hours=12)
-PENDING = (Submission.State.REQUESTED, Submission.State.IN_REVIEW)
-
-# Notice kinds (lms.notifications), each sent once per key "take:<pk>" or
-# "review:<pk>".
-REQUESTED_NOTICE = "coaching_request"
-REVIEWED_NOTICE = "coaching_reviewed"
-REMINDER_NOTICE = "coaching_reminder"
-ESCALATION_NOTICE = "coaching_escalation"
 
 
 class CoachingRefused(Exception):
@@ -194,7 +185,7 @@ def call_review_request(
     # One request per recording, even when the same form is sent twice at once.
     MediaAsset.objects.select_for_update().filter(pk=asset.pk).first()
     _check_asset(rep, asset)
-    now = timezone.now()
+    now = clock.now()
     submission = Submission.objects.create(
         kind=Submission.Kind.CALL,
         rep=rep,
@@ -216,17 +207,6 @@ def call_review_request(
     return submission
 
 
-def practice_open_submission(*, rep: User, practice: PracticePage) -> Submission | None:
-    """The rep's submission for this practice (the latest one), if any."""
-    return (
-        Submission.objects.filter(
-            rep=rep, practice=practice, kind=Submission.Kind.PRACTICE
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
 @transaction.atomic
 def practice_take_add(*, rep: User, practice: PracticePage, asset: MediaAsset) -> Take:
     """Add a recording (made in the browser or uploaded) as the rep's next take of a
@@ -245,8 +225,8 @@ def practice_take_add(*, rep: User, practice: PracticePage, asset: MediaAsset) -
     assert asset.duration is not None
     if asset.duration > practice.max_seconds + TAKE_SLACK_SECONDS:
         raise CoachingRefused(
-            f"This take is {_clock(asset.duration)} long; the limit is "
-            f"{_clock(practice.max_seconds)}."
+            f"This take is {format_duration(asset.duration)} long; the limit is "
+            f"{format_duration(practice.max_seconds)}."
         )
     submission = practice_open_submission(rep=rep, practice=practice)
     if submission is None:
@@ -260,7 +240,7 @@ def practice_take_add(*, rep: User, practice: PracticePage, asset: MediaAsset) -
         )
     if submission.outcome == Submission.Outcome.APPROVED:
         raise CoachingRefused("This practice is already approved.")
-    if submission.state in PENDING:
+    if submission.is_pending:
         raise CoachingRefused(
             "Your take is waiting for review; add another once it is reviewed."
         )
@@ -290,7 +270,7 @@ def self_review_save(*, take: Take, user: User, levels: dict[int, int]) -> Revie
     )
     _record_scores(review, submission.rubric, levels)
     review.state = Review.State.SUBMITTED
-    review.submitted_at = timezone.now()
+    review.submitted_at = clock.now()
     review.save()
     return review
 
@@ -310,7 +290,7 @@ def take_send(*, take: Take, user: User, coach: User | None = None) -> Submissio
         raise CoachingRefused("This take was already sent.")
     if submission.outcome == Submission.Outcome.APPROVED:
         raise CoachingRefused("This practice is already approved.")
-    if submission.state in PENDING:
+    if submission.is_pending:
         raise CoachingRefused("Another take of yours is already waiting for review.")
     practice = submission.practice
     if practice is None:
@@ -321,7 +301,7 @@ def take_send(*, take: Take, user: User, coach: User | None = None) -> Submissio
     ):
         raise CoachingRefused("Score your take on the rubric before sending it.")
     _check_coach(submission.rep, coach)
-    now = timezone.now()
+    now = clock.now()
     take.sent_at = now
     take.save(update_fields=["sent_at"])
     submission.requested_coach = coach
@@ -334,11 +314,6 @@ def take_send(*, take: Take, user: User, coach: User | None = None) -> Submissio
     )
     _after_commit_notify_coaches(take)
     return submission
-
-
-def current_take(submission: Submission) -> Take | None:
-    """The latest take sent for review (the one a coach reviews now)."""
-    return submission.takes.filter(sent_at__isnull=False).order_by("-number").first()
 
 
 # Reviews
@@ -356,7 +331,7 @@ def review_start(*, take: Take, coach: User) -> Review:
     if existing is not None:
         return existing
     latest = current_take(submission)
-    if submission.state not in PENDING or latest is None or latest.pk != take.pk:
+    if not submission.is_pending or latest is None or latest.pk != take.pk:
         raise CoachingRefused("This take is not waiting for review.")
     try:
         with transaction.atomic():
@@ -394,7 +369,7 @@ def review_submit(
     if not can_review(coach, submission):
         raise CoachingRefused("You are not a coach of this rep for this request.")
     latest = current_take(submission)
-    if submission.state not in PENDING or latest is None or latest.pk != review.take_id:
+    if not submission.is_pending or latest is None or latest.pk != review.take_id:
         raise CoachingRefused("This take was already reviewed.")
     if outcome not in Submission.Outcome.values:
         raise CoachingRefused("Choose approve or resubmit.")
@@ -402,7 +377,7 @@ def review_submit(
     if len(summary) > SUMMARY_MAX_CHARS:
         raise CoachingRefused(f"Keep the summary under {SUMMARY_MAX_CHARS} characters.")
     _record_scores(review, submission.rubric, levels)
-    now = timezone.now()
+    now = clock.now()
     review.summary = summary
     review.outcome = outcome
     review.state = Review.State.SUBMITTED
@@ -432,19 +407,6 @@ def review_submit(
 
 
 # Comments
-
-
-def comments_visible_to(user: User, take: Take) -> QuerySet[Comment]:
-    """The take's comments the user may read: none if they may not see the
-    submission; a draft review's comments (and replies within them) only for
-    their author."""
-    if not can_see_submission(user, take.submission):
-        return Comment.objects.none()
-    return (
-        Comment.objects.filter(take=take)
-        .exclude(Q(review__state=Review.State.DRAFT) & ~Q(author=user))
-        .select_related("author", "review")
-    )
 
 
 def _seconds(value: object, what: str) -> Decimal:
@@ -504,13 +466,13 @@ def comment_add(
     end = None if end_seconds in (None, "") else _seconds(end_seconds, "end")
     if not 0 <= start <= duration:
         raise CoachingRefused(
-            f"The time {_clock(float(start))} is outside the recording "
-            f"(0:00–{_clock(float(duration))})."
+            f"The time {format_duration(float(start))} is outside the recording "
+            f"(0:00–{format_duration(float(duration))})."
         )
     if end is not None and not start < end <= duration:
         raise CoachingRefused(
             "A range ends after it starts and within the recording "
-            f"(0:00–{_clock(float(duration))})."
+            f"(0:00–{format_duration(float(duration))})."
         )
     review = review_start(take=take, coach=author)
     if review.state != Review.State.DRAFT:
@@ -572,21 +534,6 @@ def _check_editable(comment: Comment, author: User) -> None:
 
 
 @transaction.atomic
-def comment_update(*, comment: Comment, author: User, text: str) -> Comment:
-    """Change the text of one's own comment (a coach's, while their review is a
-    draft)."""
-    comment = (
-        Comment.objects.select_for_update(of=("self",))
-        .select_related("review")
-        .get(pk=comment.pk)
-    )
-    _check_editable(comment, author)
-    comment.text = _clean_text(text)
-    comment.save(update_fields=["text"])
-    return comment
-
-
-@transaction.atomic
 def comment_delete(*, comment: Comment, author: User) -> None:
     """Delete one's own comment and its replies (a coach's, while their review is a
     draft)."""
@@ -601,20 +548,7 @@ def comment_delete(*, comment: Comment, author: User) -> None:
     comment.delete()
 
 
-# Notices
-
-
-def _clock(seconds: float) -> str:
-    seconds = max(0, math.floor(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def _url(name: str, *args: object) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
-
-
-def _take_url(take: Take) -> str:
-    return _url("coaching_review", take.pk)
+# After commit: the notices (coaching/notices.py) go out from the worker.
 
 
 def _after_commit_notify_coaches(take: Take) -> None:
@@ -628,161 +562,3 @@ def _enqueue_review_notice(review_id: int) -> None:
     from coaching.tasks import review_notify_rep_task
 
     review_notify_rep_task.delay(review_id)
-
-
-def _due_label(due_at: dt.datetime | None, person: User) -> str:
-    """ "Friday 4 December, 14:00 (Europe/Berlin)", in the person's time zone."""
-    if due_at is None:
-        return ""
-    zone = zoneinfo.ZoneInfo(person.time_zone)
-    local = timezone.localtime(due_at, zone)
-    return f"{dateformat.format(local, 'l j F, H:i')} ({person.time_zone})"
-
-
-def _context(take: Take, person: User, **more: object) -> dict[str, object]:
-    submission = take.submission
-    return {
-        "submission": submission,
-        "take": take,
-        "rep": submission.rep,
-        "review_url": _take_url(take),
-        "due_label": _due_label(submission.due_at, person),
-        "first_name": person.get_short_name(),
-        **more,
-    }
-
-
-def take_notify_coaches(*, take_id: int) -> int:
-    """E-mail the coaches a take is routed to that it waits for their review (once
-    per coach per take). Run after a request or a practice take is sent; should
-    this notice be lost, the overdue chase still reminds the coaches before the
-    turnaround runs out. Returns how many were sent."""
-    take = Take.objects.select_related("submission__rep").get(pk=take_id)
-    submission = take.submission
-    if take.sent_at is None:
-        return 0
-    sent = 0
-    with get_connection() as connection:
-        for coach in routed_coaches(submission):
-            sent += notify_once(
-                user=coach,
-                kind=REQUESTED_NOTICE,
-                key=f"take:{take.pk}",
-                subject=f"{submission.rep} asks for coaching: “{submission.title}”",
-                template="coaching/email/requested",
-                context=_context(take, coach),
-                connection=connection,
-            )
-    return sent
-
-
-def review_notify_rep(*, review_id: int) -> bool:
-    """E-mail the rep that a coach submitted their review (once per review)."""
-    review = Review.objects.select_related("take__submission__rep", "reviewer").get(
-        pk=review_id
-    )
-    if review.state != Review.State.SUBMITTED or review.is_self_review:
-        return False
-    submission = review.take.submission
-    rep = submission.rep
-    approved = review.outcome == Submission.Outcome.APPROVED
-    verb = "approved" if approved else "asks for another take of"
-    return notify_once(
-        user=rep,
-        kind=REVIEWED_NOTICE,
-        key=f"review:{review.pk}",
-        subject=f"{review.reviewer} {verb} “{submission.title}”",
-        template="coaching/email/reviewed",
-        context=_context(review.take, rep, review=review, approved=approved),
-    )
-
-
-def reviews_chase_overdue(*, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Keep the turnaround target (settings.COACHING_TURNAROUND_HOURS); run by beat
-    (`reviews_chase_overdue_task`, every 15 minutes). For each take waiting for
-    review: a reminder to its coaches once it is due within 12 hours, and an
-    escalation to the rep's managers once it is overdue, each sent once per take.
-    Returns (reminders sent, escalations sent).
-
-    Three queries find what is waiting and what was sent already; the coaches and
-    managers are then read once per team, so requests left overdue for long cost
-    no more e-mail and little work on later runs."""
-    now = now or timezone.now()
-    waiting = list(
-        Submission.objects.filter(state__in=PENDING, due_at__isnull=False)
-        .filter(due_at__lte=now + REMINDER_BEFORE)
-        .select_related("rep__team")
-        .order_by("due_at", "pk")
-    )
-    if not waiting:
-        return 0, 0
-    takes: dict[int, Take] = {}
-    for sent_take in Take.objects.filter(
-        submission__in=waiting, sent_at__isnull=False
-    ).order_by("submission_id", "number"):
-        takes[sent_take.submission_id] = sent_take  # the latest sent take wins
-    sent = set(
-        NotificationLog.objects.filter(
-            kind__in=[REMINDER_NOTICE, ESCALATION_NOTICE],
-            key__in=[f"take:{take.pk}" for take in takes.values()],
-        ).values_list("user_id", "kind", "key")
-    )
-    people = _PeopleByTeam()
-    counts = {REMINDER_NOTICE: 0, ESCALATION_NOTICE: 0}
-    with get_connection() as connection:
-        for submission in waiting:
-            take = takes.get(submission.pk)
-            if take is None or submission.due_at is None:
-                continue
-            take.submission = submission
-            key = f"take:{take.pk}"
-            coaches = people.coaches(submission)
-            if submission.due_at > now:
-                kind, recipients = REMINDER_NOTICE, coaches
-                subject = (
-                    f"Due soon: coaching for {submission.rep}, “{submission.title}”"
-                )
-            else:
-                kind, recipients = ESCALATION_NOTICE, people.managers(submission.rep)
-                subject = f"Overdue coaching: {submission.rep}, “{submission.title}”"
-            for person in recipients:
-                if (person.pk, kind, key) in sent:
-                    continue
-                counts[kind] += notify_once(
-                    user=person,
-                    kind=kind,
-                    key=key,
-                    subject=subject,
-                    template=f"coaching/email/{_TEMPLATES[kind]}",
-                    context=_context(take, person, coaches=coaches),
-                    connection=connection,
-                )
-    return counts[REMINDER_NOTICE], counts[ESCALATION_NOTICE]
-
-
-_TEMPLATES = {REMINDER_NOTICE: "reminder", ESCALATION_NOTICE: "escalation"}
-
-
-class _PeopleByTeam:
-    """The routed coaches and the managers of reps, read once per team."""
-
-    def __init__(self) -> None:
-        self._coaches: dict[int | None, list[User]] = {}
-        self._managers: dict[int | None, list[User]] = {}
-
-    def coaches(self, submission: Submission) -> list[User]:
-        if submission.requested_coach_id is not None:
-            return list(routed_coaches(submission))
-        team_id = submission.rep.team_id
-        if team_id not in self._coaches:
-            self._coaches[team_id] = list(
-                visibility.coaches_of(submission.rep).filter(is_active=True)
-            )
-        return [c for c in self._coaches[team_id] if c.pk != submission.rep_id]
-
-    def managers(self, rep: User) -> list[User]:
-        if rep.team_id not in self._managers:
-            self._managers[rep.team_id] = list(
-                visibility.managers_of(rep).filter(is_active=True)
-            )
-        return self._managers[rep.team_id]

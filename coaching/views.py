@@ -7,7 +7,6 @@ decide everything else and their refusals are shown as messages."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any, cast
 
@@ -35,6 +34,7 @@ from coaching.forms import (
 from coaching.models import CallAnalysis, Comment, PracticePage, Review, Take
 from coaching.permissions import can_review, submissions_visible_to
 from lms.accounts.models import User
+from lms.lib.charts import chart_options, chart_svg
 from media.models import MediaAsset
 from media.views.recordings import upload_limits
 
@@ -299,7 +299,7 @@ def comment_add(request: HttpRequest, take_id: int) -> HttpResponse:
     parent = None
     if data["parent"] is not None:
         parent = (
-            services.comments_visible_to(user, take).filter(pk=data["parent"]).first()
+            selectors.comments_visible_to(user, take).filter(pk=data["parent"]).first()
         )
         if parent is None:
             return _fail(request, take, "That comment no longer exists.", 400)
@@ -345,7 +345,7 @@ def _own_comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
     )
     if (
         comment is None
-        or not services.comments_visible_to(_user(request), comment.take)
+        or not selectors.comments_visible_to(_user(request), comment.take)
         .filter(pk=comment.pk)
         .exists()
     ):
@@ -544,16 +544,13 @@ def _trend_chart(points: list[analytics.TrendPoint]) -> str:
     import pygal
 
     chart = pygal.Line(
-        style=_chart_style(),
-        js=[],
-        disable_xml_declaration=True,
-        height=260,
-        width=640,
-        show_dots=True,
-        dots_size=4,
-        legend_at_bottom=True,
-        truncate_legend=-1,
-        explicit_size=False,
+        **chart_options(
+            height=260,
+            width=640,
+            show_dots=True,
+            dots_size=4,
+            explicit_size=False,
+        )
     )
     chart.x_labels = [
         timezone.localtime(point.when).strftime("%d %b") for point in points
@@ -569,23 +566,7 @@ def _trend_chart(points: list[analytics.TrendPoint]) -> str:
         ],
         secondary=True,
     )
-    return re.sub(
-        r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.DOTALL
-    )
-
-
-def _chart_style() -> Any:
-    from pygal.style import Style
-
-    return Style(
-        background="transparent",
-        plot_background="transparent",
-        foreground="#1c2430",
-        foreground_strong="#1c2430",
-        foreground_subtle="#d7dde5",
-        colors=("#1f4fbf", "#1b6e3a", "#8a4b00", "#a8201a", "#6b3fa0", "#0b7285"),
-        font_family="system-ui, sans-serif",
-    )
+    return chart_svg(chart)
 
 
 def _history_chart(history: selectors.RubricHistory) -> str:
@@ -594,18 +575,15 @@ def _history_chart(history: selectors.RubricHistory) -> str:
     import pygal
 
     chart = pygal.Line(
-        style=_chart_style(),
-        js=[],
-        disable_xml_declaration=True,
-        range=(1, 5),
-        height=260,
-        width=640,
-        show_dots=True,
-        dots_size=4,
-        legend_at_bottom=True,
-        truncate_legend=-1,
-        x_label_rotation=0,
-        explicit_size=False,
+        **chart_options(
+            range=(1, 5),
+            height=260,
+            width=640,
+            show_dots=True,
+            dots_size=4,
+            x_label_rotation=0,
+            explicit_size=False,
+        )
     )
     chart.x_labels = [
         timezone.localtime(point.review.submitted_at).strftime("%d %b")
@@ -619,8 +597,4 @@ def _history_chart(history: selectors.RubricHistory) -> str:
         "Weighted score",
         [float(point.review.score or 0) or None for point in history.points],
     )
-    # pygal still writes an inline script (its tooltip settings, with the names in
-    # it); the chart stands alone without it.
-    return re.sub(
-        r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.DOTALL
-    )
+    return chart_svg(chart)

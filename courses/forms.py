@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django import forms
 from django.db.models import QuerySet
@@ -10,6 +9,7 @@ from courses.models import CoursePage, LearningPath
 from lms.accounts import visibility
 from lms.accounts.forms import PlainLabels
 from lms.accounts.models import User
+from lms.lib import clock
 
 
 def managed_members(user: User) -> QuerySet[User]:
@@ -55,5 +55,4 @@ class AssignmentForm(PlainLabels, forms.Form):
         day = self.cleaned_data.get("due_date")
         if day is None:
             return None
-        zone = zoneinfo.ZoneInfo(self.assigner.time_zone)
-        return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone)
+        return clock.end_of_day(day, self.assigner.time_zone)

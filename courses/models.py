@@ -18,6 +18,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
+from lms.lib import clock
+from lms.lib.requests import signed_in_user
 from lms.pages import SignInRequiredMixin
 
 # The page types that can be steps of a course. Every one is a LessonPage (so it counts
@@ -46,7 +48,7 @@ class CourseIndexPage(SignInRequiredMixin, Page):
         from courses.selectors import course_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = course_cards(user=request.user, index=self)
+        context["courses"] = course_cards(user=signed_in_user(request), index=self)
         return context
 
 
@@ -94,15 +96,13 @@ class CoursePage(SignInRequiredMixin, Page):
     ) -> dict[str, Any]:
         from courses.selectors import course_outline, lock_reason
 
+        user = signed_in_user(request)
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = course_outline(user=request.user, course=self)
-        context["lock_reason"] = lock_reason(user=request.user, course=self)
+        context["outline"] = course_outline(user=user, course=self)
+        context["lock_reason"] = lock_reason(user=user, course=self)
         context["assigned"] = (
-            Assignment.objects.filter(
-                user=request.user,
-                completed_at__isnull=True,
-                unassigned_at__isnull=True,
-            )
+            Assignment.objects.open()
+            .filter(user=user)
             .filter(models.Q(course=self) | models.Q(path__steps__course=self))
             .exists()
         )
@@ -164,7 +164,7 @@ class LessonPage(SignInRequiredMixin, Page):
         from courses.selectors import lesson_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(user=request.user, lesson=self))
+        context.update(lesson_context(user=signed_in_user(request), lesson=self))
         return context
 
 
@@ -273,6 +273,20 @@ class PathRule(Orderable):
     panels = [FieldPanel("team")]
 
 
+# An open assignment: still to do, neither completed nor withdrawn (unassigned).
+OPEN_ASSIGNMENT = models.Q(completed_at__isnull=True, unassigned_at__isnull=True)
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def current(self) -> AssignmentQuerySet:
+        """Not withdrawn: what the person holds, done or not."""
+        return self.filter(unassigned_at__isnull=True)
+
+    def open(self) -> AssignmentQuerySet:
+        """Still to do: neither completed nor withdrawn."""
+        return self.filter(OPEN_ASSIGNMENT)
+
+
 class Assignment(models.Model):
     """Someone has to do a course or a path, for a reason, by a date. Drives progress,
     dashboards and reminders. Unassigning keeps the row (and its history)."""
@@ -320,6 +334,8 @@ class Assignment(models.Model):
     required_total = models.PositiveIntegerField(default=0)
     required_done = models.PositiveIntegerField(default=0)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_at", "assigned_at"]
         constraints = [
@@ -330,18 +346,12 @@ class Assignment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "path"],
-                condition=models.Q(
-                    completed_at__isnull=True, unassigned_at__isnull=True
-                ),
+                condition=OPEN_ASSIGNMENT,
                 name="one_open_assignment_per_path",
             ),
             models.UniqueConstraint(
                 fields=["user", "course"],
-                condition=models.Q(
-                    completed_at__isnull=True,
-                    unassigned_at__isnull=True,
-                    campaign__isnull=True,
-                ),
+                condition=models.Q(campaign__isnull=True) & OPEN_ASSIGNMENT,
                 name="one_open_assignment_per_course",
             ),
             models.UniqueConstraint(
@@ -369,7 +379,7 @@ class Assignment(models.Model):
     def status(self) -> str:
         if self.completed_at:
             return "completed"
-        if self.due_at and self.due_at < timezone.now():
+        if self.due_at and self.due_at < clock.now():
             return "overdue"
         return "in_progress" if self.required_done else "not_started"
 

@@ -18,17 +18,17 @@ from itertools import groupby
 from smtplib import SMTPRecipientsRefused
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from courses.models import Assignment
 from lms.accounts.models import User
+from lms.lib import clock
+from lms.lib.urls import absolute_url, site_url
 from lms.notifications.models import NotificationLog
 from lms.notifications.services import notice_record, notify_once
 
@@ -62,10 +62,8 @@ def reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     leaving the rest to the next one. Returns how many of each kind were sent, and
     how many were refused.
     """
-    now = now or timezone.now()
-    open_assignments = Assignment.objects.filter(
-        completed_at__isnull=True, unassigned_at__isnull=True, user__is_active=True
-    )
+    now = now or clock.now()
+    open_assignments = Assignment.objects.open().filter(user__is_active=True)
     reminders = [
         Reminder(assignment, now)
         for assignment in open_assignments.select_related(
@@ -162,7 +160,7 @@ class Reminder:
         are on My learning)."""
         course = self.assignment.course
         parts = course.get_url_parts() if course is not None and course.live else None
-        return settings.SITE_URL + parts[2] if parts else ""
+        return site_url(parts[2]) if parts else ""
 
     @property
     def key(self) -> str:
@@ -175,7 +173,7 @@ class Reminder:
 
     @cached_property
     def _zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.person.time_zone)
+        return clock.zone(self.person.time_zone)
 
 
 def _notices_sent(
@@ -278,7 +276,7 @@ def _send_digest(reminders: list[Reminder], connection: BaseEmailBackend) -> boo
             **_common_context(first.person),
             "reminders": reminders,
             "overdue_count": overdue,
-            "profile_url": settings.SITE_URL + reverse("profile"),
+            "profile_url": absolute_url("profile"),
         },
         connection=connection,
     )
@@ -288,5 +286,5 @@ def _common_context(person: User) -> dict[str, Any]:
     return {
         "person": person,
         "first_name": person.get_short_name(),
-        "my_learning_url": settings.SITE_URL + reverse("my_learning"),
+        "my_learning_url": absolute_url("my_learning"),
     }

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from courses.models import (
     Assignment,
@@ -20,17 +19,16 @@ from courses.models import (
     WatchProgress,
 )
 from lms.accounts.models import User
+from lms.lib import clock
 
 
 def course_cycle_start(*, user: User, course: CoursePage) -> dt.datetime | None:
     """When the person's current cycle of the course began: the latest start of the
     open recurring or recertification assignments that cover it. None when no cycle
     is running: all of their history counts."""
-    covering = Assignment.objects.filter(
+    covering = Assignment.objects.open().filter(
         Q(course_id=course.pk) | Q(path__steps__course_id=course.pk),
         user=user,
-        completed_at__isnull=True,
-        unassigned_at__isnull=True,
         counts_from__isnull=False,
     )
     latest: dt.datetime | None = covering.aggregate(latest=Max("counts_from"))["latest"]
@@ -144,7 +142,7 @@ class StepState:
         return (
             not self.outline.complete
             and self.due_at is not None
-            and self.due_at < timezone.now()
+            and self.due_at < clock.now()
         )
 
 
@@ -184,16 +182,18 @@ def _steps_of(
 ) -> list[StepState]:
     from courses.services import due_at_for
 
-    if assignment.course_id is not None:
+    course, path = assignment.course, assignment.path
+    if course is not None:
         return [
             StepState(
-                assignment.course,
-                index.outline(assignment.course, since=assignment.counts_from),
+                course,
+                index.outline(course, since=assignment.counts_from),
                 assignment.due_at,
             )
         ]
+    assert path is not None  # an assignment is for a course or a path
     states: list[StepState] = []
-    for step in assignment.path.steps.all():
+    for step in path.steps.all():
         previous = states[-1] if states else None
         lock_reason = ""
         if step.locked and previous is not None and not previous.outline.complete:
@@ -212,7 +212,8 @@ def _steps_of(
 def my_learning(*, user: User) -> MyLearning:
     """Everything on "My learning", in a fixed number of queries."""
     assignments = list(
-        Assignment.objects.filter(user=user, unassigned_at__isnull=True)
+        Assignment.objects.current()
+        .filter(user=user)
         .select_related("course", "path")
         .prefetch_related(
             Prefetch(
@@ -228,7 +229,7 @@ def my_learning(*, user: User) -> MyLearning:
     for assignment in open_assignments:
         if assignment.course is not None:
             courses[assignment.course.pk] = assignment.course
-        else:
+        elif assignment.path is not None:
             for step in assignment.path.steps.all():
                 courses[step.course.pk] = step.course
     index = _course_index(user, list(courses.values()))
@@ -236,7 +237,7 @@ def my_learning(*, user: User) -> MyLearning:
         open=[AssignmentState(a, _steps_of(user, a, index)) for a in open_assignments],
         completed=sorted(
             (a for a in assignments if a.completed_at is not None),
-            key=lambda a: a.completed_at,
+            key=lambda a: a.completed_at or a.assigned_at,
             reverse=True,
         ),
     )
@@ -290,9 +291,7 @@ def lock_reason(*, user: User, course: CoursePage) -> str:
     steps = PathStep.objects.filter(
         course=course,
         locked=True,
-        path__in=Assignment.objects.filter(
-            user=user, completed_at__isnull=True, unassigned_at__isnull=True
-        ).values("path"),
+        path__in=Assignment.objects.open().filter(user=user).values("path"),
     ).select_related("path")
     for step in steps:
         siblings = list(

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
 
 from courses.models import (
     Assignment,
@@ -25,6 +23,7 @@ from courses.models import (
 from courses.selectors import course_cycle_start, course_outline
 from courses.signals import course_completed
 from lms.accounts.models import User
+from lms.lib import clock
 
 WATCHED_TO_COMPLETE = 0.9
 # Reports may cover at most this much video per second of real time (2x speed, plus
@@ -108,13 +107,13 @@ def watch_report(
     for start, end in ranges:
         if not (0 <= start < end <= duration + 1):
             raise WatchReportRefused(f"The range {start}-{end} is outside the video.")
-    now = timezone.now()
+    now = clock.now()
     progress, _ = WatchProgress.objects.select_for_update().get_or_create(
         user=user, lesson=lesson, defaults={"updated_at": now}
     )
     old = [tuple(pair) for pair in progress.ranges]
     new = merge_ranges([*old, *((start, min(end, duration)) for start, end in ranges)])
-    added = covered_seconds(new) - covered_seconds(old)  # type: ignore[arg-type]
+    added = covered_seconds(new) - covered_seconds(old)
     elapsed = (now - progress.updated_at).total_seconds()
     if added > elapsed * MAX_PLAYBACK_RATE + REPORT_SLACK_SECONDS:
         raise WatchReportRefused(
@@ -140,7 +139,7 @@ def watch_opened(
 ) -> None:
     """The lesson page was opened: real time for watching starts counting here."""
     WatchProgress.objects.update_or_create(
-        user=user, lesson=lesson, defaults={"updated_at": at or timezone.now()}
+        user=user, lesson=lesson, defaults={"updated_at": at or clock.now()}
     )
 
 
@@ -150,10 +149,9 @@ def watch_opened(
 def due_at_for(user: User, days_after_start: int) -> dt.datetime:
     """The end of the day that falls `days_after_start` after the person's start
     date, in their own time zone (so DST and far-away teams come out right)."""
-    zone = zoneinfo.ZoneInfo(user.time_zone)
-    start = user.start_date or timezone.localdate(timezone=zone)
+    start = user.start_date or clock.today(user.time_zone)
     day = start + dt.timedelta(days=days_after_start)
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone)
+    return clock.end_of_day(day, user.time_zone)
 
 
 def _courses_of(
@@ -195,13 +193,7 @@ def required_progress(
 
 def _completed_when(total: int, done: int) -> dt.datetime | None:
     """Now, if every required lesson is done (a course with none never completes)."""
-    return timezone.now() if total and done >= total else None
-
-
-def _open_assignments() -> QuerySet[Assignment]:
-    return Assignment.objects.filter(
-        completed_at__isnull=True, unassigned_at__isnull=True
-    )
+    return clock.now() if total and done >= total else None
 
 
 @transaction.atomic
@@ -217,7 +209,7 @@ def assignment_create(
 ) -> tuple[Assignment, bool]:
     """Assign a path or a course, unless it is already open for the person."""
     existing = (
-        _open_assignments()
+        Assignment.objects.open()
         .filter(user=user, path=path, course=course, campaign__isnull=True)
         .first()
     )
@@ -275,7 +267,7 @@ def assignments_create_for(
 def assignment_unassign(*, assignment: Assignment) -> Assignment:
     """Withdraw an open assignment; it stays in the history as unassigned."""
     # Completed assignments are history: they cannot be withdrawn.
-    _open_assignments().filter(pk=assignment.pk).update(unassigned_at=timezone.now())
+    Assignment.objects.open().filter(pk=assignment.pk).update(unassigned_at=clock.now())
     assignment.refresh_from_db()
     return assignment
 
@@ -297,7 +289,7 @@ def paths_assign_by_rules(*, user: User) -> list[Assignment]:
 
 
 def _covering(*, user: User, course: CoursePage) -> QuerySet[Assignment]:
-    return _open_assignments().filter(
+    return Assignment.objects.open().filter(
         Q(course_id=course.pk) | Q(path__steps__course_id=course.pk), user=user
     )
 
@@ -313,9 +305,9 @@ def _advance_assignments(
     _covering(user=user, course=course).filter(not_counted_yet).update(
         required_done=F("required_done") + 1
     )
-    _open_assignments().filter(
+    Assignment.objects.open().filter(
         user=user, required_total__gt=0, required_done__gte=F("required_total")
-    ).update(completed_at=timezone.now())
+    ).update(completed_at=clock.now())
 
 
 def assignments_recount(*, course: CoursePage) -> int:
@@ -323,7 +315,7 @@ def assignments_recount(*, course: CoursePage) -> int:
     cover the course (their totals change)."""
     recounted = 0
     covering = (
-        _open_assignments()
+        Assignment.objects.open()
         .filter(Q(course_id=course.pk) | Q(path__steps__course_id=course.pk))
         .select_related("path", "course", "user")
         .distinct()
@@ -354,7 +346,7 @@ def campaign_course(campaign: TrainingCampaign, *, on: dt.date) -> CoursePage | 
     cycle_start = campaign.cycle_start(on)
     if cycle_start is None:
         return None
-    return (
+    newest: CoursePage | None = (
         CoursePage.objects.live()
         .filter(
             tags__name__iexact=campaign.newest_with_tag,
@@ -363,6 +355,7 @@ def campaign_course(campaign: TrainingCampaign, *, on: dt.date) -> CoursePage | 
         .order_by("-first_published_at")
         .first()
     )
+    return newest
 
 
 def campaign_audience(campaign: TrainingCampaign) -> QuerySet[User]:
@@ -387,7 +380,7 @@ def campaigns_materialise(*, today: dt.date | None = None) -> int:
     """Daily: give everyone in each active campaign's audience the current cycle's
     assignment. Idempotent: one per person per campaign per cycle, however often it
     runs. Someone who joined during a cycle gets it only if enough time is left."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     made = 0
     for campaign in TrainingCampaign.objects.filter(active=True):
         cycle_start = campaign.cycle_start(today)
@@ -412,15 +405,12 @@ def _materialise_for(
     cycle_start: dt.date,
     today: dt.date,
 ) -> bool:
-    zone = zoneinfo.ZoneInfo(person.time_zone)
     due_day = cycle_start + dt.timedelta(days=campaign.due_days)
     if (due_day - today).days < settings.CAMPAIGN_MIN_DAYS_LEFT:
         return False  # too late in the cycle: joined late, or the campaign is new
     # From the start of the cycle day where the person is, but never in the future
     # (west of UTC that day may not have begun yet).
-    counts_from = min(
-        dt.datetime.combine(cycle_start, dt.time.min, tzinfo=zone), timezone.now()
-    )
+    counts_from = min(clock.start_of_day(cycle_start, person.time_zone), clock.now())
     total, done = required_progress(person, [course], since=counts_from)
     try:
         with transaction.atomic():
@@ -431,7 +421,7 @@ def _materialise_for(
                 cycle_start=cycle_start,
                 counts_from=counts_from,
                 reason=Assignment.Reason.MONTHLY,
-                due_at=dt.datetime.combine(due_day, dt.time(23, 59, 59), tzinfo=zone),
+                due_at=clock.end_of_day(due_day, person.time_zone),
                 required_total=total,
                 required_done=done,
                 completed_at=_completed_when(total, done),

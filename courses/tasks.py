@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
+from lms.lib.mail import MAIL_RETRY
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=3,
-)
+
+@shared_task(**MAIL_RETRY)
 def reminders_send_task() -> dict[str, int]:
     """Periodic (beat, hourly): e-mail the reminders and digests that are due. Each
     notice is sent once, so running it again, or retrying it, is harmless."""

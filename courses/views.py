@@ -5,22 +5,23 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from courses import selectors, services
 from courses.forms import AssignmentForm, managed_members
-from courses.models import Assignment, CoursePage, LessonPage
+from courses.models import Assignment, CoursePage, LessonCompletion, LessonPage
 from courses.selectors import lesson_context, lock_reason
 from lms.accounts import visibility
 from lms.accounts.models import User
 from lms.lib.redirects import next_url, redirect_back
+from lms.lib.requests import SignedInRequest
 
 
-def _live_lesson(request: HttpRequest, page_id: int) -> LessonPage:
+def _live_lesson(request: SignedInRequest, page_id: int) -> LessonPage:
     """The lesson, if published and not in a step the person has not unlocked."""
-    lesson = LessonPage.objects.live().filter(pk=page_id).first()
+    lesson: LessonPage | None = LessonPage.objects.live().filter(pk=page_id).first()
     if lesson is None:
         raise Http404("No such lesson.")
     course = CoursePage.objects.get(pk=lesson.get_parent().pk)
@@ -32,14 +33,14 @@ def _live_lesson(request: HttpRequest, page_id: int) -> LessonPage:
 
 @login_required
 @require_POST
-def lesson_mark_read(request: HttpRequest, page_id: int) -> HttpResponse:
+def lesson_mark_read(request: SignedInRequest, page_id: int) -> HttpResponse:
     """A reading lesson is completed by saying so; a video lesson by watching it."""
     lesson = _live_lesson(request, page_id).specific
     if not lesson.completes_by_reading:
         messages.error(request, lesson.how_to_complete())
         return redirect(lesson.url)
     services.lesson_complete(
-        user=request.user, lesson=lesson, how=services.LessonCompletion.How.READ
+        user=request.user, lesson=lesson, how=LessonCompletion.How.READ
     )
     following = lesson_context(user=request.user, lesson=lesson)["next_lesson"]
     if following is not None:
@@ -52,7 +53,7 @@ def lesson_mark_read(request: HttpRequest, page_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def lesson_watch(request: HttpRequest, page_id: int) -> JsonResponse:
+def lesson_watch(request: SignedInRequest, page_id: int) -> JsonResponse:
     """Periodic reports from the lesson's player: the ranges played, the position."""
     lesson = _live_lesson(request, page_id)
     try:
@@ -76,7 +77,7 @@ def lesson_watch(request: HttpRequest, page_id: int) -> JsonResponse:
 
 
 @login_required
-def my_learning(request: HttpRequest) -> HttpResponse:
+def my_learning(request: SignedInRequest) -> HttpResponse:
     """The rep's home for learning: the path, what is due, and one Continue button."""
     return render(
         request,
@@ -91,7 +92,7 @@ def _require_assigner(user: User) -> None:
 
 
 @login_required
-def assignment_new(request: HttpRequest) -> HttpResponse:
+def assignment_new(request: SignedInRequest) -> HttpResponse:
     """Assign a path or a course to chosen people of the viewer's teams, in bulk."""
     _require_assigner(request.user)
     form = AssignmentForm(request.POST or None, assigner=request.user)
@@ -119,14 +120,10 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_unassign(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_unassign(request: SignedInRequest, pk: int) -> HttpResponse:
     _require_assigner(request.user)
     assignment = get_object_or_404(
-        Assignment.objects.filter(
-            user__in=managed_members(request.user),
-            completed_at__isnull=True,
-            unassigned_at__isnull=True,
-        ),
+        Assignment.objects.open().filter(user__in=managed_members(request.user)),
         pk=pk,
     )
     services.assignment_unassign(assignment=assignment)
@@ -137,7 +134,7 @@ def assignment_unassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_learning(request: HttpRequest, pk: int) -> HttpResponse:
+def person_learning(request: SignedInRequest, pk: int) -> HttpResponse:
     """One person's assignments, for themself and the people allowed to see them."""
     person = visibility.visible_users(request.user).filter(pk=pk).first()
     if person is None:
@@ -155,7 +152,7 @@ def person_learning(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def course_enrol(request: HttpRequest, page_id: int) -> HttpResponse:
+def course_enrol(request: SignedInRequest, page_id: int) -> HttpResponse:
     """Take an optional course from the catalogue: it joins My learning."""
     course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
     _, created = services.course_enrol(user=request.user, course=course)

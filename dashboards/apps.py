@@ -12,6 +12,7 @@ class DashboardsConfig(AppConfig):
         from dashboards import demo
         from dashboards.selectors import start_page_for
         from lms.demo import DemoStep, register_demo_step
+        from lms.lib.requests import signed_in_user
         from lms.navigation import NavItem, register_nav_item
         from lms.start_page import StartPage, register_start_page
 
@@ -27,6 +28,8 @@ class DashboardsConfig(AppConfig):
         register_start_page(
             StartPage(
                 template="dashboards/start_page.html",
-                context=lambda request: {"start": start_page_for(request.user)},
+                context=lambda request: {
+                    "start": start_page_for(signed_in_user(request))
+                },
             )
         )

@@ -12,33 +12,22 @@ plus the scope)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 import pygal
 from django.db.models import Avg, Count, Min
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
-from pygal.style import Style
+from django.utils.safestring import SafeString
 
 from coaching.models import Review
 from courses.models import Assignment, CoursePage, LessonCompletion, PathStep
 from dashboards.team import TeamFilters, _required_lessons, people_in_scope
 from lms.accounts.models import User
+from lms.lib import clock
+from lms.lib.charts import chart_options, chart_svg
 
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 RAMP_DAYS = list(range(0, 91, 10))
-STYLE = Style(
-    background="transparent",
-    plot_background="#ffffff",
-    foreground="#1d2533",
-    foreground_strong="#1d2533",
-    foreground_subtle="#5b6575",
-    colors=("#1f4fbf", "#c2410c", "#15803d", "#7c3aed", "#0e7490", "#a16207"),
-    font_family="system-ui, sans-serif",
-)
 
 
 @dataclass(frozen=True)
@@ -49,26 +38,8 @@ class Chart:
     rows: list[list[str]]
 
 
-def _svg(chart: pygal.graph.graph.Graph) -> SafeString:
-    # pygal escapes every label and value it writes into the SVG.
-    svg: str = chart.render(is_unicode=True)
-    # pygal still writes a small inline script (its tooltip settings); the charts
-    # stand alone without it.
-    return mark_safe(_SCRIPT.sub("", svg))  # noqa: S308
-
-
 def _config(title: str, **extra: object) -> dict[str, object]:
-    return {
-        "title": title,
-        "js": [],  # no scripts from a CDN: the SVG stands alone
-        "disable_xml_declaration": True,
-        "style": STYLE,
-        "height": 360,
-        "legend_at_bottom": True,
-        "show_minor_x_labels": True,
-        "truncate_legend": -1,
-        **extra,
-    }
+    return chart_options(title=title, height=360, show_minor_x_labels=True, **extra)
 
 
 def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Chart:
@@ -82,11 +53,11 @@ def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Char
         if start is not None
     }
     path_of = dict(
-        Assignment.objects.filter(
+        Assignment.objects.current()
+        .filter(
             user__in=list(start_of),
             reason=Assignment.Reason.ONBOARDING,
             path__isnull=False,
-            unassigned_at__isnull=True,
         )
         .order_by("user_id", "assigned_at")
         .values_list("user_id", "path_id")
@@ -116,7 +87,7 @@ def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Char
         if course_path.get(lesson_course[lesson_id]) != path_of[user_id]:
             continue
         days_done[user_id].append(max(0, (first.date() - start_of[user_id]).days))
-    today = timezone.localdate()
+    today = clock.today()
     by_cohort: dict[dt.date, list[int]] = defaultdict(list)
     for user_id in path_of:
         by_cohort[start_of[user_id].replace(day=1)].append(user_id)
@@ -153,14 +124,14 @@ def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Char
         label = f"Started {month:%b %Y} ({len(members)})"
         chart.add(label, series)
         columns.append(label)
-    return Chart("Cohort ramp curves", _svg(chart), columns, rows)
+    return Chart("Cohort ramp curves", chart_svg(chart), columns, rows)
 
 
 def completions_over_time(
     *, viewer: User, filters: TeamFilters, weeks: int = 12
 ) -> Chart:
     """Lessons completed per week by the people in scope."""
-    today = timezone.localdate()
+    today = clock.today()
     monday = today - dt.timedelta(days=today.weekday())
     first = monday - dt.timedelta(weeks=weeks - 1)
     people = people_in_scope(viewer=viewer, filters=filters).values("pk")
@@ -185,12 +156,12 @@ def completions_over_time(
     rows = [
         [f"{week:%Y-%m-%d}", str(n)] for week, n in zip(labels, values, strict=True)
     ]
-    return Chart("Completion over time", _svg(chart), ["Week of", "Lessons"], rows)
+    return Chart("Completion over time", chart_svg(chart), ["Week of", "Lessons"], rows)
 
 
 def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> Chart:
     """Average score of coaches' submitted reviews per month."""
-    today = timezone.localdate().replace(day=1)
+    today = clock.today().replace(day=1)
     labels = []
     for back in range(months - 1, -1, -1):
         year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
@@ -198,10 +169,10 @@ def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> C
     people = people_in_scope(viewer=viewer, filters=filters).values("pk")
     averages = {
         (m.date() if isinstance(m, dt.datetime) else m): (avg, n)
-        for m, avg, n in Review.objects.filter(
+        for m, avg, n in Review.objects.by_coaches()
+        .submitted()
+        .filter(
             take__submission__rep__in=people,
-            state=Review.State.SUBMITTED,
-            is_self_review=False,
             score__isnull=False,
             submitted_at__date__gte=labels[0],
         )
@@ -233,5 +204,8 @@ def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> C
         for m in labels
     ]
     return Chart(
-        "Coaching score trend", _svg(chart), ["Month", "Average score", "Reviews"], rows
+        "Coaching score trend",
+        chart_svg(chart),
+        ["Month", "Average score", "Reviews"],
+        rows,
     )

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from smtplib import SMTPRecipientsRefused
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import get_connection
-from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Submission
 from dashboards.team import TeamFilters, team_view
 from lms.accounts.models import Team, User
+from lms.lib import clock
+from lms.lib.urls import absolute_url
 from lms.notifications.services import notify_once
 
 logger = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ def digest_key(local_today: dt.date) -> str:
 
 def digest_due(manager: User, now: dt.datetime) -> str | None:
     """This week's key if the manager's Monday 07:00 has passed, else None."""
-    local = timezone.localtime(now, zoneinfo.ZoneInfo(manager.time_zone))
+    local = timezone.localtime(now, clock.zone(manager.time_zone))
     monday = local.date() - dt.timedelta(days=local.weekday())
     send_from = dt.datetime.combine(monday, SEND_FROM, tzinfo=local.tzinfo)
     return digest_key(local.date()) if local >= send_from else None
@@ -45,10 +44,8 @@ def digest_context(*, manager: User, now: dt.datetime) -> dict[str, Any]:
     view = team_view(viewer=manager, filters=TeamFilters(sort="-overdue"), now=now)
     people = [row.person.pk for row in view.rows]
     waiting = (
-        Submission.objects.filter(
-            rep_id__in=people,
-            state__in=[Submission.State.REQUESTED, Submission.State.IN_REVIEW],
-        )
+        Submission.objects.pending()
+        .filter(rep_id__in=people)
         .select_related("rep")
         .order_by("due_at", "pk")
     )
@@ -58,8 +55,8 @@ def digest_context(*, manager: User, now: dt.datetime) -> dict[str, Any]:
         "waiting": list(waiting),
         "expiring": [row for row in view.rows if row.has_status("expiring")],
         "people_count": len(view.rows),
-        "team_url": settings.SITE_URL + reverse("team_overview"),
-        "profile_url": settings.SITE_URL + reverse("profile"),
+        "team_url": absolute_url("team_overview"),
+        "profile_url": absolute_url("profile"),
         "now": now,
         "manager": manager,
         "first_name": manager.get_short_name(),
@@ -70,7 +67,7 @@ def manager_digests_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Send this week's digest to every manager whose Monday morning has come and
     who has not had it yet. Run hourly by `manager_digests_send_task`; idempotent
     (each digest is claimed through notify_once). Returns sent and refused counts."""
-    now = now or timezone.now()
+    now = now or clock.now()
     counts = {"sent": 0, "refused": 0}
     managers = User.objects.filter(
         is_active=True,
@@ -94,7 +91,7 @@ def manager_digests_send(*, now: dt.datetime | None = None) -> dict[str, int]:
             overdue = len(context["overdue"])
             try:
                 # Due dates and expiries read in the manager's own time zone.
-                with timezone.override(zoneinfo.ZoneInfo(manager.time_zone)):
+                with timezone.override(clock.zone(manager.time_zone)):
                     sent = notify_once(
                         user=manager,
                         kind=KIND,

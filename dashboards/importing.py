@@ -22,11 +22,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from dashboards.models import SalesOutcome
 from lms.accounts import visibility
 from lms.accounts.models import User
+from lms.lib import clock
 
 REQUIRED = ["email", "month", "opportunities", "deals_won", "revenue", "quota"]
 OPTIONAL = ["first_deal_date"]
@@ -301,7 +301,7 @@ def outcomes_import(*, importer: User, data: bytes) -> ImportPlan:
     plan = outcomes_plan(importer=importer, data=data)
     if not plan.ok:
         return plan
-    now = timezone.now()
+    now = clock.now()
     existing = {
         (outcome.user_id, outcome.month): outcome
         for outcome in SalesOutcome.objects.select_for_update().filter(

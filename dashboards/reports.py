@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from coaching.models import Review
-from courses.models import Assignment
+from courses.models import OPEN_ASSIGNMENT, Assignment
 from courses.quizzes.models import QuizAttempt, QuizPage
+from lms.lib import clock
 
 TURNAROUND_WINDOW_DAYS = 90
 
@@ -64,14 +64,13 @@ class AdminReports:
 
 def _rates(group: str, title: str, now: dt.datetime) -> list[CompletionRate]:
     rows = (
-        Assignment.objects.filter(
-            unassigned_at__isnull=True, **{f"{group}__isnull": False}
-        )
+        Assignment.objects.current()
+        .filter(**{f"{group}__isnull": False})
         .values(group, title)
         .annotate(
             assigned=Count("pk"),
             completed=Count("pk", filter=Q(completed_at__isnull=False)),
-            overdue=Count("pk", filter=Q(completed_at__isnull=True, due_at__lt=now)),
+            overdue=Count("pk", filter=OPEN_ASSIGNMENT & Q(due_at__lt=now)),
         )
         .order_by(title)
     )
@@ -83,15 +82,20 @@ def _rates(group: str, title: str, now: dt.datetime) -> list[CompletionRate]:
 
 def admin_reports(*, now: dt.datetime | None = None) -> AdminReports:
     """Everything on the enablement admins' report page."""
-    now = now or timezone.now()
+    now = now or clock.now()
     target = int(settings.COACHING_TURNAROUND_HOURS)
     hours: dict[tuple[int, str], list[float]] = defaultdict(list)
-    reviews = Review.objects.filter(
-        state=Review.State.SUBMITTED,
-        is_self_review=False,
-        submitted_at__gte=now - dt.timedelta(days=TURNAROUND_WINDOW_DAYS),
-        take__sent_at__isnull=False,
-    ).values_list("reviewer_id", "reviewer__full_name", "take__sent_at", "submitted_at")
+    reviews = (
+        Review.objects.by_coaches()
+        .submitted()
+        .filter(
+            submitted_at__gte=now - dt.timedelta(days=TURNAROUND_WINDOW_DAYS),
+            take__sent_at__isnull=False,
+        )
+        .values_list(
+            "reviewer_id", "reviewer__full_name", "take__sent_at", "submitted_at"
+        )
+    )
     for reviewer_id, name, sent_at, submitted_at in reviews:
         if sent_at is not None and submitted_at is not None:
             spent = (submitted_at - sent_at).total_seconds() / 3600

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
+
+from lms.lib.mail import MAIL_RETRY
 
 
 @shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=3,
+    **MAIL_RETRY,
     time_limit=1800,
     soft_time_limit=1700,
 )

@@ -28,7 +28,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 
 from certificates.models import Certificate
 from coaching.analytics import (
@@ -50,6 +49,7 @@ from courses.quizzes.models import QuizAttempt
 from courses.services import due_at_for
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
+from lms.lib import clock
 
 DONE, IN_PROGRESS, OVERDUE, NOT_STARTED, NOT_ASSIGNED = (
     "done",
@@ -264,12 +264,13 @@ def people_in_scope(*, viewer: User, filters: TeamFilters) -> QuerySet[User]:
 def onboarding_assignments(user_ids: list[int]) -> QuerySet[Assignment]:
     """The onboarding path assignments of these people, oldest first for each person
     (the one My team and ramp analytics count)."""
-    return Assignment.objects.filter(
-        user__in=user_ids,
-        reason=Assignment.Reason.ONBOARDING,
-        path__isnull=False,
-        unassigned_at__isnull=True,
-    ).order_by("user_id", "assigned_at", "pk")
+    return (
+        Assignment.objects.current()
+        .filter(
+            user__in=user_ids, reason=Assignment.Reason.ONBOARDING, path__isnull=False
+        )
+        .order_by("user_id", "assigned_at", "pk")
+    )
 
 
 def _required_lessons(courses: list[CoursePage]) -> dict[int, int]:
@@ -327,7 +328,7 @@ def team_view(
     """Everything "My team" (and, with cells, the matrix) shows for the viewer's
     subtree: about fifteen queries whatever the number of people, courses or
     completions."""
-    now = now or timezone.now()
+    now = now or clock.now()
     people_qs = people_in_scope(viewer=viewer, filters=filters)
     people: list[Person] = []
     rows: dict[int, PersonRow] = {}
@@ -419,13 +420,15 @@ def team_view(
 
     # Open course assignments (monthly, manual, recertification) overdue or falling
     # due within DUE_SOON_DAYS: one row each, in one query.
-    other_open = Assignment.objects.filter(
-        user__in=ids,
-        path__isnull=True,
-        completed_at__isnull=True,
-        unassigned_at__isnull=True,
-        due_at__lt=now + dt.timedelta(days=DUE_SOON_DAYS),
-    ).values_list("user_id", "due_at", "course__title")
+    other_open = (
+        Assignment.objects.open()
+        .filter(
+            user__in=ids,
+            path__isnull=True,
+            due_at__lt=now + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+        .values_list("user_id", "due_at", "course__title")
+    )
     for user_id, due_at, title in other_open:
         other = rows.get(user_id)
         if other is None or due_at is None:
@@ -437,12 +440,9 @@ def team_view(
 
     _add_activity_and_quizzes(rows, ids)
     coaching = (
-        Review.objects.filter(
-            take__submission__rep__in=ids,
-            state=Review.State.SUBMITTED,
-            is_self_review=False,
-            score__isnull=False,
-        )
+        Review.objects.by_coaches()
+        .submitted()
+        .filter(take__submission__rep__in=ids, score__isnull=False)
         .values("take__submission__rep_id")
         .annotate(avg=Avg("score"))
         .order_by()
@@ -567,9 +567,7 @@ def _add_activity_and_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> Non
         _note_activity(rows.get(user_id), last)
     # Practice attempts (see QuizAttempt.objects.counted) never raise the best.
     graded = Q(
-        state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
-        percent__isnull=False,
-        practice=False,
+        state__in=QuizAttempt.GRADED_STATES, percent__isnull=False, practice=False
     )
     # A quiz is its page; its title stands in only once the page is deleted (many
     # courses may call their quiz "Knowledge check").

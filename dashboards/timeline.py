@@ -40,11 +40,11 @@ def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
                 completion.get_how_display(),
             )
         )
-    attempts = QuizAttempt.objects.filter(
-        user=person,
-        state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
-        closed_at__isnull=False,
-    ).order_by("-closed_at")[:limit]
+    attempts = (
+        QuizAttempt.objects.graded()
+        .filter(user=person, closed_at__isnull=False)
+        .order_by("-closed_at")[:limit]
+    )
     for attempt in attempts:
         verdict = "passed" if attempt.passed else "not passed"
         if attempt.practice:
@@ -59,12 +59,9 @@ def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
             )
         )
     reviews = (
-        Review.objects.filter(
-            take__submission__rep=person,
-            state=Review.State.SUBMITTED,
-            is_self_review=False,
-            submitted_at__isnull=False,
-        )
+        Review.objects.by_coaches()
+        .submitted()
+        .filter(take__submission__rep=person, submitted_at__isnull=False)
         .select_related("take__submission", "reviewer")
         .order_by("-submitted_at")[:limit]
     )

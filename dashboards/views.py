@@ -42,6 +42,7 @@ from dashboards.team import (
 from dashboards.timeline import person_timeline
 from lms.accounts import visibility
 from lms.accounts.models import User
+from lms.lib import clock
 from lms.uploads import request_body_limit
 
 PAGE_SIZE = 250
@@ -171,7 +172,7 @@ def team_export_csv(request: HttpRequest) -> StreamingHttpResponse:
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="my-team-{timezone.localdate():%Y-%m-%d}.csv"'
+        f'attachment; filename="my-team-{clock.today():%Y-%m-%d}.csv"'
     )
     return response
 
@@ -193,7 +194,7 @@ def team_export_xlsx(request: HttpRequest) -> FileResponse:
     return FileResponse(
         stream,
         as_attachment=True,
-        filename=f"my-team-{timezone.localdate():%Y-%m-%d}.xlsx",
+        filename=f"my-team-{clock.today():%Y-%m-%d}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 

@@ -7,7 +7,8 @@ from lms.navigation import nav_items_for
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
+    user = request.user
     return {
-        "nav_items": nav_items_for(request.user, request.path),
+        "nav_items": nav_items_for(user, request.path) if user.is_authenticated else [],
         "organisation_name": settings.ORGANISATION_NAME,
     }

@@ -14,4 +14,7 @@ class SignInRequiredMixin:
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        response: HttpResponse = super().serve(  # type: ignore[misc]
+            request, *args, **kwargs
+        )
+        return response

@@ -8,12 +8,13 @@ SECRET_KEY and ALLOWED_HOSTS must be given: production refuses to start without 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
-from lms.csp import origin_of, parse_extra_sources, with_extra_sources
+from lms.csp import Directives, origin_of, parse_extra_sources, with_extra_sources
 from lms.env import env_bool, env_choice, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -211,10 +212,11 @@ USE_TZ = True
 
 # Static files and user files (never in the media/ app: under var/ or object storage)
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT: Path | None = VAR_DIR / "static"
 MEDIA_URL = "/files/"
 MEDIA_ROOT = VAR_DIR / "files"
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+default_storage: dict[str, Any]
 if AWS_STORAGE_BUCKET_NAME:
     default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -444,7 +446,7 @@ if not DEBUG:
 # Pages run only scripts and styles served from this site: no inline script, no event
 # handler attribute, no eval. The server-drawn SVG charts carry their own <style>,
 # which the page's nonce allows.
-CSP_SITE_DIRECTIVES = {
+CSP_SITE_DIRECTIVES: Directives = {
     "default-src": [SELF],
     "script-src": [SELF],
     "style-src": [SELF, NONCE],
@@ -461,7 +463,7 @@ CSP_SITE_DIRECTIVES = {
 # admins only) inline code may run; nothing else is relaxed. Django's admin
 # (/django-admin/) works under the site policy.
 CSP_ADMIN_URL_PREFIXES = ["/admin/"]
-CSP_ADMIN_DIRECTIVES = {
+CSP_ADMIN_DIRECTIVES: Directives = {
     **CSP_SITE_DIRECTIVES,
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],

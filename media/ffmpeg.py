@@ -45,6 +45,8 @@ from typing import Any
 import ffmpeg
 import imageio_ffmpeg
 
+from lms.lib.durations import format_duration
+
 # ffmpeg's container names as it prints them on the "Input #0, <name>, from" line.
 _CONTAINERS = (
     "mov,mp4,m4a,3gp,3g2,mj2",
@@ -932,9 +934,9 @@ def _check_complete(source: Probe, playback: Probe) -> None:
     expected = source.duration or 0.0
     if playback.duration < expected * 0.9 - 1.0:
         raise MediaRejected(
-            f"This recording stops early: only {_clock(playback.duration)} of its "
-            f"{_clock(expected)} could be played. The file may be damaged or "
-            "incomplete; try uploading it again."
+            f"This recording stops early: only {format_duration(playback.duration)} "
+            f"of its {format_duration(expected)} could be played. The file may be "
+            "damaged or incomplete; try uploading it again."
         )
 
 
@@ -1156,10 +1158,3 @@ def _human_duration(seconds: float) -> str:
         for value, name in units
         if value or name == units[0][1]
     )
-
-
-def _clock(seconds: float) -> str:
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Protocol
 
 from django.conf import settings
 from django.core.files import File
@@ -89,7 +89,13 @@ def upload_create(
     )
 
 
-def upload_append(*, asset: MediaAsset, offset: int, stream: BinaryIO) -> MediaAsset:
+class ByteStream(Protocol):
+    """What an upload is read from: a request body, a file."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+def upload_append(*, asset: MediaAsset, offset: int, stream: ByteStream) -> MediaAsset:
     """Store the bytes of one PATCH at `offset`; keep what arrived if the connection
     drops, so that the client can resume from the new offset."""
     if asset.status != MediaAsset.Status.UPLOADING:
@@ -132,7 +138,7 @@ def upload_append(*, asset: MediaAsset, offset: int, stream: BinaryIO) -> MediaA
     return locked
 
 
-def _copy_at_most(stream: BinaryIO, buffer: BinaryIO, limit: int) -> int:
+def _copy_at_most(stream: ByteStream, buffer: IO[bytes], limit: int) -> int:
     received = 0
     try:
         while received < limit:
@@ -271,7 +277,7 @@ def _keep_original(asset: MediaAsset, source: Path) -> MediaAsset | None:
 
 def _publish(
     asset: MediaAsset, probe: ffmpeg.Probe, outputs: ffmpeg.Outputs
-) -> MediaAsset:
+) -> MediaAsset | None:
     """Store the outputs under a fresh folder and point the asset at them in one
     step, so that nothing half-written is ever served."""
     storage = private_storage()

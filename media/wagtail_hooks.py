@@ -6,13 +6,14 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
+from lms.lib.requests import signed_in_user
 from media.views import admin as views
 from media.viewsets import lesson_video_chooser_viewset
 
 
 class EnablementAdminMenuItem(MenuItem):
     def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.is_enablement_admin
+        return signed_in_user(request).is_enablement_admin
 
 
 @hooks.register("register_admin_viewset")

@@ -1,4 +1,5 @@
-"""site.js, run by Node: the durations it writes follow the server's rule."""
+"""site.js, run by Node: the durations it writes follow the server's rule
+(lms.lib.durations.format_duration), value for value."""
 
 from __future__ import annotations
 
@@ -9,9 +10,21 @@ from pathlib import Path
 
 import pytest
 
+from lms.lib.durations import format_duration
+
 SITE_JS = Path(__file__).resolve().parent.parent / "lms/static/lms/site.js"
 NODE = shutil.which("node")
 # m:ss under an hour, h:mm:ss from one hour on, whole seconds rounded down.
+# A tenth of a second apart around every edge, then every few seconds up to a day.
+MANY = sorted(
+    {
+        round(base + step / 10, 1)
+        for base in (0, 59, 60, 599, 3599, 3600, 35999)
+        for step in range(-10, 11)
+    }
+    | set(range(0, 86_400, 7))
+    | {0.25, 1.999, 59.999, 3599.5, 3723, 3723.9, 86_399, 360_000, -1, -0.5}
+)
 DURATIONS = {
     0: "0:00",
     0.4: "0:00",
@@ -52,3 +65,15 @@ def _format_in_node(values: list[float]) -> list[str]:
 def test_it_formats_durations_in_the_browser_as_on_the_server():
     values = list(DURATIONS)
     assert _format_in_node(values) == [DURATIONS[value] for value in values]
+
+
+def test_it_formats_durations_on_the_server_by_the_rule():
+    for value, expected in DURATIONS.items():
+        assert format_duration(value) == expected, value
+    assert format_duration(None) == ""
+
+
+@pytest.mark.skipif(NODE is None, reason="needs Node.js (node) on the PATH")
+def test_it_formats_many_durations_in_the_browser_as_the_server_does():
+    values = list(MANY)
+    assert _format_in_node(values) == [format_duration(value) for value in values]

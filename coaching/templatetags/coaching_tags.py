@@ -10,13 +10,15 @@ from typing import Any
 from django import template
 
 from coaching import selectors
+from lms.lib.durations import format_duration
 
 register = template.Library()
 
 
 @register.filter
 def clock(value: Decimal | float | None) -> str:
-    return selectors.fmt_seconds(value)
+    """0:05, 1:02:03: how times on a recording read everywhere."""
+    return format_duration(value)
 
 
 @register.filter

@@ -15,7 +15,6 @@ from django.db.models import Count, Q, QuerySet
 from courses.quizzes.grading import matching_pairs
 from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizPage
 
-GRADED_STATES = (QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED)
 # Kelley's classic split: the top and bottom 27% of attempts by total percent.
 GROUP_SHARE = Decimal("0.27")
 MIN_ATTEMPTS_FOR_DISCRIMINATION = 10
@@ -107,14 +106,15 @@ def item_analysis(*, quiz: QuizPage) -> list[ItemStats]:
     distribution of responses. Practice attempts (taken after the right answers were
     shown) are left out. Two queries, however many attempts."""
     attempts = list(
-        QuizAttempt.objects.filter(quiz=quiz, state__in=GRADED_STATES, practice=False)
+        QuizAttempt.objects.counted()
+        .filter(quiz=quiz)
         .order_by("percent", "pk")
         .values_list("pk", "percent")
     )
     rows = list(
         AttemptQuestion.objects.filter(
             attempt__quiz=quiz,
-            attempt__state__in=GRADED_STATES,
+            attempt__state__in=QuizAttempt.GRADED_STATES,
             attempt__practice=False,
         )
         .order_by("attempt_id", "position")
@@ -262,7 +262,10 @@ def quizzes_for_analysis() -> QuerySet[QuizPage]:
     quizzes: QuerySet[QuizPage] = QuizPage.objects.annotate(
         graded_attempts=Count(
             "attempts",
-            filter=Q(attempts__state__in=GRADED_STATES, attempts__practice=False),
+            filter=Q(
+                attempts__state__in=QuizAttempt.GRADED_STATES,
+                attempts__practice=False,
+            ),
         )
     ).order_by("title", "pk")
     return quizzes

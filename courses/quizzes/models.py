@@ -5,7 +5,7 @@ analysis always read what the person actually saw."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -223,7 +223,7 @@ class QuizPage(LessonPage):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from courses.quizzes.views import quiz_page_context
+        from courses.quizzes.selectors import quiz_page_context
 
         context = super().get_context(request, *args, **kwargs)
         if request.user.is_authenticated:
@@ -268,11 +268,8 @@ class QuizSlot(Orderable):
 
 class QuizAttemptQuerySet(models.QuerySet["QuizAttempt"]):
     def graded(self) -> QuizAttemptQuerySet:
-        """Closed and graded: submitted, or closed by the server at its time limit."""
-        return self.filter(
-            state__in=[QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED],
-            percent__isnull=False,
-        )
+        """Closed and graded: submitted by the person, or expired at the time limit."""
+        return self.filter(state__in=QuizAttempt.GRADED_STATES)
 
     def counted(self) -> QuizAttemptQuerySet:
         """Graded attempts that count toward the best score, passing, My team and
@@ -292,6 +289,8 @@ class QuizAttempt(models.Model):
         SUBMITTED = "submitted", "Submitted"
         EXPIRED = "expired", "Expired"  # closed and graded by the server at its limit
         ABANDONED = "abandoned", "Abandoned"  # the quiz was withdrawn meanwhile
+
+    GRADED_STATES: ClassVar[tuple[str, ...]] = (State.SUBMITTED, State.EXPIRED)
 
     quiz = models.ForeignKey(
         QuizPage, null=True, on_delete=models.SET_NULL, related_name="attempts"
@@ -329,6 +328,8 @@ class QuizAttempt(models.Model):
 
     objects = QuizAttemptQuerySet.as_manager()
 
+    objects = QuizAttemptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
         constraints = [
@@ -350,6 +351,10 @@ class QuizAttempt(models.Model):
         if self.quiz is not None and not self.quiz_title:
             self.quiz_title = self.quiz.title
         super().save(*args, **kwargs)
+
+    @property
+    def is_graded(self) -> bool:
+        return self.state in self.GRADED_STATES
 
 
 class AttemptQuestion(models.Model):

@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import hmac
 import random
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,8 +25,7 @@ from courses.quizzes.grading import (
 from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizPage
 from courses.selectors import course_cycle_start, lock_reason
 from lms.accounts.models import User
-
-CLOSED_STATES = (QuizAttempt.State.SUBMITTED, QuizAttempt.State.EXPIRED)
+from lms.lib import clock
 
 
 def grace() -> dt.timedelta:
@@ -61,11 +59,7 @@ class QuizStatus:
 
 
 def _local(moment: dt.datetime, user: User) -> str:
-    try:
-        zone = zoneinfo.ZoneInfo(user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    local = timezone.localtime(moment, zone)
+    local = timezone.localtime(moment, clock.zone(user.time_zone))
     return f"{local:%d %b %Y, %H:%M} ({local.tzname()})"
 
 
@@ -126,7 +120,7 @@ def quiz_status(
     attempts_left = (
         None if quiz.max_attempts is None else max(0, quiz.max_attempts - used)
     )
-    graded = [a for a in this_cycle if a.state in CLOSED_STATES]
+    graded = [a for a in this_cycle if a.is_graded]
     counted = [a for a in graded if not a.practice]
     passed = any(a.passed for a in counted)
     best_percent = max(
@@ -337,7 +331,7 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
     """Whether the review may show the right answers, by the quiz's "show answers"
     setting: never; after passing (once the person has passed this quiz); after the
     last attempt (once no attempts are left and none is open)."""
-    if attempt.state not in CLOSED_STATES:
+    if not attempt.is_graded:
         return False
     quiz = attempt.quiz
     if quiz is None:
@@ -437,3 +431,15 @@ def _correct_text(snapshot: dict[str, Any]) -> str:
         within = f" ± {tolerance:f}" if tolerance else ""
         return f"{tops[0].get('text')}{within}"
     return response_text(snapshot, correct_response(snapshot))
+
+
+def quiz_page_context(*, user: User, quiz: QuizPage) -> dict[str, Any]:
+    """What the quiz page shows besides the lesson body: the person's attempts and
+    whether (or when) they may start one."""
+    slots = quiz.slots.all()
+    return {
+        "quiz_status": quiz_status(user=user, quiz=quiz),
+        "question_count": sum(
+            1 if slot.question_id else slot.draw_count for slot in slots
+        ),
+    }

@@ -37,14 +37,10 @@ from courses.quizzes.selectors import DisplayQuestion
 from courses.selectors import lesson_context
 from lms.accounts.models import User
 from lms.accounts.visibility import can_see_user
+from lms.lib.durations import format_duration
+from lms.lib.requests import SignedInRequest
 
 Responses = dict[int, object]
-
-
-class SignedInRequest(HttpRequest):
-    """Every view here requires sign-in (login_required), so the user is a User."""
-
-    user: User
 
 
 ServeChain = Callable[[Any, HttpRequest, Any, Any], HttpResponse]
@@ -284,21 +280,6 @@ def _seconds_left(attempt: QuizAttempt) -> int | None:
     return max(0, int((attempt.deadline - timezone.now()).total_seconds()))
 
 
-# The quiz page (served by Wagtail) gets its context from here.
-
-
-def quiz_page_context(*, user: User, quiz: QuizPage) -> dict[str, Any]:
-    """What the quiz page shows besides the lesson body: the person's attempts and
-    whether (or when) they may start one."""
-    slots = quiz.slots.all()
-    return {
-        "quiz_status": selectors.quiz_status(user=user, quiz=quiz),
-        "question_count": sum(
-            1 if slot.question_id else slot.draw_count for slot in slots
-        ),
-    }
-
-
 # Views.
 
 
@@ -352,15 +333,9 @@ def quiz_attempt(request: SignedInRequest, pk: int) -> HttpResponse:
             "next": current + 1 if per_question and current < len(questions) else None,
             "answered": sum(q.response is not None for q in questions),
             "seconds_left": _seconds_left(attempt),
-            "seconds_left_display": _clock(_seconds_left(attempt)),
+            "seconds_left_display": format_duration(_seconds_left(attempt)),
         },
     )
-
-
-def _clock(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 @login_required
@@ -464,7 +439,7 @@ def quiz_attempt_submit(request: SignedInRequest, pk: int) -> HttpResponse:
                 "questions": questions,
                 "unanswered": [q for q in questions if q.response is None],
                 "seconds_left": _seconds_left(attempt),
-                "seconds_left_display": _clock(_seconds_left(attempt)),
+                "seconds_left_display": format_duration(_seconds_left(attempt)),
             },
         )
     try:

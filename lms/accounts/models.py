@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -16,10 +16,12 @@ from django.contrib.auth.models import (
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from treebeard.mp_tree import MP_Node
+
+from lms.lib import clock
+from lms.lib.urls import absolute_url
 
 INVITATION_SALT = "onramp.accounts.invitation"
 # Django's own salt for the session hash: sessions made before session_generation
@@ -148,9 +150,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @classmethod
     def from_db(
-        cls, db: str | None, field_names: Sequence[str], values: Sequence[Any]
+        cls,
+        db: str | None,
+        field_names: Collection[str],
+        values: Collection[Any],
+        **kwargs: Any,
     ) -> User:
-        user = super().from_db(db, field_names, values)
+        user = super().from_db(db, field_names, values, **kwargs)
         user._stored_access = user._access()
         return user
 
@@ -183,7 +189,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         for secret in settings.SECRET_KEY_FALLBACKS:
             yield self._session_hash(secret)
 
-    def _session_hash(self, secret: str) -> str:
+    def _session_hash(self, secret: str | bytes) -> str:
         """Django's session hash (an HMAC of the password hash) with the session
         generation mixed in: raising the generation ends every session."""
         value = self.password
@@ -199,7 +205,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         (day 1 is the start date)."""
         if self.start_date is None:
             return None
-        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+        today = clock.today(self.time_zone)
         return (today - self.start_date).days + 1
 
     def get_full_name(self) -> str:
@@ -304,4 +310,4 @@ class Invitation(models.Model):
 
     @property
     def accept_url(self) -> str:
-        return settings.SITE_URL + reverse("invitation_accept", args=[self.token])
+        return absolute_url("invitation_accept", self.token)

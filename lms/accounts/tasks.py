@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
+from lms.lib.mail import MAIL_RETRY
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-)
+
+@shared_task(**MAIL_RETRY)
 def invitation_send_task(invitation_id: int) -> bool:
     from lms.accounts.services import invitation_send
 

@@ -17,6 +17,7 @@ from lms.accounts import services, visibility
 from lms.accounts.forms import InvitationAcceptForm, InvitationForm, ProfileForm
 from lms.accounts.models import Invitation, User
 from lms.lib.redirects import next_url, redirect_back
+from lms.lib.requests import SignedInRequest
 
 
 def _require_team_lead(user: User) -> None:
@@ -25,7 +26,7 @@ def _require_team_lead(user: User) -> None:
 
 
 @login_required
-def invitation_new(request: HttpRequest) -> HttpResponse:
+def invitation_new(request: SignedInRequest) -> HttpResponse:
     _require_team_lead(request.user)
     form = InvitationForm(request.POST or None, inviter=request.user)
     if request.method == "POST" and form.is_valid():
@@ -49,14 +50,14 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _invitation_in_scope(request: HttpRequest, pk: int) -> Invitation:
+def _invitation_in_scope(request: SignedInRequest, pk: int) -> Invitation:
     _require_team_lead(request.user)
     return get_object_or_404(visibility.invitations_visible_to(request.user), pk=pk)
 
 
 @login_required
 @require_POST
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_resend(request: SignedInRequest, pk: int) -> HttpResponse:
     invitation = _invitation_in_scope(request, pk)
     try:
         services.invitation_resend(invitation=invitation)
@@ -71,7 +72,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     invitation = _invitation_in_scope(request, pk)
     try:
         services.invitation_revoke(invitation=invitation)

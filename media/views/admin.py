@@ -9,13 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from lms.lib.requests import signed_in_user
 from media import services
 from media.models import MediaAsset
 from media.views.recordings import upload_limits
 
 
 def _require_enablement_admin(request: HttpRequest) -> None:
-    if not request.user.is_enablement_admin:
+    if not signed_in_user(request).is_enablement_admin:
         raise PermissionDenied("Only enablement admins manage lesson videos.")
 
 

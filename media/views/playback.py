@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from django.conf import settings
 from django.http import (
@@ -13,6 +14,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from media.models import MediaAsset
@@ -22,26 +24,31 @@ from media.services import private_storage
 
 BLOCK = 256 * 1024
 
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
 
 def visible_asset_or_404(request: HttpRequest, public_id: str) -> MediaAsset:
     """The asset if this visitor may see it; 404 alike for unknown and forbidden."""
     asset = (
         MediaAsset.objects.select_related("owner").filter(public_id=public_id).first()
     )
-    if asset is None or not can_view_asset(request.user, asset):
+    user = request.user
+    if asset is None or not user.is_authenticated or not can_view_asset(user, asset):
         raise Http404("No such recording.")
     return asset
 
 
 @require_safe
-def playback(request: HttpRequest, public_id: str) -> HttpResponse:
+def playback(request: HttpRequest, public_id: str) -> HttpResponseBase:
     """The processed video or audio, seekable (206 Partial Content)."""
     asset = visible_asset_or_404(request, public_id)
     if asset.status != MediaAsset.Status.READY or not asset.playback:
         raise Http404("This recording is not ready to play yet.")
     etag = f'"{PurePosixPath(asset.playback).parent.name}-{asset.playback_size}"'
     if settings.MEDIA_X_ACCEL_REDIRECT_PREFIX:
-        response = HttpResponse(content_type=asset.playback_content_type)
+        response: HttpResponseBase = HttpResponse(
+            content_type=asset.playback_content_type
+        )
         response["X-Accel-Redirect"] = (
             settings.MEDIA_X_ACCEL_REDIRECT_PREFIX + asset.playback
         )
@@ -112,7 +119,7 @@ def _read(name: str, part: ByteRange) -> Iterator[bytes]:
             yield block
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(response: _Response) -> _Response:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

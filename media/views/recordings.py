@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lms.lib.durations import format_duration
+from lms.lib.requests import SignedInRequest, signed_in_user
 from media import ffmpeg, services
 from media.models import MediaAsset
 from media.permissions import can_manage_asset
@@ -19,7 +21,7 @@ from media.views.playback import visible_asset_or_404
 
 
 def upload_limits(request: HttpRequest) -> dict[str, object]:
-    used = services.storage_used_by(request.user)
+    used = services.storage_used_by(signed_in_user(request))
     quota = settings.MEDIA_USER_QUOTA_BYTES
     return {
         "max_upload": ffmpeg.human_size(settings.MEDIA_MAX_UPLOAD_BYTES),
@@ -32,7 +34,7 @@ def upload_limits(request: HttpRequest) -> dict[str, object]:
 
 
 @login_required
-def recording_list(request: HttpRequest) -> HttpResponse:
+def recording_list(request: SignedInRequest) -> HttpResponse:
     """My recordings, and the place to upload a new one."""
     recordings = MediaAsset.objects.filter(
         owner=request.user, kind=MediaAsset.Kind.RECORDING
@@ -53,22 +55,21 @@ def recording_record(request: HttpRequest) -> HttpResponse:
     whole = re.fullmatch(r"[0-9]{1,6}", asked)
     max_seconds = min(int(asked), longest) if whole else min(600, longest)
     max_seconds = max(max_seconds, 10)
-    minutes, seconds = divmod(max_seconds, 60)
     return render(
         request,
         "media/recording_record.html",
         {
             **upload_limits(request),
             "max_seconds": max_seconds,
-            "max_seconds_label": f"{minutes}:{seconds:02d} minutes"
-            if minutes
-            else f"{seconds} seconds",
+            "max_seconds_label": f"{format_duration(max_seconds)} minutes"
+            if max_seconds >= 60
+            else f"{max_seconds} seconds",
         },
     )
 
 
 @login_required
-def recording_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def recording_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
     asset = visible_asset_or_404(request, public_id)
     return render(
         request,
@@ -79,7 +80,7 @@ def recording_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def recording_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+def recording_delete(request: SignedInRequest, public_id: str) -> HttpResponse:
     asset = visible_asset_or_404(request, public_id)
     if not can_manage_asset(request.user, asset):
         raise PermissionDenied("Only the person who uploaded a recording deletes it.")

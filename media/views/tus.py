@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from lms.lib.requests import SignedInRequest
 from lms.uploads import request_body_limit
 from media import services
 from media.models import MediaAsset
@@ -105,7 +106,7 @@ def _header_int(request: HttpRequest, name: str) -> int:
 
 
 @tus_endpoint
-def uploads(request: HttpRequest, method: str) -> HttpResponse:
+def uploads(request: SignedInRequest, method: str) -> HttpResponse:
     """POST creates an upload; the Location header names it."""
     if method != "POST":
         return _reply(405, "Use POST to create an upload.", Allow="OPTIONS, POST")
@@ -123,7 +124,7 @@ def uploads(request: HttpRequest, method: str) -> HttpResponse:
 
 
 @tus_endpoint
-def upload(request: HttpRequest, method: str, public_id: str) -> HttpResponse:
+def upload(request: SignedInRequest, method: str, public_id: str) -> HttpResponse:
     """HEAD reports the offset, PATCH appends, DELETE terminates."""
     asset = MediaAsset.objects.filter(public_id=public_id, owner=request.user).first()
     if asset is None:

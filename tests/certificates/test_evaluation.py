@@ -10,9 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates import services
+from certificates import notices, services
 from certificates.models import Certificate, CertificateEvent, ProgramRequirement
-from certificates.services import certificates_evaluate, program_progress
+from certificates.progress import program_progress
+from certificates.services import certificates_evaluate
 from courses.quizzes.models import QuizAttempt
 from tests.factories import make_program
 
@@ -244,8 +245,8 @@ def test_it_e_mails_the_holder_once(program_kit, org):
     program_kit.meet_everything(org.rep_east)
     (certificate,) = certificates_evaluate(user_id=org.rep_east.pk)
 
-    assert services.certificate_notify_issued(certificate=certificate)
-    assert not services.certificate_notify_issued(certificate=certificate)
+    assert notices.certificate_notify_issued(certificate=certificate)
+    assert not notices.certificate_notify_issued(certificate=certificate)
 
     (message,) = mail.outbox
     assert message.to == [org.rep_east.email]
@@ -278,7 +279,7 @@ def test_it_e_mails_dates_on_the_holders_calendar(program_kit, org, time_machine
     program_kit.meet_everything(org.rep_east)
     (certificate,) = certificates_evaluate(user_id=org.rep_east.pk)
 
-    services.certificate_notify_issued(certificate=certificate)
+    notices.certificate_notify_issued(certificate=certificate)
 
     (message,) = mail.outbox
     assert "Issued: 3 March 2026" in message.body

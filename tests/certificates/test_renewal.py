@@ -13,12 +13,12 @@ from django.urls import reverse
 
 from certificates import services
 from certificates.models import Certificate, CertificateEvent
+from certificates.progress import program_progress
 from certificates.services import (
     certificate_issue_manually,
     certificate_revoke,
     certificates_evaluate,
     certificates_expire_and_renew,
-    program_progress,
 )
 from courses.models import Assignment
 

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from certificates import services, tasks
+from certificates.notices import certificate_notify_issued
 from certificates.services import (
     certificate_issue,
-    certificate_notify_issued,
     certificate_revoke,
     certificates_requeue_stuck,
 )

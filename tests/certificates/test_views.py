@@ -139,7 +139,7 @@ def test_it_answers_404_for_an_unknown_certificate(client, org):
     assert client.get(reverse("certificate_pdf", args=[999999])).status_code == 404
 
 
-def test_it_says_the_pdf_is_being_prepared_and_renders_it(
+def test_it_offers_to_prepare_a_missing_pdf_without_queueing_from_a_get(
     client, program_kit, org, monkeypatch
 ):
     from certificates import tasks
@@ -149,13 +149,88 @@ def test_it_says_the_pdf_is_being_prepared_and_renders_it(
     certificate = _issue(program_kit, org.rep_east, with_pdf=False)
     client.force_login(org.rep_east)
 
-    response = client.get(
-        reverse("certificate_pdf", args=[certificate.pk]), follow=True
-    )
+    response = client.get(reverse("certificate_pdf", args=[certificate.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"The PDF of certificate {certificate.serial}" in page
+    assert reverse("certificate_pdf_prepare", args=[certificate.pk]) in page
+    assert queued == []
+
+
+def test_it_prepares_a_missing_pdf_after_commit_on_request(
+    client, program_kit, org, monkeypatch, django_capture_on_commit_callbacks
+):
+    from certificates import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.certificate_render_pdf_task, "delay", queued.append)
+    certificate = _issue(program_kit, org.rep_east, with_pdf=False)
+    client.force_login(org.rep_east)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("certificate_pdf_prepare", args=[certificate.pk]), follow=True
+        )
 
     assert response.redirect_chain == [(reverse("certificates_mine"), 302)]
     assert "is being prepared: try again in a minute" in response.content.decode()
     assert queued == [certificate.pk]
+
+
+@pytest.mark.parametrize(
+    ("viewer", "status", "back"),
+    [
+        ("rep_east", 302, "certificates_mine"),  # the holder
+        ("rep_east2", 404, None),  # another rep of the same team
+        ("east_manager", 302, "certificates_team"),  # their manager
+        ("region_manager", 302, "certificates_team"),  # the manager above
+        ("emea_manager", 404, None),  # another team's manager
+        ("east_coach", 302, "certificates_mine"),  # their coach: no team view
+        ("multi_coach", 404, None),  # another team's coach
+        ("admin", 302, "certificates_team"),
+        ("loner", 404, None),
+    ],
+)
+def test_it_lets_only_those_who_may_download_it_prepare_a_pdf(
+    client, program_kit, org, monkeypatch, viewer, status, back
+):
+    from certificates import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.certificate_render_pdf_task, "delay", queued.append)
+    certificate = _issue(program_kit, org.rep_east)
+    client.force_login(org[viewer])
+
+    response = client.post(reverse("certificate_pdf_prepare", args=[certificate.pk]))
+
+    assert response.status_code == status
+    certificate.refresh_from_db()
+    if back is not None:
+        assert response["Location"] == reverse(back)
+        assert certificate.pdf_rendered_at is None  # the sweep will queue it too
+    else:
+        assert certificate.pdf_rendered_at is not None  # nothing changed
+
+
+def test_it_asks_anonymous_visitors_to_sign_in_to_prepare_a_pdf(
+    client, program_kit, org
+):
+    certificate = _issue(program_kit, org.rep_east)
+
+    response = client.post(reverse("certificate_pdf_prepare", args=[certificate.pk]))
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_it_refuses_to_prepare_a_pdf_from_a_get(client, program_kit, org):
+    certificate = _issue(program_kit, org.rep_east)
+    client.force_login(org.rep_east)
+
+    response = client.get(reverse("certificate_pdf_prepare", args=[certificate.pk]))
+
+    assert response.status_code == 405
 
 
 # The team view
@@ -315,20 +390,3 @@ def test_it_leaves_a_renewed_certificate_out_of_the_expiring_list(
     assert waiting.serial in page
     assert old.serial not in page and renewed.serial not in page
     assert "1 within 30 days" in page
-
-
-def test_it_sends_a_coach_waiting_for_a_pdf_to_a_page_they_may_open(
-    client, program_kit, org, monkeypatch
-):
-    from certificates import tasks
-
-    monkeypatch.setattr(tasks.certificate_render_pdf_task, "delay", lambda pk: None)
-    certificate = _issue(program_kit, org.rep_east, with_pdf=False)
-    client.force_login(org.east_coach)
-
-    response = client.get(
-        reverse("certificate_pdf", args=[certificate.pk]), follow=True
-    )
-
-    assert response.status_code == 200
-    assert "is being prepared: try again in a minute" in response.content.decode()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from coaching import services
+from coaching import notices, services
 from lms.notifications.models import NotificationLog
 from tests.factories import levels_for
 
@@ -37,7 +37,7 @@ def test_it_emails_the_team_coaches_after_a_request_once(
     assert "Deal stage: Discovery." in html
 
     mailoutbox.clear()
-    assert services.take_notify_coaches(take_id=take.pk) == 0
+    assert notices.take_notify_coaches(take_id=take.pk) == 0
     assert mailoutbox == []
 
 
@@ -116,7 +116,7 @@ def test_it_emails_the_rep_when_the_review_is_submitted(
     assert "Slow down <before> the price." in message.body
     html, _ = message.alternatives[0]
     assert "Slow down &lt;before&gt; the price." in html
-    assert services.review_notify_rep(review_id=review.pk) is False
+    assert notices.review_notify_rep(review_id=review.pk) is False
     assert len(mailoutbox) == 1
 
 

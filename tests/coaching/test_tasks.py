@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from coaching import services
+from coaching import notices, services
 from coaching.models import Submission
 from coaching.tasks import reviews_chase_overdue_task
 from tests.factories import levels_for
@@ -41,33 +41,33 @@ def test_it_reminds_the_coaches_then_escalates_to_the_managers_once_each(
     assert submission.due_at == START + dt.timedelta(hours=48)
 
     at(35.9)  # more than 12 hours left
-    assert services.reviews_chase_overdue() == (0, 0)
+    assert notices.reviews_chase_overdue() == (0, 0)
     at(36)  # due within 12 hours
-    assert services.reviews_chase_overdue() == (1, 0)
+    assert notices.reviews_chase_overdue() == (1, 0)
     assert _sent(mailoutbox) == [
         (org.east_coach.email, "Due soon: coaching for Rae East, “Acme discovery call”")
     ]
     at(40)
-    assert services.reviews_chase_overdue() == (0, 0)
+    assert notices.reviews_chase_overdue() == (0, 0)
     at(47.99)
-    assert services.reviews_chase_overdue() == (0, 0)
+    assert notices.reviews_chase_overdue() == (0, 0)
 
     at(48)  # the turnaround is missed
-    assert services.reviews_chase_overdue() == (0, 2)
+    assert notices.reviews_chase_overdue() == (0, 2)
     assert _sent(mailoutbox) == sorted(
         (manager.email, "Overdue coaching: Rae East, “Acme discovery call”")
         for manager in (org.east_manager, org.region_manager)
     )
     for hours in (49, 72, 200):
         at(hours)
-        assert services.reviews_chase_overdue() == (0, 0)
+        assert notices.reviews_chase_overdue() == (0, 0)
     assert mailoutbox == []
 
 
 def test_it_names_the_coaches_in_the_escalation(org, submissions, mailoutbox, at):
     at(0)
     submissions.requested()
-    assert services.reviews_chase_overdue(now=START + dt.timedelta(days=3)) == (0, 2)
+    assert notices.reviews_chase_overdue(now=START + dt.timedelta(days=3)) == (0, 2)
     message = next(m for m in mailoutbox if m.to == [org.east_manager.email])
     assert "It is with Cora Coach." in message.body
     assert "was due Wednesday 4 March, 09:00 (UTC)" in message.body
@@ -82,7 +82,7 @@ def test_it_chases_a_request_in_review_but_not_a_reviewed_one(
     reviewed = submissions.reviewed(rep=org.rep_east2)
     mailoutbox.clear()
     at(49)
-    assert services.reviews_chase_overdue() == (0, 2)
+    assert notices.reviews_chase_overdue() == (0, 2)
     assert {message.to[0] for message in mailoutbox} == {
         org.east_manager.email,
         org.region_manager.email,
@@ -99,7 +99,7 @@ def test_it_chases_each_new_take_afresh(
     at(0)
     services.take_send(take=practice_take, user=org.rep_east)
     at(50)
-    assert services.reviews_chase_overdue() == (0, 2)
+    assert notices.reviews_chase_overdue() == (0, 2)
     review = services.review_start(take=practice_take, coach=org.east_coach)
     services.review_submit(
         review=review,
@@ -114,9 +114,9 @@ def test_it_chases_each_new_take_afresh(
     services.take_send(take=second, user=org.rep_east)
     mailoutbox.clear()
     at(50 + 40)
-    assert services.reviews_chase_overdue() == (1, 0)
+    assert notices.reviews_chase_overdue() == (1, 0)
     at(50 + 48)
-    assert services.reviews_chase_overdue() == (0, 2)
+    assert notices.reviews_chase_overdue() == (0, 2)
 
 
 def test_it_respects_the_turnaround_setting(org, submissions, settings, at):
@@ -125,9 +125,9 @@ def test_it_respects_the_turnaround_setting(org, submissions, settings, at):
     submission = submissions.requested()
     assert submission.due_at == START + dt.timedelta(hours=24)
     at(11.9)
-    assert services.reviews_chase_overdue() == (0, 0)
+    assert notices.reviews_chase_overdue() == (0, 0)
     at(12)
-    assert services.reviews_chase_overdue() == (1, 0)
+    assert notices.reviews_chase_overdue() == (1, 0)
 
 
 def test_it_runs_the_chase_in_a_fixed_number_of_queries_when_nothing_is_due(
@@ -137,7 +137,7 @@ def test_it_runs_the_chase_in_a_fixed_number_of_queries_when_nothing_is_due(
     for title in ("A", "B", "C"):
         submissions.requested(title=title)
     with django_assert_num_queries(1):
-        assert services.reviews_chase_overdue() == (0, 0)
+        assert notices.reviews_chase_overdue() == (0, 0)
 
 
 def test_it_reads_waiting_requests_and_their_people_once_per_team(
@@ -148,12 +148,12 @@ def test_it_reads_waiting_requests_and_their_people_once_per_team(
         submissions.requested(title=title)
     submissions.requested(rep=org.rep_west, title="W")
     at(49)
-    assert services.reviews_chase_overdue() == (0, 4 * 2 + 1)  # West: Rita only
+    assert notices.reviews_chase_overdue() == (0, 4 * 2 + 1)  # West: Rita only
     at(50)
     # What is waiting, their takes, the notices sent; then coaches and managers of
     # East and of West: however many requests wait.
     with django_assert_max_num_queries(3 + 2 * 4):
-        assert services.reviews_chase_overdue() == (0, 0)
+        assert notices.reviews_chase_overdue() == (0, 0)
 
 
 @pytest.mark.worker
