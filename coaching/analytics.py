@@ -45,6 +45,11 @@ TOO_LONG = (
     "The analysis of this recording took too long and was stopped. The recording "
     "and the review work as before, without the conversation metrics."
 )
+OVER_LIMIT = (
+    "The analysis of this recording needed more time or memory than the server "
+    "allows and was stopped. The recording and the review work as before, without "
+    "the conversation metrics."
+)
 COULD_NOT = (
     "The conversation metrics of this recording could not be measured. The "
     "recording and the review work as before."

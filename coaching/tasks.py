@@ -50,7 +50,13 @@ def call_analyse_task(self, take_id: int) -> str | None:  # type: ignore[no-unty
     retried with backoff; after the last try, or past the time or ffmpeg's memory
     limit, the analysis is marked failed with the reason and the review screen
     shows the call without metrics."""
-    from coaching.analytics import COULD_NOT, TOO_LONG, call_analyse, call_analysis_fail
+    from coaching.analytics import (
+        COULD_NOT,
+        OVER_LIMIT,
+        TOO_LONG,
+        call_analyse,
+        call_analysis_fail,
+    )
     from media.ffmpeg import FfmpegLimitExceeded
 
     try:
@@ -60,7 +66,7 @@ def call_analyse_task(self, take_id: int) -> str | None:  # type: ignore[no-unty
         return "failed"
     except Exception as error:  # ffmpeg, storage, anything unforeseen
         if isinstance(error, FfmpegLimitExceeded):  # would run out again
-            call_analysis_fail(take_id=take_id, reason=TOO_LONG)
+            call_analysis_fail(take_id=take_id, reason=OVER_LIMIT)
             return "failed"
         if self.request.retries >= self.max_retries:
             call_analysis_fail(take_id=take_id, reason=COULD_NOT)

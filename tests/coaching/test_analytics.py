@@ -130,17 +130,21 @@ def test_a_job_past_its_time_limit_marks_the_analysis_failed(call, monkeypatch):
     assert analysis.failure_reason == analytics.TOO_LONG
 
 
-def test_ffmpeg_running_out_of_time_fails_the_analysis_at_once(call, monkeypatch):
+def test_ffmpeg_running_out_of_time_or_memory_fails_the_analysis_at_once(
+    call, monkeypatch
+):
     take = call()
     CallAnalysis.objects.filter(take=take).update(state=CallAnalysis.State.PENDING)
 
-    def out_of_time(path, *, time_limit):
-        raise ffmpeg.FfmpegFailed("ffmpeg ran out of time after 1.0 s")
+    def out_of_time(path, *, time_limit, memory_limit_mb=None):
+        raise ffmpeg.FfmpegLimitExceeded(
+            "This file took too long to process.", detail="ffmpeg ran out of time"
+        )
 
     monkeypatch.setattr(speech, "analyse_file", out_of_time)
     CallAnalysis.objects.filter(take=take).update(analysis_version=0)
     assert call_analyse_task.apply(args=[take.pk]).get() == "failed"
-    assert CallAnalysis.objects.get(take=take).failure_reason == analytics.TOO_LONG
+    assert CallAnalysis.objects.get(take=take).failure_reason == analytics.OVER_LIMIT
 
 
 def test_the_rep_or_their_coach_can_correct_the_rep_channel(call, org):
