@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
@@ -108,8 +109,9 @@ def publishing_to(url: str) -> Iterator[None]:
     saved_environ = os.environ.get("CELERY_BROKER_URL")
 
     def reset_pools() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # kombu keeps its pools in a registry of its own: closing one there would
+        # leave a closed pool for the next test to acquire from.
+        kombu.pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 
