@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import errno
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -30,14 +32,27 @@ def asset_process_task(self, asset_id: int) -> str | None:  # type: ignore[no-un
         return "failed"
     except Exception as error:
         if self.request.retries >= self.max_retries:
-            asset_fail(
-                asset_id=asset_id,
-                reason="We could not process this file. Try uploading it again; if "
-                "that fails too, tell an administrator.",
-            )
+            asset_fail(asset_id=asset_id, reason=_final_reason(error))
             return "failed"
         raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
     return asset.status if asset else None
+
+
+def _final_reason(error: BaseException) -> str:
+    """Why the last try failed, in words the uploader can act on. A full disk is
+    worth retrying (space comes back), but once the tries are spent it is said."""
+    disk_full = (
+        isinstance(error, OSError) and error.errno == errno.ENOSPC
+    ) or "No space left on device" in str(error)
+    if disk_full:
+        return (
+            "The server ran out of disk space while processing this file. Try "
+            "uploading it again later; if that fails too, tell an administrator."
+        )
+    return (
+        "We could not process this file. Try uploading it again; if that fails "
+        "too, tell an administrator."
+    )
 
 
 @shared_task

@@ -77,9 +77,14 @@ def _database_url() -> str:
 
 @contextmanager
 def running_worker(
-    folder: Path, *, queues: str = "default,media", pool: str = "solo"
+    folder: Path,
+    *,
+    queues: str = "default,media",
+    pool: str = "solo",
+    env: dict[str, str] | None = None,
 ) -> Iterator[tuple[Worker, subprocess.Popen[bytes]]]:
-    """A `celery worker` process on the test database, stopped on exit."""
+    """A `celery worker` process on the test database, stopped on exit; `env`
+    overrides its environment (e.g. another broker)."""
     worker = Worker(log_path=folder / "worker.log", mail_dir=folder / "mail")
     env = {
         **os.environ,
@@ -88,6 +93,7 @@ def running_worker(
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(worker.mail_dir),
+        **(env or {}),
     }
     command = [
         sys.executable, "-m", "celery", "-A", "lms", "worker",

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import (
     Http404,
     HttpRequest,
@@ -47,6 +48,14 @@ ServeChain = Callable[[Any, HttpRequest, Any, Any], HttpResponse]
 
 # Answers longer than this are cut: a short answer or a number never needs more.
 MAX_TEXT_ANSWER = 500
+
+# Saving and submitting are each one transaction: when the database goes away in the
+# middle, nothing of that request was stored. Said without touching the database
+# (no template, no message), since it may still be away.
+DATABASE_LOST = (
+    "We lost the connection to the database, so this was not saved; nothing was "
+    "half-saved. Your answers are still on the page: try again in a moment."
+)
 
 
 # Reading what the browser sent.
@@ -365,6 +374,8 @@ def quiz_attempt_save(request: SignedInRequest, pk: int) -> HttpResponse:
         attempt = services.attempt_save(
             attempt=attempt, user=request.user, responses=responses
         )
+    except (OperationalError, InterfaceError):
+        return _database_lost(as_json=as_json)
     except services.AttemptRefused as refusal:
         if as_json:
             return JsonResponse(
@@ -400,6 +411,18 @@ def _bad_answers(error: str, *, as_json: bool) -> HttpResponse:
     if as_json:
         return JsonResponse({"error": error}, status=400)
     return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
+
+
+def _database_lost(*, as_json: bool) -> HttpResponse:
+    response: HttpResponse
+    if as_json:
+        response = JsonResponse({"error": DATABASE_LOST}, status=503)
+    else:
+        response = HttpResponse(
+            DATABASE_LOST, status=503, content_type="text/plain; charset=utf-8"
+        )
+    response["Retry-After"] = "5"
+    return response
 
 
 def _after_save(
@@ -450,6 +473,8 @@ def quiz_attempt_submit(request: SignedInRequest, pk: int) -> HttpResponse:
         attempt = services.attempt_submit(
             attempt=attempt, user=request.user, responses=responses or None
         )
+    except (OperationalError, InterfaceError):
+        return _database_lost(as_json=_wants_json(request))
     except services.AttemptRefused as refusal:
         messages.error(request, str(refusal))
         attempt.refresh_from_db()
