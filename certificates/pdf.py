@@ -12,6 +12,7 @@ downscaled logo) is prepared once per process.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import itertools
@@ -22,13 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from certificates.qr import qr_modules
 
 logger = logging.getLogger(__name__)
 
@@ -270,31 +273,28 @@ def _draw_signature(canvas: Canvas, data: CertificateData) -> None:
 
 
 def _draw_qr(canvas: Canvas, url: str) -> None:
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(url)
-    code.make()
-    count = code.getModuleCount()
-    module = QR_SIZE / (count + 2 * QR_QUIET_MODULES)
+    modules = qr_modules(url)
     left = PAGE_WIDTH - 60 - QR_SIZE
     bottom = 74.0
     canvas.setFillColor(Color(1, 1, 1))
     canvas.rect(left, bottom, QR_SIZE, QR_SIZE, stroke=0, fill=1)
-    top = bottom + QR_SIZE - QR_QUIET_MODULES * module
-    path = canvas.beginPath()
-    for row_index, row in enumerate(code.modules):
+    canvas.setFillColor(Color(0, 0, 0))
+    # One path of a rectangle per run of dark modules, written as reportlab's
+    # `path.rect` writes it, from coordinates formatted once per symbol size.
+    xs, ys, widths, height = _qr_geometry(len(modules))
+    rectangles = ["n"]  # how reportlab starts a path
+    for row_index, row in enumerate(modules):
+        row_bottom = ys[row_index]
         column = 0
-        for dark, run in itertools.groupby(bool(cell) for cell in row):
+        for dark, run in itertools.groupby(row):
             length = sum(1 for _ in run)
             if dark:
-                path.rect(
-                    left + (QR_QUIET_MODULES + column) * module,
-                    top - (row_index + 1) * module,
-                    length * module,
-                    module,
+                rectangles.append(
+                    f"{xs[column]} {row_bottom} {widths[length]} {height} re"
                 )
             column += length
-    canvas.setFillColor(Color(0, 0, 0))
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.addLiteral(" ".join(rectangles))
+    canvas.addLiteral("f*")  # the rectangles never overlap: any fill rule will do
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 8)
     canvas.drawCentredString(left + QR_SIZE / 2, bottom + QR_SIZE + 6, "Scan to verify")
@@ -324,6 +324,24 @@ def _wrapped_characters(
             _clipped("".join(lines[max_lines - 1 :]), font, size, max_width)
         ]
     return lines
+
+
+@functools.lru_cache(maxsize=32)
+def _qr_geometry(
+    count: int,
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str]:
+    """For a QR symbol `count` modules wide: the left edge of each column, the
+    bottom of each row, the width of each run length (indexed by length) and the
+    module's height, as PDF numbers."""
+    module = QR_SIZE / (count + 2 * QR_QUIET_MODULES)
+    left = PAGE_WIDTH - 60 - QR_SIZE
+    top = 74.0 + QR_SIZE - QR_QUIET_MODULES * module
+    return (
+        tuple(fp_str(left + (QR_QUIET_MODULES + c) * module) for c in range(count)),
+        tuple(fp_str(top - (r + 1) * module) for r in range(count)),
+        tuple(fp_str(n * module) for n in range(count + 1)),
+        fp_str(module),
+    )
 
 
 def _text_width(text: str, font: str, size: float, char_space: float = 0) -> float:

@@ -1,0 +1,152 @@
+"""QR code modules for the certificate, as reportlab's encoder makes them, faster.
+
+reportlab's `QRCode.make()` builds the whole symbol nine times: once for each of the
+eight mask patterns, to score it, and once more with the best. Scoring in Python
+lists is most of the cost of a certificate. Here the symbol is built once without
+the mask's score in mind, each mask is applied as a precomputed bit pattern (the
+positions of the data modules depend only on the QR version, so they are worked out
+once per version and process), and each candidate is scored on integers with the
+same rules and quirks as reportlab's `QRUtil.getLostPoint`. The mask chosen, and so
+every module of the symbol, is the one reportlab chooses (a test compares them); the
+final symbol is still made by reportlab.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import threading
+from collections import OrderedDict
+
+from reportlab.graphics.barcode import qrencoder
+
+_RUN_OF_FIVE = re.compile(r"0{5,}|1{5,}")
+# reportlab looks for this one finder-like pattern, left to right, in rows only
+# (its column pass compares a tuple with a list, which never matches).
+_FINDER_LIKE = "10111010000"
+
+Rows = tuple[int, ...]
+
+
+def qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
+    """The dark (True) and light modules of the QR code of `text`, row by row, at
+    error correction level M: the same symbol as reportlab's encoder makes. The
+    latest few are kept, so rendering one certificate again does not encode again."""
+    with _cache_lock:
+        if text in _cache:
+            _cache.move_to_end(text)
+            return _cache[text]
+    modules = _encode(text)
+    with _cache_lock:
+        _cache[text] = modules
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return modules
+
+
+CACHE_SIZE = 64
+_cache_lock = threading.Lock()
+_cache: OrderedDict[str, tuple[tuple[bool, ...], ...]] = OrderedDict()
+
+
+def _encode(text: str) -> tuple[tuple[bool, ...], ...]:
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(text)
+    code.version = code.calculate_version()
+    code.makeImpl(True, 0)
+    code.makeImpl(False, best_mask_pattern(code))
+    return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
+
+
+def best_mask_pattern(code: qrencoder.QRCode) -> int:
+    """The mask pattern reportlab's `getBestMaskPattern` picks for `code`, which must
+    hold the symbol as `makeImpl(True, 0)` leaves it (test run, mask 0)."""
+    count = code.moduleCount
+    rows = tuple(_bits(row) for row in code.modules)
+    columns = tuple(_bits(column) for column in zip(*code.modules, strict=True))
+    best_pattern, best_score = 0, 0
+    for pattern, (flip_rows, flip_columns) in enumerate(_mask_geometry(code.version)):
+        score = _lost_points(
+            tuple(a ^ b for a, b in zip(rows, flip_rows, strict=True)),
+            tuple(a ^ b for a, b in zip(columns, flip_columns, strict=True)),
+            count,
+        )
+        if pattern == 0 or score < best_score:
+            best_pattern, best_score = pattern, score
+    return best_pattern
+
+
+def _bits(cells: object) -> int:
+    """A line of modules as an integer: bit j is the module at index j."""
+    value = 0
+    for index, cell in enumerate(cells):  # type: ignore[call-overload]
+        if cell:
+            value |= 1 << index
+    return value
+
+
+@functools.cache
+def _mask_geometry(version: int) -> tuple[tuple[Rows, Rows], ...]:
+    """For each mask pattern, which modules change when it replaces mask 0, as row
+    and column integers. Only the data modules are masked; where they are depends
+    only on the version."""
+    code = qrencoder.QRCode(version, qrencoder.QRErrorCorrectLevel.M)
+    count = version * 4 + 17
+    code.moduleCount = count
+    positions = code.dataPosIterator()
+    row_masks = []
+    column_masks = []
+    for pattern in range(8):
+        mask = qrencoder.QRUtil.getMask(pattern)
+        rows = [0] * count
+        columns = [0] * count
+        for column, row in positions:
+            if mask(row, column):
+                rows[row] |= 1 << column
+                columns[column] |= 1 << row
+        row_masks.append(tuple(rows))
+        column_masks.append(tuple(columns))
+    return tuple(
+        (
+            tuple(a ^ b for a, b in zip(row_masks[0], rows, strict=True)),
+            tuple(a ^ b for a, b in zip(column_masks[0], columns, strict=True)),
+        )
+        for rows, columns in zip(row_masks, column_masks, strict=True)
+    )
+
+
+def _line(value: int, count: int) -> str:
+    return format(value, f"0{count}b")[::-1]
+
+
+def _lost_points(rows: Rows, columns: Rows, count: int) -> int:
+    """reportlab's `QRUtil.getLostPoint` for the symbol given as row and column
+    integers."""
+    row_lines = [_line(row, count) for row in rows]
+    column_lines = [_line(column, count) for column in columns]
+    # Rule 1: every run of five or more same-colour modules, in rows and columns.
+    score = 0
+    for line in row_lines + column_lines:
+        for run in _RUN_OF_FIVE.finditer(line):
+            score += run.end() - run.start() - 2
+    # Rule 2: 3 for every 2x2 block of one colour.
+    full = (1 << count) - 1
+    pairs = (1 << (count - 1)) - 1
+    for upper, lower in itertools.pairwise(rows):
+        same_vertically = ~(upper ^ lower) & full
+        same_across = ~(lower ^ (lower >> 1))
+        block = same_vertically & (same_vertically >> 1) & same_across & pairs
+        score += 3 * block.bit_count()
+    # Rule 3: 40 for each finder-like pattern in a row; reportlab stops one
+    # position short of the end and skips past a match.
+    last_start = count - len(_FINDER_LIKE)
+    for line in row_lines:
+        start = line.find(_FINDER_LIKE)
+        while 0 <= start < last_start:
+            score += 40
+            start = line.find(_FINDER_LIKE, start + len(_FINDER_LIKE))
+    # Rule 4: 10 for every 5 % that the dark share strays from half.
+    dark = sum(row.bit_count() for row in rows)
+    score += 10 * (abs(100 * dark // (count * count) - 50) // 5)
+    return score
