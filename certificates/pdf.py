@@ -11,6 +11,7 @@ downscaled logo) is prepared once per process.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -26,8 +27,8 @@ from PIL import Image, UnidentifiedImageError
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.rl_accel import fp_str
-from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase import pdfmetrics
+from reportlab.lib.utils import ImageReader, _digester, simpleSplit
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -162,15 +163,7 @@ def _draw_heading(canvas: Canvas, data: CertificateData) -> None:
     centre = PAGE_WIDTH / 2
     logo = _prepared_logo(data.logo) if data.logo else None
     if logo is not None:
-        reader, width, height = logo
-        canvas.drawImage(
-            reader,
-            52,
-            PAGE_HEIGHT - 52 - height,
-            width=width,
-            height=height,
-            mask="auto",
-        )
+        _draw_logo(canvas, logo, 52, PAGE_HEIGHT - 52 - logo.height)
     organisation = data.organisation_name.upper()
     _centred_fitting(
         canvas,
@@ -423,15 +416,57 @@ def _spaced_centred(
     canvas.drawText(line)
 
 
+@dataclass(frozen=True)
+class PreparedLogo:
+    """A logo ready to draw: its PDF image objects already encoded (compressing
+    and encoding the pixels costs more than the rest of the page), and its size on
+    the page. The objects are templates: every PDF gets its own copies."""
+
+    name: str
+    image: pdfdoc.PDFImageXObject
+    width: float
+    height: float
+
+
+def _draw_logo(canvas: Canvas, logo: PreparedLogo, x: float, y: float) -> None:
+    """What `canvas.drawImage(reader, x, y, width, height, mask="auto")` does, with
+    the image objects it would encode copied from `logo`: the same PDF bytes."""
+    document = canvas._doc
+    canvas._currentPageHasImages = 1
+    registered = document.getXObjectName(logo.name)
+    if registered not in document.idToObject:
+        image = copy.copy(logo.image)
+        canvas._setXObjects(image)
+        document.Reference(image, registered)
+        document.addForm(logo.name, image)
+        smask = getattr(image, "_smask", None)
+        if smask is not None:
+            smask = copy.copy(smask)
+            mask_name = document.getXObjectName(smask.name)
+            if mask_name in document.idToObject:
+                image.smask = pdfdoc.PDFObjectReference(mask_name)
+            else:
+                canvas._setXObjects(smask)
+                image.smask = document.Reference(smask, mask_name)
+            del image._smask
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(logo.width, logo.height)
+    canvas.addLiteral(f"/{registered} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(logo.name)
+
+
 _logo_lock = threading.Lock()
-_logos: OrderedDict[str, tuple[ImageReader, float, float] | None] = OrderedDict()
+_logos: OrderedDict[str, PreparedLogo | None] = OrderedDict()
 LOGO_CACHE_SIZE = 4
 
 
-def _prepared_logo(logo: bytes) -> tuple[ImageReader, float, float] | None:
-    """The logo decoded, downscaled and ready to draw, with its size on the page;
-    decoded once per process (decoding a PNG costs more than drawing a whole page).
-    None for bytes that are not an image: a certificate is still issued without it."""
+def _prepared_logo(logo: bytes) -> PreparedLogo | None:
+    """The logo decoded, downscaled and encoded for PDF, with its size on the page;
+    prepared once per process and logo (a logo that changes in the branding
+    setting is new bytes, so a new entry). None for bytes that are not an image: a
+    certificate is still issued without it."""
     key = hashlib.sha256(logo).hexdigest()
     with _logo_lock:
         if key in _logos:
@@ -445,7 +480,7 @@ def _prepared_logo(logo: bytes) -> tuple[ImageReader, float, float] | None:
     return prepared
 
 
-def _decode_logo(logo: bytes) -> tuple[ImageReader, float, float] | None:
+def _decode_logo(logo: bytes) -> PreparedLogo | None:
     try:
         with Image.open(io.BytesIO(logo)) as opened:
             opened.load()
@@ -460,5 +495,15 @@ def _decode_logo(logo: bytes) -> tuple[ImageReader, float, float] | None:
     image.thumbnail(LOGO_PIXELS)
     scale = min(LOGO_BOX[0] / image.width, LOGO_BOX[1] / image.height)
     reader = ImageReader(image)
-    reader.getRGBData()  # decode now, once, not for every certificate
-    return reader, image.width * scale, image.height * scale
+    # The name and objects `canvas.drawImage(reader, mask="auto")` would make.
+    pixels = reader.getRGBData()  # also splits off the alpha channel
+    alpha = reader._dataA
+    name = _digester(pixels + (alpha.getRGBData() if alpha else b"auto"))
+    template = pdfdoc.PDFImageXObject(name, reader, mask="auto")
+    template.name = name
+    return PreparedLogo(
+        name=name,
+        image=template,
+        width=image.width * scale,
+        height=image.height * scale,
+    )
