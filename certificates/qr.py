@@ -54,9 +54,74 @@ def _encode(text: str) -> tuple[tuple[bool, ...], ...]:
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(text)
     code.version = code.calculate_version()
+    code.dataCache = _codewords(code)
     code.makeImpl(True, 0)
     code.makeImpl(False, best_mask_pattern(code))
     return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
+
+
+def _codewords(code: qrencoder.QRCode) -> list[int]:
+    """What reportlab's `QRCode.createData` returns (the data codewords, padded,
+    then their Reed-Solomon error correction, interleaved by block), with the
+    generator polynomials computed once per length instead of for every block."""
+    blocks = qrencoder.QRRSBlock.getRSBlocks(code.version, code.errorCorrectLevel)
+    buffer = qrencoder.QRBitBuffer()
+    for data in code.dataList:
+        data.write(buffer, code.version)
+    capacity = sum(block.dataCount for block in blocks) * 8
+    if buffer.getLengthInBits() > capacity:
+        raise ValueError(
+            f"Too much data for a QR code ({buffer.getLengthInBits()} bits)."
+        )
+    if buffer.getLengthInBits() + 4 <= capacity:
+        buffer.put(0, 4)
+    while buffer.getLengthInBits() % 8:
+        buffer.putBit(False)
+    for pad in itertools.cycle((qrencoder.QRCode.PAD0, qrencoder.QRCode.PAD1)):
+        if buffer.getLengthInBits() >= capacity:
+            break
+        buffer.put(pad, 8)
+    data_blocks = []
+    correction_blocks = []
+    offset = 0
+    for block in blocks:
+        data = buffer.buffer[offset : offset + block.dataCount]
+        offset += block.dataCount
+        data_blocks.append(data)
+        correction_blocks.append(
+            _error_correction(data, block.totalCount - block.dataCount)
+        )
+    return [
+        codeword
+        for group in (data_blocks, correction_blocks)
+        for column in itertools.zip_longest(*group)
+        for codeword in column
+        if codeword is not None
+    ]
+
+
+def _error_correction(data: list[int], length: int) -> list[int]:
+    """The `length` Reed-Solomon codewords of `data` (the remainder of the division
+    by the generator polynomial, in reportlab's GF(256) tables)."""
+    exp, log = qrencoder.EXP_TABLE, qrencoder.LOG_TABLE
+    generator = _generator_logs(length)
+    remainder = [0] * length
+    for codeword in data:
+        factor = codeword ^ remainder[0]
+        remainder = remainder[1:] + [0]
+        if factor:
+            factor_log = log[factor]
+            for index, coefficient_log in enumerate(generator):
+                remainder[index] ^= exp[(factor_log + coefficient_log) % 255]
+    return remainder
+
+
+@functools.cache
+def _generator_logs(length: int) -> tuple[int, ...]:
+    """The logarithms of the coefficients of the generator polynomial of degree
+    `length`, leading 1 left out (they are never 0)."""
+    polynomial = qrencoder.QRUtil.getErrorCorrectPolynomial(length)
+    return tuple(qrencoder.LOG_TABLE[c] for c in polynomial.num[1:])
 
 
 def best_mask_pattern(code: qrencoder.QRCode) -> int:
