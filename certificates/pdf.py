@@ -16,8 +16,8 @@ import datetime as dt
 import functools
 import hashlib
 import io
-import itertools
 import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -53,6 +53,7 @@ LOGO_BOX = (150.0, 60.0)
 LOGO_PIXELS = (450, 180)
 QR_SIZE = 92.0
 QR_QUIET_MODULES = 2
+_DARK_RUN = re.compile("1+")
 
 MONTHS = (
     "January",
@@ -278,14 +279,11 @@ def _draw_qr(canvas: Canvas, url: str) -> None:
     rectangles = ["n"]  # how reportlab starts a path
     for row_index, row in enumerate(modules):
         row_bottom = ys[row_index]
-        column = 0
-        for dark, run in itertools.groupby(row):
-            length = sum(1 for _ in run)
-            if dark:
-                rectangles.append(
-                    f"{xs[column]} {row_bottom} {widths[length]} {height} re"
-                )
-            column += length
+        for run in _DARK_RUN.finditer(row):
+            start, end = run.span()
+            rectangles.append(
+                f"{xs[start]} {row_bottom} {widths[end - start]} {height} re"
+            )
     canvas.addLiteral(" ".join(rectangles))
     canvas.addLiteral("f*")  # the rectangles never overlap: any fill rule will do
     canvas.setFillColor(MUTED)
@@ -303,15 +301,25 @@ def _wrapped_characters(
 ) -> list[str]:
     """A URL (it has no spaces) broken into lines that fit, after a "/" where one
     allows it so that the parts read as parts of an address."""
+    # The last line's glyph widths are summed as it grows, in the order reportlab's
+    # `stringWidth` sums them, so each comparison is the one it would make.
+    face = pdfmetrics.getFont(font).face
+    glyph_widths, default_width = face.charWidths, face.defaultWidth
     lines = [""]
+    total = 0.0
     for character in text:
         line = lines[-1]
-        if _text_width(line + character, font, size) > max_width:
+        width = glyph_widths.get(ord(character), default_width)
+        if 0.001 * size * (total + width) > max_width:
             cut = line.rfind("/") + 1
             if cut <= line.find("//") + 2 or cut == len(line):
                 cut = len(line)
             lines[-1:] = [line[:cut], line[cut:]]
+            total = sum(
+                glyph_widths.get(ord(kept), default_width) for kept in line[cut:]
+            )
         lines[-1] += character
+        total += width
     if len(lines) > max_lines:
         lines = lines[: max_lines - 1] + [
             _clipped("".join(lines[max_lines - 1 :]), font, size, max_width)

@@ -29,10 +29,11 @@ _FINDER_LIKE = "10111010000"
 Rows = tuple[int, ...]
 
 
-def qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
-    """The dark (True) and light modules of the QR code of `text`, row by row, at
-    error correction level M: the same symbol as reportlab's encoder makes. The
-    latest few are kept, so rendering one certificate again does not encode again."""
+def qr_modules(text: str) -> tuple[str, ...]:
+    """The modules of the QR code of `text`, one string per row from the top, "1"
+    dark and "0" light, at error correction level M: the same symbol as reportlab's
+    encoder makes. The latest few are kept, so rendering one certificate again does
+    not encode again."""
     with _cache_lock:
         if text in _cache:
             _cache.move_to_end(text)
@@ -47,17 +48,17 @@ def qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
 
 CACHE_SIZE = 64
 _cache_lock = threading.Lock()
-_cache: OrderedDict[str, tuple[tuple[bool, ...], ...]] = OrderedDict()
+_cache: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 
 
-def _encode(text: str) -> tuple[tuple[bool, ...], ...]:
+def _encode(text: str) -> tuple[str, ...]:
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(text)
     code.version = code.calculate_version()
     code.dataCache = _codewords(code)
     code.makeImpl(True, 0)
     code.makeImpl(False, best_mask_pattern(code))
-    return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
+    return tuple("".join("1" if cell else "0" for cell in row) for row in code.modules)
 
 
 def _codewords(code: qrencoder.QRCode) -> list[int]:

@@ -43,11 +43,11 @@ def png_logo(color: tuple[int, int, int, int] = (31, 78, 121, 255)) -> bytes:
     return out.getvalue()
 
 
-def reportlab_modules(text: str) -> tuple[tuple[bool, ...], ...]:
+def reportlab_modules(text: str) -> tuple[str, ...]:
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(text)
     code.make()
-    return tuple(tuple(bool(cell) for cell in row) for row in code.modules)
+    return tuple("".join("1" if cell else "0" for cell in row) for row in code.modules)
 
 
 # SHA-256 of the PDFs the renderer made before it was made faster (reportlab
