@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 import threading
 from collections import OrderedDict
 
 from reportlab.graphics.barcode import qrencoder
 
-_RUN_OF_FIVE = re.compile(r"0{5,}|1{5,}")
 # reportlab looks for this one finder-like pattern, left to right, in rows only
 # (its column pass compares a tuple with a list, which never matches).
 _FINDER_LIKE = "10111010000"
@@ -182,36 +180,36 @@ def _mask_geometry(version: int) -> tuple[tuple[Rows, Rows], ...]:
     )
 
 
-def _line(value: int, count: int) -> str:
-    return format(value, f"0{count}b")[::-1]
-
-
 def _lost_points(rows: Rows, columns: Rows, count: int) -> int:
     """reportlab's `QRUtil.getLostPoint` for the symbol given as row and column
-    integers."""
-    row_lines = [_line(row, count) for row in rows]
-    column_lines = [_line(column, count) for column in columns]
-    # Rule 1: every run of five or more same-colour modules, in rows and columns.
-    score = 0
-    for line in row_lines + column_lines:
-        for run in _RUN_OF_FIVE.finditer(line):
-            score += run.end() - run.start() - 2
-    # Rule 2: 3 for every 2x2 block of one colour.
+    integers, worked out with bit operations on whole lines."""
     full = (1 << count) - 1
     pairs = (1 << (count - 1)) - 1
+    score = 0
+    # Rule 1: a run of L >= 5 same-colour modules, in a row or a column, costs
+    # L - 2. Such a run is L - 1 neighbours alike in a row; `fours` marks where 4
+    # such neighbours in a row start: L - 4 places, plus 2 for each run.
+    for line in rows + columns:
+        alike = ~(line ^ (line >> 1)) & pairs
+        fours = alike & (alike >> 1) & (alike >> 2) & (alike >> 3)
+        if fours:
+            score += fours.bit_count() + 2 * (fours & ~(fours << 1)).bit_count()
+    # Rule 2: 3 for every 2x2 block of one colour.
     for upper, lower in itertools.pairwise(rows):
         same_vertically = ~(upper ^ lower) & full
         same_across = ~(lower ^ (lower >> 1))
         block = same_vertically & (same_vertically >> 1) & same_across & pairs
         score += 3 * block.bit_count()
-    # Rule 3: 40 for each finder-like pattern in a row; reportlab stops one
-    # position short of the end and skips past a match.
-    last_start = count - len(_FINDER_LIKE)
-    for line in row_lines:
-        start = line.find(_FINDER_LIKE)
-        while 0 <= start < last_start:
-            score += 40
-            start = line.find(_FINDER_LIKE, start + len(_FINDER_LIKE))
+    # Rule 3: 40 for each finder-like pattern in a row (it cannot overlap itself);
+    # reportlab stops one position short of the end.
+    starts = (1 << max(count - len(_FINDER_LIKE), 0)) - 1
+    for line in rows:
+        found = starts
+        for offset, module in enumerate(_FINDER_LIKE):
+            found &= line >> offset if module == "1" else ~(line >> offset)
+            if not found:
+                break
+        score += 40 * found.bit_count()
     # Rule 4: 10 for every 5 % that the dark share strays from half.
     dark = sum(row.bit_count() for row in rows)
     score += 10 * (abs(100 * dark // (count * count) - 50) // 5)

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from reportlab.graphics.barcode import qrencoder
 
 from certificates.pdf import CertificateData, render_certificate_pdf
-from certificates.qr import qr_modules
+from certificates.qr import _bits, _lost_points, qr_modules
 
 
 def certificate_data(**overrides: object) -> CertificateData:
@@ -112,3 +112,20 @@ def test_it_keeps_certificates_apart_when_rendering_many_in_turn():
 
     assert first_round == list(reversed(second_round))
     assert len(set(first_round)) == len(certificates)
+
+
+def test_it_scores_every_mask_as_reportlab_does():
+    chooser = random.Random(3)
+    for length in (5, 30, 70, 150, 260, 400):
+        text = "".join(chooser.choice(string.printable) for _ in range(length))
+        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        code.addData(text)
+        code.version = code.calculate_version()
+        for pattern in range(8):
+            code.makeImpl(True, pattern)
+            rows = tuple(_bits(row) for row in code.modules)
+            columns = tuple(_bits(column) for column in zip(*code.modules, strict=True))
+
+            assert _lost_points(
+                rows, columns, code.moduleCount
+            ) == qrencoder.QRUtil.getLostPoint(code), (text, pattern)
