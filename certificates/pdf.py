@@ -11,24 +11,28 @@ downscaled logo) is prepared once per process.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import hashlib
 import io
-import itertools
 import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase import pdfmetrics
+from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.utils import ImageReader, _digester, simpleSplit
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from certificates.qr import qr_modules
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,7 @@ LOGO_BOX = (150.0, 60.0)
 LOGO_PIXELS = (450, 180)
 QR_SIZE = 92.0
 QR_QUIET_MODULES = 2
+_DARK_RUN = re.compile("1+")
 
 MONTHS = (
     "January",
@@ -159,15 +164,7 @@ def _draw_heading(canvas: Canvas, data: CertificateData) -> None:
     centre = PAGE_WIDTH / 2
     logo = _prepared_logo(data.logo) if data.logo else None
     if logo is not None:
-        reader, width, height = logo
-        canvas.drawImage(
-            reader,
-            52,
-            PAGE_HEIGHT - 52 - height,
-            width=width,
-            height=height,
-            mask="auto",
-        )
+        _draw_logo(canvas, logo, 52, PAGE_HEIGHT - 52 - logo.height)
     organisation = data.organisation_name.upper()
     _centred_fitting(
         canvas,
@@ -270,31 +267,25 @@ def _draw_signature(canvas: Canvas, data: CertificateData) -> None:
 
 
 def _draw_qr(canvas: Canvas, url: str) -> None:
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(url)
-    code.make()
-    count = code.getModuleCount()
-    module = QR_SIZE / (count + 2 * QR_QUIET_MODULES)
+    modules = qr_modules(url)
     left = PAGE_WIDTH - 60 - QR_SIZE
     bottom = 74.0
     canvas.setFillColor(Color(1, 1, 1))
     canvas.rect(left, bottom, QR_SIZE, QR_SIZE, stroke=0, fill=1)
-    top = bottom + QR_SIZE - QR_QUIET_MODULES * module
-    path = canvas.beginPath()
-    for row_index, row in enumerate(code.modules):
-        column = 0
-        for dark, run in itertools.groupby(bool(cell) for cell in row):
-            length = sum(1 for _ in run)
-            if dark:
-                path.rect(
-                    left + (QR_QUIET_MODULES + column) * module,
-                    top - (row_index + 1) * module,
-                    length * module,
-                    module,
-                )
-            column += length
     canvas.setFillColor(Color(0, 0, 0))
-    canvas.drawPath(path, stroke=0, fill=1)
+    # One path of a rectangle per run of dark modules, written as reportlab's
+    # `path.rect` writes it, from coordinates formatted once per symbol size.
+    xs, ys, widths, height = _qr_geometry(len(modules))
+    rectangles = ["n"]  # how reportlab starts a path
+    for row_index, row in enumerate(modules):
+        row_bottom = ys[row_index]
+        for run in _DARK_RUN.finditer(row):
+            start, end = run.span()
+            rectangles.append(
+                f"{xs[start]} {row_bottom} {widths[end - start]} {height} re"
+            )
+    canvas.addLiteral(" ".join(rectangles))
+    canvas.addLiteral("f*")  # the rectangles never overlap: any fill rule will do
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 8)
     canvas.drawCentredString(left + QR_SIZE / 2, bottom + QR_SIZE + 6, "Scan to verify")
@@ -310,20 +301,48 @@ def _wrapped_characters(
 ) -> list[str]:
     """A URL (it has no spaces) broken into lines that fit, after a "/" where one
     allows it so that the parts read as parts of an address."""
+    # The last line's glyph widths are summed as it grows, in the order reportlab's
+    # `stringWidth` sums them, so each comparison is the one it would make.
+    face = pdfmetrics.getFont(font).face
+    glyph_widths, default_width = face.charWidths, face.defaultWidth
     lines = [""]
+    total = 0.0
     for character in text:
         line = lines[-1]
-        if _text_width(line + character, font, size) > max_width:
+        width = glyph_widths.get(ord(character), default_width)
+        if 0.001 * size * (total + width) > max_width:
             cut = line.rfind("/") + 1
             if cut <= line.find("//") + 2 or cut == len(line):
                 cut = len(line)
             lines[-1:] = [line[:cut], line[cut:]]
+            total = sum(
+                glyph_widths.get(ord(kept), default_width) for kept in line[cut:]
+            )
         lines[-1] += character
+        total += width
     if len(lines) > max_lines:
         lines = lines[: max_lines - 1] + [
             _clipped("".join(lines[max_lines - 1 :]), font, size, max_width)
         ]
     return lines
+
+
+@functools.lru_cache(maxsize=32)
+def _qr_geometry(
+    count: int,
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str]:
+    """For a QR symbol `count` modules wide: the left edge of each column, the
+    bottom of each row, the width of each run length (indexed by length) and the
+    module's height, as PDF numbers."""
+    module = QR_SIZE / (count + 2 * QR_QUIET_MODULES)
+    left = PAGE_WIDTH - 60 - QR_SIZE
+    top = 74.0 + QR_SIZE - QR_QUIET_MODULES * module
+    return (
+        tuple(fp_str(left + (QR_QUIET_MODULES + c) * module) for c in range(count)),
+        tuple(fp_str(top - (r + 1) * module) for r in range(count)),
+        tuple(fp_str(n * module) for n in range(count + 1)),
+        fp_str(module),
+    )
 
 
 def _text_width(text: str, font: str, size: float, char_space: float = 0) -> float:
@@ -405,15 +424,57 @@ def _spaced_centred(
     canvas.drawText(line)
 
 
+@dataclass(frozen=True)
+class PreparedLogo:
+    """A logo ready to draw: its PDF image objects already encoded (compressing
+    and encoding the pixels costs more than the rest of the page), and its size on
+    the page. The objects are templates: every PDF gets its own copies."""
+
+    name: str
+    image: pdfdoc.PDFImageXObject
+    width: float
+    height: float
+
+
+def _draw_logo(canvas: Canvas, logo: PreparedLogo, x: float, y: float) -> None:
+    """What `canvas.drawImage(reader, x, y, width, height, mask="auto")` does, with
+    the image objects it would encode copied from `logo`: the same PDF bytes."""
+    document = canvas._doc
+    canvas._currentPageHasImages = 1
+    registered = document.getXObjectName(logo.name)
+    if registered not in document.idToObject:
+        image = copy.copy(logo.image)
+        canvas._setXObjects(image)
+        document.Reference(image, registered)
+        document.addForm(logo.name, image)
+        smask = getattr(image, "_smask", None)
+        if smask is not None:
+            smask = copy.copy(smask)
+            mask_name = document.getXObjectName(smask.name)
+            if mask_name in document.idToObject:
+                image.smask = pdfdoc.PDFObjectReference(mask_name)
+            else:
+                canvas._setXObjects(smask)
+                image.smask = document.Reference(smask, mask_name)
+            del image._smask
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(logo.width, logo.height)
+    canvas.addLiteral(f"/{registered} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(logo.name)
+
+
 _logo_lock = threading.Lock()
-_logos: OrderedDict[str, tuple[ImageReader, float, float] | None] = OrderedDict()
+_logos: OrderedDict[str, PreparedLogo | None] = OrderedDict()
 LOGO_CACHE_SIZE = 4
 
 
-def _prepared_logo(logo: bytes) -> tuple[ImageReader, float, float] | None:
-    """The logo decoded, downscaled and ready to draw, with its size on the page;
-    decoded once per process (decoding a PNG costs more than drawing a whole page).
-    None for bytes that are not an image: a certificate is still issued without it."""
+def _prepared_logo(logo: bytes) -> PreparedLogo | None:
+    """The logo decoded, downscaled and encoded for PDF, with its size on the page;
+    prepared once per process and logo (a logo that changes in the branding
+    setting is new bytes, so a new entry). None for bytes that are not an image: a
+    certificate is still issued without it."""
     key = hashlib.sha256(logo).hexdigest()
     with _logo_lock:
         if key in _logos:
@@ -427,7 +488,7 @@ def _prepared_logo(logo: bytes) -> tuple[ImageReader, float, float] | None:
     return prepared
 
 
-def _decode_logo(logo: bytes) -> tuple[ImageReader, float, float] | None:
+def _decode_logo(logo: bytes) -> PreparedLogo | None:
     try:
         with Image.open(io.BytesIO(logo)) as opened:
             opened.load()
@@ -442,5 +503,15 @@ def _decode_logo(logo: bytes) -> tuple[ImageReader, float, float] | None:
     image.thumbnail(LOGO_PIXELS)
     scale = min(LOGO_BOX[0] / image.width, LOGO_BOX[1] / image.height)
     reader = ImageReader(image)
-    reader.getRGBData()  # decode now, once, not for every certificate
-    return reader, image.width * scale, image.height * scale
+    # The name and objects `canvas.drawImage(reader, mask="auto")` would make.
+    pixels = reader.getRGBData()  # also splits off the alpha channel
+    alpha = reader._dataA
+    name = _digester(pixels + (alpha.getRGBData() if alpha else b"auto"))
+    template = pdfdoc.PDFImageXObject(name, reader, mask="auto")
+    template.name = name
+    return PreparedLogo(
+        name=name,
+        image=template,
+        width=image.width * scale,
+        height=image.height * scale,
+    )
