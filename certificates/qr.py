@@ -17,6 +17,7 @@ import functools
 import itertools
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 
 from reportlab.graphics.barcode import qrencoder
 
@@ -141,10 +142,10 @@ def best_mask_pattern(code: qrencoder.QRCode) -> int:
     return best_pattern
 
 
-def _bits(cells: object) -> int:
+def _bits(cells: Iterable[object]) -> int:
     """A line of modules as an integer: bit j is the module at index j."""
     value = 0
-    for index, cell in enumerate(cells):  # type: ignore[call-overload]
+    for index, cell in enumerate(cells):
         if cell:
             value |= 1 << index
     return value
