@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from courses.demo_content import ONBOARDING_COURSES
+from courses.demo import load_catalogue
 from courses.models import CourseIndexPage, CoursePage
 from courses.selectors import course_cards
 from lms.accounts import visibility
@@ -48,7 +48,7 @@ def test_it_builds_the_northwind_cast_and_prints_the_logins():
     pitch = MediaAsset.objects.get(owner=maya)
     index = CourseIndexPage.objects.get()
     titles = [c.title for c in CoursePage.objects.child_of(index).order_by("path")]
-    assert titles[:6] == [course.title for course in ONBOARDING_COURSES]
+    assert titles[:6] == [course.title for course in load_catalogue().onboarding]
     demo_skills = CoursePage.objects.get(title="Demo skills")
     assert demo_skills.lessons().first().video.status == "ready"
     outlines = {o.course.title: o.percent for o in course_cards(user=maya, index=index)}

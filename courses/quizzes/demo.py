@@ -1,5 +1,5 @@
 """The demo organisation's quizzes: the question bank "Northwind onboarding", written
-from the onboarding lessons (courses/demo_content.py), one quiz as the last step of
+from the onboarding lessons (courses/demo_data/), one quiz as the last step of
 each onboarding course, and passed (and failed) attempts for the demo people who
 have completed those courses, made through the attempt services."""
 
@@ -880,7 +880,7 @@ def _pass(person: User, quiz: QuizPage, index: int, name: str) -> int:
     if QuizAttempt.objects.filter(quiz=quiz, user=person).exists():
         return 0
     course_title = quiz.title.removesuffix(" quiz")
-    when = _day_of(person, courses_demo.STEP_DUE_DAYS[index] - 1)
+    when = _day_of(person, courses_demo.load_catalogue().steps[index].due_days - 1)
     made = 0
     if course_title in FAILED_FIRST.get(name, set()):
         _attempt(person, quiz, when - dt.timedelta(days=1), right=0.5)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from courses.demo_content import ONBOARDING_COURSES
+from courses.demo import load_catalogue
 from courses.models import Assignment, CoursePage, LessonCompletion
 from courses.quizzes.demo import BANK_NAME, QUIZZES, seed_quizzes
 from courses.quizzes.models import Question, QuestionBank, QuizAttempt, QuizPage
@@ -57,7 +57,7 @@ def test_it_writes_a_bank_with_every_kind_of_question_tagged_per_course(seeded):
 
 
 def test_it_places_a_quiz_as_the_last_step_of_each_onboarding_course(seeded):
-    for course in ONBOARDING_COURSES:
+    for course in load_catalogue().onboarding:
         page = CoursePage.objects.get(title=course.title)
         last = page.lessons().last().specific
         assert isinstance(last, QuizPage)
@@ -76,7 +76,8 @@ def test_it_places_a_quiz_as_the_last_step_of_each_onboarding_course(seeded):
 def test_it_gives_the_people_who_completed_courses_passed_attempts(seeded):
     maya, luis, grace = _person("maya"), _person("luis"), _person("grace")
     index_pages = {
-        c.title: CoursePage.objects.get(title=c.title) for c in ONBOARDING_COURSES
+        c.title: CoursePage.objects.get(title=c.title)
+        for c in load_catalogue().onboarding
     }
     assert course_outline(
         user=maya, course=index_pages["Ideal customer profile and personas"]
@@ -84,7 +85,7 @@ def test_it_gives_the_people_who_completed_courses_passed_attempts(seeded):
     assert not course_outline(user=maya, course=index_pages["Discovery calls"]).complete
     assert QuizAttempt.objects.filter(user=maya, passed=True).count() == 2
     assert QuizAttempt.objects.filter(user=grace, passed=True).count() == 6
-    for course in ONBOARDING_COURSES:
+    for course in load_catalogue().onboarding:
         assert course_outline(user=grace, course=index_pages[course.title]).complete
 
     luis_attempts = list(
@@ -107,12 +108,12 @@ def test_it_keeps_the_onboarding_progress_counted_with_the_quizzes(seeded):
     )
     lessons_and_quizzes = sum(
         CoursePage.objects.get(title=c.title).lessons().count()
-        for c in ONBOARDING_COURSES
+        for c in load_catalogue().onboarding
     )
     assert path_assignment.required_total == lessons_and_quizzes
     done = sum(
         CoursePage.objects.get(title=c.title).lessons().count()
-        for c in ONBOARDING_COURSES[:2]
+        for c in load_catalogue().onboarding[:2]
     )
     assert path_assignment.required_done == done
 
