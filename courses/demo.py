@@ -250,7 +250,7 @@ def _onboarding_path(
     return path
 
 
-def _publish(parent: Page, page: Page, author: User) -> Page:
+def publish_as_author(parent: Page, page: Page, author: User) -> Page:
     """Add and publish a page as an author does in the admin: a draft, then its
     revision published."""
     page.live = False
@@ -269,7 +269,7 @@ def _course_index(catalogue: DemoCatalogue, author: User) -> CourseIndexPage:
     index = CourseIndexPage(
         title="Courses", slug="courses", intro=catalogue.index_intro
     )
-    return cast(CourseIndexPage, _publish(home, index, author))
+    return cast(CourseIndexPage, publish_as_author(home, index, author))
 
 
 def _course(index: CourseIndexPage, course: DemoCourse, author: User) -> CoursePage:
@@ -281,10 +281,10 @@ def _course(index: CourseIndexPage, course: DemoCourse, author: User) -> CourseP
             estimated_minutes=course.estimated_minutes,
         )
         new.tags.add(*course.tags)
-        page = _publish(index, new, author)
+        page = publish_as_author(index, new, author)
     for lesson in course.lessons:
         if not LessonPage.objects.child_of(page).filter(title=lesson.title).exists():
-            _publish(
+            publish_as_author(
                 page, LessonPage(title=lesson.title, body=_body(lesson, author)), author
             )
     return cast(CoursePage, page)

@@ -8,7 +8,9 @@ import pytest
 
 from courses.demo import load_catalogue
 from courses.models import Assignment, CoursePage, LessonCompletion
-from courses.quizzes.demo import BANK_NAME, QUIZZES, seed_quizzes
+from courses.quizzes.demo import load_quizzes, seed_quizzes
+from courses.quizzes.formats.moodlexml import parse_moodlexml
+from courses.quizzes.importing import bank_export_moodlexml
 from courses.quizzes.models import Question, QuestionBank, QuizAttempt, QuizPage
 from courses.selectors import course_outline
 from lms.accounts.models import User
@@ -41,19 +43,35 @@ def _person(first_name: str) -> User:
     return User.objects.get(email=f"{first_name}@northwind.example")
 
 
-def test_it_writes_a_bank_with_every_kind_of_question_tagged_per_course(seeded):
-    bank = QuestionBank.objects.get(name=BANK_NAME)
+def test_it_imports_the_bank_file_with_every_kind_of_question_tagged_per_course(
+    seeded,
+):
+    spec = load_quizzes()
+    parsed = parse_moodlexml(spec.bank_file.read_bytes())
+    assert parsed.skipped == []
+    bank = QuestionBank.objects.get(name=spec.bank)
+    assert bank.description == spec.bank_description
+    assert bank.questions.count() == len(parsed.questions) >= 40
     kinds = set(bank.questions.values_list("kind", flat=True))
     assert kinds == {k.value for k in Question.Kind}
-    for spec in QUIZZES:
-        tagged = bank.questions.filter(tags__name=spec.tag)
-        assert tagged.count() == len(spec.questions)
+    for quiz in spec.quizzes:
+        tagged = bank.questions.filter(tags__name=quiz.tag)
+        assert tagged.count() == sum(quiz.tag in q.tags for q in parsed.questions)
         assert len({q.kind for q in tagged}) >= 5
+        assert tagged.count() >= (quiz.draw or 5)
     for question in bank.questions.prefetch_related("options"):
         assert question.options.exists(), question.name
         if question.kind in ("single", "truefalse"):
             fractions = [option.fraction for option in question.options.all()]
             assert max(fractions) == 1, question.name
+
+
+def test_it_exports_the_imported_bank_to_the_same_questions(seeded):
+    """The importer and exporter agree on every question of the demo file."""
+    spec = load_quizzes()
+    bank = QuestionBank.objects.get(name=spec.bank)
+    exported = parse_moodlexml(bank_export_moodlexml(bank=bank).encode())
+    assert exported.questions == parse_moodlexml(spec.bank_file.read_bytes()).questions
 
 
 def test_it_places_a_quiz_as_the_last_step_of_each_onboarding_course(seeded):
