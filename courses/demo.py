@@ -12,10 +12,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
 from courses.models import (
+    Assignment,
     CourseIndexPage,
     CoursePage,
     LearningPath,
@@ -25,7 +27,11 @@ from courses.models import (
     PathStep,
     TrainingCampaign,
 )
-from courses.services import campaigns_materialise, paths_assign_by_rules
+from courses.services import (
+    campaigns_materialise,
+    lesson_complete,
+    paths_assign_by_rules,
+)
 from lms.accounts.demo import demo_email
 from lms.accounts.models import Team, User
 from lms.demo import Log
@@ -106,7 +112,7 @@ def load_course(path: Path) -> DemoCourse:
             lessons=[
                 DemoLesson(
                     title=str(lesson["title"]),
-                    body=[_block(block) for block in lesson["body"]],
+                    body=[block_from_data(block) for block in lesson["body"]],
                 )
                 for lesson in data["lessons"]
             ],
@@ -115,7 +121,8 @@ def load_course(path: Path) -> DemoCourse:
         raise DemoDataError(f"{path.name}: {exc!r}") from exc
 
 
-def _block(block: dict[str, Any]) -> Block:
+def block_from_data(block: dict[str, Any]) -> Block:
+    """One body block of a data file as a StreamField block (kind, value)."""
     if len(block) != 1:
         raise ValueError(f"a block has one key, not {sorted(block)}")
     ((kind, value),) = block.items()
@@ -167,16 +174,6 @@ def load_catalogue(folder: Path = DATA_DIR) -> DemoCatalogue:
     return replace(catalogue, courses={key: courses[key] for key in order})
 
 
-# Who has completed which onboarding courses (by position in the path).
-PROGRESS = {
-    "Maya Chen": 2,
-    "Luis Ortega": 1,
-    "Grace Adeyemi": 6,
-    "Jonas Weber": 6,
-    "Sofia Marquez": 6,
-}
-
-
 def seed_courses(log: Log) -> None:
     catalogue = load_catalogue()
     author = User.objects.get(email=demo_email("Priya Nair"))
@@ -184,27 +181,115 @@ def seed_courses(log: Log) -> None:
     pages = {
         key: _course(index, course, author) for key, course in catalogue.courses.items()
     }
-    onboarding = [pages[step.course] for step in catalogue.steps]
-    for name, done in PROGRESS.items():
-        user = User.objects.get(email=demo_email(name))
-        for course in onboarding[:done]:
-            for lesson in course.lessons():
-                if lesson.step_kind:
-                    continue  # quizzes and practice are passed, not marked read
-                LessonCompletion.objects.get_or_create(
-                    user=user,
-                    lesson=lesson,
-                    defaults={"how": _how(lesson)},
-                )
     path = _onboarding_path(catalogue, pages)
     _campaigns(catalogue, pages)
     assigned = 0
-    for rep in User.objects.filter(team__isnull=False):
+    # Reps who never had onboarding get their team's paths (a finished path is not
+    # given again when seed_demo runs again).
+    onboarded = Assignment.objects.filter(reason=Assignment.Reason.ONBOARDING)
+    for rep in User.objects.filter(team__isnull=False).exclude(
+        pk__in=onboarded.values("user_id")
+    ):
         assigned += len(paths_assign_by_rules(user=rep))
     log(
         f"  {len(pages)} courses, {LessonPage.objects.count()} lessons, "
         f"path “{path}” assigned to {assigned} more people"
     )
+
+
+# Onboarding history: who finished which course on which day.
+
+
+@dataclass(frozen=True)
+class OnboardingPlan:
+    """One rep's onboarding so far: for each course of the path they finished, in
+    order, the day after their start date on which they finished it."""
+
+    finished_on_days: list[int]
+
+
+def load_onboarding_story(folder: Path = DATA_DIR) -> dict[str, dict[str, int]]:
+    """onboarding.toml: the reps whose onboarding differs from keeping pace."""
+    path = folder / "onboarding.toml"
+    data = read_toml(path)
+    story: dict[str, dict[str, int]] = {}
+    for name, entry in data.get("people", {}).items():
+        unknown = set(entry) - {"days_late", "courses_done"}
+        if unknown:
+            raise DemoDataError(f"{path.name}: {name}: unknown {sorted(unknown)}")
+        try:
+            story[name] = {key: int(value) for key, value in entry.items()}
+        except (TypeError, ValueError) as exc:
+            raise DemoDataError(f"{path.name}: {name}: {exc}") from exc
+    return story
+
+
+def onboarding_plan(
+    *, days_since_start: int, steps: list[DemoStepSpec], entry: dict[str, int]
+) -> OnboardingPlan:
+    """Each course is finished the day before it is due (plus `days_late`), up to
+    `courses_done` courses and only on days already past."""
+    finished: list[int] = []
+    late = entry.get("days_late", 0)
+    for step in steps[: entry.get("courses_done", len(steps))]:
+        day = step.due_days - 1 + late
+        if day >= days_since_start:
+            break
+        finished.append(day)
+    return OnboardingPlan(finished_on_days=finished)
+
+
+def demo_moment(user: User, days_after_start: float) -> dt.datetime:
+    """Mid-afternoon UTC that many days after the person started, never later than
+    an hour ago: when a demo person did something."""
+    start = user.start_date or timezone.localdate()
+    moment = dt.datetime.combine(start, dt.time(15, 0), tzinfo=dt.UTC)
+    moment += dt.timedelta(days=days_after_start)
+    return min(moment, timezone.now() - dt.timedelta(hours=1))
+
+
+def course_read(*, user: User, course: CoursePage, when: dt.datetime) -> int:
+    """Complete the course's reading and video lessons through the service, as the
+    person did `when`. Quizzes and practice are passed, not marked read."""
+    read = 0
+    for lesson in course.lessons():
+        if lesson.step_kind:
+            continue
+        completion, created = lesson_complete(
+            user=user, lesson=lesson, how=_how(lesson)
+        )
+        if created:
+            LessonCompletion.objects.filter(pk=completion.pk).update(completed_at=when)
+            read += 1
+    return read
+
+
+def onboarding_dates_settle(*, user: User, learning_path: LearningPath) -> None:
+    """The person's onboarding assignment as it happened: assigned on their first
+    day, completed when they completed the path's last required step."""
+    assignment = Assignment.objects.filter(
+        user=user, path=learning_path, reason=Assignment.Reason.ONBOARDING
+    ).first()
+    if assignment is None:
+        return
+    assignment.assigned_at = min(assignment.assigned_at, user.date_joined)
+    if assignment.completed_at is not None:
+        under_any = Q()
+        for step in learning_path.steps.select_related("course"):
+            under_any |= Q(
+                path__startswith=step.course.path, depth=step.course.depth + 1
+            )
+        last = (
+            LessonCompletion.objects.filter(
+                user=user,
+                lesson__in=LessonPage.objects.filter(under_any, required=True),
+            )
+            .order_by("-completed_at")
+            .values_list("completed_at", flat=True)
+            .first()
+        )
+        assignment.completed_at = last or assignment.completed_at
+    assignment.save(update_fields=["assigned_at", "completed_at"])
 
 
 def _campaigns(catalogue: DemoCatalogue, pages: dict[str, CoursePage]) -> None:
@@ -229,9 +314,9 @@ def _campaigns(catalogue: DemoCatalogue, pages: dict[str, CoursePage]) -> None:
 def _onboarding_path(
     catalogue: DemoCatalogue, pages: dict[str, CoursePage]
 ) -> LearningPath:
-    path = LearningPath.objects.filter(title=catalogue.path_title).first()
-    if path is not None:
-        return path
+    existing = LearningPath.objects.filter(title=catalogue.path_title).first()
+    if existing is not None:
+        return cast(LearningPath, existing)
     path = LearningPath(
         title=catalogue.path_title, description=catalogue.path_description
     )
@@ -264,7 +349,7 @@ def publish_as_author(parent: Page, page: Page, author: User) -> Page:
 def _course_index(catalogue: DemoCatalogue, author: User) -> CourseIndexPage:
     existing = CourseIndexPage.objects.first()
     if existing is not None:
-        return existing
+        return cast(CourseIndexPage, existing)
     home = Page.objects.get(depth=2).specific
     index = CourseIndexPage(
         title="Courses", slug="courses", intro=catalogue.index_intro

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from django.utils import timezone
-
 from courses import demo as courses_demo
 from courses.models import CoursePage, LessonCompletion
 from courses.quizzes import services
@@ -55,12 +53,23 @@ class DemoQuizzes:
     bank_description: str
     pass_tip: str
     quizzes: list[DemoQuiz]
+    # person -> "failed_first" / "missed_one" -> course files
+    attempts: dict[str, dict[str, set[str]]]
+
+    def quirk(self, person: str, quirk: str, course: str) -> bool:
+        return course in self.attempts.get(person, {}).get(quirk, set())
 
 
 def load_quizzes(folder: Path = DATA_DIR) -> DemoQuizzes:
     """quizzes.toml, checked against the choices a quiz page offers."""
     path = folder / "quizzes.toml"
     data = courses_demo.read_toml(path)
+    for name, quirks in data.get("attempts", {}).items():
+        unknown = set(quirks) - {"failed_first", "missed_one"}
+        if unknown:
+            raise courses_demo.DemoDataError(
+                f"{path.name}: {name}: unknown {sorted(unknown)}"
+            )
     try:
         quizzes = [_quiz_spec(spec) for spec in data["quizzes"]]
         return DemoQuizzes(
@@ -69,6 +78,13 @@ def load_quizzes(folder: Path = DATA_DIR) -> DemoQuizzes:
             bank_description=str(data["bank_description"]),
             pass_tip=str(data["pass_tip"]),
             quizzes=quizzes,
+            attempts={
+                str(name): {
+                    quirk: {str(course) for course in courses}
+                    for quirk, courses in quirks.items()
+                }
+                for name, quirks in data.get("attempts", {}).items()
+            },
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise courses_demo.DemoDataError(f"{path.name}: {exc!r}") from exc
@@ -107,14 +123,9 @@ def seed_quizzes(log: Log) -> None:
         quizzes.append(_quiz(quiz, spec, bank, course, author))
     for quiz in quizzes:
         assignments_recount(course=CoursePage.objects.get(pk=quiz.get_parent().pk))
-    attempts = 0
-    for name, done in courses_demo.PROGRESS.items():
-        person = User.objects.get(email=demo_email(name))
-        for index, quiz in enumerate(quizzes[:done]):
-            attempts += _pass(person, quiz, index, name)
     log(
         f"  question bank “{bank}”: {imported} questions imported, "
-        f"{len(quizzes)} quizzes, {attempts} attempts made"
+        f"{len(quizzes)} quizzes"
     )
 
 
@@ -170,38 +181,27 @@ def _quiz(
     return cast(QuizPage, courses_demo.publish_as_author(course, quiz, author))
 
 
-# Attempts for the demo people, in line with courses.demo.PROGRESS (how many
-# onboarding courses each has completed). Luis failed his first attempt once.
-FAILED_FIRST = {"Luis Ortega": {"Northwind and its product"}}
-# Jonas leaves one question unanswered in these quizzes (still a pass).
-MISSED_ONE = {"Jonas Weber": {"Demo skills", "CRM hygiene"}}
-
-
-def _pass(person: User, quiz: QuizPage, index: int, name: str) -> int:
-    """Attempts as the person would have made them, on the day before the course
-    was due; none if they already have some (seed_demo runs again safely)."""
+def quiz_pass(
+    *,
+    person: User,
+    quiz: QuizPage,
+    when: dt.datetime,
+    fail_first: bool = False,
+    miss_one: bool = False,
+) -> int:
+    """The person passes the quiz `when` through the attempt services (failing once
+    a few hours before, or leaving one question unanswered, if asked); nothing if they
+    already have attempts (seed_demo runs again safely). Returns attempts made."""
     if QuizAttempt.objects.filter(quiz=quiz, user=person).exists():
         return 0
-    course_title = quiz.title.removesuffix(" quiz")
-    when = _day_of(person, courses_demo.load_catalogue().steps[index].due_days - 1)
     made = 0
-    if course_title in FAILED_FIRST.get(name, set()):
-        _attempt(person, quiz, when - dt.timedelta(days=1), right=0.5)
+    if fail_first:
+        _attempt(person, quiz, when - dt.timedelta(hours=3), right=0.5)
         made += 1
-    missed = course_title in MISSED_ONE.get(name, set())
-    attempt = _attempt(person, quiz, when, right=1.0, leave_last=missed)
+    attempt = _attempt(person, quiz, when, right=1.0, leave_last=miss_one)
     if not attempt.passed:
-        raise RuntimeError(f"The demo attempt of {name} at “{quiz}” did not pass.")
+        raise RuntimeError(f"The demo attempt of {person} at “{quiz}” did not pass.")
     return made + 1
-
-
-def _day_of(person: User, days_after_start: int) -> dt.datetime:
-    """Mid-afternoon UTC that many days after the person started (never later than
-    an hour ago)."""
-    start = person.start_date or timezone.localdate()
-    day = start + dt.timedelta(days=days_after_start)
-    moment = dt.datetime.combine(day, dt.time(15, 0), tzinfo=dt.UTC)
-    return min(moment, timezone.now() - dt.timedelta(hours=1))
 
 
 def _attempt(

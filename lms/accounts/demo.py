@@ -61,7 +61,7 @@ REPS = [
     ("Marco Bianchi", "EMEA South", 40),
     ("Inès Moreau", "EMEA South", 66),
     ("Tiago Ferreira", "EMEA South", 150),
-    ("Elena Popescu", "EMEA South", 380),
+    ("Elena Popescu", "EMEA South", 480),
     ("Yusuf Demir", "EMEA South", 19),
 ]
 MANAGERS = {"Daniel Okafor": "Americas", "Hannah Becker": "EMEA"}
@@ -154,12 +154,16 @@ def _seed_user(
     email = demo_email(full_name)
     user = User.objects.filter(email=email).first()
     if user is None:
+        # Created in their team: the courses step gives them the team's paths now,
+        # so their onboarding history can be written in this same transaction (a
+        # team change would assign the paths again after it commits).
         user = User.objects.create_user(
             email,
             DEMO_PASSWORD,
             full_name=full_name,
             start_date=start_date,
             time_zone=time_zone,
+            team=team,
         )
     # Keep the story true on later runs (Maya is always ten days in); people joined
     # Onramp on their start date.
