@@ -6,6 +6,7 @@ content."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -99,13 +100,17 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise DemoDataError(f"{path.name}: {exc}") from exc
 
 
-def load_course(path: Path) -> DemoCourse:
-    """A course file as a DemoCourse; DemoDataError says what is wrong with it."""
+def load_course(path: Path, *, today: dt.date | None = None) -> DemoCourse:
+    """A course file as a DemoCourse; DemoDataError says what is wrong with it. A
+    title may name the current month ("Product update: {month}"), so the demo's
+    newest product update is this month's whenever it is seeded."""
     data = read_toml(path)
+    today = today or timezone.localdate()
+    month = f"{calendar.month_name[today.month]} {today.year}"
     try:
         return DemoCourse(
             key=path.stem,
-            title=str(data["title"]),
+            title=str(data["title"]).format(month=month),
             summary=str(data["summary"]),
             estimated_minutes=int(data["estimated_minutes"]),
             tags=[str(tag) for tag in data.get("tags", [])],
@@ -136,11 +141,13 @@ def block_from_data(block: dict[str, Any]) -> Block:
     raise ValueError(f"unknown block {kind!r}")
 
 
-def load_catalogue(folder: Path = DATA_DIR) -> DemoCatalogue:
+def load_catalogue(
+    folder: Path = DATA_DIR, *, today: dt.date | None = None
+) -> DemoCatalogue:
     """The catalogue file and every course file of the demo."""
     data = read_toml(folder / "catalogue.toml")
     courses = {
-        path.stem: load_course(path)
+        path.stem: load_course(path, today=today)
         for path in sorted((folder / "courses").glob("*.toml"))
     }
     try:

@@ -3,6 +3,7 @@ name and the reason."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,10 @@ def test_it_refuses_a_catalogue_naming_a_course_without_a_file(tmp_path: Path):
     (tmp_path / "catalogue.toml").write_text(text)
     with pytest.raises(DemoDataError, match="no file: crm-hygiene"):
         load_catalogue(tmp_path)
+
+
+def test_it_names_the_product_update_after_the_month_it_is_seeded_in():
+    courses = load_catalogue(today=dt.date(2028, 2, 29)).courses
+    assert courses["product-update"].title == "Product update: February 2028"
+    assert courses["product-update"].tags == ["product-update"]
+    assert courses["data-privacy-refresher"].title == "Data privacy refresher"
