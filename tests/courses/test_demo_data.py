@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from courses.demo import DATA_DIR, DemoDataError, load_catalogue, load_course
+from courses.demo import (
+    DATA_DIR,
+    DemoDataError,
+    load_catalogue,
+    load_course,
+    load_onboarding_story,
+    onboarding_plan,
+)
 
 
 def test_it_loads_the_catalogue_with_the_path_courses_first():
@@ -90,3 +97,32 @@ def test_it_names_the_product_update_after_the_month_it_is_seeded_in():
     assert courses["product-update"].title == "Product update: February 2028"
     assert courses["product-update"].tags == ["product-update"]
     assert courses["data-privacy-refresher"].title == "Data privacy refresher"
+
+
+@pytest.mark.parametrize(
+    ("days", "entry", "finished"),
+    [
+        (0, {}, []),
+        (3, {}, [2]),  # the first course, the day before it is due
+        (10, {}, [2, 6]),  # Maya: two courses, the third due on day 12
+        (45, {}, [2, 6, 11, 17, 23, 29]),
+        (45, {"courses_done": 4, "days_late": 2}, [4, 8, 13, 19]),  # Luis
+        (33, {"days_late": 5}, [7, 11, 16, 22, 28]),  # Fatima: CRM hygiene overdue
+        (310, {"days_late": 9}, [11, 15, 20, 26, 32, 38]),  # Ana: finished late
+    ],
+)
+def test_it_plans_each_course_the_day_before_it_is_due_unless_told(
+    days, entry, finished
+):
+    plan = onboarding_plan(
+        days_since_start=days, steps=load_catalogue().steps, entry=entry
+    )
+    assert plan.finished_on_days == finished
+
+
+def test_it_names_only_reps_with_known_settings_in_the_story(tmp_path: Path):
+    story = load_onboarding_story()
+    assert story["Luis Ortega"] == {"courses_done": 4, "days_late": 2}
+    (tmp_path / "onboarding.toml").write_text('[people."Ana"]\nlate = 3\n')
+    with pytest.raises(DemoDataError, match="onboarding.toml: Ana: unknown"):
+        load_onboarding_story(tmp_path)
