@@ -360,7 +360,8 @@ def seed_onboarding(log: Log) -> None:
                 finish = courses_demo.demo_moment(rep, day)
                 has_practice = practice.get_parent().pk == course.pk
                 spec = coaching.practices.get(rep.full_name)
-                takes = len(spec.takes) if spec and has_practice else 1
+                sent = spec is not None and spec.send_last and has_practice
+                takes = len(spec.takes) if spec is not None and sent else 1
                 begin = finish - dt.timedelta(hours=20, days=2 * (takes - 1))
                 courses_demo.course_read(user=rep, course=course, when=begin)
                 if has_practice:
@@ -393,7 +394,7 @@ def _practice_approved(
     their coach approves: each sent two days after the one before, reviewed within
     the day."""
     spec = coaching.practices.get(rep.full_name)
-    if spec is None:
+    if spec is None or not spec.send_last:
         coach = _routed_coach(rep)
         spec = DemoPractice(
             rep=rep.full_name,
