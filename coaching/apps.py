@@ -28,6 +28,7 @@ class CoachingConfig(AppConfig):
             NavItem("Coaching", "coaching_queue", order=21, is_visible=_is_coach)
         )
         register_demo_step(DemoStep(50, "coaching", demo.seed_coaching))
+        register_demo_step(DemoStep(55, "onboarding progress", demo.seed_onboarding))
 
 
 def _is_rep(user) -> bool:  # type: ignore[no-untyped-def]

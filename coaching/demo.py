@@ -1,8 +1,12 @@
-"""Coaching in the demo: the "Discovery call" rubric, the practice "Handle the pricing
-objection" in "Objection handling", and calls and practice takes in every state —
-spoken with espeak-ng (tones where it is missing), sent through the real media
-pipeline, and reviewed through the real services with comments at the moments they
-talk about."""
+"""Coaching in the demo, loaded from coaching/demo_data/coaching.toml: the "Discovery
+call" rubric, the practice "Handle the pricing objection" in "Objection handling",
+and calls and practice takes in every state — spoken with espeak-ng (tones where it
+is missing), sent through the real media pipeline, and reviewed through the real
+services with comments at the moments they talk about.
+
+A second step, "onboarding progress", writes each rep's onboarding history as
+courses/demo_data/onboarding.toml tells it: lessons read, the practice approved and
+the quiz passed for every course they finished, on the days they finished them."""
 
 from __future__ import annotations
 
@@ -11,10 +15,17 @@ import shutil
 import subprocess
 import tempfile
 import wave
+import zlib
+import zoneinfo
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, cast
 
+import imageio_ffmpeg
+from django.conf import settings
 from django.utils import timezone
 
 from coaching import analytics, services
@@ -26,8 +37,12 @@ from coaching.models import (
     Submission,
     Take,
 )
-from courses.models import CoursePage, LessonPage
+from courses import demo as courses_demo
+from courses.models import CoursePage, LearningPath, LessonCompletion, LessonPage
+from courses.quizzes import demo as quizzes_demo
+from courses.quizzes.models import QuizPage
 from courses.selectors import lock_reason
+from courses.services import assignments_recount
 from lms.accounts.demo import demo_email
 from lms.accounts.models import User
 from lms.demo import Log
@@ -35,187 +50,13 @@ from media import dialogue
 from media.demo import generated_asset
 from media.models import MediaAsset
 
-RUBRIC_NAME = "Discovery call"
-PRACTICE_TITLE = "Handle the pricing objection"
-PRACTICE_COURSE = "Objection handling"
-VOICES = {"rep": "en-us+f3", "buyer": "en-gb+m3"}
+DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "coaching.toml"
 PAUSE_SECONDS = 0.6
-# The "Discovery call" rubric's target for the rep's share of the talking (percent):
-# the discovery lesson says "less than 40 percent"; a little more is still fine.
-TALK_RATIO_TARGET = (30, 45)
-
-CRITERIA = [
-    (
-        "Agenda setting",
-        "Opens with a clear purpose, time check and agreed agenda.",
-        20,
-        [
-            "No agenda; the call drifts from the start.",
-            "Mentions a purpose but does not check it with the buyer.",
-            "States purpose and time; the buyer agrees.",
-            "Purpose, time and agenda agreed, with the buyer adding to it.",
-            "Agenda co-created and revisited when the call changes course.",
-        ],
-    ),
-    (
-        "Questioning",
-        "Open questions that uncover pain, impact and who decides.",
-        30,
-        [
-            "Mostly closed or leading questions.",
-            "Some open questions, little follow-up.",
-            "Open questions with follow-up on the main pain.",
-            "Uncovers pain, its impact in numbers and the decision process.",
-            "Layered questions that make the buyer rethink the problem.",
-        ],
-    ),
-    (
-        "Listening",
-        "Lets the buyer talk, summarises and builds on what was said.",
-        30,
-        [
-            "Talks over the buyer; pitches early.",
-            "Lets the buyer talk but does not use what was said.",
-            "Summarises the buyer's points at least once.",
-            "Summaries in the buyer's words; talk time under half.",
-            "Picks up small cues and turns them into the best questions.",
-        ],
-    ),
-    (
-        "Next steps",
-        "Ends with a concrete, dated next step both sides own.",
-        20,
-        [
-            "No next step.",
-            "A vague next step (“I'll send something over”).",
-            "A next step with a date.",
-            "A dated next step with the right people invited.",
-            "Mutual plan agreed, with the buyer owning part of it.",
-        ],
-    ),
-]
-
-PRACTICE_PROMPT = (
-    "A retail buyer tells you: “Your price is thirty percent higher than the tool we "
-    "use today.” Record how you handle the pricing objection, in under two minutes: "
-    "acknowledge it, ask what the number is compared with, and bring the "
-    "conversation back to the value the buyer told you about."
-)
-PRACTICE_BODY = [
-    (
-        "paragraph",
-        "<p>Pricing objections come late in a deal and early in a rep's career. "
-        "Practise the framework from the lesson before you meet it on a live call: "
-        "acknowledge, clarify, respond with value, confirm.</p>",
-    ),
-    (
-        "callout",
-        {
-            "kind": "tip",
-            "text": "Stay quiet after your clarifying question. The buyer's answer "
-            "tells you which objection you are really handling.",
-        },
-    ),
-]
 
 Line = tuple[str, str]  # (speaker, words)
 
-PITCH = [
-    ("rep", "I hear you. Thirty percent is a real difference, and I'd want to "
-            "understand it too."),
-    ("rep", "Can I ask what you're comparing with? Is that the licence alone, or "
-            "the licence plus the analyst time your team spends on weekly reports?"),
-    ("rep", "Earlier you told me your merchandisers lose a day every week pulling "
-            "numbers together. At twelve people, that's more than our whole "
-            "subscription."),
-    ("rep", "So if we take that time back, does the price still feel high, or is "
-            "the question really about the budget for this year?"),
-    ("rep", "Would it help if I put those numbers in a one page summary for your "
-            "finance lead before Thursday?"),
-]  # fmt: skip
-PITCH_WEAK = [
-    ("rep", "Oh, okay. Well, we can probably do something on the price."),
-    ("rep", "Let me talk to my manager about a discount. Maybe ten or fifteen "
-            "percent."),
-    ("rep", "Our product is really good though. It has dashboards, forecasting, "
-            "and a lot of integrations."),
-    ("rep", "So, yeah. I'll send you an updated quote."),
-]  # fmt: skip
 
-
-def _call(buyer: str, company: str, style: str = "balanced") -> list[Line]:
-    """A discovery call, twelve lines. `style` changes who does the talking (the
-    conversation analytics show it): "talks" is a rep who pitches at length, "listens"
-    one who lets the buyer tell the story."""
-    script = _call_lines(buyer, company)
-    # fmt: off
-    if style == "talks":
-        script[2] = ("rep", f"Understood. Before my questions, let me tell you a bit "
-                            "about Northwind. We connect to your point of sale and "
-                            "your stock system, we refresh every hour, and we have "
-                            "forecasting, dashboards for every store, and more than "
-                            "forty integrations. Retailers like yours usually see "
-                            f"results in the first month. So how does {company} "
-                            "decide which products go on promotion today?")
-        script[4] = ("rep", "Right, and that's exactly where our forecasting helps, "
-                            "because it learns from every promotion you run and "
-                            "tells your category managers which products will sell "
-                            "before they commit the stock. What happens when a "
-                            "promotion doesn't work?")
-        script[10] = ("rep", "Great. Then let me show you the full platform next "
-                             "Tuesday. I'll walk you through the dashboards, the "
-                             "forecasting, the alerts, the mobile app and our "
-                             "pricing, and you can bring anyone you like. I think "
-                             "you'll really like what you see.")
-    elif style == "listens":
-        script[0] = ("rep", f"Thanks for making the time today, {buyer}. Can we use "
-                            "our thirty minutes on how you plan promotions?")
-        script[3] = ("buyer", "Mostly spreadsheets. Each category manager pulls "
-                              "last year's sales, adds what they heard from the "
-                              "suppliers, and makes a call. Nobody checks the "
-                              "numbers against the stock we already hold, and the "
-                              "regions each keep their own version of the file.")
-        script[5] = ("buyer", "We find out a month later, when the stock is already "
-                              "sitting in the warehouse. Last spring we had garden "
-                              "furniture for two hundred stores that nobody wanted, "
-                              "and we had to mark it down by half to move it before "
-                              "the summer range arrived.")
-        script[9] = ("buyer", "Our finance director, for sure. She signs off "
-                              "anything over fifty thousand, and she asked me last "
-                              "month why our promotion margins keep falling. The "
-                              "category managers would care too, if it saves them "
-                              "the Monday spreadsheet work.")
-    # fmt: on
-    return script
-
-
-def _call_lines(buyer: str, company: str) -> list[Line]:
-    return [
-        ("rep", f"Thanks for making the time today, {buyer}. I'd like to use our "
-                "thirty minutes to understand how your team plans promotions, and "
-                "then decide together if a deeper look makes sense. Does that work?"),
-        ("buyer", "Sure, that works. We're a bit short on time this quarter."),
-        ("rep", f"Understood. How does {company} decide which products go on "
-                "promotion today?"),
-        ("buyer", "Mostly spreadsheets. Each category manager pulls last year's "
-                  "sales and makes a call."),
-        ("rep", "And what happens when a promotion doesn't work?"),
-        ("buyer", "We find out a month later, when the stock is already sitting in "
-                  "the warehouse."),
-        ("rep", "So the cost is stock you can't move, and a month before anyone "
-                "knows. Did I get that right?"),
-        ("buyer", "Yes, that's exactly it."),
-        ("rep", "Who else would care about fixing that?"),
-        ("buyer", "Our finance director, for sure. She signs off anything over "
-                  "fifty thousand."),
-        ("rep", "Then let's set up a forty five minute session next Tuesday with "
-                "her and one category manager. I'll bring an example built on "
-                "your own categories."),
-        ("buyer", "Tuesday works. Send me the invite."),
-    ]  # fmt: skip
-
-
-@dataclass
+@dataclass(frozen=True)
 class DemoComment:
     line: int  # the comment sits where this line starts
     kind: str
@@ -224,17 +65,17 @@ class DemoComment:
     reply: str = ""  # the rep's answer, once the review is submitted
 
 
-@dataclass
+@dataclass(frozen=True)
 class DemoReview:
     coach: str
-    levels: tuple[int, int, int, int]
+    levels: tuple[int, ...]
     outcome: str
     summary: str
     comments: list[DemoComment] = field(default_factory=list)
     submit: bool = True
 
 
-@dataclass
+@dataclass(frozen=True)
 class DemoCall:
     rep: str
     title: str
@@ -245,314 +86,221 @@ class DemoCall:
     review: DemoReview | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class DemoPractice:
     rep: str
     takes: list[tuple[list[Line], DemoReview | None]]
     send_last: bool = True
-    days_ago: float = 10
+    days_ago: float = 0
+    former_coach: str = ""
 
 
-GOOD_CALL_COMMENTS = [
-    DemoComment(
-        0,
-        "praise",
-        "Great opener: purpose, time and a check-in.",
-        reply="Thanks! I practised that one.",
-    ),
-    DemoComment(2, "praise", "Open question about their current process, nicely done."),
-    DemoComment(
-        6,
-        "praise",
-        "This summary in the buyer's words is exactly what we "
-        "coach. Notice how she says “exactly”.",
-        to_line=7,
-    ),
-    DemoComment(
-        9,
-        "improve",
-        "Ask what the promotion misses cost last quarter: a "
-        "number makes the pain real for the finance director.",
-    ),
-    DemoComment(10, "praise", "Concrete next step with a date and the decision maker."),
-]
-WEAK_CALL_COMMENTS = [
-    DemoComment(
-        2,
-        "question",
-        "What did you want to learn with this question? Try “walk me through the "
-        "last promotion that went wrong”.",
-        reply="I wanted to get to the demo quickly, honestly.",
-    ),
-    DemoComment(
-        8,
-        "improve",
-        "Good instinct to ask who else cares, but ask how they decide, not only who.",
-        to_line=9,
-    ),
-]
-DRAFT_COMMENTS = [
-    DemoComment(0, "praise", "Clear agenda and a time check."),
-    DemoComment(
-        5,
-        "question",
-        "What did you want to ask after this answer? It felt "
-        "like a moment to dig into the cost.",
-    ),
-]
-PITCH_COMMENTS = [
-    DemoComment(0, "praise", "Acknowledging without defending: well done."),
-    DemoComment(1, "praise", "The clarifying question is spot on."),
-    DemoComment(
-        2,
-        "improve",
-        "Good value link. Say the number out loud: twelve people times one day a week.",
-        to_line=2,
-    ),
-    DemoComment(4, "praise", "A clear next step to close."),
-]
-WEAK_PITCH_COMMENTS = [
-    DemoComment(
-        0,
-        "improve",
-        "You went to price straight away. Acknowledge, then "
-        "ask what they compare with.",
-        reply="Fair. I panicked a bit there.",
-    ),
-    DemoComment(
-        1, "improve", "Never offer a discount before you know the objection.", to_line=1
-    ),
-    DemoComment(
-        2, "question", "Which of these features did this buyer say they care about?"
-    ),
-]
+@dataclass(frozen=True)
+class DemoCoaching:
+    rubric: dict[str, Any]
+    practice: dict[str, Any]
+    practice_body: list[courses_demo.Block]
+    voices: dict[str, str]
+    scripts: dict[str, list[Line]]
+    # A call's `style` replaces some lines of its script (by index): who does the
+    # talking, which the conversation analytics then show.
+    styles: dict[str, dict[int, Line]]
+    calls: list[DemoCall]
+    practices: dict[str, DemoPractice]
+    generic_review: dict[str, Any]
+    generic_levels: list[tuple[int, ...]]
+    summaries: dict[str, str]
+    comments: dict[str, list[DemoComment]]
 
-APPROVE_SUMMARY = (
-    "A strong call. You set the agenda, asked open questions and summarised the pain "
-    "in the buyer's words. Next time put a number on the cost of the problem before "
-    "you book the next step."
-)
-PITCH_SUMMARY = (
-    "You handled the objection the way the lesson describes: acknowledge, clarify, "
-    "value, confirm. Make the value concrete with the buyer's own numbers."
-)
-RESUBMIT_SUMMARY = (
-    "You offered a discount before finding out what the objection was really about. "
-    "Record another take: acknowledge, ask what they compare the price with, then "
-    "link to the value they told you about."
-)
+    def generic_practice_review(self, rep: str, coach: str) -> DemoReview:
+        """The approving review a rep's coach gives a practice take the file does
+        not describe; the same levels for the same rep on every run."""
+        levels = self.generic_levels[
+            zlib.crc32(rep.encode()) % len(self.generic_levels)
+        ]
+        return _review_spec(
+            {
+                **self.generic_review,
+                "coach": coach,
+                "levels": levels,
+                "outcome": "approved",
+            },
+            self,
+        )
 
-CALLS = [
-    DemoCall(
-        "Grace Adeyemi",
-        "Discovery call with Bloom & Co",
-        _call("Dana", "Bloom", "listens"),
-        feedback_wanted="Did I qualify the decision process well enough?",
-        days_ago=40,
-        review=DemoReview(
-            "Tom Reilly", (4, 4, 4, 3), "approved", APPROVE_SUMMARY, GOOD_CALL_COMMENTS
-        ),
-    ),
-    DemoCall(
-        "Jonas Weber",
-        "Discovery call with Rotterdam Foods",
-        _call("Pieter", "Rotterdam Foods"),
-        days_ago=60,
-        review=DemoReview(
-            "Aiko Tanaka", (4, 5, 4, 4), "approved", APPROVE_SUMMARY, GOOD_CALL_COMMENTS
-        ),
-    ),
-    DemoCall(
-        "Jonas Weber",
-        "Discovery call with Nordic Outdoor",
-        _call("Astrid", "Nordic Outdoor", "listens"),
-        days_ago=20,
-        review=DemoReview(
-            "Aiko Tanaka",
-            (4, 4, 5, 4),
-            "approved",
-            APPROVE_SUMMARY,
-            GOOD_CALL_COMMENTS[:3],
-        ),
-    ),
-    DemoCall(
-        "Marcus Johnson",
-        "Discovery call with Harbor Goods",
-        _call("Sam", "Harbor Goods"),
-        feedback_wanted="New segment for me: how was my questioning?",
-        days_ago=0.4,
-    ),
-    DemoCall(
-        "Luis Ortega",
-        "Discovery call with Acme Retail",
-        _call("Chris", "Acme Retail", "talks"),
-        feedback_wanted="Everything: it's my first real call.",
-        days_ago=9,
-        review=DemoReview(
-            "Sofia Marquez",
-            (2, 2, 3, 2),
-            "resubmit",
-            "You jumped to the demo before you knew who signs off. Book the second "
-            "meeting with the finance director and send me that call.",
-            WEAK_CALL_COMMENTS,
-        ),
-    ),
-    DemoCall(
-        "Luis Ortega",
-        "Discovery call with Acme Retail, second meeting",
-        _call("Chris", "Acme Retail", "talks"),
-        deal_stage=Submission.DealStage.DEMO,
-        feedback_wanted="Was my next step strong enough?",
-        days_ago=2.5,
-    ),
-    DemoCall(
-        "Olivia Park",
-        "Discovery call with Linden Home",
-        _call("Jordan", "Linden Home"),
-        days_ago=1,
-        review=DemoReview(
-            "Sofia Marquez",
-            (3, 3, 4, 3),
-            "approved",
-            APPROVE_SUMMARY,
-            DRAFT_COMMENTS,
-            submit=False,
-        ),
-    ),
-    DemoCall(
-        "Lena Fischer",
-        "Discovery call with Elbe Fashion",
-        _call("Katrin", "Elbe Fashion"),
-        days_ago=0.8,
-        review=DemoReview(
-            "Aiko Tanaka",
-            (3, 3, 3, 3),
-            "approved",
-            APPROVE_SUMMARY,
-            DRAFT_COMMENTS,
-            submit=False,
-        ),
-    ),
-    DemoCall(
-        "Fatima Hassan",
-        "Discovery call with Sunny Market",
-        _call("Alex", "Sunny Market"),
-        days_ago=1.2,
-    ),
-]
 
-PRACTICES = [
-    DemoPractice(
-        "Grace Adeyemi",
-        [
+def load_coaching(path: Path = DATA_FILE) -> DemoCoaching:
+    """coaching.toml as the demo's calls, practices and the texts they use; a
+    DemoDataError names what is wrong."""
+    data = courses_demo.read_toml(path)
+    try:
+        scripts = {
+            name: [_line(line) for line in lines]
+            for name, lines in data["scripts"].items()
+        }
+        coaching = DemoCoaching(
+            rubric=data["rubric"],
+            practice=data["practice"],
+            practice_body=[
+                courses_demo.block_from_data(block)
+                for block in data["practice"]["body"]
+            ],
+            voices={str(k): str(v) for k, v in data["voices"].items()},
+            scripts=scripts,
+            styles={
+                name: {int(index): _line(line) for index, line in lines.items()}
+                for name, lines in data.get("styles", {}).items()
+            },
+            calls=[],
+            practices={},
+            generic_review=data["practice"]["generic_review"],
+            generic_levels=[
+                tuple(levels) for levels in data["practice"]["generic_levels"]
+            ],
+            summaries={str(k): str(v) for k, v in data["summaries"].items()},
+            comments={
+                name: [DemoComment(**comment) for comment in comments]
+                for name, comments in data["comments"].items()
+            },
+        )
+        coaching.calls.extend(_call_spec(call, coaching) for call in data["calls"])
+        for practice in data.get("practices", []):
+            spec = _practice_spec(practice, coaching)
+            coaching.practices[spec.rep] = spec
+    except (KeyError, TypeError, ValueError) as exc:
+        raise courses_demo.DemoDataError(f"{path.name}: {exc!r}") from exc
+    return coaching
+
+
+def _line(line: dict[str, str]) -> Line:
+    if len(line) != 1:
+        raise ValueError(f"a script line has one speaker, not {sorted(line)}")
+    ((speaker, words),) = line.items()
+    if speaker not in ("rep", "buyer"):
+        raise ValueError(f"unknown speaker {speaker!r}")
+    return speaker, str(words)
+
+
+def _review_spec(review: dict[str, Any], coaching: DemoCoaching) -> DemoReview:
+    comments = coaching.comments[review["comments"]] if "comments" in review else []
+    if "comments_count" in review:
+        comments = comments[: int(review["comments_count"])]
+    if review["outcome"] not in Submission.Outcome.values:
+        raise ValueError(f"unknown outcome {review['outcome']!r}")
+    return DemoReview(
+        coach=str(review["coach"]),
+        levels=tuple(int(level) for level in review["levels"]),
+        outcome=str(review["outcome"]),
+        summary=coaching.summaries[review["summary"]],
+        comments=list(comments),
+        submit=bool(review.get("submit", True)),
+    )
+
+
+def _call_spec(call: dict[str, Any], coaching: DemoCoaching) -> DemoCall:
+    fill = {"buyer": call["buyer"], "company": call["company"]}
+    lines = list(coaching.scripts[call.get("script", "discovery_call")])
+    if "style" in call:
+        for index, line in coaching.styles[call["style"]].items():
+            lines[index] = line
+    script = [(speaker, words.format(**fill)) for speaker, words in lines]
+    return DemoCall(
+        rep=str(call["rep"]),
+        title=str(call["title"]),
+        script=script,
+        deal_stage=str(call.get("deal_stage", Submission.DealStage.DISCOVERY)),
+        feedback_wanted=str(call.get("feedback_wanted", "")),
+        days_ago=float(call["days_ago"]),
+        review=_review_spec(call["review"], coaching) if "review" in call else None,
+    )
+
+
+def _practice_spec(practice: dict[str, Any], coaching: DemoCoaching) -> DemoPractice:
+    return DemoPractice(
+        rep=str(practice["rep"]),
+        takes=[
             (
-                PITCH_WEAK,
-                DemoReview(
-                    "Tom Reilly",
-                    (2, 2, 3, 2),
-                    "resubmit",
-                    RESUBMIT_SUMMARY,
-                    WEAK_PITCH_COMMENTS,
-                ),
-            ),
-            (
-                PITCH,
-                DemoReview(
-                    "Tom Reilly",
-                    (4, 4, 4, 4),
-                    "approved",
-                    PITCH_SUMMARY,
-                    PITCH_COMMENTS,
-                ),
-            ),
+                coaching.scripts[take["script"]],
+                _review_spec(take["review"], coaching) if "review" in take else None,
+            )
+            for take in practice["takes"]
         ],
-        days_ago=30,
-    ),
-    DemoPractice(
-        "Jonas Weber",
-        [
-            (
-                PITCH,
-                DemoReview(
-                    "Aiko Tanaka",
-                    (4, 4, 3, 4),
-                    "approved",
-                    PITCH_SUMMARY,
-                    PITCH_COMMENTS,
-                ),
-            ),
-        ],
-        days_ago=50,
-    ),
-    # Sofia, a senior rep who coaches her team, practises too: a take not sent yet.
-    DemoPractice("Sofia Marquez", [(PITCH, None)], send_last=False, days_ago=0.2),
-]
+        send_last=bool(practice.get("send_last", True)),
+        days_ago=float(practice.get("days_ago", 0)),
+        former_coach=str(practice.get("former_coach", "")),
+    )
 
 
 def seed_coaching(log: Log) -> None:
-    rubric = _rubric()
-    practice = _practice(rubric)
+    coaching = load_coaching()
+    rubric = _rubric(coaching)
+    practice = _practice(coaching, rubric)
     made = 0
-    for call in CALLS:
-        made += _seed_call(call, rubric)
-    if practice is not None:
-        for demo_practice in PRACTICES:
-            made += _seed_practice(demo_practice, practice, log)
-    log(f"  rubric “{rubric.name}”, practice “{PRACTICE_TITLE}”, {made} submissions")
+    for call in coaching.calls:
+        made += _seed_call(call, rubric, coaching.voices)
+    log(f"  rubric “{rubric.name}”, practice “{practice}”, {made} calls sent")
 
 
 def _person(name: str) -> User | None:
     return User.objects.filter(email=demo_email(name)).first()
 
 
-def _rubric() -> Rubric:
-    rubric = Rubric.objects.filter(name=RUBRIC_NAME).first()
-    if rubric is not None:
-        if rubric.talk_ratio_min is None and rubric.talk_ratio_max is None:
-            rubric.talk_ratio_min, rubric.talk_ratio_max = TALK_RATIO_TARGET
-            rubric.save(update_fields=["talk_ratio_min", "talk_ratio_max"])
-        return rubric
+def _rubric(coaching: DemoCoaching) -> Rubric:
+    spec = coaching.rubric
+    target = (int(spec["talk_ratio_min"]), int(spec["talk_ratio_max"]))
+    existing = Rubric.objects.filter(name=spec["name"]).first()
+    if existing is not None:
+        if existing.talk_ratio_min is None and existing.talk_ratio_max is None:
+            existing.talk_ratio_min, existing.talk_ratio_max = target
+            existing.save(update_fields=["talk_ratio_min", "talk_ratio_max"])
+        return cast(Rubric, existing)
     rubric = Rubric(
-        talk_ratio_min=TALK_RATIO_TARGET[0],
-        talk_ratio_max=TALK_RATIO_TARGET[1],
-        name=RUBRIC_NAME,
-        description="How Northwind scores discovery calls and pitches: the "
-        "behaviours from the Discovery calls course.",
-        pass_threshold=Decimal("3.00"),
+        name=spec["name"],
+        description=spec["description"],
+        pass_threshold=Decimal(spec["pass_threshold"]),
+        talk_ratio_min=target[0],
+        talk_ratio_max=target[1],
     )
-    for order, (name, description, weight, levels) in enumerate(CRITERIA):
+    for order, criterion in enumerate(spec["criteria"]):
         rubric.criteria.add(
             RubricCriterion(
-                name=name,
-                description=description,
-                weight=weight,
+                name=criterion["name"],
+                description=criterion["description"],
+                weight=int(criterion["weight"]),
                 sort_order=order,
-                **{f"level_{n}": text for n, text in enumerate(levels, start=1)},
+                **{
+                    f"level_{n}": text
+                    for n, text in enumerate(criterion["levels"], start=1)
+                },
             )
         )
     rubric.save()
     return rubric
 
 
-def _practice(rubric: Rubric) -> PracticePage | None:
-    course = CoursePage.objects.filter(title=PRACTICE_COURSE).first()
-    if course is None:
-        return None
-    existing = PracticePage.objects.child_of(course).filter(title=PRACTICE_TITLE)
+def _practice(coaching: DemoCoaching, rubric: Rubric) -> PracticePage:
+    spec = coaching.practice
+    catalogue = courses_demo.load_catalogue()
+    course = CoursePage.objects.get(title=catalogue.courses[spec["course"]].title)
+    existing = PracticePage.objects.child_of(course).filter(title=spec["title"])
     if existing.exists():
-        return existing.get()
-    practice = course.add_child(
-        instance=PracticePage(
-            title=PRACTICE_TITLE,
-            body=PRACTICE_BODY,
-            prompt=PRACTICE_PROMPT,
+        return cast(PracticePage, existing.get())
+    author = User.objects.get(email=demo_email("Priya Nair"))
+    page = courses_demo.publish_as_author(
+        course,
+        PracticePage(
+            title=spec["title"],
+            body=coaching.practice_body,
+            prompt=spec["prompt"],
             rubric=rubric,
-            max_seconds=120,
-            max_takes=3,
+            max_seconds=int(spec["max_seconds"]),
+            max_takes=int(spec["max_takes"]),
             allow_upload=True,
             self_review=True,
-        )
+        ),
+        author,
     )
+    practice = cast(PracticePage, PracticePage.objects.get(pk=page.pk))
     # After the lessons, before the course's quiz (a step that is not a lesson).
     first_other_step = next(
         (
@@ -568,11 +316,11 @@ def _practice(rubric: Rubric) -> PracticePage | None:
     return practice
 
 
-def _seed_call(call: DemoCall, rubric: Rubric) -> int:
+def _seed_call(call: DemoCall, rubric: Rubric, voices: dict[str, str]) -> int:
     rep = _person(call.rep)
     if rep is None or Submission.objects.filter(rep=rep, title=call.title).exists():
         return 0
-    asset, starts = _recording(rep, call.title, call.script, video=False)
+    asset, starts = _two_channel_call(rep, call.title, call.script, voices)
     submission = services.call_review_request(
         rep=rep,
         asset=asset,
@@ -587,45 +335,184 @@ def _seed_call(call: DemoCall, rubric: Rubric) -> int:
     # The queued job would do it too; measuring here shows the metrics at once.
     analytics.call_analyse(take_id=take.pk)
     if call.review is not None:
-        _review(take, call.review, starts, sent)
+        _review(take, call.review, starts, reviewed_at=sent + dt.timedelta(hours=20))
     return 1
 
 
-def _seed_practice(demo: DemoPractice, practice: PracticePage, log: Log) -> int:
-    rep = _person(demo.rep)
+def seed_onboarding(log: Log) -> None:
+    """Each rep's onboarding history, course by course, as onboarding.toml tells it;
+    reps who already have some are left as they are."""
+    catalogue = courses_demo.load_catalogue()
+    story = courses_demo.load_onboarding_story()
+    quizzes = quizzes_demo.load_quizzes()
+    coaching = load_coaching()
+    learning_path = LearningPath.objects.get(title=catalogue.path_title)
+    courses = [CoursePage.objects.get(title=c.title) for c in catalogue.onboarding]
+    for course in courses:  # their quizzes and practice count from now on
+        assignments_recount(course=course)
+    reps = list(User.objects.filter(team__isnull=False, is_active=True).order_by("pk"))
+    unknown = set(story) - {rep.full_name for rep in reps}
+    if unknown:
+        raise courses_demo.DemoDataError(
+            f"onboarding.toml names no demo rep: {', '.join(sorted(unknown))}"
+        )
+    practice = PracticePage.objects.get(title=coaching.practice["title"])
+    lessons = LessonPage.objects.filter(
+        pk__in=[lesson.pk for course in courses for lesson in course.lessons()]
+    )
+    finished = 0
+    with spoken_tracks(coaching) as speak:
+        for rep in reps:
+            if LessonCompletion.objects.filter(user=rep, lesson__in=lessons).exists():
+                continue
+            today = timezone.localdate(timezone=zoneinfo.ZoneInfo(rep.time_zone))
+            plan = courses_demo.onboarding_plan(
+                days_since_start=(today - (rep.start_date or today)).days,
+                steps=catalogue.steps,
+                entry=story.get(rep.full_name, {}),
+            )
+            for index, day in enumerate(plan.finished_on_days):
+                course, key = courses[index], catalogue.steps[index].course
+                finish = courses_demo.demo_moment(rep, day)
+                has_practice = practice.get_parent().pk == course.pk
+                spec = coaching.practices.get(rep.full_name)
+                sent = spec is not None and spec.send_last and has_practice
+                takes = len(spec.takes) if spec is not None and sent else 1
+                begin = finish - dt.timedelta(hours=20, days=2 * (takes - 1))
+                courses_demo.course_read(user=rep, course=course, when=begin)
+                if has_practice:
+                    _practice_approved(rep, practice, coaching, begin, speak)
+                quiz = QuizPage.objects.child_of(course).live().first()
+                if quiz is not None:
+                    quizzes_demo.quiz_pass(
+                        person=rep,
+                        quiz=quiz,
+                        when=finish,
+                        fail_first=quizzes.quirk(rep.full_name, "failed_first", key),
+                        miss_one=quizzes.quirk(rep.full_name, "missed_one", key),
+                    )
+                finished += 1
+            courses_demo.onboarding_dates_settle(user=rep, learning_path=learning_path)
+        for spec in coaching.practices.values():
+            if not spec.send_last:
+                _practice_in_progress(spec, practice, speak, log)
+    log(f"  {finished} onboarding courses finished by {len(reps)} reps")
+
+
+def _practice_approved(
+    rep: User,
+    practice: PracticePage,
+    coaching: DemoCoaching,
+    begin: dt.datetime,
+    speak: Speaker,
+) -> None:
+    """The rep's takes of the practice, as the file describes them or else one take
+    their coach approves: each sent two days after the one before, reviewed within
+    the day."""
+    spec = coaching.practices.get(rep.full_name)
+    if spec is None or not spec.send_last:
+        coach = _routed_coach(rep)
+        spec = DemoPractice(
+            rep=rep.full_name,
+            takes=[
+                (
+                    coaching.scripts["pitch"],
+                    coaching.generic_practice_review(rep.full_name, coach.full_name),
+                )
+            ],
+        )
+        video = False  # an uploaded audio file
+    else:
+        video = True
+    former = _person(spec.former_coach) if spec.former_coach else None
+    if former is not None and rep.team is not None:
+        # The coach the team had then reviews; the team's coaches stay as they are.
+        rep.team.coaches.add(former)
+    sent = begin + dt.timedelta(hours=2)
+    for number, (script, review) in enumerate(spec.takes, start=1):
+        take = _take(rep, practice, number, script, review, speak, video=video)
+        submission = services.take_send(take=take.take, user=rep)
+        _backdate(submission, take.take, sent)
+        if review is not None:
+            _review(
+                take.take,
+                review,
+                take.starts,
+                reviewed_at=sent + dt.timedelta(hours=14),
+            )
+        sent += dt.timedelta(days=2)
+    if former is not None and rep.team is not None:
+        rep.team.coaches.remove(former)
+
+
+def _practice_in_progress(
+    spec: DemoPractice, practice: PracticePage, speak: Speaker, log: Log
+) -> None:
+    rep = _person(spec.rep)
     if rep is None or Submission.objects.filter(rep=rep, practice=practice).exists():
-        return 0
+        return
     locked = lock_reason(
         user=rep, course=CoursePage.objects.get(pk=practice.get_parent().pk)
     )
     if locked:
-        log(f"  no practice for {demo.rep}: “{PRACTICE_COURSE}” is locked. {locked}")
-        return 0
-    criteria = list(practice.rubric.criteria.all())
-    sent = timezone.now() - dt.timedelta(days=demo.days_ago)
-    for number, (script, review) in enumerate(demo.takes, start=1):
-        title = f"{PRACTICE_TITLE}, take {number}"
-        asset, starts = _recording(rep, title, script, video=True)
-        take = services.practice_take_add(rep=rep, practice=practice, asset=asset)
-        if practice.self_review:
-            level = 4 if script is PITCH else 3
-            services.self_review_save(
-                take=take,
-                user=rep,
-                levels={criterion.pk: level for criterion in criteria},
-            )
-        if review is None and not demo.send_last:
-            continue
-        submission = services.take_send(take=take, user=rep)
-        _backdate(submission, take, sent)
-        if review is not None:
-            _review(take, review, starts, sent)
-        sent += dt.timedelta(days=2)
-    return 1
+        log(f"  no practice for {spec.rep}: {locked}")
+        return
+    recorded = timezone.now() - dt.timedelta(days=spec.days_ago)
+    for number, (script, review) in enumerate(spec.takes, start=1):
+        take = _take(rep, practice, number, script, review, speak, video=True)
+        Take.objects.filter(pk=take.take.pk).update(created_at=recorded)
+
+
+@dataclass(frozen=True)
+class _RecordedTake:
+    take: Take
+    starts: list[tuple[float, float]]
+
+
+def _take(
+    rep: User,
+    practice: PracticePage,
+    number: int,
+    script: list[Line],
+    review: DemoReview | None,
+    speak: Speaker,
+    *,
+    video: bool,
+) -> _RecordedTake:
+    """A take recorded and self-reviewed (not sent) through the services."""
+    title = f"{practice.title}, take {number}"
+    asset, starts = _recording(rep, title, script, speak, video=video)
+    take = services.practice_take_add(rep=rep, practice=practice, asset=asset)
+    if practice.self_review:
+        level = 4 if review is None or review.outcome == "approved" else 3
+        services.self_review_save(
+            take=take,
+            user=rep,
+            levels={
+                criterion.pk: level for criterion in practice.rubric.criteria.all()
+            },
+        )
+    return _RecordedTake(take, starts)
+
+
+def _routed_coach(rep: User) -> User:
+    from coaching.permissions import coaches_to_choose
+
+    coach = coaches_to_choose(rep).order_by("pk").first()
+    if coach is None:
+        raise courses_demo.DemoDataError(
+            f"{rep.full_name} has no coach to approve their practice: name a "
+            "former_coach for them under [[practices]] in coaching.toml."
+        )
+    return coach
 
 
 def _review(
-    take: Take, demo: DemoReview, starts: list[tuple[float, float]], sent: dt.datetime
+    take: Take,
+    demo: DemoReview,
+    starts: list[tuple[float, float]],
+    *,
+    reviewed_at: dt.datetime,
 ) -> None:
     coach = _person(demo.coach)
     assert coach is not None, demo.coach
@@ -641,7 +528,8 @@ def _review(
             kind=note.kind,
         )
     review = services.review_start(take=take, coach=coach)
-    Review.objects.filter(pk=review.pk).update(started_at=sent + dt.timedelta(hours=5))
+    started_at = min(reviewed_at, timezone.now()) - dt.timedelta(hours=3)
+    Review.objects.filter(pk=review.pk).update(started_at=started_at)
     if not demo.submit:
         return
     criteria = list(take.submission.rubric.criteria.all())
@@ -652,10 +540,16 @@ def _review(
         summary=demo.summary,
         outcome=demo.outcome,
     )
-    Review.objects.filter(pk=review.pk).update(
-        submitted_at=sent + dt.timedelta(hours=20)
-    )
-    rep = take.submission.rep
+    submitted_at = min(reviewed_at, timezone.now() - dt.timedelta(minutes=30))
+    Review.objects.filter(pk=review.pk).update(submitted_at=submitted_at)
+    submission = take.submission
+    if submission.practice_id is not None and demo.outcome == "approved":
+        LessonCompletion.objects.filter(
+            user=submission.rep,
+            lesson_id=submission.practice_id,
+            how=LessonCompletion.How.PRACTICE_APPROVED,
+        ).update(completed_at=submitted_at)
+    rep = submission.rep
     for comment in review.comments.filter(parent__isnull=True).order_by(
         "start_seconds"
     ):
@@ -666,8 +560,6 @@ def _review(
 
 def _backdate(submission: Submission, take: Take, sent: dt.datetime) -> None:
     """Demo history: the request as if sent `sent`, due by the turnaround."""
-    from django.conf import settings
-
     due = sent + dt.timedelta(hours=settings.COACHING_TURNAROUND_HOURS)
     Submission.objects.filter(pk=submission.pk).update(
         created_at=min(submission.created_at, sent), requested_at=sent, due_at=due
@@ -675,57 +567,98 @@ def _backdate(submission: Submission, take: Take, sent: dt.datetime) -> None:
     Take.objects.filter(pk=take.pk).update(created_at=sent, sent_at=sent)
 
 
-# Recordings: spoken lines, one after another, then through the pipeline.
+# Recordings: each script spoken once per seed, then recorded as often as needed and
+# sent through the pipeline.
+
+Speaker = Callable[[list[Line]], tuple[Path, list[tuple[float, float]]]]
+
+
+@contextmanager
+def spoken_tracks(coaching: DemoCoaching) -> Iterator[Speaker]:
+    """A speaker: the WAV track of a script and where each line starts and ends
+    (seconds), made once per script while the context lasts."""
+    made: dict[tuple[Line, ...], tuple[Path, list[tuple[float, float]]]] = {}
+    with tempfile.TemporaryDirectory(prefix="onramp-coaching-") as folder:
+
+        def speak(script: list[Line]) -> tuple[Path, list[tuple[float, float]]]:
+            key = tuple(script)
+            if key not in made:
+                work = Path(folder) / f"script-{len(made)}"
+                work.mkdir()
+                arguments, starts = _spoken(
+                    work, script, first_input=0, voices=coaching.voices
+                )
+                track = work / "track.wav"
+                subprocess.run(
+                    [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel",
+                     "error", *arguments, str(track)],
+                    check=True,
+                    timeout=120,
+                )  # fmt: skip
+                made[key] = (track, starts)
+            return made[key]
+
+        yield speak
 
 
 def _recording(
-    owner: User, title: str, script: list[Line], *, video: bool
+    owner: User, title: str, script: list[Line], speak: Speaker, *, video: bool
 ) -> tuple[MediaAsset, list[tuple[float, float]]]:
     """A recording of the script and where each line starts and ends (seconds)."""
-    with tempfile.TemporaryDirectory(prefix="onramp-coaching-") as folder:
-        if video:
-            spoken, starts = _spoken(Path(folder), script, first_input=1)
-            inputs = [
-                "-f", "lavfi", "-i", "color=c=0x1f4fbf:size=640x360:rate=25",
-                *spoken, "-map", "0:v", "-c:v", "libx264", "-preset", "veryfast",
-                "-pix_fmt", "yuv420p", "-c:a", "aac",
-            ]  # fmt: skip
-        else:
-            inputs, starts = _two_channel_call(Path(folder), script)
-        filename = "take.mp4" if video else "call.m4a"
-        asset = generated_asset(
-            owner=owner,
-            title=title,
-            filename=filename,
-            ffmpeg_inputs=inputs,
-            kind=MediaAsset.Kind.RECORDING,
-        )
+    track, starts = speak(script)
+    if video:
+        inputs = [
+            "-f", "lavfi", "-i", "color=c=0x1f4fbf:size=640x360:rate=25",
+            "-i", str(track), "-map", "0:v", "-map", "1:a", "-c:v", "libx264",
+            "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        ]  # fmt: skip
+    else:
+        inputs = ["-i", str(track), "-c:a", "aac"]
+    asset = generated_asset(
+        owner=owner,
+        title=title,
+        filename="take.mp4" if video else "call.m4a",
+        ffmpeg_inputs=inputs,
+        kind=MediaAsset.Kind.RECORDING,
+    )
     return asset, starts
 
 
 def _two_channel_call(
-    folder: Path, script: list[Line]
-) -> tuple[list[str], list[tuple[float, float]]]:
-    """ffmpeg arguments for a call as dialers export it: the rep on the left
-    channel, the buyer on the right, each a little audible on the other's channel,
-    over a quiet line noise. espeak-ng speaks where installed, the stand-in voice of
-    media.dialogue where not: both give the metrics the scripts are written for."""
-    built = dialogue.build_dialogue(
+    owner: User, title: str, script: list[Line], voices: dict[str, str]
+) -> tuple[MediaAsset, list[tuple[float, float]]]:
+    """A call recording of the script, and where each line starts and ends."""
+    built = call_dialogue(script, voices)
+    with tempfile.TemporaryDirectory(prefix="onramp-coaching-") as folder:
+        wav = built.write_wav(Path(folder) / "call.wav")
+        asset = generated_asset(
+            owner=owner,
+            title=title,
+            filename="call.m4a",
+            ffmpeg_inputs=["-i", str(wav), "-c:a", "aac", "-ac", "2"],
+            kind=MediaAsset.Kind.RECORDING,
+        )
+    return asset, [(line.start, line.end) for line in built.lines]
+
+
+def call_dialogue(script: list[Line], voices: dict[str, str]) -> dialogue.Dialogue:
+    """A call as dialers export it: the rep on the left channel, the buyer on the
+    right, each a little audible on the other's channel, over a quiet line noise.
+    espeak-ng speaks where installed, the stand-in voice of media.dialogue where
+    not: both give the metrics the scripts are written for."""
+    return dialogue.build_dialogue(
         [
             dialogue.Turn(0 if speaker == "rep" else 1, words, PAUSE_SECONDS)
             for speaker, words in script
         ],
         bleed=0.08,
         snr_db=30,
-        voices=(VOICES["rep"], VOICES["buyer"]),
+        voices=(voices["rep"], voices["buyer"]),
     )
-    wav = built.write_wav(folder / "call.wav")
-    starts = [(line.start, line.end) for line in built.lines]
-    return ["-i", str(wav), "-c:a", "aac", "-ac", "2"], starts
 
 
 def _spoken(
-    folder: Path, script: list[Line], *, first_input: int
+    folder: Path, script: list[Line], *, first_input: int, voices: dict[str, str]
 ) -> tuple[list[str], list[tuple[float, float]]]:
     """ffmpeg arguments for one audio track of the lines with a pause between
     them: espeak-ng's speech, or a tone per line without it."""
@@ -737,7 +670,7 @@ def _spoken(
         if espeak:
             path = folder / f"line-{index}.wav"
             subprocess.run(
-                [espeak, "-v", VOICES[speaker], "-s", "165", "-w", str(path), words],
+                [espeak, "-v", voices[speaker], "-s", "165", "-w", str(path), words],
                 check=True,
                 timeout=60,
                 capture_output=True,

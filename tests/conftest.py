@@ -11,7 +11,6 @@ from tests.factories import RepFactory, TeamFactory, UserFactory
 pytest_plugins = [
     "tests.worker",
     "tests.media_fixtures",
-    "tests.demo_fixtures",
     "tests.courses.fixtures",
 ]
 

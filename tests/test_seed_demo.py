@@ -1,87 +1,255 @@
-"""The demo organisation: the cast of DEMO.md, its program and certificates,
-idempotent, with printed logins. One seed serves the module (`seeded_demo`)."""
+"""The demo organisation, seeded once for this module at a fixed instant: the cast
+of DEMO.md with printed logins, the courses, quizzes, coaching and certificates it
+builds through the real services, a story that fits everyone's start date, and a
+second run that changes nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
+from collections import Counter
+from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificateEvent, CertificationProgram
 from certificates.services import program_progress
-from courses.demo_content import ONBOARDING_COURSES
-from courses.models import Assignment, CourseIndexPage, CoursePage
+from coaching.models import Comment, PracticePage, Review, Submission, Take
+from courses.demo import load_catalogue
+from courses.models import (
+    Assignment,
+    CourseIndexPage,
+    CoursePage,
+    LessonCompletion,
+    LessonPage,
+)
+from courses.quizzes.models import Question, QuizAttempt, QuizPage
 from courses.selectors import course_cards
+from dashboards.models import SalesOutcome
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
 from media.models import MediaAsset
+from tests.demo_story import assert_story_holds, person, seed_demo_output, seeded_at
+
+# A Sunday morning in Europe, late evening of Saturday in the Americas.
+INSTANT = dt.datetime(2026, 12, 6, 3, 5, tzinfo=dt.UTC)
+PRACTICE_TITLE = "Handle the pricing objection"
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    yield from seeded_at(INSTANT, django_db_blocker)
+
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.usefixtures("seeded"),
     pytest.mark.slow,
-    pytest.mark.xdist_group("demo_seed"),  # one process, one seed (seeded_demo)
+    pytest.mark.xdist_group("test_seed_demo"),  # one process, one seed
 ]
 
 
-def _person(first_name: str) -> User:
-    return User.objects.get(email=f"{first_name}@northwind.example")
-
-
-def test_it_builds_the_northwind_cast_and_prints_the_logins(seeded_demo):
-    output = seeded_demo
-    assert "maya@northwind.example" in output
-    assert "onramp-demo" in output
+def test_it_builds_the_northwind_cast_and_prints_the_logins(seeded):
+    assert "maya@northwind.example" in seeded
+    assert "onramp-demo" in seeded
     assert Team.objects.count() == 6
     assert User.objects.filter(team__isnull=False).count() == 25  # 24 reps + Sofia
 
-    maya = User.objects.get(email="maya@northwind.example")
+    maya = person("maya")
     assert maya.check_password("onramp-demo")
     assert maya.team.name == "Americas East"
     assert maya.day_number == 11
-    priya = User.objects.get(email="priya@northwind.example")
-    assert priya.is_enablement_admin
-    daniel = User.objects.get(email="daniel@northwind.example")
-    assert {t.name for t in visibility.managed_teams(daniel)} == {
+    assert person("priya").is_enablement_admin
+    assert {t.name for t in visibility.managed_teams(person("daniel"))} == {
         "Americas",
         "Americas East",
         "Americas West",
     }
-    aiko = User.objects.get(email="aiko@northwind.example")
+    aiko = person("aiko")
     assert {t.name for t in aiko.coached_teams.all()} == {"EMEA North", "EMEA South"}
     assert User.objects.get(email="lucia@northwind.example").full_name == "Lucía García"
-    pitch = MediaAsset.objects.get(owner=maya)
+    pitch = MediaAsset.objects.get(owner=maya, title="Pricing objection practice")
+    assert pitch.status == "ready" and pitch.is_video
+
+
+def test_it_publishes_the_catalogue_as_an_author_would():
+    catalogue = load_catalogue()
     index = CourseIndexPage.objects.get()
     titles = [c.title for c in CoursePage.objects.child_of(index).order_by("path")]
-    assert titles[:6] == [course.title for course in ONBOARDING_COURSES]
+    assert titles == [course.title for course in catalogue.courses.values()]
+    priya = person("priya")
+    for page in CoursePage.objects.all():
+        assert page.live and page.owner == priya
+        assert page.revisions.filter(user=priya).exists()
     demo_skills = CoursePage.objects.get(title="Demo skills")
     assert demo_skills.lessons().first().video.status == "ready"
+    lessons = sum(len(course.lessons) for course in catalogue.courses.values())
+    assert (
+        LessonPage.objects.filter(
+            depth=index.depth + 2, quizpage__isnull=True, practicepage__isnull=True
+        ).count()
+        == lessons
+    )
+
+
+def test_it_places_a_quiz_as_the_last_step_of_each_onboarding_course():
+    for course in load_catalogue().onboarding:
+        page = CoursePage.objects.get(title=course.title)
+        last = page.lessons().last().specific
+        assert isinstance(last, QuizPage)
+        assert last.title == f"{course.title} quiz"
+        assert (last.pass_mark_percent, last.max_attempts, last.wait_minutes) == (
+            80,
+            3,
+            10,
+        )
+    quizzes = QuizPage.objects.all()
+    assert any(q.time_limit_minutes for q in quizzes)
+    assert any(q.slots.filter(bank__isnull=False).exists() for q in quizzes)
+    assert any(q.layout == QuizPage.Layout.PER_QUESTION for q in quizzes)
+
+
+def test_it_places_the_practice_after_the_lessons_and_before_the_quiz():
+    course = CoursePage.objects.get(title="Objection handling")
+    practice = PracticePage.objects.get(title=PRACTICE_TITLE)
+    assert practice.get_parent().pk == course.pk
+    assert practice.live and practice.max_seconds == 120
+    steps = [step.specific_class.__name__ for step in course.lessons()]
+    assert steps[-2:] == ["PracticePage", "QuizPage"]
+    assert set(steps[:-2]) == {"LessonPage"}
+
+
+def test_it_tells_the_story_of_each_start_date():
+    assert_story_holds()
+
+
+def test_it_gives_maya_two_courses_done_and_the_discovery_quiz_to_take():
+    maya = person("maya")
+    index = CourseIndexPage.objects.get()
     outlines = {o.course.title: o.percent for o in course_cards(user=maya, index=index)}
     assert outlines["Northwind and its product"] == 100
+    assert outlines["Ideal customer profile and personas"] == 100
     assert outlines["Discovery calls"] == 0
-    assert (pitch.title, pitch.status) == ("Pricing objection practice", "ready")
-    assert pitch.is_video
+    assert QuizAttempt.objects.filter(user=maya, passed=True).count() == 2
+    onboarding = Assignment.objects.get(user=maya, path__title="First 30 days")
+    assert onboarding.completed_at is None
+    assert 0 < onboarding.required_done < onboarding.required_total
 
 
-def test_it_can_run_again_without_duplicating_anything(seeded_demo):
-    counts = (User.objects.count(), Team.objects.count(), MediaAsset.objects.count())
-    serials = set(Certificate.objects.values_list("serial", flat=True))
-    call_command("seed_demo", stdout=StringIO())
+def test_it_dates_finished_onboarding_on_time_or_late():
+    grace = Assignment.objects.get(user=person("grace"), path__title="First 30 days")
+    assert grace.assigned_at.date() <= person("grace").start_date + dt.timedelta(1)
+    assert grace.completed_at <= grace.due_at
+    ana = Assignment.objects.get(user=person("ana"), path__title="First 30 days")
+    assert ana.due_at < ana.completed_at < ana.due_at + dt.timedelta(days=10)
+    assert Assignment.objects.filter(path__title="First 30 days").count() == 25
+
+
+def test_it_gives_luis_a_failed_then_passed_quiz():
+    luis = person("luis")
+    attempts = list(
+        QuizAttempt.objects.filter(user=luis)
+        .order_by("quiz__path", "number")
+        .values_list("quiz__title", "number", "passed")
+    )
+    assert attempts[:2] == [
+        ("Northwind and its product quiz", 1, False),
+        ("Northwind and its product quiz", 2, True),
+    ]
+    first, second = QuizAttempt.objects.filter(
+        user=luis, quiz__title="Northwind and its product quiz"
+    ).order_by("number")
+    assert first.closed_at < second.started_at < second.closed_at
+    completion = LessonCompletion.objects.get(user=luis, lesson=second.quiz)
+    assert completion.how == LessonCompletion.How.QUIZ_PASSED
+    assert completion.completed_at == second.closed_at
     assert (
-        User.objects.count(),
-        Team.objects.count(),
-        MediaAsset.objects.count(),
-    ) == counts
-    assert set(Certificate.objects.values_list("serial", flat=True)) == serials
-    assert CertificationProgram.objects.count() == 1
+        Submission.objects.get(
+            rep=luis, title="Discovery call with Acme Retail"
+        ).outcome
+        == Submission.Outcome.RESUBMIT
+    )
 
 
-def test_it_seeds_the_program_and_certificates_in_every_state(seeded_demo):
+def test_it_makes_submissions_in_every_state():
+    states = Counter((s.state, s.outcome) for s in Submission.objects.all())
+    assert states[(Submission.State.DRAFT, "")] >= 1
+    assert states[(Submission.State.REQUESTED, "")] >= 2
+    assert states[(Submission.State.IN_REVIEW, "")] >= 2
+    assert states[(Submission.State.REVIEWED, Submission.Outcome.APPROVED)] >= 4
+    assert states[(Submission.State.REVIEWED, Submission.Outcome.RESUBMIT)] >= 1
+    overdue = Submission.objects.filter(
+        state=Submission.State.REQUESTED, due_at__lt=timezone.now()
+    )
+    assert overdue.exists(), "the queue shows an overdue request"
+
+
+@pytest.mark.parametrize("first_name", ["grace", "jonas"])
+def test_it_gives_grace_and_jonas_two_approved_discovery_reviews(first_name):
+    approved = Review.objects.filter(
+        take__submission__rep=person(first_name),
+        take__submission__rubric__name="Discovery call",
+        is_self_review=False,
+        state=Review.State.SUBMITTED,
+        outcome=Submission.Outcome.APPROVED,
+    )
+    assert approved.count() >= 2
+    assert all(review.score >= Decimal("3.5") for review in approved)
+
+
+def test_it_approves_the_practice_of_everyone_who_finished_objection_handling():
+    practice = PracticePage.objects.get(title=PRACTICE_TITLE)
+    quiz = QuizPage.objects.get(title="Objection handling quiz")
+    passed = set(
+        LessonCompletion.objects.filter(lesson=quiz).values_list("user", flat=True)
+    )
+    approved = LessonCompletion.objects.filter(
+        lesson=practice, how=LessonCompletion.How.PRACTICE_APPROVED
+    )
+    assert set(approved.values_list("user", flat=True)) == passed
+    assert len(passed) >= 15
+    grace = Submission.objects.get(rep=person("grace"), kind="practice")
+    outcomes = [
+        [r.outcome for r in take.reviews.filter(is_self_review=False)]
+        for take in grace.takes.order_by("number")
+    ]
+    assert outcomes == [["resubmit"], ["approved"]]
+    olivia = Submission.objects.get(rep=person("olivia"), kind="practice")
+    assert olivia.state == Submission.State.DRAFT
+
+
+def test_it_processes_every_recording():
+    takes = Take.objects.select_related("asset")
+    assert takes.count() >= 25
+    for take in takes:
+        assert take.asset.status == MediaAsset.Status.READY
+        assert take.asset.duration > 10
+        assert take.asset.peaks, "a waveform to draw the markers on"
+    practice_takes = takes.filter(submission__kind=Submission.Kind.PRACTICE)
+    assert all(take.asset.duration <= 120 for take in practice_takes)
+    assert any(take.asset.is_video for take in practice_takes)
+
+
+def test_it_puts_comments_at_moments_within_each_recording():
+    timed = Comment.objects.filter(parent__isnull=True).select_related("take__asset")
+    assert timed.count() >= 20
+    for comment in timed:
+        assert 0 <= comment.start_seconds <= Decimal(str(comment.take.asset.duration))
+        if comment.end_seconds is not None:
+            assert comment.start_seconds < comment.end_seconds
+    assert Comment.objects.filter(parent__isnull=False).exists(), "reps reply"
+    drafts = Comment.objects.filter(review__state=Review.State.DRAFT)
+    assert drafts.exists(), "a coach's review in progress"
+    assert set(Comment.objects.values_list("kind", flat=True)) >= {
+        "praise",
+        "improve",
+        "question",
+    }
+
+
+def test_it_seeds_the_program_and_certificates_in_every_state():
     program = CertificationProgram.objects.get(title="Certified Discovery Seller")
-    assert program.validity_months == 12
-    assert program.renewal_window_days == 30
+    assert (program.validity_months, program.renewal_window_days) == (12, 30)
     assert [
         (r.kind, str(r.path or r.quiz or r.rubric), r.min_percent, r.min_reviews)
         for r in program.requirements.order_by("sort_order")
@@ -91,27 +259,66 @@ def test_it_seeds_the_program_and_certificates_in_every_state(seeded_demo):
         ("reviews", "Discovery call", None, 2),
     ]
     now = timezone.now()
-
-    grace = Certificate.objects.get(user=_person("grace"))
+    grace = Certificate.objects.get(user=person("grace"))
     assert grace.status == Certificate.Status.ACTIVE
     assert grace.events.get().action == CertificateEvent.Action.ISSUED
-    assert program_progress(user=_person("grace"), program=program).holds_valid
+    assert program_progress(user=person("grace"), program=program).holds_valid
 
-    jonas = Certificate.objects.get(user=_person("jonas"))
+    jonas = Certificate.objects.get(user=person("jonas"))
     assert jonas.status == Certificate.Status.ACTIVE
     assert now < jonas.expires_at <= now + dt.timedelta(days=30)
     assert jonas.renewal_opened_at is not None
     assert Assignment.objects.filter(
-        user=_person("jonas"),
+        user=person("jonas"),
         reason=Assignment.Reason.RECERTIFICATION,
         course__title="Discovery calls",
     ).exists()
 
-    sofia = Certificate.objects.get(user=_person("sofia"))
+    sofia = Certificate.objects.get(user=person("sofia"))
     assert sofia.status == Certificate.Status.REVOKED
-    assert sofia.revoked_reason
-    assert sofia.revoked_by == _person("priya")
+    assert sofia.revoked_reason and sofia.revoked_by == person("priya")
+    elena = Certificate.objects.get(user=person("elena"))
+    assert elena.status == Certificate.Status.EXPIRED and elena.expires_at < now
+    assert elena.issued_at.date() > person("elena").start_date
 
-    elena = Certificate.objects.get(user=_person("elena"))
-    assert elena.status == Certificate.Status.EXPIRED
-    assert elena.expires_at < now
+
+def _counts() -> dict[str, int]:
+    models = [
+        User, Team, MediaAsset, CoursePage, LessonPage, Question, Assignment,
+        LessonCompletion, QuizAttempt, Submission, Take, Review, Comment,
+        Certificate, SalesOutcome,
+    ]  # fmt: skip
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_it_can_run_again_without_changing_anything():
+    counts = _counts()
+    serials = set(Certificate.objects.values_list("serial", flat=True))
+    seed_demo_output()
+    assert _counts() == counts
+    assert set(Certificate.objects.values_list("serial", flat=True)) == serials
+    assert_story_holds()
+
+
+def test_its_calls_are_two_channel_with_talk_ratios_that_tell_reps_apart():
+    from coaching.analytics import talk_ratio_target
+    from coaching.models import CallAnalysis, Rubric
+
+    rubric = Rubric.objects.get(name="Discovery call")
+    assert (rubric.talk_ratio_min, rubric.talk_ratio_max) == (30, 45)
+    calls = Take.objects.filter(submission__kind=Submission.Kind.CALL)
+    analyses = CallAnalysis.objects.filter(take__in=calls)
+    assert analyses.count() == calls.count()
+    assert {a.state for a in analyses} == {CallAnalysis.State.DONE}
+    assert {a.speakers for a in analyses} == {2}
+
+    def ratios(first_name: str) -> list[float]:
+        return list(
+            analyses.filter(take__submission__rep=person(first_name)).values_list(
+                "rep_talk_ratio", flat=True
+            )
+        )
+
+    assert all(talk_ratio_target(rubric, r).met for r in ratios("grace"))
+    assert all(not talk_ratio_target(rubric, r).met for r in ratios("luis"))
+    assert min(ratios("luis")) > max(ratios("grace")) + 0.2
