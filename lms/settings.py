@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "coaching",
     "certificates",
     "dashboards",
+    "integrations",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "wagtail.contrib.settings",
     "wagtail.sites",
     "wagtail.users",
@@ -387,6 +391,36 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "zip"]
+
+# REST API v1 (integrations/): bearer tokens, JSON only, problem details, cursor pages.
+# The API's views set their own authentication, parsers and error format; Wagtail's
+# admin API keeps DRF's defaults.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Onramp API",
+    "DESCRIPTION": "People, learning, coaching, certificates and sales outcomes of an "
+    "Onramp organisation. Authenticate with `Authorization: Bearer <token>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["integrations.api.schema.only_api_v1"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "integrations.api.schema.add_problem_responses",
+    ],
+}
+# Requests per API token per minute; beyond, 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
+# Webhook targets on loopback, private, link-local or metadata addresses are refused
+# unless this is set (a receiver on the same private network, tests).
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool(
+    "WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False
+)
 
 # Security: production runs behind a TLS-terminating proxy.
 X_FRAME_OPTIONS = "SAMEORIGIN"
