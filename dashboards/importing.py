@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from dashboards.models import SalesOutcome
+from dashboards.signals import outcomes_imported
 from lms.accounts import visibility
 from lms.accounts.models import User
 
@@ -342,4 +343,16 @@ def outcomes_import(*, importer: User, data: bytes) -> ImportPlan:
         update_fields=figures,
     )
     SalesOutcome.objects.bulk_update(changed, figures, batch_size=2000)
+    people = sorted({person.pk for person in plan.people.values()})
+    summary = {
+        "imported": len(plan.parsed.rows),
+        "created": plan.new_count,
+        "updated": plan.update_count,
+        "months": sorted({f"{row.month:%Y-%m}" for row in plan.parsed.rows}),
+    }
+    transaction.on_commit(
+        lambda: outcomes_imported.send(
+            sender=SalesOutcome, importer=importer, people=people, summary=summary
+        )
+    )
     return plan

@@ -14,14 +14,22 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from integrations.forms import TokenForm
-from integrations.models import ApiToken
+from integrations.forms import TokenForm, WebhookForm
+from integrations.models import ApiToken, WebhookEndpoint
 from integrations.tokens import (
     TokenRefused,
     api_token_create,
     api_token_revoke,
     may_hold_tokens,
     tokens_visible_to,
+)
+from integrations.webhooks.services import (
+    WebhookRefused,
+    webhook_create,
+    webhook_delete,
+    webhook_redeliver,
+    webhook_update,
+    webhooks_visible_to,
 )
 from lms.accounts.models import User
 
@@ -84,3 +92,102 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     api_token_revoke(token=token)
     messages.success(request, f"The token “{token.name}” was revoked.")
     return redirect("integration_tokens")
+
+
+def _webhook_of(user: User, pk: int) -> WebhookEndpoint:
+    endpoint = webhooks_visible_to(user).filter(pk=pk).first()
+    if endpoint is None:
+        raise Http404("No such webhook.")
+    endpoint_: WebhookEndpoint = endpoint
+    return endpoint_
+
+
+@never_cache
+@login_required
+def webhooks(request: HttpRequest) -> HttpResponse:
+    """The viewer's webhooks (admins: all) and a form to add one; the new one's
+    secret is shown once, in the answer to the form."""
+    user = request.user
+    assert isinstance(user, User)
+    _require_token_holder(user)
+    form = WebhookForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = webhook_create(
+                owner=user,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+                description=form.cleaned_data["description"],
+            )
+        except WebhookRefused as error:
+            form.add_error("url", str(error))
+        else:
+            form = WebhookForm()
+    return render(
+        request,
+        "integrations/webhooks.html",
+        {
+            "form": form,
+            "created": created,
+            "endpoints": webhooks_visible_to(user).select_related("owner"),
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@login_required
+def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An endpoint and its delivery log (status, answer code, duration)."""
+    user = request.user
+    assert isinstance(user, User)
+    _require_token_holder(user)
+    endpoint = _webhook_of(user, pk)
+    deliveries = endpoint.deliveries.all()[:100]
+    return render(
+        request,
+        "integrations/webhook_detail.html",
+        {"endpoint": endpoint, "deliveries": deliveries},
+    )
+
+
+@login_required
+@require_POST
+def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    _require_token_holder(user)
+    endpoint = _webhook_of(user, pk)
+    webhook_update(endpoint=endpoint, active=not endpoint.active)
+    messages.success(
+        request, f"The webhook is {'on' if endpoint.active else 'off'} now."
+    )
+    return redirect("integration_webhook", endpoint.pk)
+
+
+@login_required
+@require_POST
+def webhook_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    _require_token_holder(user)
+    webhook_delete(endpoint=_webhook_of(user, pk))
+    messages.success(request, "The webhook was deleted.")
+    return redirect("integration_webhooks")
+
+
+@login_required
+@require_POST
+def webhook_redeliver_view(
+    request: HttpRequest, pk: int, delivery_pk: int
+) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    _require_token_holder(user)
+    endpoint = _webhook_of(user, pk)
+    delivery = endpoint.deliveries.filter(pk=delivery_pk).first()
+    if delivery is None:
+        raise Http404("No such delivery.")
+    webhook_redeliver(delivery=delivery)
+    messages.success(request, f"{delivery.event_type} will be sent again.")
+    return redirect("integration_webhook", endpoint.pk)

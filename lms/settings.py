@@ -371,6 +371,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.manager_digests_send_task",
         "schedule": 3600.0,
     },
+    "send webhook deliveries that are due": {
+        "task": "integrations.tasks.webhook_deliveries_sweep_task",
+        "schedule": 60.0,
+    },
+    "announce overdue and completed assignments to webhooks": {
+        "task": "integrations.tasks.assignments_announce_task",
+        "schedule": 3600.0,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
