@@ -222,3 +222,41 @@ class WebhookAttempt(models.Model):
 def version_of(moment: dt.datetime) -> int:
     """A resource version: microseconds since the epoch of its last change."""
     return int(moment.timestamp() * 1_000_000)
+
+
+class ScimUser(models.Model):
+    """What an identity provider said about a person over SCIM that Onramp keeps
+    nowhere else: its userName and externalId, the name as given and family name,
+    and whether it deleted the person (deactivated, history kept, gone from SCIM)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="scim",
+    )
+    user_name = models.CharField(max_length=255, unique=True)
+    external_id = models.CharField(max_length=255, blank=True)
+    given_name = models.CharField(max_length=150, blank=True)
+    family_name = models.CharField(max_length=150, blank=True)
+    # Whether the identity provider set the time zone (UTC is also the default).
+    time_zone_given = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.user_name
+
+
+class ScimGroup(models.Model):
+    """A team as an identity provider's group: its externalId, and when it was
+    linked (created by SCIM, or an existing team of the same name)."""
+
+    team = models.OneToOneField(
+        "accounts.Team", on_delete=models.CASCADE, primary_key=True, related_name="scim"
+    )
+    external_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"SCIM group {self.team_id}"

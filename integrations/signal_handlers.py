@@ -35,6 +35,10 @@ def person_touch(user_ids: list[int], *, event: str = "person.updated") -> None:
         event_after_commit(event, user_id, events.person_data, subjects=_the_person)
 
 
+# Saves that change nothing an integration sees (sign-ins, passwords, sessions).
+_NOT_PERSON_DATA = {"last_login", "password", "session_generation"}
+
+
 def _user_loaded(sender: Any, instance: User, **kwargs: Any) -> None:
     instance._integrations_was_active = instance.is_active  # type: ignore[attr-defined]
 
@@ -45,7 +49,7 @@ def _user_saved(
     if raw:
         return
     update_fields = kwargs.get("update_fields")
-    if update_fields and set(update_fields) <= {"last_login", "password"}:
+    if update_fields and set(update_fields) <= _NOT_PERSON_DATA:
         return
     was_active = getattr(instance, "_integrations_was_active", True)
     instance._integrations_was_active = instance.is_active  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from integrations import views
 
 urlpatterns = [
     path("api/v1/", include("integrations.api.urls")),
+    path("scim/v2/", include("integrations.scim.urls")),
     path("integrations/tokens/", views.tokens, name="integration_tokens"),
     path(
         "integrations/tokens/<int:pk>/revoke/",
