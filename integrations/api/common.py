@@ -34,6 +34,14 @@ class Cursor(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:  # DRF's answer; a bad parameter is a 400
+            raise exceptions.ValidationError(
+                {"cursor": ["Not a cursor: follow a page's next or previous link."]}
+            ) from None
+
 
 class PerTokenThrottle(SimpleRateThrottle):
     """Requests per token per minute (API_RATE_LIMIT_PER_MINUTE); 429 with

@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from integrations.api import learning, people, records, webhooks
+from integrations.api import fallback, learning, people, records, webhooks
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -53,4 +53,5 @@ urlpatterns = [
         webhooks.DeliveryRedeliver.as_view(),
         name="api_webhook_redeliver",
     ),
+    re_path(r"^(?P<rest>.*)$", fallback.not_found),
 ]
