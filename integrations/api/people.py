@@ -64,8 +64,23 @@ class PersonSerializer(serializers.Serializer):
         assignments = getattr(person, "onboarding_assignments", [])
         if not assignments:
             return None
-        data: dict[str, Any] = OnboardingSerializer(assignments[0]).data
-        return data
+        onboarding = assignments[0]
+        datetime_field = serializers.DateTimeField()
+        # Built by hand: a serializer per person would cost more than the query.
+        return {
+            "assignment": onboarding.pk,
+            "path": onboarding.title,
+            "status": onboarding.status,
+            "progress_percent": onboarding.progress_percent,
+            "required_done": onboarding.required_done,
+            "required_total": onboarding.required_total,
+            "due_at": datetime_field.to_representation(onboarding.due_at)
+            if onboarding.due_at
+            else None,
+            "completed_at": datetime_field.to_representation(onboarding.completed_at)
+            if onboarding.completed_at
+            else None,
+        }
 
     @extend_schema_field(serializers.IntegerField())
     def get_version(self, person: User) -> int:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import httpx2
-import pytest
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
@@ -9,8 +8,9 @@ from tests.factories import TeamFactory, make_admin
 from tests.integrations.conftest import make_token
 
 
-@pytest.mark.django_db(transaction=True)
-def test_scim2_tester_finds_nothing_wrong(live_server):
+def test_scim2_tester_finds_nothing_wrong(
+    live_server, transactional_db, reset_without_post_migrate
+):
     TeamFactory(name="Americas East")
     token = make_token(make_admin(), ["scim"])
     client = SyncSCIMClient(

@@ -44,7 +44,8 @@ def test_creating_a_webhook_returns_its_secret_once(org, api_as, public_dns):
         {"url": "ftp://crm.example.com/"},
     ],
 )
-def test_bad_webhooks_are_refused(org, api_as, body, monkeypatch):
+def test_bad_webhooks_are_refused(org, api_as, body, monkeypatch, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
     if "169.254" not in body["url"]:
         monkeypatch.setattr(
             socket,

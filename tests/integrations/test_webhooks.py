@@ -110,7 +110,8 @@ def test_private_and_metadata_targets_are_refused(monkeypatch, address):
     assert ipaddress.ip_address(allowed) == ipaddress.ip_address(address)
 
 
-def test_a_private_url_cannot_be_saved_by_default(org):
+def test_a_private_url_cannot_be_saved_by_default(org, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
     with pytest.raises(WebhookRefused):
         webhook_create(owner=org.admin, url="http://127.0.0.1:9/x", events=[])
 
