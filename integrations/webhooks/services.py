@@ -138,6 +138,8 @@ def event_after_commit(
     occurred_at = timezone.now()
 
     def publish() -> None:
+        if not _anyone_listens(event_type):
+            return
         built = build(resource_id)
         if built is None:
             return
@@ -152,6 +154,17 @@ def event_after_commit(
 
     publish.event_key = key  # type: ignore[attr-defined]
     transaction.on_commit(publish, robust=True)
+
+
+def _anyone_listens(event_type: str) -> bool:
+    """Whether an active endpoint wants this event (one query; nothing is built for
+    an event nobody receives)."""
+    return any(
+        not events or event_type in events
+        for events in WebhookEndpoint.objects.filter(active=True).values_list(
+            "events", flat=True
+        )
+    )
 
 
 def _may_see(owner: User, subject_ids: list[int]) -> bool:

@@ -243,3 +243,44 @@ def test_deactivation_is_announced_and_ends_tokens(
         org.east_manager.save()
     assert receiver.events() == ["person.deactivated"]
     assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_overdue_assignments_are_announced_once(
+    org, receiver, catalogue, django_capture_on_commit_callbacks
+):
+    from integrations.announcements import assignments_announce
+
+    webhook_create(owner=org.admin, url=receiver.url, events=["assignment.overdue"])
+    due = timezone.now() + dt.timedelta(days=1)
+    assignment_create(
+        user=org.rep_east, course=catalogue.course, reason="manual", due_at=due
+    )
+    later = due + dt.timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert assignments_announce() == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert assignments_announce() == 0
+    assert receiver.events() == ["assignment.overdue"]
+    payload = json.loads(receiver.requests[0]["body"])
+    assert payload["data"]["status"] == "overdue"
+
+
+def test_finishing_a_course_announces_it_and_the_completed_assignment(
+    org, receiver, catalogue, django_capture_on_commit_callbacks
+):
+    from courses.models import LessonCompletion
+    from courses.services import lesson_complete
+
+    webhook_create(
+        owner=org.east_manager,
+        url=receiver.url,
+        events=["course.completed", "assignment.completed"],
+    )
+    assignment_create(user=org.rep_east, course=catalogue.course, reason="manual")
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in catalogue.lessons[:2]:
+            lesson_complete(
+                user=org.rep_east, lesson=lesson, how=LessonCompletion.How.READ
+            )
+    assert sorted(receiver.events()) == ["assignment.completed", "course.completed"]
