@@ -182,3 +182,21 @@ def test_quiz_attempts_list_graded_attempts_without_answers(org, api_as):
     attempt = body["results"][0]
     assert attempt["percent"] == 80 and attempt["passed"] is True
     assert not {"questions", "answers", "responses"} & set(attempt)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/assignments/",
+        "/api/v1/completions/",
+        "/api/v1/quiz-attempts/",
+        "/api/v1/people/",
+    ],
+)
+def test_no_filter_reaches_another_teams_people(org, catalogue, api_as, url):
+    assignment_create(user=org.rep_north, course=catalogue.course, reason="manual")
+    api = api_as(org.east_manager, ["learning:read", "people:read"])
+    for params in ({"person": org.rep_north.pk}, {"team": org.north.pk}):
+        if url == "/api/v1/people/" and "person" in params:
+            continue
+        assert api.get(url, **params).json()["results"] == []

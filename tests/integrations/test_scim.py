@@ -237,3 +237,15 @@ def test_operators_are_out_of_reach(scim, org):
     operator = User.objects.create_superuser("ops@example.com", "x", full_name="Ops")
     assert scim.call("get", f"Users/{operator.pk}").status_code == 404
     assert scim.call("delete", f"Users/{operator.pk}").status_code == 404
+
+
+def test_users_search_takes_a_search_request(scim, org):
+    scim.call("post", "Users", maya())
+    body = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": 'userName eq "maya@northwind.example"',
+        "attributes": ["userName"],
+    }
+    found = scim.call("post", "Users/.search", body).json()
+    assert found["totalResults"] == 1
+    assert set(found["Resources"][0]) == {"schemas", "id", "meta", "userName"}
