@@ -126,7 +126,12 @@ class ApiView(generics.GenericAPIView):
             value = parse_datetime(raw)
         except ValueError:
             value = None
-        if value is None or value.tzinfo is None:
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond ±16 hours, Python does not.
+            instant = value.astimezone(dt.UTC) if value and value.tzinfo else None
+        except OverflowError:
+            instant = None
+        if instant is None:
             raise exceptions.ValidationError(
                 {
                     name: [
@@ -135,13 +140,13 @@ class ApiView(generics.GenericAPIView):
                     ]
                 }
             )
-        return value
+        return instant
 
     def param_id(self, name: str) -> int | None:
         raw = self.request.query_params.get(name)
         if raw is None:
             return None
-        if not raw.isdigit() or len(raw) > 18:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
             raise exceptions.ValidationError({name: ["Give a whole number id."]})
         return int(raw)
 

@@ -53,5 +53,5 @@ urlpatterns = [
         webhooks.DeliveryRedeliver.as_view(),
         name="api_webhook_redeliver",
     ),
-    re_path(r"^(?P<rest>.*)$", fallback.not_found),
+    re_path(r"^(?P<rest>[\s\S]*)$", fallback.not_found),
 ]

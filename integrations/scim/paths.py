@@ -22,6 +22,12 @@ class ScimError(Exception):
         self.scim_type = scim_type
 
 
+def is_id(value: Any) -> bool:
+    """A whole number that fits a database id (ASCII digits only)."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 @dataclass(frozen=True)
 class Comparison:
     attribute: str  # e.g. "userName", "emails.value", "value"

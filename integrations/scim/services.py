@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from integrations.models import PersonVersion, ScimGroup, ScimUser
 from integrations.scim import schemas
-from integrations.scim.paths import ScimError
+from integrations.scim.paths import ScimError, is_id
 from lms.accounts.models import Team, User, validate_plain_text
 from lms.accounts.services import user_move_to_team
 
@@ -437,7 +437,7 @@ def _parse_group(data: Any) -> tuple[str, str, list[int]]:
     ids = []
     for member in members:
         value = _lower_keys(member).get("value") if isinstance(member, dict) else None
-        if not isinstance(value, str | int) or not str(value).isdigit():
+        if not isinstance(value, str | int) or not is_id(value):
             raise ScimError(
                 400, "Each member needs the value of a User id.", "invalidValue"
             )

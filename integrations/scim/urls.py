@@ -14,5 +14,5 @@ urlpatterns = [
     path("Users/<str:pk>", views.user_detail, name="scim_user"),
     path("Groups", views.groups, name="scim_groups"),
     path("Groups/<str:pk>", views.group_detail, name="scim_group"),
-    re_path(r"^(?P<rest>.*)$", views.not_found),
+    re_path(r"^(?P<rest>[\s\S]*)$", views.not_found),
 ]

@@ -21,6 +21,7 @@ from integrations.scim import schemas
 from integrations.scim.paths import (
     ScimError,
     apply_patch,
+    is_id,
     matches,
     parse_filter,
     select_attributes,
@@ -244,7 +245,7 @@ def _filtered_users(text: str | None) -> QuerySet[User]:
         )
         if comparison.operator == "eq" and attribute in _USER_FILTER_FIELDS:
             value = comparison.value
-            if attribute == "id" and not str(value).isdigit():
+            if attribute == "id" and not is_id(value):
                 return people.none()
             condition = Q(**{_USER_FILTER_FIELDS[attribute]: value})
             if attribute == "username":  # people Onramp made: their e-mail
@@ -302,7 +303,7 @@ def users_search(request: HttpRequest) -> HttpResponse:
 
 
 def _user(pk: str | int) -> User:
-    user = scim_users().filter(pk=pk).first() if str(pk).isdigit() else None
+    user = scim_users().filter(pk=pk).first() if is_id(pk) else None
     if user is None:
         raise ScimError(404, f"No User {pk}.")
     return user
@@ -342,7 +343,7 @@ def _patched(
 
 
 def _group(pk: str) -> Team:
-    team = scim_teams().filter(pk=pk).first() if pk.isdigit() else None
+    team = scim_teams().filter(pk=pk).first() if is_id(pk) else None
     if team is None:
         raise ScimError(404, f"No Group {pk}.")
     return team
@@ -371,7 +372,7 @@ def groups(request: HttpRequest) -> HttpResponse:
                 teams = teams.filter(scim__external_id=comparison.value)
             elif comparison.operator == "eq" and attribute == "id":
                 teams = teams.filter(
-                    pk=comparison.value if str(comparison.value).isdigit() else 0
+                    pk=comparison.value if is_id(comparison.value) else 0
                 )
             else:
                 teams = Team.objects.filter(

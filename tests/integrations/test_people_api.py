@@ -166,3 +166,16 @@ def test_teams_list_the_tree_the_token_sees(org, api_as):
     assert teams["Americas"]["parent"] is None
     assert teams["Americas"]["managers"] == [org.region_manager.pk]
     assert teams["East"]["member_count"] == 3
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"updated_since": "0241-02-10T04:16:57+21:40"}, 200),
+        ({"updated_since": "0001-01-01T00:00:00+23:59"}, 400),
+        ({"team": "²"}, 400),
+    ],
+)
+def test_odd_but_parseable_filters_never_fail(org, api_as, params, status):
+    response = api_as(org.admin, ["people:read"]).get("/api/v1/people/", **params)
+    assert response.status_code == status

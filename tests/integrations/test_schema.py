@@ -25,3 +25,10 @@ def test_the_docs_are_served_from_this_site_not_a_cdn(client, db):
 def test_the_docs_page_needs_no_inline_code(client, db):
     page = client.get("/api/v1/docs/").content.decode()
     assert "<style" not in page and "<script>" not in page
+
+
+def test_any_unknown_api_address_is_a_problem_detail(client, db):
+    for url in ("/api/v1/nothing/", "/api/v1/webhooks/%0A%24/", "/api/v1/people/x/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"

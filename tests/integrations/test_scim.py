@@ -249,3 +249,8 @@ def test_users_search_takes_a_search_request(scim, org):
     found = scim.call("post", "Users/.search", body).json()
     assert found["totalResults"] == 1
     assert set(found["Resources"][0]) == {"schemas", "id", "meta", "userName"}
+
+
+@pytest.mark.parametrize("path", ["Users/²", "Groups/²", 'Users?filter=id eq "²"'])
+def test_ids_that_are_not_numbers_are_not_found(scim, path):
+    assert scim.call("get", path).status_code in (200, 404)
