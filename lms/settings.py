@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "coaching",
     "certificates",
     "dashboards",
+    "integrations",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "wagtail.contrib.settings",
     "wagtail.sites",
     "wagtail.users",
@@ -401,6 +405,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.manager_digests_send_task",
         "schedule": 3600.0,
     },
+    "send webhook deliveries that are due": {
+        "task": "integrations.tasks.webhook_deliveries_sweep_task",
+        "schedule": 60.0,
+    },
+    "announce overdue and completed assignments to webhooks": {
+        "task": "integrations.tasks.assignments_announce_task",
+        "schedule": 3600.0,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -427,6 +439,36 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "zip"]
 # download goes through Wagtail's serve view: the file itself (local storage) or a
 # short-lived signed URL (S3). Never "direct", which links straight to storage.
 WAGTAILDOCS_SERVE_METHOD = "redirect" if AWS_STORAGE_BUCKET_NAME else "serve_view"
+
+# REST API v1 (integrations/): bearer tokens, JSON only, problem details, cursor pages.
+# The API's views set their own authentication, parsers and error format; Wagtail's
+# admin API keeps DRF's defaults.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Onramp API",
+    "DESCRIPTION": "People, learning, coaching, certificates and sales outcomes of an "
+    "Onramp organisation. Authenticate with `Authorization: Bearer <token>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["integrations.api.schema.only_api_v1"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "integrations.api.schema.add_problem_responses",
+    ],
+}
+# Requests per API token per minute; beyond, 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
+# Webhook targets on loopback, private, link-local or metadata addresses are refused
+# unless this is set (a receiver on the same private network, tests).
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool(
+    "WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False
+)
 
 # Security: production runs behind a TLS-terminating proxy.
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -53,6 +53,11 @@ WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Tests' webhook receivers listen on 127.0.0.1 (the worker process included); the
+# tests of the SSRF guard turn this off.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool(
+    "WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=True
+)
 # Tasks run in-process unless a test starts a real worker (see tests/worker.py).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import cast
+
+from django import forms
+
+from integrations.scopes import SCOPES, SERVICE_ONLY
+from lms.accounts.forms import PlainLabels
+from lms.accounts.models import User
+
+
+class TokenForm(PlainLabels, forms.Form):
+    name = forms.CharField(max_length=100, help_text="What or who uses it.")
+    kind = forms.ChoiceField(
+        choices=[
+            ("personal", "Personal: sees what you see"),
+            ("service", "Service: acts as an enablement admin"),
+        ],
+        initial="personal",
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=list(SCOPES.items()), widget=forms.CheckboxSelectMultiple
+    )
+    expires_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=3650,
+        label="Expires after (days)",
+        help_text="Leave empty for a token that does not expire.",
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.is_enablement_admin:
+            kind = cast(forms.ChoiceField, self.fields["kind"])
+            kind.choices = [("personal", "Personal: sees what you see")]
+            cast(forms.ChoiceField, self.fields["scopes"]).choices = [
+                (key, label) for key, label in SCOPES.items() if key not in SERVICE_ONLY
+            ]
+
+
+class WebhookForm(PlainLabels, forms.Form):
+    url = forms.URLField(
+        max_length=500,
+        label="URL",
+        assume_scheme="https",
+        help_text="Where to POST events (https).",
+    )
+    description = forms.CharField(max_length=200, required=False)
+    events = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None chosen: every event.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from integrations.webhooks.events import EVENT_TYPES
+
+        super().__init__(*args, **kwargs)
+        events = cast(forms.MultipleChoiceField, self.fields["events"])
+        events.choices = [(name, name) for name in EVENT_TYPES]

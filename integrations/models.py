@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API and SCIM.
+
+    Enablement admins make *service* tokens (they act as an admin, limited by their
+    scopes); managers and admins make *personal* tokens, which see what their person
+    sees. Only a SHA-256 hash of the secret is stored: the token is shown once.
+    """
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", "Service"
+        PERSONAL = "personal", "Personal"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="integration_tokens",
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(max_length=100)
+    # The public part of the token ("onr_<prefix>_<secret>"), to find its row.
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()}, onr_{self.prefix}_…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+
+class PersonVersion(models.Model):
+    """When a person's record last changed, for `updated_since`, ETags and the
+    resource version of webhook payloads. People never changed since this app was
+    installed have no row: their version is their joining date."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="api_version",
+    )
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.updated_at}"
+
+
+class CourseCompletion(models.Model):
+    """A course completed by a person (announced by courses), for the API."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    course_title = models.CharField(max_length=255)
+    completed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-completed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} completed {self.course_title}"
+
+
+class AnnouncedEvent(models.Model):
+    """Events announced once per resource (an assignment's completion, its going
+    overdue): the row makes a second announcement impossible."""
+
+    event_type = models.CharField(max_length=40)
+    resource_id = models.BigIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_type", "resource_id"], name="announce_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.resource_id}"
+
+
+class IdempotentRequest(models.Model):
+    """A write made with an `Idempotency-Key`: the same key again gets the same
+    answer, without doing the write twice."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="one_answer_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class WebhookEndpoint(models.Model):
+    """A URL that receives signed events (Standard Webhooks). It receives only events
+    about what its owner may see. Disabled after days of failures (owner e-mailed)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField(max_length=500)
+    description = models.CharField(max_length=200, blank=True)
+    events = models.JSONField(default=list, help_text="Event types; empty for all.")
+    secret = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return not self.events or event_type in self.events
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: tried until it succeeds, for about a day."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        SENDING = "sending", "Sending"
+        SUCCEEDED = "succeeded", "Delivered"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message_id = models.CharField(max_length=64)
+    event_type = models.CharField(max_length=40)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint_id} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP request of a delivery: the delivery log."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} at {self.at}"
+
+
+def version_of(moment: dt.datetime) -> int:
+    """A resource version: microseconds since the epoch of its last change."""
+    return int(moment.timestamp() * 1_000_000)
+
+
+class ScimUser(models.Model):
+    """What an identity provider said about a person over SCIM that Onramp keeps
+    nowhere else: its userName and externalId, the name as given and family name,
+    and whether it deleted the person (deactivated, history kept, gone from SCIM)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="scim",
+    )
+    user_name = models.CharField(max_length=255, unique=True)
+    external_id = models.CharField(max_length=255, blank=True)
+    given_name = models.CharField(max_length=150, blank=True)
+    family_name = models.CharField(max_length=150, blank=True)
+    # Whether the identity provider set the time zone (UTC is also the default).
+    time_zone_given = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.user_name
+
+
+class ScimGroup(models.Model):
+    """A team as an identity provider's group: its externalId, and when it was
+    linked (created by SCIM, or an existing team of the same name)."""
+
+    team = models.OneToOneField(
+        "accounts.Team", on_delete=models.CASCADE, primary_key=True, related_name="scim"
+    )
+    external_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"SCIM group {self.team_id}"
