@@ -55,18 +55,8 @@ COULD_NOT = (
     "recording and the review work as before."
 )
 
-METRIC_FIELDS = (
-    "speakers",
-    "duration_seconds",
-    "rep_talk_ratio",
-    "rep_talk_seconds",
-    "other_talk_seconds",
-    "longest_monologue_seconds",
-    "longest_customer_story_seconds",
-    "interactivity_per_minute",
-    "patience_seconds",
-    "silence_ratio",
-)
+# A CallAnalysis stores each metric under the name the command prints it with.
+METRIC_FIELDS = speech.Metrics.COMMAND_KEYS
 
 
 def analysed_takes() -> QuerySet[Take]:
