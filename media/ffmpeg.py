@@ -388,7 +388,14 @@ def transcode(
             ),
             budget=budget,
         )
-        result = _probe_file(temporary, budget=budget)
+        try:
+            result = _probe_file(temporary, budget=budget)
+        except MediaRejected as error:
+            # Our own output, not the upload: a failure to process (retried, the
+            # original kept), never a reason to refuse the upload.
+            raise FfmpegFailed(
+                f"the transcoded file could not be read: {error}"
+            ) from error
         _check_complete(probe, result)
         if max_duration is not None:
             assert result.duration is not None  # _check_complete made sure

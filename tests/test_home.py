@@ -20,8 +20,8 @@ def _nav_labels(response) -> list[str]:
         ("rep_east", [*EVERYONE, "My coaching", "Certificates"]),
         ("east_coach", [*EVERYONE, "My coaching", "Coaching", "Certificates"]),
         ("multi_coach", [*EVERYONE, "Coaching", "Certificates"]),
-        ("east_manager", [*EVERYONE, "My team", "Certificates"]),
-        ("admin", [*EVERYONE, "My team", "Certificates", "Admin"]),
+        ("east_manager", [*EVERYONE, "My team", "Certificates", "Integrations"]),
+        ("admin", [*EVERYONE, "My team", "Certificates", "Integrations", "Admin"]),
     ],
 )
 def test_it_shows_navigation_by_role(client, org, viewer, labels):
