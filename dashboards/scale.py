@@ -365,6 +365,7 @@ def seed_scale(*, reps: int = 10_000, seed: int = 8, out: Any = None) -> ScaleCo
                     percent,
                     passed,
                     80,
+                    False,  # not practice
                 )
             )
             if passed:
@@ -392,6 +393,7 @@ def seed_scale(*, reps: int = 10_000, seed: int = 8, out: Any = None) -> ScaleCo
             "percent",
             "passed",
             "pass_mark_percent",
+            "practice",
         ],
         attempt_rows,
     )
