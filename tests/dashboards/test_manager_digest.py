@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from coaching.models import Submission
-from dashboards.digests import manager_digests_send
+from dashboards.digests import digest_due, manager_digests_send
 from dashboards.tasks import manager_digests_send_task
 from tests.dashboards import history
 
@@ -106,9 +107,24 @@ def test_it_writes_times_in_the_managers_time_zone(org):
     assert "Pricing call with Initech, due 24 November 05:00" in message.body
 
 
+def _zone_where_the_digest_stays_due(manager) -> str:
+    """A time zone in which this week's digest is due now and for the next hour,
+    whatever the instant (ONRAMP_TEST_NOW): the worker reads its own clock, which
+    the test cannot set. Monday 00:00-06:59 UTC is mid-afternoon on Kiritimati."""
+    now = timezone.now()
+    for zone in ("UTC", "Pacific/Kiritimati"):
+        manager.time_zone = zone
+        due = digest_due(manager, now)
+        if due is not None and due == digest_due(manager, now + dt.timedelta(hours=1)):
+            return zone
+    raise AssertionError(f"no zone found for {now}")
+
+
 @pytest.mark.worker
 def test_it_sends_the_digest_through_the_worker_once_a_week(celery_worker, org):
     _only_east_manager(org)
+    org.east_manager.time_zone = _zone_where_the_digest_stays_due(org.east_manager)
+    org.east_manager.save()
     for _ in range(3):
         manager_digests_send_task.delay()
     celery_worker.wait_for(
