@@ -14,33 +14,18 @@ import zxingcpp
 from django.core.files.images import ImageFile
 from django.core.files.storage import storages
 from django.db import connection
-from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from wagtail.images.models import Image as WagtailImage
 from wagtail.models import Site
 
 from certificates.models import Certificate, CertificateBranding, CertificationProgram
-from certificates.pdf import CertificateData, format_date, render_certificate_pdf
+from certificates.pdf import format_date, render_certificate_pdf
 from certificates.rendering import certificate_render_pdf
 from certificates.tasks import certificate_render_pdf_task
+from tests.certificates.pdf_data import certificate_data, png_logo
 from tests.factories import RepFactory
 
 NAMES = ["Łukasz Żółć", "José Müller", '<font color="red">Eve</font>']
-
-
-def certificate_data(**overrides: object) -> CertificateData:
-    values: dict[str, object] = {
-        "organisation_name": "Northwind Traders",
-        "holder_name": "Łukasz Żółć",
-        "program_title": "Certified Discovery Seller",
-        "issued_on": dt.date(2026, 3, 2),
-        "expires_on": dt.date(2027, 3, 2),
-        "serial": "NW-2026-00042",
-        "verification_url": "http://localhost:8000/verify/q8Zr2LkP0aXv5TbN7cWmYe3H/",
-        "signatory": "Grace Adeyemi, Head of Enablement",
-    }
-    values.update(overrides)
-    return CertificateData(**values)  # type: ignore[arg-type]
 
 
 def page_text(pdf: bytes) -> str:
@@ -53,16 +38,6 @@ def decoded_qr_codes(pdf: bytes) -> list[str]:
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=3).to_pil()
     return [result.text for result in zxingcpp.read_barcodes(image)]
-
-
-def png_logo() -> bytes:
-    image = Image.new("RGBA", (900, 300), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((10, 10, 290, 290), fill=(31, 78, 121, 255))
-    draw.rectangle((330, 110, 880, 190), fill=(176, 141, 87, 255))
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
 
 
 def make_certificate(**overrides: object) -> Certificate:
