@@ -45,7 +45,6 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("seeded"),
     pytest.mark.slow,
-    pytest.mark.xdist_group("test_seed_demo"),  # one process, one seed
 ]
 
 

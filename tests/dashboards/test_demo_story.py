@@ -17,7 +17,6 @@ INSTANT = dt.datetime(2028, 2, 29, 23, 30, tzinfo=dt.UTC)
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.slow,
-    pytest.mark.xdist_group("test_demo_story"),  # one process, one seed
 ]
 
 
