@@ -1,5 +1,5 @@
 """Time "My team" and the completion matrix at scale, next to their floor, and measure
-the memory of a 10,000-rep CSV export.
+the memory of exporting every rep as CSV and as XLSX.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/onramp_bench
     .venv/bin/python manage.py seed_scale --reps 10000
@@ -10,11 +10,12 @@ and one enablement admin, scale-admin@example.com, for the export). The dashboar
 matrix are requested through Django's test client by the manager of a 200-rep region,
 so their time is the server's time for the whole request (middleware, session,
 queries, rendering). The floor renders the same template from a context computed
-beforehand, with every database access refused. The export is
-the CSV of all 10,000 reps (an enablement admin's view), streamed to nowhere while a
-sampler thread records the process's resident memory.
+beforehand, with every database access refused. The exports are
+the CSV and the XLSX of all reps (an enablement admin's view), read to their end while
+a sampler thread records the process's resident memory.
 Ends with one line: `dashboard_ms_median=<float> matrix_ms_median=<float>
-baseline_ms_median=<float> queries=<int> export_rss_growth_mb=<float>` (on one line).
+baseline_ms_median=<float> queries=<int> export_rss_growth_mb=<float>
+xlsx_rss_growth_mb=<float>` (on one line).
 """
 
 from __future__ import annotations
@@ -83,19 +84,21 @@ def refuse_queries(execute, sql, params, many, context):  # type: ignore[no-unty
     raise AssertionError(f"The floor must not query the database: {sql[:80]}")
 
 
-def export_growth_mb(admin: User) -> tuple[float, int]:
+def export_growth_mb(admin: User, url_name: str) -> tuple[float, int]:
+    """Peak resident memory growth while the export is made and read to its end,
+    and how many bytes it had."""
     client = Client()
     client.force_login(admin)
     before = rss_bytes()
     sampler = PeakSampler()
     sampler.start()
-    lines = 0
-    response = client.get(reverse("team_export_csv"))
+    size = 0
+    response = client.get(reverse(url_name))
     for chunk in response.streaming_content:
-        lines += chunk.count(b"\n")
+        size += len(chunk)
     sampler.running = False
     sampler.join()
-    return (sampler.peak - before) / 2**20, lines - 1
+    return (sampler.peak - before) / 2**20, size
 
 
 def main() -> None:
@@ -111,8 +114,17 @@ def main() -> None:
     )
     admin.groups.add(Group.objects.get_or_create(name=ENABLEMENT_ADMINS_GROUP)[0])
 
-    growth, exported = export_growth_mb(admin)
-    print(f"export: {exported} rows of CSV, peak RSS growth {growth:.1f} MB")
+    people = User.objects.filter(is_active=True, team__isnull=False).count()
+    growth, size = export_growth_mb(admin, "team_export_csv")
+    print(
+        f"CSV export of {people} people: {size / 2**20:.1f} MB, peak RSS growth "
+        f"{growth:.1f} MB"
+    )
+    xlsx_growth, size = export_growth_mb(admin, "team_export_xlsx")
+    print(
+        f"XLSX export of {people} people: {size / 2**20:.1f} MB, peak RSS growth "
+        f"{xlsx_growth:.1f} MB"
+    )
 
     client = Client()
     client.force_login(manager)
@@ -160,7 +172,7 @@ def main() -> None:
     print(
         f"dashboard_ms_median={dashboard:.1f} matrix_ms_median={matrix_median:.1f} "
         f"baseline_ms_median={baseline:.1f} queries={queries} "
-        f"export_rss_growth_mb={growth:.1f}"
+        f"export_rss_growth_mb={growth:.1f} xlsx_rss_growth_mb={xlsx_growth:.1f}"
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -67,6 +68,8 @@ CELL_SYMBOLS = {
 }
 
 DUE_SOON_DAYS = 7
+# Exports compute their rows this many people at a time (team_rows).
+EXPORT_BATCH = 2000
 # The talk ratio column covers the same period as the review screen's team median.
 TALK_RATIO_DAYS = BENCHMARK_DAYS
 
@@ -324,12 +327,15 @@ def team_view(
     filters: TeamFilters,
     now: dt.datetime | None = None,
     with_cells: bool = False,
+    among: Collection[int] | None = None,
 ) -> TeamView:
     """Everything "My team" (and, with cells, the matrix) shows for the viewer's
     subtree: about fifteen queries whatever the number of people, courses or
-    completions."""
+    completions. `among` narrows it to those people (ids) of the subtree."""
     now = now or clock.now()
     people_qs = people_in_scope(viewer=viewer, filters=filters)
+    if among is not None:
+        people_qs = people_qs.filter(pk__in=among)
     people: list[Person] = []
     rows: dict[int, PersonRow] = {}
     for pk, name, email, start, zone, team_name in people_qs.order_by(
@@ -461,8 +467,8 @@ def team_view(
     _add_certifications(rows, ids, now)
 
     listed = [row for row in rows.values() if row.has_status(filters.status)]
-    sort = filters.sort if filters.sort.lstrip("-") in SORTS else "name"
-    listed.sort(key=_sort_key(sort.lstrip("-")), reverse=sort.startswith("-"))
+    key, descending = _sort_of(filters)
+    listed.sort(key=key, reverse=descending)
 
     all_rows = list(rows.values())
     tiles = {
@@ -487,6 +493,54 @@ def team_view(
         total_people=len(people),
         talk_bands=_talk_bands(all_rows),
     )
+
+
+def team_rows(
+    *,
+    viewer: User,
+    filters: TeamFilters,
+    now: dt.datetime | None = None,
+    batch_size: int = EXPORT_BATCH,
+) -> Iterator[PersonRow]:
+    """The rows `team_view` lists, in the same order, computed `batch_size` people at
+    a time, so that an export's memory stays flat however many people it has (an
+    enablement admin's export of a whole organisation). Two passes: the sort keys of
+    everyone, then the rows in that order; a person who no longer matches the filters
+    by the second pass is left out."""
+    now = now or clock.now()
+    in_order = list(
+        people_in_scope(viewer=viewer, filters=filters)
+        .order_by("full_name", "pk")
+        .values_list("pk", flat=True)
+    )
+    if len(in_order) <= batch_size:
+        yield from team_view(viewer=viewer, filters=filters, now=now).rows
+        return
+    key, descending = _sort_of(filters)
+    keys: dict[int, Any] = {}
+    for batch in _batches(in_order, batch_size):
+        view = team_view(viewer=viewer, filters=filters, now=now, among=batch)
+        keys.update((row.person.pk, key(row)) for row in view.rows)
+    # team_view's order: the database's, then a stable sort on the key.
+    listed = [pk for pk in in_order if pk in keys]
+    listed.sort(key=keys.__getitem__, reverse=descending)
+    del keys, in_order
+    for batch in _batches(listed, batch_size):
+        view = team_view(viewer=viewer, filters=filters, now=now, among=batch)
+        found = {row.person.pk: row for row in view.rows}
+        yield from (found[pk] for pk in batch if pk in found)
+
+
+def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _sort_of(filters: TeamFilters) -> tuple[Any, bool]:
+    """The filters' sort as a key function and whether it descends (name when the
+    sort is unknown)."""
+    sort = filters.sort if filters.sort.lstrip("-") in SORTS else "name"
+    return _sort_key(sort.lstrip("-")), sort.startswith("-")
 
 
 def _talk_bands(rows: list[PersonRow]) -> list[tuple[str, int]]:

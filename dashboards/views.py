@@ -37,6 +37,7 @@ from dashboards.team import (
     TeamFilters,
     TeamView,
     team_filter_choices,
+    team_rows,
     team_view,
 )
 from dashboards.timeline import person_timeline
@@ -165,10 +166,10 @@ def team_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The rows of My team as filtered and sorted, streamed as CSV."""
     require_team_lead(_viewer(request))
     _form, filters = _filters(request)
-    view = team_view(viewer=_viewer(request), filters=filters)
+    rows = team_rows(viewer=_viewer(request), filters=filters)
     response = StreamingHttpResponse(
         # The viewer's time zone, read now: the rows are written after this returns.
-        exports.csv_lines(view.rows, timezone.get_current_timezone()),
+        exports.csv_lines(rows, timezone.get_current_timezone()),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
@@ -182,11 +183,11 @@ def team_export_xlsx(request: HttpRequest) -> FileResponse:
     """The rows of My team as filtered and sorted, as an Excel workbook."""
     require_team_lead(_viewer(request))
     _form, filters = _filters(request)
-    view = team_view(viewer=_viewer(request), filters=filters)
+    rows = team_rows(viewer=_viewer(request), filters=filters)
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
     try:
-        exports.write_xlsx(view.rows, handle.name, timezone.get_current_timezone())
+        exports.write_xlsx(rows, handle.name, timezone.get_current_timezone())
         stream = open(handle.name, "rb")  # noqa: SIM115
     finally:
         # Unlinked at once: the open handle keeps the file readable until sent.
