@@ -115,6 +115,9 @@ def main() -> None:
     admin.groups.add(Group.objects.get_or_create(name=ENABLEMENT_ADMINS_GROUP)[0])
 
     people = User.objects.filter(is_active=True, team__isnull=False).count()
+    # Warm up first (imports, templates, the connection): a region's exports.
+    export_growth_mb(manager, "team_export_csv")
+    export_growth_mb(manager, "team_export_xlsx")
     growth, size = export_growth_mb(admin, "team_export_csv")
     print(
         f"CSV export of {people} people: {size / 2**20:.1f} MB, peak RSS growth "

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Collection
 from smtplib import SMTPRecipientsRefused
 from typing import Any
 
 from django.core.mail import get_connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from coaching.models import Submission
@@ -18,12 +20,16 @@ from dashboards.team import TeamFilters, team_view
 from lms.accounts.models import Team, User
 from lms.lib import clock
 from lms.lib.urls import absolute_url
+from lms.notifications.models import NotificationLog
 from lms.notifications.services import notify_once
 
 logger = logging.getLogger(__name__)
 
 KIND = "manager_digest"
 SEND_FROM = dt.time(7, 0)
+# The hourly job hands the due managers to batch jobs of this many, so that several
+# worker processes share the work and no job runs near its time limit.
+DIGEST_BATCH = 100
 
 
 def digest_key(local_today: dt.date) -> str:
@@ -63,18 +69,45 @@ def digest_context(*, manager: User, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def manager_digests_send(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Send this week's digest to every manager whose Monday morning has come and
-    who has not had it yet. Run hourly by `manager_digests_send_task`; idempotent
-    (each digest is claimed through notify_once). Returns sent and refused counts."""
-    now = now or clock.now()
-    counts = {"sent": 0, "refused": 0}
-    managers = User.objects.filter(
+def _managers() -> QuerySet[User]:
+    """Everyone who manages a team and wants the digest."""
+    return User.objects.filter(
         is_active=True,
         weekly_digest=True,
         pk__in=Team.managers.through.objects.values("user_id"),
     ).order_by("pk")
-    from lms.notifications.models import NotificationLog
+
+
+def managers_due_digest(*, now: dt.datetime | None = None) -> list[int]:
+    """The managers (ids) whose digest of this week is due and not sent yet: what the
+    hourly job hands out in batches. Two queries."""
+    now = now or clock.now()
+    due = {
+        pk: key
+        for pk, zone_name in _managers().values_list("pk", "time_zone")
+        if (key := digest_due(User(pk=pk, time_zone=zone_name), now)) is not None
+    }
+    sent = set(
+        NotificationLog.objects.filter(kind=KIND, key__in=set(due.values()))
+        .values_list("user_id", "key")
+        .iterator()
+    )
+    return [pk for pk, key in due.items() if (pk, key) not in sent]
+
+
+def manager_digests_send(
+    *, now: dt.datetime | None = None, manager_ids: Collection[int] | None = None
+) -> dict[str, int]:
+    """Send this week's digest to every manager (or each of `manager_ids`) whose
+    Monday morning has come and who has not had it yet. Run by
+    `manager_digests_batch_task` for the batches the hourly job hands out;
+    idempotent (each digest is claimed through notify_once). Returns sent and
+    refused counts."""
+    now = now or clock.now()
+    counts = {"sent": 0, "refused": 0}
+    managers = _managers()
+    if manager_ids is not None:
+        managers = managers.filter(pk__in=manager_ids)
 
     with get_connection() as connection:
         for manager in managers:

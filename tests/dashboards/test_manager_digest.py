@@ -7,8 +7,14 @@ from django.core import mail
 from django.utils import timezone
 
 from coaching.models import Submission
-from dashboards.digests import digest_due, manager_digests_send
+from dashboards.digests import (
+    KIND,
+    digest_due,
+    manager_digests_send,
+    managers_due_digest,
+)
 from dashboards.tasks import manager_digests_send_task
+from lms.notifications.models import NotificationLog
 from tests.dashboards import history
 
 UTC = dt.UTC
@@ -127,10 +133,18 @@ def test_it_sends_the_digest_through_the_worker_once_a_week(celery_worker, org):
     org.east_manager.save()
     for _ in range(3):
         manager_digests_send_task.delay()
-    celery_worker.wait_for(
-        lambda: celery_worker.log().count("manager_digests_send_task[") >= 6,
-        what="the three runs to finish",
-    )
+
+    def all_finished() -> bool:
+        log = celery_worker.log()
+        batches = log.count("manager_digests_batch_task[")
+        return (
+            log.count("manager_digests_send_task[") >= 6  # received, succeeded
+            and batches >= 2
+            and batches % 2 == 0
+            and log.count("] succeeded in") == log.count("] received")
+        )
+
+    celery_worker.wait_for(all_finished, what="the three runs and their batches")
     digests = [
         text
         for text in celery_worker.mails()
@@ -138,3 +152,19 @@ def test_it_sends_the_digest_through_the_worker_once_a_week(celery_worker, org):
     ]
     assert len(digests) == 1
     assert "succeeded in" in celery_worker.log().splitlines()[-1]
+
+
+def test_it_hands_out_the_managers_whose_digest_is_due_and_not_sent(org):
+    _only_east_manager(org)
+    org.region_manager.weekly_digest = True
+    org.region_manager.time_zone = "Asia/Tokyo"
+    org.region_manager.save()
+    # 06:00 UTC on Monday is 15:00 in Tokyo: only the Tokyo manager's is due.
+    assert managers_due_digest(now=_at(MONDAY, 6)) == [org.region_manager.pk]
+    assert set(managers_due_digest(now=_at(MONDAY, 7))) == {
+        org.region_manager.pk,
+        org.east_manager.pk,
+    }
+    manager_digests_send(now=_at(MONDAY, 7), manager_ids=[org.east_manager.pk])
+    assert NotificationLog.objects.filter(kind=KIND).count() == 1
+    assert managers_due_digest(now=_at(MONDAY, 8)) == [org.region_manager.pk]
