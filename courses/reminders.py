@@ -25,9 +25,11 @@ from django.db.models.functions import Cast, Concat
 from django.template.defaultfilters import pluralize
 from django.utils import dateformat, timezone
 
+from courses.calendar import assignment_event
 from courses.models import Assignment
 from lms.accounts.models import User
 from lms.lib import clock
+from lms.lib.ics import calendar_ics
 from lms.lib.urls import absolute_url, site_url
 from lms.notifications.models import NotificationLog
 from lms.notifications.services import notice_record, notify_once
@@ -259,7 +261,17 @@ def _send(kind: str, reminder: Reminder, connection: BaseEmailBackend) -> bool:
         template=f"courses/email/{kind}",
         context={**_common_context(reminder.person), "reminder": reminder},
         connection=connection,
+        attachments=_due_date_event(reminder),
     )
+
+
+def _due_date_event(reminder: Reminder) -> list[tuple[str, bytes, str]]:
+    """The due date as a calendar event (.ics), for the person's calendar."""
+    event = assignment_event(reminder.assignment)
+    if event is None:
+        return []
+    ics = calendar_ics([event], name=reminder.title)
+    return [("due-date.ics", ics, "text/calendar")]
 
 
 def _send_digest(reminders: list[Reminder], connection: BaseEmailBackend) -> bool:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "coaching",
     "certificates",
     "dashboards",
+    "automation",
     "integrations",
     "rest_framework",
     "drf_spectacular",
