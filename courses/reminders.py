@@ -261,17 +261,24 @@ def _send(kind: str, reminder: Reminder, connection: BaseEmailBackend) -> bool:
         template=f"courses/email/{kind}",
         context={**_common_context(reminder.person), "reminder": reminder},
         connection=connection,
-        attachments=_due_date_event(reminder),
+        attachments=_due_date_events([reminder], name=reminder.title),
     )
 
 
-def _due_date_event(reminder: Reminder) -> list[tuple[str, bytes, str]]:
-    """The due date as a calendar event (.ics), for the person's calendar."""
-    event = assignment_event(reminder.assignment)
-    if event is None:
+def _due_date_events(
+    reminders: list[Reminder], *, name: str
+) -> list[tuple[str, bytes, str]]:
+    """The due dates as calendar events (one .ics), for the person's calendar; none
+    without a due date."""
+    events = [
+        event
+        for reminder in reminders
+        if (event := assignment_event(reminder.assignment)) is not None
+    ]
+    if not events:
         return []
-    ics = calendar_ics([event], name=reminder.title)
-    return [("due-date.ics", ics, "text/calendar")]
+    filename = "due-date.ics" if len(events) == 1 else "due-dates.ics"
+    return [(filename, calendar_ics(events, name=name), "text/calendar")]
 
 
 def _send_digest(reminders: list[Reminder], connection: BaseEmailBackend) -> bool:
@@ -291,6 +298,7 @@ def _send_digest(reminders: list[Reminder], connection: BaseEmailBackend) -> boo
             "profile_url": absolute_url("profile"),
         },
         connection=connection,
+        attachments=_due_date_events(reminders, name="Your training"),
     )
 
 

@@ -9,6 +9,8 @@ import zoneinfo
 
 import icalendar
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from automation.calendars import calendar_feed_for
@@ -220,3 +222,23 @@ def test_the_profile_page_links_to_the_calendar_feed(client, org):
     client.force_login(org.rep_east)
     page = client.get(reverse("profile"))
     assert reverse("calendar_settings").encode() in page.content
+
+
+def test_a_feeds_queries_do_not_grow_with_its_events(client, org, course):
+    """Counted on the second fetch, once every event's revision is known."""
+
+    def queries_for_feed() -> int:
+        _feed(client, org.region_manager, team=True)
+        with CaptureQueriesContext(connection) as queries:
+            assert _feed(client, org.region_manager, team=True).status_code == 200
+        return len(queries)
+
+    _assign(org.rep_east, course, dt.date(2026, 12, 4))
+    few = queries_for_feed()
+    for number in range(6):
+        person = org.rep_west if number % 2 else org.rep_east2
+        _assign(
+            person, CoursePageFactory(title=f"Course {number}"), dt.date(2026, 12, 5)
+        )
+
+    assert queries_for_feed() == few

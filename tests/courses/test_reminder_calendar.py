@@ -32,7 +32,8 @@ def _events(message) -> list[icalendar.Event]:
     assert message.attachments, message.subject
     (attachment,) = message.attachments
     filename, content, mimetype = attachment
-    assert (filename, mimetype) == ("due-date.ics", "text/calendar")
+    assert filename in ("due-date.ics", "due-dates.ics")
+    assert mimetype == "text/calendar"
     raw = content.encode() if isinstance(content, str) else content
     return list(icalendar.Calendar.from_ical(raw).walk("VEVENT"))
 
@@ -72,3 +73,30 @@ def test_an_assignment_without_a_due_date_has_no_attachment(
     )
     reminders_send()
     assert mail.outbox[-1].attachments == []
+
+
+def test_the_monday_digest_carries_every_open_due_date(
+    time_machine, rep_factory, course
+):
+    monday = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    time_machine.move_to(monday - dt.timedelta(days=1), tick=False)
+    rep = rep_factory(weekly_digest=True)
+    other = CoursePageFactory(title="Demo skills")
+    assignments = [
+        services.assignment_create(
+            user=rep,
+            course=page,
+            reason=Assignment.Reason.MANUAL,
+            due_at=monday + dt.timedelta(days=days),
+        )[0]
+        for page, days in ((course, 10), (other, 20))
+    ]
+    reminders_send()
+    time_machine.move_to(monday, tick=False)
+    reminders_send()
+
+    digest = mail.outbox[-1]
+    assert digest.subject.startswith("Your training this week")
+    assert {str(event["UID"]) for event in _events(digest)} == {
+        event_uid("assignment", assignment.pk) for assignment in assignments
+    }
