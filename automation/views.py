@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from automation import calendars
 from lms.lib.ics import ICS_CONTENT_TYPE, calendar_ics
+from lms.lib.ratelimit import seconds_to_wait
 from lms.lib.requests import SignedInRequest
 from lms.lib.urls import absolute_url
 
@@ -44,6 +46,8 @@ def calendar_reset(request: SignedInRequest) -> HttpResponse:
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The person's own feed, opened by its secret address (no sign-in)."""
+    if limited := _rate_limited(request):
+        return limited
     owner = calendars.feed_owner(token)
     if owner is None:
         raise Http404
@@ -53,6 +57,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 def calendar_team_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A manager's team due dates, by the same secret address."""
+    if limited := _rate_limited(request):
+        return limited
     owner = calendars.feed_owner(token)
     if owner is None or not calendars.can_have_team_feed(owner):
         raise Http404
@@ -66,4 +72,23 @@ def _ics_response(body: bytes) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+    """A 429 when this address has fetched too many feeds this minute."""
+    retry_after = seconds_to_wait(
+        request,
+        scope="automation:calendar",
+        per_minute=settings.CALENDAR_FEED_RATE_PER_MINUTE,
+    )
+    if not retry_after:
+        return None
+    response = HttpResponse(
+        "Too many calendar requests from this address; try again later.\n",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
     return response

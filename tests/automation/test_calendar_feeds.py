@@ -242,3 +242,21 @@ def test_a_feeds_queries_do_not_grow_with_its_events(client, org, course):
         )
 
     assert queries_for_feed() == few
+
+
+def test_it_limits_feed_requests_per_address_before_looking_anything_up(
+    client, org, settings
+):
+    settings.CALENDAR_FEED_RATE_PER_MINUTE = 2
+    token = calendar_feed_for(user=org.rep_east).token
+    url = reverse("calendar_feed", args=[token])
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("calendar_feed", args=["guess"])).status_code == 404
+
+    with CaptureQueriesContext(connection) as queries:
+        limited = client.get(url)
+
+    assert limited.status_code == 429
+    assert 1 <= int(limited["Retry-After"]) <= 60
+    assert len(queries) == 0
+    assert client.get(url, REMOTE_ADDR="203.0.113.9").status_code == 200
