@@ -260,3 +260,23 @@ def test_it_limits_feed_requests_per_address_before_looking_anything_up(
     assert 1 <= int(limited["Retry-After"]) <= 60
     assert len(queries) == 0
     assert client.get(url, REMOTE_ADDR="203.0.113.9").status_code == 200
+
+
+def test_the_feed_keeps_to_rfc_5545_for_calendar_clients(client, org):
+    """CRLF lines folded at 75 octets, the required properties, and text with
+    commas, semicolons and non-Latin letters escaped and read back intact."""
+    title = "Objections, pricing; and Żółć's “demo” " + "long " * 20
+    _assign(org.rep_east, CoursePageFactory(title=title.strip()), dt.date(2026, 12, 4))
+
+    response = _feed(client, org.rep_east)
+
+    lines = response.content.split(b"\r\n")
+    assert lines[0] == b"BEGIN:VCALENDAR" and lines[-2] == b"END:VCALENDAR"
+    assert all(len(line) <= 75 for line in lines)
+    assert b"\n" not in response.content.replace(b"\r\n", b"")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
+    (event,) = calendar.walk("VEVENT")
+    for required in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SEQUENCE", "SUMMARY"):
+        assert required in event
+    assert str(event["SUMMARY"]) == f"Due: {title.strip()}"
