@@ -12,14 +12,10 @@ so response times do not tell codes apart, and each client address may ask only
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -29,6 +25,7 @@ from django.utils.crypto import constant_time_compare
 
 from certificates.models import Certificate
 from lms.lib import clock
+from lms.lib.ratelimit import seconds_to_wait
 
 # Long enough to bear a fresh revocation for a minute at most, in browsers only.
 VERIFIED_MAX_AGE = 60
@@ -136,23 +133,11 @@ def _verification(row: dict[str, Any]) -> Verification:
 def _rate_limited(request: HttpRequest) -> int:
     """Seconds to wait when this client address has used up this minute's
     verifications, else 0 (counting this request)."""
-    limit = settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE
-    if limit <= 0:
-        return 0
-    address = get_adapter(request).get_client_ip(request)
-    now = time.time()
-    window = int(now // 60)
-    client = hashlib.sha256(address.encode()).hexdigest()[:32]
-    key = f"certificates:verify:{client}:{window}"
-    cache.add(key, 0, timeout=61)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=61)
-        count = 1
-    if count <= limit:
-        return 0
-    return max(1, int((window + 1) * 60 - now))
+    return seconds_to_wait(
+        request,
+        scope="certificates:verify",
+        per_minute=settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE,
+    )
 
 
 def _private(response: HttpResponse, *, max_age: int) -> HttpResponse:

@@ -25,9 +25,11 @@ from django.db.models.functions import Cast, Concat
 from django.template.defaultfilters import pluralize
 from django.utils import dateformat, timezone
 
+from courses.calendar import assignment_event
 from courses.models import Assignment
 from lms.accounts.models import User
 from lms.lib import clock
+from lms.lib.ics import calendar_ics
 from lms.lib.urls import absolute_url, site_url
 from lms.notifications.models import NotificationLog
 from lms.notifications.services import notice_record, notify_once
@@ -259,7 +261,24 @@ def _send(kind: str, reminder: Reminder, connection: BaseEmailBackend) -> bool:
         template=f"courses/email/{kind}",
         context={**_common_context(reminder.person), "reminder": reminder},
         connection=connection,
+        attachments=_due_date_events([reminder], name=reminder.title),
     )
+
+
+def _due_date_events(
+    reminders: list[Reminder], *, name: str
+) -> list[tuple[str, bytes, str]]:
+    """The due dates as calendar events (one .ics), for the person's calendar; none
+    without a due date."""
+    events = [
+        event
+        for reminder in reminders
+        if (event := assignment_event(reminder.assignment)) is not None
+    ]
+    if not events:
+        return []
+    filename = "due-date.ics" if len(events) == 1 else "due-dates.ics"
+    return [(filename, calendar_ics(events, name=name), "text/calendar")]
 
 
 def _send_digest(reminders: list[Reminder], connection: BaseEmailBackend) -> bool:
@@ -279,6 +298,7 @@ def _send_digest(reminders: list[Reminder], connection: BaseEmailBackend) -> boo
             "profile_url": absolute_url("profile"),
         },
         connection=connection,
+        attachments=_due_date_events(reminders, name="Your training"),
     )
 
 

@@ -40,3 +40,27 @@ def nav_items_for(user: User, path: str) -> list[dict[str, object]]:
         current = path == url if url == "/" else path.startswith(url)
         items.append({"label": item.label, "url": url, "current": current})
     return items
+
+
+@dataclass(frozen=True)
+class ProfileLink:
+    """A page of one's own settings kept by a higher layer (the calendar feed),
+    listed on the profile page."""
+
+    label: str
+    url_name: str
+    description: str
+
+
+_PROFILE_LINKS: dict[str, ProfileLink] = {}
+
+
+def register_profile_link(link: ProfileLink) -> None:
+    _PROFILE_LINKS[link.url_name] = link
+
+
+def profile_links() -> list[dict[str, str]]:
+    return [
+        {"label": link.label, "url": reverse(link.url_name), "text": link.description}
+        for link in _PROFILE_LINKS.values()
+    ]

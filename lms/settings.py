@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "coaching",
     "certificates",
     "dashboards",
+    "automation",
     "integrations",
     "rest_framework",
     "drf_spectacular",
@@ -312,6 +313,7 @@ CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "CERT")
 
 # Public certificate verification: look-ups per client address per minute.
 CERTIFICATE_VERIFY_RATE_PER_MINUTE = env_int("CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
+CALENDAR_FEED_RATE_PER_MINUTE = env_int("CALENDAR_FEED_RATE_PER_MINUTE", 60)
 
 # E-mail: the console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Onramp <onramp@localhost>")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("learning/quizzes/", include("courses.quizzes.urls")),
     path("coaching/", include("coaching.urls")),
     path("", include("certificates.urls")),
+    path("", include("automation.urls")),
     path("", include("integrations.urls")),
 ]
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.account import AccountView
 
+from lms import navigation
 from lms.accounts import services, visibility
 from lms.accounts.forms import InvitationAcceptForm, InvitationForm, ProfileForm
 from lms.accounts.models import Invitation, User
@@ -129,7 +130,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your profile was saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "profile_links": navigation.profile_links()},
+    )
 
 
 class WagtailAccountView(AccountView):

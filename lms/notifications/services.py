@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ def notify_once(
     template: str,
     context: dict[str, Any],
     connection: BaseEmailBackend | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> bool:
     """E-mail `user` the notice `kind` about `key`, unless it was sent before.
 
@@ -36,7 +38,8 @@ def notify_once(
     The e-mail has a plain-text part, `<template>.txt` (written inside
     `{% autoescape off %}`), and an HTML part, `<template>.html` (extending
     `notifications/email_base.html`); both get `context` plus `subject`,
-    `organisation` and `site_url` (for absolute links).
+    `organisation` and `site_url` (for absolute links). `attachments` are
+    (filename, content, MIME type), e.g. a calendar event for a due date.
     """
     with transaction.atomic():
         claim, created = NotificationLog.objects.get_or_create(
@@ -61,6 +64,8 @@ def notify_once(
         message.attach_alternative(
             render_to_string(f"{template}.html", context), "text/html"
         )
+        for filename, content, mimetype in attachments:
+            message.attach(filename, content, mimetype)
         message.send()
     except Exception:
         NotificationLog.objects.filter(pk=claim.pk).delete()
