@@ -60,3 +60,18 @@ class WebhookForm(PlainLabels, forms.Form):
         super().__init__(*args, **kwargs)
         events = cast(forms.MultipleChoiceField, self.fields["events"])
         events.choices = [(name, name) for name in EVENT_TYPES]
+
+
+class HubSpotConnectionForm(PlainLabels, forms.Form):
+    name = forms.CharField(max_length=100, initial="HubSpot")
+    access_token = forms.CharField(
+        max_length=500,
+        label="Private-app access token",
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=(
+            "HubSpot → Settings → Integrations → Private apps; the app needs the "
+            "crm.objects.deals.read and crm.objects.owners.read scopes. Stored "
+            "encrypted and never shown again."
+        ),
+    )

@@ -260,3 +260,52 @@ class ScimGroup(models.Model):
 
     def __str__(self) -> str:
         return f"SCIM group {self.team_id}"
+
+
+class CrmConnection(models.Model):
+    """A link to the organisation's CRM (HubSpot or Salesforce), kept by enablement
+    admins under Integrations → CRM connections.
+
+    The credentials (a HubSpot private-app token; Salesforce's instance URL, API
+    version and refresh token) are stored sealed with INTEGRATIONS_ENCRYPTION_KEY
+    (integrations/crm/crypto.py). They are never shown again, never logged and never
+    part of an export: only the code that calls the CRM opens them.
+    """
+
+    class Kind(models.TextChoices):
+        HUBSPOT = "hubspot", "HubSpot"
+        SALESFORCE = "salesforce", "Salesforce"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        NEEDS_REAUTHORISATION = "needs_reauthorisation", "Needs re-authorisation"
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(
+        max_length=24, choices=Status.choices, default=Status.ACTIVE
+    )
+    credentials_sealed = models.TextField(editable=False)
+    # What the last "Test connection" learnt: the portal or org, or the exact error.
+    account_name = models.CharField(max_length=200, blank=True)
+    last_tested_at = models.DateTimeField(null=True, blank=True)
+    last_test_ok = models.BooleanField(null=True, blank=True)
+    last_test_message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def __repr__(self) -> str:
+        return f"<CrmConnection {self.pk} {self.kind} {self.status}>"

@@ -1,0 +1,99 @@
+"""CRM connections pages: enablement admins only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from integrations.crm.services import (
+    crm_connection_create_hubspot,
+    crm_connection_remove,
+    crm_connection_set_paused,
+    crm_connection_test,
+    may_manage_crm,
+)
+from integrations.forms import HubSpotConnectionForm
+from integrations.models import CrmConnection
+from lms.accounts.models import User
+
+
+def _admin(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    if not may_manage_crm(user):
+        raise PermissionDenied("Only enablement admins manage CRM connections.")
+    return user
+
+
+@never_cache
+@login_required
+def connections(request: HttpRequest) -> HttpResponse:
+    """The connections and a form to add a HubSpot one."""
+    user = _admin(request)
+    form = HubSpotConnectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        connection = crm_connection_create_hubspot(
+            name=form.cleaned_data["name"],
+            access_token=form.cleaned_data["access_token"],
+            created_by=user,
+        )
+        messages.success(
+            request, "The connection is saved. Test it to see the HubSpot account."
+        )
+        return redirect("crm_connection", connection.pk)
+    return render(
+        request,
+        "integrations/crm_connections.html",
+        {"form": form, "connections": CrmConnection.objects.all()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@login_required
+def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin(request)
+    connection = get_object_or_404(CrmConnection, pk=pk)
+    return render(
+        request, "integrations/crm_connection.html", {"connection": connection}
+    )
+
+
+@login_required
+@require_POST
+def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin(request)
+    connection = crm_connection_test(connection=get_object_or_404(CrmConnection, pk=pk))
+    if connection.last_test_ok:
+        messages.success(request, connection.last_test_message)
+    else:
+        messages.error(request, connection.last_test_message)
+    return redirect("crm_connection", connection.pk)
+
+
+@login_required
+@require_POST
+def connection_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin(request)
+    connection = get_object_or_404(CrmConnection, pk=pk)
+    crm_connection_set_paused(
+        connection=connection,
+        paused=connection.status == CrmConnection.Status.ACTIVE,
+    )
+    messages.success(request, f"The connection is {connection.get_status_display()}.")
+    return redirect("crm_connection", connection.pk)
+
+
+@login_required
+@require_POST
+def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin(request)
+    connection = get_object_or_404(CrmConnection, pk=pk)
+    crm_connection_remove(connection=connection)
+    messages.success(request, f"The connection “{connection.name}” was removed.")
+    return redirect("crm_connections")
