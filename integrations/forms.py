@@ -75,3 +75,19 @@ class HubSpotConnectionForm(PlainLabels, forms.Form):
             "encrypted and never shown again."
         ),
     )
+
+
+class OwnerMappingForm(PlainLabels, forms.Form):
+    owner = forms.IntegerField(widget=forms.HiddenInput)
+    person = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="— nobody —",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from integrations.crm.services import mappable_people
+
+        super().__init__(*args, **kwargs)
+        person = cast(forms.ModelChoiceField, self.fields["person"])  # type: ignore[type-arg]
+        person.queryset = mappable_people().order_by("full_name")

@@ -54,4 +54,14 @@ urlpatterns = [
         crm_views.connection_remove,
         name="crm_connection_remove",
     ),
+    path(
+        "integrations/crm/<int:pk>/sync/",
+        crm_views.connection_sync,
+        name="crm_connection_sync",
+    ),
+    path(
+        "integrations/crm/<int:pk>/owners/",
+        crm_views.connection_owners,
+        name="crm_connection_owners",
+    ),
 ]

@@ -413,6 +413,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.manager_digests_send_task",
         "schedule": 3600.0,
     },
+    "sync CRM connections": {
+        "task": "integrations.tasks.crm_sync_all_task",
+        "schedule": 3600.0,
+    },
     "send webhook deliveries that are due": {
         "task": "integrations.tasks.webhook_deliveries_sweep_task",
         "schedule": 60.0,

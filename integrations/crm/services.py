@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from integrations.crm.crypto import CredentialsUnreadable, seal, unseal
 from integrations.crm.hubspot import CrmError, hubspot_account
-from integrations.models import CrmConnection
+from integrations.crm.sync import owner_rows_assign
+from integrations.models import CrmConnection, CrmOwner
 from lms.accounts.models import User
 
 
@@ -76,3 +78,38 @@ def crm_connection_set_paused(*, connection: CrmConnection, paused: bool) -> Non
 def crm_connection_remove(*, connection: CrmConnection) -> None:
     """Forget a connection and its sealed credentials."""
     connection.delete()
+
+
+class MappingRefused(Exception):
+    """The chosen person is not someone a CRM owner may be mapped to."""
+
+
+def mappable_people() -> QuerySet[User]:
+    """People of the organisation a CRM owner may stand for: active accounts that
+    are not operators (staff accounts are outside the organisation's data)."""
+    return User.objects.filter(is_active=True, is_staff=False, is_superuser=False)
+
+
+@transaction.atomic
+def crm_owner_map(*, owner: CrmOwner, user: User | None, mapped_by: User) -> None:
+    """Link a CRM owner to a person (or unlink: None); their deals and activities
+    follow. Later syncs keep a hand-made mapping."""
+    if not may_manage_crm(mapped_by):
+        raise ConnectionRefused("Only enablement admins map CRM owners.")
+    if user is not None and not mappable_people().filter(pk=user.pk).exists():
+        raise MappingRefused("That person is not in this organisation.")
+    owner.user = user
+    owner.mapped_by = mapped_by if user is not None else None
+    owner.save(update_fields=["user", "mapped_by"])
+    owner_rows_assign(owner=owner)
+
+
+def crm_sync_request(*, connection: CrmConnection) -> bool:
+    """Queue a sync ("Sync now"); only an active connection syncs."""
+    if connection.status != CrmConnection.Status.ACTIVE:
+        return False
+    from integrations.tasks import crm_sync_task
+
+    connection_id = connection.pk
+    transaction.on_commit(lambda: crm_sync_task.delay(connection_id), robust=True)
+    return True

@@ -2,19 +2,32 @@
 
 Endpoints, bodies and error answers follow HubSpot's published API reference:
 - GET /account-info/v3/details: the documented example response;
+- GET /crm/v3/owners/: `results` of owners (`id`, `email`, `firstName`, `lastName`,
+  `userId`, `createdAt`, `updatedAt`, `archived`), `paging.next.after`;
+- POST /crm/v3/objects/{deals,calls,meetings,emails}/search: `filterGroups` (the
+  `GTE` filter on `hs_lastmodifieddate` that the sync uses), `sorts`, `properties`,
+  `limit` (at most 100), `after`; the answer `{"total", "results", "paging"}`, each
+  result `{"id", "properties", "createdAt", "updatedAt", "archived"}` with the asked
+  properties and the defaults (`hs_object_id`, `createdate`, `hs_lastmodifieddate`);
+  at most 10,000 results per query (an `after` past it is a 400);
+- GET /crm/v3/objects/{type}?archived=true: archived records with `archivedAt`;
 - every request needs `Authorization: Bearer <private-app token>`; without a known
   token the answer is 401 with HubSpot's documented error body
-  (`status`, `message`, `correlationId`, `category: INVALID_AUTHENTICATION`).
+  (`status`, `message`, `correlationId`, `category: INVALID_AUTHENTICATION`);
+- rate limits: `rate_limit_next` requests answer 429 with the documented body
+  (`errorType: RATE_LIMIT`, `policyName`) and the `X-HubSpot-RateLimit-*` headers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 # GET /account-info/v3/details, the documented example.
 ACCOUNT_DETAILS = {
@@ -40,10 +53,123 @@ UNAUTHORISED = {
 }
 
 
+SEARCH_LIMIT = 10_000
+DEFAULT_PROPERTIES = ("hs_object_id", "createdate", "hs_lastmodifieddate")
+
+
+def stamp(moment: dt.datetime) -> str:
+    """HubSpot's way of writing an instant: ISO 8601, milliseconds, Z."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _ms(value: str) -> int:
+    return int(dt.datetime.fromisoformat(value).timestamp() * 1000)
+
+
 @dataclass
 class HubSpotState:
     tokens: set[str] = field(default_factory=lambda: {"pat-na1-good-token"})
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    owners: list[dict[str, Any]] = field(default_factory=list)
+    # object type -> id -> record as HubSpot stores it
+    objects: dict[str, dict[str, dict[str, Any]]] = field(
+        default_factory=lambda: {
+            t: {} for t in ("deals", "calls", "meetings", "emails")
+        }
+    )
+    rate_limit_next: int = 0
+    garbage_for: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_owner(self, owner_id: str, email: str, first: str, last: str) -> None:
+        now = stamp(dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC))
+        self.owners.append(
+            {
+                "id": owner_id,
+                "email": email,
+                "type": "PERSON",
+                "firstName": first,
+                "lastName": last,
+                "userId": int(owner_id) + 1000,
+                "userIdIncludingInactive": int(owner_id) + 1000,
+                "createdAt": now,
+                "updatedAt": now,
+                "archived": False,
+            }
+        )
+
+    def put(
+        self,
+        object_type: str,
+        object_id: str,
+        properties: dict[str, Any],
+        *,
+        modified: dt.datetime,
+        created: dt.datetime | None = None,
+    ) -> None:
+        created = created or modified
+        self.objects[object_type][object_id] = {
+            "id": object_id,
+            "properties": {
+                **properties,
+                "hs_object_id": object_id,
+                "createdate": properties.get("createdate", stamp(created)),
+                "hs_lastmodifieddate": stamp(modified),
+            },
+            "createdAt": stamp(created),
+            "updatedAt": stamp(modified),
+            "archived": False,
+        }
+
+    def put_deal(
+        self,
+        deal_id: str,
+        *,
+        owner: str,
+        amount: str | None,
+        created: dt.datetime,
+        closed: dt.datetime | None,
+        won: bool,
+        modified: dt.datetime,
+        currency: str | None = "USD",
+        stage: str | None = None,
+    ) -> None:
+        properties: dict[str, Any] = {
+            "dealname": f"Deal {deal_id}",
+            "amount": amount,
+            "createdate": stamp(created),
+            "closedate": stamp(closed) if closed else None,
+            "dealstage": stage
+            or (("closedwon" if won else "closedlost") if closed else "qualifiedtobuy"),
+            "hs_is_closed": "true" if closed else "false",
+            "hs_is_closed_won": "true" if closed and won else "false",
+            "hubspot_owner_id": owner,
+        }
+        if currency is not None:
+            properties["deal_currency_code"] = currency
+        self.put("deals", deal_id, properties, modified=modified, created=created)
+
+    def put_activity(
+        self,
+        object_type: str,
+        activity_id: str,
+        *,
+        owner: str,
+        at: dt.datetime,
+        modified: dt.datetime,
+    ) -> None:
+        self.put(
+            object_type,
+            activity_id,
+            {"hs_timestamp": stamp(at), "hubspot_owner_id": owner},
+            modified=modified,
+            created=at,
+        )
+
+    def archive(self, object_type: str, object_id: str, at: dt.datetime) -> None:
+        record = self.objects[object_type][object_id]
+        record["archived"] = True
+        record["archivedAt"] = stamp(at)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -70,14 +196,153 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(401, {**UNAUTHORISED, "correlationId": str(uuid.uuid4())})
         return False
 
+    def _rate_limited(self) -> bool:
+        state = self.server.state
+        with state.lock:
+            if state.rate_limit_next <= 0:
+                return False
+            state.rate_limit_next -= 1
+        self._answer(
+            429,
+            {
+                "status": "error",
+                "message": "You have reached your secondly limit.",
+                "errorType": "RATE_LIMIT",
+                "correlationId": str(uuid.uuid4()),
+                "policyName": "SECONDLY",
+                "requestId": str(uuid.uuid4()),
+            },
+            {
+                "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
+                "X-HubSpot-RateLimit-Max": "100",
+                "X-HubSpot-RateLimit-Remaining": "0",
+                "X-HubSpot-RateLimit-Secondly": "10",
+                "X-HubSpot-RateLimit-Secondly-Remaining": "0",
+            },
+        )
+        return True
+
+    def _garbage(self, object_type: str) -> bool:
+        if self.server.state.garbage_for != object_type:
+            return False
+        raw = b"<html><body>502 Bad Gateway</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+        return True
+
+    def _paged(self, items: list[Any], after: str | None, limit: int) -> dict[str, Any]:
+        start = int(after or 0)
+        page = items[start : start + limit]
+        body: dict[str, Any] = {"results": page}
+        if start + limit < len(items):
+            following = str(start + limit)
+            body["paging"] = {
+                "next": {"after": following, "link": f"?after={following}"}
+            }
+        return body
+
     def do_GET(self) -> None:
         state = self.server.state
         state.requests.append(("GET", self.path, dict(self.headers)))
-        if not self._authorised():
+        if not self._authorised() or self._rate_limited():
             return
-        if self.path.split("?")[0] == "/account-info/v3/details":
+        url = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        limit = min(int(query.get("limit", 100)), 100)
+        if url.path == "/account-info/v3/details":
             self._answer(200, ACCOUNT_DETAILS)
             return
+        if url.path.rstrip("/") == "/crm/v3/owners":
+            self._answer(200, self._paged(state.owners, query.get("after"), limit))
+            return
+        parts = url.path.strip("/").split("/")
+        if parts[:3] == ["crm", "v3", "objects"] and len(parts) == 4:
+            object_type = parts[3]
+            if object_type in state.objects:
+                if self._garbage(object_type):
+                    return
+                archived = query.get("archived", "").lower() == "true"
+                with state.lock:
+                    items = [
+                        r
+                        for r in state.objects[object_type].values()
+                        if r["archived"] == archived
+                    ]
+                items.sort(key=lambda r: int(r["id"]) if r["id"].isdigit() else 0)
+                self._answer(200, self._paged(items, query.get("after"), limit))
+                return
+        self._not_found()
+
+    def do_POST(self) -> None:
+        state = self.server.state
+        state.requests.append(("POST", self.path, dict(self.headers)))
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        if not self._authorised() or self._rate_limited():
+            return
+        parts = urlsplit(self.path).path.strip("/").split("/")
+        if (
+            parts[:3] != ["crm", "v3", "objects"]
+            or len(parts) != 5
+            or parts[4] != "search"
+            or parts[3] not in state.objects
+        ):
+            self._not_found()
+            return
+        object_type = parts[3]
+        if self._garbage(object_type):
+            return
+        request = json.loads(raw or b"{}")
+        since = None
+        for group in request.get("filterGroups") or []:
+            for condition in group.get("filters") or []:
+                if (
+                    condition.get("propertyName") == "hs_lastmodifieddate"
+                    and condition.get("operator") == "GTE"
+                ):
+                    since = int(condition["value"])
+        limit = min(int(request.get("limit") or 10), 100)
+        after = request.get("after")
+        if after is not None and int(after) >= SEARCH_LIMIT:
+            self._answer(
+                400,
+                {
+                    "status": "error",
+                    "message": "The maximum number of results for a search is 10000.",
+                    "correlationId": str(uuid.uuid4()),
+                    "category": "VALIDATION_ERROR",
+                },
+            )
+            return
+        wanted = set(request.get("properties") or []) | set(DEFAULT_PROPERTIES)
+        with state.lock:
+            records = [
+                r
+                for r in state.objects[object_type].values()
+                if not r["archived"]
+                and (
+                    since is None
+                    or _ms(r["properties"]["hs_lastmodifieddate"]) >= since
+                )
+            ]
+        records.sort(key=lambda r: (r["properties"]["hs_lastmodifieddate"], r["id"]))
+        shaped = [
+            {
+                **r,
+                "properties": {k: v for k, v in r["properties"].items() if k in wanted},
+            }
+            for r in records
+        ]
+        body = self._paged(shaped, after, limit)
+        body["total"] = len(shaped)
+        if "paging" in body and int(body["paging"]["next"]["after"]) > SEARCH_LIMIT:
+            body["paging"]["next"]["after"] = str(SEARCH_LIMIT)
+        self._answer(200, body)
+
+    def _not_found(self) -> None:
         self._answer(
             404,
             {
