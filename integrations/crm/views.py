@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from integrations.crm.selectors import month_starts, open_pipeline_by_owner
 from integrations.crm.services import (
     MappingRefused,
     crm_connection_create_hubspot,
@@ -24,6 +25,10 @@ from integrations.crm.services import (
 from integrations.forms import HubSpotConnectionForm, OwnerMappingForm
 from integrations.models import CrmConnection
 from lms.accounts.models import User
+from lms.lib.clock import today
+
+# Months of open pipeline shown per owner.
+PIPELINE_MONTHS = 6
 
 
 def _admin(request: HttpRequest) -> User:
@@ -107,15 +112,22 @@ def connection_owners(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"{owner} is mapped.")
                 return redirect("crm_connection_owners", connection.pk)
-    owners = connection.owners.select_related("user").order_by(
-        F("user_id").asc(nulls_first=True), "email", "crm_id"
+    owners = list(
+        connection.owners.select_related("user").order_by(
+            F("user_id").asc(nulls_first=True), "email", "crm_id"
+        )
     )
+    months = month_starts(last=today(), count=PIPELINE_MONTHS)
+    pipeline = open_pipeline_by_owner(connection=connection, months=months)
+    for owner in owners:
+        owner.open_by_month = [pipeline[(owner.crm_id, m)] for m in months]  # type: ignore[attr-defined]
     return render(
         request,
         "integrations/crm_owners.html",
         {
             "connection": connection,
             "owners": owners,
+            "months": months,
             "people": form.fields["person"].queryset,  # type: ignore[attr-defined]
             "form": form,
         },
