@@ -190,32 +190,43 @@ class _Sync:
                 "pk", "email"
             )
         }
+        known = {
+            owner.crm_id: owner
+            for owner in CrmOwner.objects.filter(connection=self.connection)
+        }
         for page in owner_pages(client, sleep=self.sleep):
+            new: list[CrmOwner] = []
+            changed: list[CrmOwner] = []
+            for record in page:
+                try:
+                    crm_id = _record_id(record)
+                except Skip as reason:
+                    self.tally.skip("owner", str(reason))
+                    continue
+                email = str(record.get("email") or "")[:254]
+                name = " ".join(
+                    str(record.get(key) or "") for key in ("firstName", "lastName")
+                ).strip()[:200]
+                owner = known.get(crm_id)
+                is_new = owner is None
+                if owner is None:
+                    owner = CrmOwner(connection=self.connection, crm_id=crm_id)
+                    known[crm_id] = owner
+                user_id = owner.user_id
+                if owner.mapped_by_id is None:
+                    user_id = people.get(email.lower())
+                if is_new or (owner.email, owner.name, owner.user_id) != (
+                    email,
+                    name,
+                    user_id,
+                ):
+                    owner.email, owner.name, owner.user_id = email, name, user_id
+                    (new if is_new else changed).append(owner)
             with transaction.atomic():
-                for record in page:
-                    try:
-                        crm_id = _record_id(record)
-                    except Skip as reason:
-                        self.tally.skip("owner", str(reason))
-                        continue
-                    email = str(record.get("email") or "")[:254]
-                    name = " ".join(
-                        str(record.get(key) or "") for key in ("firstName", "lastName")
-                    ).strip()[:200]
-                    owner, _ = CrmOwner.objects.get_or_create(
-                        connection=self.connection, crm_id=crm_id
-                    )
-                    user_id = owner.user_id
-                    if owner.mapped_by_id is None:
-                        user_id = people.get(email.lower())
-                    if (owner.email, owner.name, owner.user_id) != (
-                        email,
-                        name,
-                        user_id,
-                    ):
-                        owner.email, owner.name, owner.user_id = email, name, user_id
-                        owner.save(update_fields=["email", "name", "user"])
-                        owner_rows_assign(owner=owner)
+                CrmOwner.objects.bulk_create(new)
+                CrmOwner.objects.bulk_update(changed, ["email", "name", "user"])
+                for owner in changed:
+                    owner_rows_assign(owner=owner)
         self.users = dict(
             CrmOwner.objects.filter(connection=self.connection).values_list(
                 "crm_id", "user_id"
