@@ -181,6 +181,7 @@ def modified_pages(
     search = client.crm.objects.search_api.do_search
     since = modified_since_ms
     after: str | None = None
+    read = 0  # results read by the current query; `after` itself is opaque
     while True:
         request = PublicObjectSearchRequest(
             filter_groups=[
@@ -204,17 +205,18 @@ def modified_pages(
         )
         results: list[Any] = body["results"]
         yield results
+        read += len(results)
         after = _next_after(body)
         if after is None:
             return
-        if int(after) >= SEARCH_RESULT_LIMIT:
+        if read + PAGE_SIZE > SEARCH_RESULT_LIMIT:
             last = results[-1] if results else None
             stamp = _stamp_ms(last)
             if stamp is None or stamp <= since:
                 raise GarbageAnswer(
                     "HubSpot's search did not move past one modification stamp."
                 )
-            since, after = stamp, None
+            since, after, read = stamp, None, 0
 
 
 def _stamp_ms(record: Any) -> int | None:

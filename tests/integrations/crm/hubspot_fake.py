@@ -20,6 +20,7 @@ Endpoints, bodies and error answers follow HubSpot's published API reference:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import threading
@@ -27,7 +28,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 # GET /account-info/v3/details, the documented example.
 ACCOUNT_DETAILS = {
@@ -60,6 +61,17 @@ DEFAULT_PROPERTIES = ("hs_object_id", "createdate", "hs_lastmodifieddate")
 def stamp(moment: dt.datetime) -> str:
     """HubSpot's way of writing an instant: ISO 8601, milliseconds, Z."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def cursor(position: int) -> str:
+    """An opaque paging cursor, as the documented examples show (`NTI1Cg%3D%3D`)."""
+    return base64.b64encode(f"{position}\n".encode()).decode()
+
+
+def offset(after: str | None) -> int:
+    if not after:
+        return 0
+    return int(base64.b64decode(unquote(after)).decode())
 
 
 def _ms(value: str) -> int:
@@ -234,11 +246,11 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _paged(self, items: list[Any], after: str | None, limit: int) -> dict[str, Any]:
-        start = int(after or 0)
+        start = offset(after)
         page = items[start : start + limit]
         body: dict[str, Any] = {"results": page}
         if start + limit < len(items):
-            following = str(start + limit)
+            following = cursor(start + limit)
             body["paging"] = {
                 "next": {"after": following, "link": f"?after={following}"}
             }
@@ -306,7 +318,7 @@ class _Handler(BaseHTTPRequestHandler):
                     since = int(condition["value"])
         limit = min(int(request.get("limit") or 10), 100)
         after = request.get("after")
-        if after is not None and int(after) >= SEARCH_LIMIT:
+        if after is not None and offset(after) >= SEARCH_LIMIT:
             self._answer(
                 400,
                 {
@@ -338,8 +350,6 @@ class _Handler(BaseHTTPRequestHandler):
         ]
         body = self._paged(shaped, after, limit)
         body["total"] = len(shaped)
-        if "paging" in body and int(body["paging"]["next"]["after"]) > SEARCH_LIMIT:
-            body["paging"]["next"]["after"] = str(SEARCH_LIMIT)
         self._answer(200, body)
 
     def _not_found(self) -> None:
