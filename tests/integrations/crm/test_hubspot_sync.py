@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
 import pytest
@@ -216,6 +217,13 @@ def test_a_garbage_answer_stops_the_sync_with_an_error_and_loses_nothing(
     log = _sync(connection)
     assert log.status == CrmSyncLog.Status.SUCCEEDED
     assert log.created == 2 and CrmActivity.objects.count() == 3
+
+
+def test_the_token_never_reaches_the_logs_even_at_debug_level(connection, crm, caplog):
+    caplog.set_level(logging.DEBUG)
+    log = _sync(connection)
+    assert log.status == CrmSyncLog.Status.SUCCEEDED
+    assert TOKEN not in caplog.text
 
 
 def test_a_revoked_token_fails_the_sync_with_hubspots_message(
