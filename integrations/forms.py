@@ -60,3 +60,34 @@ class WebhookForm(PlainLabels, forms.Form):
         super().__init__(*args, **kwargs)
         events = cast(forms.MultipleChoiceField, self.fields["events"])
         events.choices = [(name, name) for name in EVENT_TYPES]
+
+
+class HubSpotConnectionForm(PlainLabels, forms.Form):
+    name = forms.CharField(max_length=100, initial="HubSpot")
+    access_token = forms.CharField(
+        max_length=500,
+        label="Private-app access token",
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=(
+            "HubSpot → Settings → Integrations → Private apps; the app needs the "
+            "crm.objects.deals.read and crm.objects.owners.read scopes. Stored "
+            "encrypted and never shown again."
+        ),
+    )
+
+
+class OwnerMappingForm(PlainLabels, forms.Form):
+    owner = forms.IntegerField(widget=forms.HiddenInput)
+    person = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="— nobody —",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from integrations.crm.services import mappable_people
+
+        super().__init__(*args, **kwargs)
+        person = cast(forms.ModelChoiceField, self.fields["person"])  # type: ignore[type-arg]
+        person.queryset = mappable_people().order_by("full_name")

@@ -260,3 +260,221 @@ class ScimGroup(models.Model):
 
     def __str__(self) -> str:
         return f"SCIM group {self.team_id}"
+
+
+class CrmConnection(models.Model):
+    """A link to the organisation's CRM (HubSpot or Salesforce), kept by enablement
+    admins under Integrations → CRM connections.
+
+    The credentials (a HubSpot private-app token; Salesforce's instance URL, API
+    version and refresh token) are stored sealed with INTEGRATIONS_ENCRYPTION_KEY
+    (integrations/crm/crypto.py). They are never shown again, never logged and never
+    part of an export: only the code that calls the CRM opens them.
+    """
+
+    class Kind(models.TextChoices):
+        HUBSPOT = "hubspot", "HubSpot"
+        SALESFORCE = "salesforce", "Salesforce"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        NEEDS_REAUTHORISATION = "needs_reauthorisation", "Needs re-authorisation"
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(
+        max_length=24, choices=Status.choices, default=Status.ACTIVE
+    )
+    credentials_sealed = models.TextField(editable=False)
+    # What the last "Test connection" learnt: the portal or org, or the exact error.
+    account_name = models.CharField(max_length=200, blank=True)
+    last_tested_at = models.DateTimeField(null=True, blank=True)
+    last_test_ok = models.BooleanField(null=True, blank=True)
+    last_test_message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def __repr__(self) -> str:
+        return f"<CrmConnection {self.pk} {self.kind} {self.status}>"
+
+
+class CrmOwner(models.Model):
+    """A CRM user who owns deals or activities. Matched to a person by e-mail, or
+    mapped by an enablement admin; unmatched owners are listed, never dropped."""
+
+    connection = models.ForeignKey(
+        CrmConnection, on_delete=models.CASCADE, related_name="owners"
+    )
+    crm_id = models.CharField(max_length=64)
+    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    mapped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The admin who mapped this owner by hand (empty: by e-mail).",
+    )
+
+    class Meta:
+        ordering = ["email", "crm_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "crm_id"], name="one_owner_per_crm_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email or self.crm_id
+
+
+class CrmDeal(models.Model):
+    """A deal (HubSpot) or opportunity (Salesforce), read from the CRM and upserted
+    by its CRM id. Open deals count as pipeline; closed ones carry the outcome."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Open"
+        WON = "won", "Won"
+        LOST = "lost", "Lost"
+
+    connection = models.ForeignKey(
+        CrmConnection, on_delete=models.CASCADE, related_name="deals"
+    )
+    crm_id = models.CharField(max_length=64)
+    owner_crm_id = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="crm_deals",
+    )
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    stage = models.CharField(max_length=100, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    currency = models.CharField(max_length=3, help_text="ISO 4217")
+    created_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    modified_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["connection", "crm_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "crm_id"], name="one_deal_per_crm_id"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "outcome", "closed_on"])]
+
+    def __str__(self) -> str:
+        return f"deal {self.crm_id} ({self.outcome})"
+
+
+class CrmActivity(models.Model):
+    """A call, meeting or e-mail logged in the CRM: "selling activity per week"."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        MEETING = "meeting", "Meeting"
+        EMAIL = "email", "E-mail"
+
+    connection = models.ForeignKey(
+        CrmConnection, on_delete=models.CASCADE, related_name="activities"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    crm_id = models.CharField(max_length=64)
+    owner_crm_id = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="crm_activities",
+    )
+    occurred_at = models.DateTimeField()
+    modified_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "kind", "crm_id"], name="one_activity_per_crm_id"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.crm_id}"
+
+
+class CrmSyncCursor(models.Model):
+    """How far a connection has read one kind of object: the modification stamp of
+    the last record stored (HubSpot `hs_lastmodifieddate`)."""
+
+    connection = models.ForeignKey(
+        CrmConnection, on_delete=models.CASCADE, related_name="cursors"
+    )
+    object_type = models.CharField(max_length=32)
+    modified_since = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "object_type"], name="one_cursor_per_object"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} since {self.modified_since}"
+
+
+class CrmSyncLog(models.Model):
+    """One sync of a connection: what it did (created, updated, deleted, skipped)
+    and why records were skipped or the sync stopped."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    connection = models.ForeignKey(
+        CrmConnection, on_delete=models.CASCADE, related_name="sync_logs"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    # Reasons for skipped records (the first 100) and the error that stopped it.
+    problems = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"sync {self.pk} of {self.connection_id}: {self.status}"

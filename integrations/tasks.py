@@ -22,3 +22,31 @@ def assignments_announce_task() -> int:
     from integrations.announcements import assignments_announce
 
     return assignments_announce()
+
+
+@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3540)
+def crm_sync_task(connection_id: int) -> str:
+    from integrations.crm.sync import crm_sync
+    from integrations.models import CrmConnection
+
+    connection = CrmConnection.objects.filter(
+        pk=connection_id, status=CrmConnection.Status.ACTIVE
+    ).first()
+    if connection is None:
+        return "not active"
+    return crm_sync(connection=connection).status
+
+
+@shared_task(acks_late=True, time_limit=300)
+def crm_sync_all_task() -> int:
+    """Hourly (beat): a sync for every active connection."""
+    from integrations.models import CrmConnection
+
+    ids = list(
+        CrmConnection.objects.filter(status=CrmConnection.Status.ACTIVE).values_list(
+            "pk", flat=True
+        )
+    )
+    for connection_id in ids:
+        crm_sync_task.delay(connection_id)
+    return len(ids)

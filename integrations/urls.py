@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from integrations import views
+from integrations.crm import views as crm_views
 
 urlpatterns = [
     path("api/v1/", include("integrations.api.urls")),
@@ -31,5 +32,36 @@ urlpatterns = [
         "integrations/webhooks/<int:pk>/deliveries/<int:delivery_pk>/redeliver/",
         views.webhook_redeliver_view,
         name="integration_webhook_redeliver",
+    ),
+    path("integrations/crm/", crm_views.connections, name="crm_connections"),
+    path(
+        "integrations/crm/<int:pk>/",
+        crm_views.connection_detail,
+        name="crm_connection",
+    ),
+    path(
+        "integrations/crm/<int:pk>/test/",
+        crm_views.connection_test,
+        name="crm_connection_test",
+    ),
+    path(
+        "integrations/crm/<int:pk>/pause/",
+        crm_views.connection_pause,
+        name="crm_connection_pause",
+    ),
+    path(
+        "integrations/crm/<int:pk>/remove/",
+        crm_views.connection_remove,
+        name="crm_connection_remove",
+    ),
+    path(
+        "integrations/crm/<int:pk>/sync/",
+        crm_views.connection_sync,
+        name="crm_connection_sync",
+    ),
+    path(
+        "integrations/crm/<int:pk>/owners/",
+        crm_views.connection_owners,
+        name="crm_connection_owners",
     ),
 ]

@@ -7,7 +7,9 @@ a wrong value fails loudly at start-up instead of misbehaving later.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -63,4 +65,34 @@ def env_required(name: str, *, why: str) -> str:
     value = env_str(name)
     if not value:
         raise ImproperlyConfigured(f"{name} must be set: {why}")
+    return value
+
+
+def env_fernet_key(name: str, *, dev_file: Path | None) -> str:
+    """A Fernet key (32 url-safe base64-encoded bytes) from the environment.
+
+    With `dev_file` (development), a missing key is generated once into that file
+    and read from it afterwards, like the other development secrets under var/.
+    Without it (production), the key is required: a site that stores credentials
+    must not start with a throw-away key, which would make them unreadable.
+    """
+    value = env_str(name)
+    if not value and dev_file is not None:
+        if not dev_file.exists():
+            dev_file.parent.mkdir(parents=True, exist_ok=True)
+            dev_file.write_bytes(Fernet.generate_key())
+            dev_file.chmod(0o600)
+        value = dev_file.read_text().strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} must be set: it encrypts the CRM credentials. Make one with "
+            '`python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"`.'
+        )
+    try:
+        Fernet(value.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
     return value

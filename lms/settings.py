@@ -15,7 +15,15 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from lms.csp import Directives, origin_of, parse_extra_sources, with_extra_sources
-from lms.env import env_bool, env_choice, env_int, env_list, env_required, env_str
+from lms.env import (
+    env_bool,
+    env_choice,
+    env_fernet_key,
+    env_int,
+    env_list,
+    env_required,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
@@ -407,6 +415,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.manager_digests_send_task",
         "schedule": 3600.0,
     },
+    "sync CRM connections": {
+        "task": "integrations.tasks.crm_sync_all_task",
+        "schedule": 3600.0,
+    },
     "send webhook deliveries that are due": {
         "task": "integrations.tasks.webhook_deliveries_sweep_task",
         "schedule": 60.0,
@@ -470,6 +482,16 @@ API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
 # unless this is set (a receiver on the same private network, tests).
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool(
     "WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False
+)
+# Encrypts CRM credentials (Fernet). Production refuses to start without it;
+# development generates one into var/ once.
+INTEGRATIONS_ENCRYPTION_KEY = env_fernet_key(
+    "INTEGRATIONS_ENCRYPTION_KEY",
+    dev_file=VAR_DIR / "integrations-encryption.key" if DEBUG else None,
+)
+# Where the HubSpot client sends its requests (tests point it at a local fake).
+CRM_HUBSPOT_API_URL = env_str("CRM_HUBSPOT_API_URL", "https://api.hubapi.com").rstrip(
+    "/"
 )
 
 # Security: production runs behind a TLS-terminating proxy.

@@ -9,6 +9,9 @@ os.environ.setdefault(
     "SECRET_KEY", "onramp-tests-only-0123456789-abcdefghijklmnopqrstuvwxyz"
 )
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault(
+    "INTEGRATIONS_ENCRYPTION_KEY", "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0wMTIzNDU="
+)
 # A fresh folder per test run for the database, the embedded broker and files, shared
 # with the worker processes that tests start (they inherit the environment) and
 # removed when the process that made it exits.

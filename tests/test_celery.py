@@ -90,5 +90,6 @@ def test_it_schedules_only_tasks_that_exist():
         "dashboards.tasks.manager_digests_send_task",
         "integrations.tasks.webhook_deliveries_sweep_task",
         "integrations.tasks.assignments_announce_task",
+        "integrations.tasks.crm_sync_all_task",
     }
     assert scheduled <= set(app.tasks)

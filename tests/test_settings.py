@@ -16,6 +16,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://onramp@db.internal:5432/onramp",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/1",
     "REDIS_URL": "redis://redis.internal:6379/2",
+    "INTEGRATIONS_ENCRYPTION_KEY": "cHJvZHVjdGlvbi1lbmNyeXB0aW9uLWtleS0wMTIzNDU=",
 }
 
 

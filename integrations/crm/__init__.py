@@ -1,0 +1,1 @@
+"""CRM connectors: HubSpot and Salesforce connections, kept by enablement admins."""

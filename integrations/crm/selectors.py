@@ -1,0 +1,50 @@
+"""Reads over synced CRM data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Q
+
+from integrations.models import CrmConnection, CrmDeal
+
+
+def month_starts(*, last: dt.date, count: int) -> list[dt.date]:
+    """The first days of `count` months ending with the month of `last`, oldest
+    first."""
+    year, month = last.year, last.month
+    starts = []
+    for _ in range(count):
+        starts.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def _month_end(start: dt.date) -> dt.date:
+    following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def open_pipeline_by_owner(
+    *, connection: CrmConnection, months: list[dt.date]
+) -> Counter[tuple[str, dt.date]]:
+    """How many deals each CRM owner had open in each month: created by the month's
+    end and not closed before it began (a deal closed in the month counts there)."""
+    if not months:
+        return Counter()
+    first, last_end = months[0], _month_end(months[-1])
+    deals = (
+        CrmDeal.objects.filter(connection=connection, created_on__lte=last_end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
+        .values_list("owner_crm_id", "created_on", "closed_on")
+        .iterator(chunk_size=5000)
+    )
+    counts: Counter[tuple[str, dt.date]] = Counter()
+    for owner, created_on, closed_on in deals:
+        for start in months:
+            if created_on <= _month_end(start) and (
+                closed_on is None or closed_on >= start
+            ):
+                counts[(owner, start)] += 1
+    return counts

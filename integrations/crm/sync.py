@@ -1,0 +1,378 @@
+"""Sync from HubSpot: owners, deals and activities, incrementally and idempotently.
+
+Each page is stored in one transaction together with the cursor it advances, so a
+sync that stops (a garbage answer, HubSpot unreachable, a 429 storm that outlasts
+the retries) keeps every page stored before it and starts from there next time.
+Records are upserted by their CRM id; archived records (HubSpot's deletions) are
+deleted here. A record that cannot be read is skipped with its reason in the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.crm.crypto import CredentialsUnreadable, unseal
+from integrations.crm.hubspot import (
+    CrmError,
+    Sleep,
+    archived_pages,
+    hubspot_account,
+    hubspot_client,
+    modified_pages,
+    owner_pages,
+)
+from integrations.models import (
+    CrmActivity,
+    CrmConnection,
+    CrmDeal,
+    CrmOwner,
+    CrmSyncCursor,
+    CrmSyncLog,
+)
+from lms.accounts.models import User
+
+PROBLEMS_KEPT = 100
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+DEAL_PROPERTIES = [
+    "dealname",
+    "amount",
+    "deal_currency_code",
+    "createdate",
+    "closedate",
+    "dealstage",
+    "hs_is_closed",
+    "hs_is_closed_won",
+    "hubspot_owner_id",
+    "hs_lastmodifieddate",
+]
+ACTIVITY_TYPES = {
+    "calls": CrmActivity.Kind.CALL,
+    "meetings": CrmActivity.Kind.MEETING,
+    "emails": CrmActivity.Kind.EMAIL,
+}
+ACTIVITY_PROPERTIES = ["hs_timestamp", "hubspot_owner_id", "hs_lastmodifieddate"]
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+class Skip(Exception):
+    """A record that cannot be stored; the message is its reason."""
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def skip(self, what: str, reason: str) -> None:
+        self.skipped += 1
+        if len(self.problems) < PROBLEMS_KEPT:
+            self.problems.append(f"{what}: {reason}")
+
+
+def _instant(value: Any, name: str) -> dt.datetime:
+    if not isinstance(value, str) or not value:
+        raise Skip(f"no {name}")
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise Skip(f"{name} {value!r} is not a date and time") from None
+    if moment.tzinfo is None:
+        raise Skip(f"{name} {value!r} has no time zone")
+    return moment
+
+
+def _deal_fields(record: Any, default_currency: str) -> dict[str, Any]:
+    props = record.get("properties")
+    if not isinstance(props, dict):
+        raise Skip("no properties")
+    closed = props.get("hs_is_closed") == "true"
+    won = props.get("hs_is_closed_won") == "true"
+    outcome = (
+        (CrmDeal.Outcome.WON if won else CrmDeal.Outcome.LOST)
+        if closed
+        else CrmDeal.Outcome.OPEN
+    )
+    amount: Decimal | None = None
+    raw_amount = props.get("amount")
+    if raw_amount not in (None, ""):
+        try:
+            amount = Decimal(str(raw_amount)).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise Skip(f"amount {raw_amount!r} is not a number") from None
+        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+            raise Skip(f"amount {raw_amount!r} is out of range")
+    elif outcome == CrmDeal.Outcome.WON:
+        raise Skip("a won deal without an amount")
+    currency = props.get("deal_currency_code") or default_currency
+    if not isinstance(currency, str) or not CURRENCY.match(currency):
+        raise Skip(f"currency {currency!r} is not an ISO 4217 code")
+    closed_on = None
+    if closed:
+        closed_on = _instant(props.get("closedate"), "closedate").date()
+    return {
+        "owner_crm_id": str(props.get("hubspot_owner_id") or ""),
+        "outcome": outcome,
+        "stage": str(props.get("dealstage") or "")[:100],
+        "amount": amount,
+        "currency": currency,
+        "created_on": _instant(props.get("createdate"), "createdate").date(),
+        "closed_on": closed_on,
+        "modified_at": _instant(
+            props.get("hs_lastmodifieddate"), "hs_lastmodifieddate"
+        ),
+    }
+
+
+def _activity_fields(record: Any) -> dict[str, Any]:
+    props = record.get("properties")
+    if not isinstance(props, dict):
+        raise Skip("no properties")
+    return {
+        "owner_crm_id": str(props.get("hubspot_owner_id") or ""),
+        "occurred_at": _instant(props.get("hs_timestamp"), "hs_timestamp"),
+        "modified_at": _instant(
+            props.get("hs_lastmodifieddate"), "hs_lastmodifieddate"
+        ),
+    }
+
+
+def _record_id(record: Any) -> str:
+    if not isinstance(record, dict):
+        raise Skip("not an object")
+    crm_id = record.get("id")
+    if not isinstance(crm_id, str | int) or not str(crm_id).strip():
+        raise Skip("no id")
+    return str(crm_id)[:64]
+
+
+class _Sync:
+    def __init__(self, connection: CrmConnection, log: CrmSyncLog, sleep: Sleep):
+        self.connection = connection
+        self.log = log
+        self.sleep = sleep
+        self.tally = Tally()
+        self.users: dict[str, int | None] = {}
+
+    def save_log(self) -> None:
+        for name in ("created", "updated", "deleted", "skipped", "problems"):
+            setattr(self.log, name, getattr(self.tally, name))
+        self.log.save()
+
+    def cursor(self, object_type: str) -> dt.datetime:
+        row = CrmSyncCursor.objects.filter(
+            connection=self.connection, object_type=object_type
+        ).first()
+        return row.modified_since if row else EPOCH
+
+    def advance(self, object_type: str, stamp: dt.datetime) -> None:
+        CrmSyncCursor.objects.update_or_create(
+            connection=self.connection,
+            object_type=object_type,
+            defaults={"modified_since": stamp},
+        )
+
+    def owners(self, client: Any) -> None:
+        people = {
+            email.lower(): pk
+            for pk, email in User.objects.filter(is_active=True).values_list(
+                "pk", "email"
+            )
+        }
+        known = {
+            owner.crm_id: owner
+            for owner in CrmOwner.objects.filter(connection=self.connection)
+        }
+        for page in owner_pages(client, sleep=self.sleep):
+            new: list[CrmOwner] = []
+            changed: list[CrmOwner] = []
+            for record in page:
+                try:
+                    crm_id = _record_id(record)
+                except Skip as reason:
+                    self.tally.skip("owner", str(reason))
+                    continue
+                email = str(record.get("email") or "")[:254]
+                name = " ".join(
+                    str(record.get(key) or "") for key in ("firstName", "lastName")
+                ).strip()[:200]
+                owner = known.get(crm_id)
+                is_new = owner is None
+                if owner is None:
+                    owner = CrmOwner(connection=self.connection, crm_id=crm_id)
+                    known[crm_id] = owner
+                user_id = owner.user_id
+                if owner.mapped_by_id is None:
+                    user_id = people.get(email.lower())
+                if is_new or (owner.email, owner.name, owner.user_id) != (
+                    email,
+                    name,
+                    user_id,
+                ):
+                    owner.email, owner.name, owner.user_id = email, name, user_id
+                    (new if is_new else changed).append(owner)
+            with transaction.atomic():
+                CrmOwner.objects.bulk_create(new)
+                CrmOwner.objects.bulk_update(changed, ["email", "name", "user"])
+                for owner in changed:
+                    owner_rows_assign(owner=owner)
+        self.users = dict(
+            CrmOwner.objects.filter(connection=self.connection).values_list(
+                "crm_id", "user_id"
+            )
+        )
+
+    def deals(self, client: Any, default_currency: str) -> None:
+        since = self.cursor("deals")
+        for page in modified_pages(
+            client,
+            object_type="deals",
+            properties=DEAL_PROPERTIES,
+            modified_since_ms=int(since.timestamp() * 1000),
+            sleep=self.sleep,
+        ):
+            rows: dict[str, dict[str, Any]] = {}
+            for record in page:
+                try:
+                    crm_id = _record_id(record)
+                    rows[crm_id] = _deal_fields(record, default_currency)
+                except Skip as reason:
+                    ident = record.get("id") if isinstance(record, dict) else None
+                    self.tally.skip(f"deal {ident}", str(reason))
+            self.store(CrmDeal, "deals", rows, {})
+
+    def activities(self, client: Any) -> None:
+        for object_type, kind in ACTIVITY_TYPES.items():
+            since = self.cursor(object_type)
+            for page in modified_pages(
+                client,
+                object_type=object_type,
+                properties=ACTIVITY_PROPERTIES,
+                modified_since_ms=int(since.timestamp() * 1000),
+                sleep=self.sleep,
+            ):
+                rows: dict[str, dict[str, Any]] = {}
+                for record in page:
+                    try:
+                        crm_id = _record_id(record)
+                        rows[crm_id] = _activity_fields(record)
+                    except Skip as reason:
+                        ident = record.get("id") if isinstance(record, dict) else None
+                        self.tally.skip(f"{kind.label.lower()} {ident}", str(reason))
+                self.store(CrmActivity, object_type, rows, {"kind": kind})
+
+    def store(
+        self,
+        model: Any,
+        object_type: str,
+        rows: dict[str, dict[str, Any]],
+        scope: dict[str, Any],
+    ) -> None:
+        """Upsert one page by CRM id and move the cursor, in one transaction."""
+        if not rows:
+            self.save_log()
+            return
+        for values in rows.values():
+            values["user_id"] = self.users.get(values["owner_crm_id"])
+        with transaction.atomic():
+            existing = {
+                row.crm_id: row
+                for row in model.objects.filter(
+                    connection=self.connection, crm_id__in=list(rows), **scope
+                )
+            }
+            new = [
+                model(connection=self.connection, crm_id=crm_id, **scope, **values)
+                for crm_id, values in rows.items()
+                if crm_id not in existing
+            ]
+            changed = []
+            for crm_id, row in existing.items():
+                values = rows[crm_id]
+                if any(getattr(row, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(row, name, value)
+                    changed.append(row)
+            model.objects.bulk_create(new)
+            if changed:
+                model.objects.bulk_update(
+                    changed, fields=list(next(iter(rows.values())))
+                )
+            self.advance(
+                object_type, max(values["modified_at"] for values in rows.values())
+            )
+        self.tally.created += len(new)
+        self.tally.updated += len(changed)
+        self.save_log()
+
+    def deletions(self, client: Any) -> None:
+        targets: Iterable[tuple[str, Any, dict[str, Any]]] = [
+            ("deals", CrmDeal, {}),
+            *(
+                (object_type, CrmActivity, {"kind": kind})
+                for object_type, kind in ACTIVITY_TYPES.items()
+            ),
+        ]
+        for object_type, model, scope in targets:
+            for page in archived_pages(
+                client, object_type=object_type, sleep=self.sleep
+            ):
+                ids = []
+                for record in page:
+                    try:
+                        ids.append(_record_id(record))
+                    except Skip as reason:
+                        self.tally.skip(f"archived {object_type}", str(reason))
+                deleted, _ = model.objects.filter(
+                    connection=self.connection, crm_id__in=ids, **scope
+                ).delete()
+                self.tally.deleted += deleted
+                self.save_log()
+
+
+def owner_rows_assign(*, owner: CrmOwner) -> None:
+    """Give the owner's deals and activities to the person the owner is now."""
+    models: tuple[Any, ...] = (CrmDeal, CrmActivity)
+    for model in models:
+        rows = model.objects.filter(
+            connection_id=owner.connection_id, owner_crm_id=owner.crm_id
+        )
+        if owner.user_id is None:
+            rows = rows.exclude(user__isnull=True)
+        else:
+            rows = rows.exclude(user_id=owner.user_id)
+        rows.update(user_id=owner.user_id)
+
+
+def crm_sync(*, connection: CrmConnection, sleep: Sleep = time.sleep) -> CrmSyncLog:
+    """Read what changed in the CRM since the last sync and store it; the log says
+    what was created, updated, deleted and skipped, or why the sync stopped."""
+    log = CrmSyncLog.objects.create(connection=connection)
+    sync = _Sync(connection, log, sleep)
+    try:
+        access_token = unseal(connection.credentials_sealed)["access_token"]
+        account = hubspot_account(access_token=access_token, sleep=sleep)
+        client = hubspot_client(access_token=access_token)
+        sync.owners(client)
+        sync.deals(client, account.currency)
+        sync.activities(client)
+        sync.deletions(client)
+    except (CrmError, CredentialsUnreadable) as error:
+        log.status = CrmSyncLog.Status.FAILED
+        log.error = str(error)
+    else:
+        log.status = CrmSyncLog.Status.SUCCEEDED
+    log.finished_at = timezone.now()
+    sync.save_log()
+    return log

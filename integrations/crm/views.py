@@ -1,0 +1,170 @@
+"""CRM connections pages: enablement admins only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from integrations.crm.selectors import month_starts, open_pipeline_by_owner
+from integrations.crm.services import (
+    MappingRefused,
+    crm_connection_create_hubspot,
+    crm_connection_remove,
+    crm_connection_set_paused,
+    crm_connection_test,
+    crm_owner_map,
+    crm_sync_request,
+    may_manage_crm,
+)
+from integrations.forms import HubSpotConnectionForm, OwnerMappingForm
+from integrations.models import CrmConnection
+from lms.accounts.models import User
+from lms.lib.clock import today
+
+# Months of open pipeline shown per owner.
+PIPELINE_MONTHS = 6
+
+
+def _admin(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    if not may_manage_crm(user):
+        raise PermissionDenied("Only enablement admins manage CRM connections.")
+    return user
+
+
+@never_cache
+@login_required
+def connections(request: HttpRequest) -> HttpResponse:
+    """The connections and a form to add a HubSpot one."""
+    user = _admin(request)
+    form = HubSpotConnectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        connection = crm_connection_create_hubspot(
+            name=form.cleaned_data["name"],
+            access_token=form.cleaned_data["access_token"],
+            created_by=user,
+        )
+        messages.success(
+            request, "The connection is saved. Test it to see the HubSpot account."
+        )
+        return redirect("crm_connection", connection.pk)
+    return render(
+        request,
+        "integrations/crm_connections.html",
+        {"form": form, "connections": CrmConnection.objects.all()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@login_required
+def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin(request)
+    connection = get_object_or_404(CrmConnection, pk=pk)
+    return render(
+        request,
+        "integrations/crm_connection.html",
+        {
+            "connection": connection,
+            "logs": connection.sync_logs.all()[:20],
+            "unmatched": connection.owners.filter(user=None).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def connection_sync(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin(request)
+    connection = get_object_or_404(CrmConnection, pk=pk)
+    if crm_sync_request(connection=connection):
+        messages.success(request, "A sync is on its way; its log appears below.")
+    else:
+        messages.error(
+            request, f"The connection is {connection.get_status_display()}: no sync."
+        )
+    return redirect("crm_connection", connection.pk)
+
+
+@never_cache
+@login_required
+def connection_owners(request: HttpRequest, pk: int) -> HttpResponse:
+    """CRM owners and the people they are; unmatched ones first, to map by hand."""
+    user = _admin(request)
+    connection = get_object_or_404(CrmConnection, pk=pk)
+    form = OwnerMappingForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            owner = get_object_or_404(connection.owners, pk=form.cleaned_data["owner"])
+            try:
+                crm_owner_map(
+                    owner=owner, user=form.cleaned_data["person"], mapped_by=user
+                )
+            except MappingRefused as error:
+                form.add_error("person", str(error))
+            else:
+                messages.success(request, f"{owner} is mapped.")
+                return redirect("crm_connection_owners", connection.pk)
+    owners = list(
+        connection.owners.select_related("user").order_by(
+            F("user_id").asc(nulls_first=True), "email", "crm_id"
+        )
+    )
+    months = month_starts(last=today(), count=PIPELINE_MONTHS)
+    pipeline = open_pipeline_by_owner(connection=connection, months=months)
+    for owner in owners:
+        owner.open_by_month = [pipeline[(owner.crm_id, m)] for m in months]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "integrations/crm_owners.html",
+        {
+            "connection": connection,
+            "owners": owners,
+            "months": months,
+            "people": form.fields["person"].queryset,  # type: ignore[attr-defined]
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin(request)
+    connection = crm_connection_test(connection=get_object_or_404(CrmConnection, pk=pk))
+    if connection.last_test_ok:
+        messages.success(request, connection.last_test_message)
+    else:
+        messages.error(request, connection.last_test_message)
+    return redirect("crm_connection", connection.pk)
+
+
+@login_required
+@require_POST
+def connection_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin(request)
+    connection = get_object_or_404(CrmConnection, pk=pk)
+    crm_connection_set_paused(
+        connection=connection,
+        paused=connection.status == CrmConnection.Status.ACTIVE,
+    )
+    messages.success(request, f"The connection is {connection.get_status_display()}.")
+    return redirect("crm_connection", connection.pk)
+
+
+@login_required
+@require_POST
+def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin(request)
+    connection = get_object_or_404(CrmConnection, pk=pk)
+    crm_connection_remove(connection=connection)
+    messages.success(request, f"The connection “{connection.name}” was removed.")
+    return redirect("crm_connections")

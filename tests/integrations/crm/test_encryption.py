@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+
+from integrations.crm.crypto import CredentialsUnreadable, seal, unseal
+from tests.test_settings import PRODUCTION, _manage, _start_web_server
+
+
+def test_it_seals_credentials_so_that_only_the_key_opens_them(settings):
+    sealed = seal({"access_token": "pat-na1-secret"})
+    assert "pat-na1-secret" not in sealed
+    assert unseal(sealed) == {"access_token": "pat-na1-secret"}
+    settings.INTEGRATIONS_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    with pytest.raises(CredentialsUnreadable, match="enter them again"):
+        unseal(sealed)
+
+
+def test_production_refuses_to_start_without_an_encryption_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "INTEGRATIONS_ENCRYPTION_KEY"}
+    web = _start_web_server(env, tmp_path)
+    assert web.returncode != 0
+    assert "INTEGRATIONS_ENCRYPTION_KEY must be set" in web.stderr
+
+
+def test_production_refuses_a_key_that_is_not_a_fernet_key(tmp_path):
+    env = {**PRODUCTION, "INTEGRATIONS_ENCRYPTION_KEY": "too-short"}
+    result = _manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "must be a Fernet key" in result.stderr
+
+
+def test_development_generates_a_key_into_var_once(tmp_path):
+    first = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    key_file = tmp_path / "integrations-encryption.key"
+    key = key_file.read_bytes()
+    Fernet(key)
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    again = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert key_file.read_bytes() == key
