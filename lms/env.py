@@ -6,7 +6,11 @@ a wrong value fails loudly at start-up instead of misbehaving later.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import secrets
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -63,4 +67,31 @@ def env_required(name: str, *, why: str) -> str:
     value = env_str(name)
     if not value:
         raise ImproperlyConfigured(f"{name} must be set: {why}")
+    return value
+
+
+def env_key(name: str, *, development_file: Path | None, why: str) -> str:
+    """A 32-byte key, base64url-encoded (`secrets.token_urlsafe(32)` makes one).
+
+    Production gives it in the environment and refuses to start without it; in
+    development (`development_file` given) one is generated on first start and kept
+    in that file, so that what was signed yesterday still verifies today."""
+    value = env_str(name)
+    if not value and development_file is not None:
+        if not development_file.exists():
+            development_file.parent.mkdir(parents=True, exist_ok=True)
+            development_file.write_text(secrets.token_urlsafe(32) + "\n")
+            development_file.chmod(0o600)
+        value = development_file.read_text().strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set: {why}")
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (ValueError, binascii.Error):
+        raw = b""
+    if len(raw) != 32:
+        raise ImproperlyConfigured(
+            f"{name} must be 32 random bytes in base64url, e.g. the output of "
+            '`python -c "import secrets; print(secrets.token_urlsafe(32))"`.'
+        )
     return value

@@ -15,7 +15,15 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from lms.csp import Directives, origin_of, parse_extra_sources, with_extra_sources
-from lms.env import env_bool, env_choice, env_int, env_list, env_required, env_str
+from lms.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_key,
+    env_list,
+    env_required,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
@@ -312,6 +320,13 @@ CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "CERT")
 
 # Public certificate verification: look-ups per client address per minute.
 CERTIFICATE_VERIFY_RATE_PER_MINUTE = env_int("CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
+# Open Badges 3.0 credentials are signed with this Ed25519 key (32 bytes, base64url).
+# Production refuses to start without it; development keeps one in var/.
+OPEN_BADGES_SIGNING_KEY = env_key(
+    "OPEN_BADGES_SIGNING_KEY",
+    development_file=VAR_DIR / "open-badges-signing-key" if DEBUG else None,
+    why="certificates are signed with it as Open Badges 3.0 credentials.",
+)
 
 # E-mail: the console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Onramp <onramp@localhost>")

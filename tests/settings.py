@@ -8,6 +8,11 @@ import tempfile
 os.environ.setdefault(
     "SECRET_KEY", "onramp-tests-only-0123456789-abcdefghijklmnopqrstuvwxyz"
 )
+# A fixed test key (never used anywhere else): credentials signed in a test verify in
+# the worker processes it starts.
+os.environ.setdefault(
+    "OPEN_BADGES_SIGNING_KEY", "b25yYW1wLXRlc3RzLW9ubHktb2IzLXNpZ25pbmcta3k"
+)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # A fresh folder per test run for the database, the embedded broker and files, shared
 # with the worker processes that tests start (they inherit the environment) and
