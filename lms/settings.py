@@ -412,6 +412,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.reviews_chase_overdue_task",
         "schedule": 900.0,
     },
+    "send xAPI statements due to Learning Record Stores": {
+        "task": "integrations.tasks.xapi_rounds_start_task",
+        "schedule": 60.0,
+    },
     "expire certificates and open renewals": {
         "task": "certificates.tasks.certificates_expire_and_renew_task",
         "schedule": 3600.0,
@@ -484,6 +488,12 @@ API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool(
     "WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False
 )
+# xAPI statements to Learning Record Stores (README "Standards"): who the actor is
+# (their e-mail as mbox, or an account on a home page), and how Onramp calls an LRS.
+XAPI_ACTOR_IDENTIFIER = env_choice("XAPI_ACTOR_IDENTIFIER", "mbox", ("mbox", "account"))
+XAPI_ACCOUNT_HOME_PAGE = env_str("XAPI_ACCOUNT_HOME_PAGE") or SITE_URL
+XAPI_TIMEOUT_SECONDS = float(env_int("XAPI_TIMEOUT_SECONDS", 10))
+XAPI_ALLOW_PRIVATE_NETWORKS = env_bool("XAPI_ALLOW_PRIVATE_NETWORKS", default=False)
 
 # Security: production runs behind a TLS-terminating proxy.
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -63,6 +63,8 @@ CSRF_COOKIE_SECURE = False
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool(
     "WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=True
 )
+# The test LRS (Ralph) listens on 127.0.0.1 too.
+XAPI_ALLOW_PRIVATE_NETWORKS = env_bool("XAPI_ALLOW_PRIVATE_NETWORKS", default=True)
 # Tasks run in-process unless a test starts a real worker (see tests/worker.py).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
