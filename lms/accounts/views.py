@@ -14,6 +14,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.account import AccountView
 
 from lms.accounts import services, visibility
+from lms.accounts.account_links import account_links
 from lms.accounts.forms import InvitationAcceptForm, InvitationForm, ProfileForm
 from lms.accounts.models import Invitation, User
 from lms.lib.redirects import next_url, redirect_back
@@ -129,7 +130,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your profile was saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "account_links": account_links()},
+    )
 
 
 class WagtailAccountView(AccountView):
