@@ -61,9 +61,13 @@ class SigningKey:
     kid: str
 
 
+def _key_bytes(encoded: str) -> bytes:
+    return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+
+
 @cache
 def _signing_key(encoded: str) -> SigningKey:
-    seed = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    seed = _key_bytes(encoded)
     private = Ed25519PrivateKey.from_private_bytes(seed)
     x = _b64url(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
     # RFC 7638: the required members in lexicographic order, no whitespace.
@@ -165,7 +169,7 @@ def _requirement_text(requirement: ProgramRequirement) -> str:
 
 
 def _salt(certificate: Certificate) -> str:
-    key = base64.urlsafe_b64decode(settings.OPEN_BADGES_SIGNING_KEY + "==")
+    key = _key_bytes(settings.OPEN_BADGES_SIGNING_KEY)
     return hmac.new(
         key, b"salt:" + certificate.verification_code.encode(), hashlib.sha256
     ).hexdigest()[:16]

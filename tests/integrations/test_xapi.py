@@ -355,3 +355,30 @@ def test_only_enablement_admins_manage_learning_record_stores(client, org):
 
     assert (response.status_code, response["Location"]) == (302, "/admin/")
     assert LrsEndpoint.objects.count() == 1
+
+
+def test_admins_find_learning_record_stores_in_the_settings_menu(client, org):
+    client.force_login(org.admin)
+
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert "Learning Record Stores" in dashboard
+    assert reverse("xapi_lrs:index") in dashboard
+
+
+def test_the_waiting_list_shows_why_an_lrs_has_not_taken_a_statement(
+    client, kit, org, lrs, django_capture_on_commit_callbacks
+):
+    receiver = lrs(503)
+    endpoint = LrsEndpoint.objects.create(name="LRS", url=receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson_complete(user=org.rep_east, lesson=kit.lessons[0], how="read")
+    client.force_login(org.admin)
+
+    index = client.get(reverse("xapi_lrs:index")).content.decode()
+    waiting = client.get(reverse("xapi_lrs:waiting", args=[endpoint.pk]))
+
+    assert reverse("xapi_lrs:waiting", args=[endpoint.pk]) in index
+    assert waiting.status_code == 200
+    assert "HTTP 503" in waiting.content.decode()
+    assert str(XapiStatement.objects.get().statement_id) in waiting.content.decode()
