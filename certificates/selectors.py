@@ -31,7 +31,7 @@ def my_certificates(*, user: User) -> MyCertificates:
         progress=[program_progress(user=user, program=p) for p in programs],
         certificates=list(
             Certificate.objects.filter(user=user)
-            .select_related("program")
+            .select_related("program", "user")
             .order_by("-issued_at", "-pk")
         ),
     )

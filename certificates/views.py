@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from certificates import selectors, services
+from certificates import open_badges, selectors, services
 from certificates.forms import TeamFilterForm
 from certificates.models import Certificate
+from lms.lib import clock
 from lms.lib.requests import SignedInRequest
 
 TEAM_PAGE_SIZE = 50
@@ -22,9 +23,21 @@ TEAM_PAGE_SIZE = 50
 @login_required
 def certificates_mine(request: SignedInRequest) -> HttpResponse:
     """My certificates: progress toward each program, and every certificate with its
-    PDF and verification link."""
+    PDF, its Open Badges credential, its verification link and, while valid, the
+    "Add to LinkedIn" link."""
     mine = selectors.my_certificates(user=request.user)
-    rows = [(c, c.verification_url) for c in mine.certificates]
+    now = clock.now()
+    rows = [
+        (
+            c,
+            c.verification_url,
+            open_badges.linkedin_url(c)
+            if c.status == Certificate.Status.ACTIVE
+            and (c.expires_at is None or c.expires_at > now)
+            else "",
+        )
+        for c in mine.certificates
+    ]
     return render(request, "certificates/mine.html", {"mine": mine, "rows": rows})
 
 

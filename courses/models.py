@@ -156,6 +156,10 @@ class LessonPage(SignInRequiredMixin, Page):
             from courses.services import watch_opened
 
             watch_opened(user=request.user, lesson=self)
+        if request.user.is_authenticated and request.method == "GET":
+            from courses.signals import lesson_opened
+
+            lesson_opened.send(sender=LessonPage, user=request.user, lesson=self)
         return super().serve(request, *args, **kwargs)
 
     def get_context(

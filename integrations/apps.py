@@ -11,9 +11,34 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         from integrations import signal_handlers
         from integrations.tokens import may_hold_tokens
-        from lms.navigation import NavItem, register_nav_item
+        from lms.navigation import (
+            NavItem,
+            ProfileLink,
+            register_nav_item,
+            register_profile_link,
+        )
 
         signal_handlers.connect()
         register_nav_item(
             NavItem("Integrations", "integration_tokens", 80, may_hold_tokens)
+        )
+        register_profile_link(
+            ProfileLink(
+                "Download my learning record (JSON)",
+                "my_learning_record",
+                "Every lesson and course you completed, your quiz attempts, the "
+                "coaching reviews of your work and your certificates.",
+                order=10,
+                download=True,
+            )
+        )
+        register_profile_link(
+            ProfileLink(
+                "Download my learning record as xAPI statements",
+                "my_learning_record_xapi",
+                "The same record in the Experience API format, for a Learning "
+                "Record Store or another learning system.",
+                order=20,
+                download=True,
+            )
         )

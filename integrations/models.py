@@ -478,3 +478,90 @@ class CrmSyncLog(models.Model):
 
     def __str__(self) -> str:
         return f"sync {self.pk} of {self.connection_id}: {self.status}"
+
+
+class LrsEndpoint(models.Model):
+    """A Learning Record Store that receives every xAPI statement Onramp makes.
+    Enablement admins add them in the Wagtail admin (Settings → Learning Record
+    Stores); each gets every statement recorded while it is active."""
+
+    class Version(models.TextChoices):
+        V1_0_3 = "1.0.3", "xAPI 1.0.3"
+        V2_0 = "2.0.0", "xAPI 2.0 (IEEE 9274.1.1)"
+
+    name = models.CharField(max_length=100)
+    url = models.URLField(
+        max_length=500,
+        help_text="The LRS's xAPI base address, e.g. https://lrs.example.com/xAPI/ "
+        "(statements go to <base>statements).",
+    )
+    username = models.CharField(max_length=200, blank=True)
+    password = models.CharField(max_length=200, blank=True)
+    version = models.CharField(
+        max_length=8, choices=Version.choices, default=Version.V1_0_3
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Learning Record Store"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def statements_url(self) -> str:
+        return self.url.rstrip("/") + "/statements"
+
+
+class XapiStatement(models.Model):
+    """One xAPI statement, stored before anything is sent (the outbox). Its id is
+    derived from what it records, so the same event never makes two statements."""
+
+    statement_id = models.UUIDField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="xapi_statements",
+        help_text="The learner the statement is about.",
+    )
+    verb = models.CharField(max_length=20)
+    statement = models.JSONField()
+    stored_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["stored_at", "pk"]
+        indexes = [models.Index(fields=["user", "stored_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.statement_id}"
+
+
+class XapiDelivery(models.Model):
+    """One statement for one LRS: tried, with growing pauses, until the LRS takes
+    it. Never given up on, never sent again once taken."""
+
+    statement = models.ForeignKey(
+        XapiStatement, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    endpoint = models.ForeignKey(
+        LrsEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "endpoint"], name="one_delivery_per_lrs"
+            )
+        ]
+        indexes = [models.Index(fields=["endpoint", "delivered_at", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} → {self.endpoint_id}"

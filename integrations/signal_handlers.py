@@ -168,12 +168,68 @@ def _outcomes_imported(
     )
 
 
+def _xapi_lesson_opened(sender: Any, user: User, lesson: Any, **kwargs: Any) -> None:
+    from integrations.xapi import statements
+    from integrations.xapi.services import statement_record
+
+    if lesson.specific_class is not None and lesson.step_kind == "quiz":
+        return  # a quiz is launched by starting an attempt
+    statement_record(
+        statements.lesson_launched(user=user, lesson=lesson, at=timezone.now())
+    )
+
+
+def _xapi_lesson_completed(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    from integrations.xapi import statements
+    from integrations.xapi.services import statement_record
+
+    if created and not raw:
+        statement_record(statements.lesson_completed(instance))
+
+
+def _xapi_quiz_attempt_saved(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    from integrations.xapi import statements
+    from integrations.xapi.services import statement_record
+
+    if created and not raw:
+        statement_record(statements.quiz_launched(instance))
+
+
+def _xapi_quiz_attempt_graded(sender: Any, attempt: Any, **kwargs: Any) -> None:
+    from integrations.xapi import statements
+    from integrations.xapi.services import statement_record
+
+    statement_record(statements.quiz_graded(attempt))
+
+
+def _xapi_review_submitted(sender: Any, review: Any, **kwargs: Any) -> None:
+    from integrations.xapi import statements
+    from integrations.xapi.services import statement_record
+
+    statement_record(statements.review_submitted(review))
+
+
+def _xapi_certificate_event(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    from integrations.xapi import statements
+    from integrations.xapi.services import statement_record
+
+    if created and not raw and instance.action in ("issued", "issued_manually"):
+        statement_record(statements.certificate_earned(instance.certificate))
+
+
 def connect() -> None:
     from certificates.models import CertificateEvent
     from coaching.signals import review_submitted
-    from courses.models import Assignment
+    from courses.models import Assignment, LessonCompletion
+    from courses.quizzes.models import QuizAttempt
     from courses.quizzes.signals import quiz_attempt_graded
-    from courses.signals import course_completed
+    from courses.signals import course_completed, lesson_opened
     from dashboards.signals import outcomes_imported
 
     post_init.connect(_user_loaded, sender=User, dispatch_uid="integrations-user-init")
@@ -200,3 +256,16 @@ def connect() -> None:
         dispatch_uid="integrations-certificate",
     )
     outcomes_imported.connect(_outcomes_imported, dispatch_uid="integrations-outcomes")
+    # xAPI statements (integrations/xapi/)
+    lesson_opened.connect(_xapi_lesson_opened, dispatch_uid="xapi-lesson-opened")
+    post_save.connect(
+        _xapi_lesson_completed, sender=LessonCompletion, dispatch_uid="xapi-completion"
+    )
+    post_save.connect(
+        _xapi_quiz_attempt_saved, sender=QuizAttempt, dispatch_uid="xapi-attempt"
+    )
+    quiz_attempt_graded.connect(_xapi_quiz_attempt_graded, dispatch_uid="xapi-graded")
+    review_submitted.connect(_xapi_review_submitted, dispatch_uid="xapi-review")
+    post_save.connect(
+        _xapi_certificate_event, sender=CertificateEvent, dispatch_uid="xapi-earned"
+    )

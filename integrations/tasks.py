@@ -50,3 +50,17 @@ def crm_sync_all_task() -> int:
     for connection_id in ids:
         crm_sync_task.delay(connection_id)
     return len(ids)
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def xapi_send_task(endpoint_id: int) -> int:
+    from integrations.xapi.services import lrs_send_round
+
+    return lrs_send_round(endpoint_id=endpoint_id)
+
+
+@shared_task(acks_late=True, time_limit=120)
+def xapi_rounds_start_task() -> int:
+    from integrations.xapi.services import lrs_rounds_start
+
+    return lrs_rounds_start()

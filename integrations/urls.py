@@ -7,6 +7,12 @@ urlpatterns = [
     path("api/v1/", include("integrations.api.urls")),
     path("scim/v2/", include("integrations.scim.urls")),
     path("integrations/tokens/", views.tokens, name="integration_tokens"),
+    path("me/learning-record/", views.my_learning_record, name="my_learning_record"),
+    path(
+        "me/learning-record/xapi/",
+        views.my_learning_record_xapi,
+        name="my_learning_record_xapi",
+    ),
     path(
         "integrations/tokens/<int:pk>/revoke/",
         views.token_revoke,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from integrations.forms import TokenForm, WebhookForm
+from integrations.learning_record import learning_record, learning_record_statements
 from integrations.models import ApiToken, WebhookEndpoint
 from integrations.tokens import (
     TokenRefused,
@@ -32,6 +34,7 @@ from integrations.webhooks.services import (
     webhooks_visible_to,
 )
 from lms.accounts.models import User
+from lms.lib.requests import SignedInRequest
 
 
 def _require_token_holder(user: User) -> None:
@@ -191,3 +194,30 @@ def webhook_redeliver_view(
     webhook_redeliver(delivery=delivery)
     messages.success(request, f"{delivery.event_type} will be sent again.")
     return redirect("integration_webhook", endpoint.pk)
+
+
+def _json_download(data: object, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def my_learning_record(request: SignedInRequest) -> HttpResponse:
+    """The signed-in person's whole learning record as a JSON file."""
+    return _json_download(
+        learning_record(user=request.user), "onramp-learning-record.json"
+    )
+
+
+@login_required
+def my_learning_record_xapi(request: SignedInRequest) -> HttpResponse:
+    """The same record as xAPI statements (a `StatementResult`-shaped file)."""
+    return _json_download(
+        {"statements": learning_record_statements(user=request.user)},
+        "onramp-learning-record-xapi.json",
+    )

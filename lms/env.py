@@ -6,10 +6,12 @@ a wrong value fails loudly at start-up instead of misbehaving later.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import secrets
 from pathlib import Path
 
-from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -68,31 +70,28 @@ def env_required(name: str, *, why: str) -> str:
     return value
 
 
-def env_fernet_key(name: str, *, dev_file: Path | None) -> str:
-    """A Fernet key (32 url-safe base64-encoded bytes) from the environment.
+def env_key(name: str, *, development_file: Path | None, why: str) -> str:
+    """A 32-byte key, base64url-encoded (`secrets.token_urlsafe(32)` makes one).
 
-    With `dev_file` (development), a missing key is generated once into that file
-    and read from it afterwards, like the other development secrets under var/.
-    Without it (production), the key is required: a site that stores credentials
-    must not start with a throw-away key, which would make them unreadable.
-    """
+    Production gives it in the environment and refuses to start without it; in
+    development (`development_file` given) one is generated on first start and kept
+    in that file, so that what was signed yesterday still verifies today."""
     value = env_str(name)
-    if not value and dev_file is not None:
-        if not dev_file.exists():
-            dev_file.parent.mkdir(parents=True, exist_ok=True)
-            dev_file.write_bytes(Fernet.generate_key())
-            dev_file.chmod(0o600)
-        value = dev_file.read_text().strip()
+    if not value and development_file is not None:
+        if not development_file.exists():
+            development_file.parent.mkdir(parents=True, exist_ok=True)
+            development_file.write_text(secrets.token_urlsafe(32) + "\n")
+            development_file.chmod(0o600)
+        value = development_file.read_text().strip()
     if not value:
-        raise ImproperlyConfigured(
-            f"{name} must be set: it encrypts the CRM credentials. Make one with "
-            '`python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"`.'
-        )
+        raise ImproperlyConfigured(f"{name} must be set: {why}")
     try:
-        Fernet(value.encode())
-    except ValueError:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (ValueError, binascii.Error):
+        raw = b""
+    if len(raw) != 32:
         raise ImproperlyConfigured(
-            f"{name} must be a Fernet key (32 url-safe base64-encoded bytes)."
-        ) from None
+            f"{name} must be 32 random bytes in base64url, e.g. the output of "
+            '`python -c "import secrets; print(secrets.token_urlsafe(32))"`.'
+        )
     return value

@@ -44,12 +44,15 @@ def nav_items_for(user: User, path: str) -> list[dict[str, object]]:
 
 @dataclass(frozen=True)
 class ProfileLink:
-    """A page of one's own settings kept by a higher layer (the calendar feed),
-    listed on the profile page."""
+    """A link on the profile page to something of one's own that a higher layer
+    keeps: a settings page (the calendar feed) or, with `download`, a file of one's
+    data (the learning record) listed under "Your data"."""
 
     label: str
     url_name: str
     description: str
+    order: int = 50
+    download: bool = False
 
 
 _PROFILE_LINKS: dict[str, ProfileLink] = {}
@@ -59,8 +62,10 @@ def register_profile_link(link: ProfileLink) -> None:
     _PROFILE_LINKS[link.url_name] = link
 
 
-def profile_links() -> list[dict[str, str]]:
+def profile_links(*, download: bool) -> list[dict[str, str]]:
+    """The registered settings links (or downloads), in order, with addresses."""
     return [
         {"label": link.label, "url": reverse(link.url_name), "text": link.description}
-        for link in _PROFILE_LINKS.values()
+        for link in sorted(_PROFILE_LINKS.values(), key=lambda link: link.order)
+        if link.download == download
     ]

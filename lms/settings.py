@@ -18,8 +18,8 @@ from lms.csp import Directives, origin_of, parse_extra_sources, with_extra_sourc
 from lms.env import (
     env_bool,
     env_choice,
-    env_fernet_key,
     env_int,
+    env_key,
     env_list,
     env_required,
     env_str,
@@ -322,6 +322,13 @@ CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "CERT")
 # Public certificate verification: look-ups per client address per minute.
 CERTIFICATE_VERIFY_RATE_PER_MINUTE = env_int("CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
 CALENDAR_FEED_RATE_PER_MINUTE = env_int("CALENDAR_FEED_RATE_PER_MINUTE", 60)
+# Open Badges 3.0 credentials are signed with this Ed25519 key (32 bytes, base64url).
+# Production refuses to start without it; development keeps one in var/.
+OPEN_BADGES_SIGNING_KEY = env_key(
+    "OPEN_BADGES_SIGNING_KEY",
+    development_file=VAR_DIR / "open-badges-signing-key" if DEBUG else None,
+    why="certificates are signed with it as Open Badges 3.0 credentials.",
+)
 
 # E-mail: the console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Onramp <onramp@localhost>")
@@ -407,6 +414,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.reviews_chase_overdue_task",
         "schedule": 900.0,
     },
+    "send xAPI statements due to Learning Record Stores": {
+        "task": "integrations.tasks.xapi_rounds_start_task",
+        "schedule": 60.0,
+    },
     "expire certificates and open renewals": {
         "task": "certificates.tasks.certificates_expire_and_renew_task",
         "schedule": 3600.0,
@@ -485,14 +496,21 @@ WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool(
 )
 # Encrypts CRM credentials (Fernet). Production refuses to start without it;
 # development generates one into var/ once.
-INTEGRATIONS_ENCRYPTION_KEY = env_fernet_key(
+INTEGRATIONS_ENCRYPTION_KEY = env_key(
     "INTEGRATIONS_ENCRYPTION_KEY",
-    dev_file=VAR_DIR / "integrations-encryption.key" if DEBUG else None,
+    development_file=VAR_DIR / "integrations-encryption.key" if DEBUG else None,
+    why="it encrypts the stored CRM credentials.",
 )
 # Where the HubSpot client sends its requests (tests point it at a local fake).
 CRM_HUBSPOT_API_URL = env_str("CRM_HUBSPOT_API_URL", "https://api.hubapi.com").rstrip(
     "/"
 )
+# xAPI statements to Learning Record Stores (README "Standards"): who the actor is
+# (their e-mail as mbox, or an account on a home page), and how Onramp calls an LRS.
+XAPI_ACTOR_IDENTIFIER = env_choice("XAPI_ACTOR_IDENTIFIER", "mbox", ("mbox", "account"))
+XAPI_ACCOUNT_HOME_PAGE = env_str("XAPI_ACCOUNT_HOME_PAGE") or SITE_URL
+XAPI_TIMEOUT_SECONDS = float(env_int("XAPI_TIMEOUT_SECONDS", 10))
+XAPI_ALLOW_PRIVATE_NETWORKS = env_bool("XAPI_ALLOW_PRIVATE_NETWORKS", default=False)
 
 # Security: production runs behind a TLS-terminating proxy.
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -8,6 +8,11 @@ import tempfile
 os.environ.setdefault(
     "SECRET_KEY", "onramp-tests-only-0123456789-abcdefghijklmnopqrstuvwxyz"
 )
+# A fixed test key (never used anywhere else): credentials signed in a test verify in
+# the worker processes it starts.
+os.environ.setdefault(
+    "OPEN_BADGES_SIGNING_KEY", "b25yYW1wLXRlc3RzLW9ubHktb2IzLXNpZ25pbmcta3k"
+)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault(
     "INTEGRATIONS_ENCRYPTION_KEY", "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0wMTIzNDU="
@@ -61,6 +66,8 @@ CSRF_COOKIE_SECURE = False
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool(
     "WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=True
 )
+# The test LRS (Ralph) listens on 127.0.0.1 too.
+XAPI_ALLOW_PRIVATE_NETWORKS = env_bool("XAPI_ALLOW_PRIVATE_NETWORKS", default=True)
 # Tasks run in-process unless a test starts a real worker (see tests/worker.py).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

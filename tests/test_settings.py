@@ -17,6 +17,7 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://redis.internal:6379/1",
     "REDIS_URL": "redis://redis.internal:6379/2",
     "INTEGRATIONS_ENCRYPTION_KEY": "cHJvZHVjdGlvbi1lbmNyeXB0aW9uLWtleS0wMTIzNDU=",
+    "OPEN_BADGES_SIGNING_KEY": "cHIwZHVjdGlvbi1vcGVuLWJhZGdlcy1rZXktMzJieXQ",
 }
 
 
@@ -62,6 +63,29 @@ def test_it_refuses_to_start_without_a_secret_key(tmp_path):
     command = _manage("check", env={**env, "DEBUG": "false"}, tmp_path=tmp_path)
     assert command.returncode != 0
     assert "SECRET_KEY must be set" in command.stderr
+
+
+def test_it_refuses_to_start_without_an_open_badges_signing_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "OPEN_BADGES_SIGNING_KEY"}
+    web = _start_web_server(env, tmp_path)
+    assert web.returncode != 0
+    assert "OPEN_BADGES_SIGNING_KEY must be set" in web.stderr
+    short = _start_web_server({**env, "OPEN_BADGES_SIGNING_KEY": "c2hvcnQ"}, tmp_path)
+    assert short.returncode != 0
+    assert "OPEN_BADGES_SIGNING_KEY must be 32 random bytes" in short.stderr
+
+
+def test_it_keeps_a_development_signing_key_in_var(tmp_path):
+    first = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    key_file = tmp_path / "open-badges-signing-key"
+    key = key_file.read_text()
+    assert key_file.stat().st_mode & 0o077 == 0
+
+    again = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
+
+    assert again.returncode == 0, again.stderr
+    assert key_file.read_text() == key
 
 
 def test_it_starts_the_web_server_with_a_production_environment(tmp_path):

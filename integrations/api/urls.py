@@ -1,7 +1,14 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from integrations.api import fallback, learning, people, records, webhooks
+from integrations.api import (
+    fallback,
+    learning,
+    learning_record,
+    people,
+    records,
+    webhooks,
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -14,6 +21,16 @@ urlpatterns = [
     ),
     path("people/", people.PeopleList.as_view(), name="api_people"),
     path("people/<int:pk>/", people.PersonDetail.as_view(), name="api_person"),
+    path(
+        "people/<int:pk>/learning-record/",
+        learning_record.PersonLearningRecord.as_view(),
+        name="api_person_learning_record",
+    ),
+    path(
+        "people/<int:pk>/learning-record/xapi/",
+        learning_record.PersonLearningRecordStatements.as_view(),
+        name="api_person_learning_record_xapi",
+    ),
     path("teams/", people.TeamList.as_view(), name="api_teams"),
     path("courses/", learning.CourseList.as_view(), name="api_courses"),
     path("courses/<int:pk>/", learning.CourseDetail.as_view(), name="api_course"),

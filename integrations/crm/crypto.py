@@ -19,7 +19,9 @@ class CredentialsUnreadable(Exception):
 
 
 def _fernet() -> Fernet:
-    return Fernet(settings.INTEGRATIONS_ENCRYPTION_KEY.encode())
+    # Any 32 random bytes in base64url (lms.env.env_key); Fernet wants the padding.
+    key: str = settings.INTEGRATIONS_ENCRYPTION_KEY
+    return Fernet(key + "=" * (-len(key) % 4))
 
 
 def seal(values: dict[str, Any]) -> str:

@@ -73,7 +73,12 @@ def resolve(url: str, *, allow_private: bool) -> tuple[str, str, int, str]:
 
 
 def post(
-    url: str, *, body: bytes, headers: dict[str, str], allow_private: bool
+    url: str,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    allow_private: bool,
+    timeout_seconds: float = TIMEOUT_SECONDS,
 ) -> Answer:
     """POST the body; never raises for network trouble (it is in the answer)."""
     started = time.monotonic()
@@ -89,7 +94,7 @@ def post(
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     default_port = 443 if scheme == "https" else 80
     host_header = host if port == default_port else f"{host}:{port}"
-    timeout = urllib3.Timeout(total=TIMEOUT_SECONDS)
+    timeout = urllib3.Timeout(total=timeout_seconds)
     pool: urllib3.HTTPConnectionPool
     if scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
@@ -108,7 +113,7 @@ def post(
             "POST",
             target,
             body=body,
-            headers={**headers, "host": host_header, "user-agent": "Onramp-Webhooks/1"},
+            headers={"user-agent": "Onramp-Webhooks/1", **headers, "host": host_header},
             redirect=False,
             retries=False,
             preload_content=False,

@@ -133,7 +133,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "profile_links": navigation.profile_links()},
+        {
+            "form": form,
+            "profile_links": navigation.profile_links(download=False),
+            "data_links": navigation.profile_links(download=True),
+        },
     )
 
 

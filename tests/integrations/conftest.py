@@ -172,3 +172,19 @@ def org(db: None) -> Any:
     made = Org()
     _as_committed()
     return made
+
+
+@pytest.fixture
+def ralph(tmp_path_factory: Any):  # type: ignore[no-untyped-def]
+    """A real LRS (Ralph, file-system backend) of the test's own (statement ids
+    repeat between tests, as row ids do); see
+    tests/integrations/ralph.py. Skipped, with the reason, where Ralph cannot be
+    installed or started."""
+    from tests.integrations.ralph import Ralph, RalphUnavailable
+
+    try:
+        lrs = Ralph(tmp_path_factory.mktemp("ralph"))
+    except RalphUnavailable as reason:
+        pytest.skip(str(reason))
+    yield lrs
+    lrs.stop()
