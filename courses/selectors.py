@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from wagtail.models import Page
 
 from courses.models import (
     Assignment,
@@ -53,7 +54,7 @@ class LessonLine:
 
 @dataclass
 class Outline:
-    course: CoursePage
+    course: Page  # a CoursePage, or the plain page routing loaded
     lessons: list[LessonLine] = field(default_factory=list)
 
     @property
@@ -84,12 +85,20 @@ class Outline:
         return None
 
 
-def course_outline(*, user: User, course: CoursePage) -> Outline:
-    lessons = list(course.lessons())
-    done = completed_lesson_ids(user, [lesson.pk for lesson in lessons])
-    return Outline(
-        course, [LessonLine(lesson, lesson.pk in done) for lesson in lessons]
+def course_outline(*, user: User, course: Page) -> Outline:
+    """The course's live lessons, each with whether the person completed it: one
+    query. `course` may be the plain page Wagtail's routing loaded."""
+    lessons = (
+        LessonPage.objects.child_of(course)
+        .live()
+        .order_by("path")
+        .annotate(
+            done=Exists(
+                LessonCompletion.objects.filter(user=user, lesson_id=OuterRef("pk"))
+            )
+        )
     )
+    return Outline(course, [LessonLine(lesson, lesson.done) for lesson in lessons])
 
 
 def course_cards(*, user: User, index: CourseIndexPage) -> list[Outline]:
@@ -106,7 +115,9 @@ def course_cards(*, user: User, index: CourseIndexPage) -> list[Outline]:
 
 
 def lesson_context(*, user: User, lesson: LessonPage) -> dict[str, Any]:
-    course = CoursePage.objects.get(pk=lesson.get_parent().pk)
+    """What a lesson page shows. The course is the lesson's parent as Wagtail's
+    routing loaded it (no query when the page was routed)."""
+    course = lesson.get_parent()
     outline = course_outline(user=user, course=course)
     position = next(
         i for i, line in enumerate(outline.lessons) if line.lesson.pk == lesson.pk
@@ -116,6 +127,7 @@ def lesson_context(*, user: User, lesson: LessonPage) -> dict[str, Any]:
         watch = WatchProgress.objects.filter(user=user, lesson=lesson).first()
     return {
         "course": course,
+        "course_index": course.get_parent(),
         "lock_reason": lock_reason(user=user, course=course),
         "outline": outline,
         "done": outline.lessons[position].done,
@@ -266,20 +278,30 @@ class CourseIndex:
 
 
 def _course_index(user: User, courses: list[CoursePage]) -> CourseIndex:
-    """Two queries whatever the number of courses."""
+    """One query whatever the number of courses: the lessons, each with when the
+    person last completed it."""
     index = CourseIndex({course.pk: [] for course in courses}, {})
     if not courses:
         return index
     under_any = Q()
     for course in courses:
         under_any |= Q(path__startswith=course.path, depth=course.depth + 1)
-    lessons = list(LessonPage.objects.live().filter(under_any).order_by("path"))
-    index.latest = dict(
-        LessonCompletion.objects.filter(user=user, lesson__in=[x.pk for x in lessons])
-        .values("lesson_id")
-        .annotate(latest=Max("completed_at"))
-        .values_list("lesson_id", "latest")
+    latest = (
+        LessonCompletion.objects.filter(user=user, lesson_id=OuterRef("pk"))
+        .order_by("-completed_at")
+        .values("completed_at")[:1]
     )
+    lessons = list(
+        LessonPage.objects.live()
+        .filter(under_any)
+        .order_by("path")
+        .annotate(latest_completion=Subquery(latest))
+    )
+    index.latest = {
+        lesson.pk: lesson.latest_completion
+        for lesson in lessons
+        if lesson.latest_completion is not None
+    }
     by_path = {course.path: course.pk for course in courses}
     for lesson in lessons:
         index.lessons[by_path[lesson.path[: -LessonPage.steplen]]].append(lesson)

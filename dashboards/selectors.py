@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from courses.selectors import MyLearning, my_learning
 from lms.accounts import visibility
@@ -26,8 +26,7 @@ class StartPage:
 def start_page_for(user: User) -> StartPage:
     start = StartPage(person=user)
     if user.is_rep:
-        start.coaches = list(visibility.coaches_of(user))
-        start.managers = list(visibility.managers_of(user))
+        start.coaches, start.managers = _coaches_and_managers(user)
     start.learning = my_learning(user=user)
     if user.is_manager or user.is_enablement_admin:
         start.managed_teams = list(_with_member_counts(visibility.managed_teams(user)))
@@ -47,3 +46,28 @@ def _with_member_counts(teams: QuerySet[Team]) -> QuerySet[Team]:
         member_count=Count("members", filter=Q(members__is_active=True))
     )
     return counted
+
+
+def _coaches_and_managers(person: User) -> tuple[list[User], list[User]]:
+    """Who coaches and who manages the person (of their team or a team above it), in
+    one query: the same people as `visibility.coaches_of` and `managers_of`."""
+    team = person.team
+    if team is None:
+        return [], []
+    steplen = Team.steplen
+    paths = [team.path[:end] for end in range(steplen, len(team.path) + 1, steplen)]
+    coaching = Team.coaches.through.objects.filter(
+        user_id=OuterRef("pk"), team__path__in=paths
+    )
+    managing = Team.managers.through.objects.filter(
+        user_id=OuterRef("pk"), team__path__in=paths
+    )
+    people = list(
+        User.objects.annotate(
+            coaches_here=Exists(coaching), manages_here=Exists(managing)
+        ).filter(Q(coaches_here=True) | Q(manages_here=True))
+    )
+    return (
+        [p for p in people if p.coaches_here],
+        [p for p in people if p.manages_here],
+    )

@@ -7,11 +7,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from lms.pages import SignInRequiredMixin
+from lms.pages import FastRoutingMixin, SignInRequiredMixin
 from lms.start_page import registered_start_page
 
 
-class HomePage(SignInRequiredMixin, Page):
+class HomePage(FastRoutingMixin, SignInRequiredMixin, Page):
     """The site root: every signed-in person's start page, built for their roles.
 
     Enablement admins edit the welcome text in Wagtail; visitors who are not signed in

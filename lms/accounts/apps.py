@@ -14,4 +14,20 @@ class AccountsConfig(AppConfig):
         from lms.demo import DemoStep, register_demo_step
 
         post_migrate.connect(roles.sync_enablement_admin_group)
+        self._forget_visibility_on_change()
         register_demo_step(DemoStep(10, "people and teams", demo.seed_people))
+
+    def _forget_visibility_on_change(self) -> None:
+        """Who sees whom is cached for one request at most; a change to teams, their
+        managers and coaches, or anyone's team, empties that cache at once."""
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from lms.accounts.models import Team, User
+        from lms.lib import request_cache
+
+        uid = "request_cache.clear"
+        for model in (Team, User):
+            post_save.connect(request_cache.clear, sender=model, dispatch_uid=uid)
+            post_delete.connect(request_cache.clear, sender=model, dispatch_uid=uid)
+        for through in (Team.managers.through, Team.coaches.through):
+            m2m_changed.connect(request_cache.clear, sender=through, dispatch_uid=uid)

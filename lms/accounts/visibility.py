@@ -6,7 +6,9 @@
 - everyone sees themself.
 
 Rules are evaluated on every call from the current team relations, so moving a rep to
-another team changes who sees them at once. Each selector costs one or two queries
+another team changes who sees them at once. Within one request, the teams a viewer
+manages or coaches are read once (`lms.lib.request_cache`, emptied by any change to
+teams or memberships). Each selector costs one or two queries
 whatever the size of the organisation.
 """
 
@@ -15,18 +17,19 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from lms.accounts.models import Invitation, Team, User
+from lms.lib import request_cache
 
 
 def managed_teams(viewer: User) -> QuerySet[Team]:
     """Teams the viewer manages, with all their sub-teams (everything for admins)."""
     if viewer.is_enablement_admin:
         return Team.objects.all()
-    return _subtrees(Team.objects.filter(managers=viewer))
+    return Team.objects.filter(_in_subtrees(_managed_paths(viewer), prefix=""))
 
 
 def coached_teams(viewer: User) -> QuerySet[Team]:
     """Teams the viewer coaches, with all their sub-teams."""
-    return _subtrees(Team.objects.filter(coaches=viewer))
+    return Team.objects.filter(_in_subtrees(_coached_paths(viewer), prefix=""))
 
 
 def visible_users(viewer: User) -> QuerySet[User]:
@@ -35,8 +38,11 @@ def visible_users(viewer: User) -> QuerySet[User]:
         return User.objects.none()
     if viewer.is_enablement_admin:
         return User.objects.all()
-    roots = Team.objects.filter(Q(managers=viewer) | Q(coaches=viewer))
-    return User.objects.filter(_in_subtrees(_paths(roots)) | Q(pk=viewer.pk))
+    paths = request_cache.cached(
+        ("led_paths", viewer.pk),
+        lambda: _paths(Team.objects.filter(Q(managers=viewer) | Q(coaches=viewer))),
+    )
+    return User.objects.filter(_in_subtrees(paths) | Q(pk=viewer.pk))
 
 
 def can_see_user(viewer: User, subject: User) -> bool:
@@ -68,11 +74,30 @@ def can_manage_team(viewer: User, team: Team) -> bool:
     return managed_teams(viewer).filter(pk=team.pk).exists()
 
 
+def _managed_paths(viewer: User) -> list[str]:
+    """Paths of the teams the viewer manages, read once per request."""
+    return request_cache.cached(
+        ("managed_paths", viewer.pk),
+        lambda: _paths(Team.objects.filter(managers=viewer)),
+    )
+
+
+def _coached_paths(viewer: User) -> list[str]:
+    """Paths of the teams the viewer coaches, read once per request."""
+    return request_cache.cached(
+        ("coached_paths", viewer.pk),
+        lambda: _paths(Team.objects.filter(coaches=viewer)),
+    )
+
+
 def _paths(roots: QuerySet[Team]) -> list[str]:
     """Materialised paths of the roots, without those already inside another root."""
-    paths = sorted(set(roots.values_list("path", flat=True)))
+    return _outermost(list(roots.values_list("path", flat=True)))
+
+
+def _outermost(paths: list[str]) -> list[str]:
     kept: list[str] = []
-    for path in paths:
+    for path in sorted(set(paths)):
         if not any(path.startswith(parent) for parent in kept):
             kept.append(path)
     return kept
@@ -83,10 +108,6 @@ def _in_subtrees(paths: list[str], prefix: str = "team__") -> Q:
     for path in paths:
         condition |= Q(**{f"{prefix}path__startswith": path})
     return condition
-
-
-def _subtrees(roots: QuerySet[Team]) -> QuerySet[Team]:
-    return Team.objects.filter(_in_subtrees(_paths(roots), prefix=""))
 
 
 def coaches_of(person: User) -> QuerySet[User]:
