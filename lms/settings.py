@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.notifications",
     "media",
+    "library",
     "courses",
     "courses.quizzes",
     "coaching",
@@ -431,6 +432,21 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 # Addresses change only through allauth, which confirms them first.
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# The content library (library/): how long an item stays current after it is
+# written or reviewed, by kind or card kind (days); how long a past review-by date
+# shows "Review due" before the item expires; how long a share link lasts.
+LIBRARY_REVIEW_INTERVAL_DAYS = {
+    "default": 180,
+    "document": 180,
+    "video": 365,
+    "link": 180,
+    "card": 90,
+    "battlecard": 90,
+    "talk_track": 180,
+    "email_template": 180,
+}
+LIBRARY_REVIEW_GRACE_DAYS = env_int("LIBRARY_REVIEW_GRACE_DAYS", 14)
+LIBRARY_FILE_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Image uploads refuse files that only look like images with a form error.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.images.ImageForm"
