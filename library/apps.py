@@ -10,7 +10,15 @@ class LibraryConfig(AppConfig):
 
     def ready(self) -> None:
         from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
+        from lms.navigation import NavItem, register_nav_item
 
         ENABLEMENT_ADMIN_PERMISSIONS.extend(
             f"library.{action}_libraryitem" for action in ("add", "change", "delete")
         )
+        register_nav_item(
+            NavItem("Library", "library_home", order=12, is_visible=_signed_in)
+        )
+
+
+def _signed_in(user) -> bool:  # type: ignore[no-untyped-def]
+    return bool(user.is_authenticated)

@@ -9,6 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from library import services
 from library.models import LibraryItem
+from lms.lib import clock
 
 
 class LibraryItemForm(WagtailAdminModelForm):
@@ -51,6 +52,7 @@ class LibraryItemForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit: bool = True) -> LibraryItem:
+        self.instance.updated_at = clock.now()
         item: LibraryItem = super().save(commit=commit)
         upload = self.cleaned_data.get("new_file")
         if commit and upload:

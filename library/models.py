@@ -12,6 +12,7 @@ from django.db.models import Q
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 from lms.accounts.models import Team, User
 from lms.lib import clock
@@ -33,7 +34,7 @@ class DealStage(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class LibraryItemQuerySet(models.QuerySet["LibraryItem"]):
+class LibraryItemQuerySet(SearchableQuerySetMixin, models.QuerySet["LibraryItem"]):
     def live(self) -> LibraryItemQuerySet:
         """Not archived (archived items stay for their history and links)."""
         return self.filter(archived_at__isnull=True)
@@ -285,3 +286,39 @@ class LibraryFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} v{self.version}"
+
+
+class LibraryVisit(models.Model):
+    """When a person last opened the library, and the visit before it: what is
+    new since their last visit is what changed after `previous_at`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    previous_at = models.DateTimeField(null=True)
+    last_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} last opened the library at {self.last_at}"
+
+
+class ItemUse(models.Model):
+    """A signed-in person viewed, downloaded or copied an item (content usage)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        DOWNLOAD = "download", "Downloaded"
+        COPY = "copy", "Copied"
+
+    item = models.ForeignKey(LibraryItem, on_delete=models.CASCADE, related_name="uses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["item", "action"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display().lower()} {self.item}"

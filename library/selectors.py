@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from library.models import LibraryItem, LibraryItemQuerySet
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.utils.html import escape, strip_tags
+
+from library.models import DealStage, Freshness, LibraryItem, LibraryItemQuerySet
 from lms.accounts.models import User
+from lms.lib import clock
 
 
 def items_visible_to(person: User) -> LibraryItemQuerySet:
@@ -14,3 +22,147 @@ def items_visible_to(person: User) -> LibraryItemQuerySet:
 def visible_item(*, viewer: User, item_id: int) -> LibraryItem | None:
     """The item if the viewer may open it, else None (views answer 404)."""
     return items_visible_to(viewer).filter(pk=item_id).select_related("owner").first()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    item: LibraryItem
+    snippet: str  # HTML: escaped text with the matched words in <mark>
+    freshness: Freshness
+
+
+@dataclass(frozen=True)
+class LibrarySearch:
+    hits: list[SearchHit]
+    total: int
+    kinds: list[tuple[str, str, int]]  # value, label, count
+    stages: list[tuple[str, str, int]]
+    products: list[tuple[str, str, int]]
+    competitors: list[tuple[str, str, int]]
+
+
+SEARCH_LIMIT = 50
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def library_search(
+    *,
+    viewer: User,
+    query: str,
+    kind: str = "",
+    stage: str = "",
+    product: str = "",
+    competitor: str = "",
+    include_expired: bool = False,
+) -> LibrarySearch:
+    """Items in the viewer's audience matching the query (title, summary, tags,
+    card text and the text extracted from documents), best first, with the counts
+    per facet of the whole match. Expired items are left out unless asked for."""
+    items = items_visible_to(viewer)
+    if not include_expired:
+        items = items.not_expired()
+    for field, value in (
+        ("kind", kind),
+        ("deal_stage", stage),
+        ("product", product),
+        ("competitor", competitor),
+    ):
+        if value:
+            items = items.filter(**{field: value})
+    terms = query.strip()
+    if terms:
+        results = items.search(terms, operator="and")
+        found = list(results[:SEARCH_LIMIT])
+        total = results.count()
+        matched = items.filter(pk__in=[item.pk for item in results[:1000]])
+    else:
+        found = list(items.order_by("-updated_at")[:SEARCH_LIMIT])
+        total = items.count()
+        matched = items
+    today = clock.today()
+    words = [word.lower() for word in _WORD.findall(terms)]
+    return LibrarySearch(
+        hits=[
+            SearchHit(
+                item=item,
+                snippet=highlight(_snippet_source(item, words), words),
+                freshness=item.freshness(today),
+            )
+            for item in found
+        ],
+        total=total,
+        kinds=_facet(matched, "kind", dict(LibraryItem.Kind.choices)),
+        stages=_facet(matched, "deal_stage", dict(DealStage.choices)),
+        products=_facet(matched, "product", {}),
+        competitors=_facet(matched, "competitor", {}),
+    )
+
+
+def _facet(
+    items: QuerySet[LibraryItem], field: str, labels: dict[str, str]
+) -> list[tuple[str, str, int]]:
+    counts = (
+        items.exclude(**{field: ""})
+        .order_by()
+        .values_list(field)
+        .annotate(count=Count("pk"))
+    )
+    return sorted(
+        ((value, labels.get(value, value), count) for value, count in counts),
+        key=lambda facet: (-facet[2], facet[1]),
+    )
+
+
+def _snippet_source(item: LibraryItem, words: list[str]) -> str:
+    """The passage to show under a hit: the first of summary, card text and
+    document text that holds a searched word (the summary without a search)."""
+    sources = [item.summary, strip_tags(item.body), item.extracted_text]
+    for source in sources:
+        lowered = source.lower()
+        positions = [lowered.find(word) for word in words if word in lowered]
+        if positions:
+            start = max(0, min(positions) - 80)
+            text = source[start : start + 240]
+            return (
+                ("…" if start else "")
+                + text
+                + ("…" if len(source) > start + 240 else "")
+            )
+    return item.summary[:240]
+
+
+def highlight(text: str, words: list[str]) -> str:
+    """The text, escaped, with each searched word (and words it begins) marked."""
+    if not words:
+        return str(escape(text))
+    pattern = re.compile(
+        "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+    out: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[position : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    out.append(escape(text[position:]))
+    return "".join(out)
+
+
+def recently_updated(*, viewer: User, limit: int = 5) -> list[LibraryItem]:
+    """The viewer's items changed most recently (expired ones left out)."""
+    return list(items_visible_to(viewer).not_expired().order_by("-updated_at")[:limit])
+
+
+def new_since(
+    *, viewer: User, since: dt.datetime | None, limit: int = 10
+) -> list[LibraryItem]:
+    """Items added or updated after the viewer's previous visit."""
+    if since is None:
+        return []
+    return list(
+        items_visible_to(viewer)
+        .not_expired()
+        .filter(updated_at__gt=since)
+        .order_by("-updated_at")[:limit]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import PurePath
 
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 
-from library.models import LibraryFile, LibraryItem
+from library.models import ItemUse, LibraryFile, LibraryItem, LibraryVisit
 from lms.accounts.models import User
 from lms.lib import clock
 
@@ -71,3 +72,28 @@ def item_file_add(
     item.updated_at = clock.now()
     LibraryItem.objects.filter(pk=item.pk).update(updated_at=item.updated_at)
     return version
+
+
+# A visit within this time of the last one is the same visit.
+VISIT_GAP = dt.timedelta(minutes=30)
+
+
+def library_visit(*, user: User) -> dt.datetime | None:
+    """Record that the person opened the library; returns the moment of their
+    previous visit (None on the first), after which items count as new."""
+    now = clock.now()
+    visit, created = LibraryVisit.objects.get_or_create(
+        user=user, defaults={"last_at": now}
+    )
+    if created:
+        return None
+    if now - visit.last_at > VISIT_GAP:
+        visit.previous_at = visit.last_at
+    visit.last_at = now
+    visit.save(update_fields=["previous_at", "last_at"])
+    return visit.previous_at
+
+
+def item_use_record(*, item: LibraryItem, user: User, action: str) -> ItemUse:
+    """Count a view, download or copy of the item by a signed-in person."""
+    return ItemUse.objects.create(item=item, user=user, action=action)

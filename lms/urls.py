@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("lms.accounts.urls")),
     path("", include("dashboards.urls")),
     path("", include("media.urls")),
+    path("library/", include("library.urls")),
     path("learning/", include("courses.urls")),
     path("learning/quizzes/", include("courses.quizzes.urls")),
     path("coaching/", include("coaching.urls")),
