@@ -8,7 +8,7 @@ from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from library import services
-from library.models import LibraryItem
+from library.models import ItemFlag, LibraryItem
 from lms.lib import clock
 
 
@@ -60,3 +60,31 @@ class LibraryItemForm(WagtailAdminModelForm):
                 item=item, file=upload, filename=upload.name, by=self.for_user
             )
         return item
+
+
+class FlagForm(forms.Form):
+    """A rep says why an item is outdated."""
+
+    reason = forms.ChoiceField(
+        choices=[("", "Choose a reason"), *ItemFlag.Reason.choices],
+        error_messages={"required": "Say why the item is outdated."},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="What is wrong, and what it should say if you know.",
+    )
+
+
+class ResolveForm(forms.Form):
+    """The owner or an admin closes a flag."""
+
+    resolution = forms.ChoiceField(
+        choices=ItemFlag.Resolution.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Sent to the person who flagged it.",
+    )

@@ -322,3 +322,51 @@ class ItemUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display().lower()} {self.item}"
+
+
+class ItemFlag(models.Model):
+    """A rep's report that an item is outdated, and how its owner (or an admin)
+    resolved it. The rows are the log: who flagged and when, who resolved, how
+    and when."""
+
+    class Reason(models.TextChoices):
+        WRONG_PRICING = "wrong_pricing", "Wrong pricing"
+        WRONG_PRODUCT = "wrong_product", "Wrong product information"
+        BROKEN_LINK = "broken_link", "Broken link"
+        OTHER = "other", "Other"
+
+    class Resolution(models.TextChoices):
+        UPDATED = "updated", "Updated"
+        ARCHIVED = "archived", "Archived"
+        DISMISSED = "dismissed", "Dismissed"
+
+    item = models.ForeignKey(
+        LibraryItem, on_delete=models.CASCADE, related_name="flags"
+    )
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    flagged_at = models.DateTimeField(default=clock.now)
+    resolution = models.CharField(max_length=16, choices=Resolution.choices, blank=True)
+    resolution_note = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-flagged_at"]
+        indexes = [models.Index(fields=["item", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.get_reason_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.utils.html import escape, strip_tags
 
-from library.models import DealStage, Freshness, LibraryItem, LibraryItemQuerySet
+from library.models import (
+    DealStage,
+    Freshness,
+    ItemFlag,
+    LibraryItem,
+    LibraryItemQuerySet,
+)
 from lms.accounts.models import User
 from lms.lib import clock
 
@@ -166,3 +172,34 @@ def new_since(
         .filter(updated_at__gt=since)
         .order_by("-updated_at")[:limit]
     )
+
+
+def flag_queue(*, viewer: User) -> QuerySet[ItemFlag]:
+    """Open flags on the items the viewer owns (every item for admins), oldest
+    first."""
+    flags = ItemFlag.objects.filter(resolved_at__isnull=True)
+    if not viewer.is_enablement_admin:
+        flags = flags.filter(item__owner=viewer)
+    return flags.select_related("item", "flagged_by").order_by("flagged_at")
+
+
+def flags_resolved(*, viewer: User, limit: int = 20) -> QuerySet[ItemFlag]:
+    """The latest resolved flags on the viewer's items (all for admins)."""
+    flags = ItemFlag.objects.filter(resolved_at__isnull=False)
+    if not viewer.is_enablement_admin:
+        flags = flags.filter(item__owner=viewer)
+    return flags.select_related("item", "flagged_by", "resolved_by").order_by(
+        "-resolved_at"
+    )[:limit]
+
+
+def flag_for_manager(*, viewer: User, flag_id: int) -> ItemFlag | None:
+    """The flag if the viewer answers it (owner of its item or admin)."""
+    flags = ItemFlag.objects.select_related("item")
+    if not viewer.is_enablement_admin:
+        flags = flags.filter(item__owner=viewer)
+    return flags.filter(pk=flag_id).first()
+
+
+def owns_items(person: User) -> bool:
+    return LibraryItem.objects.filter(owner=person).exists()

@@ -14,7 +14,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 
-from library.models import ItemUse, LibraryFile, LibraryItem, LibraryVisit
+from library import notices
+from library.models import (
+    ItemFlag,
+    ItemUse,
+    LibraryFile,
+    LibraryItem,
+    LibraryVisit,
+    default_review_by,
+)
 from lms.accounts.models import User
 from lms.lib import clock
 
@@ -97,3 +105,65 @@ def library_visit(*, user: User) -> dt.datetime | None:
 def item_use_record(*, item: LibraryItem, user: User, action: str) -> ItemUse:
     """Count a view, download or copy of the item by a signed-in person."""
     return ItemUse.objects.create(item=item, user=user, action=action)
+
+
+class LibraryRefused(Exception):
+    """The action is not allowed (shown to the person as a message)."""
+
+
+def can_manage_item(person: User, item: LibraryItem) -> bool:
+    """The owner and enablement admins answer flags and review the item."""
+    return person.is_enablement_admin or item.owner_id == person.pk
+
+
+@transaction.atomic
+def item_flag(*, item: LibraryItem, by: User, reason: str, note: str) -> ItemFlag:
+    """A person in the item's audience reports it outdated; its owner is told."""
+    if reason not in ItemFlag.Reason.values:
+        raise ValidationError("Say why the item is outdated.")
+    if not LibraryItem.objects.live().for_audience(by).filter(pk=item.pk).exists():
+        raise LibraryRefused("You cannot flag this item.")
+    flag = ItemFlag.objects.create(
+        item=item, flagged_by=by, reason=reason, note=note.strip()[:2000]
+    )
+    transaction.on_commit(lambda: notices.flag_raised_notify(flag_id=flag.pk))
+    return flag
+
+
+@transaction.atomic
+def flag_resolve(*, flag: ItemFlag, by: User, resolution: str, note: str) -> ItemFlag:
+    """The owner or an admin closes a flag: the item was updated (its review
+    date starts again), archived (reps no longer see it) or the flag dismissed.
+    The person who flagged it is told the outcome."""
+    if resolution not in ItemFlag.Resolution.values:
+        raise ValidationError("Choose how the flag was resolved.")
+    if not note.strip():
+        raise ValidationError("Add a note for the person who flagged it.")
+    flag = ItemFlag.objects.select_for_update().select_related("item").get(pk=flag.pk)
+    item = flag.item
+    if not can_manage_item(by, item):
+        raise LibraryRefused("Only the item's owner or an admin resolves its flags.")
+    if not flag.is_open:
+        raise LibraryRefused("This flag is already resolved.")
+    now = clock.now()
+    flag.resolution = resolution
+    flag.resolution_note = note.strip()[:2000]
+    flag.resolved_by = by
+    flag.resolved_at = now
+    flag.save()
+    if resolution == ItemFlag.Resolution.UPDATED:
+        item.review_by = default_review_by(item.kind, item.card_kind)
+        item.updated_at = now
+        item.save(update_fields=["review_by", "updated_at"])
+    elif resolution == ItemFlag.Resolution.ARCHIVED:
+        item_archive(item=item)
+    transaction.on_commit(lambda: notices.flag_resolved_notify(flag_id=flag.pk))
+    return flag
+
+
+def item_archive(*, item: LibraryItem) -> None:
+    """Take the item out of the library; its history, flags and links stay (share
+    links to it stop working)."""
+    if item.archived_at is None:
+        item.archived_at = clock.now()
+        item.save(update_fields=["archived_at"])

@@ -7,4 +7,11 @@ urlpatterns = [
     path("<int:item_id>/", views.library_item, name="library_item"),
     path("<int:item_id>/download/", views.library_download, name="library_download"),
     path("<int:item_id>/copied/", views.library_copied, name="library_copied"),
+    path("<int:item_id>/flag/", views.library_flag, name="library_flag"),
+    path("flags/", views.library_flags, name="library_flags"),
+    path(
+        "flags/<int:flag_id>/resolve/",
+        views.library_flag_resolve,
+        name="library_flag_resolve",
+    ),
 ]

@@ -5,7 +5,9 @@ audience: an item outside it answers 404, on every address."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
     Http404,
@@ -13,10 +15,11 @@ from django.http import (
     HttpResponse,
     JsonResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from library import selectors, services
+from library.forms import FlagForm, ResolveForm
 from library.models import ItemUse, LibraryItem
 from lms.lib.requests import signed_in_user
 
@@ -41,6 +44,7 @@ def library_home(request: HttpRequest) -> HttpResponse:
     }
     include_expired = request.GET.get("expired") == "1"
     previous_visit = services.library_visit(user=user)
+    show_flag_queue = user.is_enablement_admin or selectors.owns_items(user)
     search = selectors.library_search(
         viewer=user, query=query, include_expired=include_expired, **filters
     )
@@ -55,6 +59,10 @@ def library_home(request: HttpRequest) -> HttpResponse:
             "searching": bool(query.strip() or any(filters.values())),
             "new_items": selectors.new_since(viewer=user, since=previous_visit),
             "recent_items": selectors.recently_updated(viewer=user),
+            "show_flag_queue": show_flag_queue,
+            "open_flags": selectors.flag_queue(viewer=user).count()
+            if show_flag_queue
+            else 0,
         },
     )
 
@@ -67,15 +75,17 @@ def library_item(request: HttpRequest, item_id: int) -> HttpResponse:
     user = signed_in_user(request)
     item = _item_or_404(request, item_id)
     services.item_use_record(item=item, user=user, action=ItemUse.Action.VIEW)
-    return render(
-        request,
-        "library/item.html",
-        {
-            "item": item,
-            "freshness": item.freshness(),
-            "current_file": item.current_file(),
-        },
-    )
+    return render(request, "library/item.html", _item_context(item))
+
+
+def _item_context(item: LibraryItem, **more: object) -> dict[str, object]:
+    return {
+        "item": item,
+        "freshness": item.freshness(),
+        "current_file": item.current_file(),
+        "flag_form": FlagForm(),
+        **more,
+    }
 
 
 @login_required
@@ -108,3 +118,77 @@ def library_copied(request: HttpRequest, item_id: int) -> JsonResponse:
         item=item, user=signed_in_user(request), action=ItemUse.Action.COPY
     )
     return JsonResponse({"ok": True})
+
+
+@login_required
+@require_POST
+def library_flag(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Flag the item as outdated, with a reason (required) and a note."""
+    user = signed_in_user(request)
+    item = _item_or_404(request, item_id)
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "library/item.html",
+            _item_context(item, flag_form=form),
+            status=400,
+        )
+    services.item_flag(
+        item=item,
+        by=user,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+    )
+    messages.success(
+        request, f"Thank you: {item.owner.full_name} will look at “{item.title}”."
+    )
+    return redirect("library_item", item.pk)
+
+
+@login_required
+@require_safe
+def library_flags(request: HttpRequest) -> HttpResponse:
+    """The flag queue: open flags on the viewer's items (all items for admins)."""
+    user = signed_in_user(request)
+    if not (user.is_enablement_admin or selectors.owns_items(user)):
+        raise PermissionDenied("Only item owners and admins have a flag queue.")
+    return render(
+        request,
+        "library/flags.html",
+        {
+            "flags": [
+                (flag, ResolveForm(prefix=f"flag{flag.pk}"))
+                for flag in selectors.flag_queue(viewer=user)
+            ],
+            "resolved": selectors.flags_resolved(viewer=user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def library_flag_resolve(request: HttpRequest, flag_id: int) -> HttpResponse:
+    """Resolve one flag as updated, archived or dismissed, with a note."""
+    user = signed_in_user(request)
+    flag = selectors.flag_for_manager(viewer=user, flag_id=flag_id)
+    if flag is None:
+        raise Http404("No such flag on your items.")
+    form = ResolveForm(request.POST, prefix=f"flag{flag.pk}")
+    if not form.is_valid():
+        messages.error(request, "Choose an outcome and write a note for the flagger.")
+        return redirect("library_flags")
+    try:
+        services.flag_resolve(
+            flag=flag,
+            by=user,
+            resolution=form.cleaned_data["resolution"],
+            note=form.cleaned_data["note"],
+        )
+    except services.LibraryRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request, f"Resolved; {flag.flagged_by.full_name} is told by e-mail."
+        )
+    return redirect("library_flags")
