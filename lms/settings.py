@@ -402,6 +402,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.certificates_expire_and_renew_task",
         "schedule": 3600.0,
     },
+    "e-mail library owners about review dates": {
+        "task": "library.tasks.review_notices_send_task",
+        "schedule": 3600.0,
+    },
+    "send weekly library owner digests": {
+        "task": "library.tasks.owner_digests_send_task",
+        "schedule": 3600.0,
+    },
     "send weekly manager digests": {
         "task": "dashboards.tasks.manager_digests_send_task",
         "schedule": 3600.0,

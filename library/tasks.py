@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from lms.lib.mail import MAIL_RETRY
+
+
+@shared_task(**MAIL_RETRY, time_limit=1800, soft_time_limit=1700)
+def review_notices_send_task() -> dict[str, int]:
+    """Periodic (beat, hourly): e-mail owners 14 days before an item's review
+    date and on the day, each once."""
+    from library.notices import review_notices_send
+
+    return review_notices_send()
+
+
+@shared_task(**MAIL_RETRY, time_limit=1800, soft_time_limit=1700)
+def owner_digests_send_task() -> int:
+    """Periodic (beat, hourly): each owner's weekly digest, once, on their Monday
+    morning."""
+    from library.notices import owner_digests_send
+
+    return owner_digests_send()
