@@ -88,3 +88,17 @@ class ResolveForm(forms.Form):
         max_length=2000,
         help_text="Sent to the person who flagged it.",
     )
+
+
+class ShareForm(forms.Form):
+    """Who the rep shares an item with."""
+
+    prospect_name = forms.CharField(label="Prospect's name", max_length=150)
+    prospect_email = forms.EmailField(label="Prospect's e-mail")
+    prospect_company = forms.CharField(label="Company", max_length=150)
+    crm_opportunity_id = forms.CharField(
+        label="CRM opportunity id", max_length=64, required=False
+    )
+    days = forms.IntegerField(
+        label="Link lasts (days)", min_value=1, max_value=365, initial=30
+    )

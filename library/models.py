@@ -370,3 +370,59 @@ class ItemFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
+    def usable(self, now: dt.datetime | None = None) -> ShareLinkQuerySet:
+        """Neither revoked nor past their expiry."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or clock.now())
+
+
+class ShareLink(models.Model):
+    """A link a rep made to show one item to one prospect, at /s/<token>/. The
+    token is random (256 bits); the link expires and can be revoked."""
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    item = models.ForeignKey(
+        LibraryItem, on_delete=models.CASCADE, related_name="share_links"
+    )
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    prospect_name = models.CharField(max_length=150)
+    prospect_email = models.EmailField()
+    prospect_company = models.CharField(max_length=150)
+    crm_opportunity_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[ShareLinkQuerySet] = ShareLinkQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["rep", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item} for {self.prospect_name} ({self.prospect_company})"
+
+
+class ShareOpen(models.Model):
+    """A prospect opened (or downloaded from) a share link. No address is kept:
+    `visitor` is a keyed hash of it, enough to tell visitors apart."""
+
+    class Action(models.TextChoices):
+        OPEN = "open", "Opened"
+        DOWNLOAD = "download", "Downloaded"
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="opens")
+    action = models.CharField(max_length=16, choices=Action.choices, default="open")
+    at = models.DateTimeField(default=clock.now)
+    visitor = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["link", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.link} {self.get_action_display().lower()} at {self.at}"

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from library.models import ItemFlag, LibraryItem
+from library.models import ItemFlag, LibraryItem, ShareLink
 from lms.accounts.models import User
 from lms.lib import clock
 from lms.lib.urls import absolute_url, site_url
@@ -192,3 +192,24 @@ def owner_digests_send(*, now: dt.datetime | None = None) -> int:
                 connection=connection,
             )
     return sent
+
+
+SHARE_OPENED_NOTICE = "library_share_opened"
+
+
+def share_opened_notify(*, link_id: int) -> bool:
+    """Tell the rep their prospect opened the content they shared (first open)."""
+    link = ShareLink.objects.select_related("item", "rep").get(pk=link_id)
+    return notify_once(
+        user=link.rep,
+        kind=SHARE_OPENED_NOTICE,
+        key=f"share:{link.pk}",
+        subject=f"{_one_line(link.prospect_name)} ({_one_line(link.prospect_company)}) "
+        f"opened “{_one_line(link.item.title)}”",
+        template="library/email/share_opened",
+        context={
+            "link": link,
+            "first_name": link.rep.get_short_name(),
+            "shared_url": absolute_url("library_shared"),
+        },
+    )

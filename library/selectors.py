@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.html import escape, strip_tags
 
 from library.models import (
@@ -15,6 +15,7 @@ from library.models import (
     ItemFlag,
     LibraryItem,
     LibraryItemQuerySet,
+    ShareLink,
 )
 from lms.accounts.models import User
 from lms.lib import clock
@@ -203,3 +204,38 @@ def flag_for_manager(*, viewer: User, flag_id: int) -> ItemFlag | None:
 
 def owns_items(person: User) -> bool:
     return LibraryItem.objects.filter(owner=person).exists()
+
+
+@dataclass(frozen=True)
+class SharedRow:
+    link: ShareLink
+    opens: int
+    last_open: dt.datetime | None
+    state: str  # "active", "expired" or "revoked"
+
+
+def shared_by(*, rep: User, now: dt.datetime | None = None) -> list[SharedRow]:
+    """The rep's share links, newest first, with their opens and last open."""
+    now = now or clock.now()
+    links = (
+        ShareLink.objects.filter(rep=rep)
+        .select_related("item")
+        .annotate(
+            open_count=Count("opens", filter=Q(opens__action="open")),
+            last_open=Max("opens__at", filter=Q(opens__action="open")),
+        )
+        .order_by("-created_at")
+    )
+    return [
+        SharedRow(
+            link=link,
+            opens=link.open_count,
+            last_open=link.last_open,
+            state="revoked"
+            if link.revoked_at
+            else "expired"
+            if link.expires_at <= now
+            else "active",
+        )
+        for link in links
+    ]

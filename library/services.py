@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 import uuid
 from pathlib import PurePath
 
@@ -14,13 +17,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 
-from library import notices
+from library import notices, tasks
 from library.models import (
     ItemFlag,
     ItemUse,
     LibraryFile,
     LibraryItem,
     LibraryVisit,
+    ShareLink,
+    ShareOpen,
     default_review_by,
 )
 from lms.accounts.models import User
@@ -167,3 +172,76 @@ def item_archive(*, item: LibraryItem) -> None:
     if item.archived_at is None:
         item.archived_at = clock.now()
         item.save(update_fields=["archived_at"])
+
+
+@transaction.atomic
+def share_link_create(
+    *,
+    item: LibraryItem,
+    rep: User,
+    prospect_name: str,
+    prospect_email: str,
+    prospect_company: str,
+    crm_opportunity_id: str = "",
+    days: int | None = None,
+) -> ShareLink:
+    """A rep shares an item in their audience that may leave the company and has
+    not expired, with one prospect, for `days` (LIBRARY_SHARE_DAYS by default)."""
+    if not LibraryItem.objects.live().for_audience(rep).filter(pk=item.pk).exists():
+        raise LibraryRefused("You cannot share this item.")
+    if not item.is_shareable_now():
+        raise LibraryRefused("This item may not be shared outside the company.")
+    if item.kind == LibraryItem.Kind.VIDEO:
+        raise LibraryRefused("Videos cannot be shared with prospects.")
+    days = days or settings.LIBRARY_SHARE_DAYS
+    if not 1 <= days <= 365:
+        raise ValidationError("A link lasts from 1 to 365 days.")
+    now = clock.now()
+    return ShareLink.objects.create(
+        token=secrets.token_urlsafe(32),
+        item=item,
+        rep=rep,
+        prospect_name=prospect_name.strip(),
+        prospect_email=prospect_email.strip().lower(),
+        prospect_company=prospect_company.strip(),
+        crm_opportunity_id=crm_opportunity_id.strip(),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+
+
+def share_link_revoke(*, link: ShareLink, by: User) -> None:
+    """The rep who made the link (or an admin) stops it: it answers 410."""
+    if link.rep_id != by.pk and not by.is_enablement_admin:
+        raise LibraryRefused("Only the rep who shared it can revoke this link.")
+    if link.revoked_at is None:
+        link.revoked_at = clock.now()
+        link.save(update_fields=["revoked_at"])
+
+
+def visitor_hash(address: str) -> str:
+    """A keyed hash of a client address: opens by the same visitor can be told
+    apart from others without the address being stored."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256
+    ).hexdigest()[:32]
+
+
+def share_open_record(*, link: ShareLink, address: str, action: str) -> ShareOpen:
+    """Count an open (or download) of a share link; the first open of a link is
+    told to its rep by e-mail, after the response."""
+    now = clock.now()
+    opened = ShareOpen.objects.create(
+        link=link, action=action, at=now, visitor=visitor_hash(address)
+    )
+    if link.first_opened_at is None and action == ShareOpen.Action.OPEN:
+        first = ShareLink.objects.filter(
+            pk=link.pk, first_opened_at__isnull=True
+        ).update(first_opened_at=now)
+        if first:
+            link.first_opened_at = now
+            link_id = link.pk
+            transaction.on_commit(
+                lambda: tasks.share_first_open_notify_task.delay(link_id)
+            )
+    return opened

@@ -21,3 +21,11 @@ def owner_digests_send_task() -> int:
     from library.notices import owner_digests_send
 
     return owner_digests_send()
+
+
+@shared_task(**MAIL_RETRY, time_limit=120, soft_time_limit=100)
+def share_first_open_notify_task(link_id: int) -> bool:
+    """Tell the rep that the prospect opened their share link (once per link)."""
+    from library.notices import share_opened_notify
+
+    return share_opened_notify(link_id=link_id)

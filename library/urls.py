@@ -14,4 +14,11 @@ urlpatterns = [
         views.library_flag_resolve,
         name="library_flag_resolve",
     ),
+    path("<int:item_id>/share/", views.library_share, name="library_share"),
+    path("shared/", views.library_shared, name="library_shared"),
+    path(
+        "shared/<int:link_id>/revoke/",
+        views.library_share_revoke,
+        name="library_share_revoke",
+    ),
 ]

@@ -5,6 +5,7 @@ audience: an item outside it answers 404, on every address."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,11 +17,12 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from library import selectors, services
-from library.forms import FlagForm, ResolveForm
-from library.models import ItemUse, LibraryItem
+from library.forms import FlagForm, ResolveForm, ShareForm
+from library.models import ItemUse, LibraryItem, ShareLink
 from lms.lib.requests import signed_in_user
 
 
@@ -84,6 +86,7 @@ def _item_context(item: LibraryItem, **more: object) -> dict[str, object]:
         "freshness": item.freshness(),
         "current_file": item.current_file(),
         "flag_form": FlagForm(),
+        "share_form": ShareForm() if item.is_shareable_now() else None,
         **more,
     }
 
@@ -192,3 +195,53 @@ def library_flag_resolve(request: HttpRequest, flag_id: int) -> HttpResponse:
             request, f"Resolved; {flag.flagged_by.full_name} is told by e-mail."
         )
     return redirect("library_flags")
+
+
+@login_required
+@require_POST
+def library_share(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Make a share link of the item for one prospect."""
+    user = signed_in_user(request)
+    item = _item_or_404(request, item_id)
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "library/item.html",
+            _item_context(item, share_form=form),
+            status=400,
+        )
+    try:
+        link = services.share_link_create(item=item, rep=user, **form.cleaned_data)
+    except services.LibraryRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("library_item", item.pk)
+    messages.success(
+        request,
+        f"Link for {link.prospect_name} made: copy it from the list below and send it.",
+    )
+    return redirect(f"{reverse('library_shared')}#link-{link.pk}")
+
+
+@login_required
+@require_safe
+def library_shared(request: HttpRequest) -> HttpResponse:
+    """The rep's share links: who, what, opens and last open; revoke."""
+    user = signed_in_user(request)
+    return render(
+        request,
+        "library/shared.html",
+        {"rows": selectors.shared_by(rep=user), "site_url": settings.SITE_URL},
+    )
+
+
+@login_required
+@require_POST
+def library_share_revoke(request: HttpRequest, link_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    link = ShareLink.objects.filter(pk=link_id, rep=user).first()
+    if link is None:
+        raise Http404("No such link of yours.")
+    services.share_link_revoke(link=link, by=user)
+    messages.success(request, f"The link for {link.prospect_name} no longer works.")
+    return redirect("library_shared")

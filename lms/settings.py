@@ -455,6 +455,9 @@ LIBRARY_REVIEW_INTERVAL_DAYS = {
 }
 LIBRARY_REVIEW_GRACE_DAYS = env_int("LIBRARY_REVIEW_GRACE_DAYS", 14)
 LIBRARY_FILE_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
+LIBRARY_SHARE_DAYS = env_int("LIBRARY_SHARE_DAYS", 30)
+# Opens of share links per client address per minute (429 above it).
+LIBRARY_SHARE_RATE_PER_MINUTE = env_int("LIBRARY_SHARE_RATE_PER_MINUTE", 30)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Image uploads refuse files that only look like images with a form error.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.images.ImageForm"

@@ -20,8 +20,23 @@
     }
   }
 
+  async function copyInput(button) {
+    const input = document.getElementById(button.dataset.copyInput);
+    const status = button.parentElement.querySelector("[data-copy-status]");
+    if (!input) return;
+    try {
+      await global.navigator.clipboard.writeText(input.value);
+      if (status) status.textContent = "Copied.";
+    } catch (error) {
+      input.select();
+      if (status) status.textContent = "Press Ctrl+C to copy.";
+    }
+  }
+
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-copy-target]");
     if (button) copy(button);
+    const linkButton = event.target.closest("[data-copy-input]");
+    if (linkButton) copyInput(linkButton);
   });
 })(globalThis);
