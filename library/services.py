@@ -6,8 +6,10 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import shutil
+import tempfile
 import uuid
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 
-from library import notices, tasks
+from library import notices, pdf, tasks
 from library.models import (
     ItemFlag,
     ItemUse,
@@ -84,6 +86,8 @@ def item_file_add(
     )
     item.updated_at = clock.now()
     LibraryItem.objects.filter(pk=item.pk).update(updated_at=item.updated_at)
+    item_id, file_id = item.pk, version.pk
+    transaction.on_commit(lambda: tasks.item_preview_task.delay(item_id, file_id))
     return version
 
 
@@ -245,3 +249,62 @@ def share_open_record(*, link: ShareLink, address: str, action: str) -> ShareOpe
                 lambda: tasks.share_first_open_notify_task.delay(link_id)
             )
     return opened
+
+
+class PreviewStatus:
+    READY = "ready"
+    NONE = "none"
+
+
+def item_preview_make(*, item_id: int, file_id: int) -> str:
+    """Make the preview picture and the search text of an item's current file
+    (PDFs; other kinds get "no preview" with the reason). Skipped when a newer
+    version replaced this one meanwhile (its own job follows). Returns the status."""
+    item = LibraryItem.objects.get(pk=item_id)
+    current = item.current_file()
+    if current is None or current.pk != file_id:
+        return "skipped"
+    storage = private_storage()
+    if current.content_type != CONTENT_TYPES["pdf"]:
+        return _preview_save(
+            item, status=PreviewStatus.NONE, reason="Previews are made for PDFs only."
+        )
+    if current.size > settings.UPLOAD_MAX_BYTES:
+        return _preview_save(item, status=PreviewStatus.NONE, reason="It is too large.")
+    with tempfile.TemporaryDirectory() as folder:
+        src = Path(folder) / "document.pdf"
+        with storage.open(current.name, "rb") as stored, src.open("wb") as local:
+            shutil.copyfileobj(stored, local)
+        picture = Path(folder) / "preview.png"
+        try:
+            contents = pdf.read_pdf(
+                src, picture, timeout=settings.LIBRARY_PDF_TIMEOUT_SECONDS
+            )
+        except pdf.PdfUnreadable as error:
+            return _preview_save(item, status=PreviewStatus.NONE, reason=str(error))
+        with picture.open("rb") as png:
+            name = storage.save(
+                f"library/{item.pk}/preview-{uuid.uuid4().hex}.png", png
+            )
+    old = item.preview
+    _preview_save(item, status=PreviewStatus.READY, preview=name, text=contents.text)
+    if old:
+        storage.delete(old)
+    return PreviewStatus.READY
+
+
+def _preview_save(
+    item: LibraryItem,
+    *,
+    status: str,
+    reason: str = "",
+    preview: str = "",
+    text: str = "",
+) -> str:
+    item.preview_status = status
+    item.preview_failure = reason[:300]
+    item.preview = preview
+    item.extracted_text = text
+    # A full save: Wagtail's search index follows the item's post_save.
+    item.save()
+    return status

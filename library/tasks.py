@@ -29,3 +29,19 @@ def share_first_open_notify_task(link_id: int) -> bool:
     from library.notices import share_opened_notify
 
     return share_opened_notify(link_id=link_id)
+
+
+@shared_task(
+    acks_late=True,
+    time_limit=180,
+    soft_time_limit=150,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def item_preview_task(item_id: int, file_id: int) -> str:
+    """Make the preview and search text of a newly uploaded file (idempotent: it
+    redoes the same work, and skips versions already replaced)."""
+    from library.services import item_preview_make
+
+    return item_preview_make(item_id=item_id, file_id=file_id)

@@ -21,4 +21,5 @@ urlpatterns = [
         views.library_share_revoke,
         name="library_share_revoke",
     ),
+    path("<int:item_id>/preview.png", views.library_preview, name="library_preview"),
 ]

@@ -245,3 +245,17 @@ def library_share_revoke(request: HttpRequest, link_id: int) -> HttpResponse:
     services.share_link_revoke(link=link, by=user)
     messages.success(request, f"The link for {link.prospect_name} no longer works.")
     return redirect("library_shared")
+
+
+@login_required
+@require_safe
+def library_preview(request: HttpRequest, item_id: int) -> FileResponse:
+    """The first-page picture of the item's current document."""
+    item = _item_or_404(request, item_id)
+    if not item.preview:
+        raise Http404("No preview.")
+    response = FileResponse(
+        services.private_storage().open(item.preview, "rb"), content_type="image/png"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -360,6 +360,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "media.tasks.asset_process_task": {"queue": "media"},
     "coaching.tasks.call_analyse_task": {"queue": "media"},
+    "library.tasks.item_preview_task": {"queue": "media"},
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat copies these into its database schedule at start (editable in the Django admin).
@@ -455,6 +456,8 @@ LIBRARY_REVIEW_INTERVAL_DAYS = {
 }
 LIBRARY_REVIEW_GRACE_DAYS = env_int("LIBRARY_REVIEW_GRACE_DAYS", 14)
 LIBRARY_FILE_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
+# A PDF's preview and text are read in a child process killed after this long.
+LIBRARY_PDF_TIMEOUT_SECONDS = env_int("LIBRARY_PDF_TIMEOUT_SECONDS", 30)
 LIBRARY_SHARE_DAYS = env_int("LIBRARY_SHARE_DAYS", 30)
 # Opens of share links per client address per minute (429 above it).
 LIBRARY_SHARE_RATE_PER_MINUTE = env_int("LIBRARY_SHARE_RATE_PER_MINUTE", 30)
