@@ -22,4 +22,5 @@ urlpatterns = [
         name="library_share_revoke",
     ),
     path("<int:item_id>/preview.png", views.library_preview, name="library_preview"),
+    path("usage/", views.library_usage, name="library_usage"),
 ]

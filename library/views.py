@@ -5,6 +5,10 @@ audience: an item outside it answers 404, on every address."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,14 +19,16 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     JsonResponse,
+    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from library import selectors, services
+from library import metrics, selectors, services
 from library.forms import FlagForm, ResolveForm, ShareForm
 from library.models import ItemUse, LibraryItem, ShareLink
+from lms.lib import clock
 from lms.lib.requests import signed_in_user
 
 
@@ -259,3 +265,83 @@ def library_preview(request: HttpRequest, item_id: int) -> FileResponse:
     )
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@login_required
+@require_safe
+def library_usage(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """For enablement admins: content never used and most used in the last
+    `days` (90 by default; 0 for ever), with a CSV export of every item."""
+    user = signed_in_user(request)
+    if not user.is_enablement_admin:
+        raise PermissionDenied("The usage report is for enablement admins.")
+    try:
+        days = max(0, min(int(request.GET.get("days", "90")), 3650))
+    except ValueError:
+        days = 90
+    since = clock.now() - dt.timedelta(days=days) if days else None
+    usage = metrics.item_usage(since=since)
+    if request.GET.get("format") == "csv":
+        return _usage_csv(usage, days)
+    used = sorted(
+        (row for row in usage if row.total),
+        key=lambda row: (-row.total, row.item.title),
+    )
+    return render(
+        request,
+        "library/usage.html",
+        {
+            "days": days,
+            "never_used": [row for row in usage if not row.total],
+            "most_used": used[:20],
+        },
+    )
+
+
+def _usage_csv(usage: list[metrics.ItemUsage], days: int) -> StreamingHttpResponse:
+    header = [
+        "Item",
+        "Kind",
+        "Owner",
+        "Review by",
+        "Views",
+        "Unique viewers",
+        "Downloads",
+        "Shares",
+        "Prospect opens",
+    ]
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield writer.writerow(header)
+        for row in usage:
+            yield writer.writerow(
+                [
+                    _csv_safe(row.item.title),
+                    row.item.kind_label,
+                    _csv_safe(row.item.owner.full_name),
+                    row.item.review_by.isoformat() if row.item.review_by else "",
+                    row.views,
+                    row.unique_viewers,
+                    row.downloads,
+                    row.shares,
+                    row.prospect_opens,
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    period = f"{days}-days" if days else "ever"
+    response["Content-Disposition"] = (
+        f'attachment; filename="library-usage-{period}.csv"'
+    )
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is a formula to spreadsheet programs: quote it.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
