@@ -140,6 +140,8 @@ def test_it_shows_a_copy_button_on_cards_and_counts_copies(client, org, items):
     client.force_login(org.rep_east)
     html = client.get(reverse("library_item", args=[item.pk])).content.decode()
     assert 'data-copy-target="card-text"' in html and "Copy e-mail" in html
+    assert "<title>Follow-up e-mail · " in html
+    assert html.count('id="flag-heading"') == 1
     assert client.post(reverse("library_copied", args=[item.pk])).status_code == 200
     assert ItemUse.objects.filter(action="copy", user=org.rep_east).count() == 1
 
