@@ -4,6 +4,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
+from library.blocks import LibraryItemBlock
 from media.blocks import LessonVideoChooserBlock
 
 
@@ -43,3 +44,4 @@ class LessonBodyBlock(blocks.StreamBlock):
         icon="doc-full", template="courses/blocks/document.html"
     )
     callout = CalloutBlock()
+    library_item = LibraryItemBlock()

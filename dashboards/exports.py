@@ -26,6 +26,7 @@ HEADERS = [
     "Coaching average (1-5)",
     "Talk ratio median (%)",
     "Calls analysed",
+    "Engaged prospects (30 days)",
     "Certification",
 ]
 
@@ -49,6 +50,7 @@ def row_values(row: PersonRow, zone: dt.tzinfo = dt.UTC) -> list[Any]:
         "" if row.coaching_average is None else str(row.coaching_average),
         "" if row.talk_ratio_median is None else round(row.talk_ratio_median * 100),
         row.talk_ratio_calls,
+        row.engaged_prospects,
         row.certification_label,
     ]
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from courses.selectors import MyLearning, my_learning
+from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
+from lms.lib import clock
 
 
 @dataclass
@@ -21,12 +24,19 @@ class StartPage:
     coached_teams: list[Team] = field(default_factory=list)
     pending_invitations: int = 0
     people_count: int = 0
+    engaged_prospects: int | None = None
 
 
 def start_page_for(user: User) -> StartPage:
     start = StartPage(person=user)
     if user.is_rep:
         start.coaches, start.managers = _coaches_and_managers(user)
+        now = clock.now()
+        start.engaged_prospects = engaged_prospects(
+            rep_ids=[user.pk],
+            since=now - dt.timedelta(days=ENGAGED_PROSPECTS_DAYS),
+            until=now,
+        ).get(user.pk, 0)
     start.learning = my_learning(user=user)
     if user.is_manager or user.is_enablement_admin:
         start.managed_teams = list(_with_member_counts(visibility.managed_teams(user)))

@@ -48,6 +48,7 @@ from courses.models import (
 )
 from courses.quizzes.models import QuizAttempt
 from courses.services import due_at_for
+from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
 from lms.lib import clock
@@ -90,6 +91,7 @@ SORTS = {
     "quiz": "Quiz average",
     "coaching": "Coaching average",
     "talk_ratio": "Talk ratio (median)",
+    "engaged": "Engaged prospects",
     "certification": "Certification",
 }
 CERT_NONE, CERT_VALID, CERT_EXPIRING, CERT_EXPIRED = 0, 2, 1, -1
@@ -159,6 +161,7 @@ class PersonRow:
     # the last TALK_RATIO_DAYS days, and how many calls that is.
     talk_ratio_median: float | None = None
     talk_ratio_calls: int = 0
+    engaged_prospects: int = 0
     certification: int = CERT_NONE
     certificate_expires_at: dt.datetime | None = None
     cells: list[MatrixCell] = field(default_factory=list)
@@ -230,6 +233,7 @@ def _sort_key(key: str) -> Any:
             Decimal(-1) if r.coaching_average is None else r.coaching_average,
             r.person.full_name.lower(),
         ),
+        "engaged": lambda r: (r.engaged_prospects, r.person.full_name.lower()),
         "certification": lambda r: (r.certification, r.person.full_name.lower()),
     }
     return keys[key]
@@ -464,6 +468,14 @@ def team_view(
         if user_id in rows:
             rows[user_id].talk_ratio_median = median
             rows[user_id].talk_ratio_calls = calls
+    engaged = engaged_prospects(
+        rep_ids=ids,
+        since=now - dt.timedelta(days=ENGAGED_PROSPECTS_DAYS),
+        until=now,
+    )
+    for user_id, count in engaged.items():
+        if user_id in rows:
+            rows[user_id].engaged_prospects = count
     _add_certifications(rows, ids, now)
 
     listed = [row for row in rows.values() if row.has_status(filters.status)]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.notifications",
     "media",
+    "library",
     "courses",
     "courses.quizzes",
     "coaching",
@@ -377,6 +378,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "media.tasks.asset_process_task": {"queue": "media"},
     "coaching.tasks.call_analyse_task": {"queue": "media"},
+    "library.tasks.item_preview_task": {"queue": "media"},
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat copies these into its database schedule at start (editable in the Django admin).
@@ -423,6 +425,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.certificates_expire_and_renew_task",
         "schedule": 3600.0,
     },
+    "e-mail library owners about review dates": {
+        "task": "library.tasks.review_notices_send_task",
+        "schedule": 3600.0,
+    },
+    "send weekly library owner digests": {
+        "task": "library.tasks.owner_digests_send_task",
+        "schedule": 3600.0,
+    },
     "send weekly manager digests": {
         "task": "dashboards.tasks.manager_digests_send_task",
         "schedule": 3600.0,
@@ -457,6 +467,26 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 # Addresses change only through allauth, which confirms them first.
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# The content library (library/): how long an item stays current after it is
+# written or reviewed, by kind or card kind (days); how long a past review-by date
+# shows "Review due" before the item expires; how long a share link lasts.
+LIBRARY_REVIEW_INTERVAL_DAYS = {
+    "default": 180,
+    "document": 180,
+    "video": 365,
+    "link": 180,
+    "card": 90,
+    "battlecard": 90,
+    "talk_track": 180,
+    "email_template": 180,
+}
+LIBRARY_REVIEW_GRACE_DAYS = env_int("LIBRARY_REVIEW_GRACE_DAYS", 14)
+LIBRARY_FILE_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
+# A PDF's preview and text are read in a child process killed after this long.
+LIBRARY_PDF_TIMEOUT_SECONDS = env_int("LIBRARY_PDF_TIMEOUT_SECONDS", 30)
+LIBRARY_SHARE_DAYS = env_int("LIBRARY_SHARE_DAYS", 30)
+# Opens of share links per client address per minute (429 above it).
+LIBRARY_SHARE_RATE_PER_MINUTE = env_int("LIBRARY_SHARE_RATE_PER_MINUTE", 30)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Image uploads refuse files that only look like images with a form error.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.images.ImageForm"

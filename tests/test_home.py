@@ -7,7 +7,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-EVERYONE = ["Home", "My learning", "Courses", "Recordings"]
+EVERYONE = ["Home", "My learning", "Courses", "Library", "Recordings"]
 
 
 def _nav_labels(response) -> list[str]:

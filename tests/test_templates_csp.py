@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("lms", "media", "courses", "coaching", "certificates", "dashboards")
+APPS = ("lms", "media", "library", "courses", "coaching", "certificates", "dashboards")
 
 
 def _is_email(template: Path) -> bool:

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class LibraryConfig(AppConfig):
+    """The content hub: library items, search, freshness, flags, share links to
+    prospects and their opens."""
+
+    name = "library"
+    verbose_name = "Library"
+
+    def ready(self) -> None:
+        from library import demo
+        from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
+        from lms.demo import DemoStep, register_demo_step
+        from lms.navigation import NavItem, register_nav_item
+
+        ENABLEMENT_ADMIN_PERMISSIONS.extend(
+            f"library.{action}_libraryitem" for action in ("add", "change", "delete")
+        )
+        register_demo_step(DemoStep(45, "library", demo.seed_library))
+        register_nav_item(
+            NavItem("Library", "library_home", order=12, is_visible=_signed_in)
+        )
+
+
+def _signed_in(user) -> bool:  # type: ignore[no-untyped-def]
+    return bool(user.is_authenticated)

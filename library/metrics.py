@@ -1,0 +1,110 @@
+"""Figures about the library's use: engaged prospects per rep, and usage per item.
+
+"Engaged prospects" of a rep in a period: the distinct prospects (by e-mail
+address) who opened, in that period, at least one link the rep shared. Dashboards
+show it (start page, My team and its exports); it is defined only here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from library.models import ItemUse, LibraryItem, ShareLink, ShareOpen
+
+ENGAGED_PROSPECTS_DAYS = 30
+
+
+def engaged_prospects(
+    *, rep_ids: Iterable[int], since: dt.datetime, until: dt.datetime
+) -> dict[int, int]:
+    """Engaged prospects per rep id (reps with none are left out). One query."""
+    rows = (
+        ShareOpen.objects.filter(
+            action=ShareOpen.Action.OPEN,
+            at__gte=since,
+            at__lt=until,
+            link__rep_id__in=list(rep_ids),
+        )
+        .order_by()
+        .values("link__rep_id")
+        .annotate(prospects=Count("link__prospect_email", distinct=True))
+    )
+    return {row["link__rep_id"]: row["prospects"] for row in rows}
+
+
+@dataclass(frozen=True)
+class ItemUsage:
+    item: LibraryItem
+    views: int
+    unique_viewers: int
+    downloads: int
+    shares: int
+    prospect_opens: int
+
+    @property
+    def total(self) -> int:
+        return self.views + self.downloads + self.shares + self.prospect_opens
+
+
+def item_usage(
+    *, items: QuerySet[LibraryItem] | None = None, since: dt.datetime | None = None
+) -> list[ItemUsage]:
+    """Views, unique viewers, downloads, shares and prospect opens per item (since
+    a moment, or ever), for every live item. Three queries."""
+    items = (items if items is not None else LibraryItem.objects.live()).select_related(
+        "owner"
+    )
+    in_period = Q() if since is None else Q(at__gte=since)
+    uses = (
+        ItemUse.objects.filter(in_period, item__in=items)
+        .order_by()
+        .values("item_id")
+        .annotate(
+            views=Count("pk", filter=Q(action=ItemUse.Action.VIEW)),
+            viewers=Count(
+                "user_id", filter=Q(action=ItemUse.Action.VIEW), distinct=True
+            ),
+            downloads=Count("pk", filter=Q(action=ItemUse.Action.DOWNLOAD)),
+        )
+    )
+    by_item: dict[int, dict[str, int]] = {
+        row["item_id"]: {
+            "views": row["views"],
+            "viewers": row["viewers"],
+            "downloads": row["downloads"],
+        }
+        for row in uses
+    }
+    created = Q() if since is None else Q(created_at__gte=since)
+    shares = dict(
+        ShareLink.objects.filter(created, item__in=items)
+        .order_by()
+        .values_list("item_id")
+        .annotate(count=Count("pk"))
+    )
+    opens = dict(
+        ShareOpen.objects.filter(
+            in_period, action=ShareOpen.Action.OPEN, link__item__in=items
+        )
+        .order_by()
+        .values_list("link__item_id")
+        .annotate(count=Count("pk"))
+    )
+    result = []
+    for item in items.order_by("title"):
+        row: dict[str, int] = by_item.get(item.pk, {})
+        result.append(
+            ItemUsage(
+                item=item,
+                views=row.get("views", 0),
+                unique_viewers=row.get("viewers", 0),
+                downloads=row.get("downloads", 0),
+                shares=shares.get(item.pk, 0),
+                prospect_opens=opens.get(item.pk, 0),
+            )
+        )
+    return result

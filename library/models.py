@@ -1,0 +1,428 @@
+"""The content library: items reps sell with, their file versions, flags from reps
+and the views that measure use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
+
+from lms.accounts.models import Team, User
+from lms.lib import clock
+from media.models import MediaAsset
+
+
+class Freshness(models.TextChoices):
+    CURRENT = "current", "Current"
+    REVIEW_DUE = "review_due", "Review due"
+    EXPIRED = "expired", "Expired"
+
+
+class DealStage(models.TextChoices):
+    PROSPECTING = "prospecting", "Prospecting"
+    DISCOVERY = "discovery", "Discovery"
+    DEMO = "demo", "Demo"
+    PROPOSAL = "proposal", "Proposal"
+    NEGOTIATION = "negotiation", "Negotiation"
+    CLOSED = "closed", "Closed"
+
+
+class LibraryItemQuerySet(SearchableQuerySetMixin, models.QuerySet["LibraryItem"]):
+    def live(self) -> LibraryItemQuerySet:
+        """Not archived (archived items stay for their history and links)."""
+        return self.filter(archived_at__isnull=True)
+
+    def for_audience(self, person: User) -> LibraryItemQuerySet:
+        """Items whose audience includes this person: everyone, or a team whose
+        subtree holds the person's team. Admins see every item, owners their own."""
+        if not person.is_authenticated:
+            return self.none()
+        if person.is_enablement_admin:
+            return self.all()
+        visible = Q(audience_everyone=True) | Q(owner=person)
+        if person.team_id is not None:
+            team_path = Team.objects.filter(pk=person.team_id).values_list(
+                "path", flat=True
+            )[0]
+            # The ancestors' paths are the prefixes of the team's path (steplen).
+            steplen = Team.steplen
+            paths = [
+                team_path[:end] for end in range(steplen, len(team_path) + 1, steplen)
+            ]
+            visible |= Q(
+                pk__in=LibraryItem.audience_teams.through.objects.filter(
+                    team__path__in=paths
+                ).values("libraryitem_id")
+            )
+        return self.filter(visible)
+
+    def not_expired(self, today: dt.date | None = None) -> LibraryItemQuerySet:
+        """Items still current or in their grace period today."""
+        today = today or clock.today()
+        grace = dt.timedelta(days=settings.LIBRARY_REVIEW_GRACE_DAYS)
+        return self.filter(review_by__gte=today - grace)
+
+
+class LibraryItem(index.Indexed, models.Model):
+    """A piece of sales content (document, video, link or card) that reps find,
+    use and share. Enablement admins author it in the Wagtail admin; its owner keeps
+    it current and answers flags."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        VIDEO = "video", "Video"
+        LINK = "link", "Link"
+        CARD = "card", "Card"
+
+    class CardKind(models.TextChoices):
+        BATTLECARD = "battlecard", "Battlecard"
+        TALK_TRACK = "talk_track", "Talk track"
+        EMAIL_TEMPLATE = "email_template", "E-mail template"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    card_kind = models.CharField(
+        max_length=16,
+        choices=CardKind.choices,
+        blank=True,
+        help_text="For cards: what sort of card (e-mail templates get a copy button).",
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    body = RichTextField(blank=True, help_text="The card's text.")
+    url = models.URLField(blank=True, help_text="For links: where it points.")
+    video = models.ForeignKey(
+        MediaAsset,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": MediaAsset.Kind.LESSON_VIDEO},
+        help_text="For videos: a lesson video from the media library.",
+    )
+    product = models.CharField(max_length=100, blank=True)
+    deal_stage = models.CharField(max_length=16, choices=DealStage.choices, blank=True)
+    persona = models.CharField(max_length=100, blank=True)
+    competitor = models.CharField(max_length=100, blank=True)
+    audience_everyone = models.BooleanField(
+        default=True, help_text="Everyone sees it; untick to choose teams."
+    )
+    audience_teams = models.ManyToManyField(
+        Team,
+        blank=True,
+        related_name="+",
+        help_text="These teams and their sub-teams see it.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    review_by = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Leave empty for the kind's usual review interval from today.",
+    )
+    shareable = models.BooleanField("may be shared outside the company", default=False)
+    downloadable = models.BooleanField("prospects may download it", default=True)
+    extracted_text = models.TextField(blank=True, editable=False)
+    preview = models.CharField(max_length=255, blank=True, editable=False)
+    preview_status = models.CharField(max_length=16, blank=True, editable=False)
+    preview_failure = models.CharField(max_length=300, blank=True, editable=False)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    updated_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects: ClassVar[LibraryItemQuerySet] = LibraryItemQuerySet.as_manager()  # type: ignore[assignment]
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("summary", boost=2),
+        index.SearchField("product"),
+        index.SearchField("persona"),
+        index.SearchField("competitor"),
+        index.SearchField("body"),
+        index.SearchField("extracted_text"),
+        index.FilterField("id"),
+        index.FilterField("kind"),
+        index.FilterField("deal_stage"),
+        index.FilterField("review_by"),
+        index.FilterField("archived_at"),
+        index.FilterField("audience_everyone"),
+        index.FilterField("owner"),
+    ]
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("kind"),
+                FieldPanel("card_kind"),
+                FieldPanel("title"),
+                FieldPanel("summary"),
+            ],
+            heading="What it is",
+        ),
+        FieldPanel("body"),
+        FieldPanel("url"),
+        FieldPanel("video"),
+        MultiFieldPanel(
+            [
+                FieldPanel("product"),
+                FieldPanel("deal_stage"),
+                FieldPanel("persona"),
+                FieldPanel("competitor"),
+            ],
+            heading="Tags",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("audience_everyone"), FieldPanel("audience_teams")],
+            heading="Audience",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("owner"),
+                FieldPanel("review_by"),
+                FieldPanel("shareable"),
+                FieldPanel("downloadable"),
+            ],
+            heading="Ownership and sharing",
+        ),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["review_by"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.review_by is None:
+            self.review_by = default_review_by(self.kind, self.card_kind)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def freshness(self, today: dt.date | None = None) -> Freshness:
+        today = today or clock.today()
+        if self.review_by is None or today <= self.review_by:
+            return Freshness.CURRENT
+        grace = dt.timedelta(days=settings.LIBRARY_REVIEW_GRACE_DAYS)
+        if today <= self.review_by + grace:
+            return Freshness.REVIEW_DUE
+        return Freshness.EXPIRED
+
+    @property
+    def is_email_template(self) -> bool:
+        return self.card_kind == self.CardKind.EMAIL_TEMPLATE
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == self.Kind.CARD and self.card_kind:
+            return str(self.get_card_kind_display())
+        return str(self.get_kind_display())
+
+    def tags(self) -> list[str]:
+        return [
+            tag
+            for tag in (
+                self.product,
+                self.get_deal_stage_display() if self.deal_stage else "",
+                self.persona,
+                self.competitor,
+            )
+            if tag
+        ]
+
+    def current_file(self) -> LibraryFile | None:
+        return self.files.order_by("-version").first()
+
+    def is_shareable_now(self, today: dt.date | None = None) -> bool:
+        return (
+            self.shareable
+            and self.archived_at is None
+            and self.freshness(today) != Freshness.EXPIRED
+        )
+
+
+def default_review_by(kind: str, card_kind: str = "") -> dt.date:
+    """Today plus the review interval of this kind of item (the card kind's when
+    it has one), from LIBRARY_REVIEW_INTERVAL_DAYS."""
+    intervals: dict[str, int] = settings.LIBRARY_REVIEW_INTERVAL_DAYS
+    days = intervals.get(card_kind) or intervals.get(kind) or intervals["default"]
+    return clock.today() + dt.timedelta(days=days)
+
+
+class LibraryFile(models.Model):
+    """One version of an item's file. Replacing the file adds a version; reps
+    always get the newest, the older ones stay as history."""
+
+    item = models.ForeignKey(
+        LibraryItem, on_delete=models.CASCADE, related_name="files"
+    )
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=255, help_text="Name in private storage.")
+    original_filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["item", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "version"], name="one_library_file_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} v{self.version}"
+
+
+class LibraryVisit(models.Model):
+    """When a person last opened the library, and the visit before it: what is
+    new since their last visit is what changed after `previous_at`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    previous_at = models.DateTimeField(null=True)
+    last_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} last opened the library at {self.last_at}"
+
+
+class ItemUse(models.Model):
+    """A signed-in person viewed, downloaded or copied an item (content usage)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        DOWNLOAD = "download", "Downloaded"
+        COPY = "copy", "Copied"
+
+    item = models.ForeignKey(LibraryItem, on_delete=models.CASCADE, related_name="uses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["item", "action"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display().lower()} {self.item}"
+
+
+class ItemFlag(models.Model):
+    """A rep's report that an item is outdated, and how its owner (or an admin)
+    resolved it. The rows are the log: who flagged and when, who resolved, how
+    and when."""
+
+    class Reason(models.TextChoices):
+        WRONG_PRICING = "wrong_pricing", "Wrong pricing"
+        WRONG_PRODUCT = "wrong_product", "Wrong product information"
+        BROKEN_LINK = "broken_link", "Broken link"
+        OTHER = "other", "Other"
+
+    class Resolution(models.TextChoices):
+        UPDATED = "updated", "Updated"
+        ARCHIVED = "archived", "Archived"
+        DISMISSED = "dismissed", "Dismissed"
+
+    item = models.ForeignKey(
+        LibraryItem, on_delete=models.CASCADE, related_name="flags"
+    )
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    flagged_at = models.DateTimeField(default=clock.now)
+    resolution = models.CharField(max_length=16, choices=Resolution.choices, blank=True)
+    resolution_note = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-flagged_at"]
+        indexes = [models.Index(fields=["item", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.get_reason_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
+    def usable(self, now: dt.datetime | None = None) -> ShareLinkQuerySet:
+        """Neither revoked nor past their expiry."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or clock.now())
+
+
+class ShareLink(models.Model):
+    """A link a rep made to show one item to one prospect, at /s/<token>/. The
+    token is random (256 bits); the link expires and can be revoked."""
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    item = models.ForeignKey(
+        LibraryItem, on_delete=models.CASCADE, related_name="share_links"
+    )
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    prospect_name = models.CharField(max_length=150)
+    prospect_email = models.EmailField()
+    prospect_company = models.CharField(max_length=150)
+    crm_opportunity_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[ShareLinkQuerySet] = ShareLinkQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["rep", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item} for {self.prospect_name} ({self.prospect_company})"
+
+
+class ShareOpen(models.Model):
+    """A prospect opened (or downloaded from) a share link. No address is kept:
+    `visitor` is a keyed hash of it, enough to tell visitors apart."""
+
+    class Action(models.TextChoices):
+        OPEN = "open", "Opened"
+        DOWNLOAD = "download", "Downloaded"
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="opens")
+    action = models.CharField(max_length=16, choices=Action.choices, default="open")
+    at = models.DateTimeField(default=clock.now)
+    visitor = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["link", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.link} {self.get_action_display().lower()} at {self.at}"

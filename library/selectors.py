@@ -1,0 +1,241 @@
+"""Reads of the library: what a person may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils.html import escape, strip_tags
+
+from library.models import (
+    DealStage,
+    Freshness,
+    ItemFlag,
+    LibraryItem,
+    LibraryItemQuerySet,
+    ShareLink,
+)
+from lms.accounts.models import User
+from lms.lib import clock
+
+
+def items_visible_to(person: User) -> LibraryItemQuerySet:
+    """Every item this person may open: in their audience, not archived."""
+    return LibraryItem.objects.live().for_audience(person)
+
+
+def visible_item(*, viewer: User, item_id: int) -> LibraryItem | None:
+    """The item if the viewer may open it, else None (views answer 404)."""
+    return items_visible_to(viewer).filter(pk=item_id).select_related("owner").first()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    item: LibraryItem
+    snippet: str  # HTML: escaped text with the matched words in <mark>
+    freshness: Freshness
+
+
+@dataclass(frozen=True)
+class LibrarySearch:
+    hits: list[SearchHit]
+    total: int
+    kinds: list[tuple[str, str, int]]  # value, label, count
+    stages: list[tuple[str, str, int]]
+    products: list[tuple[str, str, int]]
+    competitors: list[tuple[str, str, int]]
+
+
+SEARCH_LIMIT = 50
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def library_search(
+    *,
+    viewer: User,
+    query: str,
+    kind: str = "",
+    stage: str = "",
+    product: str = "",
+    competitor: str = "",
+    include_expired: bool = False,
+) -> LibrarySearch:
+    """Items in the viewer's audience matching the query (title, summary, tags,
+    card text and the text extracted from documents), best first, with the counts
+    per facet of the whole match. Expired items are left out unless asked for."""
+    items = items_visible_to(viewer)
+    if not include_expired:
+        items = items.not_expired()
+    for field, value in (
+        ("kind", kind),
+        ("deal_stage", stage),
+        ("product", product),
+        ("competitor", competitor),
+    ):
+        if value:
+            items = items.filter(**{field: value})
+    terms = query.strip()
+    if terms:
+        results = items.search(terms, operator="and")
+        found = list(results[:SEARCH_LIMIT])
+        total = results.count()
+        matched = items.filter(pk__in=[item.pk for item in results[:1000]])
+    else:
+        found = list(items.order_by("-updated_at")[:SEARCH_LIMIT])
+        total = items.count()
+        matched = items
+    today = clock.today()
+    words = [word.lower() for word in _WORD.findall(terms)]
+    return LibrarySearch(
+        hits=[
+            SearchHit(
+                item=item,
+                snippet=highlight(_snippet_source(item, words), words),
+                freshness=item.freshness(today),
+            )
+            for item in found
+        ],
+        total=total,
+        kinds=_facet(matched, "kind", dict(LibraryItem.Kind.choices)),
+        stages=_facet(matched, "deal_stage", dict(DealStage.choices)),
+        products=_facet(matched, "product", {}),
+        competitors=_facet(matched, "competitor", {}),
+    )
+
+
+def _facet(
+    items: QuerySet[LibraryItem], field: str, labels: dict[str, str]
+) -> list[tuple[str, str, int]]:
+    counts = (
+        items.exclude(**{field: ""})
+        .order_by()
+        .values_list(field)
+        .annotate(count=Count("pk"))
+    )
+    return sorted(
+        ((value, labels.get(value, value), count) for value, count in counts),
+        key=lambda facet: (-facet[2], facet[1]),
+    )
+
+
+def _snippet_source(item: LibraryItem, words: list[str]) -> str:
+    """The passage to show under a hit: the first of summary, card text and
+    document text that holds a searched word (the summary without a search)."""
+    sources = [item.summary, strip_tags(item.body), item.extracted_text]
+    for source in sources:
+        lowered = source.lower()
+        positions = [lowered.find(word) for word in words if word in lowered]
+        if positions:
+            start = max(0, min(positions) - 80)
+            text = source[start : start + 240]
+            return (
+                ("…" if start else "")
+                + text
+                + ("…" if len(source) > start + 240 else "")
+            )
+    return item.summary[:240]
+
+
+def highlight(text: str, words: list[str]) -> str:
+    """The text, escaped, with each searched word (and words it begins) marked."""
+    if not words:
+        return str(escape(text))
+    pattern = re.compile(
+        "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+    out: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[position : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    out.append(escape(text[position:]))
+    return "".join(out)
+
+
+def recently_updated(*, viewer: User, limit: int = 5) -> list[LibraryItem]:
+    """The viewer's items changed most recently (expired ones left out)."""
+    return list(items_visible_to(viewer).not_expired().order_by("-updated_at")[:limit])
+
+
+def new_since(
+    *, viewer: User, since: dt.datetime | None, limit: int = 10
+) -> list[LibraryItem]:
+    """Items added or updated after the viewer's previous visit."""
+    if since is None:
+        return []
+    return list(
+        items_visible_to(viewer)
+        .not_expired()
+        .filter(updated_at__gt=since)
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def flag_queue(*, viewer: User) -> QuerySet[ItemFlag]:
+    """Open flags on the items the viewer owns (every item for admins), oldest
+    first."""
+    flags = ItemFlag.objects.filter(resolved_at__isnull=True)
+    if not viewer.is_enablement_admin:
+        flags = flags.filter(item__owner=viewer)
+    return flags.select_related("item", "flagged_by").order_by("flagged_at")
+
+
+def flags_resolved(*, viewer: User, limit: int = 20) -> QuerySet[ItemFlag]:
+    """The latest resolved flags on the viewer's items (all for admins)."""
+    flags = ItemFlag.objects.filter(resolved_at__isnull=False)
+    if not viewer.is_enablement_admin:
+        flags = flags.filter(item__owner=viewer)
+    return flags.select_related("item", "flagged_by", "resolved_by").order_by(
+        "-resolved_at"
+    )[:limit]
+
+
+def flag_for_manager(*, viewer: User, flag_id: int) -> ItemFlag | None:
+    """The flag if the viewer answers it (owner of its item or admin)."""
+    flags = ItemFlag.objects.select_related("item")
+    if not viewer.is_enablement_admin:
+        flags = flags.filter(item__owner=viewer)
+    return flags.filter(pk=flag_id).first()
+
+
+def owns_items(person: User) -> bool:
+    return LibraryItem.objects.filter(owner=person).exists()
+
+
+@dataclass(frozen=True)
+class SharedRow:
+    link: ShareLink
+    opens: int
+    last_open: dt.datetime | None
+    state: str  # "active", "expired" or "revoked"
+
+
+def shared_by(*, rep: User, now: dt.datetime | None = None) -> list[SharedRow]:
+    """The rep's share links, newest first, with their opens and last open."""
+    now = now or clock.now()
+    links = (
+        ShareLink.objects.filter(rep=rep)
+        .select_related("item")
+        .annotate(
+            open_count=Count("opens", filter=Q(opens__action="open")),
+            last_open=Max("opens__at", filter=Q(opens__action="open")),
+        )
+        .order_by("-created_at")
+    )
+    return [
+        SharedRow(
+            link=link,
+            opens=link.open_count,
+            last_open=link.last_open,
+            state="revoked"
+            if link.revoked_at
+            else "expired"
+            if link.expires_at <= now
+            else "active",
+        )
+        for link in links
+    ]

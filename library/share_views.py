@@ -1,0 +1,167 @@
+"""The public page of a share link, `/s/<token>/`, for prospects who never sign in.
+
+It shows only the shared content: the title, the summary and the content itself
+(card text, link, document preview and, if the item allows it, its download);
+never the owner, the tags, flags or anything else internal. Search engines are told
+not to index it, and each client address may open `LIBRARY_SHARE_RATE_PER_MINUTE`
+links a minute. A token that matches nothing answers 404 after the same work as one
+that matches (one indexed query, a constant-time comparison, the same template); a
+revoked or expired link, or one whose item was archived or expired, answers 410.
+Each open is recorded without the client's address (a keyed hash of it). Opening a
+link costs at most five queries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.crypto import constant_time_compare
+from django.views.decorators.http import require_safe
+
+from library import services
+from library.models import Freshness, LibraryFile, ShareLink, ShareOpen
+from lms.lib import clock
+
+_NO_TOKEN = "-" * 43
+
+
+@require_safe
+def share_open(request: HttpRequest, token: str) -> HttpResponse:
+    limited = _rate_limited(request)
+    if limited:
+        return limited
+    link, state = _link(token)
+    if link is None or state != "open":
+        return _gone(request, state)
+    current: LibraryFile | None = None
+    if link.item.kind == link.item.Kind.DOCUMENT:
+        current = link.item.files.order_by("-version").first()
+    services.share_open_record(
+        link=link, address=_address(request), action=ShareOpen.Action.OPEN
+    )
+    response = render(
+        request,
+        "library/share_page.html",
+        {"item": link.item, "link": link, "current_file": current},
+    )
+    return _private(response)
+
+
+@require_safe
+def share_download(request: HttpRequest, token: str) -> FileResponse | HttpResponse:
+    limited = _rate_limited(request)
+    if limited:
+        return limited
+    link, state = _link(token)
+    if link is None or state != "open":
+        return _gone(request, state)
+    current = link.item.files.order_by("-version").first()
+    if not link.item.downloadable or current is None:
+        raise Http404("This content cannot be downloaded.")
+    services.share_open_record(
+        link=link, address=_address(request), action=ShareOpen.Action.DOWNLOAD
+    )
+    response = FileResponse(
+        services.private_storage().open(current.name, "rb"),
+        as_attachment=True,
+        filename=current.original_filename,
+        content_type=current.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_safe
+def share_preview(request: HttpRequest, token: str) -> FileResponse | HttpResponse:
+    """The first-page picture of a shared document."""
+    limited = _rate_limited(request)
+    if limited:
+        return limited
+    link, state = _link(token)
+    if link is None or state != "open" or not link.item.preview:
+        raise Http404("No preview.")
+    response = FileResponse(
+        services.private_storage().open(link.item.preview, "rb"),
+        content_type="image/png",
+    )
+    patch_cache_control(response, private=True, max_age=300)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _link(token: str) -> tuple[ShareLink | None, str]:
+    """The link and whether it opens ("open"), is "gone" (410) or "unknown"
+    (404). The same query and comparison run whatever the token."""
+    found = (
+        ShareLink.objects.filter(token=token[:64])
+        .select_related("item")
+        .order_by()
+        .first()
+    )
+    known = constant_time_compare(found.token if found else _NO_TOKEN, token)
+    if found is None or not known:
+        return None, "unknown"
+    now = clock.now()
+    item = found.item
+    if (
+        found.revoked_at is not None
+        or found.expires_at <= now
+        or item.archived_at is not None
+        or item.freshness() == Freshness.EXPIRED
+    ):
+        return found, "gone"
+    return found, "open"
+
+
+def _gone(request: HttpRequest, state: str) -> HttpResponse:
+    response = render(
+        request,
+        "library/share_gone.html",
+        {"gone": state == "gone"},
+        status=410 if state == "gone" else 404,
+    )
+    return _private(response)
+
+
+def _address(request: HttpRequest) -> str:
+    return str(get_adapter(request).get_client_ip(request))
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+    limit = settings.LIBRARY_SHARE_RATE_PER_MINUTE
+    if limit <= 0:
+        return None
+    now = time.time()
+    window = int(now // 60)
+    client = hashlib.sha256(_address(request).encode()).hexdigest()[:32]
+    key = f"library:share:{client}:{window}"
+    cache.add(key, 0, timeout=61)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=61)
+        count = 1
+    if count <= limit:
+        return None
+    retry_after = max(1, int((window + 1) * 60 - now))
+    response = render(
+        request, "library/share_gone.html", {"rate_limited": True}, status=429
+    )
+    response["Retry-After"] = str(retry_after)
+    return _private(response)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

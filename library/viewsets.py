@@ -1,0 +1,41 @@
+"""The library in the Wagtail admin: items as snippets under a "Library" menu, for
+enablement admins."""
+
+from __future__ import annotations
+
+from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from library.forms import LibraryItemForm
+from library.models import LibraryItem
+
+
+class LibraryItemViewSet(SnippetViewSet):
+    model = LibraryItem
+    icon = "folder-open-inverse"
+    menu_label = "Library"
+    menu_name = "library"
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = [
+        "title",
+        Column("kind_label", label="Kind"),
+        "owner",
+        "review_by",
+        "shareable",
+    ]
+    list_filter = ["kind", "deal_stage", "shareable", "audience_everyone"]
+    search_fields = ["title", "summary", "product", "competitor", "persona"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            *LibraryItem.panels,
+            FieldPanel("new_file"),
+            HelpPanel(
+                template="library/admin/versions_panel.html",
+                heading="Versions",
+            ),
+        ],
+        base_form_class=LibraryItemForm,
+    )
