@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_init, post_save
 from django.utils import timezone
 
@@ -168,15 +169,22 @@ def _outcomes_imported(
     )
 
 
+LAUNCHED_REMEMBERED_SECONDS = 24 * 3600
+
+
 def _xapi_lesson_opened(sender: Any, user: User, lesson: Any, **kwargs: Any) -> None:
     from integrations.xapi import statements
     from integrations.xapi.services import statement_record
 
     if lesson.specific_class is not None and lesson.step_kind == "quiz":
         return  # a quiz is launched by starting an attempt
-    statement_record(
-        statements.lesson_launched(user=user, lesson=lesson, at=timezone.now())
-    )
+    statement = statements.lesson_launched(user=user, lesson=lesson, at=timezone.now())
+    # Opening the lesson again that day makes the same statement: the cache spares
+    # the database the repeated insert (the statement's unique id still makes it once).
+    if statement is not None and cache.add(
+        f"xapi-stored:{statement.statement_id}", True, LAUNCHED_REMEMBERED_SECONDS
+    ):
+        statement_record(statement)
 
 
 def _xapi_lesson_completed(

@@ -26,7 +26,7 @@ MY_LEARNING_BUDGET = 6
 # Issue 20 asks for 8 and 12; these are what the pages take now (README, "Query
 # budgets"), so that any new query fails here.
 START_PAGE_BUDGET = 13
-MY_TEAM_BUDGET = 17
+MY_TEAM_BUDGET = 18
 
 
 class Learning:
