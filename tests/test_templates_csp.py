@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("lms", "media", "library", "courses", "coaching", "certificates", "dashboards")
+APPS = (
+    "lms",
+    "media",
+    "library",
+    "courses",
+    "coaching",
+    "certificates",
+    "dashboards",
+    "automation",
+    "integrations",
+)
 
 
 def _is_email(template: Path) -> bool:
@@ -69,3 +79,13 @@ def test_it_has_no_script_that_the_policy_refuses(script: Path):
     )
     assert not re.search(r"setAttribute\(\s*['\"](?:on[a-z]+|style)['\"]", text)
     assert "javascript:" not in text
+
+
+_TITLE_BLOCK = re.compile(r"{%\s*block title\s*%}(.*?){%\s*endblock", re.DOTALL)
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=_name)
+def test_its_title_is_text(template: Path) -> None:
+    # A title block that swallowed markup puts the page's sections in the tab.
+    for title in _TITLE_BLOCK.findall(template.read_text()):
+        assert "<" not in title and "\n" not in title.strip(), title[:200]
