@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import LazySettings
 
+from tests import parallel
 from tests.clock import NOW_VARIABLE, instant_from_env
 from tests.factories import RepFactory, TeamFactory, UserFactory
 
@@ -13,6 +14,10 @@ pytest_plugins = [
     "tests.media_fixtures",
     "tests.courses.fixtures",
 ]
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    return parallel.make_scheduler(config, log)
 
 
 def pytest_report_header() -> str | None:

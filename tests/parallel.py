@@ -14,6 +14,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 REDIS_DATABASES = 16  # Redis's default `databases`
@@ -44,3 +45,27 @@ def isolate_xdist_worker() -> None:
         url = os.environ.get(name, "")
         if url.startswith("redis://"):
             os.environ[name] = shifted_redis_url(url, by=2 * index)
+
+
+# Modules whose tests share one demo seed (a module fixture, `seeded_at` in
+# tests/demo_story.py): each is handed to one test process whole, so it is seeded once.
+ONE_PROCESS_MODULES = ("tests/test_seed_demo.py", "tests/dashboards/test_demo_story.py")
+
+
+def make_scheduler(config: Any, log: Any) -> Any:
+    """xdist's scheduler for `./bin/test`: tests are handed out one at a time in the
+    order pytest-django sorts them (transactional tests last, since they empty the
+    database at their end), except that each of ONE_PROCESS_MODULES goes to one
+    process whole. (xdist's own `--dist=loadgroup` does this by rewriting node ids,
+    which pytest 9.2 no longer allows, pytest-dev/pytest-xdist#1386; and
+    `--dist=loadscope` sends whole modules largest first, which ran transactional
+    tests early and emptied the database under the tests after them.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesTogether(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_PROCESS_MODULES else nodeid
+
+    config.option.loadscopereorder = False  # keep pytest-django's order
+    return ModulesTogether(config, log)
