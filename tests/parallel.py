@@ -62,7 +62,7 @@ def make_scheduler(config: Any, log: Any) -> Any:
     tests early and emptied the database under the tests after them.)"""
     from xdist.scheduler import LoadScopeScheduling
 
-    class ModulesTogether(LoadScopeScheduling):  # type: ignore[misc]
+    class ModulesTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
             return module if module in ONE_PROCESS_MODULES else nodeid
