@@ -91,5 +91,8 @@ def test_it_schedules_only_tasks_that_exist():
         "integrations.tasks.webhook_deliveries_sweep_task",
         "integrations.tasks.assignments_announce_task",
         "integrations.tasks.crm_sync_all_task",
+        "integrations.tasks.xapi_rounds_start_task",
+        "library.tasks.review_notices_send_task",
+        "library.tasks.owner_digests_send_task",
     }
     assert scheduled <= set(app.tasks)
