@@ -19,6 +19,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from courses.models import LessonPage
+from library.models import DealStage
 
 SCALE = range(1, 6)  # every criterion is scored on 1–5
 
@@ -199,13 +200,8 @@ class Submission(models.Model):
         APPROVED = "approved", "Approved"
         RESUBMIT = "resubmit", "Resubmit"
 
-    class DealStage(models.TextChoices):
-        PROSPECTING = "prospecting", "Prospecting"
-        DISCOVERY = "discovery", "Discovery"
-        DEMO = "demo", "Demo"
-        PROPOSAL = "proposal", "Proposal"
-        NEGOTIATION = "negotiation", "Negotiation"
-        CLOSED = "closed", "Closed"
+    # The stages of a deal, named once where the library tags its content with them.
+    DealStage = DealStage
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     rep = models.ForeignKey(
