@@ -26,6 +26,7 @@ from lms.celery import app
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
+MESSAGE_END = "-" * 79 + "\n"
 
 
 @dataclass
@@ -48,9 +49,15 @@ class Worker:
         )
 
     def mails(self) -> list[str]:
+        """The e-mails the worker has finished writing.
+
+        Django's file backend creates a file, then writes each message followed by a
+        line of 79 dashes; a file without that line is still being written.
+        """
         if not self.mail_dir.exists():
             return []
-        return [path.read_text() for path in sorted(self.mail_dir.iterdir())]
+        texts = (path.read_text() for path in sorted(self.mail_dir.iterdir()))
+        return [text for text in texts if text.endswith(MESSAGE_END)]
 
     def wait_for(
         self, condition: Callable[[], T], timeout: float = 30, what: str = "it"

@@ -381,12 +381,7 @@ def test_it_sends_reminders_through_the_worker(celery_worker, user_factory):
 
     reminders_send_task.delay()
 
-    # The file backend ends each message it has written in full with a dashed line.
-    written = celery_worker.wait_for(
-        lambda: "-" * 79 in "".join(celery_worker.mails()), what="the reminder"
-    )
-    assert written
-    (message,) = celery_worker.mails()
+    (message,) = celery_worker.wait_for(celery_worker.mails, what="the reminder")
     assert "To: maya@example.com" in message
     assert "/learning/" in message
     assert NotificationLog.objects.filter(user=maya, kind="assigned").exists()
