@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CertificatesConfig(AppConfig):
@@ -46,7 +47,7 @@ class CertificatesConfig(AppConfig):
         register_demo_step(DemoStep(60, "certificates", demo.seed_certificates))
         register_nav_item(
             NavItem(
-                "Certificates",
+                _("Certificates"),
                 "certificates_mine",
                 order=40,
                 is_visible=lambda user: True,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoachingConfig(AppConfig):
@@ -22,10 +23,10 @@ class CoachingConfig(AppConfig):
             f"coaching.{action}_rubric" for action in ("add", "change", "delete")
         )
         register_nav_item(
-            NavItem("My coaching", "coaching_mine", order=20, is_visible=_is_rep)
+            NavItem(_("My coaching"), "coaching_mine", order=20, is_visible=_is_rep)
         )
         register_nav_item(
-            NavItem("Coaching", "coaching_queue", order=21, is_visible=_is_coach)
+            NavItem(_("Coaching"), "coaching_queue", order=21, is_visible=_is_coach)
         )
         register_demo_step(DemoStep(50, "coaching", demo.seed_coaching))
         register_demo_step(DemoStep(55, "onboarding progress", demo.seed_onboarding))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoursesConfig(AppConfig):
@@ -31,9 +32,11 @@ class CoursesConfig(AppConfig):
         )
         register_demo_step(DemoStep(30, "courses", demo.seed_courses))
         register_nav_item(
-            NavItem("My learning", "my_learning", order=5, is_visible=lambda user: True)
+            NavItem(
+                _("My learning"), "my_learning", order=5, is_visible=lambda user: True
+            )
         )
 
         register_nav_item(
-            NavItem("Courses", "/courses/", order=10, is_visible=lambda user: True)
+            NavItem(_("Courses"), "/courses/", order=10, is_visible=lambda user: True)
         )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardsConfig(AppConfig):
@@ -19,7 +20,7 @@ class DashboardsConfig(AppConfig):
         register_demo_step(DemoStep(70, "dashboards", demo.seed_outcomes))
         register_nav_item(
             NavItem(
-                "My team",
+                _("My team"),
                 "team_overview",
                 order=30,
                 is_visible=lambda user: user.is_manager or user.is_enablement_admin,

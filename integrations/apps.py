@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationsConfig(AppConfig):
@@ -20,7 +21,7 @@ class IntegrationsConfig(AppConfig):
 
         signal_handlers.connect()
         register_nav_item(
-            NavItem("Integrations", "integration_tokens", 80, may_hold_tokens)
+            NavItem(_("Integrations"), "integration_tokens", 80, may_hold_tokens)
         )
         register_profile_link(
             ProfileLink(

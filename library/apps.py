@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LibraryConfig(AppConfig):
@@ -19,7 +20,7 @@ class LibraryConfig(AppConfig):
         )
         register_demo_step(DemoStep(45, "library", demo.seed_library))
         register_nav_item(
-            NavItem("Library", "library_home", order=12, is_visible=_signed_in)
+            NavItem(_("Library"), "library_home", order=12, is_visible=_signed_in)
         )
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LmsConfig(AppConfig):
@@ -21,10 +22,12 @@ class LmsConfig(AppConfig):
         checks.register(
             lms_checks.site_url_for_production, checks.Tags.security, deploy=True
         )
-        register_nav_item(NavItem("Home", "/", order=0, is_visible=lambda user: True))
+        register_nav_item(
+            NavItem(_("Home"), "/", order=0, is_visible=lambda user: True)
+        )
         register_nav_item(
             NavItem(
-                "Admin",
+                _("Admin"),
                 "wagtailadmin_home",
                 order=90,
                 is_visible=lambda user: user.is_enablement_admin,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from lms.accounts.models import User
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise  # a lazily translated name
     # A URL name, or a path for pages Wagtail serves (such as "/").
     target: str
     order: int
@@ -38,7 +39,7 @@ def nav_items_for(user: User, path: str) -> list[dict[str, object]]:
             continue
         url = item.target if item.target.startswith("/") else reverse(item.target)
         current = path == url if url == "/" else path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
+        items.append({"label": str(item.label), "url": url, "current": current})
     return items
 
 

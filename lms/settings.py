@@ -93,11 +93,13 @@ MIDDLEWARE = [
     "lms.csp.ContentSecurityPolicyMiddleware",
     "lms.lib.request_cache.RequestCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "lms.uploads.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.accounts.middleware.UserTimezoneMiddleware",
+    "lms.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -219,8 +221,15 @@ if OIDC_SERVER_URL:
         ]
     }
 
-# Internationalisation
+# Internationalisation: the interface in English, Spanish and Bengali. A signed-in
+# person's preference (User.language) wins; otherwise the language-switcher cookie,
+# then the browser's Accept-Language. Catalogues live in each app's locale/ folder.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español"), ("bn", "বাংলা")]
+LOCALE_PATHS = [BASE_DIR / "lms" / "locale"]
+LANGUAGE_COOKIE_NAME = "onramp_language"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

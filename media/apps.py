@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete
+from django.utils.translation import gettext_lazy as _
 
 
 class MediaConfig(AppConfig):
@@ -18,5 +19,7 @@ class MediaConfig(AppConfig):
         post_delete.connect(signals.delete_files_with_asset, sender=MediaAsset)
         register_demo_step(DemoStep(20, "recordings", demo.seed_recordings))
         register_nav_item(
-            NavItem("Recordings", "recording_list", order=15, is_visible=lambda u: True)
+            NavItem(
+                _("Recordings"), "recording_list", order=15, is_visible=lambda u: True
+            )
         )

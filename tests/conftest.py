@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import LazySettings
 
+from lms.lib import catalogues
 from tests import parallel
 from tests.clock import NOW_VARIABLE, instant_from_env
 from tests.factories import RepFactory, TeamFactory, UserFactory
@@ -14,6 +15,12 @@ pytest_plugins = [
     "tests.media_fixtures",
     "tests.courses.fixtures",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The translations are made from the catalogues as bin/_setup makes them, so
+    that tests run straight through pytest see the same."""
+    catalogues.compile_all()
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:

@@ -6,6 +6,7 @@ from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lms.accounts import visibility
 from lms.accounts.models import Invitation, Team, User
@@ -30,11 +31,11 @@ class PlainLabels:
 class SignInForm(PlainLabels, LoginForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "E-mail address"
+        self.fields["login"].label = _("E-mail address")
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].widget.attrs.pop("placeholder", None)
         if "remember" in self.fields:
-            self.fields["remember"].label = "Keep me signed in on this device"
+            self.fields["remember"].label = _("Keep me signed in on this device")
 
 
 class InvitationForm(PlainLabels, forms.Form):
@@ -113,5 +114,17 @@ class ProfileForm(PlainLabels, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "time_zone", "weekly_digest"]
-        labels = {"weekly_digest": "Send me a weekly digest of open training"}
+        fields = ["full_name", "language", "time_zone", "weekly_digest"]
+        labels = {
+            "full_name": _("Full name"),
+            "language": _("Language"),
+            "time_zone": _("Time zone"),
+            "weekly_digest": _("Send me a weekly digest of open training"),
+        }
+        help_texts = {
+            "language": _("Pages and e-mails in this language. Empty: your browser's."),
+            "weekly_digest": _(
+                "A Monday e-mail listing open training with due dates and progress. "
+                "Notices of new, nearly due and overdue training are always sent."
+            ),
+        }

@@ -104,6 +104,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(
         max_length=64, default="UTC", validators=[validate_time_zone]
     )
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The interface and e-mails in this language; empty: the browser's.",
+    )
     weekly_digest = models.BooleanField(
         default=True,
         help_text="A Monday e-mail listing open training with due dates and progress. "

@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from lms.accounts.models import User
 from lms.notifications.models import NotificationLog
@@ -48,25 +49,27 @@ def notify_once(
     if not created:
         return False
     try:
-        context = {
-            **context,
-            "subject": subject,
-            "organisation": settings.ORGANISATION_NAME,
-            "site_url": settings.SITE_URL,
-        }
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string(f"{template}.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
-            connection=connection,
-        )
-        message.attach_alternative(
-            render_to_string(f"{template}.html", context), "text/html"
-        )
-        for filename, content, mimetype in attachments:
-            message.attach(filename, content, mimetype)
-        message.send()
+        # In the recipient's language, not the sender's.
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            context = {
+                **context,
+                "subject": str(subject),
+                "organisation": settings.ORGANISATION_NAME,
+                "site_url": settings.SITE_URL,
+            }
+            message = EmailMultiAlternatives(
+                subject=str(subject),
+                body=render_to_string(f"{template}.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[user.email],
+                connection=connection,
+            )
+            message.attach_alternative(
+                render_to_string(f"{template}.html", context), "text/html"
+            )
+            for filename, content, mimetype in attachments:
+                message.attach(filename, content, mimetype)
+            message.send()
     except Exception:
         NotificationLog.objects.filter(pk=claim.pk).delete()
         raise
