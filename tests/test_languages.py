@@ -64,6 +64,15 @@ def test_the_switcher_on_signed_out_pages_changes_the_language(client):
     assert "সাইন ইন" in page
 
 
+def test_scripts_get_their_translations_in_the_visitors_language(client):
+    response = client.get("/jsi18n/", headers={"accept_language": "es"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert "django.gettext = function" in response.text
+    assert response["Content-Language"] == "es"
+
+
 def test_the_switcher_refuses_a_language_it_does_not_have(client):
     client.post("/i18n/setlang/", {"language": "xx", "next": "/accounts/login/"})
 
