@@ -181,6 +181,7 @@ class LessonCompletion(models.Model):
         WATCHED = "watched", "Watched"
         QUIZ_PASSED = "quiz", "Passed the quiz"
         PRACTICE_APPROVED = "practice", "Practice approved by a coach"
+        SCORM = "scorm", "Finished the SCORM package"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

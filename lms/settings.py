@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "library",
     "courses",
     "courses.quizzes",
+    "courses.scorm",
     "coaching",
     "certificates",
     "dashboards",
@@ -323,6 +324,14 @@ CAMPAIGN_MIN_DAYS_LEFT = env_int("CAMPAIGN_MIN_DAYS_LEFT", 7)
 
 # Quizzes: answers still count this many seconds after a time limit (network lag).
 QUIZ_GRACE_SECONDS = env_int("QUIZ_GRACE_SECONDS", 30)
+
+# SCORM packages (courses/scorm/packaging.py): refused beyond these many files, these
+# many bytes unpacked, or a compression ratio above this (a zip bomb).
+SCORM_MAX_FILES = env_int("SCORM_MAX_FILES", 10_000)
+SCORM_MAX_UNPACKED_BYTES = env_int("SCORM_MAX_UNPACKED_BYTES", 1024**3)
+SCORM_MAX_COMPRESSION_RATIO = env_int("SCORM_MAX_COMPRESSION_RATIO", 100)
+# How long a launch's content address keeps working (seconds).
+SCORM_CONTENT_TOKEN_SECONDS = env_int("SCORM_CONTENT_TOKEN_SECONDS", 12 * 3600)
 
 # Coaching: hours a coach has to review a request; reminded before, escalated after.
 COACHING_TURNAROUND_HOURS = env_int("COACHING_TURNAROUND_HOURS", 48)

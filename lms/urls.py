@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("library.share_urls")),
     path("learning/", include("courses.urls")),
     path("learning/quizzes/", include("courses.quizzes.urls")),
+    path("learning/scorm/", include("courses.scorm.urls")),
+    path("scorm-content/", include("courses.scorm.content_urls")),
     path("coaching/", include("coaching.urls")),
     path("", include("certificates.urls")),
     path("", include("automation.urls")),

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from courses.models import CoursePage
+from courses.scorm.models import ScormPackage
+
+
+class PackageUploadForm(forms.Form):
+    """The admin's upload: a new package, or a new version of one."""
+
+    file = forms.FileField(
+        label="Package (.zip)",
+        help_text="A SCORM 1.2 or 2004 package: a zip with imsmanifest.xml at its top.",
+    )
+    package = forms.ModelChoiceField(
+        queryset=ScormPackage.objects.order_by("title"),
+        required=False,
+        label="New version of",
+        help_text="Leave empty for a new package. Attempts already started stay on "
+        "the version they were started on.",
+    )
+    title = forms.CharField(
+        max_length=255,
+        required=False,
+        help_text="For a new package; leave empty to use the manifest's title.",
+    )
+    course = forms.ModelChoiceField(
+        queryset=CoursePage.objects.order_by("title"),
+        required=False,
+        label="Add as the last step of",
+        help_text="For a new package: adds a published SCORM step to this course.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("package") and data.get("course"):
+            self.add_error(
+                "course",
+                "A new version replaces the package in the steps that already play "
+                "it; choose a course only for a new package.",
+            )
+        return data
