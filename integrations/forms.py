@@ -77,6 +77,37 @@ class HubSpotConnectionForm(PlainLabels, forms.Form):
     )
 
 
+class SalesforceConnectionForm(PlainLabels, forms.Form):
+    name = forms.CharField(max_length=100, initial="Salesforce")
+    client_id = forms.CharField(
+        max_length=300,
+        label="Consumer key",
+        strip=True,
+        help_text=(
+            "Salesforce → Setup → App Manager → your connected app (OAuth scopes "
+            "api and refresh_token, PKCE required, callback URL as below)."
+        ),
+    )
+    client_secret = forms.CharField(
+        max_length=300,
+        label="Consumer secret",
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Stored encrypted and never shown again.",
+    )
+    currency = forms.RegexField(
+        regex=r"^[A-Z]{3}$",
+        required=False,
+        max_length=3,
+        label="Org currency (single-currency orgs)",
+        help_text=(
+            "The ISO 4217 code of a single-currency org, e.g. USD. Leave empty for "
+            "a multi-currency org: each record's CurrencyIsoCode is used."
+        ),
+        error_messages={"invalid": "Three capital letters, an ISO 4217 code."},
+    )
+
+
 class OwnerMappingForm(PlainLabels, forms.Form):
     owner = forms.IntegerField(widget=forms.HiddenInput)
     person = forms.ModelChoiceField(

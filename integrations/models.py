@@ -427,9 +427,43 @@ class CrmActivity(models.Model):
         return f"{self.kind} {self.crm_id}"
 
 
+class CrmQuota(models.Model):
+    """A quota the CRM holds for one owner and period (Salesforce
+    `ForecastingQuota`), upserted by its CRM id."""
+
+    connection = models.ForeignKey(
+        CrmConnection, on_delete=models.CASCADE, related_name="quotas"
+    )
+    crm_id = models.CharField(max_length=64)
+    owner_crm_id = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="crm_quotas",
+    )
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3, help_text="ISO 4217")
+    period_start = models.DateField()
+    modified_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["connection", "period_start", "crm_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "crm_id"], name="one_quota_per_crm_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"quota {self.crm_id} from {self.period_start}"
+
+
 class CrmSyncCursor(models.Model):
     """How far a connection has read one kind of object: the modification stamp of
-    the last record stored (HubSpot `hs_lastmodifieddate`)."""
+    the last record stored (HubSpot `hs_lastmodifieddate`, Salesforce
+    `SystemModstamp`)."""
 
     connection = models.ForeignKey(
         CrmConnection, on_delete=models.CASCADE, related_name="cursors"

@@ -41,6 +41,21 @@ urlpatterns = [
     ),
     path("integrations/crm/", crm_views.connections, name="crm_connections"),
     path(
+        "integrations/crm/salesforce/connect/",
+        crm_views.salesforce_connect,
+        name="crm_salesforce_connect",
+    ),
+    path(
+        "integrations/crm/salesforce/callback/",
+        crm_views.salesforce_callback,
+        name="crm_salesforce_callback",
+    ),
+    path(
+        "integrations/crm/<int:pk>/reauthorise/",
+        crm_views.connection_reauthorise,
+        name="crm_connection_reauthorise",
+    ),
+    path(
         "integrations/crm/<int:pk>/",
         crm_views.connection_detail,
         name="crm_connection",

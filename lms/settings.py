@@ -554,6 +554,15 @@ INTEGRATIONS_ENCRYPTION_KEY = env_key(
 CRM_HUBSPOT_API_URL = env_str("CRM_HUBSPOT_API_URL", "https://api.hubapi.com").rstrip(
     "/"
 )
+# Salesforce: where the OAuth web-server flow starts (a sandbox uses
+# https://test.salesforce.com, a My Domain its own address; tests a local fake), the
+# REST API version a new connection uses, and the share of the org's daily API
+# allowance (Sforce-Limit-Info) past which a sync stops and leaves the rest.
+CRM_SALESFORCE_LOGIN_URL = env_str(
+    "CRM_SALESFORCE_LOGIN_URL", "https://login.salesforce.com"
+).rstrip("/")
+CRM_SALESFORCE_API_VERSION = env_str("CRM_SALESFORCE_API_VERSION", "62.0")
+CRM_SALESFORCE_API_SHARE = env_int("CRM_SALESFORCE_API_SHARE_PERCENT", 80) / 100
 # xAPI statements to Learning Record Stores (README "Standards"): who the actor is
 # (their e-mail as mbox, or an account on a home page), and how Onramp calls an LRS.
 XAPI_ACTOR_IDENTIFIER = env_choice("XAPI_ACTOR_IDENTIFIER", "mbox", ("mbox", "account"))

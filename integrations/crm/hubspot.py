@@ -20,6 +20,8 @@ from hubspot.crm.objects.exceptions import ApiException as ObjectsApiException
 from hubspot.crm.objects.models import PublicObjectSearchRequest
 from hubspot.crm.owners.exceptions import ApiException
 
+from integrations.crm.errors import CrmError, GarbageAnswer, ReauthorisationNeeded
+
 REQUEST_TIMEOUT_SECONDS = 20
 PAGE_SIZE = 100  # the documented largest page of the search and list endpoints
 # The search endpoints return at most 10,000 results for one query (documented):
@@ -28,10 +30,6 @@ SEARCH_RESULT_LIMIT = 10_000
 RATE_LIMIT_ATTEMPTS = 8
 API_EXCEPTIONS = (ApiException, ObjectsApiException)
 Sleep = Callable[[float], None]
-
-
-class CrmError(Exception):
-    """The CRM refused or could not be reached; the message is shown as is."""
 
 
 @dataclass(frozen=True)
@@ -94,10 +92,6 @@ def hubspot_account(*, access_token: str, sleep: Sleep = time.sleep) -> HubSpotA
         ) from None
 
 
-class GarbageAnswer(CrmError):
-    """HubSpot answered 2xx with something that is not the documented shape."""
-
-
 def retry_delay(headers: Any, attempt: int) -> float:
     """How long to wait after a 429: `Retry-After` when given (seconds), else
     exponential from half a second, never more than HubSpot's ten-second window
@@ -132,6 +126,8 @@ def _answer(call: Callable[..., Any], sleep: Sleep, **kwargs: Any) -> Any:
             if error.status == 429 and attempt + 1 < RATE_LIMIT_ATTEMPTS:
                 sleep(retry_delay(error.headers, attempt))
                 continue
+            if error.status == 401:
+                raise ReauthorisationNeeded(error_message(error)) from None
             raise CrmError(error_message(error)) from None
         except Exception as error:  # the transport: DNS, refused, timeout, TLS
             raise CrmError(

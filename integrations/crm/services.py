@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from integrations.crm.crypto import CredentialsUnreadable, seal, unseal
-from integrations.crm.hubspot import CrmError, hubspot_account
+from integrations.crm.errors import CrmError
+from integrations.crm.hubspot import hubspot_account
+from integrations.crm.salesforce import Grant, SalesforceOrg
 from integrations.crm.sync import owner_rows_assign
 from integrations.models import CrmConnection, CrmOwner
 from lms.accounts.models import User
@@ -36,22 +41,90 @@ def crm_connection_create_hubspot(
     )
 
 
+def _salesforce_credentials(
+    *, client: dict[str, Any], grant: Grant, previous: dict[str, Any] | None = None
+) -> str:
+    refresh_token = grant.refresh_token or (previous or {}).get("refresh_token")
+    if not refresh_token:
+        raise CrmError(
+            "Salesforce gave no refresh token: add the refresh_token scope to the "
+            "connected app."
+        )
+    return seal(
+        {
+            "client_id": client["client_id"],
+            "client_secret": client["client_secret"],
+            "currency": client.get("currency") or "",
+            "instance_url": grant.instance_url,
+            "api_version": settings.CRM_SALESFORCE_API_VERSION,
+            "refresh_token": refresh_token,
+        }
+    )
+
+
+@transaction.atomic
+def crm_connection_create_salesforce(
+    *, name: str, client: dict[str, Any], grant: Grant, created_by: User
+) -> CrmConnection:
+    """Keep what the OAuth web-server flow gave (instance URL, API version, refresh
+    token) with the connected app's key and secret, sealed."""
+    if not may_manage_crm(created_by):
+        raise ConnectionRefused("Only enablement admins connect a CRM.")
+    return CrmConnection.objects.create(
+        name=name,
+        kind=CrmConnection.Kind.SALESFORCE,
+        credentials_sealed=_salesforce_credentials(client=client, grant=grant),
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def crm_connection_reauthorise(
+    *, connection: CrmConnection, grant: Grant, by: User
+) -> CrmConnection:
+    """New tokens from a fresh run of the flow; the connection syncs again."""
+    if not may_manage_crm(by):
+        raise ConnectionRefused("Only enablement admins connect a CRM.")
+    previous = unseal(connection.credentials_sealed)
+    connection.credentials_sealed = _salesforce_credentials(
+        client=previous, grant=grant, previous=previous
+    )
+    connection.status = CrmConnection.Status.ACTIVE
+    connection.save(update_fields=["credentials_sealed", "status"])
+    return connection
+
+
+def _account_description(connection: CrmConnection) -> tuple[str, str]:
+    """The account's name and a line about it, from the CRM."""
+    credentials = unseal(connection.credentials_sealed)
+    if connection.kind == CrmConnection.Kind.SALESFORCE:
+        session = SalesforceOrg(credentials)
+        org = session.organisation()
+        name = f"Salesforce org {org.get('Name')} ({org.get('Id')})"
+        usage = ""
+        if session.api_usage is not None:
+            usage = f"; API requests used today {session.api_usage[0]} of "
+            usage += str(session.api_usage[1])
+        return name, f"Connected to {name}{usage}."
+    account = hubspot_account(access_token=credentials["access_token"])
+    return account.name, (
+        f"Connected to {account.name}; currency {account.currency or '—'}, "
+        f"time zone {account.time_zone or '—'}."
+    )
+
+
 def crm_connection_test(*, connection: CrmConnection) -> CrmConnection:
     """Ask the CRM who the credentials belong to; keep the answer or the exact
     error on the connection, for its page."""
     try:
-        credentials = unseal(connection.credentials_sealed)
-        account = hubspot_account(access_token=credentials["access_token"])
+        name, message = _account_description(connection)
     except (CrmError, CredentialsUnreadable) as error:
         connection.last_test_ok = False
         connection.last_test_message = str(error)[:500]
     else:
         connection.last_test_ok = True
-        connection.account_name = account.name[:200]
-        connection.last_test_message = (
-            f"Connected to {account.name}; currency {account.currency or '—'}, "
-            f"time zone {account.time_zone or '—'}."
-        )[:500]
+        connection.account_name = name[:200]
+        connection.last_test_message = message[:500]
     connection.last_tested_at = timezone.now()
     connection.save(
         update_fields=[

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from integrations.crm.crypto import CredentialsUnreadable, unseal
+from integrations.crm.errors import CrmError, ReauthorisationNeeded
 from integrations.crm.hubspot import (
-    CrmError,
     Sleep,
     archived_pages,
     hubspot_account,
@@ -30,6 +30,7 @@ from integrations.crm.hubspot import (
     modified_pages,
     owner_pages,
 )
+from integrations.crm.notices import crm_reauthorisation_notify
 from integrations.models import (
     CrmActivity,
     CrmConnection,
@@ -183,7 +184,8 @@ class _Sync:
             defaults={"modified_since": stamp},
         )
 
-    def owners(self, client: Any) -> None:
+    def owners(self, pages: Iterable[list[Any]]) -> None:
+        """Owners from pages of `{"id", "email", "firstName", "lastName"}`."""
         people = {
             email.lower(): pk
             for pk, email in User.objects.filter(is_active=True).values_list(
@@ -194,7 +196,7 @@ class _Sync:
             owner.crm_id: owner
             for owner in CrmOwner.objects.filter(connection=self.connection)
         }
-        for page in owner_pages(client, sleep=self.sleep):
+        for page in pages:
             new: list[CrmOwner] = []
             changed: list[CrmOwner] = []
             for record in page:
@@ -278,8 +280,21 @@ class _Sync:
         object_type: str,
         rows: dict[str, dict[str, Any]],
         scope: dict[str, Any],
+        *,
+        deleted: Iterable[str] = (),
+        deleted_stamp: dt.datetime | None = None,
     ) -> None:
-        """Upsert one page by CRM id and move the cursor, in one transaction."""
+        """Upsert one page by CRM id, delete what the CRM deleted (`deleted`,
+        up to `deleted_stamp`) and move the cursor, in one transaction."""
+        deleted = list(deleted)
+        if deleted:
+            with transaction.atomic():
+                gone, _ = model.objects.filter(
+                    connection=self.connection, crm_id__in=deleted, **scope
+                ).delete()
+                if not rows and deleted_stamp is not None:
+                    self.advance(object_type, deleted_stamp)
+            self.tally.deleted += gone
         if not rows:
             self.save_log()
             return
@@ -309,9 +324,10 @@ class _Sync:
                 model.objects.bulk_update(
                     changed, fields=list(next(iter(rows.values())))
                 )
-            self.advance(
-                object_type, max(values["modified_at"] for values in rows.values())
-            )
+            newest = max(values["modified_at"] for values in rows.values())
+            if deleted_stamp is not None:
+                newest = max(newest, deleted_stamp)
+            self.advance(object_type, newest)
         self.tally.created += len(new)
         self.tally.updated += len(changed)
         self.save_log()
@@ -355,19 +371,44 @@ def owner_rows_assign(*, owner: CrmOwner) -> None:
         rows.update(user_id=owner.user_id)
 
 
+def crm_connection_needs_reauthorisation(
+    *, connection: CrmConnection, reason: str
+) -> None:
+    """The CRM refused the stored credentials: no more syncs until an admin
+    connects again, and the admin is told once."""
+    CrmConnection.objects.filter(pk=connection.pk).update(
+        status=CrmConnection.Status.NEEDS_REAUTHORISATION
+    )
+    connection.status = CrmConnection.Status.NEEDS_REAUTHORISATION
+    crm_reauthorisation_notify(connection=connection, reason=reason)
+
+
+def _hubspot_read(sync: _Sync, access_token: str) -> None:
+    account = hubspot_account(access_token=access_token, sleep=sync.sleep)
+    client = hubspot_client(access_token=access_token)
+    sync.owners(owner_pages(client, sleep=sync.sleep))
+    sync.deals(client, account.currency)
+    sync.activities(client)
+    sync.deletions(client)
+
+
 def crm_sync(*, connection: CrmConnection, sleep: Sleep = time.sleep) -> CrmSyncLog:
     """Read what changed in the CRM since the last sync and store it; the log says
     what was created, updated, deleted and skipped, or why the sync stopped."""
     log = CrmSyncLog.objects.create(connection=connection)
     sync = _Sync(connection, log, sleep)
     try:
-        access_token = unseal(connection.credentials_sealed)["access_token"]
-        account = hubspot_account(access_token=access_token, sleep=sleep)
-        client = hubspot_client(access_token=access_token)
-        sync.owners(client)
-        sync.deals(client, account.currency)
-        sync.activities(client)
-        sync.deletions(client)
+        credentials = unseal(connection.credentials_sealed)
+        if connection.kind == CrmConnection.Kind.SALESFORCE:
+            from integrations.crm.salesforce_sync import salesforce_read
+
+            salesforce_read(sync, credentials)
+        else:
+            _hubspot_read(sync, credentials["access_token"])
+    except ReauthorisationNeeded as error:
+        log.status = CrmSyncLog.Status.FAILED
+        log.error = str(error)
+        crm_connection_needs_reauthorisation(connection=connection, reason=str(error))
     except (CrmError, CredentialsUnreadable) as error:
         log.status = CrmSyncLog.Status.FAILED
         log.error = str(error)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,10 +14,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from integrations.crm.crypto import seal, unseal
+from integrations.crm.errors import CrmError
+from integrations.crm.salesforce import authorize_url, pkce_pair, token_exchange
 from integrations.crm.selectors import month_starts, open_pipeline_by_owner
 from integrations.crm.services import (
     MappingRefused,
     crm_connection_create_hubspot,
+    crm_connection_create_salesforce,
+    crm_connection_reauthorise,
     crm_connection_remove,
     crm_connection_set_paused,
     crm_connection_test,
@@ -22,13 +30,21 @@ from integrations.crm.services import (
     crm_sync_request,
     may_manage_crm,
 )
-from integrations.forms import HubSpotConnectionForm, OwnerMappingForm
+from integrations.forms import (
+    HubSpotConnectionForm,
+    OwnerMappingForm,
+    SalesforceConnectionForm,
+)
 from integrations.models import CrmConnection
 from lms.accounts.models import User
 from lms.lib.clock import today
+from lms.lib.urls import absolute_url
 
 # Months of open pipeline shown per owner.
 PIPELINE_MONTHS = 6
+# Where a Salesforce authorisation in progress waits for its callback: the state
+# and PKCE verifier, and the connected app's key and secret, sealed.
+PENDING_SESSION_KEY = "crm_salesforce_pending"
 
 
 def _admin(request: HttpRequest) -> User:
@@ -42,7 +58,7 @@ def _admin(request: HttpRequest) -> User:
 @never_cache
 @login_required
 def connections(request: HttpRequest) -> HttpResponse:
-    """The connections and a form to add a HubSpot one."""
+    """The connections and forms to add a HubSpot or a Salesforce one."""
     user = _admin(request)
     form = HubSpotConnectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +74,12 @@ def connections(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "integrations/crm_connections.html",
-        {"form": form, "connections": CrmConnection.objects.all()},
+        {
+            "form": form,
+            "salesforce_form": SalesforceConnectionForm(),
+            "callback_url": absolute_url("crm_salesforce_callback"),
+            "connections": CrmConnection.objects.all(),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -168,3 +189,125 @@ def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
     crm_connection_remove(connection=connection)
     messages.success(request, f"The connection “{connection.name}” was removed.")
     return redirect("crm_connections")
+
+
+def _authorise(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
+    """Send the browser to Salesforce with a fresh state and PKCE challenge."""
+    verifier, challenge = pkce_pair()
+    state = secrets.token_urlsafe(32)
+    client = unseal(pending["client"])
+    request.session[PENDING_SESSION_KEY] = {
+        **pending,
+        "state": state,
+        "verifier": seal({"verifier": verifier}),
+    }
+    return redirect(
+        authorize_url(
+            client_id=client["client_id"],
+            redirect_uri=absolute_url("crm_salesforce_callback"),
+            state=state,
+            code_challenge=challenge,
+        )
+    )
+
+
+@login_required
+@require_POST
+def salesforce_connect(request: HttpRequest) -> HttpResponse:
+    """Start the OAuth 2.0 web-server flow (with PKCE) for a new Salesforce
+    connection."""
+    _admin(request)
+    form = SalesforceConnectionForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "integrations/crm_connections.html",
+            {
+                "form": HubSpotConnectionForm(),
+                "salesforce_form": form,
+                "callback_url": absolute_url("crm_salesforce_callback"),
+                "connections": CrmConnection.objects.all(),
+            },
+            status=400,
+        )
+    client = {
+        key: form.cleaned_data[key]
+        for key in ("client_id", "client_secret", "currency")
+    }
+    return _authorise(
+        request,
+        {"name": form.cleaned_data["name"], "client": seal(client), "connection": None},
+    )
+
+
+@login_required
+@require_POST
+def connection_reauthorise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run the flow again for a Salesforce connection, with its stored app."""
+    _admin(request)
+    connection = get_object_or_404(
+        CrmConnection, pk=pk, kind=CrmConnection.Kind.SALESFORCE
+    )
+    credentials = unseal(connection.credentials_sealed)
+    client = {
+        key: credentials.get(key, "")
+        for key in ("client_id", "client_secret", "currency")
+    }
+    return _authorise(
+        request,
+        {"name": connection.name, "client": seal(client), "connection": connection.pk},
+    )
+
+
+@never_cache
+@login_required
+def salesforce_callback(request: HttpRequest) -> HttpResponse:
+    """Where Salesforce sends the browser back: the code and the verifier are
+    exchanged for tokens, which are sealed and never shown."""
+    user = _admin(request)
+    pending = request.session.pop(PENDING_SESSION_KEY, None)
+    state = request.GET.get("state", "")
+    if not isinstance(pending, dict) or not secrets.compare_digest(
+        str(pending.get("state", "")), state
+    ):
+        messages.error(
+            request,
+            "This Salesforce answer belongs to no authorisation started here; "
+            "start again.",
+        )
+        return redirect("crm_connections")
+    if "error" in request.GET:
+        messages.error(
+            request,
+            f"Salesforce refused: {request.GET.get('error', '')[:100]}: "
+            f"{request.GET.get('error_description', '')[:300]}",
+        )
+        return redirect("crm_connections")
+    client = unseal(pending["client"])
+    try:
+        grant = token_exchange(
+            client_id=client["client_id"],
+            client_secret=client["client_secret"],
+            code=request.GET.get("code", ""),
+            verifier=unseal(pending["verifier"])["verifier"],
+            redirect_uri=absolute_url("crm_salesforce_callback"),
+        )
+        if pending.get("connection"):
+            connection = crm_connection_reauthorise(
+                connection=get_object_or_404(
+                    CrmConnection,
+                    pk=pending["connection"],
+                    kind=CrmConnection.Kind.SALESFORCE,
+                ),
+                grant=grant,
+                by=user,
+            )
+        else:
+            connection = crm_connection_create_salesforce(
+                name=pending["name"], client=client, grant=grant, created_by=user
+            )
+    except CrmError as error:
+        messages.error(request, str(error))
+        return redirect("crm_connections")
+    messages.success(request, "Salesforce is connected. Test it to see the org's name.")
+    return redirect("crm_connection", connection.pk)

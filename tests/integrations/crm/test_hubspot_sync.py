@@ -226,14 +226,21 @@ def test_the_token_never_reaches_the_logs_even_at_debug_level(connection, crm, c
     assert TOKEN not in caplog.text
 
 
-def test_a_revoked_token_fails_the_sync_with_hubspots_message(
-    connection, crm, hubspot_fake
+def test_a_revoked_token_needs_re_authorisation_and_the_admin_hears_once(
+    connection, crm, hubspot_fake, mailoutbox
 ):
     hubspot_fake.state.tokens.clear()
     log = _sync(connection)
     assert log.status == CrmSyncLog.Status.FAILED
     assert log.error.startswith("HubSpot answered 401: INVALID_AUTHENTICATION")
     assert TOKEN not in log.error
+    connection.refresh_from_db()
+    assert connection.status == CrmConnection.Status.NEEDS_REAUTHORISATION
+    assert [m.to for m in mailoutbox] == [[connection.created_by.email]]
+    assert "Reconnect HubSpot" in mailoutbox[0].subject
+    assert TOKEN not in mailoutbox[0].body
+    _sync(connection)
+    assert len(mailoutbox) == 1
 
 
 def test_deals_page_through_search_past_its_ten_thousand_result_limit(
