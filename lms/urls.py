@@ -26,6 +26,7 @@ urlpatterns = [
     path("learning/quizzes/", include("courses.quizzes.urls")),
     path("coaching/", include("coaching.urls")),
     path("", include("certificates.urls")),
+    path("", include("lms.notifications.urls")),
     path("", include("automation.urls")),
     path("", include("integrations.urls")),
 ]

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from integrations.crm.crypto import CredentialsUnreadable, seal, unseal
+from lms.lib.crypto import CredentialsUnreadable, seal, unseal
 from integrations.crm.hubspot import CrmError, hubspot_account
 from integrations.crm.sync import owner_rows_assign
 from integrations.models import CrmConnection, CrmOwner

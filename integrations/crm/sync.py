@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from integrations.crm.crypto import CredentialsUnreadable, unseal
+from lms.lib.crypto import CredentialsUnreadable, unseal
 from integrations.crm.hubspot import (
     CrmError,
     Sleep,

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from integrations.crm.crypto import unseal
+from lms.lib.crypto import unseal
 from integrations.models import CrmConnection
 from lms.accounts.models import User
 

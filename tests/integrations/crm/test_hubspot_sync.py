@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from integrations.crm.crypto import seal
+from lms.lib.crypto import seal
 from integrations.crm.sync import crm_sync
 from integrations.models import (
     CrmActivity,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from integrations.crm.crypto import seal
+from lms.lib.crypto import seal
 from integrations.crm.selectors import month_starts, open_pipeline_by_owner
 from integrations.models import CrmConnection, CrmDeal, CrmOwner
 

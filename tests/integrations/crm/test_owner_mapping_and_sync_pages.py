@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from integrations.crm.crypto import seal
+from lms.lib.crypto import seal
 from integrations.models import (
     CrmActivity,
     CrmConnection,
