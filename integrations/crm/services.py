@@ -6,11 +6,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lms.lib.crypto import CredentialsUnreadable, seal, unseal
 from integrations.crm.hubspot import CrmError, hubspot_account
 from integrations.crm.sync import owner_rows_assign
 from integrations.models import CrmConnection, CrmOwner
 from lms.accounts.models import User
+from lms.lib.crypto import CredentialsUnreadable, seal, unseal
 
 
 class ConnectionRefused(Exception):

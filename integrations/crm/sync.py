@@ -20,7 +20,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from lms.lib.crypto import CredentialsUnreadable, unseal
 from integrations.crm.hubspot import (
     CrmError,
     Sleep,
@@ -39,6 +38,7 @@ from integrations.models import (
     CrmSyncLog,
 )
 from lms.accounts.models import User
+from lms.lib.crypto import CredentialsUnreadable, unseal
 
 PROBLEMS_KEPT = 100
 CURRENCY = re.compile(r"^[A-Z]{3}$")
