@@ -12,10 +12,22 @@ class AutomationConfig(AppConfig):
 
     def ready(self) -> None:
         from automation.calendars import event_revisions
+        from automation.notice_kinds import notice_kinds
         from lms.lib.ics import register_revision_keeper
         from lms.navigation import ProfileLink, register_profile_link
+        from lms.notifications.preferences import register_notice_kind
 
         register_revision_keeper(event_revisions)
+        for kind in notice_kinds():
+            register_notice_kind(kind)
+        register_profile_link(
+            ProfileLink(
+                "Notification preferences",
+                "notice_preferences",
+                "where each kind of notice reaches you (e-mail, Slack, Teams), "
+                "a daily digest, or a pause.",
+            )
+        )
         register_profile_link(
             ProfileLink(
                 "Calendar feed",

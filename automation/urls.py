@@ -11,4 +11,21 @@ urlpatterns = [
         views.calendar_team_feed,
         name="calendar_team_feed",
     ),
+    path(
+        "notifications/preferences/",
+        views.notice_preferences,
+        name="notice_preferences",
+    ),
+    path("automation/channels/", views.channel_settings, name="channel_settings"),
+    path("automation/channels/slack/test/", views.slack_test, name="slack_test"),
+    path("automation/channels/slack/enable/", views.slack_enable, name="slack_enable"),
+    path("automation/channels/slack/remove/", views.slack_remove, name="slack_remove"),
+    path(
+        "automation/channels/teams/", views.teams_webhook_add, name="teams_webhook_add"
+    ),
+    path(
+        "automation/channels/teams/<int:pk>/remove/",
+        views.teams_webhook_remove,
+        name="teams_webhook_remove",
+    ),
 ]

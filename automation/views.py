@@ -3,15 +3,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from automation import calendars
+from automation import calendars, connections
+from automation.forms import NoticePreferencesForm, SlackTokenForm, TeamsWebhookForm
+from automation.models import TeamsWebhook
+from lms.accounts.models import User
 from lms.lib.ics import ICS_CONTENT_TYPE, calendar_ics
 from lms.lib.ratelimit import seconds_to_wait
 from lms.lib.requests import SignedInRequest
 from lms.lib.urls import absolute_url
+from lms.notifications.models import Timing
+from lms.notifications.preferences import (
+    notice_kinds,
+    notice_preference_set,
+    notice_preferences_of,
+    notices_pause_set,
+    notices_paused,
+)
 
 
 @login_required
@@ -92,3 +105,137 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@never_cache
+@login_required
+def notice_preferences(request: SignedInRequest) -> HttpResponse:
+    """Which channel each kind of notice takes, when, and the pause switch."""
+    user = request.user
+    form = NoticePreferencesForm(
+        request.POST or None,
+        kinds=notice_kinds(),
+        chat=connections.channels_available(),
+        current=notice_preferences_of(user=user),
+        paused=notices_paused(user=user),
+    )
+    if request.method == "POST" and form.is_valid():
+        for kind in form.kinds:
+            notice_preference_set(
+                user=user,
+                kind=kind.kind,
+                channel=form.cleaned_data[f"channel:{kind.kind}"],
+                timing=form.cleaned_data.get(f"timing:{kind.kind}", Timing.IMMEDIATE),
+            )
+        notices_pause_set(user=user, paused=form.cleaned_data["paused"])
+        messages.success(request, "Your notification preferences are saved.")
+        return redirect("notice_preferences")
+    return render(
+        request,
+        "automation/notice_preferences.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _channel_admin(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    if not connections.may_configure_channels(user):
+        raise PermissionDenied("Only enablement admins configure Slack and Teams.")
+    return user
+
+
+@never_cache
+@login_required
+def channel_settings(request: HttpRequest) -> HttpResponse:
+    """The Slack app and the Teams webhooks: enablement admins only."""
+    user = _channel_admin(request)
+    slack_form = SlackTokenForm(request.POST or None, prefix="slack")
+    if request.method == "POST" and slack_form.is_valid():
+        connections.slack_workspace_connect(
+            token=slack_form.cleaned_data["token"], by=user
+        )
+        messages.success(request, "The Slack token is saved. Test the connection.")
+        return redirect("channel_settings")
+    return _channel_page(request, slack_form=slack_form, teams_form=None)
+
+
+def _channel_page(
+    request: HttpRequest,
+    *,
+    slack_form: SlackTokenForm | None,
+    teams_form: TeamsWebhookForm | None,
+) -> HttpResponse:
+    invalid = (slack_form is not None and slack_form.errors) or (
+        teams_form is not None and teams_form.errors
+    )
+    return render(
+        request,
+        "automation/channel_settings.html",
+        {
+            "slack": connections.slack_workspace(),
+            "slack_form": slack_form or SlackTokenForm(prefix="slack"),
+            "teams_form": teams_form or TeamsWebhookForm(prefix="teams"),
+            "webhooks": TeamsWebhook.objects.select_related("team").order_by(
+                "team__path"
+            ),
+        },
+        status=400 if invalid else 200,
+    )
+
+
+@login_required
+@require_POST
+def slack_test(request: HttpRequest) -> HttpResponse:
+    _channel_admin(request)
+    workspace = connections.slack_workspace()
+    if workspace is None:
+        raise Http404
+    result = connections.slack_workspace_test(workspace=workspace)
+    (messages.success if result.ok else messages.error)(request, result.message)
+    return redirect("channel_settings")
+
+
+@login_required
+@require_POST
+def slack_enable(request: HttpRequest) -> HttpResponse:
+    _channel_admin(request)
+    workspace = connections.slack_workspace()
+    if workspace is None:
+        raise Http404
+    connections.slack_workspace_set_enabled(
+        workspace=workspace, enabled=request.POST.get("enabled") == "1"
+    )
+    return redirect("channel_settings")
+
+
+@login_required
+@require_POST
+def slack_remove(request: HttpRequest) -> HttpResponse:
+    _channel_admin(request)
+    connections.slack_workspace_remove()
+    messages.success(request, "Slack is disconnected; its messages go by e-mail.")
+    return redirect("channel_settings")
+
+
+@login_required
+@require_POST
+def teams_webhook_add(request: HttpRequest) -> HttpResponse:
+    _channel_admin(request)
+    form = TeamsWebhookForm(request.POST, prefix="teams")
+    if not form.is_valid():
+        return _channel_page(request, slack_form=None, teams_form=form)
+    connections.teams_webhook_set(
+        team=form.cleaned_data["team"], url=form.cleaned_data["url"]
+    )
+    messages.success(request, f"Teams notices of {form.cleaned_data['team']} are on.")
+    return redirect("channel_settings")
+
+
+@login_required
+@require_POST
+def teams_webhook_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _channel_admin(request)
+    connections.teams_webhook_remove(webhook=get_object_or_404(TeamsWebhook, pk=pk))
+    return redirect("channel_settings")

@@ -268,7 +268,7 @@ class CrmConnection(models.Model):
 
     The credentials (a HubSpot private-app token; Salesforce's instance URL, API
     version and refresh token) are stored sealed with INTEGRATIONS_ENCRYPTION_KEY
-    (integrations/crm/crypto.py). They are never shown again, never logged and never
+    (lms/lib/crypto.py). They are never shown again, never logged and never
     part of an export: only the code that calls the CRM opens them.
     """
 

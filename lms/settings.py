@@ -463,6 +463,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.webhook_deliveries_sweep_task",
         "schedule": 60.0,
     },
+    # Hourly, so that each person's digest goes out soon after their own 08:00.
+    "send daily digests of queued notices": {
+        "task": "automation.tasks.delivery_digests_send_task",
+        "schedule": 3600.0,
+    },
     "announce overdue and completed assignments to webhooks": {
         "task": "integrations.tasks.assignments_announce_task",
         "schedule": 3600.0,
@@ -563,6 +568,20 @@ CRM_SALESFORCE_LOGIN_URL = env_str(
 ).rstrip("/")
 CRM_SALESFORCE_API_VERSION = env_str("CRM_SALESFORCE_API_VERSION", "62.0")
 CRM_SALESFORCE_API_SHARE = env_int("CRM_SALESFORCE_API_SHARE_PERCENT", 80) / 100
+# Slack and Microsoft Teams (README "Automation: channels and preferences"): where
+# the Slack client sends its requests (tests point it at a local fake), how long a
+# delivery waits when Slack answers "ratelimited" (Retry-After beyond it fails over
+# to e-mail), and the hosts a Teams webhook address may name.
+SLACK_API_URL = env_str("SLACK_API_URL", "https://slack.com/api/")
+SLACK_MAX_RETRY_AFTER_SECONDS = env_int("SLACK_MAX_RETRY_AFTER_SECONDS", 30)
+SLACK_MAX_RETRIES = env_int("SLACK_MAX_RETRIES", 3)
+TEAMS_WEBHOOK_HOST_SUFFIXES = env_list(
+    "TEAMS_WEBHOOK_HOST_SUFFIXES",
+    [".webhook.office.com", ".logic.azure.com", ".api.powerplatform.com"],
+)
+# Plain http to 127.0.0.1 for Teams webhooks: the local fakes (tests, offline demo).
+TEAMS_WEBHOOK_ALLOW_LOCAL = env_bool("TEAMS_WEBHOOK_ALLOW_LOCAL", default=False)
+TEAMS_TIMEOUT_SECONDS = float(env_int("TEAMS_TIMEOUT_SECONDS", 10))
 # xAPI statements to Learning Record Stores (README "Standards"): who the actor is
 # (their e-mail as mbox, or an account on a home page), and how Onramp calls an LRS.
 XAPI_ACTOR_IDENTIFIER = env_choice("XAPI_ACTOR_IDENTIFIER", "mbox", ("mbox", "account"))

@@ -33,6 +33,7 @@ urlpatterns = [
     path("scorm-content/", include("courses.scorm.content_urls")),
     path("coaching/", include("coaching.urls")),
     path("", include("certificates.urls")),
+    path("", include("lms.notifications.urls")),
     path("", include("automation.urls")),
     path("", include("integrations.urls")),
 ]

@@ -73,3 +73,5 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-onramp.sqlite3")}
+# The Teams fake listens on 127.0.0.1.
+TEAMS_WEBHOOK_ALLOW_LOCAL = env_bool("TEAMS_WEBHOOK_ALLOW_LOCAL", default=True)

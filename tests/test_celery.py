@@ -88,6 +88,7 @@ def test_it_schedules_only_tasks_that_exist():
         "coaching.tasks.call_analyses_backfill_task",
         "certificates.tasks.certificates_expire_and_renew_task",
         "dashboards.tasks.manager_digests_send_task",
+        "automation.tasks.delivery_digests_send_task",
         "integrations.tasks.webhook_deliveries_sweep_task",
         "integrations.tasks.assignments_announce_task",
         "integrations.tasks.crm_sync_all_task",

@@ -16,10 +16,10 @@ from typing import Any
 
 from django.db import transaction
 
-from integrations.crm.crypto import seal
 from integrations.crm.salesforce import SalesforceOrg
 from integrations.crm.sync import CURRENCY, Skip, _instant, _Sync
 from integrations.models import CrmActivity, CrmConnection, CrmDeal, CrmQuota
+from lms.lib.crypto import seal
 
 OPPORTUNITY_FIELDS = (
     "Id, OwnerId, Amount, CurrencyIsoCode, CreatedDate, CloseDate, StageName, "

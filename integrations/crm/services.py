@@ -9,13 +9,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from integrations.crm.crypto import CredentialsUnreadable, seal, unseal
 from integrations.crm.errors import CrmError
 from integrations.crm.hubspot import hubspot_account
 from integrations.crm.salesforce import Grant, SalesforceOrg
 from integrations.crm.sync import owner_rows_assign
 from integrations.models import CrmConnection, CrmOwner
 from lms.accounts.models import User
+from lms.lib.crypto import CredentialsUnreadable, seal, unseal
 
 
 class ConnectionRefused(Exception):

@@ -20,7 +20,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from integrations.crm.crypto import CredentialsUnreadable, unseal
 from integrations.crm.errors import CrmError, ReauthorisationNeeded
 from integrations.crm.hubspot import (
     Sleep,
@@ -40,6 +39,7 @@ from integrations.models import (
     CrmSyncLog,
 )
 from lms.accounts.models import User
+from lms.lib.crypto import CredentialsUnreadable, unseal
 
 PROBLEMS_KEPT = 100
 CURRENCY = re.compile(r"^[A-Z]{3}$")

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from integrations.crm.crypto import seal, unseal
 from integrations.crm.errors import CrmError
 from integrations.crm.salesforce import authorize_url, pkce_pair, token_exchange
 from integrations.crm.selectors import month_starts, open_pipeline_by_owner
@@ -38,6 +37,7 @@ from integrations.forms import (
 from integrations.models import CrmConnection
 from lms.accounts.models import User
 from lms.lib.clock import today
+from lms.lib.crypto import seal, unseal
 from lms.lib.urls import absolute_url
 
 # Months of open pipeline shown per owner.

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from lms.accounts.models import User
 from lms.notifications.models import NotificationLog
+from lms.notifications.preferences import notice_choice, unsubscribe_headers
 
 
 def notify_once(
@@ -26,6 +27,7 @@ def notify_once(
     context: dict[str, Any],
     connection: BaseEmailBackend | None = None,
     attachments: Sequence[tuple[str, bytes, str]] = (),
+    required: bool = False,
 ) -> bool:
     """E-mail `user` the notice `kind` about `key`, unless it was sent before.
 
@@ -41,12 +43,19 @@ def notify_once(
     `notifications/email_base.html`); both get `context` plus `subject`,
     `organisation` and `site_url` (for absolute links). `attachments` are
     (filename, content, MIME type), e.g. a calendar event for a due date.
+
+    Unless the notice is `required` (security, account), the person's preferences
+    apply (lms.notifications.preferences): a kind turned off, or all notices
+    paused, is recorded as given and not sent; what is sent carries
+    List-Unsubscribe with one-click unsubscribe (RFC 8058).
     """
     with transaction.atomic():
         claim, created = NotificationLog.objects.get_or_create(
             user=user, kind=kind, key=key
         )
     if not created:
+        return False
+    if not required and not notice_choice(user=user, kind=kind).wanted:
         return False
     try:
         # In the recipient's language, not the sender's.
@@ -63,6 +72,7 @@ def notify_once(
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[user.email],
                 connection=connection,
+                headers={} if required else unsubscribe_headers(user=user, kind=kind),
             )
             message.attach_alternative(
                 render_to_string(f"{template}.html", context), "text/html"

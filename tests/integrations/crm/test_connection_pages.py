@@ -4,9 +4,9 @@ import logging
 
 import pytest
 
-from integrations.crm.crypto import unseal
 from integrations.models import CrmConnection
 from lms.accounts.models import User
+from lms.lib.crypto import unseal
 
 URL = "/integrations/crm/"
 TOKEN = "pat-na1-good-token"

@@ -5,7 +5,7 @@ import base64
 import pytest
 from cryptography.fernet import Fernet
 
-from integrations.crm.crypto import CredentialsUnreadable, seal, unseal
+from lms.lib.crypto import CredentialsUnreadable, seal, unseal
 from tests.test_settings import PRODUCTION, _manage, _start_web_server
 
 

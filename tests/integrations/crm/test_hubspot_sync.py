@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from integrations.crm.crypto import seal
 from integrations.crm.sync import crm_sync
 from integrations.models import (
     CrmActivity,
@@ -18,6 +17,7 @@ from integrations.models import (
     CrmSyncCursor,
     CrmSyncLog,
 )
+from lms.lib.crypto import seal
 
 TOKEN = "pat-na1-good-token"
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from integrations.crm.crypto import seal
 from integrations.crm.selectors import month_starts, open_pipeline_by_owner
 from integrations.models import CrmConnection, CrmDeal, CrmOwner
+from lms.lib.crypto import seal
 
 MODIFIED = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
 

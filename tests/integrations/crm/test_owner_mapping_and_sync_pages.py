@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from integrations.crm.crypto import seal
 from integrations.models import (
     CrmActivity,
     CrmConnection,
@@ -13,6 +12,7 @@ from integrations.models import (
     CrmSyncLog,
 )
 from integrations.tasks import crm_sync_all_task
+from lms.lib.crypto import seal
 from tests.factories import UserFactory
 
 TOKEN = "pat-na1-good-token"

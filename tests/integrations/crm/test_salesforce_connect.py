@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from integrations.crm.crypto import unseal
 from integrations.models import CrmConnection
+from lms.lib.crypto import unseal
 from tests.integrations.crm.salesforce_fake import CLIENT_ID, CLIENT_SECRET
 
 CONNECT = "/integrations/crm/salesforce/connect/"

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from integrations.crm.crypto import seal, unseal
 from integrations.crm.sync import crm_sync
 from integrations.models import (
     CrmActivity,
@@ -20,6 +19,7 @@ from integrations.models import (
     CrmSyncCursor,
     CrmSyncLog,
 )
+from lms.lib.crypto import seal, unseal
 from tests.integrations.crm.salesforce_fake import CLIENT_ID, CLIENT_SECRET
 
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)

@@ -2,7 +2,7 @@
 
 A sealed value is useless without the key, which lives in the environment and never
 in the database. Nothing here logs or returns a secret except `unseal`, which only
-the code that talks to the CRM calls.
+the code that talks to the CRM or to Slack and Teams calls.
 """
 
 from __future__ import annotations

@@ -1,0 +1,252 @@
+"""The one door for automated messages to a person: e-mail, Slack or Teams.
+
+Sequences call `send`; it is idempotent on (recipient, kind, key) through the
+notification log, applies the person's preferences (unless the message is
+required), records a Delivery row per channel tried, and falls back to e-mail once
+when a chat channel fails or is not connected.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from automation.channels import DeliveryFailed
+from automation.channels.email import email_send
+from automation.channels.slack import slack_direct_message
+from automation.channels.teams import teams_post
+from automation.connections import slack_token, teams_webhook_for, teams_webhook_url
+from automation.models import Delivery
+from lms.accounts.models import User
+from lms.lib import clock
+from lms.notifications.models import Channel, NotificationLog, Timing
+from lms.notifications.preferences import notice_choice, unsubscribe_headers
+from lms.notifications.services import notify_once
+
+CHANNELS = (Channel.EMAIL, Channel.SLACK, Channel.TEAMS)
+
+
+def send(
+    *,
+    recipient: User,
+    channel: str,
+    kind: str,
+    key: str,
+    subject: str,
+    text: str,
+    html: str,
+    url: str | None = None,
+    required: bool = False,
+) -> bool:
+    """Deliver one message to `recipient`, once.
+
+    `channel` is where the sender meant it to go ("email", "slack" or "teams");
+    the person's own choice for `kind` wins unless `required` (security, account
+    notices). `text` is plain text (e-mail body, Slack and Teams text), `html` the
+    e-mail's HTML part, `url` the page the message's button opens.
+
+    Returns True when this call sent the message or queued it for the person's
+    daily digest; False when it was sent before (or is being sent now), or the
+    person turned this kind off or paused everything. Like notify_once, the
+    message is claimed before sending; if the e-mail cannot be sent the claim is
+    withdrawn, so that a later run tries again, and the error is raised.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"Unknown channel {channel!r}")
+    with transaction.atomic():
+        claim, created = NotificationLog.objects.get_or_create(
+            user=recipient, kind=kind, key=key
+        )
+    if not created:
+        return False
+    message = _Message(recipient, kind, key, subject, text, html, url, required)
+    if not required:
+        choice = notice_choice(user=recipient, kind=kind)
+        if not choice.wanted:
+            message.record(
+                channel,
+                Delivery.Status.SKIPPED,
+                "All notices paused." if choice.paused else "Turned off by the person.",
+            )
+            return False
+        if choice.chosen:
+            channel = choice.channel
+            if choice.timing == Timing.DIGEST:
+                message.record(channel, Delivery.Status.QUEUED)
+                return True
+    try:
+        message.dispatch(channel)
+    except Exception:
+        NotificationLog.objects.filter(pk=claim.pk).delete()
+        raise
+    return True
+
+
+class _Message:
+    def __init__(
+        self,
+        recipient: User,
+        kind: str,
+        key: str,
+        subject: str,
+        text: str,
+        html: str,
+        url: str | None,
+        required: bool,
+    ) -> None:
+        self.recipient = recipient
+        self.kind = kind
+        self.key = key
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.url = url
+        self.required = required
+
+    def record(
+        self,
+        channel: str,
+        status: str,
+        error: str = "",
+        *,
+        retries: int = 0,
+        fallback_of: Delivery | None = None,
+    ) -> Delivery:
+        """The Delivery of this message on `channel`, one more attempt."""
+        finished = None if status in ("sending", "queued") else clock.now()
+        delivery, created = Delivery.objects.get_or_create(
+            user=self.recipient,
+            kind=self.kind,
+            key=self.key,
+            channel=channel,
+            defaults={
+                "status": status,
+                "error": error[:300],
+                "retries": retries,
+                "attempts": 1,
+                "fallback_of": fallback_of,
+                "subject": self.subject[:200],
+                "text": self.text,
+                "url": self.url or "",
+                "finished_at": finished,
+            },
+        )
+        if not created:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=status,
+                error=error[:300],
+                retries=F("retries") + retries,
+                attempts=F("attempts") + 1,
+                finished_at=finished,
+            )
+            delivery.refresh_from_db()
+        return delivery
+
+    def finish(
+        self, delivery: Delivery, status: str, error: str = "", retries: int = 0
+    ) -> None:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=status,
+            error=error[:300],
+            retries=F("retries") + retries,
+            finished_at=clock.now(),
+        )
+
+    def dispatch(self, channel: str) -> None:
+        if channel == Channel.EMAIL:
+            self.email()
+            return
+        delivery = self.record(channel, Delivery.Status.SENDING)
+        try:
+            retries = self.chat(channel)
+        except DeliveryFailed as failure:
+            self.finish(
+                delivery, Delivery.Status.FAILED, failure.error, failure.retries
+            )
+            self.email(fallback_of=delivery)
+        else:
+            self.finish(delivery, Delivery.Status.SENT, retries=retries)
+
+    def chat(self, channel: str) -> int:
+        if channel == Channel.SLACK:
+            token = slack_token()
+            if token is None:
+                raise DeliveryFailed("Slack is not connected.")
+            return slack_direct_message(
+                token=token,
+                email=self.recipient.email,
+                subject=self.subject,
+                text=self.text,
+                url=self.url,
+            )
+        webhook = teams_webhook_for(self.recipient)
+        address = teams_webhook_url(webhook) if webhook else None
+        if address is None:
+            raise DeliveryFailed("No Teams channel for this person's team.")
+        # A team channel is read by the whole team: the card says who it is for.
+        return teams_post(
+            webhook_url=address,
+            subject=f"{self.recipient.full_name}: {self.subject}",
+            text=self.text,
+            url=self.url,
+        )
+
+    def email(self, *, fallback_of: Delivery | None = None) -> None:
+        delivery = self.record(
+            Channel.EMAIL, Delivery.Status.SENDING, fallback_of=fallback_of
+        )
+        try:
+            email_send(
+                to=self.recipient.email,
+                subject=self.subject,
+                text=self.text,
+                html=self.html,
+                headers=(
+                    {}
+                    if self.required
+                    else unsubscribe_headers(user=self.recipient, kind=self.kind)
+                ),
+            )
+        except Exception as error:
+            self.finish(delivery, Delivery.Status.FAILED, f"{type(error).__name__}")
+            raise
+        self.finish(delivery, Delivery.Status.SENT)
+
+
+DIGEST_KIND = "notice_digest"
+# Each person's digest goes out with the first hourly run after this local hour.
+DIGEST_HOUR = 8
+
+
+def digests_send() -> int:
+    """E-mail each person who has messages queued for their daily digest one
+    e-mail listing them, once per local day, from 08:00 their time. Run hourly by
+    beat; returns how many digests went out."""
+    sent = 0
+    user_ids = (
+        Delivery.objects.filter(status=Delivery.Status.QUEUED)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for user in User.objects.filter(pk__in=list(user_ids), is_active=True):
+        local = clock.now().astimezone(clock.zone(user.time_zone))
+        if local.hour < DIGEST_HOUR:
+            continue
+        queued = list(
+            Delivery.objects.filter(user=user, status=Delivery.Status.QUEUED).order_by(
+                "created_at"
+            )
+        )
+        if notify_once(
+            user=user,
+            kind=DIGEST_KIND,
+            key=f"digest:{local.date().isoformat()}",
+            subject=f"Your notices of {local.date():%d %B}",
+            template="automation/email/notice_digest",
+            context={"deliveries": queued},
+        ):
+            Delivery.objects.filter(pk__in=[d.pk for d in queued]).update(
+                status=Delivery.Status.SENT, finished_at=clock.now()
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,276 @@
+"""A local Slack Web API and a local Teams webhook, speaking the published contracts.
+
+Slack (https://docs.slack.dev/reference/methods/, "Rate limits"): every method is
+POST https://slack.com/api/<method> with `Authorization: Bearer <token>`, form or
+JSON arguments; the answer is HTTP 200 with `{"ok": true, ...}` or
+`{"ok": false, "error": "<code>"}`; a rate-limited call is HTTP 429 with
+`Retry-After: <seconds>` and `{"ok": false, "error": "ratelimited"}`.
+- auth.test: `url`, `team`, `user`, `team_id`, `user_id`, `bot_id`;
+- users.lookupByEmail (`email`): `user` (id, team_id, name, real_name, tz,
+  profile.email) or `users_not_found`;
+- conversations.open (`users`): `channel.id` of the DM (a "D…" id);
+- chat.postMessage (`channel`, `text`, `blocks`): `channel`, `ts`, `message`;
+  a `channel_not_found` for an unknown channel;
+- an unknown token: `invalid_auth`; none: `not_authed`.
+
+Teams (Microsoft Learn, "Create an Incoming Webhook" and "Send Adaptive Cards using
+an Incoming Webhook"): POST JSON `{"type": "message", "attachments": [{"contentType":
+"application/vnd.microsoft.card.adaptive", "content": <AdaptiveCard>}]}`; an
+incoming webhook answers 200 with the body "1", a Workflows webhook 202; a body that
+is not a valid card answers 400.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class SlackState:
+    tokens: set[str] = field(default_factory=lambda: {"xoxb-good-token"})
+    # e-mail -> Slack member id
+    members: dict[str, str] = field(default_factory=dict)
+    # method name -> Retry-After seconds of the next calls answered "ratelimited"
+    ratelimited: dict[str, list[int]] = field(default_factory=dict)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    posted: list[dict[str, Any]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def member(self, email: str, member_id: str) -> None:
+        self.members[email.lower()] = member_id
+
+
+class _SlackHandler(BaseHTTPRequestHandler):
+    server: _SlackServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        return
+
+    def _answer(
+        self, status: int, body: Any, headers: dict[str, str] | None = None
+    ) -> None:
+        raw = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _arguments(self) -> dict[str, Any]:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.headers.get("Content-Type", "").startswith("application/json"):
+            return dict(json.loads(raw or b"{}"))
+        query = parse_qs(urlsplit(self.path).query)
+        query.update(parse_qs(raw.decode()))
+        return {name: values[-1] for name, values in query.items()}
+
+    def do_POST(self) -> None:
+        state = self.server.state
+        method = urlsplit(self.path).path.removeprefix("/api/")
+        arguments = self._arguments()
+        with state.lock:
+            state.calls.append((method, arguments))
+            waits = state.ratelimited.get(method)
+            wait = waits.pop(0) if waits else None
+        if wait is not None:
+            self._answer(
+                429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
+            )
+            return
+        header = self.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            self._answer(200, {"ok": False, "error": "not_authed"})
+            return
+        if header.removeprefix("Bearer ") not in state.tokens:
+            self._answer(200, {"ok": False, "error": "invalid_auth"})
+            return
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            self._answer(200, {"ok": False, "error": "unknown_method"})
+            return
+        self._answer(200, handler(state, arguments))
+
+    do_GET = do_POST
+
+    def _auth_test(
+        self, state: SlackState, arguments: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://northwind.slack.com/",
+            "team": "Northwind Analytics",
+            "user": "onramp",
+            "team_id": "T012AB3C4",
+            "user_id": "U0ONRAMP1",
+            "bot_id": "B0ONRAMP1",
+        }
+
+    def _users_lookupByEmail(
+        self, state: SlackState, arguments: dict[str, Any]
+    ) -> dict[str, Any]:
+        email = str(arguments.get("email", "")).lower()
+        member = state.members.get(email)
+        if member is None:
+            return {"ok": False, "error": "users_not_found"}
+        return {
+            "ok": True,
+            "user": {
+                "id": member,
+                "team_id": "T012AB3C4",
+                "name": email.split("@")[0],
+                "deleted": False,
+                "real_name": email.split("@")[0].title(),
+                "tz": "America/New_York",
+                "profile": {"email": email},
+            },
+        }
+
+    def _conversations_open(
+        self, state: SlackState, arguments: dict[str, Any]
+    ) -> dict[str, Any]:
+        users = arguments.get("users")
+        users = users if isinstance(users, str) else ",".join(users or [])
+        if not users or any(u not in state.members.values() for u in users.split(",")):
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": "D" + users.split(",")[0][1:]}}
+
+    def _chat_postMessage(
+        self, state: SlackState, arguments: dict[str, Any]
+    ) -> dict[str, Any]:
+        channel = str(arguments.get("channel", ""))
+        if not channel.startswith("D"):
+            return {"ok": False, "error": "channel_not_found"}
+        blocks = arguments.get("blocks")
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        message = {"channel": channel, "text": arguments.get("text"), "blocks": blocks}
+        with state.lock:
+            state.posted.append(message)
+        ts = f"{time.time():.6f}"
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": ts,
+            "message": {"type": "message", "text": message["text"], "ts": ts},
+        }
+
+
+class _SlackServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, state: SlackState) -> None:
+        super().__init__(("127.0.0.1", 0), _SlackHandler)
+        self.state = state
+
+
+@dataclass
+class TeamsState:
+    # "incoming" answers 200 "1"; "workflows" answers 202.
+    flavour: str = "workflows"
+    fail_next: list[int] = field(default_factory=list)
+    posted: list[dict[str, Any]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _TeamsHandler(BaseHTTPRequestHandler):
+    server: _TeamsServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        return
+
+    def _answer(
+        self, status: int, body: bytes, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        state = self.server.state
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with state.lock:
+            failure = state.fail_next.pop(0) if state.fail_next else None
+        if failure is not None:
+            self._answer(
+                failure,
+                b"Too many requests" if failure == 429 else b"Error",
+                {"Retry-After": "1"} if failure == 429 else None,
+            )
+            return
+        try:
+            body = json.loads(raw)
+            (attachment,) = body["attachments"]
+            assert body["type"] == "message"
+            assert (
+                attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+            )
+            card = attachment["content"]
+            assert card["type"] == "AdaptiveCard" and card["body"]
+        except (ValueError, KeyError, TypeError, AssertionError):
+            self._answer(400, b"Bad payload: not an Adaptive Card message")
+            return
+        with state.lock:
+            state.posted.append(card)
+        if state.flavour == "incoming":
+            self._answer(200, b"1")
+        else:
+            self._answer(202, b"")
+
+
+class _TeamsServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, state: TeamsState) -> None:
+        super().__init__(("127.0.0.1", 0), _TeamsHandler)
+        self.state = state
+
+
+class _Fake:
+    def __init__(self, server: ThreadingHTTPServer) -> None:
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class SlackFake(_Fake):
+    def __init__(self) -> None:
+        self.state = SlackState()
+        super().__init__(_SlackServer(self.state))
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/"
+
+    def methods(self) -> list[str]:
+        return [method for method, _ in self.state.calls]
+
+
+class TeamsFake(_Fake):
+    def __init__(self) -> None:
+        self.state = TeamsState()
+        super().__init__(_TeamsServer(self.state))
+
+    @property
+    def webhook_url(self) -> str:
+        return self.url + "/workflows/abc123/triggers/manual/paths/invoke"
