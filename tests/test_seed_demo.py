@@ -67,6 +67,11 @@ def test_it_builds_the_northwind_cast_and_prints_the_logins(seeded):
     aiko = person("aiko")
     assert {t.name for t in aiko.coached_teams.all()} == {"EMEA North", "EMEA South"}
     assert User.objects.get(email="lucia@northwind.example").full_name == "Lucía García"
+    languages = dict(User.objects.exclude(language="").values_list("email", "language"))
+    assert languages == {
+        "lucia@northwind.example": "es",
+        "jonas@northwind.example": "bn",
+    }
     pitch = MediaAsset.objects.get(owner=maya, title="Pricing objection practice")
     assert pitch.status == "ready" and pitch.is_video
 

@@ -72,6 +72,10 @@ COACHES = {
     "Aiko Tanaka": ["EMEA North", "EMEA South"],
 }
 ADMINS = ["Priya Nair"]
+# Who reads Onramp in another language (README "Languages"): Lucía in Madrid in
+# Spanish, Jonas in Bengali, the language the material this project grew from was
+# written in. Everyone else gets their browser's.
+LANGUAGES = {"Lucía García": "es", "Jonas Weber": "bn"}
 
 
 def demo_email(full_name: str) -> str:
@@ -180,10 +184,19 @@ def _seed_user(
     # Keep the story true on later runs (Maya is always ten days in); people joined
     # Onramp on their start date.
     user.full_name, user.start_date, user.time_zone = full_name, start_date, time_zone
+    user.language = LANGUAGES.get(full_name, "")
     user.date_joined = dt.datetime.combine(
         start_date, dt.time(9), tzinfo=zoneinfo.ZoneInfo(time_zone)
     )
-    user.save(update_fields=["full_name", "start_date", "time_zone", "date_joined"])
+    user.save(
+        update_fields=[
+            "full_name",
+            "start_date",
+            "time_zone",
+            "language",
+            "date_joined",
+        ]
+    )
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"primary": True, "verified": True}
     )
