@@ -16,7 +16,7 @@ from automation.channels.email import email_send
 from automation.channels.slack import slack_direct_message
 from automation.channels.teams import teams_post
 from automation.connections import slack_token, teams_webhook_for, teams_webhook_url
-from automation.models import Delivery
+from automation.models import Delivery, TeamsWebhook
 from lms.accounts.models import User
 from lms.lib import clock
 from lms.notifications.models import Channel, NotificationLog, Timing
@@ -183,13 +183,23 @@ class _Message:
         address = teams_webhook_url(webhook) if webhook else None
         if address is None:
             raise DeliveryFailed("No Teams channel for this person's team.")
-        # A team channel is read by the whole team: the card says who it is for.
-        return teams_post(
-            webhook_url=address,
-            subject=f"{self.recipient.full_name}: {self.subject}",
-            text=self.text,
-            url=self.url,
-        )
+        assert webhook is not None
+        try:
+            # A team channel is read by the whole team: the card says who it is for.
+            retries = teams_post(
+                webhook_url=address,
+                subject=f"{self.recipient.full_name}: {self.subject}",
+                text=self.text,
+                url=self.url,
+            )
+        except DeliveryFailed as failure:
+            TeamsWebhook.objects.filter(pk=webhook.pk).update(
+                last_error=failure.error[:200]
+            )
+            raise
+        if webhook.last_error:
+            TeamsWebhook.objects.filter(pk=webhook.pk).update(last_error="")
+        return retries
 
     def email(self, *, fallback_of: Delivery | None = None) -> None:
         delivery = self.record(
@@ -237,6 +247,16 @@ def digests_send() -> int:
                 "created_at"
             )
         )
+        choice = notice_choice(user=user, kind=DIGEST_KIND)
+        if not choice.wanted:
+            # Paused, or the digest itself unsubscribed: what waited is dropped,
+            # as it would have been had it come at once.
+            Delivery.objects.filter(pk__in=[d.pk for d in queued]).update(
+                status=Delivery.Status.SKIPPED,
+                error="All notices paused." if choice.paused else "Digest turned off.",
+                finished_at=clock.now(),
+            )
+            continue
         if notify_once(
             user=user,
             kind=DIGEST_KIND,

@@ -247,3 +247,17 @@ def test_a_failed_email_withdraws_the_claim_and_counts_the_attempt(
     assert _send(rep) is True
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("sent", 2)
+
+
+def test_the_teams_error_shows_on_the_webhook_until_a_post_succeeds(
+    rep_factory, team_factory, teams_fake
+):
+    team = team_factory()
+    webhook = connections.teams_webhook_set(team=team, url=teams_fake.webhook_url)
+    teams_fake.state.fail_next = [410]
+    _send(rep_factory(team=team), channel="teams")
+    webhook.refresh_from_db()
+    assert webhook.last_error.startswith("Teams webhook answered 410")
+    _send(rep_factory(team=team), channel="teams")
+    webhook.refresh_from_db()
+    assert webhook.last_error == ""
