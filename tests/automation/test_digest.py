@@ -70,3 +70,21 @@ def test_what_waits_for_a_paused_person_is_dropped(time_machine, rep_factory):
     assert digests_send() == 0
     assert mail.outbox == []
     assert Delivery.objects.get().status == "skipped"
+
+
+@pytest.mark.worker
+def test_the_digest_goes_out_through_the_worker(celery_worker, rep_factory):
+    from lms.lib import clock
+
+    # A zone where it is noon now, so the digest is due whenever the test runs.
+    offset = 12 - clock.now().astimezone(dt.UTC).hour
+    zone = "Etc/GMT" + (f"{-offset:+d}" if offset else "")
+    rep = rep_factory(email="maya@example.com", time_zone=zone)
+    notice_preference_set(user=rep, kind="sequence", channel="email", timing="digest")
+    _send(rep, "a")
+
+    delivery_digests_send_task.delay()
+
+    (message,) = celery_worker.wait_for(celery_worker.mails, what="the digest")
+    assert "To: maya@example.com" in message and "Tip a" in message
+    assert Delivery.objects.get().status == "sent"
