@@ -16,7 +16,7 @@ from automation.channels.email import email_send
 from automation.channels.slack import slack_direct_message
 from automation.channels.teams import teams_post
 from automation.connections import slack_token, teams_webhook_for, teams_webhook_url
-from automation.models import Delivery, TeamsWebhook
+from automation.models import Delivery, SlackIdentity, TeamsWebhook
 from lms.accounts.models import User
 from lms.lib import clock
 from lms.notifications.models import Channel, NotificationLog, Timing
@@ -172,13 +172,7 @@ class _Message:
             token = slack_token()
             if token is None:
                 raise DeliveryFailed("Slack is not connected.")
-            return slack_direct_message(
-                token=token,
-                email=self.recipient.email,
-                subject=self.subject,
-                text=self.text,
-                url=self.url,
-            )
+            return self.slack(token)
         webhook = teams_webhook_for(self.recipient)
         address = teams_webhook_url(webhook) if webhook else None
         if address is None:
@@ -200,6 +194,37 @@ class _Message:
         if webhook.last_error:
             TeamsWebhook.objects.filter(pk=webhook.pk).update(last_error="")
         return retries
+
+    def slack(self, token: str) -> int:
+        recipient = self.recipient
+        identity = SlackIdentity.objects.filter(
+            user=recipient, email=recipient.email
+        ).first()
+        try:
+            sent = slack_direct_message(
+                token=token,
+                email=recipient.email,
+                subject=self.subject,
+                text=self.text,
+                url=self.url,
+                known=(identity.member_id, identity.dm_channel) if identity else None,
+            )
+        except DeliveryFailed:
+            # Perhaps they left the workspace or the DM was closed: look them up
+            # afresh next time.
+            SlackIdentity.objects.filter(user=recipient).delete()
+            raise
+        if identity is None:
+            SlackIdentity.objects.update_or_create(
+                user=recipient,
+                defaults={
+                    "email": recipient.email,
+                    "member_id": sent.member_id,
+                    "dm_channel": sent.dm_channel,
+                    "found_at": clock.now(),
+                },
+            )
+        return sent.retries
 
     def email(self, *, fallback_of: Delivery | None = None) -> None:
         delivery = self.record(

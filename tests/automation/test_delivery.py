@@ -261,3 +261,43 @@ def test_the_teams_error_shows_on_the_webhook_until_a_post_succeeds(
     _send(rep_factory(team=team), channel="teams")
     webhook.refresh_from_db()
     assert webhook.last_error == ""
+
+
+def test_a_known_person_costs_one_slack_call(rep_factory, slack):
+    rep = rep_factory()
+    slack.state.member(rep.email, "U0REP0001")
+    _send(rep, channel="slack", key="step:1")
+    _send(rep, channel="slack", key="step:2")
+    assert slack.methods() == [
+        "users.lookupByEmail",
+        "conversations.open",
+        "chat.postMessage",
+        "chat.postMessage",
+    ]
+
+
+def test_a_refused_dm_is_looked_up_afresh_next_time(rep_factory, slack):
+    rep = rep_factory()
+    slack.state.member(rep.email, "U0REP0001")
+    _send(rep, channel="slack", key="step:1")
+    slack.state.tokens.clear()
+    _send(rep, channel="slack", key="step:2")
+    slack.state.tokens.add("xoxb-good-token")
+    _send(rep, channel="slack", key="step:3")
+    assert slack.methods()[-3:] == [
+        "users.lookupByEmail",
+        "conversations.open",
+        "chat.postMessage",
+    ]
+    assert len(slack.state.posted) == 2 and len(mail.outbox) == 1
+
+
+def test_a_changed_email_is_looked_up_again(rep_factory, slack):
+    rep = rep_factory(email="maya@northwind.example")
+    slack.state.member("maya@northwind.example", "U0MAYA001")
+    _send(rep, channel="slack", key="step:1")
+    rep.email = "maya.chen@northwind.example"
+    rep.save()
+    slack.state.member(rep.email, "U0MAYA002")
+    _send(rep, channel="slack", key="step:2")
+    assert slack.state.posted[-1]["channel"] == "D0MAYA002"
