@@ -301,3 +301,16 @@ def test_a_changed_email_is_looked_up_again(rep_factory, slack):
     slack.state.member(rep.email, "U0MAYA002")
     _send(rep, channel="slack", key="step:2")
     assert slack.state.posted[-1]["channel"] == "D0MAYA002"
+
+
+def test_an_email_costs_a_fixed_number_of_queries(
+    rep_factory, django_assert_max_num_queries
+):
+    rep = rep_factory()
+    _send(rep, key="step:0")
+    # The claim, the preferences, the Delivery row and its outcome (savepoints
+    # included), however many messages went before; a repeat stops at the claim.
+    with django_assert_max_num_queries(13):
+        assert _send(rep, key="step:1") is True
+    with django_assert_max_num_queries(3):
+        assert _send(rep, key="step:1") is False
