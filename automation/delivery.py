@@ -16,7 +16,7 @@ from automation.channels.email import email_send
 from automation.channels.slack import slack_direct_message
 from automation.channels.teams import teams_post
 from automation.connections import slack_token, teams_webhook_for, teams_webhook_url
-from automation.models import Delivery
+from automation.models import Delivery, SlackIdentity, TeamsWebhook
 from lms.accounts.models import User
 from lms.lib import clock
 from lms.notifications.models import Channel, NotificationLog, Timing
@@ -172,24 +172,59 @@ class _Message:
             token = slack_token()
             if token is None:
                 raise DeliveryFailed("Slack is not connected.")
-            return slack_direct_message(
-                token=token,
-                email=self.recipient.email,
-                subject=self.subject,
-                text=self.text,
-                url=self.url,
-            )
+            return self.slack(token)
         webhook = teams_webhook_for(self.recipient)
         address = teams_webhook_url(webhook) if webhook else None
         if address is None:
             raise DeliveryFailed("No Teams channel for this person's team.")
-        # A team channel is read by the whole team: the card says who it is for.
-        return teams_post(
-            webhook_url=address,
-            subject=f"{self.recipient.full_name}: {self.subject}",
-            text=self.text,
-            url=self.url,
-        )
+        assert webhook is not None
+        try:
+            # A team channel is read by the whole team: the card says who it is for.
+            retries = teams_post(
+                webhook_url=address,
+                subject=f"{self.recipient.full_name}: {self.subject}",
+                text=self.text,
+                url=self.url,
+            )
+        except DeliveryFailed as failure:
+            TeamsWebhook.objects.filter(pk=webhook.pk).update(
+                last_error=failure.error[:200]
+            )
+            raise
+        if webhook.last_error:
+            TeamsWebhook.objects.filter(pk=webhook.pk).update(last_error="")
+        return retries
+
+    def slack(self, token: str) -> int:
+        recipient = self.recipient
+        identity = SlackIdentity.objects.filter(
+            user=recipient, email=recipient.email
+        ).first()
+        try:
+            sent = slack_direct_message(
+                token=token,
+                email=recipient.email,
+                subject=self.subject,
+                text=self.text,
+                url=self.url,
+                known=(identity.member_id, identity.dm_channel) if identity else None,
+            )
+        except DeliveryFailed:
+            # Perhaps they left the workspace or the DM was closed: look them up
+            # afresh next time.
+            SlackIdentity.objects.filter(user=recipient).delete()
+            raise
+        if identity is None:
+            SlackIdentity.objects.update_or_create(
+                user=recipient,
+                defaults={
+                    "email": recipient.email,
+                    "member_id": sent.member_id,
+                    "dm_channel": sent.dm_channel,
+                    "found_at": clock.now(),
+                },
+            )
+        return sent.retries
 
     def email(self, *, fallback_of: Delivery | None = None) -> None:
         delivery = self.record(
@@ -237,6 +272,16 @@ def digests_send() -> int:
                 "created_at"
             )
         )
+        choice = notice_choice(user=user, kind=DIGEST_KIND)
+        if not choice.wanted:
+            # Paused, or the digest itself unsubscribed: what waited is dropped,
+            # as it would have been had it come at once.
+            Delivery.objects.filter(pk__in=[d.pk for d in queued]).update(
+                status=Delivery.Status.SKIPPED,
+                error="All notices paused." if choice.paused else "Digest turned off.",
+                finished_at=clock.now(),
+            )
+            continue
         if notify_once(
             user=user,
             kind=DIGEST_KIND,

@@ -129,3 +129,20 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} to {self.user} by {self.channel}: {self.status}"
+
+
+class SlackIdentity(models.Model):
+    """Who a person is in Slack and their DM with the app, found once by e-mail
+    (users.lookupByEmail, conversations.open), so that later messages cost one call
+    (chat.postMessage). Forgotten when the e-mail changes or Slack refuses it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField(help_text="The e-mail it was found by.")
+    member_id = models.CharField(max_length=32)
+    dm_channel = models.CharField(max_length=32)
+    found_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.member_id} in Slack"

@@ -120,13 +120,30 @@ def slack_account(*, token: str) -> SlackAccount:
     )
 
 
+@dataclass(frozen=True)
+class DirectMessage:
+    member_id: str
+    dm_channel: str
+    retries: int
+
+
 def slack_direct_message(
-    *, token: str, email: str, subject: str, text: str, url: str | None
-) -> int:
-    """DM the Slack member with this e-mail; returns the retries it took."""
+    *,
+    token: str,
+    email: str,
+    subject: str,
+    text: str,
+    url: str | None,
+    known: tuple[str, str] | None = None,
+) -> DirectMessage:
+    """DM the Slack member with this e-mail. `known` is the (member, DM channel)
+    found for them before: then only chat.postMessage is called."""
     call = _Call(_client(token))
-    member = call("users_lookupByEmail", email=email)["user"]["id"]
-    channel = call("conversations_open", users=[member])["channel"]["id"]
+    if known is None:
+        member = call("users_lookupByEmail", email=email)["user"]["id"]
+        channel = call("conversations_open", users=[member])["channel"]["id"]
+    else:
+        member, channel = known
     call(
         "chat_postMessage",
         channel=channel,
@@ -134,4 +151,4 @@ def slack_direct_message(
         blocks=message_blocks(subject=subject, text=text, url=url),
         unfurl_links=False,
     )
-    return call.retries
+    return DirectMessage(member_id=member, dm_channel=channel, retries=call.retries)

@@ -247,3 +247,70 @@ def test_a_failed_email_withdraws_the_claim_and_counts_the_attempt(
     assert _send(rep) is True
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("sent", 2)
+
+
+def test_the_teams_error_shows_on_the_webhook_until_a_post_succeeds(
+    rep_factory, team_factory, teams_fake
+):
+    team = team_factory()
+    webhook = connections.teams_webhook_set(team=team, url=teams_fake.webhook_url)
+    teams_fake.state.fail_next = [410]
+    _send(rep_factory(team=team), channel="teams")
+    webhook.refresh_from_db()
+    assert webhook.last_error.startswith("Teams webhook answered 410")
+    _send(rep_factory(team=team), channel="teams")
+    webhook.refresh_from_db()
+    assert webhook.last_error == ""
+
+
+def test_a_known_person_costs_one_slack_call(rep_factory, slack):
+    rep = rep_factory()
+    slack.state.member(rep.email, "U0REP0001")
+    _send(rep, channel="slack", key="step:1")
+    _send(rep, channel="slack", key="step:2")
+    assert slack.methods() == [
+        "users.lookupByEmail",
+        "conversations.open",
+        "chat.postMessage",
+        "chat.postMessage",
+    ]
+
+
+def test_a_refused_dm_is_looked_up_afresh_next_time(rep_factory, slack):
+    rep = rep_factory()
+    slack.state.member(rep.email, "U0REP0001")
+    _send(rep, channel="slack", key="step:1")
+    slack.state.tokens.clear()
+    _send(rep, channel="slack", key="step:2")
+    slack.state.tokens.add("xoxb-good-token")
+    _send(rep, channel="slack", key="step:3")
+    assert slack.methods()[-3:] == [
+        "users.lookupByEmail",
+        "conversations.open",
+        "chat.postMessage",
+    ]
+    assert len(slack.state.posted) == 2 and len(mail.outbox) == 1
+
+
+def test_a_changed_email_is_looked_up_again(rep_factory, slack):
+    rep = rep_factory(email="maya@northwind.example")
+    slack.state.member("maya@northwind.example", "U0MAYA001")
+    _send(rep, channel="slack", key="step:1")
+    rep.email = "maya.chen@northwind.example"
+    rep.save()
+    slack.state.member(rep.email, "U0MAYA002")
+    _send(rep, channel="slack", key="step:2")
+    assert slack.state.posted[-1]["channel"] == "D0MAYA002"
+
+
+def test_an_email_costs_a_fixed_number_of_queries(
+    rep_factory, django_assert_max_num_queries
+):
+    rep = rep_factory()
+    _send(rep, key="step:0")
+    # The claim, the preferences, the Delivery row and its outcome (savepoints
+    # included), however many messages went before; a repeat stops at the claim.
+    with django_assert_max_num_queries(13):
+        assert _send(rep, key="step:1") is True
+    with django_assert_max_num_queries(3):
+        assert _send(rep, key="step:1") is False

@@ -57,3 +57,34 @@ def test_queued_messages_go_out_in_one_email_after_eight_local(
     time_machine.move_to(EARLY + dt.timedelta(days=1, hours=1), tick=False)
     assert digests_send() == 1
     assert "Tip c" in mail.outbox[-1].body
+
+
+def test_what_waits_for_a_paused_person_is_dropped(time_machine, rep_factory):
+    from lms.notifications.preferences import notices_pause_set
+
+    time_machine.move_to(EARLY + dt.timedelta(hours=1), tick=False)
+    rep = rep_factory(time_zone="America/New_York")
+    notice_preference_set(user=rep, kind="sequence", channel="email", timing="digest")
+    _send(rep, "a")
+    notices_pause_set(user=rep, paused=True)
+    assert digests_send() == 0
+    assert mail.outbox == []
+    assert Delivery.objects.get().status == "skipped"
+
+
+@pytest.mark.worker
+def test_the_digest_goes_out_through_the_worker(celery_worker, rep_factory):
+    from lms.lib import clock
+
+    # A zone where it is noon now, so the digest is due whenever the test runs.
+    offset = 12 - clock.now().astimezone(dt.UTC).hour
+    zone = "Etc/GMT" + (f"{-offset:+d}" if offset else "")
+    rep = rep_factory(email="maya@example.com", time_zone=zone)
+    notice_preference_set(user=rep, kind="sequence", channel="email", timing="digest")
+    _send(rep, "a")
+
+    delivery_digests_send_task.delay()
+
+    (message,) = celery_worker.wait_for(celery_worker.mails, what="the digest")
+    assert "To: maya@example.com" in message and "Tip a" in message
+    assert Delivery.objects.get().status == "sent"
