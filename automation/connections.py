@@ -137,10 +137,11 @@ def teams_webhook_url(webhook: TeamsWebhook) -> str | None:
         return None
 
 
-def channels_available() -> dict[str, bool]:
-    """Which chat channels an enablement admin has connected (for the preferences
-    page: a person can only pick what exists)."""
+def channels_available(user: User) -> dict[str, bool]:
+    """Which chat channels reach this person (for the preferences page: a person
+    can only pick what exists): Slack once connected, Teams when their team or one
+    above it has a webhook."""
     return {
         "slack": SlackWorkspace.objects.filter(enabled=True).exists(),
-        "teams": TeamsWebhook.objects.filter(enabled=True).exists(),
+        "teams": teams_webhook_for(user) is not None,
     }

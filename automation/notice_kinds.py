@@ -11,6 +11,7 @@ SEQUENCE_KIND = "sequence"
 def notice_kinds() -> list[NoticeKind]:
     """The notices a person may choose about: the fixed e-mails of the apps below
     (on or off) and the sequences' messages (any channel, digest)."""
+    from automation.delivery import DIGEST_KIND
     from certificates.notices import ISSUED_NOTICE, RENEWAL_NOTICE
     from coaching.notices import (
         ESCALATION_NOTICE,
@@ -40,6 +41,7 @@ def notice_kinds() -> list[NoticeKind]:
         library.REVIEW_DUE_NOTICE: "Library review date passed (owners)",
         library.OWNER_DIGEST_NOTICE: "Weekly digest of your library items",
         library.SHARE_OPENED_NOTICE: "A prospect opened your share link",
+        DIGEST_KIND: "Daily digest of tips and nudges",
     }
     return [NoticeKind(kind, label) for kind, label in fixed.items()] + [
         NoticeKind(SEQUENCE_KIND, "Tips and nudges", any_channel=True)

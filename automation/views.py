@@ -115,12 +115,17 @@ def notice_preferences(request: SignedInRequest) -> HttpResponse:
     form = NoticePreferencesForm(
         request.POST or None,
         kinds=notice_kinds(),
-        chat=connections.channels_available(),
+        chat=connections.channels_available(user),
         current=notice_preferences_of(user=user),
         paused=notices_paused(user=user),
     )
     if request.method == "POST" and form.is_valid():
+        # Only what the person changed becomes their choice: an untouched kind
+        # keeps following the channel its sender picks.
+        changed = set(form.changed_data)
         for kind in form.kinds:
+            if not {f"channel:{kind.kind}", f"timing:{kind.kind}"} & changed:
+                continue
             notice_preference_set(
                 user=user,
                 kind=kind.kind,

@@ -94,7 +94,7 @@ class _Call:
                         f"{name}: {response.get('error') or response.status_code}",
                         retries=self.retries,
                     ) from None
-                wait = int(response.headers.get("Retry-After", "1") or 1)
+                wait = _retry_after(response.headers.get("Retry-After"))
                 if (
                     self.retries >= settings.SLACK_MAX_RETRIES
                     or wait > settings.SLACK_MAX_RETRY_AFTER_SECONDS
@@ -152,3 +152,12 @@ def slack_direct_message(
         unfurl_links=False,
     )
     return DirectMessage(member_id=member, dm_channel=channel, retries=call.retries)
+
+
+def _retry_after(value: str | None) -> int:
+    """Slack's Retry-After in whole seconds; anything unreadable counts as a long
+    wait, so the delivery fails over to e-mail instead of hammering Slack."""
+    try:
+        return max(1, int(float(value or "1")))
+    except ValueError:
+        return settings.SLACK_MAX_RETRY_AFTER_SECONDS + 1

@@ -155,6 +155,50 @@ def test_a_person_chooses_channels_a_digest_and_a_pause(client, people, slack_fa
     assert not NoticePause.objects.filter(user=rep).exists()
 
 
+def test_saving_only_a_pause_makes_no_choice_for_the_other_notices(client, people):
+    client.force_login(people["rep"])
+    page = client.get("/notifications/preferences/")
+    form = {name: field.initial for name, field in page.context["form"].fields.items()}
+    form["paused"] = "on"
+
+    assert client.post("/notifications/preferences/", form).status_code == 302
+
+    assert NoticePause.objects.filter(user=people["rep"]).exists()
+    assert not NoticePreference.objects.exists()
+
+
+def test_teams_is_offered_only_where_the_persons_team_has_a_webhook(
+    client, people, team_factory
+):
+    from automation.connections import teams_webhook_set
+
+    teams_webhook_set(
+        team=team_factory(name="EMEA"),
+        url="https://example.webhook.office.com/webhookb2/x",
+    )
+    client.force_login(people["rep"])  # in Americas East: no webhook there
+
+    assert b'value="teams"' not in client.get("/notifications/preferences/").content
+
+
+def test_the_daily_digest_can_be_turned_back_on(client, people):
+    rep = people["rep"]
+    client.force_login(rep)
+    NoticePreference.objects.create(user=rep, kind="notice_digest", channel="off")
+
+    page = client.get("/notifications/preferences/")
+
+    assert "Daily digest of tips and nudges" in page.text
+    form = {name: field.initial for name, field in page.context["form"].fields.items()}
+    assert form["channel:notice_digest"] == "off"
+    form["channel:notice_digest"] = "email"
+    del form["paused"]
+    assert client.post("/notifications/preferences/", form).status_code == 302
+    assert (
+        NoticePreference.objects.get(user=rep, kind="notice_digest").channel == "email"
+    )
+
+
 def test_fixed_notices_cannot_be_moved_to_chat(client, people, slack_fake):
     from automation.connections import slack_workspace_connect
 

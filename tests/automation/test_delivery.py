@@ -128,6 +128,19 @@ def test_it_waits_out_slack_rate_limits_and_counts_the_retries(
     assert (delivery.status, delivery.retries) == ("sent", 2)
 
 
+def test_an_unreadable_retry_after_fails_over_to_email(rep_factory, slack, no_waiting):
+    rep = rep_factory()
+    slack.state.member(rep.email, "U0REP0001")
+    slack.state.ratelimited["users.lookupByEmail"] = ["soon"]
+
+    assert _send(rep, channel="slack") is True
+
+    assert no_waiting == []
+    failed = Delivery.objects.get(channel="slack")
+    assert failed.status == "failed" and "ratelimited" in failed.error
+    assert failed.fallback.status == "sent"
+
+
 def test_a_retry_after_too_long_fails_over_to_email(
     rep_factory, slack, settings, no_waiting
 ):
