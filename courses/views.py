@@ -82,7 +82,7 @@ def my_learning(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "courses/my_learning.html",
-        {"learning": selectors.my_learning(user=request.user)},
+        {"learning": selectors.learning_state(user=request.user)},
     )
 
 
@@ -144,7 +144,7 @@ def person_learning(request: SignedInRequest, pk: int) -> HttpResponse:
         "courses/person_learning.html",
         {
             "person": person,
-            "learning": selectors.my_learning(user=person),
+            "learning": selectors.learning_state(user=person),
             "can_unassign": managed_members(request.user).filter(pk=person.pk).exists(),
         },
     )
