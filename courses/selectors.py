@@ -317,6 +317,22 @@ def learning_state(*, user: User) -> MyLearning:
     )
 
 
+def next_due_instant(*, learning: MyLearning) -> dt.datetime | None:
+    """The next instant something open falls overdue (a step's or an assignment's due
+    date still ahead), or None: until then My learning reads the same."""
+    now = clock.now()
+    ahead = [
+        moment
+        for state in learning.open
+        for moment in [
+            state.assignment.due_at,
+            *(step.due_at for step in state.steps if not step.outline.complete),
+        ]
+        if moment is not None and moment >= now
+    ]
+    return min(ahead, default=None)
+
+
 def lock_reason(*, user: User, course: Page) -> str:
     """Why the person may not open this course yet (a locked step of an open path
     whose previous course they have not completed), or "": from their cached

@@ -154,3 +154,26 @@ def test_a_change_for_everyone_is_read_by_everyone(org: Any) -> None:
             )
             == "new"
         )
+
+
+def test_my_learning_shows_a_step_falling_overdue_at_once(
+    client: Any, org: Any, time_machine: Any
+) -> None:
+    """The page's body is kept rendered, but not past the next due date."""
+    rep = org.rep_east
+    noon = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+    time_machine.move_to(noon, tick=False)
+    course = CoursePageFactory(title="Pricing", summary="S.")
+    LessonPageFactory(parent=course)
+    assignment_create(
+        user=rep,
+        course=course,
+        reason=Assignment.Reason.MANUAL,
+        due_at=noon + dt.timedelta(hours=2),
+    )
+    client.force_login(rep)
+    assert "Overdue" not in client.get("/learning/").content.decode()
+    time_machine.move_to(noon + dt.timedelta(hours=1), tick=False)
+    assert "Overdue" not in client.get("/learning/").content.decode()
+    time_machine.move_to(noon + dt.timedelta(hours=2, seconds=1), tick=False)
+    assert "Overdue" in client.get("/learning/").content.decode()
