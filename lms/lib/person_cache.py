@@ -19,6 +19,9 @@ the rows before the commit and stored its state under the new version is overwri
 by the second change, so no stale state (and no withdrawn permission) outlives a
 commit. Versions are random tokens: a version evicted from the cache is replaced by a
 new one, which no stored entry can match.
+
+It needs a cache that every process shares (Redis): `settings.PERSON_CACHE` is on by
+default only then; otherwise every read computes afresh.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -96,7 +100,10 @@ def cached_for_person(
 ) -> T:
     """`compute()`'s value for this person, read again only after a change of theirs,
     a change for everyone, a new day in their time zone, or the instant the value
-    said it holds until. `compute` returns (value, valid_until or None)."""
+    said it holds until. `compute` returns (value, valid_until or None). Without a
+    cache shared by every process (`settings.PERSON_CACHE`) it always computes."""
+    if not settings.PERSON_CACHE:
+        return compute()[0]
     mine, everyone = _versions(user.pk)
     day = clock.today(user.time_zone)
     key = f"onramp:pc:{name}:{user.pk}:{mine}:{everyone}:{day.isoformat()}"
@@ -114,6 +121,8 @@ def cached_for_person(
 def cached_for_everyone(*, name: str, compute: Callable[[], T]) -> T:
     """`compute()`'s value, the same for everyone (content, paths), read again only
     after a change for everyone (`everyone_changed`)."""
+    if not settings.PERSON_CACHE:
+        return compute()
     everyone = cache.get(EVERYONE)
     if everyone is None:
         cache.add(EVERYONE, uuid.uuid4().hex, timeout=VERSION_SECONDS)

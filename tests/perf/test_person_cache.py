@@ -177,3 +177,18 @@ def test_my_learning_shows_a_step_falling_overdue_at_once(
     assert "Overdue" not in client.get("/learning/").content.decode()
     time_machine.move_to(noon + dt.timedelta(hours=2, seconds=1), tick=False)
     assert "Overdue" in client.get("/learning/").content.decode()
+
+
+def test_without_a_shared_cache_it_reads_afresh_every_time(
+    org: Any, settings: Any
+) -> None:
+    settings.PERSON_CACHE = False
+    computed: list[int] = []
+
+    def compute() -> tuple[int, None]:
+        computed.append(1)
+        return len(computed), None
+
+    rep = org.rep_east
+    assert person_cache.cached_for_person(user=rep, name="t", compute=compute) == 1
+    assert person_cache.cached_for_person(user=rep, name="t", compute=compute) == 2
