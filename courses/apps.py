@@ -30,6 +30,7 @@ class CoursesConfig(AppConfig):
         page_unpublished.connect(
             signal_handlers.recount_on_lesson_change, sender=LessonPage
         )
+        self._version_cached_progress_on_change()
         register_demo_step(DemoStep(30, "courses", demo.seed_courses))
         register_nav_item(
             NavItem(
@@ -40,3 +41,40 @@ class CoursesConfig(AppConfig):
         register_nav_item(
             NavItem(_("Courses"), "/courses/", order=10, is_visible=lambda user: True)
         )
+
+    def _version_cached_progress_on_change(self) -> None:
+        """A person's cached progress (`courses.selectors.learning_state`) is not read
+        again after a completion or an assignment change of theirs, nor anyone's after
+        a change to content or paths."""
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from courses.models import (
+            Assignment,
+            LearningPath,
+            LessonCompletion,
+            PathStep,
+        )
+        from lms.lib import person_cache
+
+        uid = "person_cache"
+        for model in (Assignment, LessonCompletion):
+            post_save.connect(
+                person_cache.on_person_row_change, sender=model, dispatch_uid=uid
+            )
+            post_delete.connect(
+                person_cache.on_person_row_change, sender=model, dispatch_uid=uid
+            )
+        for model in (LearningPath, PathStep):
+            post_save.connect(
+                person_cache.on_shared_change, sender=model, dispatch_uid=uid
+            )
+            post_delete.connect(
+                person_cache.on_shared_change, sender=model, dispatch_uid=uid
+            )
+        post_delete.connect(
+            person_cache.on_shared_change, sender=Page, dispatch_uid=uid
+        )
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(person_cache.on_shared_change, dispatch_uid=uid)

@@ -20,7 +20,7 @@ from courses.models import (
     WatchProgress,
 )
 from lms.accounts.models import User
-from lms.lib import clock
+from lms.lib import clock, person_cache
 
 
 def course_cycle_start(*, user: User, course: CoursePage) -> dt.datetime | None:
@@ -308,22 +308,37 @@ def _course_index(user: User, courses: list[CoursePage]) -> CourseIndex:
     return index
 
 
-def lock_reason(*, user: User, course: CoursePage) -> str:
-    """Why the person may not open this course yet (a locked path step), or ""."""
-    steps = PathStep.objects.filter(
-        course=course,
-        locked=True,
-        path__in=Assignment.objects.open().filter(user=user).values("path"),
-    ).select_related("path")
-    for step in steps:
-        siblings = list(
-            step.path.steps.select_related("course").order_by("sort_order", "pk")
-        )
-        position = siblings.index(step)
-        previous = siblings[position - 1] if position else None
-        if (
-            previous is not None
-            and not course_outline(user=user, course=previous.course).complete
-        ):
-            return f"Opens when you complete “{previous.course.title}”."
+def learning_state(*, user: User) -> MyLearning:
+    """`my_learning`, kept per person in the cache (`lms.lib.person_cache`): read
+    again after any completion or assignment change of theirs, any change to content
+    or paths, and each new day in their time zone (due dates relative to today)."""
+    return person_cache.cached_for_person(
+        user=user, name="learning", compute=lambda: (my_learning(user=user), None)
+    )
+
+
+def next_due_instant(*, learning: MyLearning) -> dt.datetime | None:
+    """The next instant something open falls overdue (a step's or an assignment's due
+    date still ahead), or None: until then My learning reads the same."""
+    now = clock.now()
+    ahead = [
+        moment
+        for state in learning.open
+        for moment in [
+            state.assignment.due_at,
+            *(step.due_at for step in state.steps if not step.outline.complete),
+        ]
+        if moment is not None and moment >= now
+    ]
+    return min(ahead, default=None)
+
+
+def lock_reason(*, user: User, course: Page) -> str:
+    """Why the person may not open this course yet (a locked step of an open path
+    whose previous course they have not completed), or "": from their cached
+    progress, so the lesson page and My learning agree and it costs no query."""
+    for state in learning_state(user=user).open:
+        for step in state.steps:
+            if step.course.pk == course.pk and step.lock_reason:
+                return step.lock_reason
     return ""

@@ -23,7 +23,7 @@ from courses.models import (
 from courses.selectors import course_cycle_start, course_outline
 from courses.signals import course_completed
 from lms.accounts.models import User
-from lms.lib import clock
+from lms.lib import clock, person_cache
 
 WATCHED_TO_COMPLETE = 0.9
 # Reports may cover at most this much video per second of real time (2x speed, plus
@@ -268,6 +268,7 @@ def assignment_unassign(*, assignment: Assignment) -> Assignment:
     """Withdraw an open assignment; it stays in the history as unassigned."""
     # Completed assignments are history: they cannot be withdrawn.
     Assignment.objects.open().filter(pk=assignment.pk).update(unassigned_at=clock.now())
+    person_cache.person_changed(user_ids=[assignment.user_id])
     assignment.refresh_from_db()
     return assignment
 
@@ -308,6 +309,7 @@ def _advance_assignments(
     Assignment.objects.open().filter(
         user=user, required_total__gt=0, required_done__gte=F("required_total")
     ).update(completed_at=clock.now())
+    person_cache.person_changed(user_ids=[user.pk])
 
 
 def assignments_recount(*, course: CoursePage) -> int:
@@ -331,6 +333,7 @@ def assignments_recount(*, course: CoursePage) -> int:
             required_done=done,
             completed_at=_completed_when(total, done),
         )
+        person_cache.person_changed(user_ids=[assignment.user_id])
         recounted += 1
     return recounted
 

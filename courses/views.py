@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.contrib import messages
@@ -7,6 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from courses import selectors, services
@@ -15,6 +20,7 @@ from courses.models import Assignment, CoursePage, LessonCompletion, LessonPage
 from courses.selectors import lesson_context, lock_reason
 from lms.accounts import visibility
 from lms.accounts.models import User
+from lms.lib import person_cache
 from lms.lib.redirects import next_url, redirect_back
 from lms.lib.requests import SignedInRequest
 
@@ -78,11 +84,29 @@ def lesson_watch(request: SignedInRequest, page_id: int) -> JsonResponse:
 
 @login_required
 def my_learning(request: SignedInRequest) -> HttpResponse:
-    """The rep's home for learning: the path, what is due, and one Continue button."""
+    """The rep's home for learning: the path, what is due, and one Continue button.
+
+    The page's body is kept rendered per person and language (`lms.lib.person_cache`)
+    until their progress changes, a due date passes or their day ends."""
+    user = request.user
+    learning = SimpleLazyObject(lambda: selectors.learning_state(user=user))
+
+    def render_body() -> tuple[str, dt.datetime | None]:
+        state = selectors.learning_state(user=user)
+        body = render_to_string(
+            "courses/includes/my_learning_body.html",
+            {"learning": state},
+            request=request,
+        )
+        return body, selectors.next_due_instant(learning=state)
+
+    body = person_cache.cached_for_person(
+        user=user, name=f"learning-page:{get_language()}", compute=render_body
+    )
     return render(
         request,
         "courses/my_learning.html",
-        {"learning": selectors.my_learning(user=request.user)},
+        {"learning": learning, "body": mark_safe(body)},  # noqa: S308 rendered here
     )
 
 
@@ -144,7 +168,7 @@ def person_learning(request: SignedInRequest, pk: int) -> HttpResponse:
         "courses/person_learning.html",
         {
             "person": person,
-            "learning": selectors.my_learning(user=person),
+            "learning": selectors.learning_state(user=person),
             "can_unassign": managed_members(request.user).filter(pk=person.pk).exists(),
         },
     )

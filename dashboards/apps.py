@@ -26,6 +26,7 @@ class DashboardsConfig(AppConfig):
                 is_visible=lambda user: user.is_manager or user.is_enablement_admin,
             )
         )
+        self._version_start_page_on_share_opens()
         register_start_page(
             StartPage(
                 template="dashboards/start_page.html",
@@ -33,4 +34,26 @@ class DashboardsConfig(AppConfig):
                     "start": start_page_for(signed_in_user(request))
                 },
             )
+        )
+
+    def _version_start_page_on_share_opens(self) -> None:
+        """A prospect opening a rep's share link changes the rep's start page (their
+        engaged prospects), cached per person (`lms.lib.person_cache`)."""
+        from typing import Any
+
+        from django.db.models.signals import post_delete, post_save
+
+        from library.models import ShareLink, ShareOpen
+        from lms.lib import person_cache
+
+        def share_opened(sender: Any, instance: ShareOpen, **kwargs: Any) -> None:
+            rep_ids = ShareLink.objects.filter(pk=instance.link_id).values_list(
+                "rep_id", flat=True
+            )
+            person_cache.person_changed(user_ids=list(rep_ids))
+
+        uid = "person_cache"
+        post_save.connect(share_opened, sender=ShareOpen, dispatch_uid=uid, weak=False)
+        post_delete.connect(
+            share_opened, sender=ShareOpen, dispatch_uid=uid, weak=False
         )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
-from courses.selectors import MyLearning, my_learning
+from courses.selectors import MyLearning, learning_state
 from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
+from library.models import ShareOpen
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
-from lms.lib import clock
+from lms.lib import clock, person_cache
 
 
 @dataclass
@@ -27,17 +28,25 @@ class StartPage:
     engaged_prospects: int | None = None
 
 
+@dataclass(frozen=True)
+class RepCorner:
+    """What a rep's start page shows about them: who coaches and manages them, and
+    their engaged prospects."""
+
+    coaches: list[User]
+    managers: list[User]
+    engaged_prospects: int
+
+
 def start_page_for(user: User) -> StartPage:
     start = StartPage(person=user)
     if user.is_rep:
-        start.coaches, start.managers = _coaches_and_managers(user)
-        now = clock.now()
-        start.engaged_prospects = engaged_prospects(
-            rep_ids=[user.pk],
-            since=now - dt.timedelta(days=ENGAGED_PROSPECTS_DAYS),
-            until=now,
-        ).get(user.pk, 0)
-    start.learning = my_learning(user=user)
+        corner = person_cache.cached_for_person(
+            user=user, name="start-rep", compute=lambda: _rep_corner(user)
+        )
+        start.coaches, start.managers = corner.coaches, corner.managers
+        start.engaged_prospects = corner.engaged_prospects
+    start.learning = learning_state(user=user)
     if user.is_manager or user.is_enablement_admin:
         start.managed_teams = list(_with_member_counts(visibility.managed_teams(user)))
         start.people_count = sum(team.member_count for team in start.managed_teams)
@@ -49,6 +58,31 @@ def start_page_for(user: User) -> StartPage:
     if user.is_coach:
         start.coached_teams = list(_with_member_counts(visibility.coached_teams(user)))
     return start
+
+
+def _rep_corner(user: User) -> tuple[RepCorner, dt.datetime | None]:
+    """The rep's corner of the start page, and until when it holds: the instant the
+    earliest open it counts leaves the window of engaged prospects."""
+    coaches, managers = _coaches_and_managers(user)
+    now = clock.now()
+    since = now - dt.timedelta(days=ENGAGED_PROSPECTS_DAYS)
+    engaged = engaged_prospects(rep_ids=[user.pk], since=since, until=now)
+    valid_until = None
+    if engaged:
+        earliest = (
+            ShareOpen.objects.filter(
+                action=ShareOpen.Action.OPEN,
+                at__gte=since,
+                at__lt=now,
+                link__rep_id=user.pk,
+            )
+            .order_by()
+            .aggregate(earliest=Min("at"))["earliest"]
+        )
+        if earliest is not None:
+            valid_until = earliest + dt.timedelta(days=ENGAGED_PROSPECTS_DAYS)
+    corner = RepCorner(coaches, managers, engaged.get(user.pk, 0))
+    return corner, valid_until
 
 
 def _with_member_counts(teams: QuerySet[Team]) -> QuerySet[Team]:

@@ -51,7 +51,7 @@ from courses.services import due_at_for
 from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
-from lms.lib import clock
+from lms.lib import clock, person_cache
 
 DONE, IN_PROGRESS, OVERDUE, NOT_STARTED, NOT_ASSIGNED = (
     "done",
@@ -239,16 +239,29 @@ def _sort_key(key: str) -> Any:
     return keys[key]
 
 
-def people_in_scope(*, viewer: User, filters: TeamFilters) -> QuerySet[User]:
+def people_in_scope(
+    *, viewer: User, filters: TeamFilters, subtree: list[Team] | None = None
+) -> QuerySet[User]:
     """Active members of the teams the viewer manages (the whole subtree), narrowed by
     sub-team, role and cohort. A sub-team outside the viewer's subtree selects
-    nobody."""
-    teams = visibility.managed_teams(viewer)
-    if filters.team_id is not None:
-        chosen = teams.filter(pk=filters.team_id).first()
-        if chosen is None:
-            return User.objects.none()
-        teams = Team.objects.filter(path__startswith=chosen.path)
+    nobody. `subtree`: the viewer's managed teams when already read
+    (`visibility.managed_subtree`)."""
+    teams: QuerySet[Team] | list[int]
+    if subtree is not None:
+        chosen_path = ""
+        if filters.team_id is not None:
+            chosen = next((t for t in subtree if t.pk == filters.team_id), None)
+            if chosen is None:
+                return User.objects.none()
+            chosen_path = chosen.path
+        teams = [t.pk for t in subtree if t.path.startswith(chosen_path)]
+    else:
+        teams = visibility.managed_teams(viewer)
+        if filters.team_id is not None:
+            found = teams.filter(pk=filters.team_id).first()
+            if found is None:
+                return User.objects.none()
+            teams = Team.objects.filter(path__startswith=found.path)
     people = User.objects.filter(is_active=True, team__in=teams)
     coaches = Exists(Team.coaches.through.objects.filter(user_id=OuterRef("pk")))
     manages = Exists(Team.managers.through.objects.filter(user_id=OuterRef("pk")))
@@ -297,13 +310,36 @@ def _required_lessons(courses: list[CoursePage]) -> dict[int, int]:
     }
 
 
-def _completions_by_course(
+def _path_structure(
+    path_ids: set[int],
+) -> tuple[list[PathStep], dict[int, int]]:
+    """The paths' steps (with their courses) in order, and their required live
+    lessons (quizzes and practice included) -> course id. Content, the same for every
+    viewer: kept in the cache until any content, path or team changes
+    (`lms.lib.person_cache`)."""
+
+    def read() -> tuple[list[PathStep], dict[int, int]]:
+        steps = list(
+            PathStep.objects.filter(path_id__in=path_ids)
+            .select_related("course", "path")
+            .order_by("path_id", "sort_order", "pk")
+        )
+        courses = {step.course.pk: step.course for step in steps}
+        return steps, _required_lessons(list(courses.values()))
+
+    if not path_ids:
+        return [], {}
+    key = ",".join(str(pk) for pk in sorted(path_ids))
+    return person_cache.cached_for_everyone(name=f"path-structure:{key}", compute=read)
+
+
+def _completions(
     ids: list[int], lesson_course: dict[int, int]
-) -> dict[tuple[int, int], int]:
+) -> tuple[dict[tuple[int, int], int], dict[int, dt.datetime]]:
     """(person id, course id) -> required lessons of the course the person completed,
-    counted in the database (one row per person and course)."""
-    if not lesson_course:
-        return {}
+    and person id -> their latest completion of any lesson: one query, grouped in the
+    database by person and course (the lessons of no path course in a group of
+    their own)."""
     by_course: dict[int, list[int]] = defaultdict(list)
     for lesson_id, course_id in lesson_course.items():
         by_course[course_id].append(lesson_id)
@@ -312,17 +348,25 @@ def _completions_by_course(
             When(lesson_id__in=lesson_ids, then=Value(course_id))
             for course_id, lesson_ids in by_course.items()
         ),
+        default=Value(None),
         output_field=IntegerField(),
     )
     rows = (
-        LessonCompletion.objects.filter(user__in=ids, lesson_id__in=list(lesson_course))
-        .annotate(course=course_of)
+        LessonCompletion.objects.filter(user__in=ids)
+        .annotate(course=course_of if by_course else Value(None, IntegerField()))
         .values("user_id", "course")
-        .annotate(done=Count("lesson_id", distinct=True))
+        .annotate(done=Count("lesson_id", distinct=True), last=Max("completed_at"))
         .order_by()
-        .values_list("user_id", "course", "done")
+        .values_list("user_id", "course", "done", "last")
     )
-    return {(user_id, course): done for user_id, course, done in rows}
+    done: dict[tuple[int, int], int] = {}
+    last_completed: dict[int, dt.datetime] = {}
+    for user_id, course, count, last in rows:
+        if course is not None:
+            done[(user_id, course)] = count
+        if user_id not in last_completed or last > last_completed[user_id]:
+            last_completed[user_id] = last
+    return done, last_completed
 
 
 def team_view(
@@ -337,7 +381,8 @@ def team_view(
     subtree: about fifteen queries whatever the number of people, courses or
     completions. `among` narrows it to those people (ids) of the subtree."""
     now = now or clock.now()
-    people_qs = people_in_scope(viewer=viewer, filters=filters)
+    subtree = visibility.managed_subtree(viewer)
+    people_qs = people_in_scope(viewer=viewer, filters=filters, subtree=subtree)
     if among is not None:
         people_qs = people_qs.filter(pk__in=among)
     people: list[Person] = []
@@ -350,32 +395,43 @@ def team_view(
         rows[pk] = PersonRow(person=person, team_name=team_name or "")
     ids = list(rows)
 
-    onboarding = onboarding_assignments(ids).values_list(
-        "user_id", "path_id", "completed_at"
+    # Onboarding path assignments, and open course assignments (monthly, manual,
+    # recertification) overdue or falling due within DUE_SOON_DAYS: one query.
+    assignments = (
+        Assignment.objects.current()
+        .filter(user__in=ids)
+        .filter(
+            Q(reason=Assignment.Reason.ONBOARDING, path__isnull=False)
+            | Q(
+                completed_at__isnull=True,
+                path__isnull=True,
+                due_at__lt=now + dt.timedelta(days=DUE_SOON_DAYS),
+            )
+        )
+        .order_by("user_id", "assigned_at", "pk")
+        .values_list("user_id", "path_id", "due_at", "course__title")
     )
     path_of: dict[int, int] = {}
-    for user_id, path_id, _completed in onboarding:
-        path_of[user_id] = path_id  # the latest onboarding path wins
+    other_open: list[tuple[int, dt.datetime | None, str | None]] = []
+    for user_id, path_id, due_at, title in assignments:
+        if path_id is not None:
+            path_of[user_id] = path_id  # the latest onboarding path wins
+        else:
+            other_open.append((user_id, due_at, title))
 
     path_ids = set(path_of.values())
     if filters.path_id is not None:
         path_ids.add(filters.path_id)
-    steps = list(
-        PathStep.objects.filter(path_id__in=path_ids)
-        .select_related("course", "path")
-        .order_by("path_id", "sort_order", "pk")
-    )
+    steps, lesson_course = _path_structure(path_ids)
     steps_of: dict[int, list[PathStep]] = defaultdict(list)
     paths: dict[int, LearningPath] = {}
     for step in steps:
         steps_of[step.path_id].append(step)
         paths[step.path_id] = step.path
-    courses = {step.course.pk: step.course for step in steps}
-    lesson_course = _required_lessons(list(courses.values()))
     totals: dict[int, int] = defaultdict(int)
     for course_id in lesson_course.values():
         totals[course_id] += 1
-    done = _completions_by_course(ids, lesson_course)
+    done, last_completed = _completions(ids, lesson_course)
 
     matrix_path_id = filters.path_id
     if matrix_path_id is None and path_of:
@@ -428,27 +484,18 @@ def team_view(
                 for step in steps_of.get(matrix_path_id, [])
             ]
 
-    # Open course assignments (monthly, manual, recertification) overdue or falling
-    # due within DUE_SOON_DAYS: one row each, in one query.
-    other_open = (
-        Assignment.objects.open()
-        .filter(
-            user__in=ids,
-            path__isnull=True,
-            due_at__lt=now + dt.timedelta(days=DUE_SOON_DAYS),
-        )
-        .values_list("user_id", "due_at", "course__title")
-    )
-    for user_id, due_at, title in other_open:
+    for user_id, due_at, course_title in other_open:
         other = rows.get(user_id)
         if other is None or due_at is None:
             continue
         if due_at < now:
             other.overdue += 1
         else:
-            other.due_soon.append((title or "", due_at))
+            other.due_soon.append((course_title or "", due_at))
 
-    _add_activity_and_quizzes(rows, ids)
+    for user_id, last in last_completed.items():
+        _note_activity(rows.get(user_id), last)
+    _add_quizzes(rows, ids)
     coaching = (
         Review.objects.by_coaches()
         .submitted()
@@ -494,7 +541,7 @@ def team_view(
     return TeamView(
         rows=listed,
         tiles=tiles,
-        team_choices=_team_choices(viewer),
+        team_choices=_team_choices(subtree),
         paths=sorted(paths.values(), key=lambda p: p.title),
         path=matrix_path,
         courses=[step.course for step in steps_of.get(matrix_path_id or -1, [])],
@@ -578,11 +625,12 @@ def team_filter_choices(viewer: User) -> FilterChoices:
         .filter(start_date__isnull=False)
         .dates("start_date", "month", order="DESC")
     )
-    return FilterChoices(_team_choices(viewer), list(months))
+    return FilterChoices(
+        _team_choices(visibility.managed_subtree(viewer)), list(months)
+    )
 
 
-def _team_choices(viewer: User) -> list[tuple[int, str]]:
-    teams = list(visibility.managed_teams(viewer).order_by("path"))
+def _team_choices(teams: list[Team]) -> list[tuple[int, str]]:
     top = min((team.depth for team in teams), default=1)
     return [(team.pk, " " * (team.depth - top) + team.name) for team in teams]
 
@@ -618,19 +666,10 @@ def _note_activity(row: PersonRow | None, last: dt.datetime | None) -> None:
             row.last_activity = last
 
 
-def _add_activity_and_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> None:
-    """Last activity (latest lesson completed or quiz started) and the quiz average:
-    the mean over quizzes of the person's best graded percentage on each, so retakes
-    that went better replace worse ones. Two queries."""
-    lessons = (
-        LessonCompletion.objects.filter(user__in=ids)
-        .values("user_id")
-        .annotate(last=Max("completed_at"))
-        .order_by()
-        .values_list("user_id", "last")
-    )
-    for user_id, last in lessons:
-        _note_activity(rows.get(user_id), last)
+def _add_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> None:
+    """Last activity (a quiz started; lessons are noted by the caller) and the quiz
+    average: the mean over quizzes of the person's best graded percentage on each, so
+    retakes that went better replace worse ones. One query."""
     # Practice attempts (see QuizAttempt.objects.counted) never raise the best.
     graded = Q(
         state__in=QuizAttempt.GRADED_STATES, percent__isnull=False, practice=False

@@ -156,6 +156,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per-person state kept between requests (lms.lib.person_cache) needs a cache every
+# process shares: a change made in one process must reach the others at once. On by
+# default with Redis; without it (one process's memory) each request reads afresh.
+PERSON_CACHE = env_bool("PERSON_CACHE", default=bool(REDIS_URL))
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"

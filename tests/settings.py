@@ -70,6 +70,10 @@ WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool(
 XAPI_ALLOW_PRIVATE_NETWORKS = env_bool("XAPI_ALLOW_PRIVATE_NETWORKS", default=True)
 # Tasks run in-process unless a test starts a real worker (see tests/worker.py).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# The test process is one process: its memory cache is shared by all it runs, so the
+# per-person cache is tested even without Redis (tests/worker.py turns it off in the
+# worker processes it starts unless they share Redis).
+PERSON_CACHE = env_bool("PERSON_CACHE", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-onramp.sqlite3")}

@@ -98,6 +98,8 @@ def running_worker(
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": _database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # Without Redis the worker's cache is its own memory: no per-person cache.
+        "PERSON_CACHE": "true" if os.environ.get("REDIS_URL") else "false",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(worker.mail_dir),
         **(env or {}),

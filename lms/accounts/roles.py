@@ -43,13 +43,23 @@ _COLLECTION_PERMISSIONS = [
 
 
 def roles_of(user: User) -> frozenset[str]:
-    """The roles a user holds now, read in one query."""
+    """The roles a user holds now: read in one query, and kept per person in the
+    cache (`lms.lib.person_cache`) until their team or any team's managers, coaches
+    or the enablement admins change, so a revoked role is gone at the next read."""
+    from lms.lib import person_cache
+
+    if not user.is_authenticated or not user.is_active or user.pk is None:
+        return frozenset()
+    return person_cache.cached_for_person(
+        user=user, name="roles", compute=lambda: (_read_roles(user), None)
+    )
+
+
+def _read_roles(user: User) -> frozenset[str]:
     from django.contrib.auth.models import Group
 
     from lms.accounts.models import Team, User
 
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
     flags = (
         User.objects.filter(pk=user.pk)
         .annotate(
