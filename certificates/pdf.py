@@ -279,9 +279,12 @@ def _draw_dates(
         canvas.setFillColor(MUTED)
         canvas.setFont(REGULAR, 9)
         canvas.drawString(60, y, label.upper())
+        # A long date ("22 de septiembre de 2027") shrinks a little before clipping.
+        width = 290 - value_x
+        size = _fitting_size(value, BOLD, 11, 9, width)
         canvas.setFillColor(INK)
-        canvas.setFont(BOLD, 11)
-        canvas.drawString(value_x, y, _clipped(value, BOLD, 11, 284 - value_x))
+        canvas.setFont(BOLD, size)
+        canvas.drawString(value_x, y, _clipped(value, BOLD, size, width))
         y -= 22
 
 
