@@ -8,7 +8,7 @@ class CertificatesConfig(AppConfig):
     """Certification programs, issued certificates, verification, expiry, renewal."""
 
     name = "certificates"
-    verbose_name = "Certification"
+    verbose_name = _("Certification")
 
     def ready(self) -> None:
         from certificates import demo, signal_handlers

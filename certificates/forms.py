@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate, CertificationProgram
 from certificates.selectors import EXPIRY_HORIZONS
@@ -11,20 +13,26 @@ class TeamFilterForm(forms.Form):
     """Filters of the managers' certificate list."""
 
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *Certificate.Status.choices], required=False
+        choices=[("", _("Any status")), *Certificate.Status.choices],
+        required=False,
+        label=_("Status"),
     )
     program = forms.ModelChoiceField(
         CertificationProgram.objects.all(),
         required=False,
-        empty_label="Every program",
+        empty_label=_("Every program"),
+        label=_("Program"),
     )
     expiring = forms.TypedChoiceField(
-        choices=[("", "Any time")]
-        + [(str(days), f"Expiring within {days} days") for days in EXPIRY_HORIZONS],
+        choices=[("", _("Any time"))]
+        + [
+            (str(days), format_lazy(_("Expiring within {days} days"), days=days))
+            for days in EXPIRY_HORIZONS
+        ],
         coerce=int,
         empty_value=None,
         required=False,
-        label="Expiry",
+        label=_("Expiry"),
     )
 
 
@@ -33,13 +41,14 @@ class ReasonForm(forms.Form):
 
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required. Recorded in the audit log; nobody can edit it later.",
+        label=_("Reason"),
+        help_text=_("Required. Recorded in the audit log; nobody can edit it later."),
     )
 
     def clean_reason(self) -> str:
         reason = str(self.cleaned_data["reason"]).strip()
         if not reason:
-            raise forms.ValidationError("Give a reason.")
+            raise forms.ValidationError(_("Give a reason."))
         return reason
 
 
@@ -47,9 +56,9 @@ class IssueManuallyForm(ReasonForm):
     """Issuing by hand: who, which program, and why."""
 
     user = forms.ModelChoiceField(
-        User.objects.filter(is_active=True).order_by("full_name"), label="Person"
+        User.objects.filter(is_active=True).order_by("full_name"), label=_("Person")
     )
     program = forms.ModelChoiceField(
-        CertificationProgram.objects.filter(active=True), label="Program"
+        CertificationProgram.objects.filter(active=True), label=_("Program")
     )
     field_order = ["user", "program", "reason"]

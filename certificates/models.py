@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -30,10 +32,10 @@ class CertificationProgram(ClusterableModel):
     validity_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Leave empty for certificates that never expire.",
+        help_text=_("Leave empty for certificates that never expire."),
     )
     renewal_window_days = models.PositiveSmallIntegerField(
-        default=30, help_text="Renewal opens this many days before expiry."
+        default=30, help_text=_("Renewal opens this many days before expiry.")
     )
     renewal_path = models.ForeignKey(
         "courses.LearningPath",
@@ -41,7 +43,7 @@ class CertificationProgram(ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Assigned when renewal opens (or choose a course).",
+        help_text=_("Assigned when renewal opens (or choose a course)."),
     )
     renewal_course = models.ForeignKey(
         "courses.CoursePage",
@@ -51,14 +53,14 @@ class CertificationProgram(ClusterableModel):
         related_name="+",
     )
     active = models.BooleanField(
-        default=True, help_text="Inactive programs issue no new certificates."
+        default=True, help_text=_("Inactive programs issue no new certificates.")
     )
 
     panels = [
         FieldPanel("title"),
         FieldPanel("description"),
         InlinePanel(
-            "requirements", heading="Requirements (all must be met)", min_num=1
+            "requirements", heading=_("Requirements (all must be met)"), min_num=1
         ),
         MultiFieldPanel(
             [
@@ -67,7 +69,7 @@ class CertificationProgram(ClusterableModel):
                 FieldPanel("renewal_path"),
                 FieldPanel("renewal_course"),
             ],
-            heading="Validity and renewal",
+            heading=_("Validity and renewal"),
         ),
         FieldPanel("active"),
     ]
@@ -86,8 +88,10 @@ class CertificationProgram(ClusterableModel):
         ):
             raise ValidationError(
                 {
-                    "renewal_window_days": "Renewal must open after the certificate "
-                    "is issued: make the window shorter than the validity period."
+                    "renewal_window_days": _(
+                        "Renewal must open after the certificate is issued: make "
+                        "the window shorter than the validity period."
+                    )
                 }
             )
 
@@ -96,10 +100,10 @@ class ProgramRequirement(Orderable):
     """One piece of evidence a program asks for."""
 
     class Kind(models.TextChoices):
-        PATH_COMPLETED = "path", "Learning path completed"
-        COURSE_COMPLETED = "course", "Course completed"
-        QUIZ_PASSED = "quiz", "Quiz passed with at least X%"
-        REVIEWS_APPROVED = "reviews", "N approved coaching reviews on a rubric"
+        PATH_COMPLETED = "path", _("Learning path completed")
+        COURSE_COMPLETED = "course", _("Course completed")
+        QUIZ_PASSED = "quiz", _("Quiz passed with at least X%")
+        REVIEWS_APPROVED = "reviews", _("N approved coaching reviews on a rubric")
 
     program = ParentalKey(
         CertificationProgram, on_delete=models.CASCADE, related_name="requirements"
@@ -130,7 +134,9 @@ class ProgramRequirement(Orderable):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Quiz: the lowest score that counts (empty: the quiz's pass mark).",
+        help_text=_(
+            "Quiz: the lowest score that counts (empty: the quiz's pass mark)."
+        ),
     )
     rubric = models.ForeignKey(
         "coaching.Rubric",
@@ -148,7 +154,7 @@ class ProgramRequirement(Orderable):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="Reviews: the lowest weighted score (1–5) that counts.",
+        help_text=_("Reviews: the lowest weighted score (1–5) that counts."),
     )
 
     panels = [
@@ -175,7 +181,7 @@ class ProgramRequirement(Orderable):
         if self.kind in needed:
             field, value = needed[self.kind]
             if value is None:
-                raise ValidationError({field: "This requirement needs one."})
+                raise ValidationError({field: _("This requirement needs one.")})
 
 
 class Certificate(models.Model):
@@ -184,9 +190,9 @@ class Certificate(models.Model):
     title as they were when issued; every cycle stays in the history."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Valid"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
+        ACTIVE = "active", _("Valid")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
 
     program = models.ForeignKey(
         CertificationProgram, on_delete=models.PROTECT, related_name="certificates"
@@ -197,7 +203,7 @@ class Certificate(models.Model):
     cycle = models.PositiveSmallIntegerField(default=1)
     serial = models.CharField(max_length=32, unique=True)
     verification_code = models.CharField(
-        max_length=64, unique=True, help_text="Random; never the primary key."
+        max_length=64, unique=True, help_text=_("Random; never the primary key.")
     )
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.ACTIVE
@@ -212,7 +218,7 @@ class Certificate(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Set when an admin issued it by hand.",
+        help_text=_("Set when an admin issued it by hand."),
     )
     issue_reason = models.TextField(blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -226,7 +232,7 @@ class Certificate(models.Model):
     revoked_reason = models.TextField(blank=True)
     renewal_opened_at = models.DateTimeField(null=True, blank=True)
     pdf = models.CharField(
-        max_length=255, blank=True, help_text="Name in private storage."
+        max_length=255, blank=True, help_text=_("Name in private storage.")
     )
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
 
@@ -253,11 +259,11 @@ class CertificateEvent(models.Model):
     Rows are written once and never changed or deleted."""
 
     class Action(models.TextChoices):
-        ISSUED = "issued", "Issued (requirements met)"
-        ISSUED_MANUALLY = "issued_manually", "Issued manually"
-        REVOKED = "revoked", "Revoked"
-        EXPIRED = "expired", "Expired"
-        RENEWAL_OPENED = "renewal_opened", "Renewal opened"
+        ISSUED = "issued", _("Issued (requirements met)")
+        ISSUED_MANUALLY = "issued_manually", _("Issued manually")
+        REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
+        EXPIRED = "expired", _("Expired")
+        RENEWAL_OPENED = "renewal_opened", _("Renewal opened")
 
     certificate = models.ForeignKey(
         Certificate, on_delete=models.PROTECT, related_name="events"
@@ -281,11 +287,11 @@ class CertificateEvent(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise ValidationError("Audit log entries cannot be changed.")
+            raise ValidationError(_("Audit log entries cannot be changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValidationError("Audit log entries cannot be deleted.")
+        raise ValidationError(_("Audit log entries cannot be deleted."))
 
 
 @register_setting(icon="doc-full")
@@ -293,7 +299,7 @@ class CertificateBranding(BaseSiteSetting):
     """What every certificate PDF shows of the organisation."""
 
     organisation_name = models.CharField(
-        max_length=200, blank=True, help_text="Empty: the ORGANISATION_NAME setting."
+        max_length=200, blank=True, help_text=_("Empty: the ORGANISATION_NAME setting.")
     )
     logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -303,7 +309,9 @@ class CertificateBranding(BaseSiteSetting):
         related_name="+",
     )
     signatory = models.CharField(
-        max_length=200, blank=True, help_text="Name printed above the signature line."
+        max_length=200,
+        blank=True,
+        help_text=_("Name printed above the signature line."),
     )
 
     panels = [

@@ -1,9 +1,12 @@
 """The e-mails certificates send: issued, and renewal opened. Each is sent once per
-certificate (lms.notifications), with dates on the holder's calendar."""
+certificate (lms.notifications), with dates on the holder's calendar, in the holder's
+language (the subject and the requirement lines are made in it too)."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from certificates.models import Certificate
 from certificates.progress import program_progress
@@ -18,12 +21,16 @@ RENEWAL_NOTICE = "certificate_renewal"
 def certificate_notify_issued(*, certificate: Certificate) -> bool:
     """E-mail the holder that their certificate was issued, once, with dates on
     their calendar."""
-    with timezone.override(clock.zone(certificate.user.time_zone)):
+    with (
+        timezone.override(clock.zone(certificate.user.time_zone)),
+        translation.override(_language(certificate)),
+    ):
         return notify_once(
             user=certificate.user,
             kind=ISSUED_NOTICE,
             key=f"certificate:{certificate.pk}",
-            subject=f"You are certified: {certificate.program_title}",
+            subject=_("You are certified: %(program)s")
+            % {"program": certificate.program_title},
             template="certificates/email/issued",
             context={
                 "certificate": certificate,
@@ -37,13 +44,17 @@ def certificate_notify_issued(*, certificate: Certificate) -> bool:
 def renewal_notify(*, certificate: Certificate) -> bool:
     """E-mail the holder once that renewal has opened, with what it asks."""
     key = f"certificate:{certificate.pk}"
-    progress = program_progress(user=certificate.user, program=certificate.program)
-    with timezone.override(clock.zone(certificate.user.time_zone)):
+    with (
+        timezone.override(clock.zone(certificate.user.time_zone)),
+        translation.override(_language(certificate)),
+    ):
+        progress = program_progress(user=certificate.user, program=certificate.program)
         return notify_once(
             user=certificate.user,
             kind=RENEWAL_NOTICE,
             key=key,
-            subject=f"Renew your “{certificate.program_title}” certificate",
+            subject=_("Renew your “%(program)s” certificate")
+            % {"program": certificate.program_title},
             template="certificates/email/renewal",
             context={
                 "certificate": certificate,
@@ -52,3 +63,7 @@ def renewal_notify(*, certificate: Certificate) -> bool:
                 "mine_url": absolute_url("certificates_mine"),
             },
         )
+
+
+def _language(certificate: Certificate) -> str:
+    return certificate.user.language or settings.LANGUAGE_CODE

@@ -20,7 +20,8 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -84,12 +85,41 @@ class CertificateData:
     verification_url: str
     signatory: str = ""
     logo: bytes | None = None
+    wording: CertificateWording | None = None  # None: English
+
+
+@dataclass(frozen=True)
+class CertificateWording:
+    """The page's own words and dates, in the holder's language; the defaults are
+    English. `signed_for` and `subject` are final texts (empty: the English ones)."""
+
+    heading: str = "Certificate"
+    certifies: str = "This certifies that"
+    met_every_requirement: str = "has met every requirement of the program"
+    issued: str = "Issued"
+    valid_until: str = "Valid until"
+    does_not_expire: str = "Does not expire"
+    serial: str = "Serial"
+    scan_to_verify: str = "Scan to verify"
+    signed_for: str = ""
+    subject: str = ""
+    format_date: Callable[[dt.date], str] = field(default=lambda day: format_date(day))
+
+    def for_organisation(self, organisation: str) -> str:
+        return self.signed_for or f"for {organisation}"
+
+    def subject_of(self, serial: str) -> str:
+        return self.subject or f"Certificate {serial}"
+
+
+ENGLISH = CertificateWording()
 
 
 def render_certificate_pdf(data: CertificateData) -> bytes:
     """The PDF bytes of one certificate. Used by `certificates.rendering` (in a Celery
     task) and by the benchmark; the same data always gives the same bytes."""
     _register_fonts()
+    words = data.wording or ENGLISH
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer,
@@ -100,15 +130,15 @@ def render_certificate_pdf(data: CertificateData) -> bytes:
     )
     canvas.setTitle(f"{data.program_title} · {data.holder_name}")
     canvas.setAuthor(data.organisation_name)
-    canvas.setSubject(f"Certificate {data.serial}")
+    canvas.setSubject(words.subject_of(data.serial))
     canvas.setCreator("Onramp")
 
     _draw_frame(canvas)
-    _draw_heading(canvas, data)
-    _draw_holder(canvas, data)
-    _draw_dates(canvas, data)
-    _draw_signature(canvas, data)
-    _draw_qr(canvas, data.verification_url)
+    _draw_heading(canvas, data, words)
+    _draw_holder(canvas, data, words)
+    _draw_dates(canvas, data, words)
+    _draw_signature(canvas, data, words)
+    _draw_qr(canvas, data.verification_url, words)
 
     canvas.showPage()
     canvas.save()
@@ -160,7 +190,9 @@ def _diamond(canvas: Canvas, x: float, y: float, radius: float) -> None:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
-def _draw_heading(canvas: Canvas, data: CertificateData) -> None:
+def _draw_heading(
+    canvas: Canvas, data: CertificateData, words: CertificateWording
+) -> None:
     centre = PAGE_WIDTH / 2
     logo = _prepared_logo(data.logo) if data.logo else None
     if logo is not None:
@@ -179,7 +211,7 @@ def _draw_heading(canvas: Canvas, data: CertificateData) -> None:
     )
     canvas.setFillColor(ACCENT)
     canvas.setFont(BOLD, 40)
-    canvas.drawCentredString(centre, PAGE_HEIGHT - 145, "Certificate")
+    canvas.drawCentredString(centre, PAGE_HEIGHT - 145, words.heading)
     canvas.setStrokeColor(GOLD)
     canvas.setLineWidth(1)
     canvas.line(centre - 80, PAGE_HEIGHT - 168, centre - 10, PAGE_HEIGHT - 168)
@@ -188,10 +220,12 @@ def _draw_heading(canvas: Canvas, data: CertificateData) -> None:
     _diamond(canvas, centre, PAGE_HEIGHT - 168, 4)
 
 
-def _draw_holder(canvas: Canvas, data: CertificateData) -> None:
+def _draw_holder(
+    canvas: Canvas, data: CertificateData, words: CertificateWording
+) -> None:
     canvas.setFillColor(INK)
     canvas.setFont(REGULAR, 14)
-    canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 215, "This certifies that")
+    canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 215, words.certifies)
     bottom = _centred_fitting(
         canvas,
         data.holder_name,
@@ -208,9 +242,7 @@ def _draw_holder(canvas: Canvas, data: CertificateData) -> None:
     canvas.line(PAGE_WIDTH / 2 - 220, bottom - 12, PAGE_WIDTH / 2 + 220, bottom - 12)
     canvas.setFillColor(INK)
     canvas.setFont(REGULAR, 14)
-    canvas.drawCentredString(
-        PAGE_WIDTH / 2, bottom - 40, "has met every requirement of the program"
-    )
+    canvas.drawCentredString(PAGE_WIDTH / 2, bottom - 40, words.met_every_requirement)
     _centred_fitting(
         canvas,
         data.program_title,
@@ -224,27 +256,41 @@ def _draw_holder(canvas: Canvas, data: CertificateData) -> None:
     )
 
 
-def _draw_dates(canvas: Canvas, data: CertificateData) -> None:
+def _draw_dates(
+    canvas: Canvas, data: CertificateData, words: CertificateWording
+) -> None:
     rows = [
-        ("Issued", format_date(data.issued_on)),
+        (words.issued, words.format_date(data.issued_on)),
         (
-            "Valid until",
-            format_date(data.expires_on) if data.expires_on else "Does not expire",
+            words.valid_until,
+            words.format_date(data.expires_on)
+            if data.expires_on
+            else words.does_not_expire,
         ),
-        ("Serial", data.serial),
+        (words.serial, data.serial),
     ]
+    # Values start after the widest label (longer in some languages than English).
+    labels_width = max(
+        pdfmetrics.stringWidth(label.upper(), REGULAR, 9) for label, _ in rows
+    )
+    value_x = max(134.0, 60 + labels_width + 10)
     y = 120.0
     for label, value in rows:
         canvas.setFillColor(MUTED)
         canvas.setFont(REGULAR, 9)
         canvas.drawString(60, y, label.upper())
+        # A long date ("22 de septiembre de 2027") shrinks a little before clipping.
+        width = 290 - value_x
+        size = _fitting_size(value, BOLD, 11, 9, width)
         canvas.setFillColor(INK)
-        canvas.setFont(BOLD, 11)
-        canvas.drawString(134, y, _clipped(value, BOLD, 11, 150))
+        canvas.setFont(BOLD, size)
+        canvas.drawString(value_x, y, _clipped(value, BOLD, size, width))
         y -= 22
 
 
-def _draw_signature(canvas: Canvas, data: CertificateData) -> None:
+def _draw_signature(
+    canvas: Canvas, data: CertificateData, words: CertificateWording
+) -> None:
     centre = PAGE_WIDTH / 2
     width = 250.0
     canvas.setStrokeColor(INK)
@@ -262,11 +308,11 @@ def _draw_signature(canvas: Canvas, data: CertificateData) -> None:
     canvas.drawCentredString(
         centre,
         64 if data.signatory else 80,
-        _clipped(f"for {data.organisation_name}", REGULAR, 9, width),
+        _clipped(words.for_organisation(data.organisation_name), REGULAR, 9, width),
     )
 
 
-def _draw_qr(canvas: Canvas, url: str) -> None:
+def _draw_qr(canvas: Canvas, url: str, words: CertificateWording) -> None:
     modules = qr_modules(url)
     left = PAGE_WIDTH - 60 - QR_SIZE
     bottom = 74.0
@@ -288,7 +334,9 @@ def _draw_qr(canvas: Canvas, url: str) -> None:
     canvas.addLiteral("f*")  # the rectangles never overlap: any fill rule will do
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 8)
-    canvas.drawCentredString(left + QR_SIZE / 2, bottom + QR_SIZE + 6, "Scan to verify")
+    canvas.drawCentredString(
+        left + QR_SIZE / 2, bottom + QR_SIZE + 6, words.scan_to_verify
+    )
     canvas.setFont(REGULAR, 6.5)
     y = bottom - 10
     for line in _wrapped_characters(url, REGULAR, 6.5, 215, max_lines=3):

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import F, Max
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from certificates.models import Certificate, CertificationProgram, ProgramRequirement
 from courses.models import CoursePage, LearningPath
@@ -73,13 +76,20 @@ class ProgramProgress:
     @property
     def summary(self) -> str:
         if self.holds_valid:
-            return f"{self.program.title}: certified"
+            return _("%(program)s: certified") % {"program": self.program.title}
         if self.revoked:
-            return f"{self.program.title}: revoked"
-        return (
-            f"{self.program.title}: {self.met_count} of {len(self.lines)} "
-            f"requirement{'s' if len(self.lines) != 1 else ''} met"
-        )
+            return _("%(program)s: revoked") % {"program": self.program.title}
+        total = len(self.lines)
+        return ngettext(
+            "%(program)s: %(met)s of %(total)s requirement met",
+            "%(program)s: %(met)s of %(total)s requirements met",
+            total,
+        ) % {"program": self.program.title, "met": self.met_count, "total": total}
+
+
+def _number(value: Decimal) -> str:
+    """A score as the reader's language writes it: 87.5, 87,5; no trailing zeros."""
+    return number_format(value.normalize())
 
 
 def latest_certificate(
@@ -117,9 +127,14 @@ def _completion_line(
     return RequirementLine(
         label=label,
         met=met,
-        next_step="Done."
+        next_step=_("Done.")
         if met
-        else f"{done} of {needed} required steps done: {where}.",
+        else ngettext(
+            "%(done)s of %(needed)s required step done: %(where)s.",
+            "%(done)s of %(needed)s required steps done: %(where)s.",
+            needed,
+        )
+        % {"done": done, "needed": needed, "where": where},
         url=url,
         done=done,
         needed=needed,
@@ -135,10 +150,10 @@ def _path_line(
     ]
     needed, done = required_progress(user, courses, since=since)
     return _completion_line(
-        f"Complete the learning path “{path.title}”",
+        _("Complete the learning path “%(path)s”") % {"path": path.title},
         needed,
         done,
-        "continue on My learning",
+        _("continue on My learning"),
         reverse("my_learning"),
     )
 
@@ -148,10 +163,10 @@ def _course_line(
 ) -> RequirementLine:
     needed, done = required_progress(user, [course], since=since)
     return _completion_line(
-        f"Complete the course “{course.title}”",
+        _("Complete the course “%(course)s”") % {"course": course.title},
         needed,
         done,
-        "continue the course",
+        _("continue the course"),
         course.url or "",
     )
 
@@ -183,27 +198,32 @@ def _quiz_line(
     if since is not None:
         attempts = attempts.filter(closed_at__gte=since)
     if requirement.min_percent:
-        threshold = f"at least {requirement.min_percent}%"
+        threshold = _("at least %(percent)s%%") % {"percent": requirement.min_percent}
         passing = attempts.filter(percent__gte=requirement.min_percent)
     else:
-        threshold = f"the pass mark ({quiz.pass_mark_percent}%)"
+        threshold = _("the pass mark (%(percent)s%%)") % {
+            "percent": quiz.pass_mark_percent
+        }
         passing = attempts.filter(percent__gte=F("pass_mark_percent"))
     met = passing.exists()
     best = attempts.aggregate(best=Max("percent"))["best"]
     if met:
-        next_step = "Done."
+        next_step = _("Done.")
     elif best is None:
-        next_step = "Take the quiz."
+        next_step = _("Take the quiz.")
     elif _quiz_answers_shown(user, quiz):
-        next_step = (
-            f"Your best score is {best.normalize():f}%. The correct answers have "
-            "been shown to you, so further attempts are practice and do not count "
-            "until the next cycle."
-        )
+        next_step = _(
+            "Your best score is %(percent)s%%. The correct answers have been shown "
+            "to you, so further attempts are practice and do not count until the "
+            "next cycle."
+        ) % {"percent": _number(best)}
     else:
-        next_step = f"Your best score so far is {best.normalize():f}%: try again."
+        next_step = _("Your best score so far is %(percent)s%%: try again.") % {
+            "percent": _number(best)
+        }
     return RequirementLine(
-        label=f"Pass the quiz “{quiz.title}” with {threshold}",
+        label=_("Pass the quiz “%(quiz)s” with %(threshold)s")
+        % {"quiz": quiz.title, "threshold": threshold},
         met=met,
         next_step=next_step,
         url=quiz.url or "",
@@ -235,21 +255,34 @@ def _reviews_line(
     # Two coaches approving the same take are one piece of evidence, not two.
     done = reviews.values("take_id").distinct().count()
     needed = requirement.min_reviews
-    score = (
-        f" with a score of at least {Decimal(requirement.min_score).normalize():f}"
-        if requirement.min_score is not None
-        else ""
-    )
+    rubric_name = {"needed": needed, "rubric": rubric.name}
+    if requirement.min_score is not None:
+        label = ngettext(
+            "%(needed)s approved coaching review on “%(rubric)s” with a score of at "
+            "least %(score)s",
+            "%(needed)s approved coaching reviews on “%(rubric)s” with a score of at "
+            "least %(score)s",
+            needed,
+        ) % {**rubric_name, "score": _number(Decimal(requirement.min_score))}
+    else:
+        label = (
+            ngettext(
+                "%(needed)s approved coaching review on “%(rubric)s”",
+                "%(needed)s approved coaching reviews on “%(rubric)s”",
+                needed,
+            )
+            % rubric_name
+        )
     practice = PracticePage.objects.live().filter(rubric=rubric).first()
     url = practice.url if practice is not None else reverse("coaching_request_new")
     met = done >= needed
     return RequirementLine(
-        label=f"{needed} approved coaching review{'s' if needed != 1 else ''} on "
-        f"“{rubric.name}”{score}",
+        label=label,
         met=met,
-        next_step="Done."
+        next_step=_("Done.")
         if met
-        else f"{done} of {needed} so far: send a recording for review.",
+        else _("%(done)s of %(needed)s so far: send a recording for review.")
+        % {"done": done, "needed": needed},
         url=url,
         done=min(done, needed),
         needed=needed,
@@ -272,7 +305,7 @@ def _requirement_line(
     return RequirementLine(
         label=str(requirement),
         met=False,
-        next_step="This requirement is incomplete: ask your enablement team.",
+        next_step=_("This requirement is incomplete: ask your enablement team."),
     )
 
 

@@ -5,10 +5,17 @@ certificate is issued (or its PDF must be made again). The page shows what the
 certificate row holds (the name and program title as they were at issue), the
 organisation's branding from the Wagtail setting, and a QR code of the public
 verification URL. One file per certificate: rendering again replaces it.
+
+The page's words and dates are in the holder's language when the bundled font
+(DejaVu) draws its script: Spanish, yes; Bengali, not yet (DejaVu has no Bengali
+glyphs and reportlab does not shape Indic scripts), so a Bengali speaker's
+certificate is printed in English.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import logging
 import os
 import secrets
@@ -17,15 +24,19 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from certificates.models import Certificate, CertificateBranding
-from certificates.pdf import CertificateData, render_certificate_pdf
+from certificates.pdf import CertificateData, CertificateWording, render_certificate_pdf
 from lms.lib import clock
 
 logger = logging.getLogger(__name__)
 
 LOGO_RENDITION = "max-450x180|format-png"
+# Languages whose script the PDF's font draws; others get the English page.
+PDF_LANGUAGES = {"en", "es"}
 
 
 def certificate_render_pdf(*, certificate_id: int) -> str:
@@ -66,9 +77,11 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         .first()
     )
     zone_name = certificate.user.time_zone
+    organisation_name = (
+        branding.organisation_name if branding else ""
+    ) or settings.ORGANISATION_NAME
     return CertificateData(
-        organisation_name=(branding.organisation_name if branding else "")
-        or settings.ORGANISATION_NAME,
+        organisation_name=organisation_name,
         holder_name=certificate.holder_name,
         program_title=certificate.program_title,
         issued_on=timezone.localtime(
@@ -79,7 +92,40 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         verification_url=certificate.verification_url,
         signatory=branding.signatory if branding else "",
         logo=_logo_bytes(branding),
+        wording=certificate_wording(
+            language=certificate.user.language,
+            organisation_name=organisation_name,
+            serial=certificate.serial,
+        ),
     )
+
+
+def certificate_wording(
+    *, language: str, organisation_name: str, serial: str
+) -> CertificateWording | None:
+    """The PDF's words in `language`, or None (English) when the font cannot draw
+    that language's script or the language is English."""
+    if language not in PDF_LANGUAGES or language == "en":
+        return None
+    with translation.override(language):
+        return CertificateWording(
+            heading=pgettext("the title printed on the PDF", "Certificate"),
+            certifies=_("This certifies that"),
+            met_every_requirement=_("has met every requirement of the program"),
+            issued=_("Issued"),
+            valid_until=_("Valid until"),
+            does_not_expire=_("Does not expire"),
+            serial=_("Serial"),
+            scan_to_verify=_("Scan to verify"),
+            signed_for=_("for %(organisation)s") % {"organisation": organisation_name},
+            subject=_("Certificate %(serial)s") % {"serial": serial},
+            format_date=functools.partial(_date_in, language),
+        )
+
+
+def _date_in(language: str, day: dt.date) -> str:
+    with translation.override(language):
+        return formats.date_format(day, "DATE_FORMAT")
 
 
 def _logo_bytes(branding: CertificateBranding | None) -> bytes | None:

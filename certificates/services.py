@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext as _
 
 from certificates.models import (
     Certificate,
@@ -105,7 +106,7 @@ def certificate_issue(
         if program.validity_months
         else None
     )
-    for _ in range(10):
+    for _attempt in range(10):
         try:
             with transaction.atomic():
                 certificate = Certificate.objects.create(
@@ -170,7 +171,9 @@ def certificates_evaluate(*, user_id: int) -> list[Certificate]:
 def _require_reason(reason: str, what: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise CertificateRefused(f"Give a reason for {what}: it goes in the audit log.")
+        raise CertificateRefused(
+            _("Give a reason for %(what)s: it goes in the audit log.") % {"what": what}
+        )
     return reason
 
 
@@ -182,8 +185,8 @@ def certificate_issue_manually(
     enablement admin, without a reason, or while the person holds a valid certificate
     with no renewal open."""
     if not actor.is_enablement_admin:
-        raise CertificateRefused("Only enablement admins issue certificates.")
-    reason = _require_reason(reason, "issuing it by hand")
+        raise CertificateRefused(_("Only enablement admins issue certificates."))
+    reason = _require_reason(reason, _("issuing it by hand"))
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         latest = latest_certificate(user=user, program=program)
@@ -193,10 +196,11 @@ def certificate_issue_manually(
             and latest.renewal_opened_at is None
         ):
             raise CertificateRefused(
-                f"{user.full_name} already holds a valid “{program.title}” certificate."
+                _("%(person)s already holds a valid “%(program)s” certificate.")
+                % {"person": user.full_name, "program": program.title}
             )
         cycle = latest.cycle + 1 if latest is not None else 1
-        certificate, _ = certificate_issue(
+        certificate, _created = certificate_issue(
             user=user, program=program, cycle=cycle, actor=actor, reason=reason
         )
     return certificate
@@ -210,11 +214,11 @@ def certificate_revoke(
     It then verifies as revoked; only an admin's manual issue certifies the person
     again."""
     if not actor.is_enablement_admin:
-        raise CertificateRefused("Only enablement admins revoke certificates.")
-    reason = _require_reason(reason, "revoking it")
+        raise CertificateRefused(_("Only enablement admins revoke certificates."))
+    reason = _require_reason(reason, _("revoking it"))
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.status == Certificate.Status.REVOKED:
-        raise CertificateRefused("This certificate is revoked already.")
+        raise CertificateRefused(_("This certificate is revoked already."))
     now = clock.now()
     locked.status = Certificate.Status.REVOKED
     locked.revoked_at, locked.revoked_by, locked.revoked_reason = now, actor, reason

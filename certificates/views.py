@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certificates import open_badges, selectors, services
@@ -72,8 +73,8 @@ def certificate_pdf_prepare(request: SignedInRequest, pk: int) -> HttpResponse:
     services.certificate_pdf_rerender(certificate=certificate)
     messages.success(
         request,
-        f"The PDF of certificate {certificate.serial} is being prepared: "
-        "try again in a minute.",
+        _("The PDF of certificate %(serial)s is being prepared: try again in a minute.")
+        % {"serial": certificate.serial},
     )
     return redirect(_certificates_list(request, certificate))
 

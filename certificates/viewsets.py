@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
@@ -100,7 +102,10 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         except services.CertificateRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, f"Certificate {certificate.serial} revoked.")
+            messages.success(
+                request,
+                _("Certificate %(serial)s revoked.") % {"serial": certificate.serial},
+            )
             return redirect("certificates_admin:detail", pk=certificate.pk)
     return render(
         request,
@@ -131,8 +136,8 @@ def certificate_issue(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Certificate {certificate.serial} issued to "
-                f"{certificate.holder_name}.",
+                _("Certificate %(serial)s issued to %(holder)s.")
+                % {"serial": certificate.serial, "holder": certificate.holder_name},
             )
             return redirect("certificates_admin:detail", pk=certificate.pk)
     return render(
@@ -151,8 +156,11 @@ class CertificationProgramDeleteView(DeleteView):
         if self.object.certificates.exists():
             messages.error(
                 self.request,
-                f"“{self.object}” has issued certificates, so it cannot be deleted. "
-                "Untick Active to stop it issuing new ones.",
+                _(
+                    "“%(program)s” has issued certificates, so it cannot be deleted. "
+                    "Untick Active to stop it issuing new ones."
+                )
+                % {"program": self.object},
             )
             return redirect(
                 "wagtailsnippets_certificates_certificationprogram:edit",
@@ -166,7 +174,7 @@ class CertificationProgramViewSet(SnippetViewSet):
     model = CertificationProgram
     delete_view_class = CertificationProgramDeleteView
     icon = "tasks"
-    menu_label = "Programs"
+    menu_label = gettext_lazy("Programs")
     menu_order = 100
     list_display = ["title", "validity_months", "renewal_window_days", "active"]
     list_filter = ["active"]
@@ -176,7 +184,7 @@ class CertificatesAdminViewSet(ViewSet):
     name = "certificates_admin"
     url_prefix = "certificates"
     icon = "doc-full"
-    menu_label = "Certificates"
+    menu_label = gettext_lazy("Certificates")
     menu_order = 200
     menu_item_class = EnablementAdminMenuItem
 
@@ -190,7 +198,7 @@ class CertificatesAdminViewSet(ViewSet):
 
 
 class CertificationViewSetGroup(ViewSetGroup):
-    menu_label = "Certification"
+    menu_label = gettext_lazy("Certification")
     menu_icon = "doc-full-inverse"
     menu_order = 260
     items = (CertificationProgramViewSet, CertificatesAdminViewSet)

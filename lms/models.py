@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -20,7 +21,7 @@ class HomePage(FastRoutingMixin, SignInRequiredMixin, Page):
     """
 
     welcome = RichTextField(
-        blank=True, help_text="Shown to everyone at the top of their start page."
+        blank=True, help_text=_("Shown to everyone at the top of their start page.")
     )
 
     content_panels = [*Page.content_panels, FieldPanel("welcome")]

@@ -235,6 +235,9 @@ LOCALE_PATHS = [BASE_DIR / "lms" / "locale"]
 LANGUAGE_COOKIE_NAME = "onramp_language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Dates in English read "2 March 2026" (Django's own English is "March 2, 2026");
+# Spanish and Bengali keep Django's formats. Templates name formats ("DATE_FORMAT").
+FORMAT_MODULE_PATH = ["lms.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

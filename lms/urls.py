@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,8 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.accounts import views as account_views
 
-admin.site.site_header = "Onramp operations"
-admin.site.site_title = "Onramp operations"
+admin.site.site_header = gettext_lazy("Onramp operations")
+admin.site.site_title = gettext_lazy("Onramp operations")
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -7,7 +8,7 @@ class AccountsConfig(AppConfig):
 
     name = "lms.accounts"
     label = "accounts"
-    verbose_name = "People and teams"
+    verbose_name = _("People and teams")
 
     def ready(self) -> None:
         from lms.accounts import demo, roles

@@ -39,19 +39,19 @@ class SignInForm(PlainLabels, LoginForm):
 
 
 class InvitationForm(PlainLabels, forms.Form):
-    email = forms.EmailField(label="E-mail address")
-    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
     team = forms.ModelChoiceField(
-        queryset=Team.objects.none(), empty_label="Choose a team"
+        queryset=Team.objects.none(), empty_label=_("Choose a team"), label=_("Team")
     )
     role = forms.ChoiceField(
-        choices=Invitation.Role.choices, initial=Invitation.Role.REP
+        choices=Invitation.Role.choices, initial=Invitation.Role.REP, label=_("Role")
     )
     start_date = forms.DateField(
-        label="Start date",
+        label=_("Start date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The hire date: onboarding steps fall due counted from it.",
+        help_text=_("The hire date: onboarding steps fall due counted from it."),
     )
 
     def __init__(self, *args: object, inviter: User, **kwargs: object) -> None:
@@ -71,19 +71,19 @@ class InvitationForm(PlainLabels, forms.Form):
 
 
 class InvitationAcceptForm(PlainLabels, forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
     time_zone = forms.ChoiceField(
-        label="Your time zone",
+        label=_("Your time zone"),
         choices=_time_zone_choices,
-        help_text="Due dates and reminders follow it.",
+        help_text=_("Due dates and reminders follow it."),
     )
     password1 = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Repeat the password",
+        label=_("Repeat the password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -97,7 +97,7 @@ class InvitationAcceptForm(PlainLabels, forms.Form):
         data = super().clean() or {}
         password1, password2 = data.get("password1"), data.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif password1:
             candidate = User(
                 email=self.invitation.email, full_name=data.get("full_name", "")

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from lms.lib import clock
@@ -36,12 +37,14 @@ def new_invitation_nonce() -> str:
 def validate_plain_text(value: str) -> None:
     """Names end up in e-mail headers and PDFs: no line breaks or control characters."""
     if any(ord(character) < 32 or ord(character) == 127 for character in value):
-        raise ValidationError("Use letters, spaces and punctuation only.")
+        raise ValidationError(_("Use letters, spaces and punctuation only."))
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone.")
+        raise ValidationError(
+            _("%(zone)s is not a known time zone."), params={"zone": repr(value)}
+        )
 
 
 class Team(MP_Node):
@@ -99,7 +102,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150, validators=[validate_plain_text])
     start_date = models.DateField(
-        null=True, blank=True, help_text="Hire date: onboarding is due relative to it."
+        null=True,
+        blank=True,
+        help_text=_("Hire date: onboarding is due relative to it."),
     )
     time_zone = models.CharField(
         max_length=64, default="UTC", validators=[validate_time_zone]
@@ -108,26 +113,32 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=8,
         blank=True,
         choices=settings.LANGUAGES,
-        help_text="The interface and e-mails in this language; empty: the browser's.",
+        help_text=_(
+            "The interface and e-mails in this language; empty: the browser's."
+        ),
     )
     weekly_digest = models.BooleanField(
         default=True,
-        help_text="A Monday e-mail listing open training with due dates and progress. "
-        "Notices of new, nearly due and overdue training are always sent.",
+        help_text=_(
+            "A Monday e-mail listing open training with due dates and progress. "
+            "Notices of new, nearly due and overdue training are always sent."
+        ),
     )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        default=False, help_text="May use the operators' Django admin."
+        default=False, help_text=_("May use the operators' Django admin.")
     )
     date_joined = models.DateTimeField(default=timezone.now)
     session_generation = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text="Raised to end every session of this person: on deactivation and "
-        "on every password change.",
+        help_text=_(
+            "Raised to end every session of this person: on deactivation and on "
+            "every password change."
+        ),
     )
 
     objects = UserManager()
@@ -251,9 +262,9 @@ class Invitation(models.Model):
     """
 
     class Role(models.TextChoices):
-        REP = "rep", "Rep (team member)"
-        COACH = "coach", "Coach of the team"
-        MANAGER = "manager", "Manager of the team"
+        REP = "rep", _("Rep (team member)")
+        COACH = "coach", _("Coach of the team")
+        MANAGER = "manager", _("Manager of the team")
 
     email = models.EmailField()
     full_name = models.CharField(max_length=150, validators=[validate_plain_text])
@@ -289,7 +300,7 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email}"
+        return str(_("Invitation for %(email)s") % {"email": self.email})
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = self.email.strip().lower()

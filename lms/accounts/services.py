@@ -11,7 +11,8 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from lms.accounts import visibility
 from lms.accounts.models import (
@@ -47,9 +48,9 @@ def invitation_create(*, invited_by: User, request: InvitationRequest) -> Invita
     """Record an invitation and e-mail it once the transaction commits."""
     email = request.email.strip().lower()
     if not can_invite_to(invited_by, request.team):
-        raise InvitationError("You can only invite people into teams you manage.")
+        raise InvitationError(_("You can only invite people into teams you manage."))
     if User.objects.filter(email__iexact=email).exists():
-        raise InvitationError(f"{email} already has an account.")
+        raise InvitationError(_("%(email)s already has an account.") % {"email": email})
     earlier = (
         Invitation.objects.select_for_update()
         .filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True)
@@ -103,9 +104,9 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 def _lock_pending(invitation: Invitation) -> Invitation:
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.accepted_at:
-        raise InvitationError("This invitation has already been accepted.")
+        raise InvitationError(_("This invitation has already been accepted."))
     if locked.revoked_at:
-        raise InvitationError("This invitation has already been withdrawn.")
+        raise InvitationError(_("This invitation has already been withdrawn."))
     return locked
 
 
@@ -127,14 +128,16 @@ def invitation_send(*, invitation_id: int) -> bool:
         "organisation": settings.ORGANISATION_NAME,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    send_mail(
-        subject=render_to_string(
-            "accounts/email/invitation_subject.txt", context
-        ).strip(),
-        message=render_to_string("accounts/email/invitation_message.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    # The invited person has no language yet: the inviter's, who knows them.
+    with translation.override(invitation.invited_by.language or settings.LANGUAGE_CODE):
+        send_mail(
+            subject=render_to_string(
+                "accounts/email/invitation_subject.txt", context
+            ).strip(),
+            message=render_to_string("accounts/email/invitation_message.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
     Invitation.objects.filter(
         pk=invitation.pk, nonce=invitation.nonce, sent_at__isnull=True
     ).update(sent_at=timezone.now())
@@ -166,20 +169,25 @@ def invitation_from_token(token: str) -> Invitation:
     try:
         data = signing.Signer(salt=INVITATION_SALT).unsign_object(token)
     except signing.BadSignature:
-        raise InvitationError("This invitation link is not valid.") from None
+        raise InvitationError(_("This invitation link is not valid.")) from None
     invitation = Invitation.objects.filter(pk=data.get("id")).first()
     if invitation is None or invitation.nonce != data.get("nonce"):
         raise InvitationError(
-            "This invitation link has been replaced by a newer one. Use the latest "
-            "e-mail, or ask for the invitation to be resent."
+            _(
+                "This invitation link has been replaced by a newer one. Use the "
+                "latest e-mail, or ask for the invitation to be resent."
+            )
         )
     if invitation.accepted_at:
-        raise InvitationError("This invitation has already been accepted: sign in.")
+        raise InvitationError(_("This invitation has already been accepted: sign in."))
     if invitation.revoked_at:
-        raise InvitationError("This invitation has been withdrawn.")
+        raise InvitationError(_("This invitation has been withdrawn."))
     if invitation.is_expired:
         raise InvitationError(
-            "This invitation has expired. Ask the person who invited you to resend it."
+            _(
+                "This invitation has expired. Ask the person who invited you to "
+                "resend it."
+            )
         )
     return invitation
 
@@ -195,7 +203,10 @@ def invitation_accept(
         token
     )  # again, now that nobody else can change it
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise InvitationError(f"{invitation.email} already has an account: sign in.")
+        raise InvitationError(
+            _("%(email)s already has an account: sign in.")
+            % {"email": invitation.email}
+        )
     try:
         with transaction.atomic():
             user = User.objects.create_user(

@@ -24,7 +24,7 @@ from lms.lib.requests import SignedInRequest
 
 def _require_team_lead(user: User) -> None:
     if not (user.is_manager or user.is_enablement_admin):
-        raise PermissionDenied("Only managers and enablement admins manage teams.")
+        raise PermissionDenied(_("Only managers and enablement admins manage teams."))
 
 
 @login_required
@@ -39,7 +39,10 @@ def invitation_new(request: SignedInRequest) -> HttpResponse:
         except services.InvitationError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": invitation.email},
+            )
             return redirect_back(request)
     return render(
         request,
@@ -67,7 +70,9 @@ def invitation_resend(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(
-            request, f"A new invitation link was sent to {invitation.email}."
+            request,
+            _("A new invitation link was sent to %(email)s.")
+            % {"email": invitation.email},
         )
     return redirect_back(request)
 
@@ -82,7 +87,9 @@ def invitation_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(
-            request, f"The invitation for {invitation.email} was withdrawn."
+            request,
+            _("The invitation for %(email)s was withdrawn.")
+            % {"email": invitation.email},
         )
     return redirect_back(request)
 
@@ -115,7 +122,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to Onramp, {user.get_short_name()}.")
+            messages.success(
+                request,
+                _("Welcome to Onramp, %(name)s.") % {"name": user.get_short_name()},
+            )
             return redirect("/")
     return render(
         request,

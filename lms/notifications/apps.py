@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
@@ -6,4 +7,4 @@ class NotificationsConfig(AppConfig):
 
     name = "lms.notifications"
     label = "notifications"
-    verbose_name = "Notifications"
+    verbose_name = _("Notifications")

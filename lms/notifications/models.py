@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationLog(models.Model):
@@ -13,10 +14,10 @@ class NotificationLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField(max_length=32, help_text="Which notice, e.g. overdue.")
+    kind = models.CharField(max_length=32, help_text=_("Which notice, e.g. overdue."))
     key = models.CharField(
         max_length=100,
-        help_text="What it is about, e.g. assignment:42 or digest:2026-W48.",
+        help_text=_("What it is about, e.g. assignment:42 or digest:2026-W48."),
     )
     sent_at = models.DateTimeField(default=timezone.now)
 

@@ -1,4 +1,5 @@
 // Copy a certificate's verification link; the status line announces the result.
+// Texts come from Django's JavaScript catalogue (/jsi18n/), loaded before this.
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("button[data-copy]");
   if (!button) return;
@@ -7,8 +8,8 @@ document.addEventListener("click", async (event) => {
   input.select();
   try {
     await navigator.clipboard.writeText(input.value);
-    status.textContent = "Link copied.";
+    status.textContent = gettext("Link copied.");
   } catch (error) {
-    status.textContent = "Press Ctrl+C (or Cmd+C) to copy the selected link.";
+    status.textContent = gettext("Press Ctrl+C (or Cmd+C) to copy the selected link.");
   }
 });

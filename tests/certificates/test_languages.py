@@ -1,0 +1,175 @@
+"""Certificates in the holder's language: My certificates, the team view, the
+verification page, the e-mails and the PDF (Spanish printed; Bengali still printed in
+English, as the bundled font has no Bengali glyphs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.storage import storages
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from pypdf import PdfReader
+
+from certificates import notices, services
+from certificates.models import Certificate
+from certificates.rendering import certificate_render_pdf
+from certificates.services import certificate_issue
+from lms.lib import clock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def after_issue(monkeypatch):
+    monkeypatch.setattr(services, "_after_issue", lambda certificate_id: None)
+
+
+def _speaking(user, language: str):
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+def _issue(kit, user, *, days_ago: int = 0) -> Certificate:
+    certificate, _ = certificate_issue(
+        user=user,
+        program=kit.program,
+        cycle=1,
+        issued_at=timezone.now() - dt.timedelta(days=days_ago),
+    )
+    return certificate
+
+
+def test_my_certificates_speak_spanish_to_a_rep_who_chose_it(client, program_kit, org):
+    rep = _speaking(org.rep_east2, "es")
+    program_kit.pass_quiz(rep)
+    client.force_login(rep)
+
+    page = client.get(reverse("certificates_mine")).text
+
+    assert "<h1>Mis certificados</h1>" in page
+    assert "1 de 3 cumplidos" in page
+    assert "0 de 2 por ahora: envía una grabación para revisión." in page
+    assert "Todavía no tienes certificados." in page
+    assert "/jsi18n/" in page  # the copy button's messages
+
+
+def test_my_certificates_speak_bengali_with_the_date_in_bengali(
+    client, program_kit, org
+):
+    rep = _speaking(org.rep_east, "bn")
+    certificate = _issue(program_kit, rep)
+    client.force_login(rep)
+
+    page = client.get(reverse("certificates_mine")).text
+
+    assert "আমার সার্টিফিকেট" in page
+    assert "এই সার্টিফিকেট আপনার কাছে" in page
+    month = [
+        "জানুয়ারি",
+        "ফেব্রুয়ারি",
+        "মার্চ",
+        "এপ্রিল",
+        "মে",
+        "জুন",
+        "জুলাই",
+        "আগস্ট",
+        "সেপ্টেম্বর",
+        "অক্টোবর",
+        "নভেম্বর",
+        "ডিসেম্বর",
+    ]
+    expires = timezone.localtime(certificate.expires_at)
+    assert f"{expires.day} {month[expires.month - 1]}, {expires.year}" in page
+
+
+def test_the_team_view_counts_expiring_certificates_with_plurals(
+    client, program_kit, org
+):
+    _issue(program_kit, org.rep_east, days_ago=350)
+    _issue(program_kit, org.rep_east2, days_ago=300)
+    client.force_login(_speaking(org.region_manager, "es"))
+
+    page = client.get(reverse("certificates_team")).text
+
+    assert "1 vence en 30 días" in page
+    assert "2 vencen en 90 días" in page
+    assert "Vencen en 60 días" in page  # the expiry filter's choices
+
+
+def test_the_public_verification_page_follows_the_visitors_browser(
+    client, program_kit, org
+):
+    certificate = _issue(program_kit, org.rep_east)
+
+    page = client.get(
+        reverse("certificate_verify", args=[certificate.verification_code]),
+        headers={"accept_language": "es"},
+    ).text
+
+    assert "<strong>Vigente.</strong> Este certificado está vigente hasta el" in page
+    assert "<dt>Titular</dt>" in page
+
+
+def test_the_issued_e_mail_goes_out_in_the_holders_language(program_kit, org):
+    certificate = _issue(program_kit, _speaking(org.rep_east, "es"))
+
+    assert notices.certificate_notify_issued(certificate=certificate)
+
+    (message,) = mail.outbox
+    assert message.subject == "Ya tienes la certificación: Certified Discovery Seller"
+    assert "enhorabuena: ya tienes la certificación" in message.body
+    assert "N.º de serie: " in message.body
+    assert " de " in message.body.split("Emitido: ")[1].splitlines()[0]
+
+
+def test_the_renewal_e_mail_lists_what_to_do_in_bengali(program_kit, org):
+    certificate = _issue(program_kit, _speaking(org.rep_east, "bn"), days_ago=350)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        renewal_opened_at=timezone.now()
+    )
+    certificate.refresh_from_db()
+
+    assert notices.renewal_notify(certificate=certificate)
+
+    (message,) = mail.outbox
+    assert message.subject == "আপনার “Certified Discovery Seller” সার্টিফিকেট নবায়ন করুন"
+    assert "কী করতে হবে:" in message.body
+    assert "কোর্সটি সম্পন্ন করুন: " in message.body  # the renewal course's line
+    assert "টি সম্পন্ন: কোর্সটি চালিয়ে যান।" in message.body
+
+
+def _pdf_text(certificate: Certificate) -> str:
+    certificate_render_pdf(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    with storages["private"].open(certificate.pdf, "rb") as data:
+        return PdfReader(io.BytesIO(data.read())).pages[0].extract_text()
+
+
+def test_the_pdf_is_printed_in_spanish_for_a_spanish_speaker(program_kit, org):
+    certificate = _issue(program_kit, _speaking(org.rep_east, "es"))
+
+    text = _pdf_text(certificate)
+
+    assert "Se certifica que" in text
+    assert "ha cumplido todos los requisitos del programa" in text
+    assert "VIGENTE HASTA" in text
+    with translation.override("es"):  # "22 de septiembre de 2027", whole
+        expires = formats.date_format(
+            clock.local_date(certificate.expires_at, certificate.user.time_zone),
+            "DATE_FORMAT",
+        )
+    assert expires in text
+
+
+def test_the_pdf_stays_english_for_bengali_which_its_font_cannot_draw(program_kit, org):
+    certificate = _issue(program_kit, _speaking(org.rep_east, "bn"))
+
+    text = _pdf_text(certificate)
+
+    assert "This certifies that" in text
+    assert "VALID UNTIL" in text
