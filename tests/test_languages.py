@@ -246,6 +246,11 @@ def test_the_check_accepts_a_complete_catalogue(in_root):
             'msgid "Save"\nmsgstr "<script>alert(1)</script>Guardar"\n',
             "'Save' adds markup that the source does not have",
         ),
+        (
+            'msgid "See <a href=\\"%(url)s\\">it</a>"\n'
+            'msgstr "Mira <a href=\\"%(url)s\\" onmouseover=\\"x()\\">esto</a>"\n',
+            "adds markup that the source does not have",
+        ),
     ],
 )
 def test_the_check_refuses_a_catalogue_with(in_root, body, problem):
