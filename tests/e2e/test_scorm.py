@@ -12,6 +12,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from courses.models import LessonCompletion
+from courses.scorm.demo import demo_package_zip
 from courses.scorm.models import ScormPage, ScoState
 from courses.scorm.services import package_import
 from lms.accounts.models import User
@@ -102,3 +103,25 @@ def test_a_rep_plays_resumes_and_completes_a_scorm_2004_package(
     state = ScoState.objects.get(attempt__user=rep)
     assert (state.completion_status, state.success_status) == ("completed", "passed")
     assert state.cmi["cmi.score.scaled"] == "0.9"
+
+
+def test_a_rep_plays_the_demo_package_to_the_end(
+    page: Page, sign_in: Callable[..., None]
+) -> None:
+    course = CoursePageFactory(title="Objection handling", summary="LAER.")
+    step = package_import(data=demo_package_zip(), course=course).page
+    assert step is not None
+    sign_in(REP)
+    page.goto(step.url)
+    page.get_by_role("button", name="Start").click()
+    frame = page.frame_locator("iframe[data-scorm-frame]")
+    frame.get_by_role("button", name="Next").click()
+    frame.get_by_label("Fair question. What do your store managers use").check()
+    frame.get_by_label("A question").check()
+    frame.get_by_role("button", name="Check my answers").click()
+    expect(frame.locator("[data-result]")).to_contain_text("Both right")
+    expect(page.locator("[data-scorm-message]")).to_have_text(
+        "You have completed this step."
+    )
+    rep = User.objects.get(email=REP)
+    assert LessonCompletion.objects.filter(user=rep, lesson=step).exists()
