@@ -176,8 +176,8 @@ def _xapi_lesson_opened(sender: Any, user: User, lesson: Any, **kwargs: Any) -> 
     from integrations.xapi import statements
     from integrations.xapi.services import statement_record
 
-    if lesson.specific_class is not None and lesson.step_kind == "quiz":
-        return  # a quiz is launched by starting an attempt
+    if lesson.specific_class is not None and lesson.step_kind in ("quiz", "scorm"):
+        return  # quizzes and SCORM packages are launched by starting an attempt
     statement = statements.lesson_launched(user=user, lesson=lesson, at=timezone.now())
     # Opening the lesson again that day makes the same statement: the cache spares
     # the database the repeated insert (the statement's unique id still makes it once).
@@ -214,6 +214,23 @@ def _xapi_quiz_attempt_graded(sender: Any, attempt: Any, **kwargs: Any) -> None:
     statement_record(statements.quiz_graded(attempt))
 
 
+def _xapi_scorm_attempt_saved(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    from integrations.xapi import statements
+    from integrations.xapi.services import statement_record
+
+    if created and not raw:
+        statement_record(statements.scorm_launched(instance))
+
+
+def _xapi_sco_result_decided(sender: Any, state: Any, **kwargs: Any) -> None:
+    from integrations.xapi import statements
+    from integrations.xapi.services import statement_record
+
+    statement_record(statements.sco_result(state))
+
+
 def _xapi_review_submitted(sender: Any, review: Any, **kwargs: Any) -> None:
     from integrations.xapi import statements
     from integrations.xapi.services import statement_record
@@ -237,6 +254,8 @@ def connect() -> None:
     from courses.models import Assignment, LessonCompletion
     from courses.quizzes.models import QuizAttempt
     from courses.quizzes.signals import quiz_attempt_graded
+    from courses.scorm.models import ScormAttempt
+    from courses.scorm.signals import sco_result_decided
     from courses.signals import course_completed, lesson_opened
     from dashboards.signals import outcomes_imported
 
@@ -273,6 +292,10 @@ def connect() -> None:
         _xapi_quiz_attempt_saved, sender=QuizAttempt, dispatch_uid="xapi-attempt"
     )
     quiz_attempt_graded.connect(_xapi_quiz_attempt_graded, dispatch_uid="xapi-graded")
+    post_save.connect(
+        _xapi_scorm_attempt_saved, sender=ScormAttempt, dispatch_uid="xapi-scorm"
+    )
+    sco_result_decided.connect(_xapi_sco_result_decided, dispatch_uid="xapi-sco")
     review_submitted.connect(_xapi_review_submitted, dispatch_uid="xapi-review")
     post_save.connect(
         _xapi_certificate_event, sender=CertificateEvent, dispatch_uid="xapi-earned"

@@ -24,6 +24,7 @@ from courses.models import (
     LessonPage,
 )
 from courses.quizzes.models import Question, QuizAttempt, QuizPage
+from courses.scorm.models import ScormPage
 from courses.selectors import course_cards
 from dashboards.models import SalesOutcome
 from lms.accounts import visibility
@@ -119,8 +120,16 @@ def test_it_places_the_practice_after_the_lessons_and_before_the_quiz():
     assert practice.get_parent().pk == course.pk
     assert practice.live and practice.max_seconds == 120
     steps = [step.specific_class.__name__ for step in course.lessons()]
-    assert steps[-2:] == ["PracticePage", "QuizPage"]
-    assert set(steps[:-2]) == {"LessonPage"}
+    assert steps[-3:] == ["PracticePage", "ScormPage", "QuizPage"]
+    assert set(steps[:-3]) == {"LessonPage"}
+
+
+def test_it_adds_its_own_scorm_package_as_an_optional_step():
+    step = ScormPage.objects.get()
+    assert step.get_parent().title == "Objection handling"
+    assert step.live and not step.required
+    version = step.package.current_version
+    assert (version.standard, version.scos.get().mastery_score) == ("1.2", 75)
 
 
 def test_it_tells_the_story_of_each_start_date():

@@ -10,9 +10,12 @@ class ScormConfig(AppConfig):
 
     def ready(self) -> None:
         from courses.models import register_course_step
+        from courses.scorm import demo
         from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
+        from lms.demo import DemoStep, register_demo_step
 
         register_course_step("scorm.ScormPage")
         ENABLEMENT_ADMIN_PERMISSIONS.extend(
             f"scorm.{action}_scormpackage" for action in ("change", "delete")
         )
+        register_demo_step(DemoStep(42, "SCORM", demo.seed_scorm))

@@ -28,7 +28,7 @@ from courses.scorm.models import (
     ScoState,
 )
 from courses.scorm.packaging import Limits, Package, PackageRefused, package_read
-from courses.scorm.signals import scorm_attempt_finished
+from courses.scorm.signals import sco_result_decided
 from courses.services import lesson_complete
 from lms.accounts.models import User
 
@@ -222,6 +222,7 @@ def sco_commit(
         mastery_score=sco.mastery_score,
         scaled_passing_score=sco.scaled_passing_score,
     )
+    decided_before = state.success_status
     if not state.done:
         state.completion_status = result.completion_status
         state.success_status = result.success_status
@@ -236,6 +237,12 @@ def sco_commit(
     state.commits += 1
     state.updated_at = timezone.now()
     state.save()
+    if state.success_status in ("passed", "failed") and (
+        state.success_status != decided_before
+    ):
+        transaction.on_commit(
+            lambda: sco_result_decided.send(sender=ScoState, state=state)
+        )
     if state.done and attempt.completed_at is None:
         _attempt_finish_if_complete(attempt)
     return state
@@ -255,6 +262,3 @@ def _attempt_finish_if_complete(attempt: ScormAttempt) -> None:
     page = attempt.page
     if page is not None and page.live:
         lesson_complete(user=attempt.user, lesson=page, how=LessonCompletion.How.SCORM)
-    transaction.on_commit(
-        lambda: scorm_attempt_finished.send(sender=ScormAttempt, attempt=attempt)
-    )

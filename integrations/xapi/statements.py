@@ -22,6 +22,7 @@ from certificates.models import Certificate
 from coaching.models import Review
 from courses.models import CoursePage, LessonCompletion, LessonPage
 from courses.quizzes.models import QuizAttempt
+from courses.scorm.models import ScormAttempt, ScoState
 from lms.accounts.models import User
 from lms.lib.urls import site_url
 
@@ -38,6 +39,8 @@ ACTIVITY_TYPES = {
     "lesson": "http://adlnet.gov/expapi/activities/lesson",
     "quiz": "http://adlnet.gov/expapi/activities/assessment",
     "practice": "http://adlnet.gov/expapi/activities/performance",
+    "scorm": "http://adlnet.gov/expapi/activities/module",
+    "sco": "http://adlnet.gov/expapi/activities/lesson",
     "certification": "http://adlnet.gov/expapi/activities/objective",
 }
 
@@ -95,7 +98,8 @@ def _duration(start: dt.datetime, end: dt.datetime | None) -> str:
 
 
 def _step_kind(lesson: LessonPage) -> str:
-    return lesson.step_kind if lesson.step_kind in ("quiz", "practice") else "lesson"
+    kind = lesson.step_kind
+    return kind if kind in ("quiz", "practice", "scorm") else "lesson"
 
 
 def _context(course: CoursePage | None) -> dict[str, Any]:
@@ -231,6 +235,56 @@ def quiz_graded(attempt: QuizAttempt) -> Statement | None:
             },
         ),
     )
+
+
+def scorm_launched(attempt: ScormAttempt) -> Statement | None:
+    """A SCORM attempt started (the first launch of a package in an attempt)."""
+    if attempt.page is None:
+        return None
+    statement_id = _statement_id("launched", "scorm-attempt", attempt.pk)
+    return Statement(
+        statement_id,
+        attempt.user,
+        "launched",
+        _statement(
+            statement_id,
+            actor=attempt.user,
+            verb="launched",
+            obj=_activity("scorm", attempt.page.pk, attempt.page_title),
+            at=attempt.started_at,
+            course=_course_of(attempt.page),
+        ),
+    )
+
+
+def sco_result(state: ScoState) -> Statement | None:
+    """A SCO of a SCORM package passed or failed in an attempt, with its score and
+    the time spent; the package's step is its parent activity."""
+    attempt = state.attempt
+    if attempt.page is None or state.success_status not in ("passed", "failed"):
+        return None
+    verb = state.success_status
+    statement_id = _statement_id(verb, "sco-state", state.pk)
+    result: dict[str, Any] = {
+        "success": verb == "passed",
+        "completion": state.completion_status == "completed",
+        "duration": f"PT{state.total_seconds:.2f}S",
+    }
+    if state.score_scaled is not None:
+        result["score"] = {"scaled": float(state.score_scaled)}
+    data = _statement(
+        statement_id,
+        actor=attempt.user,
+        verb=verb,
+        obj=_activity("sco", state.sco_id, state.sco.title),
+        at=state.updated_at,
+        course=_course_of(attempt.page),
+        result=result,
+    )
+    data["context"]["contextActivities"].setdefault("grouping", []).append(
+        _activity("scorm", attempt.page.pk, attempt.page_title)
+    )
+    return Statement(statement_id, attempt.user, verb, data)
 
 
 def review_submitted(review: Review) -> Statement | None:

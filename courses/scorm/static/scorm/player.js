@@ -53,13 +53,16 @@
         "X-CSRFToken": global.Onramp.csrfToken(),
         "X-Scorm-Session": randomKey(),
       },
-      responseHandler: function (xhr) {
+      // Commits are synchronous XHRs (scorm-again's default, as SCORM expects).
+      xhrResponseHandler: function (xhr) {
         let answer = {};
         try { answer = JSON.parse(xhr.responseText); } catch (error) { answer = {}; }
         if (answer.done) mark(sco, "done");
         if (answer.completed) say("You have completed this step.");
         else if (answer.errors) say("Some values were refused: " + Object.keys(answer.errors).join(", "));
-        return { result: answer.result === true, errorCode: answer.errorCode || 0 };
+        else if (answer.result === true) say("Progress saved.");
+        const ok = xhr.status >= 200 && xhr.status < 300 && answer.result === true;
+        return { result: ok ? "true" : "false", errorCode: ok ? 0 : answer.errorCode || 101 };
       },
     });
     api.loadFromFlattenedJSON(sco.cmi, "");
