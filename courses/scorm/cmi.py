@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from courses.scorm.packaging import SCORM_12
+from courses.scorm.packaging import SCORM_12, SCORM_2004
 
 Check = Callable[[str], str | None]  # the problem with the value, or None
 
@@ -66,6 +66,27 @@ def _pattern(regex: re.Pattern[str], what: str) -> Check:
     return check
 
 
+# One session of a learning package lasts at most a day: longer is a client's error
+# (and would overflow the time kept per attempt).
+MAX_SESSION_SECONDS = 24 * 3600
+
+
+def _session_time(regex: re.Pattern[str], what: str, standard: str) -> Check:
+    well_formed = _pattern(regex, what)
+
+    def check(value: str) -> str | None:
+        problem = well_formed(value)
+        if problem is None and value:
+            element = (
+                "cmi.core.session_time" if standard == SCORM_12 else "cmi.session_time"
+            )
+            if session_seconds(standard, {element: value}) > MAX_SESSION_SECONDS:
+                return "is longer than 24 hours"
+        return problem
+
+    return check
+
+
 FIELDS_12: dict[str, Check] = {
     "cmi.core.lesson_status": _vocabulary(
         "passed", "completed", "failed", "incomplete", "browsed", "not attempted"
@@ -74,7 +95,9 @@ FIELDS_12: dict[str, Check] = {
     "cmi.core.score.raw": _decimal(Decimal(0), Decimal(100)),
     "cmi.core.score.min": _decimal(Decimal(0), Decimal(100)),
     "cmi.core.score.max": _decimal(Decimal(0), Decimal(100)),
-    "cmi.core.session_time": _pattern(_TIMESPAN_12, "a time span (HHHH:MM:SS.SS)"),
+    "cmi.core.session_time": _session_time(
+        _TIMESPAN_12, "a time span (HHHH:MM:SS.SS)", SCORM_12
+    ),
     "cmi.core.exit": _vocabulary("", "time-out", "suspend", "logout"),
     "cmi.suspend_data": _at_most(4096),
 }
@@ -89,7 +112,9 @@ FIELDS_2004: dict[str, Check] = {
     "cmi.score.min": _decimal(None, None),
     "cmi.score.max": _decimal(None, None),
     "cmi.progress_measure": _decimal(Decimal(0), Decimal(1)),
-    "cmi.session_time": _pattern(_DURATION_2004, "an ISO 8601 duration"),
+    "cmi.session_time": _session_time(
+        _DURATION_2004, "an ISO 8601 duration", SCORM_2004
+    ),
     "cmi.exit": _vocabulary("", "time-out", "suspend", "logout", "normal"),
     "cmi.suspend_data": _at_most(64000),
 }
@@ -182,8 +207,13 @@ def outcome(
         success = status if status in ("passed", "failed") else "unknown"
         maximum = _number(cmi.get("cmi.core.score.max")) or Decimal(100)
         minimum = _number(cmi.get("cmi.core.score.min")) or Decimal(0)
+        # Raw, min and max may come in different commits: a raw outside them still
+        # scales into -1..1, as SCORM 2004's scaled score does.
         scaled = (
-            ((raw - minimum) / (maximum - minimum)).quantize(Decimal("0.0000001"))
+            max(
+                Decimal(-1),
+                min(Decimal(1), (raw - minimum) / (maximum - minimum)),
+            ).quantize(Decimal("0.0000001"))
             if raw is not None and maximum > minimum
             else None
         )

@@ -6,6 +6,7 @@ from django import forms
 
 from courses.models import CoursePage
 from courses.scorm.models import ScormPackage
+from courses.scorm.services import may_add_step
 
 
 class PackageUploadForm(forms.Form):
@@ -33,6 +34,20 @@ class PackageUploadForm(forms.Form):
         label="Add as the last step of",
         help_text="For a new package: adds a published SCORM step to this course.",
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only courses this person may add steps to and publish in (Wagtail's
+        # page permissions); the service checks again.
+        field = self.fields["course"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = CoursePage.objects.filter(
+            pk__in=[
+                course.pk
+                for course in CoursePage.objects.all()
+                if may_add_step(user, course)
+            ]
+        ).order_by("title")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -109,6 +109,12 @@ class Imported:
     page: ScormPage | None
 
 
+def may_add_step(user: User, course: CoursePage) -> bool:
+    """Wagtail's page permissions: adding a published step to a course needs both."""
+    permissions = course.permissions_for_user(user)
+    return bool(permissions.can_add_subpage() and permissions.can_publish_subpage())
+
+
 def package_import(
     *,
     data: bytes | IO[bytes],
@@ -119,8 +125,12 @@ def package_import(
 ) -> Imported:
     """Read and store an uploaded package: as a new package (titled `title`, or
     the manifest's title), or as the next version of `package`. With `course`, also
-    adds it to the end of the course as a published SCORM step. PackageRefused
-    (nothing stored) when it is not a safe, playable package."""
+    adds it to the end of the course as a published SCORM step, when `user` (None:
+    an operator at the command line) may add and publish steps there.
+    PackageRefused (nothing stored) when it is not a safe, playable package or the
+    course is not the user's to change."""
+    if course is not None and user is not None and not may_add_step(user, course):
+        raise PackageRefused(f"you may not add steps to {course.title}")
     read = package_read(data, limits=limits())
     folder = _store_files(read)
     try:

@@ -83,6 +83,9 @@ class PackageUploadView(WagtailAdminTemplateMixin, FormView[PackageUploadForm]):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def get_breadcrumbs_items(self) -> list[dict[str, str]]:
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 

@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from courses.models import CoursePage
 from courses.scorm.models import ScormPackage, ScormPage
+from courses.scorm.packaging import PackageRefused
+from courses.scorm.services import package_import
 from tests.factories import CoursePageFactory, UserFactory, make_admin
 from tests.scorm.packages import scorm12_files, scorm12_zip, scorm2004_zip, zip_of
 
@@ -75,3 +77,13 @@ def test_it_shows_why_a_package_was_refused(client: Any) -> None:
 def test_it_allows_scorm_steps_in_courses_only() -> None:
     assert ScormPage.can_create_at(CoursePageFactory())
     assert ScormPage.allowed_parent_page_models() == [CoursePage]
+
+
+def test_it_adds_a_step_only_to_a_course_the_person_may_publish_in() -> None:
+    course = CoursePageFactory(title="Objections")
+
+    with pytest.raises(PackageRefused, match="you may not add steps to Objections"):
+        package_import(data=scorm12_zip(), course=course, user=UserFactory())
+
+    assert not ScormPackage.objects.exists()
+    assert not ScormPage.objects.exists()

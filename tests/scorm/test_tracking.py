@@ -216,3 +216,34 @@ def test_it_keeps_attempts_on_the_version_they_were_started_on(
     assert [sco["title"] for sco in fresh["scos"]] == ["New A", "New B"]
     first, second = ScormAttempt.objects.order_by("number")
     assert first.version.number == 1 and second.version.number == 2
+
+
+def test_it_refuses_a_session_longer_than_a_day(
+    client: Client, rep_factory: Any, make_scorm_step: Step
+) -> None:
+    page = make_scorm_step(scorm2004_zip())
+    client.force_login(rep_factory())
+    sco = launch(client, page)["scos"][0]
+
+    response = commit(client, sco["commit_url"], {"cmi.session_time": "P99999999999Y"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"cmi.session_time": "is longer than 24 hours"}
+    assert not ScoState.objects.exists()
+
+
+def test_a_raw_score_beyond_the_maximum_scales_to_one(
+    client: Client, rep_factory: Any, make_scorm_step: Step
+) -> None:
+    page = make_scorm_step(scorm12_zip())
+    client.force_login(rep_factory())
+    sco = launch(client, page)["scos"][0]
+
+    response = commit(
+        client,
+        sco["commit_url"],
+        {"cmi.core.score.raw": "100", "cmi.core.score.max": "1"},
+    )
+
+    assert response.status_code == 200
+    assert ScoState.objects.get().score_scaled == 1
