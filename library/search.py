@@ -7,8 +7,10 @@ text D; GIN-indexed) and `search_head` (title, summary and tags; GIN-indexed and
 kept in the row). A search
 
 - ranks with ts_rank the visible items whose title, summary or tags match, through
-  the head index (so no long text is read to rank), and fills the page, if there are
-  fewer, with items found only in their card or document text, ranked the same way;
+  the head index (so no long text is read to rank), those with every word in the
+  title first (only they are ranked when they fill the page), and fills the page,
+  if there are fewer, with items found only in their card or document text, ranked
+  the same way;
 - counts matches and facets in one grouped query over at most COUNT_LIMIT + 1 of
   them, taken through the full index, and says "more than COUNT_LIMIT" beyond;
 - draws highlighted passages with ts_headline for the page shown only.
@@ -78,13 +80,7 @@ def _search_postgresql(items: LibraryItemQuerySet, terms: str) -> Found:
     query = SearchQuery(terms, search_type="websearch", config="english")
     head, vector = _vector("search_head"), _vector("search_vector")
     # Ids only: the sort carries no long text.
-    ranked_ids = list(
-        items.alias(head=head)
-        .filter(head=query)
-        .annotate(rank=SearchRank(head, query))
-        .order_by("-rank", "-updated_at", "pk")
-        .values_list("pk", flat=True)[:SEARCH_LIMIT]
-    )
+    ranked_ids = _head_ranked_ids(items, query, terms, head)
     if len(ranked_ids) < SEARCH_LIMIT:
         ranked_ids += list(
             items.alias(head=head, vector=vector)
@@ -105,6 +101,53 @@ def _search_postgresql(items: LibraryItemQuerySet, terms: str) -> Found:
         more=total > COUNT_LIMIT,
         facets=facets,
     )
+
+
+def _head_ranked_ids(
+    items: LibraryItemQuerySet, query: SearchQuery, terms: str, head: RawSQL
+) -> list[int]:
+    """The best SEARCH_LIMIT items whose title, summary or tags match: those with
+    every word in the title first, each group by ts_rank. When the title matches
+    alone fill the page, only they are ranked (a common word can be in the
+    summary of a third of the library)."""
+    title = _vector("search_title")
+    best = items.alias(head=head, title_vector=title).annotate(
+        rank=SearchRank(head, query)
+    )
+    order = ("-rank", "-updated_at", "pk")
+    title_query = _title_query(terms)
+    if title_query is None:
+        return list(
+            best.filter(head=query)
+            .order_by(*order)
+            .values_list("pk", flat=True)[:SEARCH_LIMIT]
+        )
+    in_title = list(
+        best.filter(title_vector=title_query)
+        .filter(head=query)
+        .order_by(*order)
+        .values_list("pk", flat=True)[:SEARCH_LIMIT]
+    )
+    if len(in_title) == SEARCH_LIMIT:
+        return in_title
+    return in_title + list(
+        best.filter(head=query)
+        .exclude(title_vector=title_query)
+        .order_by(*order)
+        .values_list("pk", flat=True)[: SEARCH_LIMIT - len(in_title)]
+    )
+
+
+_OPERATORS = re.compile(r'["-]|\bor\b', re.IGNORECASE)
+
+
+def _title_query(terms: str) -> SearchQuery | None:
+    """Every word (for the title's vector); None when the search uses quotes,
+    `-word` or `or`, whose meaning the title alone cannot decide."""
+    words = words_of(terms)
+    if not words or _OPERATORS.search(terms):
+        return None
+    return SearchQuery(" & ".join(words), search_type="raw", config="english")
 
 
 def _facet_counts_capped(

@@ -8,6 +8,7 @@ from django.db import migrations
 INDEXES = {
     "library_item_search_vector_gin": "search_vector",
     "library_item_search_head_gin": "search_head",
+    "library_item_search_title_gin": "search_title",
 }
 
 

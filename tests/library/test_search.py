@@ -13,13 +13,14 @@ on_postgresql = pytest.mark.skipif(
 )
 
 
-def test_it_ranks_title_matches_above_matches_in_the_text(org, items):
+def test_it_ranks_title_then_summary_then_text_matches(org, items):
     in_text = items.make(title="Rollout guide", summary="Steps.")
     in_text.extracted_text = "Our pricing for retailers."
     in_text.save()
+    in_summary = items.make(title="Retail deck", summary="Our pricing, slide 4.")
     in_title = items.make(title="Pricing one-pager", summary="List prices.")
     hits = library_search(viewer=org.rep_east, query="pricing").hits
-    assert [hit.item for hit in hits] == [in_title, in_text]
+    assert [hit.item for hit in hits] == [in_title, in_summary, in_text]
 
 
 def test_it_needs_every_word(org, items):
