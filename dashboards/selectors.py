@@ -27,16 +27,22 @@ class StartPage:
     engaged_prospects: int | None = None
 
 
+def person_engaged_prospects(person: User) -> int:
+    """Distinct prospects who opened the person's shared content in the last 30
+    days (library.metrics)."""
+    now = clock.now()
+    return engaged_prospects(
+        rep_ids=[person.pk],
+        since=now - dt.timedelta(days=ENGAGED_PROSPECTS_DAYS),
+        until=now,
+    ).get(person.pk, 0)
+
+
 def start_page_for(user: User) -> StartPage:
     start = StartPage(person=user)
     if user.is_rep:
         start.coaches, start.managers = _coaches_and_managers(user)
-        now = clock.now()
-        start.engaged_prospects = engaged_prospects(
-            rep_ids=[user.pk],
-            since=now - dt.timedelta(days=ENGAGED_PROSPECTS_DAYS),
-            until=now,
-        ).get(user.pk, 0)
+        start.engaged_prospects = person_engaged_prospects(user)
     start.learning = my_learning(user=user)
     if user.is_manager or user.is_enablement_admin:
         start.managed_teams = list(_with_member_counts(visibility.managed_teams(user)))
