@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 
-from library import notices, pdf, tasks
+from library import notices, office, pdf, tasks
 from library.models import (
     ItemFlag,
     ItemUse,
@@ -265,12 +265,10 @@ def item_preview_make(*, item_id: int, file_id: int) -> str:
     if current is None or current.pk != file_id:
         return "skipped"
     storage = private_storage()
-    if current.content_type != CONTENT_TYPES["pdf"]:
-        return _preview_save(
-            item, status=PreviewStatus.NONE, reason="Previews are made for PDFs only."
-        )
     if current.size > settings.UPLOAD_MAX_BYTES:
         return _preview_save(item, status=PreviewStatus.NONE, reason="It is too large.")
+    if current.content_type != CONTENT_TYPES["pdf"]:
+        return _text_only_save(item, current)
     with tempfile.TemporaryDirectory() as folder:
         src = Path(folder) / "document.pdf"
         with storage.open(current.name, "rb") as stored, src.open("wb") as local:
@@ -291,6 +289,33 @@ def item_preview_make(*, item_id: int, file_id: int) -> str:
     if old:
         storage.delete(old)
     return PreviewStatus.READY
+
+
+OFFICE_EXTENSIONS = ("docx", "pptx", "xlsx")
+
+
+def _text_only_save(item: LibraryItem, current: LibraryFile) -> str:
+    """Office and text files: no picture, their text for search (Office files
+    read by library.office under its caps; one that cannot be read, or holds
+    macros, says why instead)."""
+    extension = PurePath(current.name).suffix.lower().lstrip(".")
+    reason = "Previews are made for PDFs only."
+    with tempfile.TemporaryDirectory() as folder:
+        src = Path(folder) / f"document.{extension}"
+        with (
+            private_storage().open(current.name, "rb") as stored,
+            src.open("wb") as local,
+        ):
+            shutil.copyfileobj(stored, local)
+        if extension in OFFICE_EXTENSIONS:
+            try:
+                text = office.read_office_text(src, extension)
+            except office.OfficeUnreadable as error:
+                return _preview_save(item, status=PreviewStatus.NONE, reason=str(error))
+        else:
+            with src.open("rb") as plain:
+                text = plain.read(200_000).decode("utf-8", errors="replace")
+    return _preview_save(item, status=PreviewStatus.NONE, reason=reason, text=text)
 
 
 def _preview_save(
