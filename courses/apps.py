@@ -11,8 +11,9 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published, page_unpublished
 
-        from courses import demo, signal_handlers
+        from courses import demo, library_links, signal_handlers
         from courses.models import LessonPage
+        from library.extensions import register_related_source, register_search_source
         from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
         from lms.accounts.signals import user_team_changed
         from lms.demo import DemoStep, register_demo_step
@@ -32,6 +33,8 @@ class CoursesConfig(AppConfig):
         )
         self._version_cached_progress_on_change()
         register_demo_step(DemoStep(30, "courses", demo.seed_courses))
+        register_search_source("courses", library_links.lessons_and_courses_matching)
+        register_related_source("lessons", library_links.lessons_showing)
         register_nav_item(
             NavItem(
                 _("My learning"), "my_learning", order=5, is_visible=lambda user: True

@@ -25,6 +25,7 @@ from dashboards.metrics import (
 )
 from dashboards.models import SalesOutcome
 from dashboards.team import TeamFilters, onboarding_assignments, people_in_scope
+from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
 from lms.accounts.models import User
 
 ON_TIME, LATE, NOT_FINISHED, NO_ONBOARDING = (
@@ -46,6 +47,8 @@ class RepRamp:
     cohort: str
     metrics: RepMetrics
     talk_band: str = NO_CALLS_BAND
+    # Distinct prospects who opened the rep's shared content, last 30 days.
+    engaged_prospects: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,9 @@ def onboarding_cohort(
 def ramp_analytics(
     *, viewer: User, filters: TeamFilters, now: dt.datetime | None = None
 ) -> RampAnalytics:
-    """Reps in scope who have imported outcomes, with their metrics and cohorts, and
-    grouped by the band of their median talk ratio on analysed calls."""
+    """Reps in scope who have imported outcomes, with their metrics, cohorts and
+    engaged prospects (last 30 days), and grouped by the band of their median talk
+    ratio on analysed calls."""
     now = now or timezone.now()
     people = list(
         people_in_scope(viewer=viewer, filters=filters)
@@ -105,6 +109,9 @@ def ramp_analytics(
     talk = median_talk_ratio_by_rep(
         reps=ids, since=now - dt.timedelta(days=TALK_RATIO_DAYS), until=now
     )
+    engaged = engaged_prospects(
+        rep_ids=ids, since=now - dt.timedelta(days=ENGAGED_PROSPECTS_DAYS), until=now
+    )
     reps = [
         RepRamp(
             person,
@@ -115,6 +122,7 @@ def ramp_analytics(
                 first_deal_on=first_deal.get(person.pk),
             ),
             talk_ratio_band(talk[person.pk][0] if person.pk in talk else None),
+            engaged.get(person.pk, 0),
         )
         for person in people
     ]

@@ -38,6 +38,17 @@ class RepCorner:
     engaged_prospects: int
 
 
+def person_engaged_prospects(person: User) -> int:
+    """Distinct prospects who opened the person's shared content in the last 30
+    days (library.metrics)."""
+    now = clock.now()
+    return engaged_prospects(
+        rep_ids=[person.pk],
+        since=now - dt.timedelta(days=ENGAGED_PROSPECTS_DAYS),
+        until=now,
+    ).get(person.pk, 0)
+
+
 def start_page_for(user: User) -> StartPage:
     start = StartPage(person=user)
     if user.is_rep:

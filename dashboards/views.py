@@ -32,6 +32,7 @@ from dashboards.forms import TeamFilterForm
 from dashboards.importing import OPTIONAL, REQUIRED
 from dashboards.metrics import RAMP_QUOTA_SHARE
 from dashboards.ramp import ramp_analytics as ramp_analytics_for
+from dashboards.selectors import person_engaged_prospects
 from dashboards.team import (
     SORTS,
     TeamFilters,
@@ -118,6 +119,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coaches": visibility.coaches_of(person),
             "managers": visibility.managers_of(person),
             "timeline": person_timeline(person=person),
+            "engaged_prospects": person_engaged_prospects(person),
         },
     )
 

@@ -133,6 +133,10 @@ class LibraryItem(index.Indexed, models.Model):
     preview = models.CharField(max_length=255, blank=True, editable=False)
     preview_status = models.CharField(max_length=16, blank=True, editable=False)
     preview_failure = models.CharField(max_length=300, blank=True, editable=False)
+    # When the preview job was last asked for, and how often: the sweeper asks
+    # again for previews stuck "processing" (a worker that died), up to a limit.
+    preview_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    preview_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 
+from library import search
 from library.models import (
     DealStage,
     Freshness,
@@ -42,14 +42,11 @@ class SearchHit:
 class LibrarySearch:
     hits: list[SearchHit]
     total: int
+    more: bool  # more than `total` match (search.COUNT_LIMIT)
     kinds: list[tuple[str, str, int]]  # value, label, count
     stages: list[tuple[str, str, int]]
     products: list[tuple[str, str, int]]
     competitors: list[tuple[str, str, int]]
-
-
-SEARCH_LIMIT = 50
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def library_search(
@@ -64,7 +61,8 @@ def library_search(
 ) -> LibrarySearch:
     """Items in the viewer's audience matching the query (title, summary, tags,
     card text and the text extracted from documents), best first, with the counts
-    per facet of the whole match. Expired items are left out unless asked for."""
+    per facet of the match (library.search). Expired items are left out unless
+    asked for. Without words: the viewer's items, newest first."""
     items = items_visible_to(viewer)
     if not include_expired:
         items = items.not_expired()
@@ -78,82 +76,48 @@ def library_search(
             items = items.filter(**{field: value})
     terms = query.strip()
     if terms:
-        results = items.search(terms, operator="and")
-        found = list(results[:SEARCH_LIMIT])
-        total = results.count()
-        matched = items.filter(pk__in=[item.pk for item in results[:1000]])
+        found = search.search_items(items, terms)
     else:
-        found = list(items.order_by("-updated_at")[:SEARCH_LIMIT])
-        total = items.count()
-        matched = items
+        latest = list(items.order_by("-updated_at")[: search.SEARCH_LIMIT])
+        rows = list(
+            items.order_by()
+            .values_list(*search.FACET_FIELDS)
+            .annotate(count=Count("pk"))
+        )
+        facets, total = search.tally(rows)
+        found = search.Found(
+            items=latest,
+            snippets={item.pk: str(escape(item.summary[:240])) for item in latest},
+            total=total,
+            more=False,
+            facets=facets,
+        )
     today = clock.today()
-    words = [word.lower() for word in _WORD.findall(terms)]
     return LibrarySearch(
         hits=[
             SearchHit(
                 item=item,
-                snippet=highlight(_snippet_source(item, words), words),
+                snippet=found.snippets.get(item.pk, ""),
                 freshness=item.freshness(today),
             )
-            for item in found
+            for item in found.items
         ],
-        total=total,
-        kinds=_facet(matched, "kind", dict(LibraryItem.Kind.choices)),
-        stages=_facet(matched, "deal_stage", dict(DealStage.choices)),
-        products=_facet(matched, "product", {}),
-        competitors=_facet(matched, "competitor", {}),
+        total=found.total,
+        more=found.more,
+        kinds=_facet(found.facets["kind"], dict(LibraryItem.Kind.choices)),
+        stages=_facet(found.facets["deal_stage"], dict(DealStage.choices)),
+        products=_facet(found.facets["product"], {}),
+        competitors=_facet(found.facets["competitor"], {}),
     )
 
 
 def _facet(
-    items: QuerySet[LibraryItem], field: str, labels: dict[str, str]
+    counts: dict[str, int], labels: dict[str, str]
 ) -> list[tuple[str, str, int]]:
-    counts = (
-        items.exclude(**{field: ""})
-        .order_by()
-        .values_list(field)
-        .annotate(count=Count("pk"))
-    )
     return sorted(
-        ((value, labels.get(value, value), count) for value, count in counts),
+        ((value, labels.get(value, value), count) for value, count in counts.items()),
         key=lambda facet: (-facet[2], facet[1]),
     )
-
-
-def _snippet_source(item: LibraryItem, words: list[str]) -> str:
-    """The passage to show under a hit: the first of summary, card text and
-    document text that holds a searched word (the summary without a search)."""
-    sources = [item.summary, strip_tags(item.body), item.extracted_text]
-    for source in sources:
-        lowered = source.lower()
-        positions = [lowered.find(word) for word in words if word in lowered]
-        if positions:
-            start = max(0, min(positions) - 80)
-            text = source[start : start + 240]
-            return (
-                ("…" if start else "")
-                + text
-                + ("…" if len(source) > start + 240 else "")
-            )
-    return item.summary[:240]
-
-
-def highlight(text: str, words: list[str]) -> str:
-    """The text, escaped, with each searched word (and words it begins) marked."""
-    if not words:
-        return str(escape(text))
-    pattern = re.compile(
-        "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)),
-        re.IGNORECASE,
-    )
-    out: list[str] = []
-    position = 0
-    for match in pattern.finditer(text):
-        out.append(escape(text[position : match.start()]))
-        out.append(f"<mark>{escape(match.group())}</mark>")
-        position = match.end()
-    out.append(escape(text[position:]))
-    return "".join(out)
 
 
 def recently_updated(*, viewer: User, limit: int = 5) -> list[LibraryItem]:

@@ -9,6 +9,7 @@ import secrets
 import shutil
 import tempfile
 import uuid
+from functools import partial
 from pathlib import Path, PurePath
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 
-from library import notices, pdf, tasks
+from library import notices, office, pdf, tasks
 from library.models import (
     ItemFlag,
     ItemUse,
@@ -41,6 +42,12 @@ CONTENT_TYPES = {
     "csv": "text/csv",
     "txt": "text/plain",
 }
+
+
+class PreviewStatus:
+    PROCESSING = "processing"
+    READY = "ready"
+    NONE = "none"
 
 
 def private_storage() -> Storage:
@@ -85,10 +92,54 @@ def item_file_add(
         uploaded_by=by,
     )
     item.updated_at = clock.now()
-    LibraryItem.objects.filter(pk=item.pk).update(updated_at=item.updated_at)
+    LibraryItem.objects.filter(pk=item.pk).update(
+        updated_at=item.updated_at,
+        preview_status=PreviewStatus.PROCESSING,
+        preview_failure="",
+        preview_requested_at=item.updated_at,
+        preview_attempts=1,
+    )
     item_id, file_id = item.pk, version.pk
     transaction.on_commit(lambda: tasks.item_preview_task.delay(item_id, file_id))
     return version
+
+
+# A preview job runs at most 180 s (item_preview_task's time limit); one still
+# "processing" this long after it was asked for lost its worker.
+PREVIEW_STUCK_AFTER = dt.timedelta(minutes=15)
+PREVIEW_MAX_ATTEMPTS = 3
+
+
+def item_previews_requeue_stuck(*, now: dt.datetime | None = None) -> int:
+    """Periodic sweeper: ask again for previews stuck "processing"; after
+    PREVIEW_MAX_ATTEMPTS, the item shows "No preview:" with the reason. A duplicate
+    job is harmless (the preview job is idempotent)."""
+    now = now or clock.now()
+    stuck = LibraryItem.objects.filter(
+        preview_status=PreviewStatus.PROCESSING,
+        preview_requested_at__lt=now - PREVIEW_STUCK_AFTER,
+    )
+    count = 0
+    for item in stuck:
+        current = item.current_file()
+        if current is None or item.preview_attempts >= PREVIEW_MAX_ATTEMPTS:
+            old = item.preview
+            _preview_save(
+                item,
+                status=PreviewStatus.NONE,
+                reason="it could not be processed after several tries.",
+            )
+            if old:
+                private_storage().delete(old)
+            continue
+        LibraryItem.objects.filter(pk=item.pk).update(
+            preview_requested_at=now, preview_attempts=item.preview_attempts + 1
+        )
+        transaction.on_commit(
+            partial(tasks.item_preview_task.delay, item.pk, current.pk)
+        )
+        count += 1
+    return count
 
 
 # A visit within this time of the last one is the same visit.
@@ -251,11 +302,6 @@ def share_open_record(*, link: ShareLink, address: str, action: str) -> ShareOpe
     return opened
 
 
-class PreviewStatus:
-    READY = "ready"
-    NONE = "none"
-
-
 def item_preview_make(*, item_id: int, file_id: int) -> str:
     """Make the preview picture and the search text of an item's current file
     (PDFs; other kinds get "no preview" with the reason). Skipped when a newer
@@ -265,12 +311,10 @@ def item_preview_make(*, item_id: int, file_id: int) -> str:
     if current is None or current.pk != file_id:
         return "skipped"
     storage = private_storage()
-    if current.content_type != CONTENT_TYPES["pdf"]:
-        return _preview_save(
-            item, status=PreviewStatus.NONE, reason="Previews are made for PDFs only."
-        )
     if current.size > settings.UPLOAD_MAX_BYTES:
         return _preview_save(item, status=PreviewStatus.NONE, reason="It is too large.")
+    if current.content_type != CONTENT_TYPES["pdf"]:
+        return _text_only_save(item, current)
     with tempfile.TemporaryDirectory() as folder:
         src = Path(folder) / "document.pdf"
         with storage.open(current.name, "rb") as stored, src.open("wb") as local:
@@ -291,6 +335,33 @@ def item_preview_make(*, item_id: int, file_id: int) -> str:
     if old:
         storage.delete(old)
     return PreviewStatus.READY
+
+
+OFFICE_EXTENSIONS = ("docx", "pptx", "xlsx")
+
+
+def _text_only_save(item: LibraryItem, current: LibraryFile) -> str:
+    """Office and text files: no picture, their text for search (Office files
+    read by library.office under its caps; one that cannot be read, or holds
+    macros, says why instead)."""
+    extension = PurePath(current.name).suffix.lower().lstrip(".")
+    reason = "Previews are made for PDFs only."
+    with tempfile.TemporaryDirectory() as folder:
+        src = Path(folder) / f"document.{extension}"
+        with (
+            private_storage().open(current.name, "rb") as stored,
+            src.open("wb") as local,
+        ):
+            shutil.copyfileobj(stored, local)
+        if extension in OFFICE_EXTENSIONS:
+            try:
+                text = office.read_office_text(src, extension)
+            except office.OfficeUnreadable as error:
+                return _preview_save(item, status=PreviewStatus.NONE, reason=str(error))
+        else:
+            with src.open("rb") as plain:
+                text = plain.read(200_000).decode("utf-8", errors="replace")
+    return _preview_save(item, status=PreviewStatus.NONE, reason=reason, text=text)
 
 
 def _preview_save(

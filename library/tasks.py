@@ -45,3 +45,12 @@ def item_preview_task(item_id: int, file_id: int) -> str:
     from library.services import item_preview_make
 
     return item_preview_make(item_id=item_id, file_id=file_id)
+
+
+@shared_task(time_limit=300, soft_time_limit=240)
+def item_previews_requeue_stuck_task() -> int:
+    """Periodic (beat, every 10 minutes): ask again for previews stuck
+    "processing"."""
+    from library.services import item_previews_requeue_stuck
+
+    return item_previews_requeue_stuck()

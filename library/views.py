@@ -25,9 +25,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from library import metrics, selectors, services
+from library import extensions, metrics, selectors, services
 from library.forms import FlagForm, ResolveForm, ShareForm
 from library.models import ItemUse, LibraryItem, ShareLink
+from lms.accounts.models import User
 from lms.lib import clock
 from lms.lib.requests import signed_in_user
 
@@ -64,6 +65,9 @@ def library_home(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "include_expired": include_expired,
             "search": search,
+            "elsewhere": extensions.search_elsewhere(viewer=user, terms=query.strip())
+            if query.strip()
+            else [],
             "searching": bool(query.strip() or any(filters.values())),
             "new_items": selectors.new_since(viewer=user, since=previous_visit),
             "recent_items": selectors.recently_updated(viewer=user),
@@ -83,16 +87,17 @@ def library_item(request: HttpRequest, item_id: int) -> HttpResponse:
     user = signed_in_user(request)
     item = _item_or_404(request, item_id)
     services.item_use_record(item=item, user=user, action=ItemUse.Action.VIEW)
-    return render(request, "library/item.html", _item_context(item))
+    return render(request, "library/item.html", _item_context(user, item))
 
 
-def _item_context(item: LibraryItem, **more: object) -> dict[str, object]:
+def _item_context(user: User, item: LibraryItem, **more: object) -> dict[str, object]:
     return {
         "item": item,
         "freshness": item.freshness(),
         "current_file": item.current_file(),
         "flag_form": FlagForm(),
         "share_form": ShareForm() if item.is_shareable_now() else None,
+        "related_lessons": extensions.related_elsewhere(viewer=user, item=item),
         **more,
     }
 
@@ -140,7 +145,7 @@ def library_flag(request: HttpRequest, item_id: int) -> HttpResponse:
         return render(
             request,
             "library/item.html",
-            _item_context(item, flag_form=form),
+            _item_context(user, item, flag_form=form),
             status=400,
         )
     services.item_flag(
@@ -214,7 +219,7 @@ def library_share(request: HttpRequest, item_id: int) -> HttpResponse:
         return render(
             request,
             "library/item.html",
-            _item_context(item, share_form=form),
+            _item_context(user, item, share_form=form),
             status=400,
         )
     try:

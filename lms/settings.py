@@ -458,6 +458,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "library.tasks.owner_digests_send_task",
         "schedule": 3600.0,
     },
+    "ask again for library previews stuck processing": {
+        "task": "library.tasks.item_previews_requeue_stuck_task",
+        "schedule": 600.0,
+    },
     "send weekly manager digests": {
         "task": "dashboards.tasks.manager_digests_send_task",
         "schedule": 3600.0,

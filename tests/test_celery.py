@@ -95,5 +95,6 @@ def test_it_schedules_only_tasks_that_exist():
         "integrations.tasks.xapi_rounds_start_task",
         "library.tasks.review_notices_send_task",
         "library.tasks.owner_digests_send_task",
+        "library.tasks.item_previews_requeue_stuck_task",
     }
     assert scheduled <= set(app.tasks)

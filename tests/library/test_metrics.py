@@ -3,10 +3,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from dashboards.models import SalesOutcome
 from library import metrics, services
 from library.models import ShareOpen
 
@@ -124,3 +126,38 @@ def test_nobody_else_sees_the_usage_report(client, org, items, person):
 
 def test_anonymous_people_are_sent_to_sign_in_for_the_report(client):
     assert client.get(reverse("library_usage")).status_code == 302
+
+
+def test_the_person_page_and_ramp_analytics_show_engaged_prospects(
+    client, org, items, time_machine
+):
+    time_machine.move_to(NOW, tick=False)
+    _open(_link(items, org.rep_east, "jane@acme.example"), NOW - dt.timedelta(days=2))
+    _open(_link(items, org.rep_east, "bob@acme.example"), NOW - dt.timedelta(days=3))
+    _open(_link(items, org.rep_east, "old@acme.example"), NOW - dt.timedelta(days=40))
+    for rep in (org.rep_east, org.rep_east2):
+        SalesOutcome.objects.create(
+            user=rep,
+            month=dt.date(2026, 2, 1),
+            opportunities=10,
+            deals_won=2,
+            revenue=Decimal("9000"),
+            quota=Decimal("10000"),
+        )
+    client.force_login(org.east_manager)
+    page = client.get(reverse("person_detail", args=[org.rep_east.pk]))
+    assert page.context["engaged_prospects"] == 2
+    assert "Engaged prospects (30 days)</dt><dd>2</dd>" in page.content.decode()
+    response = client.get(reverse("ramp_analytics"))
+    by_rep = {
+        rep.person: rep.engaged_prospects for rep in response.context["analytics"].reps
+    }
+    assert by_rep == {org.rep_east: 2, org.rep_east2: 0}
+    assert "Engaged prospects (30 days)" in response.content.decode()
+
+
+def test_a_rep_sees_no_other_persons_engaged_prospects(client, org, items):
+    client.force_login(org.rep_east2)
+    assert (
+        client.get(reverse("person_detail", args=[org.rep_east.pk])).status_code == 404
+    )

@@ -119,7 +119,7 @@ def test_a_malformed_pdf_shows_no_preview_with_the_reason(
     assert "No preview: it is not a readable PDF" in page
 
 
-def test_office_files_have_no_preview_and_say_so(
+def test_a_broken_office_file_has_no_preview_and_says_why(
     org, items, django_capture_on_commit_callbacks
 ):
     item = _upload(
@@ -131,7 +131,7 @@ def test_office_files_have_no_preview_and_say_so(
     )
     assert (item.preview_status, item.preview_failure) == (
         "none",
-        "Previews are made for PDFs only.",
+        "it is not a readable Office file.",
     )
 
 

@@ -1,0 +1,67 @@
+"""Lessons and courses for the library's pages (registered in CoursesConfig.ready
+through library.extensions: the library never imports courses)."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page, ReferenceIndex
+
+from courses.models import CoursePage, LessonPage
+from library.extensions import LinkedResult
+from library.models import LibraryItem
+from lms.accounts.models import User
+
+
+def lessons_and_courses_matching(
+    viewer: User, terms: str, limit: int
+) -> list[LinkedResult]:
+    """Live courses, then live lessons, that Wagtail's search finds for the words
+    (title, course summary, lesson text). Every signed-in person may open a live
+    course (a locked path step says why on the course page)."""
+    if not viewer.is_authenticated:
+        return []
+    courses = list(CoursePage.objects.live().search(terms)[:limit])
+    lessons = list(LessonPage.objects.live().search(terms)[:limit])
+    return [
+        LinkedResult("Course", course.title, course.url or "", course.summary)
+        for course in courses
+    ] + _lesson_results(lessons)
+
+
+def lessons_showing(viewer: User, item: LibraryItem, limit: int) -> list[LinkedResult]:
+    """Live lessons whose body embeds the item (Wagtail's reference index records
+    the library item block's choice)."""
+    if not viewer.is_authenticated:
+        return []
+    page_ids = (
+        ReferenceIndex.get_references_to(item)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .values_list("object_id", flat=True)
+    )
+    lessons = list(
+        LessonPage.objects.live()
+        .filter(pk__in=[int(page_id) for page_id in page_ids])
+        .order_by("path")[:limit]
+    )
+    return _lesson_results(lessons)
+
+
+def _lesson_results(lessons: list[LessonPage]) -> list[LinkedResult]:
+    """Each lesson with its course's title (one query for all the courses)."""
+    steplen = LessonPage.steplen
+    course_titles = dict(
+        CoursePage.objects.filter(
+            path__in={lesson.path[:-steplen] for lesson in lessons}
+        ).values_list("path", "title")
+    )
+    return [
+        LinkedResult(
+            "Lesson",
+            lesson.title,
+            lesson.url or "",
+            f"In {course_titles[lesson.path[:-steplen]]}"
+            if lesson.path[:-steplen] in course_titles
+            else "",
+        )
+        for lesson in lessons
+    ]
