@@ -9,7 +9,9 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
+        from dashboards.ramp import register_selling_source
         from integrations import signal_handlers
+        from integrations.crm.selectors import crm_selling_figures
         from integrations.tokens import may_hold_tokens
         from lms.navigation import (
             NavItem,
@@ -19,6 +21,7 @@ class IntegrationsConfig(AppConfig):
         )
 
         signal_handlers.connect()
+        register_selling_source(crm_selling_figures)
         register_nav_item(
             NavItem("Integrations", "integration_tokens", 80, may_hold_tokens)
         )

@@ -460,6 +460,29 @@ class CrmQuota(models.Model):
         return f"quota {self.crm_id} from {self.period_start}"
 
 
+class CrmCurrencyRate(models.Model):
+    """What one unit of a currency is worth in the reporting currency
+    (CRM_REPORTING_CURRENCY), set by an enablement admin. Deals keep their own
+    currency; only the monthly outcomes that ramp analytics read are converted."""
+
+    currency = models.CharField(max_length=3, unique=True, help_text="ISO 4217")
+    rate = models.DecimalField(max_digits=18, decimal_places=6)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["currency"]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate}"
+
+
 class CrmSyncCursor(models.Model):
     """How far a connection has read one kind of object: the modification stamp of
     the last record stored (HubSpot `hs_lastmodifieddate`, Salesforce

@@ -40,6 +40,7 @@ urlpatterns = [
         name="integration_webhook_redeliver",
     ),
     path("integrations/crm/", crm_views.connections, name="crm_connections"),
+    path("integrations/crm/rates/", crm_views.currency_rate, name="crm_currency_rate"),
     path(
         "integrations/crm/salesforce/connect/",
         crm_views.salesforce_connect,

@@ -545,6 +545,9 @@ CRM_SALESFORCE_LOGIN_URL = env_str(
 ).rstrip("/")
 CRM_SALESFORCE_API_VERSION = env_str("CRM_SALESFORCE_API_VERSION", "62.0")
 CRM_SALESFORCE_API_SHARE = env_int("CRM_SALESFORCE_API_SHARE_PERCENT", 80) / 100
+# The currency ramp analytics report CRM revenue in; other currencies are converted
+# with the rates enablement admins set (Integrations → CRM connections).
+CRM_REPORTING_CURRENCY = env_str("CRM_REPORTING_CURRENCY", "USD")
 # xAPI statements to Learning Record Stores (README "Standards"): who the actor is
 # (their e-mail as mbox, or an account on a home page), and how Onramp calls an LRS.
 XAPI_ACTOR_IDENTIFIER = env_choice("XAPI_ACTOR_IDENTIFIER", "mbox", ("mbox", "account"))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 
+from django.db import models
 from django.db.models import Q
 
-from integrations.models import CrmConnection, CrmDeal
+from dashboards.ramp import SellingFigures
+from integrations.models import CrmActivity, CrmConnection, CrmDeal
 
 
 def month_starts(*, last: dt.date, count: int) -> list[dt.date]:
@@ -48,3 +51,41 @@ def open_pipeline_by_owner(
             ):
                 counts[(owner, start)] += 1
     return counts
+
+
+# Selling figures span the last year of CRM data, in whole weeks.
+SELLING_WEEKS = 52
+
+
+def crm_selling_figures(
+    user_ids: Sequence[int], now: dt.datetime
+) -> dict[int, SellingFigures]:
+    """For ramp analytics: each person's closed deals' cycle lengths (created to
+    close, in days) and calls, meetings and e-mails logged, over SELLING_WEEKS."""
+    since = now - dt.timedelta(weeks=SELLING_WEEKS)
+    cycles: dict[int, list[int]] = defaultdict(list)
+    closed = CrmDeal.objects.filter(
+        user__in=list(user_ids),
+        outcome__in=[CrmDeal.Outcome.WON, CrmDeal.Outcome.LOST],
+        closed_on__gte=since.date(),
+        closed_on__lte=now.date(),
+    ).values_list("user_id", "created_on", "closed_on")
+    for user_id, created_on, closed_on in closed.iterator(chunk_size=5000):
+        assert closed_on is not None  # filtered above
+        cycles[user_id].append(max(0, (closed_on - created_on).days))
+    activities = Counter(
+        dict(
+            CrmActivity.objects.filter(
+                user__in=list(user_ids), occurred_at__gte=since, occurred_at__lte=now
+            )
+            .values("user_id")
+            .annotate(n=models.Count("pk"))
+            .values_list("user_id", "n")
+        )
+    )
+    return {
+        user_id: SellingFigures(
+            tuple(cycles.get(user_id, ())), activities.get(user_id, 0), SELLING_WEEKS
+        )
+        for user_id in set(cycles) | set(activities)
+    }

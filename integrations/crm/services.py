@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from integrations.crm.errors import CrmError
 from integrations.crm.hubspot import hubspot_account
 from integrations.crm.salesforce import Grant, SalesforceOrg
 from integrations.crm.sync import owner_rows_assign
-from integrations.models import CrmConnection, CrmOwner
+from integrations.models import CrmConnection, CrmCurrencyRate, CrmOwner
 from lms.accounts.models import User
 
 
@@ -186,3 +187,16 @@ def crm_sync_request(*, connection: CrmConnection) -> bool:
     connection_id = connection.pk
     transaction.on_commit(lambda: crm_sync_task.delay(connection_id), robust=True)
     return True
+
+
+@transaction.atomic
+def crm_currency_rate_set(*, currency: str, rate: Decimal, by: User) -> CrmCurrencyRate:
+    """Set what one unit of `currency` is worth in the reporting currency; the
+    monthly outcomes follow at the next sync of each connection."""
+    if not may_manage_crm(by):
+        raise ConnectionRefused("Only enablement admins set currency rates.")
+    row, _ = CrmCurrencyRate.objects.update_or_create(
+        currency=currency,
+        defaults={"rate": rate, "updated_by": by, "updated_at": timezone.now()},
+    )
+    return row

@@ -31,6 +31,7 @@ from integrations.crm.hubspot import (
     owner_pages,
 )
 from integrations.crm.notices import crm_reauthorisation_notify
+from integrations.crm.outcomes import crm_outcomes_refresh
 from integrations.models import (
     CrmActivity,
     CrmConnection,
@@ -414,6 +415,8 @@ def crm_sync(*, connection: CrmConnection, sleep: Sleep = time.sleep) -> CrmSync
         log.error = str(error)
     else:
         log.status = CrmSyncLog.Status.SUCCEEDED
+        for problem in crm_outcomes_refresh(connection=connection):
+            sync.tally.problems.append(problem)
     log.finished_at = timezone.now()
     sync.save_log()
     return log

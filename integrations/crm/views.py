@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,16 +27,18 @@ from integrations.crm.services import (
     crm_connection_remove,
     crm_connection_set_paused,
     crm_connection_test,
+    crm_currency_rate_set,
     crm_owner_map,
     crm_sync_request,
     may_manage_crm,
 )
 from integrations.forms import (
+    CurrencyRateForm,
     HubSpotConnectionForm,
     OwnerMappingForm,
     SalesforceConnectionForm,
 )
-from integrations.models import CrmConnection
+from integrations.models import CrmConnection, CrmCurrencyRate
 from lms.accounts.models import User
 from lms.lib.clock import today
 from lms.lib.urls import absolute_url
@@ -53,6 +56,19 @@ def _admin(request: HttpRequest) -> User:
     if not may_manage_crm(user):
         raise PermissionDenied("Only enablement admins manage CRM connections.")
     return user
+
+
+def _list_context(**forms: Any) -> dict[str, Any]:
+    return {
+        "form": HubSpotConnectionForm(),
+        "salesforce_form": SalesforceConnectionForm(),
+        "rate_form": CurrencyRateForm(),
+        "rates": CrmCurrencyRate.objects.all(),
+        "reporting_currency": settings.CRM_REPORTING_CURRENCY,
+        "callback_url": absolute_url("crm_salesforce_callback"),
+        "connections": CrmConnection.objects.all(),
+        **forms,
+    }
 
 
 @never_cache
@@ -74,12 +90,7 @@ def connections(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "integrations/crm_connections.html",
-        {
-            "form": form,
-            "salesforce_form": SalesforceConnectionForm(),
-            "callback_url": absolute_url("crm_salesforce_callback"),
-            "connections": CrmConnection.objects.all(),
-        },
+        _list_context(form=form),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -222,12 +233,7 @@ def salesforce_connect(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "integrations/crm_connections.html",
-            {
-                "form": HubSpotConnectionForm(),
-                "salesforce_form": form,
-                "callback_url": absolute_url("crm_salesforce_callback"),
-                "connections": CrmConnection.objects.all(),
-            },
+            _list_context(salesforce_form=form),
             status=400,
         )
     client = {
@@ -311,3 +317,27 @@ def salesforce_callback(request: HttpRequest) -> HttpResponse:
         return redirect("crm_connections")
     messages.success(request, "Salesforce is connected. Test it to see the org's name.")
     return redirect("crm_connection", connection.pk)
+
+
+@login_required
+@require_POST
+def currency_rate(request: HttpRequest) -> HttpResponse:
+    """Set one conversion rate into the reporting currency."""
+    user = _admin(request)
+    form = CurrencyRateForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "integrations/crm_connections.html",
+            _list_context(rate_form=form),
+            status=400,
+        )
+    rate = crm_currency_rate_set(
+        currency=form.cleaned_data["currency"], rate=form.cleaned_data["rate"], by=user
+    )
+    messages.success(
+        request,
+        f"1 {rate.currency} = {rate.rate} {settings.CRM_REPORTING_CURRENCY}; "
+        "outcomes follow at the next sync.",
+    )
+    return redirect("crm_connections")
