@@ -240,3 +240,20 @@ def ramp_analytics(
             if selling_by_cohort[name]
         ],
     )
+
+
+def person_selling(*, person: User, now: dt.datetime | None = None) -> Selling | None:
+    """One person's sales-cycle length, velocity per cycle and selling activity
+    (the person page and the API), None without CRM data."""
+    now = now or timezone.now()
+    figures = selling_figures([person.pk], now).get(person.pk)
+    if figures is None:
+        return None
+    months = [
+        MonthFigures(o.month, o.opportunities, o.deals_won, o.revenue, o.quota)
+        for o in SalesOutcome.objects.filter(user=person)
+    ]
+    metrics = rep_metrics(
+        start_date=person.start_date, months=months, first_deal_on=None
+    )
+    return selling_of(person.full_name, [metrics], [figures])

@@ -31,6 +31,7 @@ from dashboards import reports as reports_module
 from dashboards.forms import TeamFilterForm
 from dashboards.importing import OPTIONAL, REQUIRED
 from dashboards.metrics import RAMP_QUOTA_SHARE
+from dashboards.ramp import person_selling
 from dashboards.ramp import ramp_analytics as ramp_analytics_for
 from dashboards.team import (
     SORTS,
@@ -118,6 +119,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coaches": visibility.coaches_of(person),
             "managers": visibility.managers_of(person),
             "timeline": person_timeline(person=person),
+            "selling": person_selling(person=person),
         },
     )
 

@@ -164,3 +164,69 @@ def test_a_rate_must_be_an_iso_code_and_positive(client, org):
     for bad in ({"currency": "eur", "rate": "1"}, {"currency": "EUR", "rate": "0"}):
         assert client.post("/integrations/crm/rates/", bad).status_code == 400
     assert not CrmCurrencyRate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("rep_east", 200),
+        ("east_manager", 200),
+        ("region_manager", 200),
+        ("emea_manager", 404),
+        ("rep_west", 404),
+        ("admin", 200),
+    ],
+)
+def test_the_person_page_shows_selling_to_who_may_see_the_person(
+    client, connection, org, time_machine, who, status
+):
+    _sync(connection)
+    time_machine.move_to(NOW)
+    client.force_login(org[who])
+    response = client.get(reverse("person_detail", args=[org.rep_east.pk]))
+    assert response.status_code == status
+    if status == 200:
+        page = response.content.decode()
+        assert "Selling, from the CRM" in page and "50.00" in page
+
+
+def test_the_person_page_of_someone_without_crm_data_has_no_selling(
+    client, connection, org
+):
+    client.force_login(org.admin)
+    page = client.get(reverse("person_detail", args=[org.rep_east.pk])).content
+    assert b"Selling, from the CRM" not in page
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("east_manager", 200),
+        ("region_manager", 200),
+        ("emea_manager", 404),
+        ("admin", 200),
+    ],
+)
+def test_the_api_gives_selling_to_who_may_see_the_person(
+    api_as, connection, org, time_machine, who, status
+):
+    _sync(connection)
+    time_machine.move_to(NOW)
+    response = api_as(org[who], ["people:read"]).get(
+        f"/api/v1/people/{org.rep_east.pk}/selling/"
+    )
+    assert response.status_code == status, response.content
+    if status == 200:
+        assert response.json() == {
+            "deals_closed": 3,
+            "median_cycle_days": 20.0,
+            "velocity_per_day": "50.00",
+            "activity_per_week": "0.1",
+        }
+
+
+def test_the_selling_api_needs_a_token_with_people_read(api_as, connection, org):
+    url = f"/api/v1/people/{org.rep_east.pk}/selling/"
+    assert api_as(None).get(url).status_code == 401
+    assert api_as(org.admin, ["learning:read"]).get(url).status_code == 403
+    assert api_as(org.admin, ["people:read"]).get(url).status_code == 404  # no data
