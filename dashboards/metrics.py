@@ -16,7 +16,9 @@ From a connected CRM (integrations/crm), per rep over the last year:
 - sales-cycle length: the median of days from created to close of closed deals;
 - velocity per cycle: (opportunities × win rate × average deal size) ÷ sales-cycle
   length in days, the usual formula, in revenue per day;
-- selling activity per week: calls, meetings and e-mails logged, per week.
+- selling activity per week: calls, meetings and e-mails logged, per week;
+- content influence: closed deals whose prospect opened library content shared for
+  that deal before its close, with the win rate of those and of the others.
 Per cohort the ratios are pooled (sums over the cohort's reps, so a rep with one
 month does not weigh as much as a rep with twelve); times are medians.
 """
@@ -189,3 +191,8 @@ def activity_per_week(activities: int, *, weeks: int) -> Decimal | None:
     return (Decimal(activities) / Decimal(weeks)).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
+
+
+def win_rate(won: int, closed: int) -> Decimal | None:
+    """Won / closed, four places; None without closed deals."""
+    return _ratio(Decimal(won), Decimal(closed))

@@ -27,6 +27,7 @@ from dashboards.metrics import (
     median_cycle_days,
     rep_metrics,
     velocity_per_day,
+    win_rate,
 )
 from dashboards.models import SalesOutcome
 from dashboards.team import TeamFilters, onboarding_assignments, people_in_scope
@@ -48,11 +49,17 @@ TALK_RATIO_DAYS = 365
 @dataclass(frozen=True)
 class SellingFigures:
     """A rep's selling from a connected CRM over `weeks`: the days from created to
-    close of each closed deal, and the calls, meetings and e-mails logged."""
+    close of each closed deal, the calls, meetings and e-mails logged, how many
+    closed deals were won, and how many closed deals (and won ones) content from the
+    library influenced: the prospect opened a link shared for that deal before its
+    close."""
 
     cycle_days: tuple[int, ...]
     activities: int
     weeks: int
+    won: int = 0
+    influenced: int = 0
+    influenced_won: int = 0
 
 
 # A higher layer (integrations, which holds the CRM's deals) tells ramp analytics
@@ -80,6 +87,9 @@ def selling_figures(
                     known.cycle_days + figures.cycle_days,
                     known.activities + figures.activities,
                     max(known.weeks, figures.weeks),
+                    known.won + figures.won,
+                    known.influenced + figures.influenced,
+                    known.influenced_won + figures.influenced_won,
                 )
             combined[user_id] = figures
     return combined
@@ -96,6 +106,11 @@ class Selling:
     median_cycle_days: float | None
     velocity_per_day: Decimal | None
     activity_per_week: Decimal | None
+    # Content influence: closed deals whose prospect opened shared library content
+    # before the close, and the win rates with and without it.
+    content_influenced: int = 0
+    influenced_win_rate: Decimal | None = None
+    other_win_rate: Decimal | None = None
 
 
 def selling_of(
@@ -105,6 +120,9 @@ def selling_of(
     wins and revenue over it, their activities over their weeks."""
     cycles = [days for f in figures for days in f.cycle_days]
     median = median_cycle_days(cycles)
+    influenced = sum(f.influenced for f in figures)
+    influenced_won = sum(f.influenced_won for f in figures)
+    won = sum(f.won for f in figures)
     return Selling(
         name=name,
         reps=len(figures),
@@ -120,6 +138,9 @@ def selling_of(
             sum(f.activities for f in figures),
             weeks=max((f.weeks for f in figures), default=0),
         ),
+        content_influenced=influenced,
+        influenced_win_rate=win_rate(influenced_won, influenced),
+        other_win_rate=win_rate(won - influenced_won, len(cycles) - influenced),
     )
 
 

@@ -56,3 +56,18 @@ def test_a_group_pools_its_reps_cycles_and_activities():
     # 10 opportunities × 40 % × 1,000 average = 4,000, over 30 days.
     assert group.velocity_per_day == Decimal("133.33")
     assert group.activity_per_week == Decimal("3.0")
+
+
+def test_a_group_compares_win_rates_with_and_without_content():
+    group = selling_of(
+        "Cohort",
+        [_metrics(4, 2, "3000")],
+        [
+            SellingFigures(
+                (10, 20, 30, 40), 0, 52, won=2, influenced=2, influenced_won=2
+            )
+        ],
+    )
+    assert group.content_influenced == 2
+    assert group.influenced_win_rate == Decimal("1.0000")
+    assert group.other_win_rate == Decimal("0.0000")

@@ -230,3 +230,31 @@ def test_the_selling_api_needs_a_token_with_people_read(api_as, connection, org)
     assert api_as(None).get(url).status_code == 401
     assert api_as(org.admin, ["learning:read"]).get(url).status_code == 403
     assert api_as(org.admin, ["people:read"]).get(url).status_code == 404  # no data
+
+
+def test_content_opened_before_the_close_counts_as_influence(connection, org):
+    from library import services as library_services
+    from library.models import ShareLink
+    from tests.library.conftest import Items
+
+    item = Items(org).make(title="Case study", shareable=True)
+    for deal, opened in (("1", day(5)), ("2", day(40)), ("3", None)):
+        link = library_services.share_link_create(
+            item=item,
+            rep=org.rep_east,
+            prospect_name="Jane",
+            prospect_email="jane@acme.example",
+            prospect_company="Acme",
+            crm_opportunity_id=deal,
+        )
+        ShareLink.objects.filter(pk=link.pk).update(first_opened_at=opened)
+    _sync(connection)
+    analytics = ramp_analytics(
+        viewer=org.region_manager, filters=TeamFilters(), now=NOW
+    )
+    rae = next(rep for rep in analytics.reps if rep.person == org.rep_east)
+    assert rae.selling is not None
+    # Deal 1 (won) opened before its close; deal 2 opened after; deal 3 never.
+    assert rae.selling.content_influenced == 1
+    assert rae.selling.influenced_win_rate == Decimal("1.0000")
+    assert rae.selling.other_win_rate == Decimal("0.5000")
