@@ -10,9 +10,10 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from dashboards.ramp import register_selling_source
-        from integrations import signal_handlers
+        from integrations import demo, signal_handlers
         from integrations.crm.selectors import crm_selling_figures
         from integrations.tokens import may_hold_tokens
+        from lms.demo import DemoStep, register_demo_step
         from lms.navigation import (
             NavItem,
             ProfileLink,
@@ -21,6 +22,7 @@ class IntegrationsConfig(AppConfig):
         )
 
         signal_handlers.connect()
+        register_demo_step(DemoStep(75, "CRM (demo)", demo.seed_crm))
         register_selling_source(crm_selling_figures)
         register_nav_item(
             NavItem("Integrations", "integration_tokens", 80, may_hold_tokens)

@@ -275,6 +275,9 @@ class CrmConnection(models.Model):
     class Kind(models.TextChoices):
         HUBSPOT = "hubspot", "HubSpot"
         SALESFORCE = "salesforce", "Salesforce"
+        # The demo's stand-in (seed_demo): its syncs read nothing and reach no
+        # network; its deals and activities are written by the demo step.
+        DEMO = "demo", "CRM (demo)"
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -421,7 +424,11 @@ class CrmActivity(models.Model):
                 fields=["connection", "kind", "crm_id"], name="one_activity_per_crm_id"
             )
         ]
-        indexes = [models.Index(fields=["user", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["user", "occurred_at"]),
+            # Salesforce ids are unique across kinds: its sync looks rows up by id.
+            models.Index(fields=["connection", "crm_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.crm_id}"

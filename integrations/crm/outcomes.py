@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -40,9 +41,14 @@ def currency_rates() -> dict[str, Decimal]:
 
 
 @transaction.atomic
-def crm_outcomes_refresh(*, connection: CrmConnection) -> list[str]:
-    """Write the monthly outcomes of the connection's mapped reps; returns what
-    could not be converted, for the sync log."""
+def crm_outcomes_refresh(
+    *, connection: CrmConnection, user_ids: Collection[int] | None = None
+) -> list[str]:
+    """Write the monthly outcomes of the connection's mapped reps (or only of
+    `user_ids`, those a sync touched); returns what could not be converted, for
+    the sync log."""
+    if user_ids is not None and not user_ids:
+        return []
     rates = currency_rates()
     months: dict[tuple[int, dt.date], _Month] = {}
     unconverted: Counter[str] = Counter()
@@ -52,6 +58,10 @@ def crm_outcomes_refresh(*, connection: CrmConnection) -> list[str]:
         outcome__in=[CrmDeal.Outcome.WON, CrmDeal.Outcome.LOST],
         closed_on__isnull=False,
     ).values_list("user_id", "outcome", "amount", "currency", "closed_on")
+    quotas = CrmQuota.objects.filter(connection=connection, user__isnull=False)
+    if user_ids is not None:
+        deals = deals.filter(user__in=list(user_ids))
+        quotas = quotas.filter(user__in=list(user_ids))
     for user_id, outcome, amount, currency, closed_on in deals.iterator(
         chunk_size=5000
     ):
@@ -68,10 +78,9 @@ def crm_outcomes_refresh(*, connection: CrmConnection) -> list[str]:
             unconverted[currency] += 1
         elif amount is not None:
             month.revenue += amount * rate
-    quotas = CrmQuota.objects.filter(
-        connection=connection, user__isnull=False
-    ).values_list("user_id", "amount", "currency", "period_start")
-    for user_id, amount, currency, period_start in quotas:
+    for user_id, amount, currency, period_start in quotas.values_list(
+        "user_id", "amount", "currency", "period_start"
+    ):
         quota_month = months.get((user_id, period_start.replace(day=1)))
         rate = rates.get(currency)
         if quota_month is None or rate is None:

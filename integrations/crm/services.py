@@ -13,6 +13,7 @@ from django.utils import timezone
 from integrations.crm.crypto import CredentialsUnreadable, seal, unseal
 from integrations.crm.errors import CrmError
 from integrations.crm.hubspot import hubspot_account
+from integrations.crm.outcomes import crm_outcomes_refresh
 from integrations.crm.salesforce import Grant, SalesforceOrg
 from integrations.crm.sync import owner_rows_assign
 from integrations.models import CrmConnection, CrmCurrencyRate, CrmOwner
@@ -97,6 +98,8 @@ def crm_connection_reauthorise(
 
 def _account_description(connection: CrmConnection) -> tuple[str, str]:
     """The account's name and a line about it, from the CRM."""
+    if connection.kind == CrmConnection.Kind.DEMO:
+        return "Northwind demo CRM", "Connected to the demo CRM; no network is used."
     credentials = unseal(connection.credentials_sealed)
     if connection.kind == CrmConnection.Kind.SALESFORCE:
         session = SalesforceOrg(credentials)
@@ -192,11 +195,13 @@ def crm_sync_request(*, connection: CrmConnection) -> bool:
 @transaction.atomic
 def crm_currency_rate_set(*, currency: str, rate: Decimal, by: User) -> CrmCurrencyRate:
     """Set what one unit of `currency` is worth in the reporting currency; the
-    monthly outcomes follow at the next sync of each connection."""
+    monthly outcomes of every connection are worked out again at once."""
     if not may_manage_crm(by):
         raise ConnectionRefused("Only enablement admins set currency rates.")
     row, _ = CrmCurrencyRate.objects.update_or_create(
         currency=currency,
         defaults={"rate": rate, "updated_by": by, "updated_at": timezone.now()},
     )
+    for connection in CrmConnection.objects.exclude(kind=CrmConnection.Kind.DEMO):
+        crm_outcomes_refresh(connection=connection)
     return row

@@ -338,6 +338,6 @@ def currency_rate(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         f"1 {rate.currency} = {rate.rate} {settings.CRM_REPORTING_CURRENCY}; "
-        "outcomes follow at the next sync.",
+        "the monthly outcomes are converted with it.",
     )
     return redirect("crm_connections")

@@ -144,3 +144,30 @@ def test_an_unknown_connection_is_404(client, org):
     client.force_login(org.admin)
     assert client.get(f"{URL}999/").status_code == 404
     assert client.post(f"{URL}999/test/").status_code == 404
+
+
+def test_the_demo_connection_tests_and_syncs_without_a_network(
+    client, org, monkeypatch
+):
+    import socket
+
+    from integrations.crm.crypto import seal
+    from integrations.models import CrmSyncLog
+
+    def no_network(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the demo CRM reached for the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    connection = CrmConnection.objects.create(
+        name="CRM (demo)", kind=CrmConnection.Kind.DEMO, credentials_sealed=seal({})
+    )
+    client.force_login(org.admin)
+    client.post(f"{URL}{connection.pk}/test/")
+    connection.refresh_from_db()
+    assert connection.last_test_ok is True
+    assert "no network" in connection.last_test_message
+    from integrations.crm.sync import crm_sync
+
+    log = crm_sync(connection=connection)
+    assert log.status == CrmSyncLog.Status.SUCCEEDED
+    assert (log.created, log.updated, log.deleted) == (0, 0, 0)

@@ -91,13 +91,29 @@ def test_synced_deals_become_monthly_outcomes_and_unconverted_ones_are_said(
     assert (april.opportunities, april.deals_won) == (1, 0)
 
 
-def test_a_rate_converts_other_currencies_at_the_next_sync(connection, org):
+def test_a_rate_converts_other_currencies_at_once(connection, org):
+    from integrations.crm.services import crm_currency_rate_set
+
     _sync(connection)
-    CrmCurrencyRate.objects.create(currency="EUR", rate=Decimal("1.1"))
-    log = _sync(connection)
-    assert log.problems == []
+    crm_currency_rate_set(currency="EUR", rate=Decimal("1.1"), by=org.admin)
     march = SalesOutcome.objects.get(user=org.rep_east, month=dt.date(2026, 3, 1))
     assert march.revenue == Decimal("3200.00")
+    assert _sync(connection).problems == []
+
+
+def test_a_sync_works_out_again_only_the_outcomes_of_people_it_touched(
+    connection, org, hubspot_fake
+):
+    _sync(connection)
+    SalesOutcome.objects.filter(user=org.rep_west).update(revenue=Decimal("1"))
+    hubspot_fake.state.put_deal(
+        "6", owner="11", amount="700", created=day(1), closed=day(12),
+        won=True, modified=day(50),
+    )  # fmt: skip
+    _sync(connection)
+    march = SalesOutcome.objects.get(user=org.rep_east, month=dt.date(2026, 3, 1))
+    assert (march.deals_won, march.revenue) == (3, Decimal("1700.00"))
+    assert SalesOutcome.objects.get(user=org.rep_west).revenue == Decimal("1")
 
 
 def test_ramp_analytics_for_americas_show_the_synced_numbers_with_cycle_and_activity(
