@@ -52,6 +52,11 @@ urlpatterns = [
         name="crm_salesforce_callback",
     ),
     path(
+        "integrations/crm/<int:pk>/token/",
+        crm_views.connection_token,
+        name="crm_connection_token",
+    ),
+    path(
         "integrations/crm/<int:pk>/reauthorise/",
         crm_views.connection_reauthorise,
         name="crm_connection_reauthorise",

@@ -96,6 +96,21 @@ def crm_connection_reauthorise(
     return connection
 
 
+@transaction.atomic
+def crm_connection_replace_token(
+    *, connection: CrmConnection, access_token: str, by: User
+) -> CrmConnection:
+    """A new HubSpot private-app token, sealed; a connection that needed
+    re-authorisation syncs again, with everything synced before kept."""
+    if not may_manage_crm(by):
+        raise ConnectionRefused("Only enablement admins connect a CRM.")
+    connection.credentials_sealed = seal({"access_token": access_token})
+    if connection.status == CrmConnection.Status.NEEDS_REAUTHORISATION:
+        connection.status = CrmConnection.Status.ACTIVE
+    connection.save(update_fields=["credentials_sealed", "status"])
+    return connection
+
+
 def _account_description(connection: CrmConnection) -> tuple[str, str]:
     """The account's name and a line about it, from the CRM."""
     if connection.kind == CrmConnection.Kind.DEMO:

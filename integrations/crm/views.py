@@ -25,6 +25,7 @@ from integrations.crm.services import (
     crm_connection_create_salesforce,
     crm_connection_reauthorise,
     crm_connection_remove,
+    crm_connection_replace_token,
     crm_connection_set_paused,
     crm_connection_test,
     crm_currency_rate_set,
@@ -341,3 +342,22 @@ def currency_rate(request: HttpRequest) -> HttpResponse:
         "the monthly outcomes are converted with it.",
     )
     return redirect("crm_connections")
+
+
+@login_required
+@require_POST
+def connection_token(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter a new HubSpot token (after a refusal, or to rotate it)."""
+    user = _admin(request)
+    connection = get_object_or_404(
+        CrmConnection, pk=pk, kind=CrmConnection.Kind.HUBSPOT
+    )
+    form = HubSpotConnectionForm({"name": connection.name, **request.POST.dict()})
+    if not form.is_valid():
+        messages.error(request, "Enter the new private-app token.")
+        return redirect("crm_connection", connection.pk)
+    crm_connection_replace_token(
+        connection=connection, access_token=form.cleaned_data["access_token"], by=user
+    )
+    messages.success(request, "The new token is saved. Test it to see the account.")
+    return redirect("crm_connection", connection.pk)
