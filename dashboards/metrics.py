@@ -12,6 +12,13 @@ Per rep, over the months imported:
 - sales velocity, per month: opportunities per month × win rate × average deal size.
   The import has no sales-cycle length, so velocity is expressed per month of data
   (the usual formula divides by the cycle length instead).
+From a connected CRM (integrations/crm), per rep over the last year:
+- sales-cycle length: the median of days from created to close of closed deals;
+- velocity per cycle: (opportunities × win rate × average deal size) ÷ sales-cycle
+  length in days, the usual formula, in revenue per day;
+- selling activity per week: calls, meetings and e-mails logged, per week;
+- content influence: closed deals whose prospect opened library content shared for
+  that deal before its close, with the win rate of those and of the others.
 Per cohort the ratios are pooled (sums over the cohort's reps, so a rep with one
 month does not weigh as much as a rep with twelve); times are medians.
 """
@@ -155,3 +162,37 @@ def cohort_metrics(name: str, reps: Sequence[RepMetrics]) -> CohortMetrics:
         # Per rep-month, so cohorts of different sizes compare.
         velocity_per_month=velocity(opportunities, won, revenue, months=months),
     )
+
+
+def median_cycle_days(cycle_days: Sequence[int]) -> float | None:
+    """The median days from created to close, None without closed deals."""
+    return float(statistics.median(cycle_days)) if cycle_days else None
+
+
+def velocity_per_day(
+    opportunities: int, deals_won: int, revenue: Decimal, *, cycle_days: float | None
+) -> Decimal | None:
+    """(Opportunities × win rate × average deal size) ÷ sales-cycle length."""
+    if not cycle_days or not opportunities:
+        return None
+    if not deals_won:
+        return Decimal("0.00")
+    win_rate = Decimal(deals_won) / Decimal(opportunities)
+    average = revenue / Decimal(deals_won)
+    return (
+        Decimal(opportunities) * win_rate * average / Decimal(str(cycle_days))
+    ).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def activity_per_week(activities: int, *, weeks: int) -> Decimal | None:
+    """Calls, meetings and e-mails logged per week, one decimal."""
+    if weeks <= 0:
+        return None
+    return (Decimal(activities) / Decimal(weeks)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def win_rate(won: int, closed: int) -> Decimal | None:
+    """Won / closed, four places; None without closed deals."""
+    return _ratio(Decimal(won), Decimal(closed))

@@ -31,6 +31,7 @@ from dashboards import reports as reports_module
 from dashboards.forms import TeamFilterForm
 from dashboards.importing import OPTIONAL, REQUIRED
 from dashboards.metrics import RAMP_QUOTA_SHARE
+from dashboards.ramp import person_selling
 from dashboards.ramp import ramp_analytics as ramp_analytics_for
 from dashboards.selectors import person_engaged_prospects
 from dashboards.team import (
@@ -120,6 +121,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "managers": visibility.managers_of(person),
             "timeline": person_timeline(person=person),
             "engaged_prospects": person_engaged_prospects(person),
+            "selling": person_selling(person=person),
         },
     )
 

@@ -10,8 +10,11 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
-        from integrations import signal_handlers
+        from dashboards.ramp import register_selling_source
+        from integrations import demo, signal_handlers
+        from integrations.crm.selectors import crm_selling_figures
         from integrations.tokens import may_hold_tokens
+        from lms.demo import DemoStep, register_demo_step
         from lms.navigation import (
             NavItem,
             ProfileLink,
@@ -20,6 +23,8 @@ class IntegrationsConfig(AppConfig):
         )
 
         signal_handlers.connect()
+        register_demo_step(DemoStep(75, "CRM (demo)", demo.seed_crm))
+        register_selling_source(crm_selling_figures)
         register_nav_item(
             NavItem(_("Integrations"), "integration_tokens", 80, may_hold_tokens)
         )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import cast
 
 from django import forms
@@ -105,6 +106,21 @@ class SalesforceConnectionForm(PlainLabels, forms.Form):
             "a multi-currency org: each record's CurrencyIsoCode is used."
         ),
         error_messages={"invalid": "Three capital letters, an ISO 4217 code."},
+    )
+
+
+class CurrencyRateForm(PlainLabels, forms.Form):
+    currency = forms.RegexField(
+        regex=r"^[A-Z]{3}$",
+        max_length=3,
+        help_text="An ISO 4217 code, e.g. EUR.",
+        error_messages={"invalid": "Three capital letters, an ISO 4217 code."},
+    )
+    rate = forms.DecimalField(
+        max_digits=18,
+        decimal_places=6,
+        min_value=Decimal("0.000001"),
+        help_text="What one unit of it is worth in the reporting currency.",
     )
 
 

@@ -275,6 +275,9 @@ class CrmConnection(models.Model):
     class Kind(models.TextChoices):
         HUBSPOT = "hubspot", "HubSpot"
         SALESFORCE = "salesforce", "Salesforce"
+        # The demo's stand-in (seed_demo): its syncs read nothing and reach no
+        # network; its deals and activities are written by the demo step.
+        DEMO = "demo", "CRM (demo)"
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -421,7 +424,11 @@ class CrmActivity(models.Model):
                 fields=["connection", "kind", "crm_id"], name="one_activity_per_crm_id"
             )
         ]
-        indexes = [models.Index(fields=["user", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["user", "occurred_at"]),
+            # Salesforce ids are unique across kinds: its sync looks rows up by id.
+            models.Index(fields=["connection", "crm_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.crm_id}"
@@ -458,6 +465,29 @@ class CrmQuota(models.Model):
 
     def __str__(self) -> str:
         return f"quota {self.crm_id} from {self.period_start}"
+
+
+class CrmCurrencyRate(models.Model):
+    """What one unit of a currency is worth in the reporting currency
+    (CRM_REPORTING_CURRENCY), set by an enablement admin. Deals keep their own
+    currency; only the monthly outcomes that ramp analytics read are converted."""
+
+    currency = models.CharField(max_length=3, unique=True, help_text="ISO 4217")
+    rate = models.DecimalField(max_digits=18, decimal_places=6)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["currency"]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate}"
 
 
 class CrmSyncCursor(models.Model):

@@ -40,6 +40,7 @@ urlpatterns = [
         name="integration_webhook_redeliver",
     ),
     path("integrations/crm/", crm_views.connections, name="crm_connections"),
+    path("integrations/crm/rates/", crm_views.currency_rate, name="crm_currency_rate"),
     path(
         "integrations/crm/salesforce/connect/",
         crm_views.salesforce_connect,
@@ -49,6 +50,11 @@ urlpatterns = [
         "integrations/crm/salesforce/callback/",
         crm_views.salesforce_callback,
         name="crm_salesforce_callback",
+    ),
+    path(
+        "integrations/crm/<int:pk>/token/",
+        crm_views.connection_token,
+        name="crm_connection_token",
     ),
     path(
         "integrations/crm/<int:pk>/reauthorise/",

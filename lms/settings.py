@@ -593,6 +593,9 @@ TEAMS_WEBHOOK_HOST_SUFFIXES = env_list(
 # Plain http to 127.0.0.1 for Teams webhooks: the local fakes (tests, offline demo).
 TEAMS_WEBHOOK_ALLOW_LOCAL = env_bool("TEAMS_WEBHOOK_ALLOW_LOCAL", default=False)
 TEAMS_TIMEOUT_SECONDS = float(env_int("TEAMS_TIMEOUT_SECONDS", 10))
+# The currency ramp analytics report CRM revenue in; other currencies are converted
+# with the rates enablement admins set (Integrations → CRM connections).
+CRM_REPORTING_CURRENCY = env_str("CRM_REPORTING_CURRENCY", "USD")
 # xAPI statements to Learning Record Stores (README "Standards"): who the actor is
 # (their e-mail as mbox, or an account on a home page), and how Onramp calls an LRS.
 XAPI_ACTOR_IDENTIFIER = env_choice("XAPI_ACTOR_IDENTIFIER", "mbox", ("mbox", "account"))

@@ -27,6 +27,7 @@ from courses.quizzes.models import Question, QuizAttempt, QuizPage
 from courses.scorm.models import ScormPage
 from courses.selectors import course_cards
 from dashboards.models import SalesOutcome
+from integrations.models import CrmActivity, CrmConnection, CrmDeal, CrmSyncLog
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
 from media.models import MediaAsset
@@ -299,7 +300,7 @@ def _counts() -> dict[str, int]:
     models = [
         User, Team, MediaAsset, CoursePage, LessonPage, Question, Assignment,
         LessonCompletion, QuizAttempt, Submission, Take, Review, Comment,
-        Certificate, SalesOutcome,
+        Certificate, SalesOutcome, CrmConnection, CrmDeal, CrmActivity, CrmSyncLog,
     ]  # fmt: skip
     return {model.__name__: model.objects.count() for model in models}
 
@@ -335,3 +336,35 @@ def test_its_calls_are_two_channel_with_talk_ratios_that_tell_reps_apart():
     assert all(talk_ratio_target(rubric, r).met for r in ratios("grace"))
     assert all(not talk_ratio_target(rubric, r).met for r in ratios("luis"))
     assert min(ratios("luis")) > max(ratios("grace")) + 0.2
+
+
+def test_its_demo_crm_mirrors_the_outcomes_and_syncs_without_network(monkeypatch):
+    import socket
+
+    from integrations.crm.sync import crm_sync
+
+    connection = CrmConnection.objects.get(kind=CrmConnection.Kind.DEMO)
+    assert connection.name == "CRM (demo)"
+    assert connection.sync_logs.count() == 2
+    grace = person("grace")
+    for outcome in SalesOutcome.objects.filter(user=grace):
+        deals = CrmDeal.objects.filter(
+            user=grace, closed_on__year=outcome.month.year,
+            closed_on__month=outcome.month.month,
+        )  # fmt: skip
+        won = deals.filter(outcome=CrmDeal.Outcome.WON)
+        assert deals.count() == outcome.opportunities
+        assert won.count() == outcome.deals_won
+        assert sum(d.amount for d in won) == outcome.revenue
+    assert CrmActivity.objects.filter(user=grace).exists()
+    before = list(SalesOutcome.objects.values_list("pk", "revenue", "deals_won"))
+
+    def no_network(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the demo CRM reached for the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    log = crm_sync(connection=connection)
+    assert log.status == CrmSyncLog.Status.SUCCEEDED, log.error
+    assert (
+        list(SalesOutcome.objects.values_list("pk", "revenue", "deals_won")) == before
+    )

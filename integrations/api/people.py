@@ -6,10 +6,19 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from dashboards.ramp import person_selling
 from integrations import scopes
-from integrations.api.common import TEAM, UPDATED_SINCE, DetailView, ListView
+from integrations.api.common import (
+    TEAM,
+    UPDATED_SINCE,
+    ApiView,
+    DetailView,
+    ListView,
+)
 from integrations.models import version_of
 from integrations.selectors import (
     people_annotated,
@@ -151,3 +160,36 @@ class TeamList(ListView):
         context: dict[str, Any] = super().get_serializer_context()
         context["parents"] = dict(Team.objects.values_list("path", "pk"))
         return context
+
+
+class SellingSerializer(serializers.Serializer):
+    deals_closed = serializers.IntegerField()
+    median_cycle_days = serializers.FloatField(allow_null=True)
+    velocity_per_day = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True
+    )
+    activity_per_week = serializers.DecimalField(
+        max_digits=10, decimal_places=1, allow_null=True
+    )
+
+
+class PersonSelling(ApiView):
+    scopes = {"GET": scopes.PEOPLE_READ}
+
+    @extend_schema(
+        summary="A person's selling from the connected CRM",
+        description="Over the last 52 weeks of synced CRM data: deals closed, the "
+        "median sales-cycle length (days from creation to close), velocity as "
+        "(opportunities × win rate × average deal) ÷ cycle length per day, and "
+        "calls, meetings and e-mails logged per week. 404 when there is no CRM "
+        "data for the person.",
+        responses={200: SellingSerializer},
+    )
+    def get(self, request: Request, pk: int, *args: Any, **kwargs: Any) -> Response:
+        person = self.visible_people().filter(pk=pk).first()
+        if person is None:
+            raise exceptions.NotFound("No such person.")
+        selling = person_selling(person=person)
+        if selling is None:
+            raise exceptions.NotFound("No CRM data for this person.")
+        return Response(SellingSerializer(selling).data)

@@ -22,6 +22,11 @@ urlpatterns = [
     path("people/", people.PeopleList.as_view(), name="api_people"),
     path("people/<int:pk>/", people.PersonDetail.as_view(), name="api_person"),
     path(
+        "people/<int:pk>/selling/",
+        people.PersonSelling.as_view(),
+        name="api_person_selling",
+    ),
+    path(
         "people/<int:pk>/learning-record/",
         learning_record.PersonLearningRecord.as_view(),
         name="api_person_learning_record",

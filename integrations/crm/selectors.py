@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 
+from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from integrations.models import CrmConnection, CrmDeal
+from dashboards.ramp import SellingFigures
+from integrations.models import CrmActivity, CrmConnection, CrmDeal
+from library.models import ShareLink
 
 
 def month_starts(*, last: dt.date, count: int) -> list[dt.date]:
@@ -48,3 +53,78 @@ def open_pipeline_by_owner(
             ):
                 counts[(owner, start)] += 1
     return counts
+
+
+def content_opened_by_opportunity(crm_ids: set[str]) -> dict[str, dt.date]:
+    """The day a prospect first opened library content shared for each
+    opportunity (share links carry the CRM opportunity id)."""
+    opened: dict[str, dt.date] = {}
+    ids = sorted(crm_ids)
+    for start in range(0, len(ids), 5000):
+        rows = (
+            ShareLink.objects.filter(
+                crm_opportunity_id__in=ids[start : start + 5000],
+                first_opened_at__isnull=False,
+            )
+            .values("crm_opportunity_id")
+            .annotate(first=models.Min("first_opened_at"))
+            .values_list("crm_opportunity_id", "first")
+        )
+        for crm_id, first in rows:
+            opened[crm_id] = timezone.localdate(first)
+    return opened
+
+
+# Selling figures span the last year of CRM data, in whole weeks.
+SELLING_WEEKS = 52
+
+
+def crm_selling_figures(
+    user_ids: Sequence[int], now: dt.datetime
+) -> dict[int, SellingFigures]:
+    """For ramp analytics: each person's closed deals' cycle lengths (created to
+    close, in days) and calls, meetings and e-mails logged, over SELLING_WEEKS."""
+    since = now - dt.timedelta(weeks=SELLING_WEEKS)
+    cycles: dict[int, list[int]] = defaultdict(list)
+    won: Counter[int] = Counter()
+    influenced: Counter[int] = Counter()
+    influenced_won: Counter[int] = Counter()
+    closed = list(
+        CrmDeal.objects.filter(
+            user__in=list(user_ids),
+            outcome__in=[CrmDeal.Outcome.WON, CrmDeal.Outcome.LOST],
+            closed_on__gte=since.date(),
+            closed_on__lte=now.date(),
+        ).values_list("user_id", "crm_id", "outcome", "created_on", "closed_on")
+    )
+    opened = content_opened_by_opportunity({crm_id for _, crm_id, *_ in closed})
+    for user_id, crm_id, outcome, created_on, closed_on in closed:
+        assert closed_on is not None  # filtered above
+        cycles[user_id].append(max(0, (closed_on - created_on).days))
+        is_won = outcome == CrmDeal.Outcome.WON
+        won[user_id] += is_won
+        first_open = opened.get(crm_id)
+        if first_open is not None and first_open <= closed_on:
+            influenced[user_id] += 1
+            influenced_won[user_id] += is_won
+    activities = Counter(
+        dict(
+            CrmActivity.objects.filter(
+                user__in=list(user_ids), occurred_at__gte=since, occurred_at__lte=now
+            )
+            .values("user_id")
+            .annotate(n=models.Count("pk"))
+            .values_list("user_id", "n")
+        )
+    )
+    return {
+        user_id: SellingFigures(
+            tuple(cycles.get(user_id, ())),
+            activities.get(user_id, 0),
+            SELLING_WEEKS,
+            won[user_id],
+            influenced[user_id],
+            influenced_won[user_id],
+        )
+        for user_id in set(cycles) | set(activities)
+    }

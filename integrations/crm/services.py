@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -11,9 +12,10 @@ from django.utils import timezone
 
 from integrations.crm.errors import CrmError
 from integrations.crm.hubspot import hubspot_account
+from integrations.crm.outcomes import crm_outcomes_refresh
 from integrations.crm.salesforce import Grant, SalesforceOrg
 from integrations.crm.sync import owner_rows_assign
-from integrations.models import CrmConnection, CrmOwner
+from integrations.models import CrmConnection, CrmCurrencyRate, CrmOwner
 from lms.accounts.models import User
 from lms.lib.crypto import CredentialsUnreadable, seal, unseal
 
@@ -94,8 +96,25 @@ def crm_connection_reauthorise(
     return connection
 
 
+@transaction.atomic
+def crm_connection_replace_token(
+    *, connection: CrmConnection, access_token: str, by: User
+) -> CrmConnection:
+    """A new HubSpot private-app token, sealed; a connection that needed
+    re-authorisation syncs again, with everything synced before kept."""
+    if not may_manage_crm(by):
+        raise ConnectionRefused("Only enablement admins connect a CRM.")
+    connection.credentials_sealed = seal({"access_token": access_token})
+    if connection.status == CrmConnection.Status.NEEDS_REAUTHORISATION:
+        connection.status = CrmConnection.Status.ACTIVE
+    connection.save(update_fields=["credentials_sealed", "status"])
+    return connection
+
+
 def _account_description(connection: CrmConnection) -> tuple[str, str]:
     """The account's name and a line about it, from the CRM."""
+    if connection.kind == CrmConnection.Kind.DEMO:
+        return "Northwind demo CRM", "Connected to the demo CRM; no network is used."
     credentials = unseal(connection.credentials_sealed)
     if connection.kind == CrmConnection.Kind.SALESFORCE:
         session = SalesforceOrg(credentials)
@@ -186,3 +205,18 @@ def crm_sync_request(*, connection: CrmConnection) -> bool:
     connection_id = connection.pk
     transaction.on_commit(lambda: crm_sync_task.delay(connection_id), robust=True)
     return True
+
+
+@transaction.atomic
+def crm_currency_rate_set(*, currency: str, rate: Decimal, by: User) -> CrmCurrencyRate:
+    """Set what one unit of `currency` is worth in the reporting currency; the
+    monthly outcomes of every connection are worked out again at once."""
+    if not may_manage_crm(by):
+        raise ConnectionRefused("Only enablement admins set currency rates.")
+    row, _ = CrmCurrencyRate.objects.update_or_create(
+        currency=currency,
+        defaults={"rate": rate, "updated_by": by, "updated_at": timezone.now()},
+    )
+    for connection in CrmConnection.objects.exclude(kind=CrmConnection.Kind.DEMO):
+        crm_outcomes_refresh(connection=connection)
+    return row

@@ -30,6 +30,7 @@ from integrations.crm.hubspot import (
     owner_pages,
 )
 from integrations.crm.notices import crm_reauthorisation_notify
+from integrations.crm.outcomes import crm_outcomes_refresh
 from integrations.models import (
     CrmActivity,
     CrmConnection,
@@ -165,6 +166,12 @@ class _Sync:
         self.sleep = sleep
         self.tally = Tally()
         self.users: dict[str, int | None] = {}
+        # Whose monthly outcomes this sync may have changed (None: anyone's).
+        self.touched: set[int] | None = set()
+
+    def touch(self, user_ids: Iterable[int | None]) -> None:
+        if self.touched is not None:
+            self.touched.update(pk for pk in user_ids if pk is not None)
 
     def save_log(self) -> None:
         for name in ("created", "updated", "deleted", "skipped", "problems"):
@@ -229,6 +236,8 @@ class _Sync:
                 CrmOwner.objects.bulk_update(changed, ["email", "name", "user"])
                 for owner in changed:
                     owner_rows_assign(owner=owner)
+                if changed:
+                    self.touched = None
         self.users = dict(
             CrmOwner.objects.filter(connection=self.connection).values_list(
                 "crm_id", "user_id"
@@ -289,9 +298,11 @@ class _Sync:
         deleted = list(deleted)
         if deleted:
             with transaction.atomic():
-                gone, _ = model.objects.filter(
+                doomed = model.objects.filter(
                     connection=self.connection, crm_id__in=deleted, **scope
-                ).delete()
+                )
+                self.touch(doomed.values_list("user_id", flat=True))
+                gone, _ = doomed.delete()
                 if not rows and deleted_stamp is not None:
                     self.advance(object_type, deleted_stamp)
             self.tally.deleted += gone
@@ -316,10 +327,12 @@ class _Sync:
             for crm_id, row in existing.items():
                 values = rows[crm_id]
                 if any(getattr(row, name) != value for name, value in values.items()):
+                    self.touch([row.user_id, values["user_id"]])
                     for name, value in values.items():
                         setattr(row, name, value)
                     changed.append(row)
             model.objects.bulk_create(new)
+            self.touch(row.user_id for row in new)
             if changed:
                 model.objects.bulk_update(
                     changed, fields=list(next(iter(rows.values())))
@@ -350,9 +363,11 @@ class _Sync:
                         ids.append(_record_id(record))
                     except Skip as reason:
                         self.tally.skip(f"archived {object_type}", str(reason))
-                deleted, _ = model.objects.filter(
+                doomed = model.objects.filter(
                     connection=self.connection, crm_id__in=ids, **scope
-                ).delete()
+                )
+                self.touch(doomed.values_list("user_id", flat=True))
+                deleted, _ = doomed.delete()
                 self.tally.deleted += deleted
                 self.save_log()
 
@@ -399,7 +414,9 @@ def crm_sync(*, connection: CrmConnection, sleep: Sleep = time.sleep) -> CrmSync
     sync = _Sync(connection, log, sleep)
     try:
         credentials = unseal(connection.credentials_sealed)
-        if connection.kind == CrmConnection.Kind.SALESFORCE:
+        if connection.kind == CrmConnection.Kind.DEMO:
+            pass  # nothing to read: the demo's data is written by seed_demo
+        elif connection.kind == CrmConnection.Kind.SALESFORCE:
             from integrations.crm.salesforce_sync import salesforce_read
 
             salesforce_read(sync, credentials)
@@ -414,6 +431,11 @@ def crm_sync(*, connection: CrmConnection, sleep: Sleep = time.sleep) -> CrmSync
         log.error = str(error)
     else:
         log.status = CrmSyncLog.Status.SUCCEEDED
+        if connection.kind != CrmConnection.Kind.DEMO:
+            for problem in crm_outcomes_refresh(
+                connection=connection, user_ids=sync.touched
+            ):
+                sync.tally.problems.append(problem)
     log.finished_at = timezone.now()
     sync.save_log()
     return log

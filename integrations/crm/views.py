@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,18 +24,21 @@ from integrations.crm.services import (
     crm_connection_create_salesforce,
     crm_connection_reauthorise,
     crm_connection_remove,
+    crm_connection_replace_token,
     crm_connection_set_paused,
     crm_connection_test,
+    crm_currency_rate_set,
     crm_owner_map,
     crm_sync_request,
     may_manage_crm,
 )
 from integrations.forms import (
+    CurrencyRateForm,
     HubSpotConnectionForm,
     OwnerMappingForm,
     SalesforceConnectionForm,
 )
-from integrations.models import CrmConnection
+from integrations.models import CrmConnection, CrmCurrencyRate
 from lms.accounts.models import User
 from lms.lib.clock import today
 from lms.lib.crypto import seal, unseal
@@ -53,6 +57,19 @@ def _admin(request: HttpRequest) -> User:
     if not may_manage_crm(user):
         raise PermissionDenied("Only enablement admins manage CRM connections.")
     return user
+
+
+def _list_context(**forms: Any) -> dict[str, Any]:
+    return {
+        "form": HubSpotConnectionForm(),
+        "salesforce_form": SalesforceConnectionForm(),
+        "rate_form": CurrencyRateForm(),
+        "rates": CrmCurrencyRate.objects.all(),
+        "reporting_currency": settings.CRM_REPORTING_CURRENCY,
+        "callback_url": absolute_url("crm_salesforce_callback"),
+        "connections": CrmConnection.objects.all(),
+        **forms,
+    }
 
 
 @never_cache
@@ -74,12 +91,7 @@ def connections(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "integrations/crm_connections.html",
-        {
-            "form": form,
-            "salesforce_form": SalesforceConnectionForm(),
-            "callback_url": absolute_url("crm_salesforce_callback"),
-            "connections": CrmConnection.objects.all(),
-        },
+        _list_context(form=form),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -222,12 +234,7 @@ def salesforce_connect(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "integrations/crm_connections.html",
-            {
-                "form": HubSpotConnectionForm(),
-                "salesforce_form": form,
-                "callback_url": absolute_url("crm_salesforce_callback"),
-                "connections": CrmConnection.objects.all(),
-            },
+            _list_context(salesforce_form=form),
             status=400,
         )
     client = {
@@ -310,4 +317,47 @@ def salesforce_callback(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("crm_connections")
     messages.success(request, "Salesforce is connected. Test it to see the org's name.")
+    return redirect("crm_connection", connection.pk)
+
+
+@login_required
+@require_POST
+def currency_rate(request: HttpRequest) -> HttpResponse:
+    """Set one conversion rate into the reporting currency."""
+    user = _admin(request)
+    form = CurrencyRateForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "integrations/crm_connections.html",
+            _list_context(rate_form=form),
+            status=400,
+        )
+    rate = crm_currency_rate_set(
+        currency=form.cleaned_data["currency"], rate=form.cleaned_data["rate"], by=user
+    )
+    messages.success(
+        request,
+        f"1 {rate.currency} = {rate.rate} {settings.CRM_REPORTING_CURRENCY}; "
+        "the monthly outcomes are converted with it.",
+    )
+    return redirect("crm_connections")
+
+
+@login_required
+@require_POST
+def connection_token(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter a new HubSpot token (after a refusal, or to rotate it)."""
+    user = _admin(request)
+    connection = get_object_or_404(
+        CrmConnection, pk=pk, kind=CrmConnection.Kind.HUBSPOT
+    )
+    form = HubSpotConnectionForm({"name": connection.name, **request.POST.dict()})
+    if not form.is_valid():
+        messages.error(request, "Enter the new private-app token.")
+        return redirect("crm_connection", connection.pk)
+    crm_connection_replace_token(
+        connection=connection, access_token=form.cleaned_data["access_token"], by=user
+    )
+    messages.success(request, "The new token is saved. Test it to see the account.")
     return redirect("crm_connection", connection.pk)

@@ -144,3 +144,62 @@ def test_an_unknown_connection_is_404(client, org):
     client.force_login(org.admin)
     assert client.get(f"{URL}999/").status_code == 404
     assert client.post(f"{URL}999/test/").status_code == 404
+
+
+def test_the_demo_connection_tests_and_syncs_without_a_network(
+    client, org, monkeypatch
+):
+    import socket
+
+    from integrations.models import CrmSyncLog
+    from lms.lib.crypto import seal
+
+    def no_network(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the demo CRM reached for the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    connection = CrmConnection.objects.create(
+        name="CRM (demo)", kind=CrmConnection.Kind.DEMO, credentials_sealed=seal({})
+    )
+    client.force_login(org.admin)
+    client.post(f"{URL}{connection.pk}/test/")
+    connection.refresh_from_db()
+    assert connection.last_test_ok is True
+    assert "no network" in connection.last_test_message
+    from integrations.crm.sync import crm_sync
+
+    log = crm_sync(connection=connection)
+    assert log.status == CrmSyncLog.Status.SUCCEEDED
+    assert (log.created, log.updated, log.deleted) == (0, 0, 0)
+
+
+def test_a_new_token_brings_a_refused_hubspot_connection_back(client, org):
+    connection = _connect(client, org.admin)
+    CrmConnection.objects.filter(pk=connection.pk).update(
+        status=CrmConnection.Status.NEEDS_REAUTHORISATION
+    )
+    response = client.post(f"{URL}{connection.pk}/token/", {"access_token": "pat-new"})
+    assert response.status_code == 302
+    connection.refresh_from_db()
+    assert connection.status == CrmConnection.Status.ACTIVE
+    assert unseal(connection.credentials_sealed) == {"access_token": "pat-new"}
+    assert "pat-new" not in client.get(f"{URL}{connection.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "who", ["rep_east", "east_manager", "emea_manager", "region_manager"]
+)
+def test_nobody_but_admins_replaces_a_token(client, org, who):
+    connection = _connect(client, org.admin)
+    client.force_login(org[who])
+    response = client.post(f"{URL}{connection.pk}/token/", {"access_token": "x"})
+    assert response.status_code == 403
+    connection.refresh_from_db()
+    assert unseal(connection.credentials_sealed) == {"access_token": TOKEN}
+
+
+def test_anonymous_people_cannot_replace_a_token(client, org):
+    connection = _connect(client, org.admin)
+    client.logout()
+    response = client.post(f"{URL}{connection.pk}/token/", {"access_token": "x"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
