@@ -37,3 +37,22 @@ class CalendarRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uid} #{self.sequence}"
+
+
+from automation.sequences.models import (  # noqa: E402  (the sequences' models)
+    Enrolment,
+    LinkClick,
+    Sequence,
+    SequenceStep,
+    StepSend,
+)
+
+__all__ = [
+    "CalendarFeed",
+    "CalendarRevision",
+    "Enrolment",
+    "LinkClick",
+    "Sequence",
+    "SequenceStep",
+    "StepSend",
+]

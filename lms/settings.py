@@ -445,6 +445,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.webhook_deliveries_sweep_task",
         "schedule": 60.0,
     },
+    "run the nudge sequences": {
+        "task": "automation.tasks.sequences_tick_task",
+        "schedule": 300.0,
+    },
     "announce overdue and completed assignments to webhooks": {
         "task": "integrations.tasks.assignments_announce_task",
         "schedule": 3600.0,

@@ -94,5 +94,6 @@ def test_it_schedules_only_tasks_that_exist():
         "integrations.tasks.xapi_rounds_start_task",
         "library.tasks.review_notices_send_task",
         "library.tasks.owner_digests_send_task",
+        "automation.tasks.sequences_tick_task",
     }
     assert scheduled <= set(app.tasks)
