@@ -4,15 +4,18 @@ from django.apps import AppConfig
 
 
 class AutomationConfig(AppConfig):
-    """Calendar feeds of due dates, deadlines and expiries (and, above the
-    reminders, what is sent on its own)."""
+    """Calendar feeds of due dates, deadlines and expiries, and the nudge
+    sequences enablement admins write (what is sent on its own)."""
 
     name = "automation"
     verbose_name = "Automation"
 
     def ready(self) -> None:
+        from automation import demo
         from automation.calendars import event_revisions
         from automation.notice_kinds import notice_kinds
+        from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
+        from lms.demo import DemoStep, register_demo_step
         from lms.lib.ics import register_revision_keeper
         from lms.navigation import ProfileLink, register_profile_link
         from lms.notifications.preferences import register_notice_kind
@@ -28,6 +31,10 @@ class AutomationConfig(AppConfig):
                 "a daily digest, or a pause.",
             )
         )
+        ENABLEMENT_ADMIN_PERMISSIONS.extend(
+            f"automation.{action}_sequence" for action in ("add", "change", "delete")
+        )
+        register_demo_step(DemoStep(80, "nudge sequences", demo.seed_sequences))
         register_profile_link(
             ProfileLink(
                 "Calendar feed",

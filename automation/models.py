@@ -146,3 +146,22 @@ class SlackIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} is {self.member_id} in Slack"
+
+
+from automation.sequences.models import (  # noqa: E402  (the sequences' models)
+    Enrolment,
+    LinkClick,
+    Sequence,
+    SequenceStep,
+    StepSend,
+)
+
+__all__ = [
+    "CalendarFeed",
+    "CalendarRevision",
+    "Enrolment",
+    "LinkClick",
+    "Sequence",
+    "SequenceStep",
+    "StepSend",
+]

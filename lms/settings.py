@@ -479,6 +479,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "automation.tasks.delivery_digests_send_task",
         "schedule": 3600.0,
     },
+    "run the nudge sequences": {
+        "task": "automation.tasks.sequences_tick_task",
+        "schedule": 300.0,
+    },
     "announce overdue and completed assignments to webhooks": {
         "task": "integrations.tasks.assignments_announce_task",
         "schedule": 3600.0,

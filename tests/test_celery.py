@@ -96,5 +96,6 @@ def test_it_schedules_only_tasks_that_exist():
         "library.tasks.review_notices_send_task",
         "library.tasks.owner_digests_send_task",
         "library.tasks.item_previews_requeue_stuck_task",
+        "automation.tasks.sequences_tick_task",
     }
     assert scheduled <= set(app.tasks)
