@@ -31,9 +31,10 @@ class Rubric(ClusterableModel):
     to 100%, each scored 1–5 against a description per level, and the weighted score
     that passes."""
 
-    name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
     pass_threshold = models.DecimalField(
+        _("pass threshold"),
         max_digits=3,
         decimal_places=2,
         default=Decimal("3.00"),
@@ -79,6 +80,8 @@ class Rubric(ClusterableModel):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
 
     def __str__(self) -> str:
         return self.name
@@ -96,9 +99,10 @@ class RubricCriterion(Orderable):
     1–5 scale means."""
 
     rubric = ParentalKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     weight = models.PositiveSmallIntegerField(
+        _("weight"),
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Percent; the weights of a rubric add up to 100."),
     )
@@ -132,25 +136,33 @@ class PracticePage(LessonPage):
     approves it."""
 
     prompt = models.TextField(
+        _("prompt"),
         help_text=_(
             "What to do, e.g. “Handle the pricing objection in under two minutes”."
-        )
+        ),
     )
-    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="+")
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.PROTECT, related_name="+", verbose_name=_("rubric")
+    )
     max_seconds = models.PositiveIntegerField(
+        _("longest take (seconds)"),
         default=120,
         validators=[MinValueValidator(10), MaxValueValidator(3600)],
         help_text=_("Longest take allowed, in seconds."),
     )
     max_takes = models.PositiveSmallIntegerField(
+        _("takes allowed"),
         default=3,
         validators=[MinValueValidator(1)],
         help_text=_("How many takes a rep may send for review."),
     )
     allow_upload = models.BooleanField(
-        default=True, help_text=_("Reps may upload a file instead of recording.")
+        _("allow uploads"),
+        default=True,
+        help_text=_("Reps may upload a file instead of recording."),
     )
     self_review = models.BooleanField(
+        _("self-review"),
         default=True,
         help_text=_("Reps score their own take on the rubric before sending it."),
     )
@@ -171,6 +183,10 @@ class PracticePage(LessonPage):
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
 
     def how_to_complete(self) -> str:
         return gettext(

@@ -173,3 +173,13 @@ def test_the_team_median_counts_calls_in_spanish(calls, text):
         )
 
     assert f"Mediana del equipo: East, llamadas de los últimos 90 días, {text}" in html
+
+
+def test_the_rubric_admin_reads_in_spanish(client, org):
+    _speaks(org.admin, "es")
+    client.force_login(org.admin)
+
+    page = client.get(reverse("wagtailsnippets_coaching_rubric:add")).text
+
+    assert "Umbral de aprobado" in page  # the pass threshold's label
+    assert "Objetivos de la llamada (análisis de la conversación)" in page
