@@ -19,7 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_noop
 
 from coaching.models import CallAnalysis, Rubric, Submission, Take
 from coaching.permissions import can_review
@@ -41,16 +42,17 @@ NO_CALLS_BAND = "No analysed calls"
 # A pending analysis older than this lost its job (a worker died): queue it again.
 STUCK_AFTER = dt.timedelta(minutes=30)
 MAX_ATTEMPTS = 5
-TOO_LONG = (
+# Stored in English in CallAnalysis.failure_reason; translated when shown.
+TOO_LONG = gettext_noop(
     "The analysis of this recording took too long and was stopped. The recording "
     "and the review work as before, without the conversation metrics."
 )
-OVER_LIMIT = (
+OVER_LIMIT = gettext_noop(
     "The analysis of this recording needed more time or memory than the server "
     "allows and was stopped. The recording and the review work as before, without "
     "the conversation metrics."
 )
-COULD_NOT = (
+COULD_NOT = gettext_noop(
     "The conversation metrics of this recording could not be measured. The "
     "recording and the review work as before."
 )
@@ -189,9 +191,11 @@ def call_analysis_set_rep_channel(
     from the stored segments; nothing is decoded again."""
     take = analysis.take
     if user.pk != take.submission.rep_id and not can_review(user, take.submission):
-        raise AnalysisRefused("Only the rep and their coaches can change this.")
+        raise AnalysisRefused(
+            gettext("Only the rep and their coaches can change this.")
+        )
     if rep_channel not in CallAnalysis.RepChannel.values:
-        raise AnalysisRefused("Choose the first or the second channel.")
+        raise AnalysisRefused(gettext("Choose the first or the second channel."))
     locked = CallAnalysis.objects.select_for_update().get(pk=analysis.pk)
     locked.rep_channel = rep_channel
     if locked.state == CallAnalysis.State.DONE:
@@ -317,30 +321,30 @@ def talk_ratio_target(rubric: Rubric, ratio: float | None) -> Target | None:
     if ratio is None or (low is None and high is None):
         return None
     percent = ratio * 100
-    wanted = _range_text(low, high)
+    wanted = {"target": _range_text(low, high)}
     if low is not None and percent < low:
-        return Target(False, f"Below the target of {wanted}")
+        return Target(False, gettext("Below the target of %(target)s") % wanted)
     if high is not None and percent > high:
-        return Target(False, f"Above the target of {wanted}")
-    return Target(True, f"On target ({wanted})")
+        return Target(False, gettext("Above the target of %(target)s") % wanted)
+    return Target(True, gettext("On target (%(target)s)") % wanted)
 
 
 def monologue_target(rubric: Rubric, seconds: float | None) -> Target | None:
     limit = rubric.monologue_max_seconds
     if seconds is None or limit is None:
         return None
-    wanted = f"at most {_clock(limit)}"
+    wanted = {"target": gettext("at most %(limit)s") % {"limit": _clock(limit)}}
     if seconds > limit:
-        return Target(False, f"Above the target of {wanted}")
-    return Target(True, f"On target ({wanted})")
+        return Target(False, gettext("Above the target of %(target)s") % wanted)
+    return Target(True, gettext("On target (%(target)s)") % wanted)
 
 
 def _range_text(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
         return f"{low}–{high}%"
     if low is not None:
-        return f"at least {low}%"
-    return f"at most {high}%"
+        return gettext("at least %(limit)s") % {"limit": f"{low}%"}
+    return gettext("at most %(limit)s") % {"limit": f"{high}%"}
 
 
 def _clock(seconds: float) -> str:
@@ -448,11 +452,15 @@ def _percent(ratio: float | None) -> str:
 def _seconds(value: float | None) -> str:
     if value is None:
         return "—"
-    return _clock(value) if value >= 60 else f"{value:.1f} s"
+    if value >= 60:
+        return _clock(value)
+    return gettext("%(seconds)s s") % {"seconds": formats.number_format(value, 1)}
 
 
 def _per_minute(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} per minute"
+    if value is None:
+        return "—"
+    return gettext("%(count)s per minute") % {"count": formats.number_format(value, 1)}
 
 
 def analysis_panel(
@@ -475,11 +483,13 @@ def analysis_panel(
         return AnalysisPanel(analysis, 0.0, [], [], None, can_change)
     activity = speech.Activity.from_json(analysis.activity)
     rep, other = activity.rep_and_other(analysis.rep_channel)
-    lanes = [Lane("Rep", "lane-rep", list(rep), _seconds(analysis.rep_talk_seconds))]
+    lanes = [
+        Lane(gettext("Rep"), "lane-rep", list(rep), _seconds(analysis.rep_talk_seconds))
+    ]
     if other is not None:
         lanes.append(
             Lane(
-                "Other speaker",
+                gettext("Other speaker"),
                 "lane-other",
                 list(other),
                 _seconds(analysis.other_talk_seconds),
@@ -496,41 +506,50 @@ def analysis_panel(
     )
     monologue_team = benchmark.longest_monologue_seconds if benchmark else None
     rows += [
-        MetricRow("Rep talk time", _seconds(analysis.rep_talk_seconds)),
-        MetricRow("Other speaker's talk time", _seconds(analysis.other_talk_seconds)),
+        MetricRow(gettext("Rep talk time"), _seconds(analysis.rep_talk_seconds)),
         MetricRow(
-            "Longest rep monologue",
+            gettext("Other speaker's talk time"),
+            _seconds(analysis.other_talk_seconds),
+        ),
+        MetricRow(
+            gettext("Longest rep monologue"),
             _seconds(analysis.longest_monologue_seconds),
             team=_seconds(monologue_team) if monologue_team is not None else "",
             target=monologue_target(rubric, analysis.longest_monologue_seconds),
-            quote="Longest monologue: " + _seconds(analysis.longest_monologue_seconds),
+            quote=gettext("Longest monologue: %(value)s")
+            % {"value": _seconds(analysis.longest_monologue_seconds)},
             seek_start=analysis.longest_monologue_start
             if monologue_end is not None
             else None,
             seek_end=monologue_end,
         ),
         MetricRow(
-            "Longest customer story",
+            gettext("Longest customer story"),
             _seconds(analysis.longest_customer_story_seconds),
         ),
         MetricRow(
-            "Interactivity",
+            gettext("Interactivity"),
             _per_minute(analysis.interactivity_per_minute),
             team=_per_minute(benchmark.interactivity_per_minute)
             if benchmark and benchmark.interactivity_per_minute is not None
             else "",
-            quote="Interactivity: "
-            + _per_minute(analysis.interactivity_per_minute).replace("—", "n/a"),
+            quote=gettext("Interactivity: %(value)s")
+            % {
+                "value": _per_minute(analysis.interactivity_per_minute).replace(
+                    "—", gettext("n/a")
+                )
+            },
         ),
         MetricRow(
-            "Patience",
+            gettext("Patience"),
             _seconds(analysis.patience_seconds),
             team=_seconds(benchmark.patience_seconds)
             if benchmark and benchmark.patience_seconds is not None
             else "",
-            quote="Patience: " + _seconds(analysis.patience_seconds),
+            quote=gettext("Patience: %(value)s")
+            % {"value": _seconds(analysis.patience_seconds)},
         ),
-        MetricRow("Silence", _percent(analysis.silence_ratio)),
+        MetricRow(gettext("Silence"), _percent(analysis.silence_ratio)),
     ]
     return AnalysisPanel(
         analysis=analysis,
@@ -551,16 +570,18 @@ def _talk_ratio_row(
         if benchmark and benchmark.talk_ratio is not None
         else ""
     )
-    quote = f"Talk ratio: {_percent(analysis.rep_talk_ratio)}"
+    quote = gettext("Talk ratio: %(value)s") % {
+        "value": _percent(analysis.rep_talk_ratio)
+    }
     if target is not None:
         quote += f" ({target.text.lower()})"
     if team:
-        quote += f"; team median {team}"
+        quote += gettext("; team median %(value)s") % {"value": team}
     return MetricRow(
-        "Rep talk ratio",
+        gettext("Rep talk ratio"),
         _percent(analysis.rep_talk_ratio)
         if analysis.rep_talk_ratio is not None
-        else "Not available",
+        else gettext("Not available"),
         team=team,
         target=target,
         quote=quote if analysis.rep_talk_ratio is not None else "",

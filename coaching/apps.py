@@ -6,7 +6,7 @@ class CoachingConfig(AppConfig):
     """Review requests, reviews, time-stamped comments, rubrics, practice prompts."""
 
     name = "coaching"
-    verbose_name = "Coaching"
+    verbose_name = _("Coaching")
 
     def ready(self) -> None:
         from coaching import demo

@@ -10,6 +10,8 @@ import io
 import re
 from decimal import Decimal
 
+from django.utils.translation import pgettext
+
 from coaching.models import Comment, Review
 
 DEFAULT_CUE_SECONDS = Decimal(5)
@@ -41,7 +43,7 @@ def _cue_text(text: str) -> str:
 
 
 def _kind_label(comment: Comment) -> str:
-    return comment.get_kind_display() if comment.kind else "Comment"
+    return comment.get_kind_display() if comment.kind else pgettext("noun", "Comment")
 
 
 def _cue_end(comment: Comment, duration: Decimal | None) -> Decimal:

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from coaching.models import (
     SCALE,
@@ -25,9 +27,10 @@ COMMENT_MAX_LENGTH = 2000
 
 class RecordingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        when = obj.created_at.strftime("%d %b %Y")
-        state = "" if obj.status == MediaAsset.Status.READY else " (processing)"
-        return f"{obj} · {when}{state}"
+        when = formats.date_format(timezone.localtime(obj.created_at), "DATE_FORMAT")
+        if obj.status == MediaAsset.Status.READY:
+            return f"{obj} · {when}"
+        return f"{obj} · {when} {gettext('(processing)')}"
 
 
 class CoachChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -52,29 +55,32 @@ class ReviewRequestForm(forms.Form):
 
     asset = RecordingChoiceField(
         queryset=MediaAsset.objects.none(),
-        label="Recording",
-        empty_label="Choose a recording",
+        label=gettext_lazy("Recording"),
+        empty_label=gettext_lazy("Choose a recording"),
     )
-    title = forms.CharField(max_length=200, label="Call title")
+    title = forms.CharField(max_length=200, label=gettext_lazy("Call title"))
     deal_stage = forms.ChoiceField(
-        choices=[("", "Not in a deal / other"), *Submission.DealStage.choices],
+        choices=[
+            ("", gettext_lazy("Not in a deal / other")),
+            *Submission.DealStage.choices,
+        ],
         required=False,
-        label="Deal stage",
+        label=gettext_lazy("Deal stage"),
     )
     feedback_wanted = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
-        label="What do you want feedback on?",
+        label=gettext_lazy("What do you want feedback on?"),
     )
     rubric = forms.ModelChoiceField(
-        queryset=Rubric.objects.all(), label="Rubric", empty_label=None
+        queryset=Rubric.objects.all(), label=gettext_lazy("Rubric"), empty_label=None
     )
     coach = CoachChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Coach",
-        empty_label="Any coach of my team",
+        label=gettext_lazy("Coach"),
+        empty_label=gettext_lazy("Any coach of my team"),
     )
     rep_channel = forms.TypedChoiceField(
         choices=CallAnalysis.RepChannel.choices,
@@ -82,10 +88,12 @@ class ReviewRequestForm(forms.Form):
         initial=CallAnalysis.RepChannel.FIRST,
         required=False,
         empty_value=0,  # type: ignore[arg-type]  # the first channel
-        label="Which channel are you on?",
-        help_text="Dialers and meeting tools record calls with one speaker per "
-        "channel, usually you first (left). Used for your talk ratio; one-channel "
-        "recordings have none.",
+        label=gettext_lazy("Which channel are you on?"),
+        help_text=gettext_lazy(
+            "Dialers and meeting tools record calls with one speaker per channel, "
+            "usually you first (left). Used for your talk ratio; one-channel "
+            "recordings have none."
+        ),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -98,7 +106,9 @@ class RepChannelForm(forms.Form):
     """Which channel of a two-channel call is the rep, corrected after the fact."""
 
     rep_channel = forms.TypedChoiceField(
-        choices=CallAnalysis.RepChannel.choices, coerce=int, label="The rep is on the"
+        choices=CallAnalysis.RepChannel.choices,
+        coerce=int,
+        label=gettext_lazy("The rep is on the"),
     )
 
 
@@ -107,8 +117,8 @@ class AddTakeForm(forms.Form):
 
     asset = RecordingChoiceField(
         queryset=MediaAsset.objects.none(),
-        label="Recording",
-        empty_label="Choose a recording",
+        label=gettext_lazy("Recording"),
+        empty_label=gettext_lazy("Choose a recording"),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -120,8 +130,8 @@ class SendTakeForm(forms.Form):
     coach = CoachChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Coach",
-        empty_label="Any coach of my team",
+        label=gettext_lazy("Coach"),
+        empty_label=gettext_lazy("Any coach of my team"),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -145,10 +155,12 @@ class CommentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("parent") is None and data.get("start_seconds") is None:
-            self.add_error("start_seconds", "A comment needs a time on the recording.")
+            self.add_error(
+                "start_seconds", gettext("A comment needs a time on the recording.")
+            )
         start, end = data.get("start_seconds"), data.get("end_seconds")
         if start is not None and end is not None and end <= start:
-            self.add_error("end_seconds", "The end must come after the start.")
+            self.add_error("end_seconds", gettext("The end must come after the start."))
         return data
 
 
@@ -158,7 +170,10 @@ def _criterion_field(criterion: RubricCriterion) -> forms.TypedChoiceField:
         choices=[(level, f"{level} — {text}") for level, text in criterion.levels],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": f"Score “{criterion.name}” from 1 to 5."},
+        error_messages={
+            "required": gettext("Score “%(criterion)s” from 1 to 5.")
+            % {"criterion": criterion.name}
+        },
     )
 
 
@@ -186,12 +201,12 @@ class ReviewSubmitForm(RubricLevelsMixin, forms.Form):
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
-        label="Summary for the rep",
+        label=gettext_lazy("Summary for the rep"),
     )
     outcome = forms.ChoiceField(
         choices=Submission.Outcome.choices,
         widget=forms.RadioSelect,
-        label="Outcome",
+        label=gettext_lazy("Outcome"),
     )
 
     def __init__(

@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -29,35 +31,36 @@ class Rubric(ClusterableModel):
     to 100%, each scored 1–5 against a description per level, and the weighted score
     that passes."""
 
-    name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
     pass_threshold = models.DecimalField(
+        _("pass threshold"),
         max_digits=3,
         decimal_places=2,
         default=Decimal("3.00"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("5"))],
-        help_text="The weighted score (1–5) a review needs to pass.",
+        help_text=_("The weighted score (1–5) a review needs to pass."),
     )
     # Targets for the conversation analytics of calls scored on this rubric.
     talk_ratio_min = models.PositiveSmallIntegerField(
-        "lowest rep talk ratio (%)",
+        _("lowest rep talk ratio (%)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(100)],
-        help_text="E.g. 30: a rep who talks less than this is below target.",
+        help_text=_("E.g. 30: a rep who talks less than this is below target."),
     )
     talk_ratio_max = models.PositiveSmallIntegerField(
-        "highest rep talk ratio (%)",
+        _("highest rep talk ratio (%)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(100)],
-        help_text="E.g. 45: a rep who talks more than this is above target.",
+        help_text=_("E.g. 45: a rep who talks more than this is above target."),
     )
     monologue_max_seconds = models.PositiveIntegerField(
-        "longest rep monologue (seconds)",
+        _("longest rep monologue (seconds)"),
         null=True,
         blank=True,
-        help_text="E.g. 90: a longer monologue is above target.",
+        help_text=_("E.g. 90: a longer monologue is above target."),
     )
 
     panels = [
@@ -70,13 +73,15 @@ class Rubric(ClusterableModel):
                 FieldPanel("talk_ratio_max"),
                 FieldPanel("monologue_max_seconds"),
             ],
-            heading="Call targets (conversation analytics)",
+            heading=_("Call targets (conversation analytics)"),
         ),
-        InlinePanel("criteria", heading="Criteria", min_num=1),
+        InlinePanel("criteria", heading=_("Criteria"), min_num=1),
     ]
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
 
     def __str__(self) -> str:
         return self.name
@@ -85,7 +90,7 @@ class Rubric(ClusterableModel):
         low, high = self.talk_ratio_min, self.talk_ratio_max
         if low is not None and high is not None and low > high:
             raise ValidationError(
-                {"talk_ratio_max": "The highest talk ratio is below the lowest."}
+                {"talk_ratio_max": _("The highest talk ratio is below the lowest.")}
             )
 
 
@@ -94,11 +99,12 @@ class RubricCriterion(Orderable):
     1–5 scale means."""
 
     rubric = ParentalKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     weight = models.PositiveSmallIntegerField(
+        _("weight"),
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Percent; the weights of a rubric add up to 100.",
+        help_text=_("Percent; the weights of a rubric add up to 100."),
     )
     level_1 = models.CharField("1 —", max_length=300)
     level_2 = models.CharField("2 —", max_length=300)
@@ -112,7 +118,7 @@ class RubricCriterion(Orderable):
         FieldPanel("weight"),
         MultiFieldPanel(
             [FieldPanel(f"level_{level}") for level in SCALE],
-            heading="What each level means",
+            heading=_("What each level means"),
         ),
     ]
 
@@ -130,26 +136,35 @@ class PracticePage(LessonPage):
     approves it."""
 
     prompt = models.TextField(
-        help_text="What to do, e.g. “Handle the pricing objection in under two "
-        "minutes”."
+        _("prompt"),
+        help_text=_(
+            "What to do, e.g. “Handle the pricing objection in under two minutes”."
+        ),
     )
-    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="+")
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.PROTECT, related_name="+", verbose_name=_("rubric")
+    )
     max_seconds = models.PositiveIntegerField(
+        _("longest take (seconds)"),
         default=120,
         validators=[MinValueValidator(10), MaxValueValidator(3600)],
-        help_text="Longest take allowed, in seconds.",
+        help_text=_("Longest take allowed, in seconds."),
     )
     max_takes = models.PositiveSmallIntegerField(
+        _("takes allowed"),
         default=3,
         validators=[MinValueValidator(1)],
-        help_text="How many takes a rep may send for review.",
+        help_text=_("How many takes a rep may send for review."),
     )
     allow_upload = models.BooleanField(
-        default=True, help_text="Reps may upload a file instead of recording."
+        _("allow uploads"),
+        default=True,
+        help_text=_("Reps may upload a file instead of recording."),
     )
     self_review = models.BooleanField(
+        _("self-review"),
         default=True,
-        help_text="Reps score their own take on the rubric before sending it.",
+        help_text=_("Reps score their own take on the rubric before sending it."),
     )
 
     content_panels = [
@@ -163,14 +178,20 @@ class PracticePage(LessonPage):
                 FieldPanel("allow_upload"),
                 FieldPanel("self_review"),
             ],
-            heading="Takes",
+            heading=_("Takes"),
         ),
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+
     def how_to_complete(self) -> str:
-        return "This practice is complete once a coach approves one of your takes."
+        return gettext(
+            "This practice is complete once a coach approves one of your takes."
+        )
 
 
 class SubmissionQuerySet(models.QuerySet["Submission"]):
@@ -185,20 +206,20 @@ class Submission(models.Model):
     takes and their reviews stay."""
 
     class Kind(models.TextChoices):
-        CALL = "call", "Call review"
-        PRACTICE = "practice", "Practice"
+        CALL = "call", _("Call review")
+        PRACTICE = "practice", _("Practice")
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Not sent yet"  # practice takes before the rep sends one
-        REQUESTED = "requested", "Waiting for review"
-        IN_REVIEW = "in_review", "In review"
-        REVIEWED = "reviewed", "Reviewed"
+        DRAFT = "draft", _("Not sent yet")  # practice takes before the rep sends one
+        REQUESTED = "requested", _("Waiting for review")
+        IN_REVIEW = "in_review", _("In review")
+        REVIEWED = "reviewed", _("Reviewed")
 
     PENDING_STATES: ClassVar[tuple[str, ...]] = (State.REQUESTED, State.IN_REVIEW)
 
     class Outcome(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        RESUBMIT = "resubmit", "Resubmit"
+        APPROVED = "approved", _("Approved")
+        RESUBMIT = "resubmit", _("Resubmit")
 
     # The stages of a deal, named once where the library tags its content with them.
     DealStage = DealStage
@@ -218,7 +239,7 @@ class Submission(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="+")
     deal_stage = models.CharField(max_length=16, choices=DealStage.choices, blank=True)
     feedback_wanted = models.TextField(
-        blank=True, help_text="What the rep wants feedback on."
+        blank=True, help_text=_("What the rep wants feedback on.")
     )
     requested_coach = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,16 +247,16 @@ class Submission(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Empty: the coaches of the rep's team.",
+        help_text=_("Empty: the coaches of the rep's team."),
     )
     state = models.CharField(max_length=16, choices=State.choices)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     requested_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the latest take was sent for review."
+        null=True, blank=True, help_text=_("When the latest take was sent for review.")
     )
     due_at = models.DateTimeField(
-        null=True, blank=True, help_text="Requested plus the turnaround target."
+        null=True, blank=True, help_text=_("Requested plus the turnaround target.")
     )
 
     objects = SubmissionQuerySet.as_manager()
@@ -273,7 +294,7 @@ class Take(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When it was sent for review."
+        null=True, blank=True, help_text=_("When it was sent for review.")
     )
 
     objects = TakeQuerySet.as_manager()
@@ -306,8 +327,8 @@ class Review(models.Model):
     they submit it."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
 
     take = models.ForeignKey(Take, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(
@@ -324,7 +345,7 @@ class Review(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Weighted 1–5, computed on the server.",
+        help_text=_("Weighted 1–5, computed on the server."),
     )
     passed = models.BooleanField(null=True)
     started_at = models.DateTimeField(default=timezone.now)
@@ -375,9 +396,9 @@ class Comment(models.Model):
     submitted."""
 
     class Kind(models.TextChoices):
-        PRAISE = "praise", "Praise"
-        IMPROVE = "improve", "Improve"
-        QUESTION = "question", "Question"
+        PRAISE = "praise", _("Praise")
+        IMPROVE = "improve", _("Improve")
+        QUESTION = "question", _("Question")
 
     take = models.ForeignKey(Take, on_delete=models.CASCADE, related_name="comments")
     review = models.ForeignKey(
@@ -422,7 +443,7 @@ class Comment(models.Model):
 
     def clean(self) -> None:
         if self.parent_id is None and self.start_seconds is None:
-            raise ValidationError("A comment needs a time on the recording.")
+            raise ValidationError(_("A comment needs a time on the recording."))
 
 
 class CallAnalysis(models.Model):
@@ -433,13 +454,13 @@ class CallAnalysis(models.Model):
     media.speech made it, so that `manage.py speech_backfill` re-runs older ones."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Being analysed"
-        DONE = "done", "Analysed"
-        FAILED = "failed", "Could not be analysed"
+        PENDING = "pending", _("Being analysed")
+        DONE = "done", _("Analysed")
+        FAILED = "failed", _("Could not be analysed")
 
     class RepChannel(models.IntegerChoices):
-        FIRST = 0, "First (left) channel"
-        SECOND = 1, "Second (right) channel"
+        FIRST = 0, _("First (left) channel")
+        SECOND = 1, _("Second (right) channel")
 
     take = models.OneToOneField(Take, on_delete=models.CASCADE, related_name="analysis")
     state = models.CharField(
@@ -449,7 +470,7 @@ class CallAnalysis(models.Model):
     rep_channel = models.PositiveSmallIntegerField(
         choices=RepChannel.choices,
         default=RepChannel.FIRST,
-        help_text="In a two-channel recording, the channel the rep speaks on.",
+        help_text=_("In a two-channel recording, the channel the rep speaks on."),
     )
     analysis_version = models.PositiveSmallIntegerField(null=True, blank=True)
     # Speech segments per channel ([[start, end], ...] in seconds) and the reason
@@ -476,7 +497,7 @@ class CallAnalysis(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name_plural = "call analyses"
+        verbose_name_plural = _("call analyses")
 
     def __str__(self) -> str:
         return f"Analysis of {self.take}"

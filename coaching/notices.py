@@ -6,9 +6,13 @@ them may run again or retry."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 
+from django.conf import settings
 from django.core.mail import get_connection
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, pgettext
 
 from coaching.models import Review, Submission, Take
 from coaching.permissions import routed_coaches
@@ -33,12 +37,22 @@ def _take_url(take: Take) -> str:
     return absolute_url("coaching_review", take.pk)
 
 
+def _in_language_of(person: User) -> AbstractContextManager[None]:
+    """The subject and the context are written in the recipient's language, as
+    notify_once renders the templates."""
+    return translation.override(person.language or settings.LANGUAGE_CODE)
+
+
 def _due_label(due_at: dt.datetime | None, person: User) -> str:
-    """ "Friday 4 December, 14:00 (Europe/Berlin)", in the person's time zone."""
+    """ "Friday 4 December, 14:00 (Europe/Berlin)", in the person's time zone and
+    in the active language (its word order is the translators' choice)."""
     if due_at is None:
         return ""
     local = timezone.localtime(due_at, clock.zone(person.time_zone))
-    return f"{dateformat.format(local, 'l j F, H:i')} ({person.time_zone})"
+    # Translators: a date format (Django's date filter), as in "Friday 4 December,
+    # 14:00"; escape literal letters with a backslash.
+    day_and_time = dateformat.format(local, pgettext("due date", "l j F, H:i"))
+    return f"{day_and_time} ({person.time_zone})"
 
 
 def _context(take: Take, person: User, **more: object) -> dict[str, object]:
@@ -66,13 +80,19 @@ def take_notify_coaches(*, take_id: int) -> int:
     sent = 0
     with get_connection() as connection:
         for coach in routed_coaches(submission):
+            with _in_language_of(coach):
+                subject = gettext("%(rep)s asks for coaching: “%(title)s”") % {
+                    "rep": submission.rep,
+                    "title": submission.title,
+                }
+                context = _context(take, coach)
             sent += notify_once(
                 user=coach,
                 kind=REQUESTED_NOTICE,
                 key=f"take:{take.pk}",
-                subject=f"{submission.rep} asks for coaching: “{submission.title}”",
+                subject=subject,
                 template="coaching/email/requested",
-                context=_context(take, coach),
+                context=context,
                 connection=connection,
             )
     return sent
@@ -88,14 +108,20 @@ def review_notify_rep(*, review_id: int) -> bool:
     submission = review.take.submission
     rep = submission.rep
     approved = review.outcome == Submission.Outcome.APPROVED
-    verb = "approved" if approved else "asks for another take of"
+    with _in_language_of(rep):
+        names = {"coach": review.reviewer, "title": submission.title}
+        if approved:
+            subject = gettext("%(coach)s approved “%(title)s”") % names
+        else:
+            subject = gettext("%(coach)s asks for another take of “%(title)s”") % names
+        context = _context(review.take, rep, review=review, approved=approved)
     return notify_once(
         user=rep,
         kind=REVIEWED_NOTICE,
         key=f"review:{review.pk}",
-        subject=f"{review.reviewer} {verb} “{submission.title}”",
+        subject=subject,
         template="coaching/email/reviewed",
-        context=_context(review.take, rep, review=review, approved=approved),
+        context=context,
     )
 
 
@@ -144,22 +170,37 @@ def reviews_chase_overdue(*, now: dt.datetime | None = None) -> tuple[int, int]:
             coaches = people.coaches(submission)
             if submission.due_at > now:
                 kind, recipients = REMINDER_NOTICE, coaches
-                subject = (
-                    f"Due soon: coaching for {submission.rep}, “{submission.title}”"
-                )
             else:
                 kind, recipients = ESCALATION_NOTICE, people.managers(submission.rep)
-                subject = f"Overdue coaching: {submission.rep}, “{submission.title}”"
+            names = {"rep": submission.rep, "title": submission.title}
             for person in recipients:
                 if (person.pk, kind, key) in sent:
                     continue
+                with _in_language_of(person):
+                    if kind == REMINDER_NOTICE:
+                        subject = (
+                            gettext("Due soon: coaching for %(rep)s, “%(title)s”")
+                            % names
+                        )
+                    else:
+                        subject = (
+                            gettext("Overdue coaching: %(rep)s, “%(title)s”") % names
+                        )
+                    context = _context(
+                        take,
+                        person,
+                        coaches=coaches,
+                        coaches_list=get_text_list(
+                            [str(coach) for coach in coaches], gettext("and")
+                        ),
+                    )
                 counts[kind] += notify_once(
                     user=person,
                     kind=kind,
                     key=key,
                     subject=subject,
                     template=f"coaching/email/{_TEMPLATES[kind]}",
-                    context=_context(take, person, coaches=coaches),
+                    context=context,
                     connection=connection,
                 )
     return counts[REMINDER_NOTICE], counts[ESCALATION_NOTICE]

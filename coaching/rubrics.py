@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from coaching.models import SCALE, CriterionScore, Rubric
@@ -28,28 +29,48 @@ def criteria_problems(
     level descriptions); empty when they make a valid rubric."""
     criteria = list(criteria)
     if not criteria:
-        return ["A rubric needs at least one criterion."]
+        return [gettext("A rubric needs at least one criterion.")]
     problems = []
     for name, weight, levels in criteria:
-        label = f"“{name}”" if name else "A criterion"
         if weight is None or not 1 <= weight <= TOTAL_WEIGHT:
-            problems.append(f"{label} needs a weight from 1 to {TOTAL_WEIGHT}.")
+            problems.append(
+                gettext("“%(name)s” needs a weight from 1 to %(total)s.")
+                % {"name": name, "total": TOTAL_WEIGHT}
+                if name
+                else gettext("A criterion needs a weight from 1 to %(total)s.")
+                % {"total": TOTAL_WEIGHT}
+            )
         missing = [str(n) for n, text in zip(SCALE, levels, strict=False) if not text]
         if len(levels) != len(SCALE) or missing:
-            which = ", ".join(missing) or "every level"
-            problems.append(f"{label}: describe level {which} of the 1–5 scale.")
+            if not missing:
+                problem = gettext("describe every level of the 1–5 scale.")
+            else:
+                problem = gettext("describe level %(levels)s of the 1–5 scale.") % {
+                    "levels": ", ".join(missing)
+                }
+            problems.append(
+                gettext("“%(name)s”: %(problem)s") % {"name": name, "problem": problem}
+                if name
+                else gettext("A criterion: %(problem)s") % {"problem": problem}
+            )
     total = sum(weight or 0 for _, weight, _ in criteria)
     if total != TOTAL_WEIGHT:
         problems.append(
-            f"The weights add up to {total}%; they must add up to exactly "
-            f"{TOTAL_WEIGHT}%."
+            gettext(
+                "The weights add up to %(total)s%%; they must add up to exactly "
+                "%(wanted)s%%."
+            )
+            % {"total": total, "wanted": TOTAL_WEIGHT}
         )
     return problems
 
 
 def threshold_problems(threshold: Decimal | None) -> list[str]:
     if threshold is None or not LOWEST <= threshold <= HIGHEST:
-        return [f"The pass threshold must lie between {LOWEST} and {HIGHEST}."]
+        return [
+            gettext("The pass threshold must lie between %(lowest)s and %(highest)s.")
+            % {"lowest": LOWEST, "highest": HIGHEST}
+        ]
     return []
 
 
@@ -89,9 +110,14 @@ class RubricForm(WagtailAdminModelForm):
             used = CriterionScore.objects.filter(criterion=criterion).count()
             if used:
                 problems.append(
-                    f"“{criterion.name}” is scored in {used} review"
-                    f"{'s' if used != 1 else ''}; it cannot be removed. Write a new "
-                    "rubric instead."
+                    ngettext(
+                        "“%(name)s” is scored in %(count)s review; it cannot be "
+                        "removed. Write a new rubric instead.",
+                        "“%(name)s” is scored in %(count)s reviews; it cannot be "
+                        "removed. Write a new rubric instead.",
+                        used,
+                    )
+                    % {"name": criterion.name, "count": used}
                 )
         if problems:
             raise forms.ValidationError(problems)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from coaching.models import (
     Comment,
@@ -29,10 +31,10 @@ from lms.accounts.visibility import coached_teams
 from lms.lib import clock
 from media.models import MediaAsset
 
-QUEUE_TABS: dict[str, tuple[str, list[str]]] = {
-    "to_review": ("To review", [Submission.State.REQUESTED]),
-    "in_progress": ("In progress", [Submission.State.IN_REVIEW]),
-    "done": ("Done", [Submission.State.REVIEWED]),
+QUEUE_TABS: dict[str, tuple[str | Promise, list[str]]] = {
+    "to_review": (gettext_lazy("To review"), [Submission.State.REQUESTED]),
+    "in_progress": (gettext_lazy("In progress"), [Submission.State.IN_REVIEW]),
+    "done": (gettext_lazy("Done"), [Submission.State.REVIEWED]),
 }
 DONE_SHOWN = 50
 
@@ -382,8 +384,13 @@ class PracticeState:
     def max_label(self) -> str:
         minutes, seconds = divmod(self.practice.max_seconds, 60)
         if minutes and seconds:
-            return f"{minutes} min {seconds} s"
-        return f"{minutes} min" if minutes else f"{seconds} s"
+            return gettext("%(minutes)s min %(seconds)s s") % {
+                "minutes": minutes,
+                "seconds": seconds,
+            }
+        if minutes:
+            return gettext("%(minutes)s min") % {"minutes": minutes}
+        return gettext("%(seconds)s s") % {"seconds": seconds}
 
 
 def practice_state(
@@ -453,8 +460,18 @@ def due_label(due_at: dt.datetime | None) -> str:
     delta = due_at - clock.now()
     hours = int(abs(delta.total_seconds()) // 3600)
     if delta.total_seconds() >= 0:
-        return f"due in {hours} h" if hours < 48 else f"due in {hours // 24} days"
-    return f"{hours} h overdue" if hours < 48 else f"{hours // 24} days overdue"
+        if hours < 48:
+            return gettext("due in %(hours)s h") % {"hours": hours}
+        days = hours // 24
+        return ngettext("due in %(days)s day", "due in %(days)s days", days) % {
+            "days": days
+        }
+    if hours < 48:
+        return gettext("%(hours)s h overdue") % {"hours": hours}
+    days = hours // 24
+    return ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {
+        "days": days
+    }
 
 
 def practice_open_submission(*, rep: User, practice: PracticePage) -> Submission | None:

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, ngettext
 
 from coaching.analytics import call_analysis_request
 from coaching.models import (
@@ -81,15 +82,23 @@ def _scored_criteria(
     criteria = list(rubric.criteria.all())
     problems = rubric_problems(rubric)
     if problems:
-        raise CoachingRefused(f"The rubric “{rubric}” is not usable: {problems[0]}")
+        raise CoachingRefused(
+            gettext("The rubric “%(rubric)s” is not usable: %(problem)s")
+            % {"rubric": rubric, "problem": problems[0]}
+        )
     unknown = set(levels) - {criterion.pk for criterion in criteria}
     if unknown:
-        raise CoachingRefused("Some scores are for criteria not in this rubric.")
+        raise CoachingRefused(
+            gettext("Some scores are for criteria not in this rubric.")
+        )
     scored = []
     for criterion in criteria:
         level = levels.get(criterion.pk)
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
-            raise CoachingRefused(f"Score “{criterion.name}” from 1 to 5.")
+            raise CoachingRefused(
+                gettext("Score “%(criterion)s” from 1 to 5.")
+                % {"criterion": criterion.name}
+            )
         scored.append((criterion, level))
     return scored
 
@@ -116,14 +125,16 @@ def _due_at(now: dt.datetime) -> dt.datetime:
 
 def _check_asset(rep: User, asset: MediaAsset) -> None:
     if asset.owner_id != rep.pk or asset.kind != MediaAsset.Kind.RECORDING:
-        raise CoachingRefused("Choose one of your own recordings.")
+        raise CoachingRefused(gettext("Choose one of your own recordings."))
     if asset.status != MediaAsset.Status.READY or not asset.duration:
         raise CoachingRefused(
-            "This recording is still being processed (or failed); send it once it "
-            "is ready to play."
+            gettext(
+                "This recording is still being processed (or failed); send it once it "
+                "is ready to play."
+            )
         )
     if Take.objects.filter(asset=asset).exists():
-        raise CoachingRefused("This recording was already sent for coaching.")
+        raise CoachingRefused(gettext("This recording was already sent for coaching."))
 
 
 def _check_coach(rep: User, coach: User | None) -> None:
@@ -135,7 +146,10 @@ def _check_coach(rep: User, coach: User | None) -> None:
             .exists()
         ):
             raise CoachingRefused(
-                f"{coach} does not coach your team; choose one of your coaches."
+                gettext(
+                    "%(coach)s does not coach your team; choose one of your coaches."
+                )
+                % {"coach": coach}
             )
     elif (
         not visibility.coaches_of(rep)
@@ -144,8 +158,10 @@ def _check_coach(rep: User, coach: User | None) -> None:
         .exists()
     ):
         raise CoachingRefused(
-            "Nobody coaches your team yet, so there is nobody to send this to. "
-            "Ask your manager."
+            gettext(
+                "Nobody coaches your team yet, so there is nobody to send this to. "
+                "Ask your manager."
+            )
         )
 
 
@@ -169,18 +185,22 @@ def call_review_request(
     # One line: the title goes into e-mail subjects, where a line break is refused.
     title = " ".join(title.split())
     if not title:
-        raise CoachingRefused("Give the call a title.")
+        raise CoachingRefused(gettext("Give the call a title."))
     if len(title) > 200:
-        raise CoachingRefused("Keep the title under 200 characters.")
+        raise CoachingRefused(gettext("Keep the title under 200 characters."))
     if deal_stage and deal_stage not in Submission.DealStage.values:
-        raise CoachingRefused("Choose a deal stage from the list.")
+        raise CoachingRefused(gettext("Choose a deal stage from the list."))
     if len(feedback_wanted) > SUMMARY_MAX_CHARS:
         raise CoachingRefused(
-            f"Keep what you want feedback on under {SUMMARY_MAX_CHARS} characters."
+            gettext("Keep what you want feedback on under %(limit)s characters.")
+            % {"limit": SUMMARY_MAX_CHARS}
         )
     problems = rubric_problems(rubric)
     if problems:
-        raise CoachingRefused(f"The rubric “{rubric}” is not usable: {problems[0]}")
+        raise CoachingRefused(
+            gettext("The rubric “%(rubric)s” is not usable: %(problem)s")
+            % {"rubric": rubric, "problem": problems[0]}
+        )
     _check_coach(rep, coach)
     # One request per recording, even when the same form is sent twice at once.
     MediaAsset.objects.select_for_update().filter(pk=asset.pk).first()
@@ -214,7 +234,7 @@ def practice_take_add(*, rep: User, practice: PracticePage, asset: MediaAsset) -
     at most `max_takes` takes, each at most `max_seconds` long (measured by the
     pipeline, never reported by the browser)."""
     if not practice.live:
-        raise CoachingRefused("This practice is not open.")
+        raise CoachingRefused(gettext("This practice is not open."))
     course = CoursePage.objects.get(pk=practice.get_parent().pk)
     locked = lock_reason(user=rep, course=course)
     if locked:
@@ -225,8 +245,11 @@ def practice_take_add(*, rep: User, practice: PracticePage, asset: MediaAsset) -
     assert asset.duration is not None
     if asset.duration > practice.max_seconds + TAKE_SLACK_SECONDS:
         raise CoachingRefused(
-            f"This take is {format_duration(asset.duration)} long; the limit is "
-            f"{format_duration(practice.max_seconds)}."
+            gettext("This take is %(length)s long; the limit is %(limit)s.")
+            % {
+                "length": format_duration(asset.duration),
+                "limit": format_duration(practice.max_seconds),
+            }
         )
     submission = practice_open_submission(rep=rep, practice=practice)
     if submission is None:
@@ -239,15 +262,20 @@ def practice_take_add(*, rep: User, practice: PracticePage, asset: MediaAsset) -
             state=Submission.State.DRAFT,
         )
     if submission.outcome == Submission.Outcome.APPROVED:
-        raise CoachingRefused("This practice is already approved.")
+        raise CoachingRefused(gettext("This practice is already approved."))
     if submission.is_pending:
         raise CoachingRefused(
-            "Your take is waiting for review; add another once it is reviewed."
+            gettext("Your take is waiting for review; add another once it is reviewed.")
         )
     count = submission.takes.count()
     if count >= practice.max_takes:
         raise CoachingRefused(
-            f"You have used all {practice.max_takes} takes of this practice."
+            ngettext(
+                "You have used the %(count)s take this practice allows.",
+                "You have used all %(count)s takes of this practice.",
+                practice.max_takes,
+            )
+            % {"count": practice.max_takes}
         )
     return Take.objects.create(submission=submission, number=count + 1, asset=asset)
 
@@ -262,9 +290,13 @@ def self_review_save(*, take: Take, user: User, levels: dict[int, int]) -> Revie
     -> level 1–5); shown beside the coach's scores. Saving again replaces it."""
     submission = _locked_submission(take)
     if user.pk != submission.rep_id:
-        raise CoachingRefused("Only the rep who recorded a take reviews it themself.")
+        raise CoachingRefused(
+            gettext("Only the rep who recorded a take reviews it themself.")
+        )
     if take.sent_at is not None:
-        raise CoachingRefused("This take was already sent; its self-review is final.")
+        raise CoachingRefused(
+            gettext("This take was already sent; its self-review is final.")
+        )
     review, _ = Review.objects.get_or_create(
         take=take, reviewer=user, defaults={"is_self_review": True}
     )
@@ -283,23 +315,27 @@ def take_send(*, take: Take, user: User, coach: User | None = None) -> Submissio
     submission = _locked_submission(take)
     take.refresh_from_db()
     if user.pk != submission.rep_id:
-        raise CoachingRefused("Only the rep who recorded a take sends it.")
+        raise CoachingRefused(gettext("Only the rep who recorded a take sends it."))
     if submission.kind != Submission.Kind.PRACTICE:
-        raise CoachingRefused("This recording was already sent for review.")
+        raise CoachingRefused(gettext("This recording was already sent for review."))
     if take.sent_at is not None:
-        raise CoachingRefused("This take was already sent.")
+        raise CoachingRefused(gettext("This take was already sent."))
     if submission.outcome == Submission.Outcome.APPROVED:
-        raise CoachingRefused("This practice is already approved.")
+        raise CoachingRefused(gettext("This practice is already approved."))
     if submission.is_pending:
-        raise CoachingRefused("Another take of yours is already waiting for review.")
+        raise CoachingRefused(
+            gettext("Another take of yours is already waiting for review.")
+        )
     practice = submission.practice
     if practice is None:
-        raise CoachingRefused("This practice no longer exists.")
+        raise CoachingRefused(gettext("This practice no longer exists."))
     if (
         practice.self_review
         and not take.reviews.filter(reviewer=user, is_self_review=True).exists()
     ):
-        raise CoachingRefused("Score your take on the rubric before sending it.")
+        raise CoachingRefused(
+            gettext("Score your take on the rubric before sending it.")
+        )
     _check_coach(submission.rep, coach)
     now = clock.now()
     take.sent_at = now
@@ -326,13 +362,15 @@ def review_start(*, take: Take, coach: User) -> Review:
     then in review. Returns the coach's existing review when there is one."""
     submission = _locked_submission(take)
     if not can_review(coach, submission):
-        raise CoachingRefused("You are not a coach of this rep for this request.")
+        raise CoachingRefused(
+            gettext("You are not a coach of this rep for this request.")
+        )
     existing = Review.objects.filter(take=take, reviewer=coach).first()
     if existing is not None:
         return existing
     latest = current_take(submission)
     if not submission.is_pending or latest is None or latest.pk != take.pk:
-        raise CoachingRefused("This take is not waiting for review.")
+        raise CoachingRefused(gettext("This take is not waiting for review."))
     try:
         with transaction.atomic():
             review = Review.objects.create(take=take, reviewer=coach)
@@ -363,19 +401,24 @@ def review_submit(
     submission = _locked_submission(review.take)
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.reviewer_id != coach.pk or review.is_self_review:
-        raise CoachingRefused("This is not your review.")
+        raise CoachingRefused(gettext("This is not your review."))
     if review.state != Review.State.DRAFT:
-        raise CoachingRefused("This review was already submitted.")
+        raise CoachingRefused(gettext("This review was already submitted."))
     if not can_review(coach, submission):
-        raise CoachingRefused("You are not a coach of this rep for this request.")
+        raise CoachingRefused(
+            gettext("You are not a coach of this rep for this request.")
+        )
     latest = current_take(submission)
     if not submission.is_pending or latest is None or latest.pk != review.take_id:
-        raise CoachingRefused("This take was already reviewed.")
+        raise CoachingRefused(gettext("This take was already reviewed."))
     if outcome not in Submission.Outcome.values:
-        raise CoachingRefused("Choose approve or resubmit.")
+        raise CoachingRefused(gettext("Choose approve or resubmit."))
     summary = summary.strip()
     if len(summary) > SUMMARY_MAX_CHARS:
-        raise CoachingRefused(f"Keep the summary under {SUMMARY_MAX_CHARS} characters.")
+        raise CoachingRefused(
+            gettext("Keep the summary under %(limit)s characters.")
+            % {"limit": SUMMARY_MAX_CHARS}
+        )
     _record_scores(review, submission.rubric, levels)
     now = clock.now()
     review.summary = summary
@@ -410,23 +453,31 @@ def review_submit(
 
 
 def _seconds(value: object, what: str) -> Decimal:
+    refusal = CoachingRefused(
+        gettext("The start time must be a number of seconds.")
+        if what == "start"
+        else gettext("The end time must be a number of seconds.")
+    )
     try:
         if isinstance(value, bool):
             raise TypeError
         number = Decimal(str(value).strip())
     except (InvalidOperation, TypeError, ValueError):
-        raise CoachingRefused(f"The {what} time must be a number of seconds.") from None
+        raise refusal from None
     if not number.is_finite():
-        raise CoachingRefused(f"The {what} time must be a number of seconds.")
+        raise refusal
     return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _clean_text(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise CoachingRefused("Write something first.")
+        raise CoachingRefused(gettext("Write something first."))
     if len(text) > COMMENT_MAX_CHARS:
-        raise CoachingRefused(f"Keep comments under {COMMENT_MAX_CHARS} characters.")
+        raise CoachingRefused(
+            gettext("Keep comments under %(limit)s characters.")
+            % {"limit": COMMENT_MAX_CHARS}
+        )
     return text
 
 
@@ -451,14 +502,16 @@ def comment_add(
     if parent is not None:
         return _reply_add(take=take, author=author, text=text, parent=parent)
     if not can_review(author, submission):
-        raise CoachingRefused("Only the rep's coaches comment on the timeline.")
+        raise CoachingRefused(
+            gettext("Only the rep's coaches comment on the timeline.")
+        )
     if kind not in Comment.Kind.values:
-        raise CoachingRefused("Choose praise, improve or question.")
+        raise CoachingRefused(gettext("Choose praise, improve or question."))
     if start_seconds is None:
-        raise CoachingRefused("A comment needs a time on the recording.")
+        raise CoachingRefused(gettext("A comment needs a time on the recording."))
     asset = take.asset
     if asset is None or not asset.duration:
-        raise CoachingRefused("This take's recording is gone.")
+        raise CoachingRefused(gettext("This take's recording is gone."))
     duration = Decimal(str(asset.duration)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
@@ -466,18 +519,25 @@ def comment_add(
     end = None if end_seconds in (None, "") else _seconds(end_seconds, "end")
     if not 0 <= start <= duration:
         raise CoachingRefused(
-            f"The time {format_duration(float(start))} is outside the recording "
-            f"(0:00–{format_duration(float(duration))})."
+            gettext("The time %(time)s is outside the recording (0:00–%(end)s).")
+            % {
+                "time": format_duration(float(start)),
+                "end": format_duration(float(duration)),
+            }
         )
     if end is not None and not start < end <= duration:
         raise CoachingRefused(
-            "A range ends after it starts and within the recording "
-            f"(0:00–{format_duration(float(duration))})."
+            gettext(
+                "A range ends after it starts and within the recording (0:00–%(end)s)."
+            )
+            % {"end": format_duration(float(duration))}
         )
     review = review_start(take=take, coach=author)
     if review.state != Review.State.DRAFT:
         raise CoachingRefused(
-            "Your review of this take is submitted; reply to a comment instead."
+            gettext(
+                "Your review of this take is submitted; reply to a comment instead."
+            )
         )
     return Comment.objects.create(
         take=take,
@@ -493,7 +553,9 @@ def comment_add(
 def _reply_add(*, take: Take, author: User, text: str, parent: Comment) -> Comment:
     submission = take.submission
     if author.pk != submission.rep_id and not can_review(author, submission):
-        raise CoachingRefused("Only the rep and their coaches reply to comments.")
+        raise CoachingRefused(
+            gettext("Only the rep and their coaches reply to comments.")
+        )
     root = parent
     if root.parent_id is not None:
         root = Comment.objects.get(pk=root.parent_id)
@@ -501,7 +563,7 @@ def _reply_add(*, take: Take, author: User, text: str, parent: Comment) -> Comme
         parent.take_id != take.pk
         or not comments_visible_to(author, take).filter(pk=root.pk).exists()
     ):
-        raise CoachingRefused("That comment is not there any more.")
+        raise CoachingRefused(gettext("That comment is not there any more."))
     # A reply inside one's own draft stays in that draft (private with it).
     in_draft = (
         root.review is not None
@@ -519,7 +581,7 @@ def _reply_add(*, take: Take, author: User, text: str, parent: Comment) -> Comme
 
 def _check_editable(comment: Comment, author: User) -> None:
     if comment.author_id != author.pk:
-        raise CoachingRefused("You can only change your own comments.")
+        raise CoachingRefused(gettext("You can only change your own comments."))
     if comment.review_id is None:
         return
     # Locked, so that a review submitted at the same moment keeps what it showed.
@@ -530,7 +592,9 @@ def _check_editable(comment: Comment, author: User) -> None:
         .get()
     )
     if state != Review.State.DRAFT:
-        raise CoachingRefused("This review is submitted; its comments are final.")
+        raise CoachingRefused(
+            gettext("This review is submitted; its comments are final.")
+        )
 
 
 @transaction.atomic
@@ -544,7 +608,7 @@ def comment_delete(*, comment: Comment, author: User) -> None:
     )
     _check_editable(comment, author)
     if comment.replies.exclude(author=author).exists():
-        raise CoachingRefused("Others have replied to this comment; it stays.")
+        raise CoachingRefused(gettext("Others have replied to this comment; it stays."))
     comment.delete()
 
 

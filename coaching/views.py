@@ -17,7 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from coaching import analytics, exports, selectors, services
@@ -85,8 +86,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"“{submission.title}” was sent for review. You will get an e-mail "
-                "when your coach has reviewed it.",
+                gettext(
+                    "“%(title)s” was sent for review. You will get an e-mail when "
+                    "your coach has reviewed it."
+                )
+                % {"title": submission.title},
             )
             return redirect("coaching_mine")
     return render(
@@ -221,7 +225,7 @@ def analysis_channel(request: HttpRequest, take_id: int) -> HttpResponse:
         raise Http404("This recording has no conversation analytics.")
     form = RepChannelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the first or the second channel.")
+        messages.error(request, gettext("Choose the first or the second channel."))
         return redirect("coaching_review", take.pk)
     try:
         analytics.call_analysis_set_rep_channel(
@@ -231,7 +235,9 @@ def analysis_channel(request: HttpRequest, take_id: int) -> HttpResponse:
         )
     except analytics.AnalysisRefused as refusal:
         raise PermissionDenied(str(refusal)) from refusal
-    messages.success(request, "The rep's channel was changed; the metrics follow it.")
+    messages.success(
+        request, gettext("The rep's channel was changed; the metrics follow it.")
+    )
     return redirect("coaching_review", take.pk)
 
 
@@ -302,16 +308,19 @@ def comment_add(request: HttpRequest, take_id: int) -> HttpResponse:
             selectors.comments_visible_to(user, take).filter(pk=data["parent"]).first()
         )
         if parent is None:
-            return _fail(request, take, "That comment no longer exists.", 400)
+            return _fail(request, take, gettext("That comment no longer exists."), 400)
         if not (user.pk == submission.rep_id or can_review(user, submission)):
             return _fail(
-                request, take, "Only the rep and their coaches reply here.", 403
+                request,
+                take,
+                gettext("Only the rep and their coaches reply here."),
+                403,
             )
     elif not selectors.take_is_open_for(viewer=user, take=take):
         return _fail(
             request,
             take,
-            "Only a coach reviewing this take adds comments on its timeline.",
+            gettext("Only a coach reviewing this take adds comments on its timeline."),
             403,
         )
     try:
@@ -328,7 +337,7 @@ def comment_add(request: HttpRequest, take_id: int) -> HttpResponse:
         return _fail(request, take, str(error), 400)
     if _wants_json(request):
         return JsonResponse(_comment_payload(request, comment, take), status=201)
-    messages.success(request, "Comment saved.")
+    messages.success(request, gettext("Comment saved."))
     return redirect(
         reverse("coaching_review", args=[take.pk]) + f"#comment-{comment.pk}"
     )
@@ -359,14 +368,16 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _own_comment_or_404(request, comment_id)
     take = comment.take
     if comment.author_id != _user(request).pk:
-        return _fail(request, take, "You can only delete your own comments.", 403)
+        return _fail(
+            request, take, gettext("You can only delete your own comments."), 403
+        )
     try:
         services.comment_delete(comment=comment, author=_user(request))
     except services.CoachingRefused as error:
         return _fail(request, take, str(error), 400)
     if _wants_json(request):
         return JsonResponse({"deleted": comment_id})
-    messages.success(request, "Comment deleted.")
+    messages.success(request, gettext("Comment deleted."))
     return redirect("coaching_review", take.pk)
 
 
@@ -378,7 +389,7 @@ def review_submit(request: HttpRequest, take_id: int) -> HttpResponse:
     take = _take_or_404(request, take_id)
     user = _user(request)
     if not selectors.take_is_open_for(viewer=user, take=take):
-        raise PermissionDenied("This take is not waiting for your review.")
+        raise PermissionDenied(gettext("This take is not waiting for your review."))
     screen = selectors.review_screen(viewer=user, take=take)
     form = ReviewSubmitForm(
         request.POST, criteria=[line.criterion for line in screen.criteria]
@@ -398,8 +409,12 @@ def review_submit(request: HttpRequest, take_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Review sent to {take.submission.rep.full_name}: "
-                f"{submitted.score} ({submitted.get_outcome_display()}).",
+                gettext("Review sent to %(rep)s: %(score)s (%(outcome)s).")
+                % {
+                    "rep": take.submission.rep.full_name,
+                    "score": formats.localize(submitted.score),
+                    "outcome": submitted.get_outcome_display(),
+                },
             )
             return redirect("coaching_review", take.pk)
     return _render_review(request, screen, review_form=form, status=400)
@@ -464,7 +479,7 @@ def practice_take_add(request: HttpRequest, page_id: int) -> HttpResponse:
     practice = _practice_or_404(request, page_id)
     form = AddTakeForm(request.POST, user=_user(request))
     if not form.is_valid():
-        messages.error(request, "Choose one of your recordings.")
+        messages.error(request, gettext("Choose one of your recordings."))
         return redirect(practice.url)
     try:
         take = services.practice_take_add(
@@ -473,7 +488,9 @@ def practice_take_add(request: HttpRequest, page_id: int) -> HttpResponse:
     except services.CoachingRefused as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Take {take.number} added.")
+        messages.success(
+            request, gettext("Take %(number)s added.") % {"number": take.number}
+        )
     return redirect(practice.url + "#takes")
 
 
@@ -496,14 +513,18 @@ def self_review(request: HttpRequest, take_id: int) -> HttpResponse:
     form = SelfReviewForm(request.POST, criteria=criteria)
     back = _practice_back(take)
     if not form.is_valid() or len(form.levels()) != len(criteria):
-        messages.error(request, "Score every criterion from 1 to 5.")
+        messages.error(request, gettext("Score every criterion from 1 to 5."))
         return redirect(back)
     try:
         services.self_review_save(take=take, user=_user(request), levels=form.levels())
     except services.CoachingRefused as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Your self-review of take {take.number} is saved.")
+        messages.success(
+            request,
+            gettext("Your self-review of take %(number)s is saved.")
+            % {"number": take.number},
+        )
     return redirect(back)
 
 
@@ -514,7 +535,7 @@ def take_send(request: HttpRequest, take_id: int) -> HttpResponse:
     form = SendTakeForm(request.POST, user=_user(request))
     back = _practice_back(take)
     if not form.is_valid():
-        messages.error(request, "Choose one of your coaches, or any coach.")
+        messages.error(request, gettext("Choose one of your coaches, or any coach."))
         return redirect(back)
     try:
         services.take_send(
@@ -525,8 +546,11 @@ def take_send(request: HttpRequest, take_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Take {take.number} was sent for review. You will get an e-mail when "
-            "your coach has reviewed it.",
+            gettext(
+                "Take %(number)s was sent for review. You will get an e-mail when "
+                "your coach has reviewed it."
+            )
+            % {"number": take.number},
         )
     return redirect(back)
 
@@ -553,11 +577,14 @@ def _trend_chart(points: list[analytics.TrendPoint]) -> str:
         )
     )
     chart.x_labels = [
-        timezone.localtime(point.when).strftime("%d %b") for point in points
+        formats.date_format(timezone.localtime(point.when), "MONTH_DAY_FORMAT")
+        for point in points
     ]
-    chart.add("Talk ratio (%)", [round(point.talk_ratio * 100) for point in points])
     chart.add(
-        "Longest monologue (s)",
+        gettext("Talk ratio (%)"), [round(point.talk_ratio * 100) for point in points]
+    )
+    chart.add(
+        gettext("Longest monologue (s)"),
         [
             round(point.longest_monologue_seconds)
             if point.longest_monologue_seconds is not None
@@ -586,7 +613,9 @@ def _history_chart(history: selectors.RubricHistory) -> str:
         )
     )
     chart.x_labels = [
-        timezone.localtime(point.review.submitted_at).strftime("%d %b")
+        formats.date_format(
+            timezone.localtime(point.review.submitted_at), "MONTH_DAY_FORMAT"
+        )
         if point.review.submitted_at
         else ""
         for point in history.points
@@ -594,7 +623,7 @@ def _history_chart(history: selectors.RubricHistory) -> str:
     for index, criterion in enumerate(history.criteria):
         chart.add(criterion.name, [row[1][index] for row in history.rows()])
     chart.add(
-        "Weighted score",
+        gettext("Weighted score"),
         [float(point.review.score or 0) or None for point in history.points],
     )
     return chart_svg(chart)

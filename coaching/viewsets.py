@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import (
@@ -28,17 +29,23 @@ class RubricDeleteView(DeleteView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         rubric = self.object
-        used_by = []
-        if Submission.objects.filter(rubric=rubric).exists():
-            used_by.append("coaching requests")
-        if PracticePage.objects.filter(rubric=rubric).exists():
-            used_by.append("practice pages")
-        if used_by:
-            messages.error(
-                self.request,
-                f"“{rubric}” is used by {' and '.join(used_by)}, so it cannot be "
-                "deleted.",
+        by_requests = Submission.objects.filter(rubric=rubric).exists()
+        by_pages = PracticePage.objects.filter(rubric=rubric).exists()
+        if by_requests and by_pages:
+            refusal = gettext(
+                "“%(rubric)s” is used by coaching requests and practice pages, so it "
+                "cannot be deleted."
             )
+        elif by_requests:
+            refusal = gettext(
+                "“%(rubric)s” is used by coaching requests, so it cannot be deleted."
+            )
+        elif by_pages:
+            refusal = gettext(
+                "“%(rubric)s” is used by practice pages, so it cannot be deleted."
+            )
+        if by_requests or by_pages:
+            messages.error(self.request, refusal % {"rubric": rubric})
             return redirect("wagtailsnippets_coaching_rubric:edit", rubric.pk)
         response: HttpResponse = super().form_valid(form)
         return response
@@ -48,11 +55,11 @@ class RubricViewSet(SnippetViewSet):
     model = Rubric
     delete_view_class = RubricDeleteView
     icon = "tasks"
-    menu_label = "Rubrics"
+    menu_label = gettext_lazy("Rubrics")
     list_display = [
         "name",
         "pass_threshold",
-        Column("criteria_count", label="Criteria"),
+        Column("criteria_count", label=gettext_lazy("Criteria")),
     ]
     search_fields = ["name", "description"]
     search_backend_name = None
@@ -64,6 +71,6 @@ class RubricViewSet(SnippetViewSet):
 
 class CoachingViewSetGroup(SnippetViewSetGroup):
     items = (RubricViewSet,)
-    menu_label = "Coaching"
+    menu_label = gettext_lazy("Coaching")
     menu_icon = "tasks"
     menu_order = 260

@@ -8,7 +8,7 @@ class MediaConfig(AppConfig):
 
     name = "media"
     label = "media"
-    verbose_name = "Media pipeline"
+    verbose_name = _("Media pipeline")
 
     def ready(self) -> None:
         from lms.demo import DemoStep, register_demo_step

@@ -44,6 +44,8 @@ from typing import Any
 
 import ffmpeg
 import imageio_ffmpeg
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from lms.lib.durations import format_duration
 
@@ -85,39 +87,43 @@ class FfmpegLimitExceeded(FfmpegFailed):
     again, so the job is not retried: the message is meant for the uploader, and
     `detail` (what ffmpeg said) for the log."""
 
-    def __init__(self, message: str, detail: str = "") -> None:
+    def __init__(self, message: str | Promise, detail: str = "") -> None:
         super().__init__(message)
         self.detail = detail
 
 
-_TOO_SLOW = (
+_TOO_SLOW = gettext_lazy(
     "This file took too long to process. Try a shorter recording, or export it at "
     "a lower resolution."
 )
 
 
-_EMPTY = "This file is empty. Try uploading it again."
-_PLAYLIST = (
+_EMPTY = gettext_lazy("This file is empty. Try uploading it again.")
+_PLAYLIST = gettext_lazy(
     "This file is a playlist, not a recording. Upload the audio or video file itself."
 )
-_FILE_LIST = (
+_FILE_LIST = gettext_lazy(
     "This file is a list of other files, not a recording. "
     "Upload the audio or video file itself."
 )
-_PICTURE = "This file is a picture, not a recording. Upload an audio or video file."
-_TEXT = "This file contains text, not a recording. Upload an audio or video file."
-_UNSUPPORTED = (
+_PICTURE = gettext_lazy(
+    "This file is a picture, not a recording. Upload an audio or video file."
+)
+_TEXT = gettext_lazy(
+    "This file contains text, not a recording. Upload an audio or video file."
+)
+_UNSUPPORTED = gettext_lazy(
     "This file is not in an audio or video format we accept. Upload an MP4, MOV, "
     "M4A, WebM, MKV, MP3, WAV, OGG, FLAC or AAC file."
 )
-_DAMAGED = (
+_DAMAGED = gettext_lazy(
     "This file looks damaged or incomplete, so it cannot be played. "
     "Try exporting or uploading it again."
 )
-_NO_SOUND_OR_PICTURE = (
+_NO_SOUND_OR_PICTURE = gettext_lazy(
     "This file has no sound or picture in it. Upload a recording with audio or video."
 )
-_UNKNOWN_LENGTH = (
+_UNKNOWN_LENGTH = gettext_lazy(
     "We could not tell how long this recording is, so it cannot be accepted. "
     "Try exporting it again as MP4 or MP3."
 )
@@ -296,11 +302,17 @@ def validate(
         raise MediaRejected(_EMPTY)
     if size > max_bytes:
         actual, limit = human_size(size), human_size(max_bytes)
-        how_big = f"{actual}, " if actual != limit else ""
-        raise MediaRejected(
-            f"This file is {how_big}larger than the {limit} allowed. "
-            "Trim the recording or export it at a lower quality."
-        )
+        if actual != limit:
+            too_big = gettext(
+                "This file is %(size)s, larger than the %(limit)s allowed. "
+                "Trim the recording or export it at a lower quality."
+            )
+        else:
+            too_big = gettext(
+                "This file is larger than the %(limit)s allowed. "
+                "Trim the recording or export it at a lower quality."
+            )
+        raise MediaRejected(too_big % {"size": actual, "limit": limit})
     result = probe(path, memory_limit_mb=memory_limit_mb)
     if not (result.has_video or result.has_audio):
         raise MediaRejected(_NO_SOUND_OR_PICTURE)
@@ -321,10 +333,18 @@ def _check_picture_size(probe: Probe, max_pixels: int) -> None:
         pixels = stream.width * stream.height
         if pixels > max_pixels:
             raise MediaRejected(
-                f"This video is {stream.width}×{stream.height} pixels "
-                f"({_megapixels(pixels)} megapixels); we accept at most "
-                f"{_megapixels(max_pixels)} megapixels (4K, 3840×2160, is 8.3). "
-                "Export it at a lower resolution, such as 1080p, and upload it again."
+                gettext(
+                    "This video is %(width)s×%(height)s pixels (%(megapixels)s "
+                    "megapixels); we accept at most %(limit)s megapixels (4K, "
+                    "3840×2160, is 8.3). Export it at a lower resolution, such as "
+                    "1080p, and upload it again."
+                )
+                % {
+                    "width": stream.width,
+                    "height": stream.height,
+                    "megapixels": _megapixels(pixels),
+                    "limit": _megapixels(max_pixels),
+                }
             )
 
 
@@ -335,11 +355,17 @@ def _megapixels(pixels: int) -> str:
 def _check_duration(duration: float, max_duration: float) -> None:
     if duration > max_duration:
         actual, limit = _human_duration(duration), _human_duration(max_duration)
-        how_long = f"{actual} long, " if actual != limit else ""
-        raise MediaRejected(
-            f"This recording is {how_long}longer than the {limit} allowed. "
-            "Trim it or split it into shorter parts."
-        )
+        if actual != limit:
+            too_long = gettext(
+                "This recording is %(length)s long, longer than the %(limit)s "
+                "allowed. Trim it or split it into shorter parts."
+            )
+        else:
+            too_long = gettext(
+                "This recording is longer than the %(limit)s allowed. "
+                "Trim it or split it into shorter parts."
+            )
+        raise MediaRejected(too_long % {"length": actual, "limit": limit})
 
 
 def transcode(
@@ -560,8 +586,12 @@ def _check_memory(
     near_limit = peak_mb >= limit - max(128, limit // 8)
     if said_so or near_limit:
         raise FfmpegLimitExceeded(
-            f"This file needs more memory to process than the {limit} MB we allow. "
-            "Export it at a lower resolution, such as 1080p, and upload it again.",
+            gettext(
+                "This file needs more memory to process than the %(limit)s MB we "
+                "allow. Export it at a lower resolution, such as 1080p, and upload "
+                "it again."
+            )
+            % {"limit": limit},
             detail=f"peak {peak_mb} MB; " + _tail(stderr, 500),
         )
 
@@ -821,7 +851,7 @@ _PICTURE_SIGNATURES = (
 _PICTURE_BRANDS = (b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis")
 
 
-def _sniff(head: bytes) -> str | None:
+def _sniff(head: bytes) -> str | Promise | None:
     """A plain reason for the kinds of non-recording uploads we can recognise."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"#EXT") or text.lower().startswith(b"[playlist]"):
@@ -849,7 +879,7 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def _refusal_reason(stderr: str, head: bytes) -> str:
+def _refusal_reason(stderr: str, head: bytes) -> str | Promise:
     if not head:
         return _EMPTY
     if "Protocol not on whitelist" in stderr:
@@ -941,9 +971,15 @@ def _check_complete(source: Probe, playback: Probe) -> None:
     expected = source.duration or 0.0
     if playback.duration < expected * 0.9 - 1.0:
         raise MediaRejected(
-            f"This recording stops early: only {format_duration(playback.duration)} "
-            f"of its {format_duration(expected)} could be played. The file may be "
-            "damaged or incomplete; try uploading it again."
+            gettext(
+                "This recording stops early: only %(played)s of its %(length)s could "
+                "be played. The file may be damaged or incomplete; try uploading it "
+                "again."
+            )
+            % {
+                "played": format_duration(playback.duration),
+                "length": format_duration(expected),
+            }
         )
 
 
@@ -1142,7 +1178,9 @@ def decode_pcm(
 
 def human_size(size: float) -> str:
     if size < 1024:
-        return f"{int(size)} bytes"
+        return ngettext("%(count)s byte", "%(count)s bytes", int(size)) % {
+            "count": int(size)
+        }
     for unit in ("KB", "MB", "GB", "TB"):
         size /= 1024
         if size < 1024 or unit == "TB":
@@ -1161,7 +1199,14 @@ def _human_duration(seconds: float) -> str:
     else:
         units = [(secs, "second")]
     return " ".join(
-        f"{value} {name}" + ("" if value == 1 else "s")
+        _DURATION_UNITS[name](value) % {"count": value}
         for value, name in units
         if value or name == units[0][1]
     )
+
+
+_DURATION_UNITS: dict[str, Callable[[int], str]] = {
+    "hour": lambda n: ngettext("%(count)s hour", "%(count)s hours", n),
+    "minute": lambda n: ngettext("%(count)s minute", "%(count)s minutes", n),
+    "second": lambda n: ngettext("%(count)s second", "%(count)s seconds", n),
+}

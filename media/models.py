@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class MediaAsset(models.Model):
@@ -16,15 +17,15 @@ class MediaAsset(models.Model):
     """
 
     class Kind(models.TextChoices):
-        RECORDING = "recording", "Recording"
-        LESSON_VIDEO = "lesson_video", "Lesson video"
+        RECORDING = "recording", _("Recording")
+        LESSON_VIDEO = "lesson_video", _("Lesson video")
 
     class Status(models.TextChoices):
-        UPLOADING = "uploading", "Uploading"
-        UPLOADED = "uploaded", "Waiting to be processed"
-        PROCESSING = "processing", "Processing"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        UPLOADING = "uploading", _("Uploading")
+        UPLOADED = "uploaded", _("Waiting to be processed")
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(

@@ -18,7 +18,9 @@ from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from lms.accounts.models import User
 from media import ffmpeg
@@ -60,24 +62,29 @@ def upload_create(
     """Start an upload of `length` bytes, or refuse it before a byte is sent."""
     limit = settings.MEDIA_MAX_UPLOAD_BYTES
     if kind not in MediaAsset.Kind.values:
-        raise UploadRefused(400, "Unknown kind of upload.")
+        raise UploadRefused(400, gettext("Unknown kind of upload."))
     if kind == MediaAsset.Kind.LESSON_VIDEO and not owner.is_enablement_admin:
-        raise UploadRefused(403, "Only enablement admins upload lesson videos.")
+        raise UploadRefused(
+            403, gettext("Only enablement admins upload lesson videos.")
+        )
     if length <= 0:
-        raise UploadRefused(400, "The file is empty.")
+        raise UploadRefused(400, gettext("The file is empty."))
     if length > limit:
         raise UploadRefused(
             413,
-            f"This file is {ffmpeg.human_size(length)}; "
-            f"the limit is {ffmpeg.human_size(limit)}.",
+            gettext("This file is %(size)s; the limit is %(limit)s.")
+            % {"size": ffmpeg.human_size(length), "limit": ffmpeg.human_size(limit)},
         )
     User.objects.select_for_update().filter(pk=owner.pk).first()  # one at a time
     used, quota = storage_used_by(owner), settings.MEDIA_USER_QUOTA_BYTES
     if used + length > quota:
         raise UploadRefused(
             413,
-            f"Your storage is full: you use {ffmpeg.human_size(used)} of "
-            f"{ffmpeg.human_size(quota)}. Delete old recordings to make room.",
+            gettext(
+                "Your storage is full: you use %(used)s of %(quota)s. Delete old "
+                "recordings to make room."
+            )
+            % {"used": ffmpeg.human_size(used), "quota": ffmpeg.human_size(quota)},
         )
     filename = Path(filename or "recording").name[:255]
     return MediaAsset.objects.create(
@@ -99,12 +106,17 @@ def upload_append(*, asset: MediaAsset, offset: int, stream: ByteStream) -> Medi
     """Store the bytes of one PATCH at `offset`; keep what arrived if the connection
     drops, so that the client can resume from the new offset."""
     if asset.status != MediaAsset.Status.UPLOADING:
-        raise UploadRefused(409, "This upload is already complete.")
+        raise UploadRefused(409, gettext("This upload is already complete."))
     if offset != asset.upload_offset:
-        raise UploadRefused(409, f"Upload-Offset must be {asset.upload_offset}.")
+        raise UploadRefused(
+            409,
+            gettext("Upload-Offset must be %(offset)s.")
+            % {"offset": asset.upload_offset},
+        )
     if len(asset.chunks) >= MAX_CHUNKS:
         raise UploadRefused(
-            409, "This upload came in too many small pieces. Start it again."
+            409,
+            gettext("This upload came in too many small pieces. Start it again."),
         )
     remaining = asset.upload_length - offset
     storage = private_storage()
@@ -121,13 +133,17 @@ def upload_append(*, asset: MediaAsset, offset: int, stream: ByteStream) -> Medi
         locked = MediaAsset.objects.select_for_update().filter(pk=asset.pk).first()
         if locked is None:  # terminated while these bytes arrived
             storage.delete(name)
-            raise UploadRefused(404, "No such upload.")
+            raise UploadRefused(404, gettext("No such upload."))
         if (
             locked.status != MediaAsset.Status.UPLOADING
             or locked.upload_offset != offset
         ):
             storage.delete(name)
-            raise UploadRefused(409, f"Upload-Offset must be {locked.upload_offset}.")
+            raise UploadRefused(
+                409,
+                gettext("Upload-Offset must be %(offset)s.")
+                % {"offset": locked.upload_offset},
+            )
         locked.chunks = [*locked.chunks, name]
         locked.upload_offset = offset + received
         if locked.upload_offset == locked.upload_length:
@@ -152,6 +168,12 @@ def _copy_at_most(stream: ByteStream, buffer: IO[bytes], limit: int) -> int:
     return received
 
 
+def _in_language_of(asset: MediaAsset) -> translation.override:
+    """Why an upload failed is said in its uploader's language (the worker has no
+    request to take one from)."""
+    return translation.override(asset.owner.language or settings.LANGUAGE_CODE)
+
+
 def asset_process(*, asset_id: int, run_id: str) -> MediaAsset | None:
     """Validate and transcode an uploaded asset.
 
@@ -162,7 +184,12 @@ def asset_process(*, asset_id: int, run_id: str) -> MediaAsset | None:
     started = time.monotonic()
     limit = settings.MEDIA_TRANSCODE_TIME_LIMIT
     with transaction.atomic():
-        asset = MediaAsset.objects.select_for_update().filter(pk=asset_id).first()
+        asset = (
+            MediaAsset.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .filter(pk=asset_id)
+            .first()
+        )
         if asset is None or not _may_claim(asset, run_id):
             return asset
         asset.status = MediaAsset.Status.PROCESSING
@@ -178,9 +205,12 @@ def asset_process(*, asset_id: int, run_id: str) -> MediaAsset | None:
             ]
         )
     _remove_stale_workdirs()
-    with tempfile.TemporaryDirectory(
-        prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"
-    ) as workdir:
+    with (
+        _in_language_of(asset),
+        tempfile.TemporaryDirectory(
+            prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"
+        ) as workdir,
+    ):
         source = Path(workdir) / "source"
         _fetch_original(asset, source)
         try:
@@ -317,16 +347,23 @@ def _publish(
 
 
 def asset_fail(
-    *, asset_id: int, reason: str, discard: bool = False
+    *, asset_id: int, reason: str | Promise, discard: bool = False
 ) -> MediaAsset | None:
-    """Mark an asset failed with a reason the person can act on. A rejected upload
-    (`discard`) is hostile or useless: its bytes are deleted."""
+    """Mark an asset failed with a reason the person can act on, written in the
+    uploader's language. A rejected upload (`discard`) is hostile or useless: its
+    bytes are deleted."""
     with transaction.atomic():
-        asset = MediaAsset.objects.select_for_update().filter(pk=asset_id).first()
+        asset = (
+            MediaAsset.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .filter(pk=asset_id)
+            .first()
+        )
         if asset is None or asset.status == MediaAsset.Status.READY:
             return asset
         asset.status = MediaAsset.Status.FAILED
-        asset.failure_reason = reason
+        with _in_language_of(asset):
+            asset.failure_reason = str(reason)
         asset.processed_at = timezone.now()
         if discard:
             doomed = asset.stored_names()
@@ -361,8 +398,10 @@ def assets_requeue_stuck(*, now: dt.datetime | None = None) -> int:
         if asset.attempts >= 5:
             asset_fail(
                 asset_id=asset.pk,
-                reason="We could not process this file after several tries. "
-                "Try uploading it again; if that fails too, tell an administrator.",
+                reason=gettext_lazy(
+                    "We could not process this file after several tries. Try "
+                    "uploading it again; if that fails too, tell an administrator."
+                ),
             )
             continue
         _process_after_commit(asset)

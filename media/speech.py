@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import webrtcvad
+from django.utils.translation import gettext_noop
 
 from media import ffmpeg
 
@@ -63,17 +64,21 @@ MONOLOGUE_PAUSE_SECONDS = 2.0
 # How much decoded audio is read into memory at a time (one minute).
 _BLOCK_FRAMES = int(60 / FRAME_SECONDS)
 
-ONE_SPEAKER_REASON = (
+# Stored in English (CallAnalysis.not_available); translated where they are shown.
+ONE_SPEAKER_REASON = gettext_noop(
     "This recording has one audio channel, so the rep and the other person cannot be "
     "told apart. Talk ratio needs a two-channel recording (one speaker per channel), "
     "as dialers and meeting tools export calls."
 )
-NO_AUDIO_REASON = "This recording has no sound, so there is no speech to measure."
-SAME_SOUND_REASON = (
+NO_AUDIO_REASON = gettext_noop(
+    "This recording has no sound, so there is no speech to measure."
+)
+SAME_SOUND_REASON = gettext_noop(
     "Both channels of this recording carry the same sound (a one-channel recording "
     "saved as stereo), so the rep and the other person cannot be told apart. Talk "
     "ratio needs one speaker per channel, as dialers and meeting tools export calls."
 )
+NOBODY_SPEAKS_REASON = gettext_noop("Nobody speaks.")
 # Two channels whose speech frames differ by less than this (median, dB) are one
 # channel saved twice; real two-channel calls differ by the bleed, 20 dB or more.
 SAME_SOUND_DB = 1.5
@@ -296,7 +301,7 @@ def conversation_metrics(
         patience_seconds=_round(waited) if waited is not None else None,
         silence_ratio=_round(max(0.0, silence_ratio), 3),
         longest_monologue=monologue,
-        not_available=not_available or ("" if total > 0 else "Nobody speaks."),
+        not_available=not_available or ("" if total > 0 else NOBODY_SPEAKS_REASON),
     )
 
 

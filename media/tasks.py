@@ -5,6 +5,8 @@ import errno
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 
 @shared_task(
@@ -27,7 +29,9 @@ def asset_process_task(self, asset_id: int) -> str | None:  # type: ignore[no-un
     except SoftTimeLimitExceeded:
         asset_fail(
             asset_id=asset_id,
-            reason="This file took too long to process. Try a shorter recording.",
+            reason=gettext_lazy(
+                "This file took too long to process. Try a shorter recording."
+            ),
         )
         return "failed"
     except Exception as error:
@@ -38,18 +42,18 @@ def asset_process_task(self, asset_id: int) -> str | None:  # type: ignore[no-un
     return asset.status if asset else None
 
 
-def _final_reason(error: BaseException) -> str:
+def _final_reason(error: BaseException) -> str | Promise:
     """Why the last try failed, in words the uploader can act on. A full disk is
     worth retrying (space comes back), but once the tries are spent it is said."""
     disk_full = (
         isinstance(error, OSError) and error.errno == errno.ENOSPC
     ) or "No space left on device" in str(error)
     if disk_full:
-        return (
+        return gettext_lazy(
             "The server ran out of disk space while processing this file. Try "
             "uploading it again later; if that fails too, tell an administrator."
         )
-    return (
+    return gettext_lazy(
         "We could not process this file. Try uploading it again; if that fails "
         "too, tell an administrator."
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
 from media.models import MediaAsset
@@ -11,9 +12,9 @@ class LessonVideoChooserViewSet(ChooserViewSet):
 
     model = MediaAsset
     icon = "media"
-    choose_one_text = "Choose a lesson video"
-    choose_another_text = "Choose another video"
-    edit_item_text = "View video"
+    choose_one_text = gettext_lazy("Choose a lesson video")
+    choose_another_text = gettext_lazy("Choose another video")
+    edit_item_text = gettext_lazy("View video")
 
     def get_object_list(self) -> QuerySet[MediaAsset]:
         return MediaAsset.objects.filter(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -34,5 +35,8 @@ def register_lesson_video_urls() -> list:  # type: ignore[type-arg]
 @hooks.register("register_admin_menu_item")
 def register_lesson_video_menu_item() -> MenuItem:
     return EnablementAdminMenuItem(
-        "Lesson videos", reverse("lesson_videos:index"), icon_name="media", order=250
+        gettext_lazy("Lesson videos"),
+        reverse("lesson_videos:index"),
+        icon_name="media",
+        order=250,
     )

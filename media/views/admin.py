@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from lms.lib.requests import signed_in_user
@@ -17,7 +18,7 @@ from media.views.recordings import upload_limits
 
 def _require_enablement_admin(request: HttpRequest) -> None:
     if not signed_in_user(request).is_enablement_admin:
-        raise PermissionDenied("Only enablement admins manage lesson videos.")
+        raise PermissionDenied(gettext("Only enablement admins manage lesson videos."))
 
 
 def lesson_video_index(request: HttpRequest) -> HttpResponse:
@@ -48,5 +49,7 @@ def lesson_video_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     title = str(video)
     services.asset_delete(asset=video)
-    messages.success(request, f"“{title}” and its files were deleted.")
+    messages.success(
+        request, gettext("“%(title)s” and its files were deleted.") % {"title": title}
+    )
     return redirect("lesson_videos:index")

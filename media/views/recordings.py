@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from lms.lib.durations import format_duration
@@ -61,9 +62,11 @@ def recording_record(request: HttpRequest) -> HttpResponse:
         {
             **upload_limits(request),
             "max_seconds": max_seconds,
-            "max_seconds_label": f"{format_duration(max_seconds)} minutes"
+            "max_seconds_label": gettext("%(duration)s minutes")
+            % {"duration": format_duration(max_seconds)}
             if max_seconds >= 60
-            else f"{max_seconds} seconds",
+            else ngettext("%(count)s second", "%(count)s seconds", max_seconds)
+            % {"count": max_seconds},
         },
     )
 
@@ -83,8 +86,12 @@ def recording_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
 def recording_delete(request: SignedInRequest, public_id: str) -> HttpResponse:
     asset = visible_asset_or_404(request, public_id)
     if not can_manage_asset(request.user, asset):
-        raise PermissionDenied("Only the person who uploaded a recording deletes it.")
+        raise PermissionDenied(
+            gettext("Only the person who uploaded a recording deletes it.")
+        )
     title = str(asset)
     services.asset_delete(asset=asset)
-    messages.success(request, f"“{title}” and its files were deleted.")
+    messages.success(
+        request, gettext("“%(title)s” and its files were deleted.") % {"title": title}
+    )
     return redirect("recording_list")

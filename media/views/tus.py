@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from lms.lib.requests import SignedInRequest
@@ -63,9 +64,11 @@ def tus_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         if method == "OPTIONS":
             return _options()
         if request.headers.get("Tus-Resumable") != TUS_VERSION:
-            return _reply(412, "Unsupported tus version.", Tus_Version=TUS_VERSION)
+            return _reply(
+                412, gettext("Unsupported tus version."), Tus_Version=TUS_VERSION
+            )
         if not request.user.is_authenticated:
-            return _reply(401, "Sign in to upload.")
+            return _reply(401, gettext("Sign in to upload."))
         try:
             return view(request, method, *args, **kwargs)
         except services.UploadRefused as refusal:
@@ -80,7 +83,7 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 def _metadata(header: str) -> dict[str, str]:
     if len(header) > 4096:
-        raise services.UploadRefused(400, "Upload-Metadata is too long.")
+        raise services.UploadRefused(400, gettext("Upload-Metadata is too long."))
     values = {}
     for pair in filter(None, (part.strip() for part in header.split(","))):
         key, _, encoded = pair.partition(" ")
@@ -88,11 +91,14 @@ def _metadata(header: str) -> dict[str, str]:
             value = base64.b64decode(encoded, validate=True).decode() if encoded else ""
         except (binascii.Error, UnicodeDecodeError):
             raise services.UploadRefused(
-                400, f"Upload-Metadata {key!r} is not base64."
+                400,
+                gettext("Upload-Metadata %(key)s is not base64.") % {"key": repr(key)},
             ) from None
         if _CONTROL_CHARACTERS.search(value):
             raise services.UploadRefused(
-                400, f"Upload-Metadata {key!r} contains control characters."
+                400,
+                gettext("Upload-Metadata %(key)s contains control characters.")
+                % {"key": repr(key)},
             )
         values[key] = value
     return values
@@ -101,7 +107,10 @@ def _metadata(header: str) -> dict[str, str]:
 def _header_int(request: HttpRequest, name: str) -> int:
     raw = request.headers.get(name, "")
     if not _WHOLE_NUMBER.fullmatch(raw):
-        raise services.UploadRefused(400, f"{name} must be a whole number of bytes.")
+        raise services.UploadRefused(
+            400,
+            gettext("%(header)s must be a whole number of bytes.") % {"header": name},
+        )
     return int(raw)
 
 
@@ -109,9 +118,13 @@ def _header_int(request: HttpRequest, name: str) -> int:
 def uploads(request: SignedInRequest, method: str) -> HttpResponse:
     """POST creates an upload; the Location header names it."""
     if method != "POST":
-        return _reply(405, "Use POST to create an upload.", Allow="OPTIONS, POST")
+        return _reply(
+            405, gettext("Use POST to create an upload."), Allow="OPTIONS, POST"
+        )
     if "Upload-Defer-Length" in request.headers:
-        return _reply(400, "The length of the upload must be known when it starts.")
+        return _reply(
+            400, gettext("The length of the upload must be known when it starts.")
+        )
     metadata = _metadata(request.headers.get("Upload-Metadata", ""))
     asset = services.upload_create(
         owner=request.user,
@@ -128,7 +141,7 @@ def upload(request: SignedInRequest, method: str, public_id: str) -> HttpRespons
     """HEAD reports the offset, PATCH appends, DELETE terminates."""
     asset = MediaAsset.objects.filter(public_id=public_id, owner=request.user).first()
     if asset is None:
-        return _reply(404, "No such upload.")
+        return _reply(404, gettext("No such upload."))
     if method == "HEAD":
         return _reply(
             200,
@@ -137,7 +150,10 @@ def upload(request: SignedInRequest, method: str, public_id: str) -> HttpRespons
         )
     if method == "PATCH":
         if request.content_type != "application/offset+octet-stream":
-            return _reply(415, "Content-Type must be application/offset+octet-stream.")
+            return _reply(
+                415,
+                gettext("Content-Type must be application/offset+octet-stream."),
+            )
         offset = _header_int(request, "Upload-Offset")
         length = request.headers.get("Content-Length", "")
         if (
@@ -145,7 +161,8 @@ def upload(request: SignedInRequest, method: str, public_id: str) -> HttpRespons
             and offset + int(length) > asset.upload_length
         ):
             return _reply(
-                413, "The request carries more bytes than the upload announced."
+                413,
+                gettext("The request carries more bytes than the upload announced."),
             )
         asset = services.upload_append(asset=asset, offset=offset, stream=request)
         return _reply(204, Upload_Offset=str(asset.upload_offset))
@@ -153,5 +170,7 @@ def upload(request: SignedInRequest, method: str, public_id: str) -> HttpRespons
         services.asset_delete(asset=asset)
         return _reply(204)
     return _reply(
-        405, "Use HEAD, PATCH or DELETE.", Allow="OPTIONS, HEAD, PATCH, DELETE"
+        405,
+        gettext("Use HEAD, PATCH or DELETE."),
+        Allow="OPTIONS, HEAD, PATCH, DELETE",
     )

@@ -28,7 +28,7 @@ def test_it_accepts_weights_adding_up_to_exactly_100():
         ([("A", 0, LEVELS), ("B", 100, LEVELS)], "“A” needs a weight from 1 to 100"),
         ([("A", None, LEVELS), ("B", 100, LEVELS)], "needs a weight"),
         ([("A", 100, ["a", "b", "", "d", ""])], "“A”: describe level 3, 5"),
-        ([("A", 100, LEVELS[:4])], "describe level every level"),
+        ([("A", 100, LEVELS[:4])], "describe every level of the 1–5 scale"),
         ([], "at least one criterion"),
     ],
 )

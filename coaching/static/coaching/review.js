@@ -17,6 +17,9 @@
   const nowLabel = root.querySelector("[data-now]");
   const serverDuration = Number(root.dataset.duration) || 0;
   const clock = window.Onramp.formatDuration;
+  // Texts in the person's language (Django's JavaScript catalogue, loaded first).
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name]));
 
   function duration() {
     return media && isFinite(media.duration) && media.duration > 0 ? media.duration : serverDuration;
@@ -31,7 +34,7 @@
   function seek(seconds) {
     if (!media) return;
     media.currentTime = Math.max(0, Math.min(seconds, duration() || seconds));
-    say("Jumped to " + clock(seconds) + ".");
+    say(interpolate(gettext("Jumped to %(time)s."), { time: clock(seconds) }, true));
   }
 
   // Markers: one button per top-level comment, placed by its start (and width by
@@ -51,7 +54,7 @@
       if (end !== null) marker.style.width = Math.max(0.5, (100 * (end - start)) / total) + "%";
       marker.dataset.seek = String(start);
       marker.dataset.markerFor = item.dataset.comment;
-      marker.setAttribute("aria-label", "Comment at " + clock(start) + ": " + (item.dataset.label || ""));
+      marker.setAttribute("aria-label", interpolate(gettext("Comment at %(time)s: %(text)s"), { time: clock(start), text: item.dataset.label || "" }, true));
       marker.title = clock(start) + " " + (item.dataset.label || "");
       track.appendChild(marker);
     });
@@ -72,7 +75,7 @@
 
   async function post(form) {
     const { ok, status: code, data } = await window.Onramp.fetchJSON(form.action, { method: "POST", body: new FormData(form) });
-    if (!ok) throw new Error(data.error || "The server answered " + code + ". Nothing was saved.");
+    if (!ok) throw new Error(data.error || interpolate(gettext("The server answered %(code)s. Nothing was saved."), { code }, true));
     return data;
   }
 
@@ -87,11 +90,11 @@
         parent.querySelector("[data-replies]").appendChild(item);
         const details = form.closest("details");
         if (details) details.open = false;
-        say("Reply saved.");
+        say(gettext("Reply saved."));
       } else {
         insertSorted(item);
         drawMarkers();
-        say("Comment saved at " + clock(data.start) + ".");
+        say(interpolate(gettext("Comment saved at %(time)s."), { time: clock(data.start) }, true));
       }
       form.querySelector("textarea").value = "";
       if (!data.parent && form.elements.end_seconds) form.elements.end_seconds.value = "";
@@ -109,7 +112,7 @@
       item.remove();
       drawMarkers();
       if (emptyNote) emptyNote.hidden = list.children.length > 0;
-      say("Comment deleted.");
+      say(gettext("Comment deleted."));
     } catch (error) {
       say(error.message, true);
     }
@@ -145,7 +148,7 @@
     if (end.value && Number(end.value) <= seconds) end.value = "";
     const text = newForm.elements.text;
     text.focus();
-    say("New comment at " + clock(seconds) + ".");
+    say(interpolate(gettext("New comment at %(time)s."), { time: clock(seconds) }, true));
   }
 
   function typing(target) {
@@ -173,11 +176,11 @@
       } else if (key === "i") {
         event.preventDefault();
         newForm.elements.start_seconds.value = rounded(media.currentTime);
-        say("Range starts at " + clock(media.currentTime) + ".");
+        say(interpolate(gettext("Range starts at %(time)s."), { time: clock(media.currentTime) }, true));
       } else if (key === "o") {
         event.preventDefault();
         newForm.elements.end_seconds.value = rounded(media.currentTime);
-        say("Range ends at " + clock(media.currentTime) + ".");
+        say(interpolate(gettext("Range ends at %(time)s."), { time: clock(media.currentTime) }, true));
       }
     });
   }
@@ -197,7 +200,7 @@
     const text = newForm.elements.text;
     text.value = text.value ? text.value + "\n" + button.dataset.quote : button.dataset.quote;
     text.focus();
-    say("Quoted in a new comment: " + button.dataset.quote + ".");
+    say(interpolate(gettext("Quoted in a new comment: %(quote)s."), { quote: button.dataset.quote }, true));
   });
 
   if (media) {

@@ -32,18 +32,21 @@
     return candidates.find((type) => window.MediaRecorder && MediaRecorder.isTypeSupported(type)) || "";
   }
 
+  // Texts in the person's language (Django's JavaScript catalogue, loaded first).
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name]));
   function say(message) { status.textContent = message; }
 
   async function start() {
     if (!navigator.mediaDevices || !window.MediaRecorder) {
-      say("This browser cannot record. Record with another app and upload the file instead.");
+      say(gettext("This browser cannot record. Record with another app and upload the file instead."));
       return;
     }
     const withVideo = mode() === "camera";
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: withVideo });
     } catch (error) {
-      say("Onramp could not use your " + (withVideo ? "camera or microphone" : "microphone") + ": " + error.message + ". Allow access in the browser and try again.");
+      say(interpolate(withVideo ? gettext("Onramp could not use your camera or microphone: %(error)s. Allow access in the browser and try again.") : gettext("Onramp could not use your microphone: %(error)s. Allow access in the browser and try again."), { error: error.message }, true));
       return;
     }
     startButton.disabled = true;
@@ -53,10 +56,10 @@
     live.hidden = !withVideo;
     live.srcObject = withVideo ? stream : null;
     for (let n = 3; n > 0; n -= 1) {
-      countdown.textContent = "Recording starts in " + n + "…";
+      countdown.textContent = interpolate(gettext("Recording starts in %(seconds)s…"), { seconds: n }, true);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    countdown.textContent = "Recording.";
+    countdown.textContent = gettext("Recording.");
     const type = mimeType(withVideo);
     recorder = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
     const parts = [];
@@ -92,7 +95,7 @@
     retakeButton.hidden = false;
     startButton.disabled = false;
     uploader.hidden = false;
-    say("Your take is " + timer.textContent + " long. Play it back, then upload it or record again.");
+    say(interpolate(gettext("Your take is %(length)s long. Play it back, then upload it or record again."), { length: timer.textContent }, true));
   }
 
   startButton.addEventListener("click", start);

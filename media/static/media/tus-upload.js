@@ -51,7 +51,7 @@
           return this.url;
         } catch (error) {
           if (this.paused || error.refused) throw error;
-          if (this.attempt >= RETRY_DELAYS.length) throw new Error("The connection keeps dropping. Try again later: the upload will continue where it stopped.");
+          if (this.attempt >= RETRY_DELAYS.length) throw new Error(gettext("The connection keeps dropping. Try again later: the upload will continue where it stopped."));
           this.onRetry(RETRY_DELAYS[this.attempt]);
           await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[this.attempt]));
           this.attempt += 1;
@@ -107,14 +107,18 @@
     }
   }
 
+  // Texts in the person's language (Django's JavaScript catalogue, loaded first).
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name]));
+
   function refused(response) {
-    const error = new Error(response.responseText || "The upload was refused (" + response.status + ").");
+    const error = new Error(response.responseText || interpolate(gettext("The upload was refused (%(status)s)."), { status: response.status }, true));
     error.refused = true;
     return error;
   }
 
   function formatBytes(bytes) {
-    const units = ["bytes", "KB", "MB", "GB"];
+    const units = [gettext("bytes"), "KB", "MB", "GB"];
     let value = bytes;
     let unit = 0;
     while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
@@ -144,11 +148,11 @@
       show(resume, false);
       try {
         const url = await upload.start();
-        text.textContent = "Uploaded. Processing starts now…";
+        text.textContent = gettext("Uploaded. Processing starts now…");
         const id = url.replace(/\/$/, "").split("/").pop();
         window.location.assign(root.dataset.detailUrl.replace("00000000-0000-0000-0000-000000000000", id));
       } catch (err) {
-        if (upload.paused) { text.textContent = "Paused at " + progress.value + "%."; return; }
+        if (upload.paused) { text.textContent = interpolate(gettext("Paused at %(percent)s."), { percent: progress.value + "%" }, true); return; }
         fail(err.message);
       }
     }
@@ -156,8 +160,8 @@
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const file = getFile();
-      if (!file) { fail("Choose a file first."); return; }
-      if (file.size > Number(root.dataset.maxBytes)) { fail("This file is " + formatBytes(file.size) + "; the limit is " + formatBytes(Number(root.dataset.maxBytes)) + "."); return; }
+      if (!file) { fail(gettext("Choose a file first.")); return; }
+      if (file.size > Number(root.dataset.maxBytes)) { fail(interpolate(gettext("This file is %(size)s; the limit is %(limit)s."), { size: formatBytes(file.size), limit: formatBytes(Number(root.dataset.maxBytes)) }, true)); return; }
       submit.disabled = true;
       show(progressBox, true);
       const title = form.querySelector("[name=title]");
@@ -167,9 +171,9 @@
         onProgress(sent, total) {
           const percent = total ? Math.floor((100 * sent) / total) : 100;
           progress.value = percent;
-          text.textContent = percent + "% · " + formatBytes(sent) + " of " + formatBytes(total);
+          text.textContent = interpolate(gettext("%(percent)s · %(sent)s of %(total)s"), { percent: percent + "%", sent: formatBytes(sent), total: formatBytes(total) }, true);
         },
-        onRetry(delay) { text.textContent = "Connection lost. Trying again in " + delay / 1000 + " s…"; },
+        onRetry(delay) { text.textContent = interpolate(gettext("Connection lost. Trying again in %(seconds)s s…"), { seconds: delay / 1000 }, true); },
       });
       run();
     });
