@@ -15,3 +15,8 @@ class ReauthorisationNeeded(CrmError):
     """The CRM no longer accepts the stored credentials (an expired or revoked
     refresh token, `invalid_grant`, or a 401 that a refresh does not cure): an
     admin must connect again."""
+
+
+class ObjectUnavailable(CrmError):
+    """The org has no such object (Salesforce INVALID_TYPE): e.g. ForecastingQuota
+    where Collaborative Forecasts is off."""

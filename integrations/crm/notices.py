@@ -38,6 +38,8 @@ def crm_reauthorisation_notify(*, connection: CrmConnection, reason: str) -> int
             key=f"crm:{connection.pk}:{digest}",
             subject=f"Reconnect {connection.name}: the CRM refused Onramp's access",
             template="integrations/email/crm_reauthorisation",
+            # Syncing has stopped: an operational alert, not a preference.
+            required=True,
             context={
                 "first_name": user.get_short_name(),
                 "connection": connection,

@@ -32,7 +32,12 @@ from simple_salesforce.exceptions import (
     SalesforceRefusedRequest,
 )
 
-from integrations.crm.errors import CrmError, GarbageAnswer, ReauthorisationNeeded
+from integrations.crm.errors import (
+    CrmError,
+    GarbageAnswer,
+    ObjectUnavailable,
+    ReauthorisationNeeded,
+)
 
 REQUEST_TIMEOUT_SECONDS = 30
 LIMIT_ATTEMPTS = 6
@@ -161,14 +166,15 @@ def _error_message(error: SalesforceError) -> str:
     return ": ".join(parts)
 
 
-def _limit_exceeded(error: SalesforceError) -> bool:
+def _error_code(error: SalesforceError) -> str:
     content = error.content
-    return (
-        isinstance(content, list)
-        and bool(content)
-        and isinstance(content[0], dict)
-        and content[0].get("errorCode") == "REQUEST_LIMIT_EXCEEDED"
-    )
+    if isinstance(content, list) and content and isinstance(content[0], dict):
+        return str(content[0].get("errorCode") or "")
+    return ""
+
+
+def _limit_exceeded(error: SalesforceError) -> bool:
+    return _error_code(error) == "REQUEST_LIMIT_EXCEEDED"
 
 
 def _query_more(client: Salesforce, *, url: str) -> Any:
@@ -232,6 +238,8 @@ class SalesforceOrg:
                     continue
                 raise CrmError(_error_message(error)) from None
             except SalesforceError as error:
+                if _error_code(error) == "INVALID_TYPE":
+                    raise ObjectUnavailable(_error_message(error)) from None
                 raise CrmError(_error_message(error)) from None
             except ValueError:
                 raise GarbageAnswer(

@@ -10,12 +10,14 @@ the same transaction that stores the page and moves the cursor.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 
+from integrations.crm.errors import ObjectUnavailable
 from integrations.crm.salesforce import SalesforceOrg
 from integrations.crm.sync import CURRENCY, Skip, _instant, _Sync
 from integrations.models import CrmActivity, CrmConnection, CrmDeal, CrmQuota
@@ -210,9 +212,14 @@ def _read(
         )
 
 
-def salesforce_read(sync: _Sync, credentials: dict[str, Any]) -> None:
-    """Read everything that changed since each object's cursor into `sync`."""
-    connection: CrmConnection = sync.connection
+def salesforce_org_for(
+    connection: CrmConnection,
+    credentials: dict[str, Any],
+    sleep: Callable[[float], None] = time.sleep,
+) -> SalesforceOrg:
+    """A session on the connection's org that stores a rotated refresh token at
+    once: with rotation on, Salesforce accepts only the newest, so every caller
+    (the sync, "Test connection") must keep it."""
 
     def keep_rotated(refresh_token: str) -> None:
         with transaction.atomic():
@@ -222,7 +229,12 @@ def salesforce_read(sync: _Sync, credentials: dict[str, Any]) -> None:
             )
             connection.credentials_sealed = sealed
 
-    org = SalesforceOrg(credentials, sleep=sync.sleep, on_refresh_token=keep_rotated)
+    return SalesforceOrg(credentials, sleep=sleep, on_refresh_token=keep_rotated)
+
+
+def salesforce_read(sync: _Sync, credentials: dict[str, Any]) -> None:
+    """Read everything that changed since each object's cursor into `sync`."""
+    org = salesforce_org_for(sync.connection, credentials, sleep=sync.sleep)
     # A single-currency org has no CurrencyIsoCode field: the admin named its
     # currency when connecting. A multi-currency org names it on every record.
     currency = str(credentials.get("currency") or "")
@@ -257,11 +269,19 @@ def salesforce_read(sync: _Sync, credentials: dict[str, Any]) -> None:
         model=CrmActivity,
         shape=_event_fields,
     )
-    _read(
-        sync,
-        org,
-        sobject="ForecastingQuota",
-        fields=quota_fields,
-        model=CrmQuota,
-        shape=lambda record: _quota_fields(record, currency),
-    )
+    try:
+        _read(
+            sync,
+            org,
+            sobject="ForecastingQuota",
+            fields=quota_fields,
+            model=CrmQuota,
+            shape=lambda record: _quota_fields(record, currency),
+        )
+    except ObjectUnavailable:
+        # Quotas live in Collaborative Forecasts, which many orgs do not use: the
+        # rest is synced, and quotas come from the CSV or the API as before.
+        sync.tally.skip(
+            "ForecastingQuota",
+            "this org has no forecasting quotas (Collaborative Forecasts is off)",
+        )

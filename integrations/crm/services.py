@@ -13,7 +13,8 @@ from django.utils import timezone
 from integrations.crm.errors import CrmError
 from integrations.crm.hubspot import hubspot_account
 from integrations.crm.outcomes import crm_outcomes_refresh
-from integrations.crm.salesforce import Grant, SalesforceOrg
+from integrations.crm.salesforce import Grant
+from integrations.crm.salesforce_sync import salesforce_org_for
 from integrations.crm.sync import owner_rows_assign
 from integrations.models import CrmConnection, CrmCurrencyRate, CrmOwner
 from lms.accounts.models import User
@@ -117,7 +118,7 @@ def _account_description(connection: CrmConnection) -> tuple[str, str]:
         return "Northwind demo CRM", "Connected to the demo CRM; no network is used."
     credentials = unseal(connection.credentials_sealed)
     if connection.kind == CrmConnection.Kind.SALESFORCE:
-        session = SalesforceOrg(credentials)
+        session = salesforce_org_for(connection, credentials)
         org = session.organisation()
         name = f"Salesforce org {org.get('Name')} ({org.get('Id')})"
         usage = ""

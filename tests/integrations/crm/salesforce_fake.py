@@ -117,6 +117,9 @@ class SalesforceState:
     api_limit: int = 15_000
     limit_exceeded_next: int = 0
     garbage_for: str | None = None
+    # sObjects this org does not have (INVALID_TYPE), e.g. ForecastingQuota
+    # without Collaborative Forecasts
+    unsupported: set[str] = field(default_factory=set)
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -353,6 +356,16 @@ class _Handler(BaseHTTPRequestHandler):
         resource = url.path.removeprefix(prefix).rstrip("/")
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         if resource in ("query", "queryAll") and "q" in query:
+            asked = QUERY.match(query["q"].strip())
+            if asked is not None and asked["object"] in self.state.unsupported:
+                self._answer(
+                    400,
+                    [{"message": f"sObject type '{asked['object']}' is not "
+                                 "supported.",
+                      "errorCode": "INVALID_TYPE"}],
+                    usage,
+                )  # fmt: skip
+                return
             try:
                 rows = self.state.run(
                     query["q"], include_deleted=resource == "queryAll"

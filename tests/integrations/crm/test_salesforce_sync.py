@@ -265,6 +265,19 @@ def test_a_garbage_answer_stops_the_sync_and_loses_nothing(
     assert CrmActivity.objects.count() == 3
 
 
+def test_an_org_without_forecasting_quotas_syncs_the_rest(
+    connection, crm, salesforce_fake
+):
+    salesforce_fake.state.unsupported = {"ForecastingQuota"}
+
+    log = _sync(connection)
+
+    assert log.status == CrmSyncLog.Status.SUCCEEDED
+    assert CrmDeal.objects.count() == 3 and CrmActivity.objects.count() == 3
+    assert not CrmQuota.objects.exists()
+    assert any("Collaborative Forecasts is off" in line for line in log.problems)
+
+
 def test_a_single_currency_org_uses_the_currency_named_when_connecting(
     connection, crm, salesforce_fake
 ):
