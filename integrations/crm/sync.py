@@ -296,54 +296,60 @@ class _Sync:
         """Upsert one page by CRM id, delete what the CRM deleted (`deleted`,
         up to `deleted_stamp`) and move the cursor, in one transaction."""
         deleted = list(deleted)
-        if deleted:
-            with transaction.atomic():
+        gone = 0
+        new: list[Any] = []
+        changed: list[Any] = []
+        with transaction.atomic():
+            if deleted:
                 doomed = model.objects.filter(
                     connection=self.connection, crm_id__in=deleted, **scope
                 )
                 self.touch(doomed.values_list("user_id", flat=True))
                 gone, _ = doomed.delete()
-                if not rows and deleted_stamp is not None:
-                    self.advance(object_type, deleted_stamp)
-            self.tally.deleted += gone
-        if not rows:
-            self.save_log()
-            return
-        for values in rows.values():
-            values["user_id"] = self.users.get(values["owner_crm_id"])
-        with transaction.atomic():
-            existing = {
-                row.crm_id: row
-                for row in model.objects.filter(
-                    connection=self.connection, crm_id__in=list(rows), **scope
-                )
-            }
-            new = [
-                model(connection=self.connection, crm_id=crm_id, **scope, **values)
-                for crm_id, values in rows.items()
-                if crm_id not in existing
-            ]
-            changed = []
-            for crm_id, row in existing.items():
-                values = rows[crm_id]
-                if any(getattr(row, name) != value for name, value in values.items()):
-                    self.touch([row.user_id, values["user_id"]])
-                    for name, value in values.items():
-                        setattr(row, name, value)
-                    changed.append(row)
-            model.objects.bulk_create(new)
-            self.touch(row.user_id for row in new)
-            if changed:
-                model.objects.bulk_update(
-                    changed, fields=list(next(iter(rows.values())))
-                )
-            newest = max(values["modified_at"] for values in rows.values())
-            if deleted_stamp is not None:
-                newest = max(newest, deleted_stamp)
-            self.advance(object_type, newest)
+            if rows:
+                new, changed = self._upsert(model, rows, scope)
+                newest = max(values["modified_at"] for values in rows.values())
+                if deleted_stamp is not None:
+                    newest = max(newest, deleted_stamp)
+                self.advance(object_type, newest)
+            elif deleted_stamp is not None:
+                self.advance(object_type, deleted_stamp)
+        self.tally.deleted += gone
         self.tally.created += len(new)
         self.tally.updated += len(changed)
         self.save_log()
+
+    def _upsert(
+        self, model: Any, rows: dict[str, dict[str, Any]], scope: dict[str, Any]
+    ) -> tuple[list[Any], list[Any]]:
+        """Create the rows the page brings new and update the ones that changed;
+        returns (created, changed)."""
+        for values in rows.values():
+            values["user_id"] = self.users.get(values["owner_crm_id"])
+        existing = {
+            row.crm_id: row
+            for row in model.objects.filter(
+                connection=self.connection, crm_id__in=list(rows), **scope
+            )
+        }
+        new = [
+            model(connection=self.connection, crm_id=crm_id, **scope, **values)
+            for crm_id, values in rows.items()
+            if crm_id not in existing
+        ]
+        changed = []
+        for crm_id, row in existing.items():
+            values = rows[crm_id]
+            if any(getattr(row, name) != value for name, value in values.items()):
+                self.touch([row.user_id, values["user_id"]])
+                for name, value in values.items():
+                    setattr(row, name, value)
+                changed.append(row)
+        model.objects.bulk_create(new)
+        self.touch(row.user_id for row in new)
+        if changed:
+            model.objects.bulk_update(changed, fields=list(next(iter(rows.values()))))
+        return new, changed
 
     def deletions(self, client: Any) -> None:
         targets: Iterable[tuple[str, Any, dict[str, Any]]] = [
