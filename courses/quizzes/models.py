@@ -30,13 +30,15 @@ class QuestionBank(models.Model):
     """A named collection of questions that enablement admins keep, tag, import from
     GIFT or Moodle XML, export, and draw quizzes from."""
 
-    name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200, unique=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
 
     panels = [FieldPanel("name"), FieldPanel("description")]
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("question bank")
+        verbose_name_plural = _("question banks")
 
     def __str__(self) -> str:
         return self.name
@@ -65,34 +67,49 @@ class Question(ClusterableModel):
         ORDERING = "ordering", _("Ordering")
 
     bank = models.ForeignKey(
-        QuestionBank, on_delete=models.CASCADE, related_name="questions"
+        QuestionBank,
+        verbose_name=_("bank"),
+        on_delete=models.CASCADE,
+        related_name="questions",
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(
-        max_length=255, help_text=_("A short name authors recognise the question by.")
+        verbose_name=_("name"),
+        max_length=255,
+        help_text=_("A short name authors recognise the question by."),
     )
-    text = models.TextField(help_text=_("The question as the person reads it."))
+    text = models.TextField(
+        verbose_name=_("text"), help_text=_("The question as the person reads it.")
+    )
     points = models.DecimalField(
+        verbose_name=_("points"),
         max_digits=6,
         decimal_places=2,
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     explanation = models.TextField(
-        blank=True, help_text=_("Shown after submission, whatever was answered.")
+        verbose_name=_("explanation"),
+        blank=True,
+        help_text=_("Shown after submission, whatever was answered."),
     )
     partial_credit = models.BooleanField(
+        verbose_name=_("partial credit"),
         default=True,
         help_text=_(
             "Multiple response: credit for each right pick (off: all or nothing)."
         ),
     )
     shuffle_options = models.BooleanField(
-        default=True, help_text=_("Show the options in a new order in each attempt.")
+        verbose_name=_("shuffle options"),
+        default=True,
+        help_text=_("Show the options in a new order in each attempt."),
     )
     tags = ClusterTaggableManager(through=QuestionTag, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(
+        verbose_name=_("created at"), default=timezone.now
+    )
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     # Wagtail's form for questions checks the answers of each kind (forms.py).
     from courses.quizzes.forms import QuestionForm as base_form_class
@@ -114,6 +131,8 @@ class Question(ClusterableModel):
 
     class Meta:
         ordering = ["bank", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
 
     def __str__(self) -> str:
         return self.name
@@ -124,6 +143,7 @@ class QuestionOption(Orderable):
 
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
     text = models.TextField(
+        verbose_name=_("text"),
         blank=True,
         help_text=_(
             "The choice; an accepted answer; the number; the left side of a "
@@ -131,9 +151,13 @@ class QuestionOption(Orderable):
         ),
     )
     match_text = models.CharField(
-        max_length=500, blank=True, help_text=_("Matching: the right side of the pair.")
+        verbose_name=_("match text"),
+        max_length=500,
+        blank=True,
+        help_text=_("Matching: the right side of the pair."),
     )
     fraction = models.DecimalField(
+        verbose_name=_("fraction"),
         max_digits=8,
         decimal_places=5,
         default=Decimal("0"),
@@ -141,13 +165,18 @@ class QuestionOption(Orderable):
         help_text=_("Share of the points this answer earns, from -1 to 1."),
     )
     tolerance = models.DecimalField(
+        verbose_name=_("tolerance"),
         max_digits=14,
         decimal_places=6,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Numeric: how far from the value still counts."),
     )
-    feedback = models.TextField(blank=True, help_text=_("Shown to whoever chose it."))
+    feedback = models.TextField(
+        verbose_name=_("feedback"),
+        blank=True,
+        help_text=_("Shown to whoever chose it."),
+    )
 
     panels = [
         FieldPanel("text"),
@@ -175,24 +204,42 @@ class QuizPage(LessonPage):
         PER_QUESTION = "per_question", _("One question per page")
 
     pass_mark_percent = models.PositiveSmallIntegerField(
-        default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        verbose_name=_("pass mark percent"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     max_attempts = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Leave empty for unlimited attempts.")
+        verbose_name=_("max attempts"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for unlimited attempts."),
     )
     wait_minutes = models.PositiveIntegerField(
-        default=0, help_text=_("Minutes to wait after an attempt before the next one.")
+        verbose_name=_("wait minutes"),
+        default=0,
+        help_text=_("Minutes to wait after an attempt before the next one."),
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Leave empty for no time limit.")
+        verbose_name=_("time limit minutes"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no time limit."),
     )
     show_answers = models.CharField(
-        max_length=24, choices=ShowAnswers.choices, default=ShowAnswers.AFTER_PASSING
+        verbose_name=_("show answers"),
+        max_length=24,
+        choices=ShowAnswers.choices,
+        default=ShowAnswers.AFTER_PASSING,
     )
     layout = models.CharField(
-        max_length=16, choices=Layout.choices, default=Layout.ONE_PAGE
+        verbose_name=_("layout"),
+        max_length=16,
+        choices=Layout.choices,
+        default=Layout.ONE_PAGE,
     )
-    shuffle_questions = models.BooleanField(default=False)
+    shuffle_questions = models.BooleanField(
+        verbose_name=_("shuffle questions"), default=False
+    )
 
     content_panels = [
         *LessonPage.content_panels,
@@ -224,6 +271,10 @@ class QuizPage(LessonPage):
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 
+    class Meta:
+        verbose_name = _("quiz page")
+        verbose_name_plural = _("quiz pages")
+
     def how_to_complete(self) -> str:
         return gettext("This quiz is complete once you pass it (%(percent)s%%).") % {
             "percent": self.pass_mark_percent
@@ -246,19 +297,33 @@ class QuizSlot(Orderable):
 
     quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="slots")
     question = models.ForeignKey(
-        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Question,
+        verbose_name=_("question"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     bank = models.ForeignKey(
         QuestionBank,
+        verbose_name=_("bank"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
         help_text=_("Draw from this bank…"),
     )
-    tag = models.CharField(max_length=100, blank=True, help_text=_("…with this tag…"))
+    tag = models.CharField(
+        verbose_name=_("tag"),
+        max_length=100,
+        blank=True,
+        help_text=_("…with this tag…"),
+    )
     draw_count = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text=_("…this many.")
+        verbose_name=_("draw count"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("…this many."),
     )
 
     panels = [

@@ -201,3 +201,13 @@ def test_the_item_analysis_speaks_spanish_to_an_admin(client, org, quiz_kit):
     assert "Puntuación media" in page
     assert "(sin respuesta)" in page
     assert "Opción única" in page
+
+
+def test_the_question_form_labels_speak_bengali_to_an_admin(client, org):
+    client.force_login(_speaking(org.admin, "bn"))
+
+    page = client.get(reverse("wagtailsnippets_quizzes_question:add")).content.decode()
+
+    assert "আংশিক নম্বর" in page  # partial credit
+    assert "একক নির্বাচন" in page  # the kind "Single choice"
+    assert "প্রতিটি প্রচেষ্টায় বিকল্পগুলো নতুন ক্রমে দেখান।" in page
