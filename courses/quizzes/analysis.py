@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from courses.quizzes.grading import matching_pairs
 from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizPage
@@ -22,7 +23,6 @@ MIN_ATTEMPTS_FOR_EVERYONE_RIGHT = 5
 MOST_COMMON = 5
 CHOICE_KINDS = ("single", "multiple", "truefalse")
 SHARE_PLACES = Decimal("0.001")
-NO_ANSWER = "(no answer)"
 
 
 @dataclass
@@ -158,10 +158,10 @@ def _item_stats(
     correct = [_is_correct(score, max_score) for _, _, _, score, max_score in items]
     discrimination: Decimal | None = None
     if total_attempts < MIN_ATTEMPTS_FOR_DISCRIMINATION:
-        note = (
-            f"Needs at least {MIN_ATTEMPTS_FOR_DISCRIMINATION} graded attempts "
-            f"(has {total_attempts})."
-        )
+        note = gettext("Needs at least %(needed)s graded attempts (has %(count)s).") % {
+            "needed": MIN_ATTEMPTS_FOR_DISCRIMINATION,
+            "count": total_attempts,
+        }
     else:
         top_hits = [
             ok for (pk, *_), ok in zip(items, correct, strict=True) if pk in top
@@ -170,7 +170,9 @@ def _item_stats(
             ok for (pk, *_), ok in zip(items, correct, strict=True) if pk in bottom
         ]
         if not top_hits or not bottom_hits:
-            note = "Not drawn in both the top and the bottom group of attempts."
+            note = gettext(
+                "Not drawn in both the top and the bottom group of attempts."
+            )
         else:
             p_top = Decimal(sum(top_hits)) / len(top_hits)
             p_bottom = Decimal(sum(bottom_hits)) / len(bottom_hits)
@@ -178,7 +180,9 @@ def _item_stats(
             note = ""
     return ItemStats(
         question_id=question_id,
-        name=str(snapshot.get("name") or f"Question {question_id}"),
+        name=str(
+            snapshot.get("name") or gettext("Question %(id)s") % {"id": question_id}
+        ),
         kind=str(snapshot.get("kind") or ""),
         text=str(snapshot.get("text") or ""),
         attempts=len(items),
@@ -218,7 +222,7 @@ def _distribution(
             for option in options
         ]
         if unanswered:
-            rows.append(ResponseCount(label=NO_ANSWER, count=unanswered))
+            rows.append(ResponseCount(label=gettext("(no answer)"), count=unanswered))
         return rows
     texts = Counter(_response_text(snapshot, response) for response in responses)
     return [
@@ -232,7 +236,7 @@ def _distribution(
 def _response_text(snapshot: dict[str, Any], response: Any) -> str:
     """A response as an author reads it (option keys turned into their texts)."""
     if response is None or response == "" or response == [] or response == {}:
-        return NO_ANSWER
+        return gettext("(no answer)")
     kind = snapshot.get("kind")
     texts = {str(o.get("key")): str(o.get("text") or "") for o in snapshot["options"]}
     if kind == "short" and isinstance(response, str):

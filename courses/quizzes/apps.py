@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class QuizzesConfig(AppConfig):
@@ -6,7 +7,7 @@ class QuizzesConfig(AppConfig):
 
     name = "courses.quizzes"
     label = "quizzes"
-    verbose_name = "Quizzes"
+    verbose_name = _("Quizzes")
 
     def ready(self) -> None:
         from courses.models import register_course_step

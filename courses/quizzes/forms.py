@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from courses.quizzes.formats import (
@@ -58,23 +59,27 @@ class QuestionImportForm(forms.Form):
     """Upload a GIFT or Moodle XML file into an existing bank or a new one."""
 
     file = forms.FileField(
-        help_text="A GIFT (.txt, .gift) or Moodle XML (.xml) file, up to 10 MB."
+        label=_("File"),
+        help_text=_("A GIFT (.txt, .gift) or Moodle XML (.xml) file, up to 10 MB."),
     )
     format = forms.ChoiceField(
         choices=[("gift", "GIFT"), ("moodlexml", "Moodle XML")],
-        help_text="GIFT cannot hold ordering questions; Moodle XML holds every kind.",
+        label=_("Format"),
+        help_text=_(
+            "GIFT cannot hold ordering questions; Moodle XML holds every kind."
+        ),
     )
     bank: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         required=False,
-        empty_label="— a new bank —",
-        label="Into the bank",
+        empty_label=_("— a new bank —"),
+        label=_("Into the bank"),
     )
     new_bank_name = forms.CharField(
         max_length=200,
         required=False,
-        label="Or a new bank named",
-        help_text="Created if no bank has this name yet.",
+        label=_("Or a new bank named"),
+        help_text=_("Created if no bank has this name yet."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -86,15 +91,15 @@ class QuestionImportForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError("The file is larger than 10 MB.")
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         bank, name = cleaned.get("bank"), (cleaned.get("new_bank_name") or "").strip()
         if bank is not None and name:
-            raise forms.ValidationError("Choose a bank or name a new one, not both.")
+            raise forms.ValidationError(_("Choose a bank or name a new one, not both."))
         if bank is None and not name:
-            raise forms.ValidationError("Choose a bank, or name a new one.")
+            raise forms.ValidationError(_("Choose a bank, or name a new one."))
         cleaned["bank_name"] = bank.name if bank is not None else name
         return cleaned

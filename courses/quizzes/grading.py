@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -217,7 +219,7 @@ def response_problem(snapshot: dict[str, Any], response: object) -> str:
     if kind in CHOICE_KINDS:
         if isinstance(response, str) and response in keys:
             return ""
-        return "Choose one of the answers shown."
+        return gettext("Choose one of the answers shown.")
     if kind == "multiple":
         if (
             isinstance(response, list)
@@ -225,12 +227,14 @@ def response_problem(snapshot: dict[str, Any], response: object) -> str:
             and len(set(response)) == len(response)
         ):
             return ""
-        return "Choose among the answers shown."
+        return gettext("Choose among the answers shown.")
     if kind in ("short", "numeric"):
         if not isinstance(response, str):
-            return "Type your answer as text."
+            return gettext("Type your answer as text.")
         if len(response) > MAX_TEXT_LENGTH:
-            return f"Answers are at most {MAX_TEXT_LENGTH} characters long."
+            return gettext("Answers are at most %(count)s characters long.") % {
+                "count": MAX_TEXT_LENGTH
+            }
         return ""
     if kind == "matching":
         lefts, rights = matching_pairs(snapshot)
@@ -241,7 +245,7 @@ def response_problem(snapshot: dict[str, Any], response: object) -> str:
             for key, value in response.items()
         ):
             return ""
-        return "Match the items shown with the choices shown."
+        return gettext("Match the items shown with the choices shown.")
     if kind == "ordering":
         if (
             isinstance(response, list)
@@ -250,5 +254,5 @@ def response_problem(snapshot: dict[str, Any], response: object) -> str:
             and set(response) == keys
         ):
             return ""
-        return "Put every item shown in an order."
-    return "This question cannot be answered."
+        return gettext("Put every item shown in an order.")
+    return gettext("This question cannot be answered.")

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from courses.quizzes.formats import (
     MAX_FILE_BYTES,
@@ -76,11 +77,13 @@ def questions_parse(*, data: bytes, format: str) -> ParseResult:
     parser = FORMATS.get(format)
     if parser is None:
         raise ImportRefused(
-            f"Unknown format {format!r}: use one of {', '.join(sorted(FORMATS))}."
+            gettext("Unknown format %(format)r: use one of %(formats)s.")
+            % {"format": format, "formats": ", ".join(sorted(FORMATS))}
         )
     if len(data) > MAX_FILE_BYTES:
         raise ImportRefused(
-            f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."
+            gettext("The file is larger than %(size)s MB.")
+            % {"size": MAX_FILE_BYTES // (1024 * 1024)}
         )
     try:
         return parser(data)
@@ -95,13 +98,13 @@ def questions_import(*, bank_name: str, data: bytes, format: str) -> ImportRepor
     raises ImportRefused and changes nothing."""
     name = bank_name.strip()
     if not name:
-        raise ImportRefused("Name the bank to import into.")
+        raise ImportRefused(gettext("Name the bank to import into."))
     if len(name) > QuestionBank._meta.get_field("name").max_length:  # type: ignore[operator]
-        raise ImportRefused("The bank name is longer than 200 characters.")
+        raise ImportRefused(gettext("The bank name is longer than 200 characters."))
     parsed = questions_parse(data=data, format=format)
     if not parsed.questions:
         raise ImportRefused(
-            "Nothing to import: every question in the file was skipped.",
+            gettext("Nothing to import: every question in the file was skipped."),
             skipped=parsed.skipped,
         )
     with transaction.atomic():

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -28,13 +30,15 @@ class QuestionBank(models.Model):
     """A named collection of questions that enablement admins keep, tag, import from
     GIFT or Moodle XML, export, and draw quizzes from."""
 
-    name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200, unique=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
 
     panels = [FieldPanel("name"), FieldPanel("description")]
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("question bank")
+        verbose_name_plural = _("question banks")
 
     def __str__(self) -> str:
         return self.name
@@ -54,42 +58,58 @@ class Question(ClusterableModel):
     items in their correct order."""
 
     class Kind(models.TextChoices):
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple response"
-        TRUE_FALSE = "truefalse", "True / false"
-        SHORT = "short", "Short answer"
-        NUMERIC = "numeric", "Numeric"
-        MATCHING = "matching", "Matching"
-        ORDERING = "ordering", "Ordering"
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple response")
+        TRUE_FALSE = "truefalse", _("True / false")
+        SHORT = "short", _("Short answer")
+        NUMERIC = "numeric", _("Numeric")
+        MATCHING = "matching", _("Matching")
+        ORDERING = "ordering", _("Ordering")
 
     bank = models.ForeignKey(
-        QuestionBank, on_delete=models.CASCADE, related_name="questions"
+        QuestionBank,
+        verbose_name=_("bank"),
+        on_delete=models.CASCADE,
+        related_name="questions",
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(
-        max_length=255, help_text="A short name authors recognise the question by."
+        verbose_name=_("name"),
+        max_length=255,
+        help_text=_("A short name authors recognise the question by."),
     )
-    text = models.TextField(help_text="The question as the person reads it.")
+    text = models.TextField(
+        verbose_name=_("text"), help_text=_("The question as the person reads it.")
+    )
     points = models.DecimalField(
+        verbose_name=_("points"),
         max_digits=6,
         decimal_places=2,
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     explanation = models.TextField(
-        blank=True, help_text="Shown after submission, whatever was answered."
+        verbose_name=_("explanation"),
+        blank=True,
+        help_text=_("Shown after submission, whatever was answered."),
     )
     partial_credit = models.BooleanField(
+        verbose_name=_("partial credit"),
         default=True,
-        help_text="Multiple response: credit for each right pick (off: all or "
-        "nothing).",
+        help_text=_(
+            "Multiple response: credit for each right pick (off: all or nothing)."
+        ),
     )
     shuffle_options = models.BooleanField(
-        default=True, help_text="Show the options in a new order in each attempt."
+        verbose_name=_("shuffle options"),
+        default=True,
+        help_text=_("Show the options in a new order in each attempt."),
     )
     tags = ClusterTaggableManager(through=QuestionTag, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(
+        verbose_name=_("created at"), default=timezone.now
+    )
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     # Wagtail's form for questions checks the answers of each kind (forms.py).
     from courses.quizzes.forms import QuestionForm as base_form_class
@@ -103,14 +123,16 @@ class Question(ClusterableModel):
         FieldPanel("explanation"),
         MultiFieldPanel(
             [FieldPanel("partial_credit"), FieldPanel("shuffle_options")],
-            heading="Options",
+            heading=_("Options"),
         ),
         FieldPanel("tags"),
-        InlinePanel("options", heading="Answers", min_num=1),
+        InlinePanel("options", heading=_("Answers"), min_num=1),
     ]
 
     class Meta:
         ordering = ["bank", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
 
     def __str__(self) -> str:
         return self.name
@@ -121,28 +143,40 @@ class QuestionOption(Orderable):
 
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
     text = models.TextField(
+        verbose_name=_("text"),
         blank=True,
-        help_text="The choice; an accepted answer; the number; the left side of a "
-        "pair; an item in its correct place.",
+        help_text=_(
+            "The choice; an accepted answer; the number; the left side of a "
+            "pair; an item in its correct place."
+        ),
     )
     match_text = models.CharField(
-        max_length=500, blank=True, help_text="Matching: the right side of the pair."
+        verbose_name=_("match text"),
+        max_length=500,
+        blank=True,
+        help_text=_("Matching: the right side of the pair."),
     )
     fraction = models.DecimalField(
+        verbose_name=_("fraction"),
         max_digits=8,
         decimal_places=5,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
-        help_text="Share of the points this answer earns, from -1 to 1.",
+        help_text=_("Share of the points this answer earns, from -1 to 1."),
     )
     tolerance = models.DecimalField(
+        verbose_name=_("tolerance"),
         max_digits=14,
         decimal_places=6,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="Numeric: how far from the value still counts.",
+        help_text=_("Numeric: how far from the value still counts."),
     )
-    feedback = models.TextField(blank=True, help_text="Shown to whoever chose it.")
+    feedback = models.TextField(
+        verbose_name=_("feedback"),
+        blank=True,
+        help_text=_("Shown to whoever chose it."),
+    )
 
     panels = [
         FieldPanel("text"),
@@ -161,41 +195,61 @@ class QuizPage(LessonPage):
     ones and draws from banks; each attempt freezes what it drew."""
 
     class ShowAnswers(models.TextChoices):
-        NEVER = "never", "Never"
-        AFTER_PASSING = "after_passing", "After passing"
-        AFTER_LAST_ATTEMPT = "after_last_attempt", "After the last attempt"
+        NEVER = "never", pgettext_lazy("show answers", "Never")
+        AFTER_PASSING = "after_passing", _("After passing")
+        AFTER_LAST_ATTEMPT = "after_last_attempt", _("After the last attempt")
 
     class Layout(models.TextChoices):
-        ONE_PAGE = "one_page", "All questions on one page"
-        PER_QUESTION = "per_question", "One question per page"
+        ONE_PAGE = "one_page", _("All questions on one page")
+        PER_QUESTION = "per_question", _("One question per page")
 
     pass_mark_percent = models.PositiveSmallIntegerField(
-        default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        verbose_name=_("pass mark percent"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     max_attempts = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Leave empty for unlimited attempts."
+        verbose_name=_("max attempts"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for unlimited attempts."),
     )
     wait_minutes = models.PositiveIntegerField(
-        default=0, help_text="Minutes to wait after an attempt before the next one."
+        verbose_name=_("wait minutes"),
+        default=0,
+        help_text=_("Minutes to wait after an attempt before the next one."),
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Leave empty for no time limit."
+        verbose_name=_("time limit minutes"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no time limit."),
     )
     show_answers = models.CharField(
-        max_length=24, choices=ShowAnswers.choices, default=ShowAnswers.AFTER_PASSING
+        verbose_name=_("show answers"),
+        max_length=24,
+        choices=ShowAnswers.choices,
+        default=ShowAnswers.AFTER_PASSING,
     )
     layout = models.CharField(
-        max_length=16, choices=Layout.choices, default=Layout.ONE_PAGE
+        verbose_name=_("layout"),
+        max_length=16,
+        choices=Layout.choices,
+        default=Layout.ONE_PAGE,
     )
-    shuffle_questions = models.BooleanField(default=False)
+    shuffle_questions = models.BooleanField(
+        verbose_name=_("shuffle questions"), default=False
+    )
 
     content_panels = [
         *LessonPage.content_panels,
         InlinePanel(
             "slots",
-            heading="Questions",
-            help_text="Fixed questions, and draws of N questions from a bank "
-            "(optionally with a tag).",
+            heading=_("Questions"),
+            help_text=_(
+                "Fixed questions, and draws of N questions from a bank "
+                "(optionally with a tag)."
+            ),
             min_num=1,
         ),
     ]
@@ -210,15 +264,21 @@ class QuizPage(LessonPage):
                 FieldPanel("layout"),
                 FieldPanel("shuffle_questions"),
             ],
-            heading="Quiz settings",
+            heading=_("Quiz settings"),
         ),
         *LessonPage.settings_panels,
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 
+    class Meta:
+        verbose_name = _("quiz page")
+        verbose_name_plural = _("quiz pages")
+
     def how_to_complete(self) -> str:
-        return f"This quiz is complete once you pass it ({self.pass_mark_percent}%)."
+        return gettext("This quiz is complete once you pass it (%(percent)s%%).") % {
+            "percent": self.pass_mark_percent
+        }
 
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
@@ -237,19 +297,33 @@ class QuizSlot(Orderable):
 
     quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="slots")
     question = models.ForeignKey(
-        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    bank = models.ForeignKey(
-        QuestionBank,
+        Question,
+        verbose_name=_("question"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="Draw from this bank…",
     )
-    tag = models.CharField(max_length=100, blank=True, help_text="…with this tag…")
+    bank = models.ForeignKey(
+        QuestionBank,
+        verbose_name=_("bank"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Draw from this bank…"),
+    )
+    tag = models.CharField(
+        verbose_name=_("tag"),
+        max_length=100,
+        blank=True,
+        help_text=_("…with this tag…"),
+    )
     draw_count = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text="…this many."
+        verbose_name=_("draw count"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("…this many."),
     )
 
     panels = [
@@ -262,7 +336,7 @@ class QuizSlot(Orderable):
     def clean(self) -> None:
         if (self.question_id is None) == (self.bank_id is None):
             raise ValidationError(
-                "Choose either a fixed question or a bank to draw from."
+                _("Choose either a fixed question or a bank to draw from.")
             )
 
 
@@ -285,10 +359,13 @@ class QuizAttempt(models.Model):
     cycle is `practice`: graded and shown, but never counted."""
 
     class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted"
-        EXPIRED = "expired", "Expired"  # closed and graded by the server at its limit
-        ABANDONED = "abandoned", "Abandoned"  # the quiz was withdrawn meanwhile
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", pgettext_lazy("attempt", "Submitted")
+        EXPIRED = (
+            "expired",
+            pgettext_lazy("attempt", "Expired"),
+        )  # closed and graded by the server at its limit
+        ABANDONED = "abandoned", _("Abandoned")  # the quiz was withdrawn meanwhile
 
     GRADED_STATES: ClassVar[tuple[str, ...]] = (State.SUBMITTED, State.EXPIRED)
 
@@ -305,7 +382,9 @@ class QuizAttempt(models.Model):
     )
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(
-        null=True, blank=True, help_text="Start plus the time limit, if there is one."
+        null=True,
+        blank=True,
+        help_text=_("Start plus the time limit, if there is one."),
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
@@ -313,17 +392,19 @@ class QuizAttempt(models.Model):
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True)
     passed = models.BooleanField(null=True)
     pass_mark_percent = models.PositiveSmallIntegerField(
-        help_text="The pass mark when the attempt started."
+        help_text=_("The pass mark when the attempt started.")
     )
     answers_shown_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When its owner first saw its review with the right answers.",
+        help_text=_("When its owner first saw its review with the right answers."),
     )
     practice = models.BooleanField(
         default=False,
-        help_text="Started after the right answers were shown to the person in "
-        "the same cycle: graded, but not counted.",
+        help_text=_(
+            "Started after the right answers were shown to the person in "
+            "the same cycle: graded, but not counted."
+        ),
     )
 
     objects = QuizAttemptQuerySet.as_manager()

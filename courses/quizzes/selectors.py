@@ -14,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 
 from courses.models import CoursePage
 from courses.quizzes.grading import (
@@ -60,7 +61,7 @@ class QuizStatus:
 
 def _local(moment: dt.datetime, user: User) -> str:
     local = timezone.localtime(moment, clock.zone(user.time_zone))
-    return f"{local:%d %b %Y, %H:%M} ({local.tzname()})"
+    return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} ({local.tzname()})"
 
 
 def draw_shortage(quiz: QuizPage) -> str:
@@ -76,11 +77,36 @@ def draw_shortage(quiz: QuizPage) -> str:
             candidates = candidates.filter(tags__name__iexact=slot.tag)
         ids = list(candidates.values_list("pk", flat=True).distinct())
         if len(ids) < slot.draw_count:
-            tagged = f" tagged “{slot.tag}”" if slot.tag else ""
+            values = {
+                "count": slot.draw_count,
+                "bank": slot.bank.name,
+                "tag": slot.tag,
+                "left": len(ids),
+            }
+            if slot.tag:
+                return (
+                    ngettext(
+                        "This quiz cannot start: it draws %(count)s question from the "
+                        "bank “%(bank)s” tagged “%(tag)s”, which has only %(left)s "
+                        "left to draw. Please tell the quiz's author.",
+                        "This quiz cannot start: it draws %(count)s questions from the "
+                        "bank “%(bank)s” tagged “%(tag)s”, which has only %(left)s "
+                        "left to draw. Please tell the quiz's author.",
+                        slot.draw_count,
+                    )
+                    % values
+                )
             return (
-                f"This quiz cannot start: it draws {slot.draw_count} question(s) "
-                f"from the bank “{slot.bank.name}”{tagged}, which has only "
-                f"{len(ids)} left to draw. Please tell the quiz's author."
+                ngettext(
+                    "This quiz cannot start: it draws %(count)s question from the "
+                    "bank “%(bank)s”, which has only %(left)s left to draw. Please "
+                    "tell the quiz's author.",
+                    "This quiz cannot start: it draws %(count)s questions from the "
+                    "bank “%(bank)s”, which has only %(left)s left to draw. Please "
+                    "tell the quiz's author.",
+                    slot.draw_count,
+                )
+                % values
             )
         used.update(ids[: slot.draw_count])
     return ""
@@ -136,19 +162,26 @@ def quiz_status(
             next_start_at = end_of_wait
     refusal = ""
     if not quiz.live:
-        refusal = "This quiz is not open."
+        refusal = gettext("This quiz is not open.")
     elif reason := lock_reason(user=user, course=course):
         refusal = reason
     elif open_attempt is not None:
         refusal = ""
     elif attempts_left == 0:
         refusal = (
-            f"You have used all {quiz.max_attempts} attempt(s) at this quiz."
+            ngettext(
+                "You have used your %(count)s attempt at this quiz.",
+                "You have used all %(count)s attempts at this quiz.",
+                quiz.max_attempts,
+            )
+            % {"count": quiz.max_attempts}
             if quiz.max_attempts
-            else "This quiz allows no attempts."
+            else gettext("This quiz allows no attempts.")
         )
     elif next_start_at is not None:
-        refusal = f"You can try again from {_local(next_start_at, user)}."
+        refusal = gettext("You can try again from %(moment)s.") % {
+            "moment": _local(next_start_at, user)
+        }
     else:
         refusal = draw_shortage(quiz)
     return QuizStatus(
@@ -310,13 +343,13 @@ def response_text(snapshot: dict[str, Any], response: Any) -> str:
     """A response as a person reads it: the chosen options, the typed text, the
     pairs, the order."""
     if response is None:
-        return "No answer"
+        return gettext("No answer")
     texts = _texts(snapshot)
     kind = snapshot["kind"]
     if kind in ("single", "truefalse"):
         return texts.get(response, "")
     if kind == "multiple":
-        return "; ".join(texts.get(key, "") for key in response) or "No answer"
+        return "; ".join(texts.get(key, "") for key in response) or gettext("No answer")
     if kind == "matching":
         return "; ".join(
             f"{texts.get(left, '')} → {texts.get(right, '') if right else '—'}"

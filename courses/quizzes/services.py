@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from courses.models import LessonCompletion
 from courses.quizzes.grading import CENT, grade, response_problem
@@ -119,7 +121,9 @@ def _draw(quiz: QuizPage) -> list[Question]:
             candidates = candidates.filter(tags__name__iexact=slot.tag)
         ids = sorted(set(candidates.values_list("pk", flat=True)))
         if len(ids) < slot.draw_count:
-            raise AttemptRefused(draw_shortage(quiz) or "This quiz cannot start.")
+            raise AttemptRefused(
+                draw_shortage(quiz) or gettext("This quiz cannot start.")
+            )
         chosen = _random.sample(ids, slot.draw_count)
         used.update(chosen)
         picked.extend(chosen)
@@ -150,7 +154,7 @@ def attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
         if existing is not None:
             return existing
         raise AttemptRefused(
-            "Another attempt was started at the same moment; reload the page."
+            gettext("Another attempt was started at the same moment; reload the page.")
         ) from None
 
 
@@ -167,7 +171,7 @@ def _attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
         raise AttemptRefused(status.refusal)
     questions = _draw(quiz)
     if not questions:
-        raise AttemptRefused("This quiz has no questions yet.")
+        raise AttemptRefused(gettext("This quiz has no questions yet."))
     number = (
         QuizAttempt.objects.filter(quiz=quiz, user=user).aggregate(n=Max("number"))["n"]
         or 0
@@ -207,20 +211,26 @@ def _attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
     return attempt
 
 
-_CLOSED_MESSAGES: dict[str, str] = {
-    QuizAttempt.State.SUBMITTED: "This attempt is closed: it was already handed in.",
-    QuizAttempt.State.EXPIRED: "This attempt is closed: its time ran out, and it "
-    "was graded on the answers saved in time.",
-    QuizAttempt.State.ABANDONED: "This attempt is closed: the quiz was withdrawn.",
+_CLOSED_MESSAGES: dict[str, Promise] = {
+    QuizAttempt.State.SUBMITTED: gettext_lazy(
+        "This attempt is closed: it was already handed in."
+    ),
+    QuizAttempt.State.EXPIRED: gettext_lazy(
+        "This attempt is closed: its time ran out, and it "
+        "was graded on the answers saved in time."
+    ),
+    QuizAttempt.State.ABANDONED: gettext_lazy(
+        "This attempt is closed: the quiz was withdrawn."
+    ),
 }
 
 
 def _locked_own_open(attempt: QuizAttempt, user: User) -> QuizAttempt:
     locked = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
     if locked.user_id != user.pk:
-        raise AttemptRefused("This attempt is not yours.")
+        raise AttemptRefused(gettext("This attempt is not yours."))
     if locked.state != QuizAttempt.State.IN_PROGRESS:
-        raise AttemptRefused(_CLOSED_MESSAGES[locked.state])
+        raise AttemptRefused(str(_CLOSED_MESSAGES[locked.state]))
     return locked
 
 
@@ -235,13 +245,22 @@ def _store(
         try:
             position = int(raw_position)
         except (TypeError, ValueError):
-            raise AttemptRefused(f"“{raw_position}” is not a question.") from None
+            raise AttemptRefused(
+                gettext("“%(position)s” is not a question.")
+                % {"position": raw_position}
+            ) from None
         item = items.get(position)
         if item is None or str(position) != str(raw_position).strip():
-            raise AttemptRefused(f"This attempt has no question {raw_position}.")
+            raise AttemptRefused(
+                gettext("This attempt has no question %(position)s.")
+                % {"position": raw_position}
+            )
         problem = response_problem(item.snapshot, response)
         if problem:
-            raise AttemptRefused(f"Question {position}: {problem}")
+            raise AttemptRefused(
+                gettext("Question %(position)s: %(problem)s")
+                % {"position": position, "problem": problem}
+            )
         item.response = response
         item.saved_at = now
         changed.append(item)
@@ -259,9 +278,9 @@ def attempt_save(
     locked = _locked_own_open(attempt, user)
     now = timezone.now()
     if is_overdue(locked, now):
-        raise AttemptRefused("Time is up: answers can no longer be saved.")
+        raise AttemptRefused(gettext("Time is up: answers can no longer be saved."))
     if locked.quiz is None or not locked.quiz.live:
-        raise AttemptRefused("This quiz has been withdrawn.")
+        raise AttemptRefused(gettext("This quiz has been withdrawn."))
     _store(locked, responses, now)
     return locked
 
@@ -280,7 +299,7 @@ def attempt_submit(
     locked = _locked_own_open(attempt, user)
     now = timezone.now()
     if locked.quiz is None or not locked.quiz.live:
-        raise AttemptRefused("This quiz has been withdrawn.")
+        raise AttemptRefused(gettext("This quiz has been withdrawn."))
     if is_overdue(locked, now):
         _close_and_grade(locked, state=QuizAttempt.State.EXPIRED, now=now)
         return locked

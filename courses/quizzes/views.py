@@ -29,6 +29,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.quizzes import selectors, services
@@ -52,7 +53,7 @@ MAX_TEXT_ANSWER = 500
 # Saving and submitting are each one transaction: when the database goes away in the
 # middle, nothing of that request was stored. Said without touching the database
 # (no template, no message), since it may still be away.
-DATABASE_LOST = (
+DATABASE_LOST = gettext_lazy(
     "We lost the connection to the database, so this was not saved; nothing was "
     "half-saved. Your answers are still on the page: try again in a moment."
 )
@@ -73,8 +74,11 @@ class AnswerRefused(ValueError):
 def _refuse(question: DisplayQuestion, value: object) -> AnswerRefused:
     shown = value if isinstance(value, str) else json.dumps(value)[:80]
     return AnswerRefused(
-        f"Question {question.position}: “{shown}” is not one of its answers. "
-        "Nothing was saved; reload the page."
+        gettext(
+            "Question %(position)s: “%(shown)s” is not one of its answers. "
+            "Nothing was saved; reload the page."
+        )
+        % {"position": question.position, "shown": shown}
     )
 
 
@@ -93,8 +97,10 @@ def _clean_response(question: DisplayQuestion, raw: object) -> object:
     if kind in ("short", "numeric"):
         if not isinstance(raw, str):
             raise AnswerRefused(
-                f"Question {question.position}: the answer must be text. "
-                "Nothing was saved."
+                gettext(
+                    "Question %(position)s: the answer must be text. Nothing was saved."
+                )
+                % {"position": question.position}
             )
         text = raw.strip()[:MAX_TEXT_ANSWER]
         return text or None
@@ -125,8 +131,11 @@ def _clean_response(question: DisplayQuestion, raw: object) -> object:
         keys = _option_keys(question)
         if not isinstance(raw, list) or sorted(map(str, raw)) != sorted(keys):
             raise AnswerRefused(
-                f"Question {question.position}: the order must list every item "
-                "shown exactly once. Nothing was saved."
+                gettext(
+                    "Question %(position)s: the order must list every item "
+                    "shown exactly once. Nothing was saved."
+                )
+                % {"position": question.position}
             )
         return [str(key) for key in raw]
     raise _refuse(question, raw)
@@ -369,7 +378,10 @@ def quiz_attempt_save(request: SignedInRequest, pk: int) -> HttpResponse:
         return _bad_answers(str(refusal), as_json=as_json)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         # RecursionError: JSON nested deeper than the parser goes.
-        return JsonResponse({"error": f"Malformed answers: {error}"}, status=400)
+        return JsonResponse(
+            {"error": gettext("Malformed answers: %(error)s") % {"error": error}},
+            status=400,
+        )
     try:
         attempt = services.attempt_save(
             attempt=attempt, user=request.user, responses=responses
@@ -416,10 +428,10 @@ def _bad_answers(error: str, *, as_json: bool) -> HttpResponse:
 def _database_lost(*, as_json: bool) -> HttpResponse:
     response: HttpResponse
     if as_json:
-        response = JsonResponse({"error": DATABASE_LOST}, status=503)
+        response = JsonResponse({"error": str(DATABASE_LOST)}, status=503)
     else:
         response = HttpResponse(
-            DATABASE_LOST, status=503, content_type="text/plain; charset=utf-8"
+            str(DATABASE_LOST), status=503, content_type="text/plain; charset=utf-8"
         )
     response["Retry-After"] = "5"
     return response

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from taggit.models import Tag
 from wagtail.admin.filters import WagtailFilterSet
@@ -56,7 +58,7 @@ def _require_author(request: HttpRequest) -> None:
 def export_button(bank: QuestionBank, *, header: bool = False) -> Button:
     button_class = HeaderButton if header else Button
     return button_class(
-        "Export to Moodle XML",
+        _("Export to Moodle XML"),
         url=reverse("quizzes_bank_export", args=[bank.pk]),
         icon_name="download",
         attrs={"download": ""},
@@ -71,7 +73,7 @@ class QuestionBankIndexView(IndexView):
         if can_author_quizzes(self.request.user):
             buttons.append(
                 HeaderButton(
-                    "Import questions",
+                    _("Import questions"),
                     url=reverse("quizzes_import"),
                     icon_name="upload",
                 )
@@ -97,12 +99,12 @@ class QuestionBankEditView(EditView):
 class QuestionBankViewSet(SnippetViewSet):
     model = QuestionBank
     icon = "folder-open-inverse"
-    menu_label = "Question banks"
+    menu_label = _("Question banks")
     index_view_class = QuestionBankIndexView
     edit_view_class = QuestionBankEditView
     search_fields = ["name", "description"]
     search_backend_name = None
-    list_display = ["name", Column("question_count", label="Questions")]
+    list_display = ["name", Column("question_count", label=_("Questions"))]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuestionBank]:
         return QuestionBank.objects.annotate(question_count=Count("questions"))
@@ -110,12 +112,12 @@ class QuestionBankViewSet(SnippetViewSet):
 
 class QuestionFilterSet(WagtailFilterSet):
     bank = django_filters.ModelChoiceFilter(
-        queryset=QuestionBank.objects.order_by("name"), label="Bank"
+        queryset=QuestionBank.objects.order_by("name"), label=_("Bank")
     )
-    kind = django_filters.ChoiceFilter(choices=Question.Kind.choices, label="Kind")
+    kind = django_filters.ChoiceFilter(choices=Question.Kind.choices, label=_("Kind"))
     tag = django_filters.ModelChoiceFilter(
         field_name="tagged_items__tag",
-        label="Tag",
+        label=_("Tag"),
         queryset=Tag.objects.filter(quizzes_questiontag_items__isnull=False)
         .distinct()
         .order_by("name"),
@@ -129,7 +131,7 @@ class QuestionFilterSet(WagtailFilterSet):
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
-    menu_label = "Questions"
+    menu_label = _("Questions")
     filterset_class = QuestionFilterSet
     search_fields = ["name", "text"]
     search_backend_name = None
@@ -143,7 +145,7 @@ class QuestionViewSet(SnippetViewSet):
 
 class QuizzesViewSetGroup(SnippetViewSetGroup):
     items = (QuestionBankViewSet, QuestionViewSet)
-    menu_label = "Quizzes"
+    menu_label = _("Quizzes")
     menu_icon = "help"
     menu_order = 250
     submenu_hook = MENU_HOOK
@@ -173,7 +175,7 @@ class QuestionImportView(QuizAdminView, FormView[QuestionImportForm]):
     template_name = "quizzes/admin/import.html"
     form_class = QuestionImportForm
     request_body_limit = MAX_FILE_BYTES  # refused before reading (lms/uploads.py)
-    page_title = "Import questions"
+    page_title = _("Import questions")
     header_icon = "upload"
 
     def form_valid(self, form: QuestionImportForm) -> HttpResponse:
@@ -185,14 +187,25 @@ class QuestionImportView(QuizAdminView, FormView[QuestionImportForm]):
                 format=form.cleaned_data["format"],
             )
         except ImportRefused as refused:
-            form.add_error("file", f"Nothing was imported: {refused}")
+            form.add_error(
+                "file",
+                gettext("Nothing was imported: %(reason)s") % {"reason": refused},
+            )
             return self.render_to_response(
                 self.get_context_data(form=form, refused_skips=refused.skipped)
             )
         messages.success(
             self.request,
-            f'Imported {len(report.imported)} question(s) into "{report.bank.name}"; '
-            f"skipped {len(report.skipped)}.",
+            ngettext(
+                "Imported %(count)s question into “%(bank)s”; skipped %(skipped)s.",
+                "Imported %(count)s questions into “%(bank)s”; skipped %(skipped)s.",
+                len(report.imported),
+            )
+            % {
+                "count": len(report.imported),
+                "bank": report.bank.name,
+                "skipped": len(report.skipped),
+            },
         )
         return self.render_to_response(
             self.get_context_data(form=self.form_class(), report=report)
@@ -220,7 +233,7 @@ class ItemAnalysisIndexView(QuizAdminView, TemplateView):
     """Every quiz with its number of graded attempts, linking to its analysis."""
 
     template_name = "quizzes/admin/analysis_index.html"
-    page_title = "Item analysis"
+    page_title = _("Item analysis")
     header_icon = "table"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -240,12 +253,15 @@ class ItemAnalysisView(QuizAdminView, TemplateView):
         return get_object_or_404(QuizPage, pk=self.kwargs["quiz_page_id"])
 
     def get_page_title(self) -> str:
-        return f"Item analysis: {self.quiz.title}"
+        return gettext("Item analysis: %(title)s") % {"title": self.quiz.title}
 
     def get_breadcrumbs_items(self) -> list[dict[str, str]]:
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("quizzes_item_analysis_index"), "label": "Item analysis"},
+            {
+                "url": reverse("quizzes_item_analysis_index"),
+                "label": gettext("Item analysis"),
+            },
             {"url": "", "label": self.quiz.title},
         ]
 
@@ -271,7 +287,7 @@ def analysis_button(page: Any, user: Any, priority: int = 60) -> Button | None:
     if not can_author_quizzes(user):
         return None
     return Button(
-        "Item analysis",
+        gettext("Item analysis"),
         url=reverse("quizzes_item_analysis", args=[page.pk]),
         icon_name="table",
         priority=priority,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
@@ -40,14 +41,14 @@ def register_quiz_admin_urls() -> list[Any]:
 @hooks.register(viewsets.MENU_HOOK)
 def register_import_menu_item() -> viewsets.AuthorMenuItem:
     return viewsets.AuthorMenuItem(
-        "Import questions", reverse("quizzes_import"), icon_name="upload", order=10
+        _("Import questions"), reverse("quizzes_import"), icon_name="upload", order=10
     )
 
 
 @hooks.register(viewsets.MENU_HOOK)
 def register_analysis_menu_item() -> viewsets.AuthorMenuItem:
     return viewsets.AuthorMenuItem(
-        "Item analysis",
+        _("Item analysis"),
         reverse("quizzes_item_analysis_index"),
         icon_name="table",
         order=20,

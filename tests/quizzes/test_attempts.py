@@ -502,7 +502,7 @@ def test_it_starts_afresh_in_a_new_cycle_of_the_course(org, quiz_kit, time_machi
         attempt=first, user=org.rep_east, responses=right_answers(first)
     )
     assert first.passed and answers_revealed(first)
-    with pytest.raises(AttemptRefused, match="used all 1 attempt"):
+    with pytest.raises(AttemptRefused, match="used your 1 attempt"):
         attempt_start(user=org.rep_east, quiz=quiz)
 
     time_machine.move_to(start + dt.timedelta(days=330), tick=False)

@@ -81,7 +81,7 @@ def test_it_refuses_to_start_when_a_bank_has_too_few_questions(
         title="Too many", questions=[pricing[0]], draws=[(bank, "pricing", 6)]
     )
     message = (
-        "This quiz cannot start: it draws 6 question(s) from the bank “Pricing” "
+        "This quiz cannot start: it draws 6 questions from the bank “Pricing” "
         "tagged “pricing”, which has only 5 left to draw. Please tell the quiz's "
         "author."
     )

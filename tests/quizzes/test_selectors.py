@@ -78,7 +78,7 @@ def test_it_counts_an_open_attempt_past_its_time_as_used(org, quiz_kit, time_mac
     status = quiz_status(user=org.rep_east, quiz=quiz)
     assert status.open_attempt is None
     assert status.attempts_left == 0
-    assert status.refusal == "You have used all 1 attempt(s) at this quiz."
+    assert status.refusal == "You have used your 1 attempt at this quiz."
 
 
 # An open attempt shows no answer key.

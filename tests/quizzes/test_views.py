@@ -130,7 +130,7 @@ def test_it_explains_why_an_attempt_cannot_start(client, org, quiz_kit):
     )
     client.force_login(org.rep_east)
     response = client.post(reverse("quiz_start", args=[quiz.pk]), follow=True)
-    assert "You have used all 1 attempt(s) at this quiz." in response.content.decode()
+    assert "You have used your 1 attempt at this quiz." in response.content.decode()
     assert QuizAttempt.objects.count() == 1
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from html.parser import HTMLParser
 
+from django.utils.translation import gettext
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 KINDS = ("single", "multiple", "truefalse", "short", "numeric", "matching", "ordering")
 
@@ -77,65 +79,81 @@ def option_problems(kind: str, options: list[ParsedOption]) -> list[str]:
     nothing). Used by the importers (to skip) and by the admin form (to refuse)."""
     problems: list[str] = []
     if kind not in KINDS:
-        return [f"Unknown question kind {kind!r}."]
+        return [gettext("Unknown question kind %(kind)r.") % {"kind": kind}]
     if kind == "matching":
         pairs = [o for o in options if o.text.strip() and o.match_text.strip()]
         if len(pairs) < 2:
             problems.append(
-                "A matching question needs at least two pairs, each with a left "
-                "and a right side."
+                gettext(
+                    "A matching question needs at least two pairs, each with a left "
+                    "and a right side."
+                )
             )
         if any(o.text.strip() and not o.match_text.strip() for o in options):
-            problems.append("Every left side of a pair needs a right side.")
+            problems.append(gettext("Every left side of a pair needs a right side."))
         if not any(o.text.strip() or o.match_text.strip() for o in options):
-            problems.append("The answers are empty.")
+            problems.append(gettext("The answers are empty."))
         return problems
     empty = [str(i) for i, o in enumerate(options, 1) if not o.text.strip()]
     if not options:
-        return ["The question has no answers."]
+        return [gettext("The question has no answers.")]
     if empty:
         problems.append(
-            f"Answer {empty[0]} is empty."
+            gettext("Answer %(number)s is empty.") % {"number": empty[0]}
             if len(empty) == 1
-            else f"Answers {', '.join(empty)} are empty."
+            else gettext("Answers %(numbers)s are empty.")
+            % {"numbers": ", ".join(empty)}
         )
     best = max(o.fraction for o in options)
     if kind == "ordering":
         if len(options) < 2:
-            problems.append("An ordering question needs at least two items.")
+            problems.append(gettext("An ordering question needs at least two items."))
         return problems
     if kind == "truefalse":
         texts = sorted(o.text.strip() for o in options)
         if texts != ["False", "True"]:
             problems.append(
-                'A true/false question has exactly two answers, "True" and "False".'
+                gettext(
+                    'A true/false question has exactly two answers, "True" and "False".'
+                )
             )
         elif sorted(o.fraction for o in options) != [Decimal(0), Decimal(1)]:
             problems.append(
-                "In a true/false question one answer is worth 100% and the other 0%."
+                gettext(
+                    "In a true/false question one answer is worth 100% and the "
+                    "other 0%."
+                )
             )
         return problems
     if kind in ("single", "multiple") and len(options) < 2:
-        problems.append("A choice question needs at least two options.")
+        problems.append(gettext("A choice question needs at least two options."))
     if kind == "numeric":
         for i, o in enumerate(options, 1):
             if o.text.strip() and parse_number(o.text) is None:
-                problems.append(f"Answer {i} ({o.text.strip()!r}) is not a number.")
+                problems.append(
+                    gettext("Answer %(number)s (%(text)r) is not a number.")
+                    % {"number": i, "text": o.text.strip()}
+                )
     if kind == "multiple":
         positive = sum((o.fraction for o in options if o.fraction > 0), Decimal(0))
         if positive <= 0:
-            problems.append("A multiple response question needs right options.")
+            problems.append(
+                gettext("A multiple response question needs right options.")
+            )
         elif abs(positive - 1) > FRACTION_SUM_SLACK:
             problems.append(
-                "The right options of a multiple response question must add up to "
-                f"100% (they add up to {percent(positive)}%)."
+                gettext(
+                    "The right options of a multiple response question must add up "
+                    "to 100%% (they add up to %(percent)s%%)."
+                )
+                % {"percent": percent(positive)}
             )
     elif best != 1:
-        problems.append("One answer must be worth 100% (the right answer).")
+        problems.append(gettext("One answer must be worth 100% (the right answer)."))
     if kind in ("truefalse", "short", "numeric") and any(
         o.fraction < 0 for o in options
     ):
-        problems.append("Only choice options may be worth less than 0%.")
+        problems.append(gettext("Only choice options may be worth less than 0%."))
     return problems
 
 
@@ -162,24 +180,33 @@ def fraction_from_percent(text: str) -> Decimal:
     """A weight given in percent ("33.33333", "-50") as a share of the points."""
     value = parse_number(text)
     if value is None:
-        raise QuestionProblem(f"The weight {text!r} is not a number.")
+        raise QuestionProblem(
+            gettext("The weight %(text)r is not a number.") % {"text": text}
+        )
     fraction = (value / 100).quantize(FRACTION_PLACES, rounding=ROUND_HALF_UP)
     if not Decimal(-1) <= fraction <= Decimal(1):
-        raise QuestionProblem(f"The weight {text}% is outside -100%..100%.")
+        raise QuestionProblem(
+            gettext("The weight %(text)s%% is outside -100%%..100%%.") % {"text": text}
+        )
     return fraction
 
 
 def quantize_points(value: Decimal) -> Decimal:
     points = value.quantize(POINTS_PLACES, rounding=ROUND_HALF_UP)
     if not Decimal("0.01") <= points <= MAX_POINTS:
-        raise QuestionProblem(f"The points ({value}) must be from 0.01 to 9999.99.")
+        raise QuestionProblem(
+            gettext("The points (%(value)s) must be from 0.01 to 9999.99.")
+            % {"value": value}
+        )
     return points
 
 
 def quantize_tolerance(value: Decimal) -> Decimal:
     tolerance = abs(value).quantize(TOLERANCE_PLACES, rounding=ROUND_HALF_UP)
     if tolerance > MAX_TOLERANCE:
-        raise QuestionProblem(f"The tolerance {value} is too large.")
+        raise QuestionProblem(
+            gettext("The tolerance %(value)s is too large.") % {"value": value}
+        )
     return tolerance
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from courses.quizzes.formats import (
     FileRefused,
     ParsedOption,
@@ -47,7 +49,6 @@ _WEIGHT = re.compile(r"^\s*%(-?\d+(?:[.,]\d+)?)%")
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _TRUE_FALSE = re.compile(r"^(T|F|TRUE|FALSE)\s*(#.*)?$", re.IGNORECASE | re.DOTALL)
 _NAME_LENGTH = 80
-_NO_ORDERING = "GIFT has no ordering questions (export those from Moodle as Moodle XML)"
 
 
 def decode(data: bytes) -> str:
@@ -58,19 +59,24 @@ def decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise FileRefused(
-                "The file starts like UTF-16 text but cannot be read as UTF-16."
+                gettext(
+                    "The file starts like UTF-16 text but cannot be read as UTF-16."
+                )
             ) from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise FileRefused(
-            f"The file is not UTF-8 text (line {line} has the byte "
-            f"0x{data[exc.start]:02X}, which UTF-8 does not allow). Save the file as "
-            "UTF-8 and import it again."
+            gettext(
+                "The file is not UTF-8 text (line %(line)s has the byte 0x%(byte)s, "
+                "which UTF-8 does not allow). Save the file as UTF-8 and import it "
+                "again."
+            )
+            % {"line": line, "byte": f"{data[exc.start]:02X}"}
         ) from exc
     if "\x00" in text:
-        raise FileRefused("The file holds binary data, not GIFT text.")
+        raise FileRefused(gettext("The file holds binary data, not GIFT text."))
     return text
 
 
@@ -79,7 +85,9 @@ def parse_gift(data: bytes) -> ParseResult:
     reason. Raises FileRefused when the file cannot be read as a whole."""
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
     if any(ch in text for ch in _UNESCAPES):
-        raise FileRefused("The file holds private-use characters GIFT cannot carry.")
+        raise FileRefused(
+            gettext("The file holds private-use characters GIFT cannot carry.")
+        )
     questions: list[ParsedQuestion] = []
     skipped: list[SkippedItem] = []
     tag = ""
@@ -90,7 +98,7 @@ def parse_gift(data: bytes) -> ParseResult:
             start += 1
             if not lines:
                 continue
-        where = f"line {start}"
+        where = gettext("line %(number)s") % {"number": start}
         escaped = _escape("\n".join(lines))
         try:
             question = _question(escaped, where)
@@ -105,7 +113,7 @@ def parse_gift(data: bytes) -> ParseResult:
             question.tags = [tag]
         questions.append(question)
     if not questions and not skipped:
-        raise FileRefused("The file holds no GIFT questions.")
+        raise FileRefused(gettext("The file holds no GIFT questions."))
     return ParseResult(questions=questions, skipped=skipped)
 
 
@@ -198,7 +206,7 @@ def _question(escaped: str, where: str) -> ParsedQuestion:
     if not name:
         name = text.replace("\n", " ")[:_NAME_LENGTH].strip()
     if not text:
-        raise QuestionProblem("The question text is empty.")
+        raise QuestionProblem(gettext("The question text is empty."))
     answers, _, general = answers.partition("####")
     question = _answers(answers.strip(), text_format)
     question.name = name
@@ -211,7 +219,7 @@ def _question(escaped: str, where: str) -> ParsedQuestion:
 def _answers(answers: str, text_format: str) -> ParsedQuestion:
     if not answers:
         raise QuestionProblem(
-            "Essay questions (an empty answer block {}) are not supported."
+            gettext("Essay questions (an empty answer block {}) are not supported.")
         )
     if answers.startswith("#"):
         return _numeric(answers[1:].strip(), text_format)
@@ -220,9 +228,12 @@ def _answers(answers: str, text_format: str) -> ParsedQuestion:
         return _true_false(true_false, text_format)
     if answers[0] not in "=~":
         raise QuestionProblem(
-            f"Unknown answer format {{{_unescape(answers)[:40]}}}: GIFT answers start "
-            "with = (right) or ~ (wrong), or are T/F, #number or empty (an essay); "
-            f"{_NO_ORDERING}."
+            gettext(
+                "Unknown answer format {%(answers)s}: GIFT answers start with = "
+                "(right) or ~ (wrong), or are T/F, #number or empty (an essay); GIFT "
+                "has no ordering questions (export those from Moodle as Moodle XML)."
+            )
+            % {"answers": _unescape(answers)[:40]}
         )
     pieces = [p for p in re.split(r"(?=[=~])", answers) if p.strip()]
     has_wrong = any(p.startswith("~") for p in pieces)
@@ -230,8 +241,10 @@ def _answers(answers: str, text_format: str) -> ParsedQuestion:
     if pairs and not has_wrong:
         if len(pairs) != len(pieces):
             raise QuestionProblem(
-                "Matching answers are written =left -> right; some answers here have "
-                "no ->."
+                gettext(
+                    "Matching answers are written =left -> right; some answers here "
+                    "have no ->."
+                )
             )
         return ParsedQuestion(
             kind="matching",
@@ -326,7 +339,9 @@ def _number(body: str, default: Decimal, text_format: str) -> ParsedOption:
     if dots:
         low_value, high_value = parse_number(low), parse_number(high)
         if low_value is None or high_value is None:
-            raise QuestionProblem(f"The range {spec!r} is not two numbers.")
+            raise QuestionProblem(
+                gettext("The range %(spec)r is not two numbers.") % {"spec": spec}
+            )
         value = (low_value + high_value) / 2
         tolerance = abs(high_value - low_value) / 2
     else:
@@ -334,7 +349,9 @@ def _number(body: str, default: Decimal, text_format: str) -> ParsedOption:
         parsed = parse_number(number)
         margin_value = parse_number(margin) if colon else Decimal(0)
         if parsed is None or margin_value is None:
-            raise QuestionProblem(f"The answer {spec!r} is not a number.")
+            raise QuestionProblem(
+                gettext("The answer %(spec)r is not a number.") % {"spec": spec}
+            )
         value, tolerance = parsed, margin_value
     return ParsedOption(
         text=number_text(value),

@@ -24,6 +24,7 @@ from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostr
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from django.utils.translation import gettext
 
 from courses.quizzes.formats import (
     FRACTION_PLACES,
@@ -78,17 +79,19 @@ def parse_moodlexml(data: bytes) -> ParseResult:
             tag = tag_from_category(_text(element, "category"))
             continue
         number += 1
-        where = f"question {number}"
+        where = gettext("question %(number)s") % {"number": number}
         name = _text(element, "name")
         if qtype not in SUPPORTED_TYPES:
             skipped.append(
                 SkippedItem(
                     where,
                     name,
-                    f"The Moodle question type {qtype or '(none)'!r} is not "
-                    "supported: Onramp has single choice, multiple response, "
-                    "true/false, short answer, numeric, matching and ordering "
-                    "questions.",
+                    gettext(
+                        "The Moodle question type %(type)r is not supported: Onramp "
+                        "has single choice, multiple response, true/false, short "
+                        "answer, numeric, matching and ordering questions."
+                    )
+                    % {"type": qtype or "(none)"},
                 )
             )
             continue
@@ -105,13 +108,13 @@ def parse_moodlexml(data: bytes) -> ParseResult:
             question.tags.insert(0, tag)
         questions.append(question)
     if not questions and not skipped:
-        raise FileRefused("The file holds no questions.")
+        raise FileRefused(gettext("The file holds no questions."))
     return ParseResult(questions=questions, skipped=skipped)
 
 
 def _root(data: bytes) -> Element:
     if not data.strip():
-        raise FileRefused("The file is empty.")
+        raise FileRefused(gettext("The file is empty."))
     declared = _DECLARATION.match(data.lstrip(b"\xef\xbb\xbf"))
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not utf16 and (
@@ -122,30 +125,43 @@ def _root(data: bytes) -> Element:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise FileRefused(
-                f"The file is not UTF-8 (line {line} has the byte "
-                f"0x{data[exc.start]:02X}) and declares no other encoding. Save it "
-                'as UTF-8, or declare its encoding in <?xml ... encoding="..."?>.'
+                gettext(
+                    "The file is not UTF-8 (line %(line)s has the byte 0x%(byte)s) and "
+                    "declares no other encoding. Save it as UTF-8, or declare its "
+                    'encoding in <?xml ... encoding="..."?>.'
+                )
+                % {"line": line, "byte": f"{data[exc.start]:02X}"}
             ) from exc
     try:
         root: Element = fromstring(data)
     except DefusedXmlException as exc:
         raise FileRefused(
-            "The file declares entities or external references, which question "
-            "files do not need and which are not accepted."
+            gettext(
+                "The file declares entities or external references, which question "
+                "files do not need and which are not accepted."
+            )
         ) from exc
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         reason = str(exc).split(":")[0]
         raise FileRefused(
-            f"The file is not well-formed XML ({reason} at line {line}, column "
-            f"{column + 1})."
+            gettext(
+                "The file is not well-formed XML (%(reason)s at line %(line)s, "
+                "column %(column)s)."
+            )
+            % {"reason": reason, "line": line, "column": column + 1}
         ) from exc
     except (LookupError, ValueError) as exc:
-        raise FileRefused(f"The file's encoding cannot be read: {exc}.") from exc
+        raise FileRefused(
+            gettext("The file's encoding cannot be read: %(error)s.") % {"error": exc}
+        ) from exc
     if root.tag != "quiz":
         raise FileRefused(
-            f"This is not a Moodle XML question file: it starts with <{root.tag}>, "
-            "not <quiz>."
+            gettext(
+                "This is not a Moodle XML question file: it starts with <%(tag)s>, "
+                "not <quiz>."
+            )
+            % {"tag": root.tag}
         )
     return root
 
@@ -179,11 +195,11 @@ def _flag(element: Element, path: str, default: bool) -> bool:
 def _question(element: Element, qtype: str, where: str) -> ParsedQuestion:
     text = _text(element, "questiontext")
     if not text:
-        raise QuestionProblem("The question text is empty.")
+        raise QuestionProblem(gettext("The question text is empty."))
     name = _text(element, "name") or text.replace("\n", " ")[:80]
     grade = parse_number(_value(element, "defaultgrade", "1") or "1")
     if grade is None:
-        raise QuestionProblem("The default grade is not a number.")
+        raise QuestionProblem(gettext("The default grade is not a number."))
     kind, options, partial_credit = _options(element, qtype)
     tags = [
         (tag_element.text or "").strip()[:100]
@@ -236,7 +252,8 @@ def _options(element: Element, qtype: str) -> tuple[str, list[ParsedOption], boo
             value = _text(a, ".").lower()
             if value not in ("true", "false"):
                 raise QuestionProblem(
-                    f"A true/false answer reads {value!r}, not true or false."
+                    gettext("A true/false answer reads %(value)r, not true or false.")
+                    % {"value": value}
                 )
             by_value[value] = ParsedOption(
                 text=value.capitalize(),
@@ -296,15 +313,23 @@ def _numeric_options(answers: list[Element]) -> list[ParsedOption]:
         if value_text == "*":
             if fraction > 0:
                 raise QuestionProblem(
-                    "The answer * (anything) earns points; Onramp only grades numbers."
+                    gettext(
+                        "The answer * (anything) earns points; Onramp only grades "
+                        "numbers."
+                    )
                 )
             continue  # Moodle's catch-all for other answers: it earns nothing.
         value = parse_number(value_text)
         if value is None:
-            raise QuestionProblem(f"The answer {value_text!r} is not a number.")
+            raise QuestionProblem(
+                gettext("The answer %(value)r is not a number.") % {"value": value_text}
+            )
         tolerance = parse_number(_value(a, "tolerance", "0") or "0")
         if tolerance is None:
-            raise QuestionProblem(f"The tolerance of {value_text!r} is not a number.")
+            raise QuestionProblem(
+                gettext("The tolerance of %(value)r is not a number.")
+                % {"value": value_text}
+            )
         options.append(
             ParsedOption(
                 text=number_text(value),

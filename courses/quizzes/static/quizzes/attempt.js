@@ -1,6 +1,7 @@
 // Taking a quiz: answers saved as the person goes (on change, debounced), ordering
 // with Up / Down buttons, and the countdown to the server's deadline. Without this
-// script the form still works: every button posts the answers.
+// script the form still works: every button posts the answers. Texts come from
+// Django's JavaScript catalogue (/jsi18n/), loaded before this.
 (function () {
   "use strict";
 
@@ -32,28 +33,39 @@
     }
     inFlight = true;
     dirty = false;
-    say("Saving…");
+    say(gettext("Saving…"));
     window.Onramp.fetchJSON(saveUrl, { method: "POST", body: new FormData(form) })
       .then(function (reply) {
         if (reply.ok) {
           var at = new Date(reply.data.saved_at).toLocaleTimeString([], {
             hour: "2-digit", minute: "2-digit", second: "2-digit",
           });
-          say("Saved at " + at + " · " + reply.data.answered + " of " +
-              reply.data.total + " answered.");
+          say(interpolate(
+            ngettext(
+              "Saved at %(at)s · %(answered)s of %(total)s answered.",
+              "Saved at %(at)s · %(answered)s of %(total)s answered.",
+              reply.data.total
+            ),
+            { at: at, answered: reply.data.answered, total: reply.data.total },
+            true
+          ));
         } else if (reply.data.result_url) {
           closing = true;
-          say("Not saved: " + reply.data.error + " Opening your result…");
+          say(interpolate(gettext("Not saved: %(error)s Opening your result…"),
+            { error: reply.data.error }, true));
           window.location.assign(reply.data.result_url);
         } else {
           dirty = true;
-          say("Not saved: " + (reply.data.error || "please try again."));
+          say(reply.data.error
+            ? interpolate(gettext("Not saved: %(error)s"), { error: reply.data.error }, true)
+            : gettext("Not saved: please try again."));
         }
       })
       .catch(function () {
         dirty = true;
-        say("Not saved: the connection failed. Your answers are still on this page; " +
-            "they will be saved with your next change or when you move on.");
+        say(gettext(
+          "Not saved: the connection failed. Your answers are still on this page; they will be saved with your next change or when you move on."
+        ));
       })
       .then(function () {
         inFlight = false;
@@ -122,8 +134,15 @@
     var position = items.indexOf(item) + 1;
     var announce = list.parentElement.querySelector("[data-ordering-status]");
     if (announce) {
-      announce.textContent = "“" + item.querySelector(".ordering-text").textContent +
-        "” is now number " + position + " of " + items.length + ".";
+      announce.textContent = interpolate(
+        gettext("“%(item)s” is now number %(position)s of %(total)s."),
+        {
+          item: item.querySelector(".ordering-text").textContent,
+          position: position,
+          total: items.length,
+        },
+        true
+      );
     }
     (button.disabled ? item.querySelector("button:not(:disabled)") : button).focus();
     saveSoon();
@@ -145,15 +164,18 @@
         if (left <= mark && left > 0 && !warned[mark]) {
           warned[mark] = true;
           if (alertBox) {
-            alertBox.textContent = (mark / 60) + " minute" + (mark > 60 ? "s" : "") +
-              " left.";
+            alertBox.textContent = interpolate(
+              ngettext("%(minutes)s minute left.", "%(minutes)s minutes left.", mark / 60),
+              { minutes: mark / 60 },
+              true
+            );
           }
         }
       });
       if (left === 0 && !closing) {
         closing = true;
         clearInterval(interval);
-        if (alertBox) alertBox.textContent = "Time is up. Submitting your answers…";
+        if (alertBox) alertBox.textContent = gettext("Time is up. Submitting your answers…");
         form.setAttribute("action", submitUrl);
         form.submit();
       }
