@@ -377,7 +377,7 @@ def transcode(
     playback = workdir / ("playback.mp4" if video else "playback.m4a")
     with _written_atomically(playback) as temporary:
         _run_checked(
-            _playback_command(
+            playback_command(
                 source,
                 probe,
                 temporary,
@@ -877,7 +877,7 @@ def _scaled(stream: Any, max_height: int) -> Any:
     ).filter("setsar", "1")
 
 
-def _playback_command(
+def playback_command(
     source: str,
     probe: Probe,
     destination: Path,
@@ -887,6 +887,11 @@ def _playback_command(
     crf: int,
     max_duration: float | None = None,
 ) -> list[str]:
+    """The ffmpeg argument list that makes the playback file from `source`.
+
+    `transcode()` runs it; bench/transcode.py runs the same list on its own to
+    measure what the rest of the pipeline adds.
+    """
     video, audio = probe.video_stream, probe.audio_stream
     source_input = _untrusted_input(source, probe)
     streams = []
