@@ -4,29 +4,39 @@
 
 Generates a 60 s 1080p clip (testsrc2 with a tone) and a 10-minute mono call
 recording (a tone over pink noise, as MP3) in a scratch folder, runs `transcode()` on
-each and prints how many times faster than real time it went; then uploads 1 GB through
-the tus endpoint of a gunicorn worker and prints how far its memory rose. The last
-line holds the figures for scripts:
+each and prints how many times faster than real time it went; then sends the clip
+through the whole pipeline `--repetitions` times (an upload, the Celery job on a real
+`celery worker -Q media`, validation, transcode, poster, waveform, stored outputs) and,
+interleaved with it, runs the pipeline's own playback command (`playback_command()`,
+same settings) as plain ffmpeg on the same file, and prints by how much the pipeline's
+median is slower; then uploads 1 GB through the tus endpoint of a gunicorn worker and
+prints how far its memory rose. The last line holds the figures for scripts:
 
     video_x_realtime=<float> audio_x_realtime=<float> upload_rss_growth_mb=<float>
+    pipeline_overhead_pct=<float>
+
+(all on one line).
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import imageio_ffmpeg  # noqa: E402
 
-from media.ffmpeg import probe, transcode  # noqa: E402
+from media.ffmpeg import playback_command, probe, transcode  # noqa: E402
 
 VIDEO_SECONDS = 60
 AUDIO_SECONDS = 600
@@ -219,6 +229,129 @@ def _memory_kb(pid: int, field: str) -> int:
     raise RuntimeError(f"no {field} for {pid}")
 
 
+def measure_pipeline_overhead_pct(src: Path, repetitions: int) -> float:
+    """How much slower, in per cent of plain ffmpeg, the pipeline makes `src` ready.
+
+    The pipeline's time runs from the moment the upload is complete (`uploaded_at`,
+    when the job is enqueued) to `processed_at` (outputs stored, asset ready), both
+    stamped by the app itself; plain ffmpeg is `playback_command()` for the same
+    file with the settings the job uses, run with nothing around it. The two
+    alternate, so that the machine's load falls on both alike; the medians compare.
+    """
+    with tempfile.TemporaryDirectory(prefix="onramp-bench-pipeline-") as scratch:
+        for key in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"):
+            os.environ.pop(key, None)
+        os.environ.update(
+            DEBUG="true",
+            VAR_DIR=scratch,
+            DJANGO_SETTINGS_MODULE="lms.settings",
+            CELERY_TASK_ALWAYS_EAGER="false",
+        )
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        log_path = Path(scratch) / "worker.log"
+        with log_path.open("w") as log:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "lms", "worker"]
+                + ["--queues", "media", "--concurrency", "1", "--loglevel", "INFO"]
+                + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
+                cwd=ROOT,
+                stdout=log,
+                stderr=log,
+            )
+        try:
+            _wait_for_log(log_path, " ready.")
+            plain, pipeline = [], []
+            for repetition in range(repetitions):
+                plain.append(_plain_ffmpeg_seconds(src, Path(scratch), settings))
+                total, queued = _pipeline_seconds(src, log_path)
+                pipeline.append(total)
+                print(
+                    f"repetition {repetition + 1}: pipeline {total:.2f} s (of which "
+                    f"{queued:.2f} s before the worker took the job), plain ffmpeg "
+                    f"{plain[-1]:.2f} s"
+                )
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    overhead = (statistics.median(pipeline) / statistics.median(plain) - 1) * 100
+    print(
+        f"{src.name} through the pipeline (Celery worker, validation, transcode, "
+        f"poster, waveform, storage): median {statistics.median(pipeline):.2f} s "
+        f"against {statistics.median(plain):.2f} s for plain ffmpeg with the same "
+        f"arguments, over {repetitions} runs each = {overhead:+.1f}%"
+    )
+    return overhead
+
+
+def _plain_ffmpeg_seconds(src: Path, scratch: Path, settings: Any) -> float:
+    defaults = inspect.signature(transcode).parameters
+    destination = scratch / "plain.mp4"
+    command = playback_command(
+        str(src.resolve()),
+        probe(src),
+        destination,
+        max_height=defaults["max_height"].default,
+        preset=defaults["preset"].default,
+        crf=defaults["crf"].default,
+        max_duration=settings.MEDIA_MAX_DURATION_SECONDS,
+    )
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdin=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    destination.unlink()
+    return elapsed
+
+
+def _pipeline_seconds(src: Path, log_path: Path) -> tuple[float, float]:
+    """From upload to ready, and from upload to the worker's claim, in seconds."""
+    from lms.accounts.models import User
+    from media.models import MediaAsset
+    from media.services import asset_delete, upload_append, upload_create
+
+    owner, _ = User.objects.get_or_create(
+        email="bench-pipeline@example.com", defaults={"full_name": "Bench"}
+    )
+    asset = upload_create(
+        owner=owner,
+        length=src.stat().st_size,
+        filename=src.name,
+        kind=MediaAsset.Kind.RECORDING,
+    )
+    with src.open("rb") as data:
+        upload_append(asset=asset, offset=0, stream=data)
+    deadline = time.monotonic() + 3600
+    while time.monotonic() < deadline:
+        asset.refresh_from_db()
+        if asset.status == MediaAsset.Status.FAILED:
+            raise RuntimeError(f"the pipeline failed: {asset.failure_reason}")
+        if asset.status == MediaAsset.Status.READY:
+            break
+        time.sleep(0.2)
+    else:
+        raise RuntimeError(f"the pipeline did not finish: {log_path.read_text()}")
+    uploaded, claimed = asset.uploaded_at, asset.processing_started_at
+    assert uploaded is not None and claimed is not None
+    assert asset.processed_at is not None
+    elapsed = (asset.processed_at - uploaded).total_seconds()
+    asset_delete(asset=asset)
+    return elapsed, (claimed - uploaded).total_seconds()
+
+
+def _wait_for_log(log_path: Path, text: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if text in log_path.read_text(errors="replace"):
+            return
+        time.sleep(0.3)
+    raise RuntimeError(f"celery worker did not start: {log_path.read_text()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--preset", default="veryfast")
@@ -226,6 +359,12 @@ def main() -> None:
         "--also-presets",
         default="",
         help="comma-separated x264 presets to time on the video as well",
+    )
+    parser.add_argument(
+        "--repetitions",
+        type=int,
+        default=5,
+        help="runs of the pipeline and of plain ffmpeg each, for the overhead",
     )
     arguments = parser.parse_args()
 
@@ -239,10 +378,11 @@ def main() -> None:
         for preset in filter(None, arguments.also_presets.split(",")):
             times_realtime(video, folder / f"video-{preset}", preset)
         audio_speed = times_realtime(call, folder / "call", arguments.preset)
+        overhead = measure_pipeline_overhead_pct(video, arguments.repetitions)
     rss_growth = measure_upload_rss_growth_mb()
     print(
         f"video_x_realtime={video_speed:.2f} audio_x_realtime={audio_speed:.2f} "
-        f"upload_rss_growth_mb={rss_growth:.2f}"
+        f"upload_rss_growth_mb={rss_growth:.2f} pipeline_overhead_pct={overhead:.1f}"
     )
 
 

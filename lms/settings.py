@@ -389,6 +389,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
+        # A worker looks for new messages this often (kombu's default is 1 s): a
+        # tenth of a second keeps an upload from waiting up to a second for its
+        # transcode, for the cost of listing one folder per queue ten times a second.
+        "polling_interval": 0.1,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}

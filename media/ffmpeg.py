@@ -402,18 +402,29 @@ def transcode(
 
     playback = workdir / ("playback.mp4" if video else "playback.m4a")
     with _written_atomically(playback) as temporary:
-        _run_checked(
-            _playback_command(
+        playback_output = _playback_output(
+            source,
+            probe,
+            temporary,
+            max_height=max_height,
+            preset=preset,
+            crf=crf,
+            max_duration=max_duration,
+        )
+        if audio is not None and points > 0:
+            # One run decodes the audio for the playback file and the waveform both.
+            peaks = _playback_and_waveform_peaks(
+                playback_output,
                 source,
                 probe,
-                temporary,
-                max_height=max_height,
-                preset=preset,
-                crf=crf,
+                audio,
+                points=points,
                 max_duration=max_duration,
-            ),
-            budget=budget,
-        )
+                budget=budget,
+            )
+        else:
+            _run_checked(_compile(playback_output), budget=budget)
+            peaks = []
         try:
             result = _probe_file(temporary, budget=budget)
         except MediaRejected as error:
@@ -440,11 +451,6 @@ def transcode(
                 budget=budget,
             )
 
-    peaks = (
-        _waveform_peaks(source, probe, audio, points=points, budget=budget)
-        if audio is not None
-        else []
-    )
     assert result.duration is not None  # _check_complete made sure
     return Outputs(
         playback=playback,
@@ -907,7 +913,7 @@ def _scaled(stream: Any, max_height: int) -> Any:
     ).filter("setsar", "1")
 
 
-def _playback_command(
+def playback_command(
     source: str,
     probe: Probe,
     destination: Path,
@@ -917,6 +923,34 @@ def _playback_command(
     crf: int,
     max_duration: float | None = None,
 ) -> list[str]:
+    """The ffmpeg argument list that makes the playback file from `source`.
+
+    `transcode()` runs it; bench/transcode.py runs the same list on its own to
+    measure what the rest of the pipeline adds.
+    """
+    return _compile(
+        _playback_output(
+            source,
+            probe,
+            destination,
+            max_height=max_height,
+            preset=preset,
+            crf=crf,
+            max_duration=max_duration,
+        )
+    )
+
+
+def _playback_output(
+    source: str,
+    probe: Probe,
+    destination: Path,
+    *,
+    max_height: int,
+    preset: str,
+    crf: int,
+    max_duration: float | None,
+) -> Any:
     video, audio = probe.video_stream, probe.audio_stream
     source_input = _untrusted_input(source, probe)
     streams = []
@@ -955,7 +989,7 @@ def _playback_command(
     if max_duration is not None:
         # Stop decoding just past the limit, whatever length the file claims.
         options["t"] = max_duration + 1
-    return _compile(ffmpeg.output(*streams, str(destination.resolve()), **options))
+    return ffmpeg.output(*streams, str(destination.resolve()), **options)
 
 
 # Rates the AAC encoder takes (it refuses others) up to 48 kHz, which is plenty.
@@ -1016,30 +1050,40 @@ def _make_poster(
     raise FfmpegFailed("ffmpeg wrote no poster frame")
 
 
-def _waveform_peaks(
-    source: str, probe: Probe, audio: Stream, *, points: int, budget: _Budget
+def _playback_and_waveform_peaks(
+    playback_output: Any,
+    source: str,
+    probe: Probe,
+    audio: Stream,
+    *,
+    points: int,
+    max_duration: float | None,
+    budget: _Budget,
 ) -> list[float]:
-    """`points` peak levels (0..1) across the recording, for the player's waveform.
+    """Run the playback output and return `points` peak levels (0..1) across the
+    recording, for the player's waveform.
 
-    ffmpeg decodes to 16-bit samples at a low rate on a pipe; each block is reduced
-    to its peak as it arrives, so memory stays flat for any length.
+    The same ffmpeg run also writes the audio as 16-bit samples at a low rate to a
+    pipe; each block is reduced to its peak as it arrives, so memory stays flat for
+    any length, and the audio is decoded once for both.
     """
-    if points <= 0:
-        return []
     expected_frames = (probe.duration or 0) * _WAVEFORM_SAMPLE_RATE
     frames_per_block = max(1, int(expected_frames // (points * _WAVEFORM_OVERSAMPLING)))
     # Mixing stereo down to mono lowers the level by 3 dB; taking the peak over both
     # channels keeps it. More channels than two are mixed down to stereo.
     channels = min(audio.channels or 1, 2)
-    command = _compile(
-        _untrusted_input(source, probe)[str(audio.index)].output(
-            "pipe:",
-            f="s16le",
-            acodec="pcm_s16le",
-            ac=channels,
-            ar=_WAVEFORM_SAMPLE_RATE,
-        )
+    options: dict[str, Any] = {}
+    if max_duration is not None:
+        options["t"] = max_duration + 1
+    samples = _untrusted_input(source, probe)[str(audio.index)].output(
+        "pipe:",
+        f="s16le",
+        acodec="pcm_s16le",
+        ac=channels,
+        ar=_WAVEFORM_SAMPLE_RATE,
+        **options,
     )
+    command = _compile(ffmpeg.merge_outputs(playback_output, samples))
     fine = _stream_block_peaks(command, frames_per_block * channels, budget=budget)
     return _bucket_peaks(fine, points)
 
