@@ -449,18 +449,24 @@ def _percent(ratio: float | None) -> str:
     return "—" if ratio is None else f"{ratio * 100:.0f}%"
 
 
+def _one_decimal(value: float) -> str:
+    """One decimal in the locale's form, rounded (Django's number_format cuts
+    the other decimals off: 3.29 would read 3.2)."""
+    return formats.number_format(round(value, 1), 1)
+
+
 def _seconds(value: float | None) -> str:
     if value is None:
         return "—"
     if value >= 60:
         return _clock(value)
-    return gettext("%(seconds)s s") % {"seconds": formats.number_format(value, 1)}
+    return gettext("%(seconds)s s") % {"seconds": _one_decimal(value)}
 
 
 def _per_minute(value: float | None) -> str:
     if value is None:
         return "—"
-    return gettext("%(count)s per minute") % {"count": formats.number_format(value, 1)}
+    return gettext("%(count)s per minute") % {"count": _one_decimal(value)}
 
 
 def analysis_panel(

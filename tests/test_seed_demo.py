@@ -92,7 +92,10 @@ def test_it_publishes_the_catalogue_as_an_author_would():
     lessons = sum(len(course.lessons) for course in catalogue.courses.values())
     assert (
         LessonPage.objects.filter(
-            depth=index.depth + 2, quizpage__isnull=True, practicepage__isnull=True
+            depth=index.depth + 2,
+            quizpage__isnull=True,
+            practicepage__isnull=True,
+            scormpage__isnull=True,
         ).count()
         == lessons
     )

@@ -292,5 +292,8 @@ def test_a_tick_costs_the_same_queries_per_enrolment_however_many(
 
     small, large = tick_queries(4), tick_queries(12)
     per_message = (large - small) / 8
-    assert per_message <= 6
+    # Each message is one automation.delivery.send (at most 13 queries, savepoints
+    # included: tests/automation/test_delivery.py) plus its step record: the same
+    # for the 4th enrolment as for the 12th.
+    assert per_message <= 14
     assert small - 4 * per_message <= 40

@@ -523,12 +523,16 @@ def test_it_reads_the_queue_and_my_coaching_in_as_many_queries_for_more_rows(
     client.force_login(org.east_coach)
     queue_url = reverse("coaching_queue") + "?tab=in_progress"
     done_url = reverse("coaching_queue") + "?tab=done"
+    _queries(
+        client, queue_url
+    )  # fills the person's cached roles and state: both measured visits find them
     before = (_queries(client, queue_url), _queries(client, done_url))
     submissions.reviewed(rep=org.rep_east)
     submissions.reviewed(rep=org.rep_east)
     submissions.in_review(rep=org.rep_east)
     assert (_queries(client, queue_url), _queries(client, done_url)) == before
     client.force_login(org.rep_east)
+    _queries(client, reverse("coaching_mine"))  # warm, as above
     mine_before = _queries(client, reverse("coaching_mine"))
     submissions.reviewed(rep=org.rep_east)
     assert _queries(client, reverse("coaching_mine")) == mine_before
@@ -542,6 +546,9 @@ def test_it_reads_the_review_screen_in_as_many_queries_for_more_comments(
     review = submissions.reviewed()
     take = review.take
     client.force_login(org.rep_east)
+    _queries(
+        client, _review_url(take)
+    )  # fills the person's cached roles and state: both measured visits find them
     before = _queries(client, _review_url(take))
     root = review.comments.get()
     for text in ["One", "Two", "Three"]:
