@@ -307,3 +307,25 @@ def test_style_sheets_use_logical_properties_so_right_to_left_can_come():
         if PHYSICAL.search(line) and not line.startswith(".marker")
     ]
     assert physical == []
+
+
+def test_bengali_pages_bring_a_font_that_draws_bengali(client, org):
+    """Many systems have no Bengali font: the page preloads the shipped one
+    (Noto Sans Bengali, OFL), which the style sheet uses for Bengali characters."""
+    from django.contrib.staticfiles import finders
+
+    org.rep_east.language = "bn"
+    org.rep_east.save(update_fields=["language"])
+    client.force_login(org.rep_east)
+
+    html = client.get(reverse("profile")).text
+
+    fonts = re.findall(r'<link rel="preload" href="([^"]+\.woff2)" as="font"', html)
+    assert len(fonts) == 2
+    for url in fonts:
+        assert finders.find(url.removeprefix("/static/"))
+    site_css = Path(finders.find("lms/site.css")).read_text()
+    assert 'font-family: "Onramp Bengali", system-ui' in site_css
+    assert finders.find("lms/fonts/OFL-noto-sans-bengali.txt")
+    client.force_login(org.rep_west)  # English: nothing to preload
+    assert 'as="font"' not in client.get(reverse("profile")).text
