@@ -656,9 +656,17 @@ def _run(
 def _run_checked(command: Sequence[str], *, budget: _Budget) -> None:
     completed = _run(command, budget=budget)
     if completed.returncode != 0:
-        raise FfmpegFailed(
-            f"ffmpeg exited with {completed.returncode}: " + _tail(completed.stderr)
-        )
+        raise FfmpegFailed(_exited(completed.returncode, completed.stderr))
+
+
+def _exited(returncode: int, stderr: bytes) -> str:
+    """ffmpeg's failure in words. It exits with its error code modulo 256, which
+    for a system error is 256 - errno (228: ENOSPC); named here because on a full
+    disk nothing it said may have been written down."""
+    said = f"ffmpeg exited with {returncode}"
+    if 2 <= 256 - returncode < 134:  # an errno (255 is ffmpeg's own "stopped")
+        said += f" ({os.strerror(256 - returncode)})"
+    return f"{said}: {_tail(stderr)}"
 
 
 def _tail(stderr: bytes, limit: int = 2000) -> str:
@@ -1122,7 +1130,7 @@ def _stream_block_peaks(
             stderr.seek(0)
             said = stderr.read()
             _check_memory(returncode, said, memory.peak_mb, budget)
-            raise FfmpegFailed(f"ffmpeg exited with {returncode}: " + _tail(said))
+            raise FfmpegFailed(_exited(returncode, said))
     return peaks
 
 

@@ -204,7 +204,9 @@ def sco_commit(
     (cmi.py: CmiRefused). When every required SCO of the attempt is done, the
     attempt is complete and so is the step."""
     attempt = (
-        ScormAttempt.objects.select_for_update()
+        # Lock the attempt row only: PostgreSQL cannot lock the nullable side of
+        # the join to its page.
+        ScormAttempt.objects.select_for_update(of=("self",))
         .select_related("version", "page")
         .filter(token=token, user=user)
         .first()

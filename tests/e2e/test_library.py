@@ -60,9 +60,8 @@ def test_find_flag_resolve_share_and_see_the_prospect_open(
     maya.get_by_role("link", name="Library", exact=True).click()
     maya.get_by_label("Search the library").fill("pricing")
     maya.get_by_role("button", name="Search").click()
-    expect(maya.locator(".snippet mark").first).to_have_text(
-        re.compile("pricing", re.I)
-    )
+    # PostgreSQL matches by stem ("pricing" finds "prices" too); SQLite by the word.
+    expect(maya.locator(".snippet mark").first).to_have_text(re.compile("pric", re.I))
     maya.get_by_role("link", name="Northwind pricing one-pager").click()
     expect(
         maya.get_by_alt_text("First page of Northwind pricing one-pager")
