@@ -37,4 +37,7 @@ def test_the_tick_sends_the_first_step_in_the_worker(celery_worker, org):
     (message,) = celery_worker.wait_for(celery_worker.mails, what="the e-mail")
     assert f"To: {org.rep_east.email}" in message
     assert "Welcome to Pricing, Rae" in message
-    assert Enrolment.objects.get().next_index == 1
+    # The batch commits its progress after its messages went out.
+    assert celery_worker.wait_for(
+        lambda: Enrolment.objects.get().next_index == 1, what="the step recorded"
+    )
