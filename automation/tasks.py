@@ -7,7 +7,7 @@ from celery import shared_task
 from lms.lib.mail import MAIL_RETRY
 
 
-@shared_task(acks_late=True, time_limit=600, **MAIL_RETRY)
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=570, **MAIL_RETRY)
 def delivery_digests_send_task() -> int:
     from automation.delivery import digests_send
 

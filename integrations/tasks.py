@@ -10,14 +10,14 @@ def webhook_deliver_task(delivery_id: int) -> str:
     return webhook_deliver(delivery_id=delivery_id)
 
 
-@shared_task(acks_late=True, time_limit=300)
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
 def webhook_deliveries_sweep_task() -> int:
     from integrations.webhooks.services import webhook_deliveries_sweep
 
     return webhook_deliveries_sweep()
 
 
-@shared_task(acks_late=True, time_limit=300)
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
 def assignments_announce_task() -> int:
     from integrations.announcements import assignments_announce
 
@@ -37,7 +37,7 @@ def crm_sync_task(connection_id: int) -> str:
     return crm_sync(connection=connection).status
 
 
-@shared_task(acks_late=True, time_limit=300)
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
 def crm_sync_all_task() -> int:
     """Hourly (beat): a sync for every active connection."""
     from integrations.models import CrmConnection
@@ -59,7 +59,7 @@ def xapi_send_task(endpoint_id: int) -> int:
     return lrs_send_round(endpoint_id=endpoint_id)
 
 
-@shared_task(acks_late=True, time_limit=120)
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def xapi_rounds_start_task() -> int:
     from integrations.xapi.services import lrs_rounds_start
 

@@ -74,6 +74,26 @@ def test_it_refuses_a_redis_visibility_timeout_below_a_task_time_limit(settings)
     assert celery_visibility_timeout() == []
 
 
+def test_every_task_ends_softly_before_it_is_killed():
+    """Celery refuses to send a task whose soft limit (its own, or the default
+    CELERY_TASK_SOFT_TIME_LIMIT) exceeds its hard one: beat then fails every time
+    it is due. The soft limit comes first, so the task can stop cleanly: a task
+    that sets `time_limit` sets `soft_time_limit` below it."""
+    autodiscover_modules("tasks")
+    conf = app.conf
+    ours = {
+        name: task for name, task in app.tasks.items() if not name.startswith("celery.")
+    }
+    assert ours
+    wrong = {
+        name: (task.soft_time_limit, task.time_limit)
+        for name, task in ours.items()
+        if (task.soft_time_limit or conf.task_soft_time_limit)
+        >= (task.time_limit or conf.task_time_limit)
+    }
+    assert wrong == {}
+
+
 def test_it_schedules_only_tasks_that_exist():
     autodiscover_modules("tasks")
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
