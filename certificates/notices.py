@@ -4,7 +4,6 @@ language (the subject and the requirement lines are made in it too)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,7 +22,7 @@ def certificate_notify_issued(*, certificate: Certificate) -> bool:
     their calendar."""
     with (
         timezone.override(clock.zone(certificate.user.time_zone)),
-        translation.override(_language(certificate)),
+        translation.override(certificate.user.preferred_language),
     ):
         return notify_once(
             user=certificate.user,
@@ -46,7 +45,7 @@ def renewal_notify(*, certificate: Certificate) -> bool:
     key = f"certificate:{certificate.pk}"
     with (
         timezone.override(clock.zone(certificate.user.time_zone)),
-        translation.override(_language(certificate)),
+        translation.override(certificate.user.preferred_language),
     ):
         progress = program_progress(user=certificate.user, program=certificate.program)
         return notify_once(
@@ -63,7 +62,3 @@ def renewal_notify(*, certificate: Certificate) -> bool:
                 "mine_url": absolute_url("certificates_mine"),
             },
         )
-
-
-def _language(certificate: Certificate) -> str:
-    return certificate.user.language or settings.LANGUAGE_CODE

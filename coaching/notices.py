@@ -6,9 +6,7 @@ them may run again or retry."""
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager
 
-from django.conf import settings
 from django.core.mail import get_connection
 from django.utils import dateformat, timezone, translation
 from django.utils.text import get_text_list
@@ -35,12 +33,6 @@ ESCALATION_NOTICE = "coaching_escalation"
 
 def _take_url(take: Take) -> str:
     return absolute_url("coaching_review", take.pk)
-
-
-def _in_language_of(person: User) -> AbstractContextManager[None]:
-    """The subject and the context are written in the recipient's language, as
-    notify_once renders the templates."""
-    return translation.override(person.language or settings.LANGUAGE_CODE)
 
 
 def _due_label(due_at: dt.datetime | None, person: User) -> str:
@@ -80,7 +72,7 @@ def take_notify_coaches(*, take_id: int) -> int:
     sent = 0
     with get_connection() as connection:
         for coach in routed_coaches(submission):
-            with _in_language_of(coach):
+            with translation.override(coach.preferred_language):
                 subject = gettext("%(rep)s asks for coaching: “%(title)s”") % {
                     "rep": submission.rep,
                     "title": submission.title,
@@ -108,7 +100,7 @@ def review_notify_rep(*, review_id: int) -> bool:
     submission = review.take.submission
     rep = submission.rep
     approved = review.outcome == Submission.Outcome.APPROVED
-    with _in_language_of(rep):
+    with translation.override(rep.preferred_language):
         names = {"coach": review.reviewer, "title": submission.title}
         if approved:
             subject = gettext("%(coach)s approved “%(title)s”") % names
@@ -176,7 +168,7 @@ def reviews_chase_overdue(*, now: dt.datetime | None = None) -> tuple[int, int]:
             for person in recipients:
                 if (person.pk, kind, key) in sent:
                     continue
-                with _in_language_of(person):
+                with translation.override(person.preferred_language):
                     if kind == REMINDER_NOTICE:
                         subject = (
                             gettext("Due soon: coaching for %(rep)s, “%(title)s”")

@@ -315,8 +315,7 @@ def _advance_assignments(
 def assignments_recount(*, course: CoursePage) -> int:
     """After a lesson is published or removed, recount the open assignments that
     cover the course (their totals change)."""
-    recounted = 0
-    covering = (
+    covering = list(
         Assignment.objects.open()
         .filter(Q(course_id=course.pk) | Q(path__steps__course_id=course.pk))
         .select_related("path", "course", "user")
@@ -333,9 +332,10 @@ def assignments_recount(*, course: CoursePage) -> int:
             required_done=done,
             completed_at=_completed_when(total, done),
         )
-        person_cache.person_changed(user_ids=[assignment.user_id])
-        recounted += 1
-    return recounted
+    person_cache.person_changed(
+        user_ids=[assignment.user_id for assignment in covering]
+    )
+    return len(covering)
 
 
 # Recurring training.

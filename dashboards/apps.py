@@ -43,14 +43,13 @@ class DashboardsConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
-        from library.models import ShareLink, ShareOpen
+        from library.models import ShareOpen
         from lms.lib import person_cache
 
         def share_opened(sender: Any, instance: ShareOpen, **kwargs: Any) -> None:
-            rep_ids = ShareLink.objects.filter(pk=instance.link_id).values_list(
-                "rep_id", flat=True
-            )
-            person_cache.person_changed(user_ids=list(rep_ids))
+            # Only opens count towards engaged prospects; downloads do not.
+            if instance.action == ShareOpen.Action.OPEN:
+                person_cache.person_changed(user_ids=[instance.link.rep_id])
 
         uid = "person_cache"
         post_save.connect(share_opened, sender=ShareOpen, dispatch_uid=uid, weak=False)

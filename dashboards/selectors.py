@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from courses.selectors import MyLearning, learning_state
-from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
-from library.models import ShareOpen
+from library.metrics import recent_engaged_prospects
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
 from lms.lib import clock, person_cache
@@ -41,12 +40,7 @@ class RepCorner:
 def person_engaged_prospects(person: User) -> int:
     """Distinct prospects who opened the person's shared content in the last 30
     days (library.metrics)."""
-    now = clock.now()
-    return engaged_prospects(
-        rep_ids=[person.pk],
-        since=now - dt.timedelta(days=ENGAGED_PROSPECTS_DAYS),
-        until=now,
-    ).get(person.pk, 0)
+    return recent_engaged_prospects(rep_id=person.pk, now=clock.now()).count
 
 
 def start_page_for(user: User) -> StartPage:
@@ -75,25 +69,8 @@ def _rep_corner(user: User) -> tuple[RepCorner, dt.datetime | None]:
     """The rep's corner of the start page, and until when it holds: the instant the
     earliest open it counts leaves the window of engaged prospects."""
     coaches, managers = _coaches_and_managers(user)
-    now = clock.now()
-    since = now - dt.timedelta(days=ENGAGED_PROSPECTS_DAYS)
-    engaged = engaged_prospects(rep_ids=[user.pk], since=since, until=now)
-    valid_until = None
-    if engaged:
-        earliest = (
-            ShareOpen.objects.filter(
-                action=ShareOpen.Action.OPEN,
-                at__gte=since,
-                at__lt=now,
-                link__rep_id=user.pk,
-            )
-            .order_by()
-            .aggregate(earliest=Min("at"))["earliest"]
-        )
-        if earliest is not None:
-            valid_until = earliest + dt.timedelta(days=ENGAGED_PROSPECTS_DAYS)
-    corner = RepCorner(coaches, managers, engaged.get(user.pk, 0))
-    return corner, valid_until
+    prospects = recent_engaged_prospects(rep_id=user.pk, now=clock.now())
+    return RepCorner(coaches, managers, prospects.count), prospects.holds_until
 
 
 def _with_member_counts(teams: QuerySet[Team]) -> QuerySet[Team]:

@@ -11,11 +11,20 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from library.models import ItemUse, LibraryItem, ShareLink, ShareOpen
 
 ENGAGED_PROSPECTS_DAYS = 30
+
+
+def _opens(since: dt.datetime, until: dt.datetime) -> QuerySet[ShareOpen]:
+    return ShareOpen.objects.filter(
+        action=ShareOpen.Action.OPEN, at__gte=since, at__lt=until
+    ).order_by()
+
+
+_PROSPECTS = Count("link__prospect_email", distinct=True)
 
 
 def engaged_prospects(
@@ -23,17 +32,34 @@ def engaged_prospects(
 ) -> dict[int, int]:
     """Engaged prospects per rep id (reps with none are left out). One query."""
     rows = (
-        ShareOpen.objects.filter(
-            action=ShareOpen.Action.OPEN,
-            at__gte=since,
-            at__lt=until,
-            link__rep_id__in=list(rep_ids),
-        )
-        .order_by()
+        _opens(since, until)
+        .filter(link__rep_id__in=list(rep_ids))
         .values("link__rep_id")
-        .annotate(prospects=Count("link__prospect_email", distinct=True))
+        .annotate(prospects=_PROSPECTS)
     )
     return {row["link__rep_id"]: row["prospects"] for row in rows}
+
+
+@dataclass(frozen=True)
+class RecentProspects:
+    """A rep's engaged prospects over the last ENGAGED_PROSPECTS_DAYS, and until
+    when that figure holds (when the earliest open it counts leaves the window;
+    None when it counts none)."""
+
+    count: int
+    holds_until: dt.datetime | None
+
+
+def recent_engaged_prospects(*, rep_id: int, now: dt.datetime) -> RecentProspects:
+    """One query."""
+    window = dt.timedelta(days=ENGAGED_PROSPECTS_DAYS)
+    row = (
+        _opens(now - window, now)
+        .filter(link__rep_id=rep_id)
+        .aggregate(prospects=_PROSPECTS, earliest=Min("at"))
+    )
+    earliest = row["earliest"]
+    return RecentProspects(row["prospects"], earliest + window if earliest else None)
 
 
 @dataclass(frozen=True)

@@ -168,12 +168,6 @@ def _copy_at_most(stream: ByteStream, buffer: IO[bytes], limit: int) -> int:
     return received
 
 
-def _in_language_of(asset: MediaAsset) -> translation.override:
-    """Why an upload failed is said in its uploader's language (the worker has no
-    request to take one from)."""
-    return translation.override(asset.owner.language or settings.LANGUAGE_CODE)
-
-
 def asset_process(*, asset_id: int, run_id: str) -> MediaAsset | None:
     """Validate and transcode an uploaded asset.
 
@@ -206,7 +200,7 @@ def asset_process(*, asset_id: int, run_id: str) -> MediaAsset | None:
         )
     _remove_stale_workdirs()
     with (
-        _in_language_of(asset),
+        translation.override(asset.owner.preferred_language),
         tempfile.TemporaryDirectory(
             prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"
         ) as workdir,
@@ -362,7 +356,7 @@ def asset_fail(
         if asset is None or asset.status == MediaAsset.Status.READY:
             return asset
         asset.status = MediaAsset.Status.FAILED
-        with _in_language_of(asset):
+        with translation.override(asset.owner.preferred_language):
             asset.failure_reason = str(reason)
         asset.processed_at = timezone.now()
         if discard:

@@ -228,6 +228,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name
 
+    @property
+    def preferred_language(self) -> str:
+        """The language to write to this person in (pages follow LocaleMiddleware
+        and the profile; e-mails, PDFs and stored messages follow this): their
+        choice, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
+
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 

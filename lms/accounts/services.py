@@ -129,7 +129,7 @@ def invitation_send(*, invitation_id: int) -> bool:
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     # The invited person has no language yet: the inviter's, who knows them.
-    with translation.override(invitation.invited_by.language or settings.LANGUAGE_CODE):
+    with translation.override(invitation.invited_by.preferred_language):
         send_mail(
             subject=render_to_string(
                 "accounts/email/invitation_subject.txt", context

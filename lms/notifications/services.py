@@ -59,7 +59,7 @@ def notify_once(
         return False
     try:
         # In the recipient's language, not the sender's.
-        with translation.override(user.language or settings.LANGUAGE_CODE):
+        with translation.override(user.preferred_language):
             context = {
                 **context,
                 "subject": str(subject),
