@@ -24,6 +24,8 @@ from pathlib import Path
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from lms.lib.zips import EntryBroken, EntryEncrypted, EntryTooLarge, entry_read
+
 MAX_MEMBERS = 2_000
 MAX_PART_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 60 * 1024 * 1024
@@ -61,7 +63,9 @@ def read_office_text(path: Path, extension: str, *, max_chars: int = 200_000) ->
             budget = MAX_TOTAL_BYTES
             length = 0
             for name in parts:
-                data = _read_capped(archive, name, min(MAX_PART_BYTES, budget))
+                data = _read_capped(
+                    archive, archive.getinfo(name), min(MAX_PART_BYTES, budget)
+                )
                 budget -= len(data)
                 for run in _runs(data, element):
                     texts.append(run)
@@ -73,12 +77,15 @@ def read_office_text(path: Path, extension: str, *, max_chars: int = 200_000) ->
     return " ".join(texts)[:max_chars]
 
 
-def _read_capped(archive: zipfile.ZipFile, name: str, cap: int) -> bytes:
-    with archive.open(name) as part:
-        data = part.read(cap + 1)
-    if len(data) > cap:
-        raise OfficeUnreadable("it unpacks to more than the limit.")
-    return data
+def _read_capped(archive: zipfile.ZipFile, part: zipfile.ZipInfo, cap: int) -> bytes:
+    try:
+        return entry_read(archive, part, cap=cap)
+    except EntryEncrypted:
+        raise OfficeUnreadable("it is encrypted.") from None
+    except EntryTooLarge:
+        raise OfficeUnreadable("it unpacks to more than the limit.") from None
+    except EntryBroken as error:
+        raise OfficeUnreadable("it is not a readable Office file.") from error
 
 
 def _runs(data: bytes, element: str) -> list[str]:

@@ -37,6 +37,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from lms.lib.zips import EntryBroken, EntryEncrypted, EntryTooLarge, entry_read
+
 SCORM_12 = "1.2"
 SCORM_2004 = "2004"
 STANDARD_NAMES = {SCORM_12: "SCORM 1.2", SCORM_2004: "SCORM 2004"}
@@ -48,7 +50,6 @@ NOT_SERVED_SUFFIXES = (".xsd", ".dtd")
 # Ratios are checked only on entries big enough to matter: a 2 kB file of spaces
 # compresses 200 times and harms no one.
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
-READ_CHUNK = 64 * 1024
 
 
 class PackageRefused(Exception):
@@ -149,8 +150,6 @@ def _read_entries(data: IO[bytes], limits: Limits) -> dict[str, bytes]:
             name = _safe_name(entry.filename)
             if entry.is_dir():
                 continue
-            if entry.flag_bits & 0x1:
-                raise PackageRefused(f"{name!r} is encrypted.")
             if name in files:
                 raise PackageRefused(f"{name!r} is in the package twice.")
             if entry.file_size > RATIO_CHECKED_FROM_BYTES and (
@@ -161,20 +160,20 @@ def _read_entries(data: IO[bytes], limits: Limits) -> dict[str, bytes]:
                     f"{name!r} is compressed suspiciously well (a zip bomb?): it "
                     f"expands more than {limits.max_compression_ratio} times."
                 )
-            chunks = []
             try:
-                with archive.open(entry) as stream:
-                    while chunk := stream.read(READ_CHUNK):
-                        total += len(chunk)
-                        if total > limits.max_unpacked_bytes:
-                            raise PackageRefused(
-                                "The package unpacks to more than "
-                                f"{limits.max_unpacked_bytes} bytes."
-                            )
-                        chunks.append(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+                files[name] = entry_read(
+                    archive, entry, cap=limits.max_unpacked_bytes - total
+                )
+            except EntryEncrypted:
+                raise PackageRefused(f"{name!r} is encrypted.") from None
+            except EntryTooLarge:
+                raise PackageRefused(
+                    f"The package unpacks to more than {limits.max_unpacked_bytes} "
+                    "bytes."
+                ) from None
+            except EntryBroken as exc:
                 raise PackageRefused(f"{name!r} cannot be unpacked: {exc}") from exc
-            files[name] = b"".join(chunks)
+            total += len(files[name])
     return files
 
 

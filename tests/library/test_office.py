@@ -100,6 +100,18 @@ def test_it_stops_unpacking_a_zip_bomb_at_the_cap(tmp_path, monkeypatch):
         office.read_office_text(path, "docx")
 
 
+def test_it_refuses_an_encrypted_part_with_a_reason(tmp_path):
+    data = bytearray(_zip({"word/document.xml": "<w:document/>"}))
+    # Mark the part encrypted (bit 0 of the general-purpose flags) in its local
+    # and central headers, as a password-protected file has it.
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature) + offset
+        data[at] |= 0x1
+    path = _write(tmp_path, "a.docx", bytes(data))
+    with pytest.raises(office.OfficeUnreadable, match="it is encrypted"):
+        office.read_office_text(path, "docx")
+
+
 def test_it_refuses_what_is_not_a_zip(tmp_path):
     path = _write(tmp_path, "a.docx", b"not a zip at all")
     with pytest.raises(office.OfficeUnreadable, match="not a readable Office file"):
