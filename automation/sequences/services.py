@@ -292,10 +292,9 @@ def _send_step(
 
 
 def step_render(context: Context, step: SequenceStep) -> Rendered:
-    """The step's message for this person, escaped for its channel: the subject
-    and text part, and an HTML e-mail."""
+    """The step's message for this person: the subject and plain text (which the
+    channel that sends it escapes for itself), and an HTML e-mail."""
     values = context.values(step_id=step.pk)
-    text_channel = step.channel if step.channel != "email" else "text"
     subject = template.render(step.subject, values, channel="text")
     body_html = template.render(step.message, values, channel="html")
     url = values.get("next_step.url", "")
@@ -317,7 +316,7 @@ def step_render(context: Context, step: SequenceStep) -> Rendered:
     )
     return Rendered(
         subject=subject,
-        text=template.render(step.message, values, channel=text_channel),
+        text=template.render(step.message, values, channel="text"),
         html=html,
         url=url,
     )

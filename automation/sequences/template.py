@@ -9,7 +9,10 @@ file. The rules, enforced here:
   `next_step.title` is one fixed name, not a lookup);
 - anything else between `{{` and `}}`, any `{%` or `{#`, and an unknown name is
   refused when the sequence is saved (`template_check`), never at send time;
-- each value is escaped for the channel it goes to (`escape_for`).
+- in the HTML e-mail each value is escaped (`escape_for`); the plain text goes
+  out as written, and each chat channel escapes it for itself when it builds
+  its message (automation/channels: Slack's control characters, Teams' Markdown),
+  so a text that falls back from Slack to e-mail is not escaped for Slack.
 """
 
 from __future__ import annotations
@@ -63,15 +66,8 @@ def template_check(source: str) -> None:
 
 
 def escape_for(channel: str, value: str) -> str:
-    """The value made inert for the channel: HTML for e-mail's HTML part, Slack's
-    three control characters for Slack, Markdown's for Teams; plain text as is."""
-    if channel == "html":
-        return html.escape(value)
-    if channel == "slack":
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if channel == "teams":
-        return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", value)
-    return value
+    """The value made inert for e-mail's HTML part ("html"); plain text as is."""
+    return html.escape(value) if channel == "html" else value
 
 
 def render(source: str, values: Mapping[str, str], *, channel: str) -> str:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from automation.channels.slack import slack_escape
+from automation.channels.teams import markdown_escape
 from automation.sequences.models import SequenceStep, Trigger
-from automation.sequences.template import escape_for, render, template_check
+from automation.sequences.template import render, template_check
 from tests.automation.sequence_helpers import make_sequence
 
 pytestmark = pytest.mark.django_db
@@ -58,13 +60,12 @@ def test_it_escapes_values_and_the_authors_text_for_html():
     assert html == "&lt;p&gt;&lt;b&gt;Al &amp; Co&lt;/b&gt;&lt;/p&gt;"
 
 
-def test_it_escapes_slack_control_characters_and_teams_markdown():
+def test_slack_and_teams_escape_the_text_once_where_they_build_their_message():
     values = {"first_name": "<!channel> & *bold*"}
-    assert (
-        render("Hi {{ first_name }}", values, channel="slack")
-        == "Hi &lt;!channel&gt; &amp; *bold*"
-    )
-    assert escape_for("teams", "*bold* [x](y)") == r"\*bold\* \[x\]\(y\)"
+    text = render("Hi {{ first_name }}", values, channel="text")
+    assert text == "Hi <!channel> & *bold*"
+    assert slack_escape(text) == "Hi &lt;!channel&gt; &amp; *bold*"
+    assert markdown_escape("*bold* [x](y)") == r"\*bold\* \[x\]\(y\)"
 
 
 def test_a_value_that_looks_like_a_variable_stays_text():
