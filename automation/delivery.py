@@ -8,20 +8,23 @@ when a chat channel fails or is not connected.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import F
 
 from automation.channels import DeliveryFailed
-from automation.channels.email import email_send
 from automation.channels.slack import slack_direct_message
 from automation.channels.teams import teams_post
 from automation.connections import slack_token, teams_webhook_for, teams_webhook_url
 from automation.models import Delivery, SlackIdentity, TeamsWebhook
 from lms.accounts.models import User
 from lms.lib import clock
-from lms.notifications.models import Channel, NotificationLog, Timing
-from lms.notifications.preferences import notice_choice, unsubscribe_headers
-from lms.notifications.services import notify_once
+from lms.notifications.models import Channel, Timing
+from lms.notifications.preferences import notice_choice
+from lms.notifications.services import (
+    notice_email_send,
+    notice_record,
+    notice_withdraw,
+    notify_once,
+)
 
 CHANNELS = (Channel.EMAIL, Channel.SLACK, Channel.TEAMS)
 
@@ -53,11 +56,7 @@ def send(
     """
     if channel not in CHANNELS:
         raise ValueError(f"Unknown channel {channel!r}")
-    with transaction.atomic():
-        claim, created = NotificationLog.objects.get_or_create(
-            user=recipient, kind=kind, key=key
-        )
-    if not created:
+    if not notice_record(user=recipient, kind=kind, key=key):
         return False
     message = _Message(recipient, kind, key, subject, text, html, url, required)
     if not required:
@@ -77,7 +76,7 @@ def send(
     try:
         message.dispatch(channel)
     except Exception:
-        NotificationLog.objects.filter(pk=claim.pk).delete()
+        notice_withdraw(user=recipient, kind=kind, key=key)
         raise
     return True
 
@@ -231,16 +230,13 @@ class _Message:
             Channel.EMAIL, Delivery.Status.SENDING, fallback_of=fallback_of
         )
         try:
-            email_send(
-                to=self.recipient.email,
+            notice_email_send(
+                user=self.recipient,
+                kind=self.kind,
                 subject=self.subject,
                 text=self.text,
                 html=self.html,
-                headers=(
-                    {}
-                    if self.required
-                    else unsubscribe_headers(user=self.recipient, kind=self.kind)
-                ),
+                required=self.required,
             )
         except Exception as error:
             self.finish(delivery, Delivery.Status.FAILED, f"{type(error).__name__}")

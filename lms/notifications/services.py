@@ -49,11 +49,7 @@ def notify_once(
     paused, is recorded as given and not sent; what is sent carries
     List-Unsubscribe with one-click unsubscribe (RFC 8058).
     """
-    with transaction.atomic():
-        claim, created = NotificationLog.objects.get_or_create(
-            user=user, kind=kind, key=key
-        )
-    if not created:
+    if not notice_record(user=user, kind=kind, key=key):
         return False
     if not required and not notice_choice(user=user, kind=kind).wanted:
         return False
@@ -66,32 +62,63 @@ def notify_once(
                 "organisation": settings.ORGANISATION_NAME,
                 "site_url": settings.SITE_URL,
             }
-            message = EmailMultiAlternatives(
+            notice_email_send(
+                user=user,
+                kind=kind,
                 subject=str(subject),
-                body=render_to_string(f"{template}.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[user.email],
+                text=render_to_string(f"{template}.txt", context),
+                html=render_to_string(f"{template}.html", context),
+                required=required,
                 connection=connection,
-                headers={} if required else unsubscribe_headers(user=user, kind=kind),
+                attachments=attachments,
             )
-            message.attach_alternative(
-                render_to_string(f"{template}.html", context), "text/html"
-            )
-            for filename, content, mimetype in attachments:
-                message.attach(filename, content, mimetype)
-            message.send()
     except Exception:
-        NotificationLog.objects.filter(pk=claim.pk).delete()
+        notice_withdraw(user=user, kind=kind, key=key)
         raise
     return True
 
 
 def notice_record(*, user: User, kind: str, key: str) -> bool:
-    """Record the notice `kind` about `key` as given without sending it, because
-    another e-mail already said the same (a notice of new training that says it is
-    due tomorrow stands for the "due soon" one). Returns whether it was new."""
+    """Claim the notice `kind` about `key` for `user`, in its own transaction, so
+    that two runs at once give it once: the senders claim before sending, and a
+    job records a notice as given without sending it when another e-mail already
+    said the same (a notice of new training that says it is due tomorrow stands
+    for the "due soon" one). Returns whether it was new."""
     with transaction.atomic():
         _, created = NotificationLog.objects.get_or_create(
             user=user, kind=kind, key=key
         )
     return created
+
+
+def notice_withdraw(*, user: User, kind: str, key: str) -> None:
+    """Give the claim back (sending failed), so that a later run tries again."""
+    NotificationLog.objects.filter(user=user, kind=kind, key=key).delete()
+
+
+def notice_email_send(
+    *,
+    user: User,
+    kind: str,
+    subject: str,
+    text: str,
+    html: str,
+    required: bool,
+    connection: BaseEmailBackend | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> None:
+    """Send one notice e-mail now (a plain-text and an HTML part); unless it is
+    required it carries List-Unsubscribe with one-click unsubscribe. Errors from
+    the mail server are raised to the caller, who withdraws its claim."""
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        connection=connection,
+        headers={} if required else unsubscribe_headers(user=user, kind=kind),
+    )
+    message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    message.send()

@@ -251,7 +251,7 @@ def test_a_failed_email_withdraws_the_claim_and_counts_the_attempt(
     def refuse(*args, **kwargs):
         raise ConnectionError("mail server down")
 
-    monkeypatch.setattr("automation.delivery.email_send", refuse)
+    monkeypatch.setattr("automation.delivery.notice_email_send", refuse)
     with pytest.raises(ConnectionError):
         _send(rep)
     assert not NotificationLog.objects.exists()
