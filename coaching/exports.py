@@ -13,11 +13,10 @@ from decimal import Decimal
 from django.utils.translation import pgettext
 
 from coaching.models import Comment, Review
+from lms.lib import spreadsheets
 
 DEFAULT_CUE_SECONDS = Decimal(5)
 _BLANK_LINES = re.compile(r"\n\s*\n+")
-# Spreadsheet programs run cells that start like a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _top_level(review: Review) -> list[Comment]:
@@ -78,10 +77,6 @@ def comments_webvtt(review: Review) -> str:
     return "\n".join(blocks)
 
 
-def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
-
-
 def _clock(seconds: Decimal | None) -> str:
     return "" if seconds is None else timestamp(seconds)
 
@@ -99,9 +94,11 @@ def comments_csv(review: Review) -> str:
                 _clock(comment.start_seconds),
                 _clock(comment.end_seconds),
                 _kind_label(comment),
-                _cell(str(comment.author)),
-                _cell(comment.text),
-                _cell("\n".join(f"{reply.author}: {reply.text}" for reply in replies)),
+                spreadsheets.cell(str(comment.author)),
+                spreadsheets.cell(comment.text),
+                spreadsheets.cell(
+                    "\n".join(f"{reply.author}: {reply.text}" for reply in replies)
+                ),
             ]
         )
     return out.getvalue()

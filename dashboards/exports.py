@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from dashboards.team import PersonRow
+from lms.lib import spreadsheets
 
 HEADERS = [
     "Name",
@@ -62,24 +63,14 @@ def _when(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
     return f"{local:%Y-%m-%d %H:%M} {getattr(zone, 'key', None) or local.tzname()}"
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _safe(value: Any) -> Any:
-    # A cell starting with = + - @ is a formula to spreadsheet programs: quote it.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_lines(rows: Iterable[PersonRow], zone: dt.tzinfo = dt.UTC) -> Iterator[str]:
     """The CSV, one line at a time, for a StreamingHttpResponse."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(spreadsheets.Echo())
     yield "\ufeff" + writer.writerow(HEADERS)
     for row in rows:
-        yield writer.writerow([_safe(value) for value in row_values(row, zone)])
+        yield writer.writerow(
+            [spreadsheets.cell(value) for value in row_values(row, zone)]
+        )
 
 
 def write_xlsx(rows: Iterable[PersonRow], path: str, zone: dt.tzinfo = dt.UTC) -> None:
@@ -101,6 +92,8 @@ def write_xlsx(rows: Iterable[PersonRow], path: str, zone: dt.tzinfo = dt.UTC) -
         sheet.write_row(0, 0, HEADERS, bold)
         sheet.freeze_panes(1, 1)
         for number, row in enumerate(rows, start=1):
-            sheet.write_row(number, 0, [_safe(v) for v in row_values(row, zone)])
+            sheet.write_row(
+                number, 0, [spreadsheets.cell(v) for v in row_values(row, zone)]
+            )
     finally:
         workbook.close()

@@ -29,7 +29,7 @@ from library import extensions, metrics, selectors, services
 from library.forms import FlagForm, ResolveForm, ShareForm
 from library.models import ItemUse, LibraryItem, ShareLink
 from lms.accounts.models import User
-from lms.lib import clock
+from lms.lib import clock, spreadsheets
 from lms.lib.requests import signed_in_user
 
 
@@ -317,14 +317,14 @@ def _usage_csv(usage: list[metrics.ItemUsage], days: int) -> StreamingHttpRespon
     ]
 
     def lines() -> Iterator[str]:
-        writer = csv.writer(_Echo())
+        writer = csv.writer(spreadsheets.Echo())
         yield writer.writerow(header)
         for row in usage:
             yield writer.writerow(
                 [
-                    _csv_safe(row.item.title),
+                    spreadsheets.cell(row.item.title),
                     row.item.kind_label,
-                    _csv_safe(row.item.owner.full_name),
+                    spreadsheets.cell(row.item.owner.full_name),
                     row.item.review_by.isoformat() if row.item.review_by else "",
                     row.views,
                     row.unique_viewers,
@@ -340,13 +340,3 @@ def _usage_csv(usage: list[metrics.ItemUsage], days: int) -> StreamingHttpRespon
         f'attachment; filename="library-usage-{period}.csv"'
     )
     return response
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is a formula to spreadsheet programs: quote it.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -16,6 +16,7 @@ from automation.sequences import links, services
 from automation.sequences.models import Sequence
 from automation.sequences.selectors import sequence_report
 from lms.accounts.models import User
+from lms.lib import spreadsheets
 from lms.lib.requests import signed_in_user
 
 
@@ -73,15 +74,8 @@ def sequence_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(report.CSV_HEADER)
     for row in report.csv_rows():
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([spreadsheets.cell(value) for value in row])
     return response
-
-
-def _csv_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula starts with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @require_POST
