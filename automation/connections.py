@@ -121,10 +121,10 @@ def teams_webhook_for(user: User) -> TeamsWebhook | None:
     team = user.team
     if team is None:
         return None
-    step = Team.steplen
-    paths = [team.path[:end] for end in range(step, len(team.path) + 1, step)]
     return (
-        TeamsWebhook.objects.filter(team__path__in=paths, enabled=True)
+        TeamsWebhook.objects.filter(
+            team__path__in=Team.paths_up_from(team.path), enabled=True
+        )
         .order_by("-team__depth")
         .first()
     )

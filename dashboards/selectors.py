@@ -86,8 +86,7 @@ def _coaches_and_managers(person: User) -> tuple[list[User], list[User]]:
     team = person.team
     if team is None:
         return [], []
-    steplen = Team.steplen
-    paths = [team.path[:end] for end in range(steplen, len(team.path) + 1, steplen)]
+    paths = Team.paths_up_from(team.path)
     coaching = Team.coaches.through.objects.filter(
         user_id=OuterRef("pk"), team__path__in=paths
     )

@@ -51,11 +51,7 @@ class LibraryItemQuerySet(SearchableQuerySetMixin, models.QuerySet["LibraryItem"
             team_path = Team.objects.filter(pk=person.team_id).values_list(
                 "path", flat=True
             )[0]
-            # The ancestors' paths are the prefixes of the team's path (steplen).
-            steplen = Team.steplen
-            paths = [
-                team_path[:end] for end in range(steplen, len(team_path) + 1, steplen)
-            ]
+            paths = Team.paths_up_from(team_path)
             visible |= Q(
                 pk__in=LibraryItem.audience_teams.through.objects.filter(
                     team__path__in=paths

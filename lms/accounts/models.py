@@ -71,6 +71,14 @@ class Team(MP_Node):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def paths_up_from(path: str) -> list[str]:
+        """The materialised paths of the team at `path` and of every team above it
+        (its prefixes, one tree level each): filter `team__path__in` with them to
+        find what the team or an ancestor holds, in one query."""
+        step = Team.steplen
+        return [path[:end] for end in range(step, len(path) + 1, step)]
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
