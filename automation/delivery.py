@@ -8,6 +8,8 @@ when a chat channel fails or is not connected.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import F
 
 from automation.channels import DeliveryFailed
@@ -138,7 +140,6 @@ class _Message:
                 attempts=F("attempts") + 1,
                 finished_at=finished,
             )
-            delivery.refresh_from_db()
         return delivery
 
     def finish(
@@ -254,20 +255,18 @@ def digests_send() -> int:
     e-mail listing them, once per local day, from 08:00 their time. Run hourly by
     beat; returns how many digests went out."""
     sent = 0
-    user_ids = (
-        Delivery.objects.filter(status=Delivery.Status.QUEUED)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-    for user in User.objects.filter(pk__in=list(user_ids), is_active=True):
+    waiting: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in (
+        Delivery.objects.filter(status=Delivery.Status.QUEUED, user__is_active=True)
+        .select_related("user")
+        .order_by("created_at")
+    ):
+        waiting[delivery.user_id].append(delivery)
+    for queued in waiting.values():
+        user = queued[0].user
         local = clock.now().astimezone(clock.zone(user.time_zone))
         if local.hour < DIGEST_HOUR:
             continue
-        queued = list(
-            Delivery.objects.filter(user=user, status=Delivery.Status.QUEUED).order_by(
-                "created_at"
-            )
-        )
         choice = notice_choice(user=user, kind=DIGEST_KIND)
         if not choice.wanted:
             # Paused, or the digest itself unsubscribed: what waited is dropped,
