@@ -139,15 +139,11 @@ class LibraryItem(index.Indexed, models.Model):
 
     objects: ClassVar[LibraryItemQuerySet] = LibraryItemQuerySet.as_manager()  # type: ignore[assignment]
 
+    # Reps' search reads the item's own full-text columns (library/search.py);
+    # Wagtail's index serves only the admin's chooser, which autocompletes titles,
+    # so the document text is not copied into it on every save.
     search_fields = [
-        index.SearchField("title", boost=3),
         index.AutocompleteField("title"),
-        index.SearchField("summary", boost=2),
-        index.SearchField("product"),
-        index.SearchField("persona"),
-        index.SearchField("competitor"),
-        index.SearchField("body"),
-        index.SearchField("extracted_text"),
         index.FilterField("id"),
         index.FilterField("kind"),
         index.FilterField("deal_stage"),
