@@ -177,6 +177,7 @@
       });
       run();
     });
+    submit.disabled = false; // rendered disabled until this script owns the form
     if (pause) pause.addEventListener("click", () => { upload.pause(); show(pause, false); show(resume, true); resume.focus(); });
     if (resume) resume.addEventListener("click", () => { show(resume, false); show(pause, true); pause.focus(); run(); });
   }
