@@ -12,7 +12,6 @@ class CoursesConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from courses import demo, library_links, signal_handlers
-        from courses.models import LessonPage
         from library.extensions import register_related_source, register_search_source
         from lms.accounts.roles import ENABLEMENT_ADMIN_PERMISSIONS
         from lms.accounts.signals import user_team_changed
@@ -25,12 +24,10 @@ class CoursesConfig(AppConfig):
             for model in ("learningpath", "trainingcampaign")
         )
         user_team_changed.connect(signal_handlers.assign_paths_on_team_change)
-        page_published.connect(
-            signal_handlers.recount_on_lesson_change, sender=LessonPage
-        )
-        page_unpublished.connect(
-            signal_handlers.recount_on_lesson_change, sender=LessonPage
-        )
+        # No sender: Wagtail sends a page's own class, and quiz, practice and SCORM
+        # steps are lessons too (the handler keeps to lessons).
+        page_published.connect(signal_handlers.recount_on_lesson_change)
+        page_unpublished.connect(signal_handlers.recount_on_lesson_change)
         self._version_cached_progress_on_change()
         register_demo_step(DemoStep(30, "courses", demo.seed_courses))
         register_search_source("courses", library_links.lessons_and_courses_matching)

@@ -16,10 +16,10 @@ def assign_paths_on_team_change(sender: Any, user: Any, **kwargs: Any) -> None:
 
 
 def recount_on_lesson_change(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Publishing or unpublishing a lesson changes how many its course requires."""
-    lesson = instance.specific if not isinstance(instance, LessonPage) else instance
-    if not isinstance(lesson, LessonPage):
+    """Publishing or unpublishing a step (a lesson of any kind: reading, quiz,
+    practice, SCORM) changes how many its course requires."""
+    if not isinstance(instance, LessonPage):
         return
-    course = CoursePage.objects.filter(pk=lesson.get_parent().pk).first()
+    course = CoursePage.objects.filter(pk=instance.get_parent().pk).first()
     if course is not None:
         transaction.on_commit(lambda: services.assignments_recount(course=course))

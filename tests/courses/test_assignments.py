@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from courses import services
 from courses.models import Assignment, LessonPage, PathRule
+from courses.quizzes.models import QuizPage
 from courses.selectors import my_learning
 from lms.lib import person_cache
 
@@ -210,21 +211,28 @@ def test_it_keeps_an_unassigned_assignment_in_the_history(org, path_with_steps):
     assert created and again.pk != assignment.pk
 
 
-def test_it_recounts_open_assignments_when_a_lesson_is_published(
-    org, catalogue, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("step_class", [LessonPage, QuizPage])
+def test_it_recounts_open_assignments_when_a_step_is_published_or_unpublished(
+    org, catalogue, django_capture_on_commit_callbacks, step_class
 ):
     assignment, _ = services.assignment_create(
         user=org.rep_east, course=catalogue.course, reason="manual"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        lesson = catalogue.course.add_child(
-            instance=LessonPage(
+        step = catalogue.course.add_child(
+            instance=step_class(
                 title="New", body=[("paragraph", "<p>x</p>")], live=False
             )
         )
-        lesson.save_revision().publish()
+        step.save_revision().publish()
     assignment.refresh_from_db()
     assert assignment.required_total == 4
+
+    step.refresh_from_db()  # live since its revision was published
+    with django_capture_on_commit_callbacks(execute=True):
+        step.unpublish()
+    assignment.refresh_from_db()
+    assert assignment.required_total == 3
 
 
 @pytest.mark.parametrize(
