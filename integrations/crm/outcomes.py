@@ -46,8 +46,11 @@ def crm_outcomes_refresh(
 ) -> list[str]:
     """Write the monthly outcomes of the connection's mapped reps (or only of
     `user_ids`, those a sync touched); returns what could not be converted, for
-    the sync log."""
-    if user_ids is not None and not user_ids:
+    the sync log. The demo connection's deals mirror the outcomes seed_demo
+    writes: they are never written from them."""
+    if connection.kind == CrmConnection.Kind.DEMO or (
+        user_ids is not None and not user_ids
+    ):
         return []
     rates = currency_rates()
     months: dict[tuple[int, dt.date], _Month] = {}

@@ -12,14 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 
 from integrations.crm.errors import ObjectUnavailable
 from integrations.crm.salesforce import SalesforceOrg
-from integrations.crm.sync import CURRENCY, Skip, _instant, _Sync
+from integrations.crm.sync import (
+    Skip,
+    _instant,
+    _Sync,
+    amount_of,
+    currency_of,
+    record_id,
+)
 from integrations.models import CrmActivity, CrmConnection, CrmDeal, CrmQuota
 from lms.lib.crypto import seal
 
@@ -58,15 +64,6 @@ def _modified_since(
     )
 
 
-def _id(record: Any) -> str:
-    if not isinstance(record, dict):
-        raise Skip("not an object")
-    crm_id = record.get("Id")
-    if not isinstance(crm_id, str) or not crm_id.strip():
-        raise Skip("no Id")
-    return crm_id[:64]
-
-
 def _date(value: Any, name: str) -> dt.date:
     if not isinstance(value, str) or not value:
         raise Skip(f"no {name}")
@@ -74,27 +71,6 @@ def _date(value: Any, name: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise Skip(f"{name} {value!r} is not a date") from None
-
-
-def _amount(value: Any, name: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise Skip(f"{name} {value!r} is not a number")
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise Skip(f"{name} {value!r} is not a number") from None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        raise Skip(f"{name} {value!r} is out of range")
-    return amount
-
-
-def _currency(value: Any, default: str) -> str:
-    currency = value or default
-    if not isinstance(currency, str) or not CURRENCY.match(currency):
-        raise Skip(f"CurrencyIsoCode {currency!r} is not an ISO 4217 code")
-    return currency
 
 
 def _opportunity_fields(
@@ -107,7 +83,7 @@ def _opportunity_fields(
         if closed
         else CrmDeal.Outcome.OPEN
     )
-    amount = _amount(record.get("Amount"), "Amount")
+    amount = amount_of(record.get("Amount"), "Amount")
     if amount is None and outcome == CrmDeal.Outcome.WON:
         raise Skip("a won opportunity without an Amount")
     return {
@@ -115,7 +91,9 @@ def _opportunity_fields(
         "outcome": outcome,
         "stage": str(record.get("StageName") or "")[:100],
         "amount": amount,
-        "currency": _currency(record.get("CurrencyIsoCode"), default_currency),
+        "currency": currency_of(
+            record.get("CurrencyIsoCode"), default_currency, "CurrencyIsoCode"
+        ),
         "created_on": _instant(record.get("CreatedDate"), "CreatedDate").date(),
         "closed_on": _date(record.get("CloseDate"), "CloseDate") if closed else None,
         "modified_at": _instant(record.get("SystemModstamp"), "SystemModstamp"),
@@ -151,13 +129,15 @@ def _event_fields(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _quota_fields(record: dict[str, Any], default_currency: str) -> dict[str, Any]:
-    amount = _amount(record.get("QuotaAmount"), "QuotaAmount")
+    amount = amount_of(record.get("QuotaAmount"), "QuotaAmount")
     if amount is None:
         raise Skip("no QuotaAmount")
     return {
         "owner_crm_id": str(record.get("QuotaOwnerId") or "")[:64],
         "amount": amount,
-        "currency": _currency(record.get("CurrencyIsoCode"), default_currency),
+        "currency": currency_of(
+            record.get("CurrencyIsoCode"), default_currency, "CurrencyIsoCode"
+        ),
         "period_start": _date(record.get("StartDate"), "StartDate"),
         "modified_at": _instant(record.get("SystemModstamp"), "SystemModstamp"),
     }
@@ -197,7 +177,7 @@ def _read(
         deleted_stamp: dt.datetime | None = None
         for record in page:
             try:
-                crm_id = _id(record)
+                crm_id = record_id(record, key="Id")
                 if record.get("IsDeleted") is True:
                     deleted.append(crm_id)
                     stamp = _instant(record.get("SystemModstamp"), "SystemModstamp")

@@ -218,6 +218,6 @@ def crm_currency_rate_set(*, currency: str, rate: Decimal, by: User) -> CrmCurre
         currency=currency,
         defaults={"rate": rate, "updated_by": by, "updated_at": timezone.now()},
     )
-    for connection in CrmConnection.objects.exclude(kind=CrmConnection.Kind.DEMO):
+    for connection in CrmConnection.objects.all():
         crm_outcomes_refresh(connection=connection)
     return row

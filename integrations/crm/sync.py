@@ -106,20 +106,10 @@ def _deal_fields(record: Any, default_currency: str) -> dict[str, Any]:
         if closed
         else CrmDeal.Outcome.OPEN
     )
-    amount: Decimal | None = None
-    raw_amount = props.get("amount")
-    if raw_amount not in (None, ""):
-        try:
-            amount = Decimal(str(raw_amount)).quantize(Decimal("0.01"))
-        except InvalidOperation:
-            raise Skip(f"amount {raw_amount!r} is not a number") from None
-        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-            raise Skip(f"amount {raw_amount!r} is out of range")
-    elif outcome == CrmDeal.Outcome.WON:
+    amount = amount_of(props.get("amount"), "amount")
+    if amount is None and outcome == CrmDeal.Outcome.WON:
         raise Skip("a won deal without an amount")
-    currency = props.get("deal_currency_code") or default_currency
-    if not isinstance(currency, str) or not CURRENCY.match(currency):
-        raise Skip(f"currency {currency!r} is not an ISO 4217 code")
+    currency = currency_of(props.get("deal_currency_code"), default_currency)
     closed_on = None
     if closed:
         closed_on = _instant(props.get("closedate"), "closedate").date()
@@ -150,13 +140,35 @@ def _activity_fields(record: Any) -> dict[str, Any]:
     }
 
 
-def _record_id(record: Any) -> str:
+def record_id(record: Any, key: str = "id") -> str:
+    """A record's CRM id (HubSpot's `id`, Salesforce's `Id`)."""
     if not isinstance(record, dict):
         raise Skip("not an object")
-    crm_id = record.get("id")
+    crm_id = record.get(key)
     if not isinstance(crm_id, str | int) or not str(crm_id).strip():
-        raise Skip("no id")
+        raise Skip(f"no {key}")
     return str(crm_id)[:64]
+
+
+def amount_of(value: Any, name: str) -> Decimal | None:
+    """A money amount (two decimals, 0 up to a trillion), or None when empty."""
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise Skip(f"{name} {value!r} is not a number") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+        raise Skip(f"{name} {value!r} is out of range")
+    return amount
+
+
+def currency_of(value: Any, default: str, name: str = "currency") -> str:
+    """An ISO 4217 code: the record's, else the connection's currency."""
+    currency = value or default
+    if not isinstance(currency, str) or not CURRENCY.match(currency):
+        raise Skip(f"{name} {currency!r} is not an ISO 4217 code")
+    return currency
 
 
 class _Sync:
@@ -208,7 +220,7 @@ class _Sync:
             changed: list[CrmOwner] = []
             for record in page:
                 try:
-                    crm_id = _record_id(record)
+                    crm_id = record_id(record)
                 except Skip as reason:
                     self.tally.skip("owner", str(reason))
                     continue
@@ -256,7 +268,7 @@ class _Sync:
             rows: dict[str, dict[str, Any]] = {}
             for record in page:
                 try:
-                    crm_id = _record_id(record)
+                    crm_id = record_id(record)
                     rows[crm_id] = _deal_fields(record, default_currency)
                 except Skip as reason:
                     ident = record.get("id") if isinstance(record, dict) else None
@@ -276,7 +288,7 @@ class _Sync:
                 rows: dict[str, dict[str, Any]] = {}
                 for record in page:
                     try:
-                        crm_id = _record_id(record)
+                        crm_id = record_id(record)
                         rows[crm_id] = _activity_fields(record)
                     except Skip as reason:
                         ident = record.get("id") if isinstance(record, dict) else None
@@ -366,16 +378,10 @@ class _Sync:
                 ids = []
                 for record in page:
                     try:
-                        ids.append(_record_id(record))
+                        ids.append(record_id(record))
                     except Skip as reason:
                         self.tally.skip(f"archived {object_type}", str(reason))
-                doomed = model.objects.filter(
-                    connection=self.connection, crm_id__in=ids, **scope
-                )
-                self.touch(doomed.values_list("user_id", flat=True))
-                deleted, _ = doomed.delete()
-                self.tally.deleted += deleted
-                self.save_log()
+                self.store(model, object_type, {}, scope, deleted=ids)
 
 
 def owner_rows_assign(*, owner: CrmOwner) -> None:
@@ -437,11 +443,9 @@ def crm_sync(*, connection: CrmConnection, sleep: Sleep = time.sleep) -> CrmSync
         log.error = str(error)
     else:
         log.status = CrmSyncLog.Status.SUCCEEDED
-        if connection.kind != CrmConnection.Kind.DEMO:
-            for problem in crm_outcomes_refresh(
-                connection=connection, user_ids=sync.touched
-            ):
-                sync.tally.problems.append(problem)
+        sync.tally.problems += crm_outcomes_refresh(
+            connection=connection, user_ids=sync.touched
+        )
     log.finished_at = timezone.now()
     sync.save_log()
     return log
