@@ -7,6 +7,11 @@ name such as `<font color="red">Eve</font>` prints exactly as typed. The same da
 always gives the same bytes (reportlab's invariant mode fixes the creation date and
 document id). What does not change between certificates (the fonts, a decoded and
 downscaled logo) is prepared once per process.
+
+A string with Bengali letters is drawn in Noto Sans Bengali, shaped by HarfBuzz
+(reportlab's `shapeStr`, with uharfbuzz): conjuncts joined and vowel signs placed
+before their consonant, which a font alone would print broken. Any other string is
+drawn in DejaVu, which covers Latin, Greek and Cyrillic names.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader, _digester, simpleSplit
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, shapeStr
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates.qr import qr_modules
@@ -40,6 +45,9 @@ logger = logging.getLogger(__name__)
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
+# The font that draws a string with Bengali letters, for each of the page's fonts.
+BENGALI_FONTS = {REGULAR: "NotoSansBengali", BOLD: "NotoSansBengali-Bold"}
+_BENGALI = re.compile("[\u0980-\u09ff]")
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 INK = HexColor("#1d2b3a")
@@ -121,7 +129,7 @@ def render_certificate_pdf(data: CertificateData) -> bytes:
     _register_fonts()
     words = data.wording or ENGLISH
     buffer = io.BytesIO()
-    canvas = Canvas(
+    canvas = _ScriptCanvas(
         buffer,
         pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
         invariant=1,
@@ -162,7 +170,57 @@ def _register_fonts() -> None:
         if not _fonts_registered:
             pdfmetrics.registerFont(TTFont(REGULAR, FONTS_DIR / "DejaVuSans.ttf"))
             pdfmetrics.registerFont(TTFont(BOLD, FONTS_DIR / "DejaVuSans-Bold.ttf"))
+            for name, file in (
+                (BENGALI_FONTS[REGULAR], "NotoSansBengali-Regular.ttf"),
+                (BENGALI_FONTS[BOLD], "NotoSansBengali-Bold.ttf"),
+            ):
+                pdfmetrics.registerFont(TTFont(name, FONTS_DIR / file))
             _fonts_registered = True
+
+
+def _typeset(text: str, font: str, size: float) -> tuple[str, str]:
+    """`text` as drawn in a page font: shaped, in the Bengali font, when it has
+    Bengali letters; as it is otherwise. Returns the text and the font to use."""
+    script_font = _script_font(text, font)
+    if script_font == font:
+        return text, font
+    return shapeStr(text, script_font, size), script_font
+
+
+def _script_font(text: str, font: str) -> str:
+    return BENGALI_FONTS[font] if _BENGALI.search(text) else font
+
+
+class _ScriptCanvas(Canvas):
+    """reportlab's canvas, drawing each string in the font of its script
+    (`_typeset`); the page's code sets DejaVu and never thinks about scripts."""
+
+    def _in_script(
+        self, draw: Callable[..., None], x: float, y: float, text: str
+    ) -> None:
+        font, size = self._fontname, self._fontsize
+        typeset, script_font = _typeset(text, font, size)
+        if script_font == font:
+            draw(x, y, text)
+            return
+        self.setFont(script_font, size)
+        draw(x, y, typeset)
+        self.setFont(font, size)
+
+    def drawString(self, x: float, y: float, text: str, **kwargs: object) -> None:
+        self._in_script(functools.partial(super().drawString, **kwargs), x, y, text)
+
+    def drawCentredString(
+        self, x: float, y: float, text: str, **kwargs: object
+    ) -> None:
+        self._in_script(
+            functools.partial(super().drawCentredString, **kwargs), x, y, text
+        )
+
+    def drawRightString(self, x: float, y: float, text: str, **kwargs: object) -> None:
+        self._in_script(
+            functools.partial(super().drawRightString, **kwargs), x, y, text
+        )
 
 
 def _draw_frame(canvas: Canvas) -> None:
@@ -270,9 +328,7 @@ def _draw_dates(
         (words.serial, data.serial),
     ]
     # Values start after the widest label (longer in some languages than English).
-    labels_width = max(
-        pdfmetrics.stringWidth(label.upper(), REGULAR, 9) for label, _ in rows
-    )
+    labels_width = max(_text_width(label.upper(), REGULAR, 9) for label, _ in rows)
     value_x = max(134.0, 60 + labels_width + 10)
     y = 120.0
     for label, value in rows:
@@ -395,7 +451,8 @@ def _qr_geometry(
 
 def _text_width(text: str, font: str, size: float, char_space: float = 0) -> float:
     spacing = char_space * (len(text) - 1) if text else 0
-    return float(pdfmetrics.stringWidth(text, font, size)) + spacing
+    typeset, script_font = _typeset(text, font, size)
+    return float(pdfmetrics.stringWidth(typeset, script_font, size)) + spacing
 
 
 def _fitting_size(
@@ -438,11 +495,14 @@ def _centred_fitting(
     wrapping it onto at most `max_lines` lines (the last clipped with an ellipsis).
     Returns the baseline of the last line drawn."""
     text = " ".join(text.split())
+    if _BENGALI.search(text):
+        char_space = 0  # spacing letters apart would break Bengali's joined ones
     size = _fitting_size(text, font, size, min_size, max_width, char_space)
     if char_space:
         lines = [_clipped(text, font, size, max_width, char_space)]
     else:
-        lines = simpleSplit(text, font, size, max_width) or [""]
+        # Lines broken at widths before shaping: a Bengali line may come out shorter.
+        lines = simpleSplit(text, _script_font(text, font), size, max_width) or [""]
     if len(lines) > max_lines:
         lines = lines[: max_lines - 1] + [
             _clipped(" ".join(lines[max_lines - 1 :]), font, size, max_width)

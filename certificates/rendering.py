@@ -6,10 +6,8 @@ certificate row holds (the name and program title as they were at issue), the
 organisation's branding from the Wagtail setting, and a QR code of the public
 verification URL. One file per certificate: rendering again replaces it.
 
-The page's words and dates are in the holder's language when the bundled font
-(DejaVu) draws its script: Spanish, yes; Bengali, not yet (DejaVu has no Bengali
-glyphs and reportlab does not shape Indic scripts), so a Bengali speaker's
-certificate is printed in English.
+The page's words and dates are in the holder's language: English, Spanish and
+Bengali (drawn in Noto Sans Bengali and shaped by HarfBuzz, see `certificates.pdf`).
 """
 
 from __future__ import annotations
@@ -35,8 +33,8 @@ from lms.lib import clock
 logger = logging.getLogger(__name__)
 
 LOGO_RENDITION = "max-450x180|format-png"
-# Languages whose script the PDF's font draws; others get the English page.
-PDF_LANGUAGES = {"en", "es"}
+# Languages whose script the PDF's fonts draw; others get the English page.
+PDF_LANGUAGES = {"en", "es", "bn"}
 
 
 def certificate_render_pdf(*, certificate_id: int) -> str:

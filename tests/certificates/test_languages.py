@@ -1,6 +1,6 @@
 """Certificates in the holder's language: My certificates, the team view, the
-verification page, the e-mails and the PDF (Spanish printed; Bengali still printed in
-English, as the bundled font has no Bengali glyphs)."""
+verification page, the e-mails and the PDF (Spanish, and Bengali shaped in its own
+font)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from certificates import notices, services
 from certificates.models import Certificate
+from certificates.pdf import BOLD, _text_width
 from certificates.rendering import certificate_render_pdf
 from certificates.services import certificate_issue
 from lms.lib import clock
@@ -172,10 +173,26 @@ def test_the_pdf_is_printed_in_spanish_for_a_spanish_speaker(program_kit, org):
     assert expires in text
 
 
-def test_the_pdf_stays_english_for_bengali_which_its_font_cannot_draw(program_kit, org):
+def test_the_pdf_is_printed_in_bengali_shaped_in_a_bengali_font(program_kit, org):
     certificate = _issue(program_kit, _speaking(org.rep_east, "bn"))
 
-    text = _pdf_text(certificate)
+    certificate_render_pdf(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    with storages["private"].open(certificate.pdf, "rb") as data:
+        page = PdfReader(io.BytesIO(data.read())).pages[0]
+    text = page.extract_text()
 
-    assert "This certifies that" in text
-    assert "VALID UNTIL" in text
+    fonts = {font["/BaseFont"] for font in page["/Resources"]["/Font"].values()}
+    assert any("NotoSansBengali" in font for font in fonts)
+    assert "This certifies that" not in text
+    # Joined letters are single glyphs and vowel signs stand before their consonant,
+    # so a PDF reader cannot spell the words back; Bengali letters are there.
+    assert sum("\u0980" <= character <= "\u09ff" for character in text) > 40
+    assert certificate.holder_name in text  # a Latin name, drawn in DejaVu
+
+
+def test_bengali_is_shaped_not_drawn_letter_by_letter():
+    # "ক্ষ" (ka, virama, ssa) is one joined letter: narrower than its parts.
+    joined = _text_width("ক্ষ", BOLD, 20)
+    parts = sum(_text_width(letter, BOLD, 20) for letter in "ক্ষ")
+    assert 0 < joined < parts * 0.8
