@@ -10,8 +10,9 @@ The rules, enforced here:
 - the child gets an address-space limit (RLIMIT_AS) and a CPU-time limit
   (RLIMIT_CPU), and is killed at the wall-clock timeout;
 - it reads at most `max_pages` pages of text and keeps `max_chars` characters;
-- it draws at most `max_pictures` pages, each at a bounded size, written to temp
-  names and renamed only when the whole run succeeded;
+- it draws at most `max_pictures` pages, each at a bounded size, and no page
+  after the first once half the timeout has passed; the pictures are written to
+  temp names and renamed only when the whole run succeeded;
 - nothing reaches the network: PDFium opens no URLs, and the child is given no
   file but the PDF and the output path.
 
@@ -81,6 +82,8 @@ def read_pdf(
         str(max_chars),
         str(preview_width),
         str(max_pictures),
+        # Pages after the first are drawn only in the first half of the time.
+        str(timeout / 2),
     ]
     try:
         finished = subprocess.run(

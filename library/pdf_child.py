@@ -1,12 +1,14 @@
 """The child process of library.pdf: opens one PDF with PDFium, writes its first
-pages as PNGs and prints its page count and text as JSON. Its errors go to stderr
-as one line (the reason shown as "no preview")."""
+pages as PNGs (page 1 always, the next ones while within the time budget) and
+prints its page count and text as JSON. Its errors go to stderr as one line (the
+reason shown as "no preview")."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+import time
 
 
 def picture_path(first: str, number: int) -> str:
@@ -22,7 +24,8 @@ def picture_path(first: str, number: int) -> str:
 def main(argv: list[str]) -> int:
     import pypdfium2 as pdfium
 
-    src, out, max_pages, max_chars, width, max_pictures = argv
+    src, out, max_pages, max_chars, width, max_pictures, budget = argv
+    started = time.monotonic()
     try:
         document = pdfium.PdfDocument(src)
     except pdfium.PdfiumError as error:
@@ -43,6 +46,10 @@ def main(argv: list[str]) -> int:
             break
     pictures = 0
     for index in range(min(pages, max(1, int(max_pictures)))):
+        # Past the budget, the pages drawn so far are kept: a heavy document
+        # still gets its preview rather than running into the timeout.
+        if index and time.monotonic() - started > float(budget):
+            break
         page = document[index]
         page_width, page_height = page.get_size()
         if page_width <= 0 or page_height <= 0:
