@@ -29,16 +29,15 @@ class PagesViewed:
 
     def ranges(self) -> str:
         """The viewed pages as runs: "1–4, 6"."""
-        runs: list[str] = []
-        ordered = sorted(self.pages)
-        start = previous = ordered[0] if ordered else 0
-        for page in ordered[1:] + [0]:
-            if page == previous + 1:
-                previous = page
-                continue
-            runs.append(str(start) if start == previous else f"{start}–{previous}")
-            start = previous = page
-        return ", ".join(runs) if ordered else ""
+        runs: list[list[int]] = []
+        for page in sorted(self.pages):
+            if runs and page == runs[-1][1] + 1:
+                runs[-1][1] = page
+            else:
+                runs.append([page, page])
+        return ", ".join(
+            str(first) if first == last else f"{first}–{last}" for first, last in runs
+        )
 
     def __bool__(self) -> bool:
         return bool(self.pages)

@@ -9,6 +9,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
@@ -253,9 +254,9 @@ class LibraryItem(index.Indexed, models.Model):
             return None
         if number == 1:
             return self.preview
-        folder, _, name = self.preview.rpartition("/")
+        folder, slash, name = self.preview.rpartition("/")
         stem, dot, rest = name.partition(".")
-        return f"{folder}/{stem}-{number}{dot}{rest}"
+        return f"{folder}{slash}{stem}-{number}{dot}{rest}"
 
     def page_picture_names(self) -> list[str]:
         """Every stored page picture, page 1 (the preview) first."""
@@ -441,7 +442,7 @@ class ShareOpen(models.Model):
 
     class Action(models.TextChoices):
         OPEN = "open", "Opened"
-        PAGE = "page", "Viewed a page"
+        PAGE = "page", _("Viewed a page")
         DOWNLOAD = "download", "Downloaded"
 
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="opens")
