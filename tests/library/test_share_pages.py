@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import translation
 from reportlab.pdfgen import canvas
 
 from library import metrics, pdf, pdf_child, selectors, services
@@ -318,3 +319,11 @@ def test_past_its_time_budget_it_keeps_the_pages_drawn_so_far(tmp_path, capsys):
     assert pdf_child.main([str(src), str(out), "200", "1000", "200", "3", "0"]) == 0
     assert json.loads(capsys.readouterr().out)["pictures"] == 1
     assert out.exists() and not (tmp_path / "a-2.png.part").exists()
+
+
+def test_the_reader_speaks_the_prospects_language(client, org, items):
+    link = _share(_document(items, org, pages=6), org.rep_east)
+    html = client.get(f"/s/{link.token}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Página 1 de 6" in html and "Página siguiente →" in html
+    with translation.override("bn"):
+        assert str(metrics.PagesViewed(frozenset({1, 2}), 6)) == "6-এর মধ্যে 1–2"
