@@ -163,6 +163,7 @@ def _seed_share(
             link=link,
             address=PROSPECT_ADDRESSES[number % len(PROSPECT_ADDRESSES)],
             action=ShareOpen.Action.OPEN,
+            page=1 if item.readable_pages else None,
         )
     return int(spec["opens"])
 

@@ -9,6 +9,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
@@ -127,6 +128,11 @@ class LibraryItem(index.Indexed, models.Model):
     downloadable = models.BooleanField("prospects may download it", default=True)
     extracted_text = models.TextField(blank=True, editable=False)
     preview = models.CharField(max_length=255, blank=True, editable=False)
+    # A PDF's pages, and how many of the first ones have a picture for the
+    # page-by-page reader of share links (page 1's is `preview`, the others
+    # beside it: page_picture_name).
+    page_count = models.PositiveIntegerField(default=0, editable=False)
+    page_pictures = models.PositiveSmallIntegerField(default=0, editable=False)
     preview_status = models.CharField(max_length=16, blank=True, editable=False)
     preview_failure = models.CharField(max_length=300, blank=True, editable=False)
     # When the preview job was last asked for, and how often: the sweeper asks
@@ -235,6 +241,30 @@ class LibraryItem(index.Indexed, models.Model):
 
     def current_file(self) -> LibraryFile | None:
         return self.files.order_by("-version").first()
+
+    @property
+    def readable_pages(self) -> int:
+        """How many of the first pages have a picture, read on share links (a
+        preview made before pages were drawn is page 1 only)."""
+        return max(1, self.page_pictures) if self.preview else 0
+
+    def page_picture_name(self, number: int) -> str | None:
+        """The stored picture of page `number` (from 1), if the item has one."""
+        if not 1 <= number <= self.readable_pages:
+            return None
+        if number == 1:
+            return self.preview
+        folder, slash, name = self.preview.rpartition("/")
+        stem, dot, rest = name.partition(".")
+        return f"{folder}{slash}{stem}-{number}{dot}{rest}"
+
+    def page_picture_names(self) -> list[str]:
+        """Every stored page picture, page 1 (the preview) first."""
+        return [
+            name
+            for number in range(1, self.readable_pages + 1)
+            if (name := self.page_picture_name(number))
+        ]
 
     def is_shareable_now(self, today: dt.date | None = None) -> bool:
         return (
@@ -405,15 +435,19 @@ class ShareLink(models.Model):
 
 
 class ShareOpen(models.Model):
-    """A prospect opened (or downloaded from) a share link. No address is kept:
-    `visitor` is a keyed hash of it, enough to tell visitors apart."""
+    """A prospect opened a share link, read a page of its PDF or downloaded its
+    file. `page` is the page shown (page 1 on opening a PDF with pictures). No
+    address is kept: `visitor` is a keyed hash of it, enough to tell visitors
+    apart."""
 
     class Action(models.TextChoices):
         OPEN = "open", "Opened"
+        PAGE = "page", _("Viewed a page")
         DOWNLOAD = "download", "Downloaded"
 
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="opens")
     action = models.CharField(max_length=16, choices=Action.choices, default="open")
+    page = models.PositiveSmallIntegerField(null=True, blank=True)
     at = models.DateTimeField(default=clock.now)
     visitor = models.CharField(max_length=32)
 

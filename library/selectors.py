@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.html import escape
 
-from library import search
+from library import metrics, search
 from library.models import (
     DealStage,
     Freshness,
@@ -16,6 +16,7 @@ from library.models import (
     LibraryItem,
     LibraryItemQuerySet,
     ShareLink,
+    ShareOpen,
 )
 from lms.accounts.models import User
 from lms.lib import clock
@@ -176,10 +177,12 @@ class SharedRow:
     opens: int
     last_open: dt.datetime | None
     state: str  # "active", "expired" or "revoked"
+    pages: metrics.PagesViewed  # of a shared PDF, read on the share page
 
 
 def shared_by(*, rep: User, now: dt.datetime | None = None) -> list[SharedRow]:
-    """The rep's share links, newest first, with their opens and last open."""
+    """The rep's share links, newest first, with their opens, last open and the
+    PDF pages the prospect viewed. Two queries."""
     now = now or clock.now()
     links = (
         ShareLink.objects.filter(rep=rep)
@@ -190,6 +193,7 @@ def shared_by(*, rep: User, now: dt.datetime | None = None) -> list[SharedRow]:
         )
         .order_by("-created_at")
     )
+    pages = metrics.pages_viewed(ShareOpen.objects.filter(link__rep=rep), "link_id")
     return [
         SharedRow(
             link=link,
@@ -200,6 +204,9 @@ def shared_by(*, rep: User, now: dt.datetime | None = None) -> list[SharedRow]:
             else "expired"
             if link.expires_at <= now
             else "active",
+            pages=metrics.PagesViewed(
+                frozenset(pages.get(link.pk, ())), link.item.readable_pages
+            ),
         )
         for link in links
     ]

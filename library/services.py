@@ -123,14 +123,11 @@ def item_previews_requeue_stuck(*, now: dt.datetime | None = None) -> int:
     for item in stuck:
         current = item.current_file()
         if current is None or item.preview_attempts >= PREVIEW_MAX_ATTEMPTS:
-            old = item.preview
             _preview_save(
                 item,
                 status=PreviewStatus.NONE,
                 reason="it could not be processed after several tries.",
             )
-            if old:
-                private_storage().delete(old)
             continue
         LibraryItem.objects.filter(pk=item.pk).update(
             preview_requested_at=now, preview_attempts=item.preview_attempts + 1
@@ -282,12 +279,14 @@ def visitor_hash(address: str) -> str:
     ).hexdigest()[:32]
 
 
-def share_open_record(*, link: ShareLink, address: str, action: str) -> ShareOpen:
-    """Count an open (or download) of a share link; the first open of a link is
-    told to its rep by e-mail, after the response."""
+def share_open_record(
+    *, link: ShareLink, address: str, action: str, page: int | None = None
+) -> ShareOpen:
+    """Count an open (or download) of a share link, with the PDF page it showed;
+    the first open of a link is told to its rep by e-mail, after the response."""
     now = clock.now()
     opened = ShareOpen.objects.create(
-        link=link, action=action, at=now, visitor=visitor_hash(address)
+        link=link, action=action, page=page, at=now, visitor=visitor_hash(address)
     )
     if link.first_opened_at is None and action == ShareOpen.Action.OPEN:
         first = ShareLink.objects.filter(
@@ -300,6 +299,20 @@ def share_open_record(*, link: ShareLink, address: str, action: str) -> ShareOpe
                 lambda: tasks.share_first_open_notify_task.delay(link_id)
             )
     return opened
+
+
+def share_page_view_record(*, link: ShareLink, address: str, page: int) -> ShareOpen:
+    """Count a prospect reading one page of a shared PDF (which page, when, and
+    the keyed hash of their address). Reading pages is not downloading."""
+    if not 1 <= page <= link.item.readable_pages:
+        raise ValidationError(f"The shared document has no page {page}.")
+    return ShareOpen.objects.create(
+        link=link,
+        action=ShareOpen.Action.PAGE,
+        page=page,
+        at=clock.now(),
+        visitor=visitor_hash(address),
+    )
 
 
 def item_preview_make(*, item_id: int, file_id: int) -> str:
@@ -319,22 +332,43 @@ def item_preview_make(*, item_id: int, file_id: int) -> str:
         src = Path(folder) / "document.pdf"
         with storage.open(current.name, "rb") as stored, src.open("wb") as local:
             shutil.copyfileobj(stored, local)
-        picture = Path(folder) / "preview.png"
+        picture = Path(folder) / "page.png"
         try:
             contents = pdf.read_pdf(
-                src, picture, timeout=settings.LIBRARY_PDF_TIMEOUT_SECONDS
+                src,
+                picture,
+                timeout=settings.LIBRARY_PDF_TIMEOUT_SECONDS,
+                max_pictures=settings.LIBRARY_SHARE_PAGES_MAX,
             )
         except pdf.PdfUnreadable as error:
             return _preview_save(item, status=PreviewStatus.NONE, reason=str(error))
+        names = _pictures_store(item, contents.pictures)
+    return _preview_save(
+        item,
+        status=PreviewStatus.READY,
+        preview=names[0],
+        text=contents.text,
+        page_count=contents.pages,
+        page_pictures=len(names),
+    )
+
+
+def _pictures_store(item: LibraryItem, pictures: tuple[Path, ...]) -> list[str]:
+    """Store a PDF's page pictures in a new folder, named as
+    LibraryItem.page_picture_name finds them (page.png, page-2.png, ...)."""
+    storage = private_storage()
+    folder = f"library/{item.pk}/pages-{uuid.uuid4().hex}"
+    names = []
+    for picture in pictures:
+        wanted = f"{folder}/{picture.name}"
         with picture.open("rb") as png:
-            name = storage.save(
-                f"library/{item.pk}/preview-{uuid.uuid4().hex}.png", png
-            )
-    old = item.preview
-    _preview_save(item, status=PreviewStatus.READY, preview=name, text=contents.text)
-    if old:
-        storage.delete(old)
-    return PreviewStatus.READY
+            name = storage.save(wanted, png)
+        names.append(name)
+        if name != wanted:
+            for stored in names:
+                storage.delete(stored)
+            raise OSError(f"The storage renamed {wanted} to {name}.")
+    return names
 
 
 OFFICE_EXTENSIONS = ("docx", "pptx", "xlsx")
@@ -371,11 +405,19 @@ def _preview_save(
     reason: str = "",
     preview: str = "",
     text: str = "",
+    page_count: int = 0,
+    page_pictures: int = 0,
 ) -> str:
+    """Save the outcome of a preview job; the pictures it replaces are deleted."""
+    old = item.page_picture_names()
     item.preview_status = status
     item.preview_failure = reason[:300]
     item.preview = preview
+    item.page_count = page_count
+    item.page_pictures = page_pictures
     item.extracted_text = text
     # A full save: Wagtail's search index follows the item's post_save.
     item.save()
+    for name in old:
+        private_storage().delete(name)
     return status

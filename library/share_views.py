@@ -1,10 +1,16 @@
 """The public page of a share link, `/s/<token>/`, for prospects who never sign in.
 
 It shows only the shared content: the title, the summary and the content itself
-(card text, link, document preview and, if the item allows it, its download);
-never the owner, the tags, flags or anything else internal. Search engines are told
-not to index it, and each client address may open `LIBRARY_SHARE_RATE_PER_MINUTE`
-links a minute. A token that matches nothing answers 404 after the same work as one
+(card text, link, a PDF to read page by page and, if the item allows it, its
+download); never the owner, the tags, flags or anything else internal. A PDF is
+read from pictures of its first LIBRARY_SHARE_PAGES_MAX pages, drawn with its
+preview in the preview job: no PDF is parsed while a prospect waits, and reading
+pages is not downloading (it works when downloads are not allowed). Each page
+viewed is recorded: which, when, and the visitor's keyed hash.
+
+Search engines are told not to index it, and each client address may make
+`LIBRARY_SHARE_RATE_PER_MINUTE` requests a minute (opens, pages, pictures and
+downloads). A token that matches nothing answers 404 after the same work as one
 that matches (one indexed query, a constant-time comparison, the same template); a
 revoked or expired link, or one whose item was archived or expired, answers 410.
 Each open is recorded without the client's address (a keyed hash of it). Opening a
@@ -40,16 +46,73 @@ def share_open(request: HttpRequest, token: str) -> HttpResponse:
     link, state = _link(token)
     if link is None or state != "open":
         return _gone(request, state)
-    current: LibraryFile | None = None
-    if link.item.kind == link.item.Kind.DOCUMENT:
-        current = link.item.files.order_by("-version").first()
+    first_page = 1 if _is_readable(link) else None
     services.share_open_record(
-        link=link, address=_address(request), action=ShareOpen.Action.OPEN
+        link=link,
+        address=_address(request),
+        action=ShareOpen.Action.OPEN,
+        page=first_page,
     )
+    return _share_page(request, link, page=first_page)
+
+
+@require_safe
+def share_page(request: HttpRequest, token: str, page: int) -> HttpResponse:
+    """One page of a shared PDF, read on the share page; the view is recorded."""
+    limited = _rate_limited(request)
+    if limited:
+        return limited
+    link, state = _link(token)
+    if link is None or state != "open":
+        return _gone(request, state)
+    if not _is_readable(link) or link.item.page_picture_name(page) is None:
+        raise Http404("The shared document has no such page.")
+    services.share_page_view_record(link=link, address=_address(request), page=page)
+    return _share_page(request, link, page=page)
+
+
+@require_safe
+def share_page_picture(
+    request: HttpRequest, token: str, page: int
+) -> FileResponse | HttpResponse:
+    """The picture of one page of a shared PDF (not counted: its page is)."""
+    limited = _rate_limited(request)
+    if limited:
+        return limited
+    link, state = _link(token)
+    if link is None or state != "open":
+        return _gone(request, state)
+    name = link.item.page_picture_name(page) if _is_readable(link) else None
+    if name is None:
+        raise Http404("The shared document has no such page.")
+    return _picture(name)
+
+
+def _is_readable(link: ShareLink) -> bool:
+    return link.item.kind == link.item.Kind.DOCUMENT and link.item.readable_pages > 0
+
+
+def _share_page(
+    request: HttpRequest, link: ShareLink, *, page: int | None
+) -> HttpResponse:
+    item = link.item
+    current: LibraryFile | None = None
+    if item.kind == item.Kind.DOCUMENT:
+        current = item.files.order_by("-version").first()
+    pages = item.readable_pages
     response = render(
         request,
         "library/share_page.html",
-        {"item": link.item, "link": link, "current_file": current},
+        {
+            "item": item,
+            "link": link,
+            "current_file": current,
+            "page": page,
+            "pages": pages,
+            "previous_page": page - 1 if page and page > 1 else None,
+            "next_page": page + 1 if page and page < pages else None,
+            "more_pages": item.page_count > pages,
+        },
     )
     return _private(response)
 
@@ -89,11 +152,15 @@ def share_preview(request: HttpRequest, token: str) -> FileResponse | HttpRespon
     link, state = _link(token)
     if link is None or state != "open" or not link.item.preview:
         raise Http404("No preview.")
+    return _picture(link.item.preview)
+
+
+def _picture(name: str) -> FileResponse:
     response = FileResponse(
-        services.private_storage().open(link.item.preview, "rb"),
-        content_type="image/png",
+        services.private_storage().open(name, "rb"), content_type="image/png"
     )
     patch_cache_control(response, private=True, max_age=300)
+    response["X-Content-Type-Options"] = "nosniff"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -23,6 +23,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from library import extensions, metrics, selectors, services
@@ -314,6 +315,7 @@ def _usage_csv(usage: list[metrics.ItemUsage], days: int) -> StreamingHttpRespon
         "Downloads",
         "Shares",
         "Prospect opens",
+        _("Pages prospects viewed"),
     ]
 
     def lines() -> Iterator[str]:
@@ -331,6 +333,7 @@ def _usage_csv(usage: list[metrics.ItemUsage], days: int) -> StreamingHttpRespon
                     row.downloads,
                     row.shares,
                     row.prospect_opens,
+                    str(row.prospect_pages),
                 ]
             )
 

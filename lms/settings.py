@@ -527,6 +527,9 @@ LIBRARY_FILE_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
 # A PDF's preview and text are read in a child process killed after this long.
 LIBRARY_PDF_TIMEOUT_SECONDS = env_int("LIBRARY_PDF_TIMEOUT_SECONDS", 30)
 LIBRARY_SHARE_DAYS = env_int("LIBRARY_SHARE_DAYS", 30)
+# A shared PDF is read page by page from pictures of its first pages, made with
+# its preview: at most this many.
+LIBRARY_SHARE_PAGES_MAX = env_int("LIBRARY_SHARE_PAGES_MAX", 30)
 # Opens of share links per client address per minute (429 above it).
 LIBRARY_SHARE_RATE_PER_MINUTE = env_int("LIBRARY_SHARE_RATE_PER_MINUTE", 30)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
