@@ -170,7 +170,9 @@ def _sequence(
             sort_order=order,
             **{"delay_unit": DelayUnit.BUSINESS_DAYS, "channel": Channel.EMAIL, **step},
         )
-    channels = sorted({str(step.get("channel", Channel.EMAIL)) for step in steps})
+    channels = dict.fromkeys(
+        Channel(step.get("channel", Channel.EMAIL)).label for step in steps
+    )
     log(f"Sequence “{name}” with {len(steps)} steps, on ({', '.join(channels)}).")
 
 
@@ -199,12 +201,12 @@ def seed_offline_chat(log: Log) -> None:
     admin = (
         User.objects.filter(groups__name=ENABLEMENT_ADMINS_GROUP).order_by("pk").first()
     )
-    if ours and admin is not None:
+    if not ours:
+        log("Slack: connected to a workspace of your own, left as it is.")
+    elif admin is not None:
         workspace = slack_workspace_connect(token=OFFLINE_DEMO_TOKEN, by=admin)
         result = slack_workspace_test(workspace=workspace)
         log(f"Slack: the offline fake at {settings.SLACK_API_URL}: {result.message}")
-    else:
-        log("Slack: connected to a workspace of your own, left as it is.")
     for region in Team.get_root_nodes():
         current = TeamsWebhook.objects.filter(team=region).first()
         if current is not None and current.host != "127.0.0.1":
