@@ -35,6 +35,9 @@ class AutomationConfig(AppConfig):
             f"automation.{action}_sequence" for action in ("add", "change", "delete")
         )
         register_demo_step(DemoStep(80, "nudge sequences", demo.seed_sequences))
+        register_demo_step(
+            DemoStep(81, "Slack and Teams (offline fakes)", demo.seed_offline_chat)
+        )
         register_profile_link(
             ProfileLink(
                 "Calendar feed",

@@ -594,7 +594,22 @@ CRM_SALESFORCE_API_SHARE = env_int("CRM_SALESFORCE_API_SHARE_PERCENT", 80) / 100
 # the Slack client sends its requests (tests point it at a local fake), how long a
 # delivery waits when Slack answers "ratelimited" (Retry-After beyond it fails over
 # to e-mail), and the hosts a Teams webhook address may name.
-SLACK_API_URL = env_str("SLACK_API_URL", "https://slack.com/api/")
+# OFFLINE_CHAT (`bin/run --offline-chat`): the demo's Slack app and Teams webhooks
+# go to the local fakes `manage.py chat_fakes` serves on these ports, which print
+# what they receive. A laptop's demo only: it admits http://127.0.0.1 webhooks.
+OFFLINE_CHAT = env_bool("OFFLINE_CHAT", default=False)
+if OFFLINE_CHAT and not DEBUG:
+    raise ImproperlyConfigured(
+        "OFFLINE_CHAT is for the demo on your own machine (DEBUG=true) only."
+    )
+OFFLINE_CHAT_SLACK_PORT = env_int("OFFLINE_CHAT_SLACK_PORT", 8001)
+OFFLINE_CHAT_TEAMS_PORT = env_int("OFFLINE_CHAT_TEAMS_PORT", 8002)
+SLACK_API_URL = env_str(
+    "SLACK_API_URL",
+    f"http://127.0.0.1:{OFFLINE_CHAT_SLACK_PORT}/api/"
+    if OFFLINE_CHAT
+    else "https://slack.com/api/",
+)
 SLACK_MAX_RETRY_AFTER_SECONDS = env_int("SLACK_MAX_RETRY_AFTER_SECONDS", 30)
 SLACK_MAX_RETRIES = env_int("SLACK_MAX_RETRIES", 3)
 TEAMS_WEBHOOK_HOST_SUFFIXES = env_list(
@@ -602,7 +617,7 @@ TEAMS_WEBHOOK_HOST_SUFFIXES = env_list(
     [".webhook.office.com", ".logic.azure.com", ".api.powerplatform.com"],
 )
 # Plain http to 127.0.0.1 for Teams webhooks: the local fakes (tests, offline demo).
-TEAMS_WEBHOOK_ALLOW_LOCAL = env_bool("TEAMS_WEBHOOK_ALLOW_LOCAL", default=False)
+TEAMS_WEBHOOK_ALLOW_LOCAL = env_bool("TEAMS_WEBHOOK_ALLOW_LOCAL", default=OFFLINE_CHAT)
 TEAMS_TIMEOUT_SECONDS = float(env_int("TEAMS_TIMEOUT_SECONDS", 10))
 # The currency ramp analytics report CRM revenue in; other currencies are converted
 # with the rates enablement admins set (Integrations → CRM connections).

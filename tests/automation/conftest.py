@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.automation.chat_fakes import SlackFake, TeamsFake
+from automation.chat_fakes import SlackFake, TeamsFake
 
 
 @pytest.fixture

@@ -1,5 +1,10 @@
 """A local Slack Web API and a local Teams webhook, speaking the published contracts.
 
+The tests run them in a thread (tests/automation/conftest.py); the offline demo runs
+them beside the web server (`manage.py chat_fakes`, started by `bin/run
+--offline-chat`), where every e-mail is a Slack member and each message received is
+handed to a listener that prints it. Nothing here is used to reach the real services.
+
 Slack (https://docs.slack.dev/reference/methods/, "Rate limits"): every method is
 POST https://slack.com/api/<method> with `Authorization: Bearer <token>`, form or
 JSON arguments; the answer is HTTP 200 with `{"ok": true, ...}` or
@@ -25,10 +30,19 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+# The bot token the offline demo connects with; only the local fake accepts it.
+OFFLINE_DEMO_TOKEN = "xoxb-onramp-offline-demo"
+
+# Called with each message the fake accepted: a Slack message (channel, the
+# member's e-mail, text, blocks) or a Teams card and the webhook path it came to.
+SlackListener = Callable[[dict[str, Any]], None]
+TeamsListener = Callable[[str, dict[str, Any]], None]
 
 
 @dataclass
@@ -36,6 +50,9 @@ class SlackState:
     tokens: set[str] = field(default_factory=lambda: {"xoxb-good-token"})
     # e-mail -> Slack member id
     members: dict[str, str] = field(default_factory=dict)
+    # Every e-mail is a member (the offline demo): an id is made up on first look-up.
+    everyone: bool = False
+    listener: SlackListener | None = None
     # method name -> Retry-After seconds of the next calls answered "ratelimited"
     ratelimited: dict[str, list[int]] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -44,6 +61,11 @@ class SlackState:
 
     def member(self, email: str, member_id: str) -> None:
         self.members[email.lower()] = member_id
+
+    def email_of(self, dm_channel: str) -> str | None:
+        return next(
+            (e for e, m in self.members.items() if "D" + m[1:] == dm_channel), None
+        )
 
 
 class _SlackHandler(BaseHTTPRequestHandler):
@@ -117,7 +139,10 @@ class _SlackHandler(BaseHTTPRequestHandler):
         self, state: SlackState, arguments: dict[str, Any]
     ) -> dict[str, Any]:
         email = str(arguments.get("email", "")).lower()
-        member = state.members.get(email)
+        with state.lock:
+            if state.everyone and "@" in email and email not in state.members:
+                state.members[email] = f"U{len(state.members) + 1:08d}"
+            member = state.members.get(email)
         if member is None:
             return {"ok": False, "error": "users_not_found"}
         return {
@@ -154,6 +179,9 @@ class _SlackHandler(BaseHTTPRequestHandler):
         message = {"channel": channel, "text": arguments.get("text"), "blocks": blocks}
         with state.lock:
             state.posted.append(message)
+            email = state.email_of(channel)
+        if state.listener is not None:
+            state.listener({**message, "email": email})
         ts = f"{time.time():.6f}"
         return {
             "ok": True,
@@ -166,8 +194,8 @@ class _SlackHandler(BaseHTTPRequestHandler):
 class _SlackServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, state: SlackState) -> None:
-        super().__init__(("127.0.0.1", 0), _SlackHandler)
+    def __init__(self, state: SlackState, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _SlackHandler)
         self.state = state
 
 
@@ -177,6 +205,7 @@ class TeamsState:
     flavour: str = "workflows"
     fail_next: list[int] = field(default_factory=list)
     posted: list[dict[str, Any]] = field(default_factory=list)
+    listener: TeamsListener | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -223,6 +252,8 @@ class _TeamsHandler(BaseHTTPRequestHandler):
             return
         with state.lock:
             state.posted.append(card)
+        if state.listener is not None:
+            state.listener(urlsplit(self.path).path, card)
         if state.flavour == "incoming":
             self._answer(200, b"1")
         else:
@@ -232,8 +263,8 @@ class _TeamsHandler(BaseHTTPRequestHandler):
 class _TeamsServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, state: TeamsState) -> None:
-        super().__init__(("127.0.0.1", 0), _TeamsHandler)
+    def __init__(self, state: TeamsState, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _TeamsHandler)
         self.state = state
 
 
@@ -254,9 +285,9 @@ class _Fake:
 
 
 class SlackFake(_Fake):
-    def __init__(self) -> None:
-        self.state = SlackState()
-        super().__init__(_SlackServer(self.state))
+    def __init__(self, state: SlackState | None = None, *, port: int = 0) -> None:
+        self.state = state or SlackState()
+        super().__init__(_SlackServer(self.state, port))
 
     @property
     def api_url(self) -> str:
@@ -267,9 +298,9 @@ class SlackFake(_Fake):
 
 
 class TeamsFake(_Fake):
-    def __init__(self) -> None:
-        self.state = TeamsState()
-        super().__init__(_TeamsServer(self.state))
+    def __init__(self, state: TeamsState | None = None, *, port: int = 0) -> None:
+        self.state = state or TeamsState()
+        super().__init__(_TeamsServer(self.state, port))
 
     @property
     def webhook_url(self) -> str:
