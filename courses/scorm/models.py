@@ -13,6 +13,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from courses.models import LessonPage
@@ -26,7 +27,7 @@ class ScormPackage(models.Model):
 
     title = models.CharField(max_length=255, verbose_name=_("title"))
     created_at = models.DateTimeField(
-        default=timezone.now, verbose_name=_("created at")
+        default=timezone.now, verbose_name=pgettext_lazy("SCORM package", "created at")
     )
 
     class Meta:
