@@ -6,7 +6,7 @@ class CoursesConfig(AppConfig):
     """Courses, lessons, paths, assignments, progress, quizzes and campaigns."""
 
     name = "courses"
-    verbose_name = "Learning"
+    verbose_name = _("Learning")
 
     def ready(self) -> None:
         from wagtail.signals import page_published, page_unpublished

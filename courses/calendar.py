@@ -6,6 +6,9 @@ the layers above list the same event (same UID), so the two never disagree.
 
 from __future__ import annotations
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from courses.models import Assignment
 from lms.lib import clock
 from lms.lib.ics import CalendarEvent, event_uid
@@ -18,10 +21,13 @@ def assignment_event(assignment: Assignment) -> CalendarEvent | None:
     due_day = clock.local_date(assignment.due_at, assignment.user.time_zone)
     if due_day is None:
         return None
-    return CalendarEvent(
-        uid=event_uid("assignment", assignment.pk),
-        summary=f"Due: {assignment.title}",
-        start=due_day,
-        description=f"Assigned training for {assignment.user.full_name}.",
-        url=absolute_url("my_learning"),
-    )
+    # In the person's language, whoever asks: an event reads the same every time.
+    with translation.override(assignment.user.preferred_language):
+        return CalendarEvent(
+            uid=event_uid("assignment", assignment.pk),
+            summary=_("Due: %(title)s") % {"title": assignment.title},
+            start=due_day,
+            description=_("Assigned training for %(name)s.")
+            % {"name": assignment.user.full_name},
+            url=absolute_url("my_learning"),
+        )

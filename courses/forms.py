@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, LearningPath
 from lms.accounts import visibility
@@ -21,20 +22,28 @@ def managed_members(user: User) -> QuerySet[User]:
 
 class AssignmentForm(PlainLabels, forms.Form):
     path = forms.ModelChoiceField(
-        queryset=LearningPath.objects.all(), required=False, empty_label="No path"
+        queryset=LearningPath.objects.all(),
+        required=False,
+        label=_("Path"),
+        empty_label=_("No path"),
     )
     course = forms.ModelChoiceField(
-        queryset=CoursePage.objects.live(), required=False, empty_label="No course"
+        queryset=CoursePage.objects.live(),
+        required=False,
+        label=_("Course"),
+        empty_label=_("No course"),
     )
     people = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="People who already have it open are left as they are.",
+        label=_("People"),
+        help_text=_("People who already have it open are left as they are."),
     )
     due_date = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty for a path to count due dates from each start date.",
+        label=_("Due date"),
+        help_text=_("Leave empty for a path to count due dates from each start date."),
     )
 
     def __init__(self, *args: object, assigner: User, **kwargs: object) -> None:
@@ -45,9 +54,9 @@ class AssignmentForm(PlainLabels, forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if bool(data.get("path")) == bool(data.get("course")):
-            raise forms.ValidationError("Choose either a path or a course.")
+            raise forms.ValidationError(_("Choose either a path or a course."))
         if data.get("course") and not data.get("due_date"):
-            self.add_error("due_date", "A course needs a due date.")
+            self.add_error("due_date", _("A course needs a due date."))
         return data
 
     def due_at(self) -> dt.datetime | None:

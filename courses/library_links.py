@@ -4,6 +4,7 @@ through library.extensions: the library never imports courses)."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
 from wagtail.models import Page, ReferenceIndex
 
 from courses.models import CoursePage, LessonPage
@@ -23,7 +24,7 @@ def lessons_and_courses_matching(
     courses = list(CoursePage.objects.live().search(terms)[:limit])
     lessons = list(LessonPage.objects.live().search(terms)[:limit])
     return [
-        LinkedResult("Course", course.title, course.url or "", course.summary)
+        LinkedResult(_("Course"), course.title, course.url or "", course.summary)
         for course in courses
     ] + _lesson_results(lessons)
 
@@ -56,10 +57,10 @@ def _lesson_results(lessons: list[LessonPage]) -> list[LinkedResult]:
     )
     return [
         LinkedResult(
-            "Lesson",
+            _("Lesson"),
             lesson.title,
             lesson.url or "",
-            f"In {course_titles[lesson.path[:-steplen]]}"
+            _("In %(course)s") % {"course": course_titles[lesson.path[:-steplen]]}
             if lesson.path[:-steplen] in course_titles
             else "",
         )

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -27,6 +29,13 @@ from lms.pages import SignInRequiredMixin
 # a quiz, which is completed by passing it.
 COURSE_STEP_TYPES = ["courses.LessonPage"]
 
+# The badge of each step kind on a course's outline ("quiz", "practice", …).
+STEP_KIND_LABELS = {
+    "quiz": pgettext_lazy("kind of course step", "quiz"),
+    "practice": pgettext_lazy("kind of course step", "practice"),
+    "scorm": pgettext_lazy("kind of course step", "SCORM"),
+}
+
 
 def register_course_step(page_type: str) -> None:
     if page_type not in COURSE_STEP_TYPES:
@@ -36,11 +45,15 @@ def register_course_step(page_type: str) -> None:
 class CourseIndexPage(SignInRequiredMixin, Page):
     """The course catalogue: every published course, with the reader's progress."""
 
-    intro = RichTextField(blank=True)
+    intro = RichTextField(blank=True, verbose_name=_("introduction"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["lms.HomePage"]
     subpage_types = ["courses.CoursePage"]
+
+    class Meta:
+        verbose_name = _("course index page")
+        verbose_name_plural = _("course index pages")
 
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
@@ -62,19 +75,28 @@ class CoursePage(SignInRequiredMixin, Page):
     """A course: an ordered set of lessons (its child pages). Required lessons count
     toward completion; optional ones are there for whoever wants more."""
 
-    summary = models.TextField(help_text="One or two sentences on the catalogue card.")
+    summary = models.TextField(
+        verbose_name=_("summary"),
+        help_text=_("One or two sentences on the catalogue card."),
+    )
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("cover image"),
     )
     estimated_minutes = models.PositiveSmallIntegerField(
-        default=15, help_text="How long the whole course takes, roughly."
+        default=15,
+        verbose_name=_("estimated minutes"),
+        help_text=_("How long the whole course takes, roughly."),
     )
     tags = ClusterTaggableManager(
-        through=CourseTag, blank=True, help_text="Skills the course builds."
+        through=CourseTag,
+        blank=True,
+        verbose_name=_("tags"),
+        help_text=_("Skills the course builds."),
     )
 
     content_panels = [
@@ -87,6 +109,10 @@ class CoursePage(SignInRequiredMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = COURSE_STEP_TYPES
+
+    class Meta:
+        verbose_name = _("course page")
+        verbose_name_plural = _("course pages")
 
     def lessons(self) -> models.QuerySet[LessonPage]:
         return LessonPage.objects.child_of(self).live().order_by("path")
@@ -113,9 +139,11 @@ class LessonPage(SignInRequiredMixin, Page):
     """One lesson. With a video, it is complete once 90% of the video has been
     watched (measured on the server); otherwise the reader marks it done."""
 
-    body = StreamField(LessonBodyBlock(), use_json_field=True)
+    body = StreamField(LessonBodyBlock(), use_json_field=True, verbose_name=_("body"))
     required = models.BooleanField(
-        default=True, help_text="Required lessons count toward completing the course."
+        default=True,
+        verbose_name=_("required"),
+        help_text=_("Required lessons count toward completing the course."),
     )
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
@@ -124,11 +152,21 @@ class LessonPage(SignInRequiredMixin, Page):
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 
+    class Meta:
+        verbose_name = _("lesson page")
+        verbose_name_plural = _("lesson pages")
+
     def how_to_complete(self) -> str:
         """What completes this step, for the reader. Steps that complete another way
         (a quiz, a practice recording) say so, and refuse "Mark as read"."""
         if self.video is not None:
-            return "This lesson is complete once you have watched 90% of its video."
+            return str(
+                _(
+                    "This lesson is complete once you have watched %(percent)d%% "
+                    "of its video."
+                )
+                % {"percent": 90}
+            )
         return ""
 
     @property
@@ -138,6 +176,12 @@ class LessonPage(SignInRequiredMixin, Page):
         if step_class is None or step_class is LessonPage:
             return ""
         return step_class._meta.model_name.removesuffix("page")
+
+    @property
+    def step_kind_label(self) -> str:
+        """The step kind as the outline's badge shows it, in the reader's language."""
+        kind = self.step_kind
+        return str(STEP_KIND_LABELS.get(kind, kind))
 
     @property
     def completes_by_reading(self) -> bool:
@@ -177,11 +221,11 @@ class LessonCompletion(models.Model):
     training adds a new row in each cycle; older rows stay."""
 
     class How(models.TextChoices):
-        READ = "read", "Marked as read"
-        WATCHED = "watched", "Watched"
-        QUIZ_PASSED = "quiz", "Passed the quiz"
-        PRACTICE_APPROVED = "practice", "Practice approved by a coach"
-        SCORM = "scorm", "Finished the SCORM package"
+        READ = "read", _("Marked as read")
+        WATCHED = "watched", _("Watched")
+        QUIZ_PASSED = "quiz", _("Passed the quiz")
+        PRACTICE_APPROVED = "practice", _("Practice approved by a coach")
+        SCORM = "scorm", _("Finished the SCORM package")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -222,7 +266,7 @@ class WatchProgress(models.Model):
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
     ranges = models.JSONField(default=list)
     watched_seconds = models.FloatField(default=0)
-    position = models.FloatField(default=0, help_text="Where to resume.")
+    position = models.FloatField(default=0, help_text=_("Where to resume."))
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -240,15 +284,19 @@ class LearningPath(ClusterableModel):
     """An ordered list of courses, each due some days after a rep's start date, such
     as the onboarding path "First 30 days". Rules assign it to new and moved reps."""
 
-    title = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, unique=True, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     panels = [
         FieldPanel("title"),
         FieldPanel("description"),
-        InlinePanel("steps", label="Steps", min_num=1),
-        InlinePanel("rules", label="Assign automatically to"),
+        InlinePanel("steps", label=_("Steps"), min_num=1),
+        InlinePanel("rules", label=_("Assign automatically to")),
     ]
+
+    class Meta:
+        verbose_name = _("learning path")
+        verbose_name_plural = _("learning paths")
 
     def __str__(self) -> str:
         return self.title
@@ -256,12 +304,21 @@ class LearningPath(ClusterableModel):
 
 class PathStep(Orderable):
     path = ParentalKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey(
+        CoursePage,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("course"),
+    )
     due_offset_days = models.PositiveSmallIntegerField(
-        default=7, help_text="Due this many days after the rep's start date."
+        default=7,
+        verbose_name=_("due after (days)"),
+        help_text=_("Due this many days after the rep's start date."),
     )
     locked = models.BooleanField(
-        default=False, help_text="Opens only once the previous step is complete."
+        default=False,
+        verbose_name=_("locked"),
+        help_text=_("Opens only once the previous step is complete."),
     )
 
     panels = [FieldPanel("course"), FieldPanel("due_offset_days"), FieldPanel("locked")]
@@ -272,7 +329,10 @@ class PathRule(Orderable):
 
     path = ParentalKey(LearningPath, on_delete=models.CASCADE, related_name="rules")
     team = models.ForeignKey(
-        "accounts.Team", on_delete=models.CASCADE, related_name="+"
+        "accounts.Team",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("team"),
     )
 
     panels = [FieldPanel("team")]
@@ -297,10 +357,10 @@ class Assignment(models.Model):
     dashboards and reminders. Unassigning keeps the row (and its history)."""
 
     class Reason(models.TextChoices):
-        ONBOARDING = "onboarding", "Onboarding"
-        MONTHLY = "monthly", "Recurring training"
-        MANUAL = "manual", "Assigned"
-        RECERTIFICATION = "recertification", "Recertification"
+        ONBOARDING = "onboarding", _("Onboarding")
+        MONTHLY = "monthly", _("Recurring training")
+        MANUAL = "manual", pgettext_lazy("reason for an assignment", "Assigned")
+        RECERTIFICATION = "recertification", _("Recertification")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
@@ -390,12 +450,13 @@ class Assignment(models.Model):
 
     @property
     def status_label(self) -> str:
-        return {
-            "completed": "Completed",
-            "overdue": "Overdue",
-            "in_progress": "In progress",
-            "not_started": "Not started",
-        }[self.status]
+        labels = {
+            "completed": _("Completed"),
+            "overdue": _("Overdue"),
+            "in_progress": _("In progress"),
+            "not_started": _("Not started"),
+        }
+        return str(labels[self.status])
 
 
 class TrainingCampaign(ClusterableModel):
@@ -404,28 +465,34 @@ class TrainingCampaign(ClusterableModel):
     A daily job gives each person in the audience one assignment per cycle."""
 
     class Frequency(models.IntegerChoices):
-        MONTHLY = 1, "Every month"
-        QUARTERLY = 3, "Every three months"
-        HALF_YEARLY = 6, "Every six months"
-        YEARLY = 12, "Every year"
+        MONTHLY = 1, _("Every month")
+        QUARTERLY = 3, _("Every three months")
+        HALF_YEARLY = 6, _("Every six months")
+        YEARLY = 12, _("Every year")
 
-    title = models.CharField(max_length=200, unique=True)
-    active = models.BooleanField(default=True)
+    title = models.CharField(max_length=200, unique=True, verbose_name=_("title"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
     teams = ParentalManyToManyField(
         "accounts.Team",
         blank=True,
         related_name="+",
-        help_text="Leave empty for everyone; a team includes the teams below it.",
+        verbose_name=_("teams"),
+        help_text=_("Leave empty for everyone; a team includes the teams below it."),
     )
-    for_reps = models.BooleanField(default=True)
-    for_coaches = models.BooleanField(default=False)
-    for_managers = models.BooleanField(default=False)
+    for_reps = models.BooleanField(default=True, verbose_name=_("for reps"))
+    for_coaches = models.BooleanField(default=False, verbose_name=_("for coaches"))
+    for_managers = models.BooleanField(default=False, verbose_name=_("for managers"))
     frequency = models.PositiveSmallIntegerField(
-        choices=Frequency.choices, default=Frequency.MONTHLY
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
+        verbose_name=_("frequency"),
     )
     starts_on = models.DateField(
-        help_text="The first cycle; later ones fall on the same day of the month "
-        "(or the month's last day, when it is shorter)."
+        verbose_name=_("starts on"),
+        help_text=_(
+            "The first cycle; later ones fall on the same day of the month "
+            "(or the month's last day, when it is shorter)."
+        ),
     )
     course = models.ForeignKey(
         CoursePage,
@@ -433,15 +500,19 @@ class TrainingCampaign(ClusterableModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="A course done again every cycle.",
+        verbose_name=_("course"),
+        help_text=_("A course done again every cycle."),
     )
     newest_with_tag = models.CharField(
         max_length=100,
         blank=True,
-        help_text="Or: each cycle, the newest published course with this tag.",
+        verbose_name=_("newest with tag"),
+        help_text=_("Or: each cycle, the newest published course with this tag."),
     )
     due_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Days from the start of a cycle until it is due."
+        default=14,
+        verbose_name=_("due after (days)"),
+        help_text=_("Days from the start of a cycle until it is due."),
     )
 
     panels = [
@@ -459,6 +530,8 @@ class TrainingCampaign(ClusterableModel):
     ]
 
     class Meta:
+        verbose_name = _("training campaign")
+        verbose_name_plural = _("training campaigns")
         constraints = [
             models.CheckConstraint(
                 condition=(

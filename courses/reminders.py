@@ -22,8 +22,9 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
-from django.template.defaultfilters import pluralize
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from courses.calendar import assignment_event
 from courses.models import Assignment
@@ -39,7 +40,17 @@ logger = logging.getLogger(__name__)
 DUE_SOON_DAYS = 3
 ASSIGNED, DUE_SOON, OVERDUE, DIGEST = "assigned", "due_soon", "overdue", "digest"
 MANDATORY = (ASSIGNED, DUE_SOON, OVERDUE)
-NEARBY_DAYS = {-1: "yesterday", 0: "today", 1: "tomorrow"}
+# Days near the person's today that a reminder names rather than dates.
+NEARBY_DAYS = (-1, 0, 1)
+
+
+def _nearby_day(days_left: int) -> str:
+    return {
+        -1: pgettext("was due", "yesterday"),
+        0: pgettext("is due", "today"),
+        1: pgettext("is due", "tomorrow"),
+    }[days_left]
+
 
 Sent = set[tuple[int, str, str]]
 
@@ -130,31 +141,51 @@ class Reminder:
         if self.due_date is None:
             return ""
         same_year = self.due_date.year == self.today.year
-        return dateformat.format(self.due_date, "l j F" if same_year else "l j F Y")
+        # Translators: PHP-style date formats (Django's `date` filter): a weekday,
+        # day and month, in the order and with the words the language writes.
+        if same_year:
+            return dateformat.format(self.due_date, pgettext("date format", "l j F"))
+        return dateformat.format(self.due_date, pgettext("date format", "l j F Y"))
 
     @property
     def when(self) -> str:
         """When it is or was due, to follow "due": "today", "on Friday 4 December"."""
         if self.days_left is None:
             return ""
-        return NEARBY_DAYS.get(self.days_left, f"on {self.due_label}")
+        if self.days_left in NEARBY_DAYS:
+            return _nearby_day(self.days_left)
+        return pgettext("is due on a date", "on %(date)s") % {"date": self.due_label}
 
     @property
     def when_in_full(self) -> str:
         """ "tomorrow, Friday 4 December" or "on Friday 4 December"."""
         if self.days_left in NEARBY_DAYS:
-            return f"{self.when}, {self.due_label}"
+            return pgettext("a near day, then its date", "%(day)s, %(date)s") % {
+                "day": self.when,
+                "date": self.due_label,
+            }
         return self.when
 
     @property
     def progress(self) -> str:
         done, total = self.assignment.required_done, self.assignment.required_total
-        lessons = f"{total} lesson{pluralize(total)}"
         if not total:
-            return "No lessons yet"
+            return _("No lessons yet")
         if not done:
-            return f"Not started: {lessons} to do"
-        return f"{done} of {lessons} done ({self.assignment.progress_percent}%)"
+            return ngettext(
+                "Not started: %(total)d lesson to do",
+                "Not started: %(total)d lessons to do",
+                total,
+            ) % {"total": total}
+        return ngettext(
+            "%(done)d of %(total)d lesson done (%(percent)d%%)",
+            "%(done)d of %(total)d lessons done (%(percent)d%%)",
+            total,
+        ) % {
+            "done": done,
+            "total": total,
+            "percent": self.assignment.progress_percent,
+        }
 
     @property
     def course_url(self) -> str:
@@ -246,22 +277,28 @@ def _covered_by_assigned(reminder: Reminder, sent: Sent) -> None:
 def _subject(kind: str, reminder: Reminder) -> str:
     title = reminder.title
     if kind == ASSIGNED:
-        return f"New training for you: “{title}”"
+        return _("New training for you: “%(title)s”") % {"title": title}
     if kind == DUE_SOON:
-        return f"“{title}” is due {reminder.when}"
-    return f"“{title}” is overdue"
+        return _("“%(title)s” is due %(when)s") % {
+            "title": title,
+            "when": reminder.when,
+        }
+    return _("“%(title)s” is overdue") % {"title": title}
 
 
 def _send(kind: str, reminder: Reminder, connection: BaseEmailBackend) -> bool:
+    with translation.override(reminder.person.preferred_language):
+        subject = _subject(kind, reminder)
+        attachments = _due_date_events([reminder], name=reminder.title)
     return notify_once(
         user=reminder.person,
         kind=kind,
         key=reminder.key,
-        subject=_subject(kind, reminder),
+        subject=subject,
         template=f"courses/email/{kind}",
         context={**_common_context(reminder.person), "reminder": reminder},
         connection=connection,
-        attachments=_due_date_events([reminder], name=reminder.title),
+        attachments=attachments,
     )
 
 
@@ -284,12 +321,21 @@ def _due_date_events(
 def _send_digest(reminders: list[Reminder], connection: BaseEmailBackend) -> bool:
     first = reminders[0]
     overdue = sum(reminder.overdue for reminder in reminders)
-    count = f"{len(reminders)} open" + (f", {overdue} overdue" if overdue else "")
+    with translation.override(first.person.preferred_language):
+        if overdue:
+            subject = _(
+                "Your training this week: %(open)d open, %(overdue)d overdue"
+            ) % {"open": len(reminders), "overdue": overdue}
+        else:
+            subject = _("Your training this week: %(open)d open") % {
+                "open": len(reminders)
+            }
+        attachments = _due_date_events(reminders, name=_("Your training"))
     return notify_once(
         user=first.person,
         kind=DIGEST,
         key=first.digest_key,
-        subject=f"Your training this week: {count}",
+        subject=subject,
         template="courses/email/digest",
         context={
             **_common_context(first.person),
@@ -298,7 +344,7 @@ def _send_digest(reminders: list[Reminder], connection: BaseEmailBackend) -> boo
             "profile_url": absolute_url("profile"),
         },
         connection=connection,
-        attachments=_due_date_events(reminders, name="Your training"),
+        attachments=attachments,
     )
 
 

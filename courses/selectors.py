@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from wagtail.models import Page
 
 from courses.models import (
@@ -142,6 +144,15 @@ def lesson_context(*, user: User, lesson: LessonPage) -> dict[str, Any]:
 # My learning: open assignments with the state of each step.
 
 
+def _opens_when_complete(title: str) -> str:
+    return gettext("Opens when you complete “%(course)s”.") % {"course": title}
+
+
+# A lock reason is kept in the person's cache and shown in whatever language they
+# read the page in: it is translated when shown, not when cached.
+opens_when_complete = lazy(_opens_when_complete, str)
+
+
 @dataclass
 class StepState:
     course: CoursePage
@@ -209,7 +220,7 @@ def _steps_of(
         previous = states[-1] if states else None
         lock_reason = ""
         if step.locked and previous is not None and not previous.outline.complete:
-            lock_reason = f"Opens when you complete “{previous.course.title}”."
+            lock_reason = opens_when_complete(previous.course.title)
         states.append(
             StepState(
                 step.course,

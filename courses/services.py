@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext
 
 from courses.models import (
     Assignment,
@@ -99,14 +100,17 @@ def watch_report(
     """
     asset = lesson.video
     if asset is None or not asset.duration:
-        raise WatchReportRefused("This lesson has no video to watch.")
+        raise WatchReportRefused(gettext("This lesson has no video to watch."))
     duration = float(asset.duration)
     numbers = [position, *(value for pair in ranges for value in pair)]
     if not all(math.isfinite(value) for value in numbers):
-        raise WatchReportRefused("Positions must be numbers of seconds.")
+        raise WatchReportRefused(gettext("Positions must be numbers of seconds."))
     for start, end in ranges:
         if not (0 <= start < end <= duration + 1):
-            raise WatchReportRefused(f"The range {start}-{end} is outside the video.")
+            raise WatchReportRefused(
+                gettext("The range %(start)s-%(end)s is outside the video.")
+                % {"start": start, "end": end}
+            )
     now = clock.now()
     progress, _ = WatchProgress.objects.select_for_update().get_or_create(
         user=user, lesson=lesson, defaults={"updated_at": now}
@@ -117,7 +121,7 @@ def watch_report(
     elapsed = (now - progress.updated_at).total_seconds()
     if added > elapsed * MAX_PLAYBACK_RATE + REPORT_SLACK_SECONDS:
         raise WatchReportRefused(
-            "This report covers more than could have been watched."
+            gettext("This report covers more than could have been watched.")
         )
     progress.ranges = [list(pair) for pair in new]
     progress.watched_seconds = covered_seconds(new)

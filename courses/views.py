@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses import selectors, services
@@ -29,7 +30,7 @@ def _live_lesson(request: SignedInRequest, page_id: int) -> LessonPage:
     """The lesson, if published and not in a step the person has not unlocked."""
     lesson: LessonPage | None = LessonPage.objects.live().filter(pk=page_id).first()
     if lesson is None:
-        raise Http404("No such lesson.")
+        raise Http404(_("No such lesson."))
     course = CoursePage.objects.get(pk=lesson.get_parent().pk)
     reason = lock_reason(user=request.user, course=course)
     if reason:
@@ -52,7 +53,9 @@ def lesson_mark_read(request: SignedInRequest, page_id: int) -> HttpResponse:
     if following is not None:
         return redirect(following.url)
     messages.success(
-        request, f"You finished the last lesson of “{lesson.get_parent().title}”."
+        request,
+        _("You finished the last lesson of “%(course)s”.")
+        % {"course": lesson.get_parent().title},
     )
     return redirect(lesson.get_parent().url)
 
@@ -112,7 +115,9 @@ def my_learning(request: SignedInRequest) -> HttpResponse:
 
 def _require_assigner(user: User) -> None:
     if not (user.is_manager or user.is_enablement_admin):
-        raise PermissionDenied("Only managers and enablement admins assign training.")
+        raise PermissionDenied(
+            _("Only managers and enablement admins assign training.")
+        )
 
 
 @login_required
@@ -130,9 +135,15 @@ def assignment_new(request: SignedInRequest) -> HttpResponse:
             due_at=form.due_at(),
         )
         skipped = len(form.cleaned_data["people"]) - len(made)
-        message = f"Assigned to {len(made)} {'person' if len(made) == 1 else 'people'}."
+        message = ngettext(
+            "Assigned to %(count)d person.", "Assigned to %(count)d people.", len(made)
+        ) % {"count": len(made)}
         if skipped:
-            message += f" {skipped} already had it open."
+            message += " " + ngettext(
+                "%(count)d already had it open.",
+                "%(count)d already had it open.",
+                skipped,
+            ) % {"count": skipped}
         messages.success(request, message)
         return redirect_back(request)
     return render(
@@ -152,7 +163,9 @@ def assignment_unassign(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     services.assignment_unassign(assignment=assignment)
     messages.success(
-        request, f"“{assignment.title}” was withdrawn from {assignment.user}."
+        request,
+        _("“%(title)s” was withdrawn from %(person)s.")
+        % {"title": assignment.title, "person": assignment.user},
     )
     return redirect("person_learning", assignment.user_id)
 
@@ -162,7 +175,7 @@ def person_learning(request: SignedInRequest, pk: int) -> HttpResponse:
     """One person's assignments, for themself and the people allowed to see them."""
     person = visibility.visible_users(request.user).filter(pk=pk).first()
     if person is None:
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     return render(
         request,
         "courses/person_learning.html",
@@ -179,7 +192,9 @@ def person_learning(request: SignedInRequest, pk: int) -> HttpResponse:
 def course_enrol(request: SignedInRequest, page_id: int) -> HttpResponse:
     """Take an optional course from the catalogue: it joins My learning."""
     course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
-    _, created = services.course_enrol(user=request.user, course=course)
+    _enrolment, created = services.course_enrol(user=request.user, course=course)
     if created:
-        messages.success(request, f"“{course.title}” is now in My learning.")
+        messages.success(
+            request, _("“%(course)s” is now in My learning.") % {"course": course.title}
+        )
     return redirect(course.url)

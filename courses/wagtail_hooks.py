@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -7,7 +8,7 @@ from courses.models import LearningPath, TrainingCampaign
 class LearningPathViewSet(SnippetViewSet):
     model = LearningPath
     icon = "list-ol"
-    menu_label = "Learning paths"
+    menu_label = _("Learning paths")
     add_to_admin_menu = True
     menu_order = 240
     list_display = ["title"]
@@ -19,7 +20,7 @@ register_snippet(LearningPathViewSet)
 class TrainingCampaignViewSet(SnippetViewSet):
     model = TrainingCampaign
     icon = "date"
-    menu_label = "Training campaigns"
+    menu_label = _("Training campaigns")
     add_to_admin_menu = True
     menu_order = 241
     list_display = ["title", "frequency", "starts_on", "active"]

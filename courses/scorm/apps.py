@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScormConfig(AppConfig):
@@ -6,7 +7,7 @@ class ScormConfig(AppConfig):
 
     name = "courses.scorm"
     label = "scorm"
-    verbose_name = "SCORM packages"
+    verbose_name = _("SCORM packages")
 
     def ready(self) -> None:
         from courses.models import register_course_step

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage
 from courses.scorm.models import ScormPackage
@@ -13,26 +14,31 @@ class PackageUploadForm(forms.Form):
     """The admin's upload: a new package, or a new version of one."""
 
     file = forms.FileField(
-        label="Package (.zip)",
-        help_text="A SCORM 1.2 or 2004 package: a zip with imsmanifest.xml at its top.",
+        label=_("Package (.zip)"),
+        help_text=_(
+            "A SCORM 1.2 or 2004 package: a zip with imsmanifest.xml at its top."
+        ),
     )
     package = forms.ModelChoiceField(
         queryset=ScormPackage.objects.order_by("title"),
         required=False,
-        label="New version of",
-        help_text="Leave empty for a new package. Attempts already started stay on "
-        "the version they were started on.",
+        label=_("New version of"),
+        help_text=_(
+            "Leave empty for a new package. Attempts already started stay on "
+            "the version they were started on."
+        ),
     )
     title = forms.CharField(
         max_length=255,
         required=False,
-        help_text="For a new package; leave empty to use the manifest's title.",
+        label=_("Title"),
+        help_text=_("For a new package; leave empty to use the manifest's title."),
     )
     course = forms.ModelChoiceField(
         queryset=CoursePage.objects.order_by("title"),
         required=False,
-        label="Add as the last step of",
-        help_text="For a new package: adds a published SCORM step to this course.",
+        label=_("Add as the last step of"),
+        help_text=_("For a new package: adds a published SCORM step to this course."),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -54,7 +60,9 @@ class PackageUploadForm(forms.Form):
         if data.get("package") and data.get("course"):
             self.add_error(
                 "course",
-                "A new version replaces the package in the steps that already play "
-                "it; choose a course only for a new package.",
+                _(
+                    "A new version replaces the package in the steps that already "
+                    "play it; choose a course only for a new package."
+                ),
             )
         return data

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from courses.models import LessonPage
@@ -23,11 +25,15 @@ class ScormPackage(models.Model):
     export"): uploaded in the admin or with `manage.py import_scorm`, updated by
     uploading a new version."""
 
-    title = models.CharField(max_length=255)
-    created_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=255, verbose_name=_("title"))
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=pgettext_lazy("SCORM package", "created at")
+    )
 
     class Meta:
         ordering = ["title"]
+        verbose_name = _("SCORM package")
+        verbose_name_plural = _("SCORM packages")
 
     def __str__(self) -> str:
         return self.title
@@ -118,18 +124,25 @@ class ScormPage(LessonPage):
     score from the manifest, when the SCO reports a score)."""
 
     package = models.ForeignKey(
-        ScormPackage, on_delete=models.PROTECT, related_name="pages"
+        ScormPackage,
+        on_delete=models.PROTECT,
+        related_name="pages",
+        verbose_name=_("SCORM package"),
     )
 
     content_panels = [
         *LessonPage.content_panels,
-        MultiFieldPanel([FieldPanel("package")], heading="SCORM package"),
+        MultiFieldPanel([FieldPanel("package")], heading=_("SCORM package")),
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 
+    class Meta:
+        verbose_name = _("SCORM page")
+        verbose_name_plural = _("SCORM pages")
+
     def how_to_complete(self) -> str:
-        return "This step is complete once you finish its course package."
+        return str(_("This step is complete once you finish its course package."))
 
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any

@@ -36,6 +36,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+from django.utils.translation import gettext as _
 
 from lms.lib.zips import EntryBroken, EntryEncrypted, EntryTooLarge, entry_read
 
@@ -106,10 +107,14 @@ def _safe_name(name: str) -> str:
         or name.startswith("/")
         or (len(name) > 1 and name[1] == ":")
     ):
-        raise PackageRefused(f"The file name {name!r} points outside the package.")
+        raise PackageRefused(
+            _("The file name %(name)r points outside the package.") % {"name": name}
+        )
     parts = name.rstrip("/").split("/")
     if any(part in ("..", "") for part in parts):
-        raise PackageRefused(f"The file name {name!r} points outside the package.")
+        raise PackageRefused(
+            _("The file name %(name)r points outside the package.") % {"name": name}
+        )
     return "/".join(part for part in parts if part != ".")
 
 
@@ -117,27 +122,33 @@ def _read_entries(data: IO[bytes], limits: Limits) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(data)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise PackageRefused("This is not a zip file.") from exc
+        raise PackageRefused(_("This is not a zip file.")) from exc
     with archive:
         entries = archive.infolist()
         if len(entries) > limits.max_files:
             raise PackageRefused(
-                f"The package has {len(entries)} files; at most "
-                f"{limits.max_files} are accepted."
+                _("The package has %(count)d files; at most %(most)d are accepted.")
+                % {"count": len(entries), "most": limits.max_files}
             )
         declared = sum(entry.file_size for entry in entries)
         compressed = sum(entry.compress_size for entry in entries)
         if declared > limits.max_unpacked_bytes:
             raise PackageRefused(
-                f"The package unpacks to {declared} bytes; at most "
-                f"{limits.max_unpacked_bytes} are accepted."
+                _(
+                    "The package unpacks to %(bytes)d bytes; at most %(most)d are "
+                    "accepted."
+                )
+                % {"bytes": declared, "most": limits.max_unpacked_bytes}
             )
         if declared > RATIO_CHECKED_FROM_BYTES and (
             declared > limits.max_compression_ratio * max(compressed, 1)
         ):
             raise PackageRefused(
-                "The package is compressed suspiciously well (a zip bomb?): it "
-                f"expands more than {limits.max_compression_ratio} times."
+                _(
+                    "The package is compressed suspiciously well (a zip bomb?): it "
+                    "expands more than %(ratio)s times."
+                )
+                % {"ratio": limits.max_compression_ratio}
             )
         files: dict[str, bytes] = {}
         total = 0
@@ -145,34 +156,45 @@ def _read_entries(data: IO[bytes], limits: Limits) -> dict[str, bytes]:
             mode = entry.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise PackageRefused(
-                    f"{entry.filename!r} is a symbolic link; links are refused."
+                    _("%(name)r is a symbolic link; links are refused.")
+                    % {"name": entry.filename}
                 )
             name = _safe_name(entry.filename)
             if entry.is_dir():
                 continue
             if name in files:
-                raise PackageRefused(f"{name!r} is in the package twice.")
+                raise PackageRefused(
+                    _("%(name)r is in the package twice.") % {"name": name}
+                )
             if entry.file_size > RATIO_CHECKED_FROM_BYTES and (
                 entry.file_size
                 > limits.max_compression_ratio * max(entry.compress_size, 1)
             ):
                 raise PackageRefused(
-                    f"{name!r} is compressed suspiciously well (a zip bomb?): it "
-                    f"expands more than {limits.max_compression_ratio} times."
+                    _(
+                        "%(name)r is compressed suspiciously well (a zip bomb?): it "
+                        "expands more than %(ratio)s times."
+                    )
+                    % {"name": name, "ratio": limits.max_compression_ratio}
                 )
             try:
                 files[name] = entry_read(
                     archive, entry, cap=limits.max_unpacked_bytes - total
                 )
             except EntryEncrypted:
-                raise PackageRefused(f"{name!r} is encrypted.") from None
+                raise PackageRefused(
+                    _("%(name)r is encrypted.") % {"name": name}
+                ) from None
             except EntryTooLarge:
                 raise PackageRefused(
-                    f"The package unpacks to more than {limits.max_unpacked_bytes} "
-                    "bytes."
+                    _("The package unpacks to more than %(most)d bytes.")
+                    % {"most": limits.max_unpacked_bytes}
                 ) from None
             except EntryBroken as exc:
-                raise PackageRefused(f"{name!r} cannot be unpacked: {exc}") from exc
+                raise PackageRefused(
+                    _("%(name)r cannot be unpacked: %(error)s")
+                    % {"name": name, "error": exc}
+                ) from exc
             total += len(files[name])
     return files
 
@@ -209,13 +231,15 @@ def _inside(base: str, href: str, *, what: str) -> str:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith(("/", "\\")) or "\\" in href:
         raise PackageRefused(
-            f"The manifest's {what} {href!r} points outside the package."
+            _("The manifest's %(what)s %(href)r points outside the package.")
+            % {"what": what, "href": href}
         )
     path = unquote(parts.path)
     joined = posixpath.normpath(posixpath.join(base, path)) if path else base
     if joined.startswith("../") or joined == ".." or joined.startswith("/"):
         raise PackageRefused(
-            f"The manifest's {what} {href!r} points outside the package."
+            _("The manifest's %(what)s %(href)r points outside the package.")
+            % {"what": what, "href": href}
         )
     return joined.removeprefix("./")
 
@@ -246,8 +270,10 @@ def _standard(manifest: Element) -> tuple[str, str]:
     if "adlcp_rootv1p2" in namespaces:
         return SCORM_12, schema_version or "1.2"
     raise PackageRefused(
-        "The manifest does not say which SCORM version it follows (SCORM 1.2 and "
-        "2004 are supported)."
+        _(
+            "The manifest does not say which SCORM version it follows (SCORM 1.2 "
+            "and 2004 are supported)."
+        )
     )
 
 
@@ -258,11 +284,13 @@ def _decimal(value: str, *, low: Decimal, high: Decimal, what: str) -> Decimal |
         number = Decimal(value)
     except InvalidOperation as exc:
         raise PackageRefused(
-            f"The manifest's {what} {value!r} is not a number."
+            _("The manifest's %(what)s %(value)r is not a number.")
+            % {"what": what, "value": value}
         ) from exc
     if not number.is_finite() or not low <= number <= high:
         raise PackageRefused(
-            f"The manifest's {what} {value!r} is outside {low} to {high}."
+            _("The manifest's %(what)s %(value)r is outside %(low)s to %(high)s.")
+            % {"what": what, "value": value, "low": low, "high": high}
         )
     return number
 
@@ -284,12 +312,17 @@ def _parse_manifest(raw: bytes, files: dict[str, bytes]) -> Package:
         manifest = SafeET.fromstring(raw)
     except DefusedXmlException as exc:
         raise PackageRefused(
-            "The manifest declares XML entities or an external DTD, which are refused."
+            _(
+                "The manifest declares XML entities or an external DTD, which are "
+                "refused."
+            )
         ) from exc
     except ParseError as exc:
-        raise PackageRefused(f"The manifest is not well-formed XML: {exc}.") from exc
+        raise PackageRefused(
+            _("The manifest is not well-formed XML: %(error)s.") % {"error": exc}
+        ) from exc
     if _local(manifest.tag) != "manifest":
-        raise PackageRefused("imsmanifest.xml has no <manifest> root element.")
+        raise PackageRefused(_("imsmanifest.xml has no <manifest> root element."))
     standard, schema_version = _standard(manifest)
     manifest_base = _base(manifest, "")
 
@@ -331,7 +364,8 @@ def _parse_manifest(raw: bytes, files: dict[str, bytes]) -> Package:
                 continue
             if launch not in files:
                 raise PackageRefused(
-                    f"The SCO launch file {launch!r} is not in the package."
+                    _("The SCO launch file %(launch)r is not in the package.")
+                    % {"launch": launch}
                 )
             parameters = _attribute(item, "parameters")
             if parameters:
@@ -357,8 +391,10 @@ def _parse_manifest(raw: bytes, files: dict[str, bytes]) -> Package:
             )
     if not scos:
         raise PackageRefused(
-            "The package has no launchable SCO (an item pointing at a resource of "
-            'scormType "sco" with an href).'
+            _(
+                "The package has no launchable SCO (an item pointing at a resource "
+                'of scormType "sco" with an href).'
+            )
         )
     title = _text(_child(organization, "title")) if organization is not None else ""
     return Package(
@@ -378,7 +414,9 @@ def package_read(data: bytes | IO[bytes], *, limits: Limits) -> Package:
     raw = files.get(MANIFEST)
     if raw is None:
         raise PackageRefused(
-            "There is no imsmanifest.xml at the top of the zip (is this a SCORM "
-            "package?)."
+            _(
+                "There is no imsmanifest.xml at the top of the zip (is this a SCORM "
+                "package?)."
+            )
         )
     return _parse_manifest(raw, files)

@@ -16,6 +16,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courses.models import CoursePage, LessonCompletion
 from courses.scorm.cmi import cmi_clean, outcome, session_seconds
@@ -53,7 +54,10 @@ def _store_files(package: Package) -> str:
             saved = storage.save(name, ContentFile(package.files[path]))
             written.append(saved)
             if saved != name:
-                raise PackageRefused(f"{path!r} could not be stored under its name.")
+                raise PackageRefused(
+                    gettext("%(path)r could not be stored under its name.")
+                    % {"path": path}
+                )
     except BaseException:
         for name in written:
             storage.delete(name)
@@ -130,7 +134,9 @@ def package_import(
     PackageRefused (nothing stored) when it is not a safe, playable package or the
     course is not the user's to change."""
     if course is not None and user is not None and not may_add_step(user, course):
-        raise PackageRefused(f"you may not add steps to {course.title}")
+        raise PackageRefused(
+            gettext("you may not add steps to %(course)s") % {"course": course.title}
+        )
     read = package_read(data, limits=limits())
     folder = _store_files(read)
     try:
@@ -170,7 +176,7 @@ def attempt_launch(*, user: User, page: ScormPage) -> ScormAttempt:
     User.objects.select_for_update().filter(pk=user.pk).first()
     version = page.package.current_version
     if version is None:
-        raise LaunchRefused("This package has no version to play yet.")
+        raise LaunchRefused(gettext("This package has no version to play yet."))
     latest = ScormAttempt.objects.filter(page=page, user=user).first()
     if latest is not None and latest.completed_at is None:
         return latest
@@ -212,10 +218,10 @@ def sco_commit(
         .first()
     )
     if attempt is None:
-        raise CommitRefused("This attempt was never launched by you.")
+        raise CommitRefused(gettext("This attempt was never launched by you."))
     sco = Sco.objects.filter(pk=sco_id, version=attempt.version).first()
     if sco is None:
-        raise CommitRefused("This SCO is not part of the attempt's package.")
+        raise CommitRefused(gettext("This SCO is not part of the attempt's package."))
     standard = attempt.version.standard
     kept = cmi_clean(standard, committed)
     state, _ = ScoState.objects.get_or_create(attempt=attempt, sco=sco)

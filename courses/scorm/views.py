@@ -24,6 +24,7 @@ from django.http import (
     JsonResponse,
 )
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
@@ -44,7 +45,7 @@ def scorm_launch(request: SignedInRequest, page_id: int) -> JsonResponse:
     """Start or resume the person's attempt; the SCOs to play and their data."""
     page = ScormPage.objects.live().filter(pk=page_id).select_related("package").first()
     if page is None:
-        raise Http404("No such step.")
+        raise Http404(_("No such step."))
     reason = lock_reason(
         user=request.user, course=CoursePage.objects.get(pk=page.get_parent().pk)
     )
@@ -68,7 +69,7 @@ def scorm_commit(request: SignedInRequest, token: str, sco_id: int) -> JsonRespo
         committed = None
     if not isinstance(committed, dict):
         return JsonResponse(
-            {"result": False, "errorCode": 101, "error": "Send a JSON object."},
+            {"result": False, "errorCode": 101, "error": _("Send a JSON object.")},
             status=400,
         )
     try:
@@ -88,7 +89,7 @@ def scorm_commit(request: SignedInRequest, token: str, sco_id: int) -> JsonRespo
             {
                 "result": False,
                 "errorCode": 101,
-                "error": "Some values were refused; nothing was stored.",
+                "error": _("Some values were refused; nothing was stored."),
                 "errors": exc.errors,
             },
             status=400,
@@ -141,11 +142,11 @@ def scorm_content(request: HttpRequest, token: str, path: str) -> HttpResponseBa
     the bridge script first, which gives them the SCORM API."""
     grant = selectors.content_grant(token)
     if grant is None:
-        raise Http404("This address has expired or was never issued.")
+        raise Http404(_("This address has expired or was never issued."))
     version = grant.attempt.version
     path = posixpath.normpath(path)
     if path not in version.served_files:
-        raise Http404("No such file in the package.")
+        raise Http404(_("No such file in the package."))
     storage = storages["private"]
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     response: HttpResponseBase
@@ -178,7 +179,7 @@ def scorm_bridge(request: HttpRequest, token: str) -> HttpResponse:
     SCO's starting values so that a resuming SCO reads them at once."""
     grant = selectors.content_grant(token)
     if grant is None:
-        raise Http404("This address has expired or was never issued.")
+        raise Http404(_("This address has expired or was never issued."))
     state = grant.attempt.sco_states.filter(sco=grant.sco).first()
     values = selectors.initial_cmi(grant.attempt, grant.sco, state)
     parent_origin = request.build_absolute_uri("/")[:-1]

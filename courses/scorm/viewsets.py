@@ -14,18 +14,48 @@ from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from courses.models import CoursePage
 from courses.scorm.forms import PackageUploadForm
 from courses.scorm.models import ScormPackage
 from courses.scorm.packaging import PackageRefused
-from courses.scorm.services import package_import
+from courses.scorm.services import Imported, package_import
 
 AUTHOR_PERMISSION = "scorm.change_scormpackage"
+
+
+def _imported_message(imported: Imported, course: CoursePage | None) -> str:
+    """What the upload page says after an import, in the admin's language."""
+    details = {
+        "title": imported.title,
+        "number": imported.version.number,
+        "standard": imported.standard_name,
+        "count": imported.sco_count,
+    }
+    if course is None:
+        return (
+            ngettext(
+                "Imported %(title)s, version %(number)s (%(standard)s, %(count)d SCO).",
+                "Imported %(title)s, version %(number)s (%(standard)s, "
+                "%(count)d SCOs).",
+                imported.sco_count,
+            )
+            % details
+        )
+    return ngettext(
+        "Imported %(title)s, version %(number)s (%(standard)s, %(count)d SCO), "
+        "as a step of %(course)s.",
+        "Imported %(title)s, version %(number)s (%(standard)s, %(count)d SCOs), "
+        "as a step of %(course)s.",
+        imported.sco_count,
+    ) % {**details, "course": course.title}
 
 
 def can_upload_packages(user: Any) -> bool:
@@ -39,7 +69,9 @@ class PackageIndexView(IndexView):
         if can_upload_packages(self.request.user):
             buttons.append(
                 HeaderButton(
-                    "Upload a package", url=reverse("scorm_upload"), icon_name="upload"
+                    _("Upload a package"),
+                    url=reverse("scorm_upload"),
+                    icon_name="upload",
                 )
             )
         return buttons
@@ -48,7 +80,7 @@ class PackageIndexView(IndexView):
 class ScormPackageViewSet(SnippetViewSet):
     model = ScormPackage
     icon = "media"
-    menu_label = "SCORM packages"
+    menu_label = _("SCORM packages")
     menu_order = 260
     add_to_admin_menu = True
     index_view_class = PackageIndexView
@@ -56,9 +88,9 @@ class ScormPackageViewSet(SnippetViewSet):
     search_backend_name = None
     list_display = [
         "title",
-        Column("version_count", label="Versions"),
-        Column("step_count", label="Steps"),
-        Column("last_upload", label="Last upload"),
+        Column("version_count", label=_("Versions")),
+        Column("step_count", label=_("Steps")),
+        Column("last_upload", label=_("Last upload")),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ScormPackage]:
@@ -74,7 +106,7 @@ class PackageUploadView(WagtailAdminTemplateMixin, FormView[PackageUploadForm]):
 
     template_name = "scorm/admin/upload.html"
     form_class = PackageUploadForm
-    page_title = "Upload a SCORM package"
+    page_title = _("Upload a SCORM package")
     header_icon = "upload"
     request: HttpRequest
 
@@ -100,12 +132,14 @@ class PackageUploadView(WagtailAdminTemplateMixin, FormView[PackageUploadForm]):
                 user=self.request.user,  # type: ignore[arg-type]
             )
         except PackageRefused as refused:
-            form.add_error("file", f"Refused, nothing was stored: {refused}")
+            form.add_error(
+                "file",
+                gettext("Refused, nothing was stored: %(reason)s")
+                % {"reason": refused},
+            )
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Imported {imported.title}, version {imported.version.number} "
-            f"({imported.standard_name}, {imported.sco_count} SCOs)"
-            + (f", as a step of {data['course'].title}." if imported.page else "."),
+            _imported_message(imported, data["course"] if imported.page else None),
         )
         return redirect(reverse("wagtailsnippets_scorm_scormpackage:list"))

@@ -24,8 +24,12 @@
     if (!reply.ok || !status) return;
     const state = reply.data;
     status.textContent = state.completed
-      ? "You have completed this lesson."
-      : "You have watched " + state.watched_percent + "% of the video; 90% completes the lesson.";
+      ? gettext("You have completed this lesson.")
+      : interpolate(
+        gettext("You have watched %(watched)s of the video; %(needed)s completes the lesson."),
+        { watched: state.watched_percent + "%", needed: "90%" },
+        true,
+      );
   }
 
   setInterval(report, 10000);

@@ -57,10 +57,10 @@
       xhrResponseHandler: function (xhr) {
         let answer = {};
         try { answer = JSON.parse(xhr.responseText); } catch (error) { answer = {}; }
-        if (answer.done) mark(sco, "done");
-        if (answer.completed) say("You have completed this step.");
-        else if (answer.errors) say("Some values were refused: " + Object.keys(answer.errors).join(", "));
-        else if (answer.result === true) say("Progress saved.");
+        if (answer.done) mark(sco, pgettext("SCORM part status", "done"));
+        if (answer.completed) say(gettext("You have completed this step."));
+        else if (answer.errors) say(interpolate(gettext("Some values were refused: %(names)s"), { names: Object.keys(answer.errors).join(", ") }, true));
+        else if (answer.result === true) say(gettext("Progress saved."));
         const ok = xhr.status >= 200 && xhr.status < 300 && answer.result === true;
         return { result: ok ? "true" : "false", errorCode: ok ? 0 : answer.errorCode || 101 };
       },
@@ -75,7 +75,7 @@
     });
     frame.hidden = false;
     frame.src = sco.url;
-    say("Playing " + sco.title + ".");
+    say(interpolate(gettext("Playing %(title)s."), { title: sco.title }, true));
   }
 
   async function launch(scoId) {
@@ -83,7 +83,7 @@
     const answer = await global.Onramp.fetchJSON(root.dataset.launchUrl, { method: "POST" });
     start.disabled = false;
     if (!answer.ok) {
-      say(answer.data.error || "The package could not be started.");
+      say(answer.data.error || gettext("The package could not be started."));
       return;
     }
     launched = answer.data;
