@@ -8,7 +8,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Subquery
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -49,13 +50,16 @@ class LibraryItemQuerySet(SearchableQuerySetMixin, models.QuerySet["LibraryItem"
             return self.all()
         visible = Q(audience_everyone=True) | Q(owner=person)
         if person.team_id is not None:
-            team_path = Team.objects.filter(pk=person.team_id).values_list(
-                "path", flat=True
-            )[0]
-            paths = Team.paths_up_from(team_path)
+            # The person's team and those above it: the teams whose path begins
+            # the person's team's path, found inside the query (no query of its
+            # own for the path).
+            own_path = Team.objects.filter(pk=person.team_id).order_by().values("path")
+            teams_up = Team.objects.filter(
+                StartsWith(Subquery(own_path), F("path"))
+            ).values("pk")
             visible |= Q(
                 pk__in=LibraryItem.audience_teams.through.objects.filter(
-                    team__path__in=paths
+                    team_id__in=teams_up
                 ).values("libraryitem_id")
             )
         return self.filter(visible)

@@ -1,19 +1,23 @@
 """Finding library items by words: PostgreSQL full text on the item's own columns,
 plain matching on SQLite.
 
-On PostgreSQL (migrations 0005 and 0006) every item carries two generated
-tsvector columns: `search_vector` (title A, summary B, tags C, card and document
-text D; GIN-indexed) and `search_head` (title, summary and tags; GIN-indexed and
-kept in the row). A search
+On PostgreSQL (migrations 0005 and 0006) every item carries generated tsvector
+columns: `search_vector` (title A, summary B, tags C, card and document text D;
+GIN-indexed), `search_head` (title, summary and tags; GIN-indexed and kept in the
+row) and `search_title` (GIN-indexed). A search takes two queries when the title
+matches fill the page:
 
-- ranks with ts_rank the visible items whose title, summary or tags match, through
-  the head index (so no long text is read to rank), those with every word in the
-  title first (only they are ranked when they fill the page), and fills the page,
-  if there are fewer, with items found only in their card or document text, ranked
-  the same way;
-- counts matches and facets in one grouped query over at most COUNT_LIMIT + 1 of
-  them, taken through the full index, and says "more than COUNT_LIMIT" beyond;
-- draws highlighted passages with ts_headline for the page shown only.
+- one grouped query counts matches and facets over at most COUNT_LIMIT + 1 of
+  them ("more than COUNT_LIMIT" beyond), head matches first, so the long text is
+  read only when they are too few; it also says how many of those counted match
+  in the head and how many only in the text;
+- then the page, group by group until it is full: items with every word in the
+  title (only they are ranked when they fill the page), then the other title,
+  summary or tag matches, both ranked with ts_rank on the head, then items found
+  only in their card or document text, ranked on the full vector. A group the
+  (exact) counts found empty is not asked for. Each group is one query: ranking
+  sorts ids, then the rows kept are read with their highlighted passage
+  (ts_headline: from the summary for head matches, the text otherwise).
 
 Audience, expiry and facet filters are the caller's QuerySet (typed keys on the
 item table), applied to the rows the index found.
@@ -26,6 +30,7 @@ the most recently updated. Honest matching without stemming or ranking.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -78,94 +83,186 @@ def _vector(column: str) -> RawSQL:
 
 def _search_postgresql(items: LibraryItemQuerySet, terms: str) -> Found:
     query = SearchQuery(terms, search_type="websearch", config="english")
-    head, vector = _vector("search_head"), _vector("search_vector")
-    # Ids only: the sort carries no long text.
-    ranked_ids = _head_ranked_ids(items, query, terms, head)
-    if len(ranked_ids) < SEARCH_LIMIT:
-        ranked_ids += list(
-            items.alias(head=head, vector=vector)
-            .filter(vector=query)
-            .exclude(head=query)
-            .annotate(rank=SearchRank(vector, query))
-            .order_by("-rank", "-updated_at", "pk")
-            .values_list("pk", flat=True)[: SEARCH_LIMIT - len(ranked_ids)]
-        )
-    by_id = LibraryItem.objects.defer("extracted_text").in_bulk(ranked_ids)
-    ranked = [by_id[item_id] for item_id in ranked_ids]
-    found = items.alias(vector=vector).filter(vector=query).order_by()
-    facets, total = _facet_counts_capped(found)
+    facets, total, in_head, text_only = _facet_counts_capped(items, query)
+    # Below the cap the counts are exact: a group counted empty is not asked for.
+    exact = total <= COUNT_LIMIT
+    ranked: list[LibraryItem] = []
+    snippets: dict[int, str] = {}
+    for stage in _stages(
+        items,
+        query,
+        terms,
+        head=bool(in_head or not exact),
+        text=bool(text_only or not exact),
+    ):
+        if len(ranked) == SEARCH_LIMIT:
+            break
+        for item, snippet in _page(stage, terms, limit=SEARCH_LIMIT - len(ranked)):
+            ranked.append(item)
+            snippets[item.pk] = snippet
     return Found(
         items=ranked,
-        snippets=_headlines([item.pk for item in ranked], terms),
+        snippets=snippets,
         total=min(total, COUNT_LIMIT),
         more=total > COUNT_LIMIT,
         facets=facets,
     )
 
 
-def _head_ranked_ids(
-    items: LibraryItemQuerySet, query: SearchQuery, terms: str, head: RawSQL
-) -> list[int]:
-    """The best SEARCH_LIMIT items whose title, summary or tags match: those with
-    every word in the title first, each group by ts_rank. When the title matches
-    alone fill the page, only they are ranked (a common word can be in the
-    summary of a third of the library)."""
-    title = _vector("search_title")
-    best = items.alias(head=head, title_vector=title).annotate(
-        rank=SearchRank(head, query)
+@dataclass(frozen=True)
+class _Stage:
+    """One group of matches, ranked within itself, and where its passages come
+    from: the summary for head matches, the card and document text otherwise."""
+
+    matches: LibraryItemQuerySet
+    rank: SearchRank
+    passage_source: str
+
+
+_SUMMARY = "item.summary"
+_TEXT = "left(item.body || ' ' || item.extracted_text, %s)"
+
+
+def _stages(
+    items: LibraryItemQuerySet,
+    query: SearchQuery,
+    terms: str,
+    *,
+    head: bool,
+    text: bool,
+) -> Iterator[_Stage]:
+    """Items with every word in the title, then the other title, summary or tag
+    matches, then those found only in their card or document text; a group the
+    facet counts found empty is not asked for. When the title matches alone fill
+    the page, only they are ranked (a common word can be in the summary of a
+    third of the library). `head` and `text` say which groups may hold items."""
+    head_vector, vector, title = (
+        _vector("search_head"),
+        _vector("search_vector"),
+        _vector("search_title"),
     )
-    order = ("-rank", "-updated_at", "pk")
-    title_query = _title_query(terms)
-    if title_query is None:
-        return list(
-            best.filter(head=query)
-            .order_by(*order)
-            .values_list("pk", flat=True)[:SEARCH_LIMIT]
+    head_rank = SearchRank(head_vector, query)
+    if head:
+        head_matches = items.alias(head=head_vector, title_vector=title).filter(
+            head=query
         )
-    in_title = list(
-        best.filter(title_vector=title_query)
-        .filter(head=query)
-        .order_by(*order)
-        .values_list("pk", flat=True)[:SEARCH_LIMIT]
-    )
-    if len(in_title) == SEARCH_LIMIT:
-        return in_title
-    return in_title + list(
-        best.filter(head=query)
-        .exclude(title_vector=title_query)
-        .order_by(*order)
-        .values_list("pk", flat=True)[: SEARCH_LIMIT - len(in_title)]
-    )
+        if _plain_words(terms):
+            # The same query on the title alone: every word in the title (a title
+            # match is a head match, so the head's index is not needed for it).
+            yield _Stage(
+                items.alias(title_vector=title).filter(title_vector=query),
+                head_rank,
+                _SUMMARY,
+            )
+            head_matches = head_matches.exclude(title_vector=query)
+        yield _Stage(head_matches, head_rank, _SUMMARY)
+    if text:
+        yield _Stage(
+            items.alias(head=head_vector, vector=vector)
+            .filter(vector=query)
+            .exclude(head=query),
+            SearchRank(vector, query),
+            _TEXT,
+        )
 
 
 _OPERATORS = re.compile(r'["-]|\bor\b', re.IGNORECASE)
 
 
-def _title_query(terms: str) -> SearchQuery | None:
-    """Every word (for the title's vector); None when the search uses quotes,
-    `-word` or `or`, whose meaning the title alone cannot decide."""
-    words = words_of(terms)
-    if not words or _OPERATORS.search(terms):
-        return None
-    return SearchQuery(" & ".join(words), search_type="raw", config="english")
+def _plain_words(terms: str) -> bool:
+    """Whether the search is words only: quotes, `-word` and `or` have a meaning
+    the title alone cannot decide."""
+    return bool(words_of(terms)) and not _OPERATORS.search(terms)
+
+
+# The item's columns a results page shows: all but the document text.
+_PAGE_FIELDS = [
+    field
+    for field in LibraryItem._meta.concrete_fields
+    if field.name != "extracted_text"
+]
+
+
+def _page(stage: _Stage, terms: str, *, limit: int) -> list[tuple[LibraryItem, str]]:
+    """The best `limit` items of the stage, each with its highlighted passage, in
+    one query: the ranking sorts ids only, and ts_headline runs on the rows kept."""
+    ranked_sql, ranked_params = (
+        stage.matches.annotate(rank=stage.rank)
+        .order_by("-rank", "-updated_at", "pk")
+        .values_list("pk", "rank")[:limit]
+        .query.sql_with_params()
+    )
+    columns = ", ".join(f'item."{field.column}"' for field in _PAGE_FIELDS)
+    source_params = [SNIPPET_SOURCE_CHARS] if stage.passage_source == _TEXT else []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT {columns}, ts_headline(
+                'english',
+                translate({stage.passage_source}, %s, ''),
+                websearch_to_tsquery('english', %s),
+                %s
+            )
+            FROM ({ranked_sql}) AS ranked (id, rank)
+            JOIN library_libraryitem AS item ON item.id = ranked.id
+            ORDER BY ranked.rank DESC, item.updated_at DESC, item.id
+            """,
+            [
+                *source_params,
+                _START + _STOP,
+                terms,
+                f"StartSel={_START}, StopSel={_STOP}, MinWords=15, MaxWords=35",
+                *ranked_params,
+            ],
+        )
+        rows = cursor.fetchall()
+    names = [field.attname for field in _PAGE_FIELDS]
+    return [
+        (
+            LibraryItem.from_db(connection.alias, names, row[:-1]),
+            _marked(row[-1]),
+        )
+        for row in rows
+    ]
 
 
 def _facet_counts_capped(
-    found: LibraryItemQuerySet,
-) -> tuple[dict[str, dict[str, int]], int]:
-    """Counts per facet value, and in all, of the first COUNT_LIMIT + 1 matches:
-    one grouped query."""
-    sample, params = found.values(*FACET_FIELDS)[
+    items: LibraryItemQuerySet, query: SearchQuery
+) -> tuple[dict[str, dict[str, int]], int, int, int]:
+    """Counts per facet value, and in all, of the first COUNT_LIMIT + 1 matches,
+    with how many of those counted match in their title, summary or tags and how
+    many only in their card or document text. One grouped query; it takes the
+    head matches first (their vector is in the row), so the long text of every
+    item is not read when they are enough."""
+    head, vector = _vector("search_head"), _vector("search_vector")
+    in_head = (
+        items.alias(head=head)
+        .filter(head=query)
+        .annotate(in_head=Value(True))
+        .values(*FACET_FIELDS, "in_head")
+        .order_by()
+    )
+    text_only = (
+        items.alias(head=head, vector=vector)
+        .filter(vector=query)
+        .exclude(head=query)
+        .annotate(in_head=Value(False))
+        .values(*FACET_FIELDS, "in_head")
+        .order_by()
+    )
+    sample, params = in_head.union(text_only, all=True)[
         : COUNT_LIMIT + 1
     ].query.sql_with_params()
-    columns = ", ".join(FACET_FIELDS)
+    columns = ", ".join([*FACET_FIELDS, "in_head"])
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {columns}, count(*) FROM ({sample}) AS found GROUP BY {columns}",
             params,
         )
         rows = cursor.fetchall()
-    return tally(rows)
+    facets, total = tally([(*row[:4], row[5]) for row in rows])
+    head_count = sum(row[5] for row in rows if row[4])
+    return facets, total, head_count, total - head_count
 
 
 def tally(
@@ -179,42 +276,6 @@ def tally(
             if value:
                 facets[field][value] = facets[field].get(value, 0) + count
     return facets, total
-
-
-def _headlines(item_ids: list[int], terms: str) -> dict[int, str]:
-    """The passage that matched, per item: from the summary when the title,
-    summary or tags match, else from the card and document text; one query for
-    the page shown."""
-    if not item_ids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT item.id, ts_headline(
-                'english',
-                translate(
-                    CASE WHEN item.search_head @@ q
-                        THEN item.summary
-                        ELSE left(item.body || ' ' || item.extracted_text, %s)
-                    END,
-                    %s, ''
-                ),
-                q,
-                %s
-            )
-            FROM library_libraryitem AS item,
-                websearch_to_tsquery('english', %s) AS q
-            WHERE item.id = ANY(%s)
-            """,
-            [
-                SNIPPET_SOURCE_CHARS,
-                _START + _STOP,
-                f"StartSel={_START}, StopSel={_STOP}, MinWords=15, MaxWords=35",
-                terms,
-                item_ids,
-            ],
-        )
-        return {item_id: _marked(text) for item_id, text in cursor.fetchall()}
 
 
 def _marked(headline: str) -> str:

@@ -58,6 +58,7 @@ def library_home(request: HttpRequest) -> HttpResponse:
     search = selectors.library_search(
         viewer=user, query=query, include_expired=include_expired, **filters
     )
+    searching = bool(query.strip() or any(filters.values()))
     return render(
         request,
         "library/home.html",
@@ -69,9 +70,14 @@ def library_home(request: HttpRequest) -> HttpResponse:
             "elsewhere": extensions.search_elsewhere(viewer=user, terms=query.strip())
             if query.strip()
             else [],
-            "searching": bool(query.strip() or any(filters.values())),
-            "new_items": selectors.new_since(viewer=user, since=previous_visit),
-            "recent_items": selectors.recently_updated(viewer=user),
+            "searching": searching,
+            # Shown only on the library's front page, not under a search.
+            "new_items": []
+            if searching
+            else selectors.new_since(viewer=user, since=previous_visit),
+            "recent_items": []
+            if searching
+            else selectors.recently_updated(viewer=user),
             "show_flag_queue": show_flag_queue,
             "open_flags": selectors.flag_queue(viewer=user).count()
             if show_flag_queue

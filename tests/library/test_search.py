@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from library import search
@@ -11,6 +12,11 @@ on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="PostgreSQL full-text search (SQLite matches plainly, counting exactly)",
 )
+# A search's page: the session, the person, the visit (read and written), whether
+# the viewer owns items (the flag queue's link), the library's search (on
+# PostgreSQL the counts, then one query per group of matches: title, summary or
+# tags, text) and the lessons and courses found (two).
+SEARCH_PAGE_BUDGET = 11
 
 
 def test_it_ranks_title_then_summary_then_text_matches(org, items):
@@ -77,3 +83,63 @@ def test_it_leaves_out_items_outside_the_audience(org, items):
     items.make(title="West pricing", teams=[org.west])
     hits = library_search(viewer=org.rep_east, query="pricing").hits
     assert [hit.item.title for hit in hits] == ["East pricing"]
+
+
+@on_postgresql
+def test_it_ranks_text_matches_the_capped_count_never_reached(org, items, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_LIMIT", 2)
+    for number in range(3):
+        items.make(title=f"Pricing sheet {number}")
+    in_text = items.make(title="Rollout guide", summary="Steps.")
+    in_text.extracted_text = "Our pricing for retailers."
+    in_text.save()
+    result = library_search(viewer=org.rep_east, query="pricing")
+    assert (result.total, result.more) == (2, True)
+    assert [hit.item.title for hit in result.hits][-1] == "Rollout guide"
+    assert "<mark>pricing</mark>" in result.hits[-1].snippet
+
+
+@on_postgresql
+def test_a_full_page_of_title_matches_costs_two_queries(
+    org, items, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(search, "SEARCH_LIMIT", 2)
+    for number in range(3):
+        items.make(title=f"Pricing sheet {number}", summary="Our pricing.")
+    items.make(title="Retail deck", summary="Our pricing, slide 4.")
+    assert not org.rep_east.is_enablement_admin  # the roles, read once
+    with django_assert_num_queries(2):  # counts and facets; the page and passages
+        result = library_search(viewer=org.rep_east, query="pricing")
+    assert [hit.item.title[:7] for hit in result.hits] == ["Pricing", "Pricing"]
+    assert result.hits[0].snippet == "Our <mark>pricing</mark>."
+    with django_assert_num_queries(1):
+        assert library_search(viewer=org.rep_east, query="questionnaire").hits == []
+
+
+def test_a_search_costs_the_same_queries_however_many_items_match(client, org, items):
+    """Title, summary and text matches, in the audience through a region and
+    for everyone: the page's queries do not grow with them."""
+
+    def make(count):
+        for number in range(count):
+            items.make(title=f"Pricing sheet {number}", teams=[org.americas])
+            items.make(title=f"Retail deck {number}", summary="Our pricing.")
+            in_text = items.make(title=f"Rollout guide {number}", summary="Steps.")
+            in_text.extracted_text = "Our pricing for retailers."
+            in_text.save()
+
+    def queries():
+        url = reverse("library_home")
+        client.get(url, {"q": "pricing"})  # the first visit fills caches
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"q": "pricing"})
+        assert response.status_code == 200
+        return [query["sql"] for query in captured.captured_queries]
+
+    client.force_login(org.rep_east)
+    make(1)
+    few = queries()
+    make(20)
+    many = queries()
+    assert len(many) == len(few), "\n".join(many)
+    assert len(few) <= SEARCH_PAGE_BUDGET, "\n".join(few)
