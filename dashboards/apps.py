@@ -7,7 +7,7 @@ class DashboardsConfig(AppConfig):
 
     name = "dashboards"
     label = "dashboards"
-    verbose_name = "Dashboards"
+    verbose_name = _("Dashboards")
 
     def ready(self) -> None:
         from dashboards import demo

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import pygal
 from django.db.models import Avg, Count, Min
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import dateformat
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from coaching.models import Review
 from courses.models import Assignment, CoursePage, LessonCompletion, PathStep
@@ -94,15 +96,15 @@ def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Char
     chosen = sorted(by_cohort, reverse=True)[:cohorts]
     chart = pygal.Line(
         **_config(
-            "Onboarding completed by days since start",
-            x_title="Days since start date",
-            y_title="% of the path done",
+            _("Onboarding completed by days since start"),
+            x_title=_("Days since start date"),
+            y_title=_("Path done (%)"),
             range=(0, 100),
         )
     )
     chart.x_labels = [str(day) for day in RAMP_DAYS]
     rows: list[list[str]] = [[str(day)] for day in RAMP_DAYS]
-    columns = ["Days since start"]
+    columns = [_("Days since start")]
     for month in sorted(chosen):
         members = by_cohort[month]
         series: list[float | None] = []
@@ -121,10 +123,13 @@ def ramp_curves(*, viewer: User, filters: TeamFilters, cohorts: int = 6) -> Char
             value = round(100 * sum(shares) / len(shares), 1) if shares else None
             series.append(value)
             rows[i].append("—" if value is None else f"{value}%")
-        label = f"Started {month:%b %Y} ({len(members)})"
+        label = _("Started %(month)s (%(people)s)") % {
+            "month": dateformat.format(month, "M Y"),
+            "people": len(members),
+        }
         chart.add(label, series)
         columns.append(label)
-    return Chart("Cohort ramp curves", chart_svg(chart), columns, rows)
+    return Chart(_("Cohort ramp curves"), chart_svg(chart), columns, rows)
 
 
 def completions_over_time(
@@ -149,14 +154,21 @@ def completions_over_time(
     labels = [first + dt.timedelta(weeks=i) for i in range(weeks)]
     values = [counts.get(week, 0) for week in labels]
     chart = pygal.Bar(
-        **_config("Lessons completed per week", x_title="Week of", y_title="Lessons")
+        **_config(
+            _("Lessons completed per week"), x_title=_("Week of"), y_title=_("Lessons")
+        )
     )
-    chart.x_labels = [f"{week:%d %b}" for week in labels]
-    chart.add("Lessons completed", values)
+    chart.x_labels = [dateformat.format(week, "d M") for week in labels]
+    chart.add(_("Lessons completed"), values)
     rows = [
         [f"{week:%Y-%m-%d}", str(n)] for week, n in zip(labels, values, strict=True)
     ]
-    return Chart("Completion over time", chart_svg(chart), ["Week of", "Lessons"], rows)
+    return Chart(
+        _("Completion over time"),
+        chart_svg(chart),
+        [_("Week of"), _("Lessons")],
+        rows,
+    )
 
 
 def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> Chart:
@@ -187,14 +199,14 @@ def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> C
     ]
     chart = pygal.Line(
         **_config(
-            "Average coaching score per month",
-            x_title="Month",
-            y_title="Score (1–5)",
+            _("Average coaching score per month"),
+            x_title=_("Month"),
+            y_title=_("Score (1–5)"),
             range=(1, 5),
         )
     )
-    chart.x_labels = [f"{m:%b %y}" for m in labels]
-    chart.add("Average score", values)
+    chart.x_labels = [dateformat.format(m, "M y") for m in labels]
+    chart.add(_("Average score"), values)
     rows = [
         [
             f"{m:%Y-%m}",
@@ -204,8 +216,8 @@ def coaching_trend(*, viewer: User, filters: TeamFilters, months: int = 12) -> C
         for m in labels
     ]
     return Chart(
-        "Coaching score trend",
+        _("Coaching score trend"),
         chart_svg(chart),
-        ["Month", "Average score", "Reviews"],
+        [_("Month"), _("Average score"), _("Reviews")],
         rows,
     )

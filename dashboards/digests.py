@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.mail import get_connection
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from coaching.models import Submission
 from dashboards.team import TeamFilters, team_view
@@ -123,14 +124,21 @@ def manager_digests_send(
                 continue
             overdue = len(context["overdue"])
             try:
+                with translation.override(manager.preferred_language):
+                    subject = ngettext(
+                        "Your team this week: %(overdue)s overdue, "
+                        "%(waiting)s review waiting",
+                        "Your team this week: %(overdue)s overdue, "
+                        "%(waiting)s reviews waiting",
+                        len(context["waiting"]),
+                    ) % {"overdue": overdue, "waiting": len(context["waiting"])}
                 # Due dates and expiries read in the manager's own time zone.
                 with timezone.override(clock.zone(manager.time_zone)):
                     sent = notify_once(
                         user=manager,
                         kind=KIND,
                         key=key,
-                        subject=f"Your team this week: {overdue} overdue, "
-                        f"{len(context['waiting'])} reviews waiting",
+                        subject=subject,
                         template="dashboards/email/manager_digest",
                         context=context,
                         connection=connection,

@@ -9,27 +9,36 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from dashboards.team import PersonRow
 from lms.lib import spreadsheets
 
+# The manager's download: headers in the viewer's language (the API keeps its own
+# stable machine headers).
 HEADERS = [
-    "Name",
-    "E-mail",
-    "Team",
-    "Start date",
-    "Onboarding path",
-    "Onboarding progress (%)",
-    "Lessons done",
-    "Lessons required",
-    "Overdue",
-    "Last activity",
-    "Quiz average (%)",
-    "Coaching average (1-5)",
-    "Talk ratio median (%)",
-    "Calls analysed",
-    "Engaged prospects (30 days)",
-    "Certification",
+    _("Name"),
+    _("E-mail"),
+    _("Team"),
+    _("Start date"),
+    _("Onboarding path"),
+    _("Onboarding progress (%)"),
+    _("Lessons done"),
+    _("Lessons required"),
+    _("Overdue"),
+    _("Last activity"),
+    _("Quiz average (%)"),
+    _("Coaching average (1-5)"),
+    _("Talk ratio median (%)"),
+    _("Calls analysed"),
+    _("Engaged prospects (30 days)"),
+    _("Certification"),
 ]
+
+
+def headers() -> list[str]:
+    """The header row in the active language."""
+    return [str(header) for header in HEADERS]
 
 
 def row_values(row: PersonRow, zone: dt.tzinfo = dt.UTC) -> list[Any]:
@@ -64,9 +73,16 @@ def _when(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
 
 
 def csv_lines(rows: Iterable[PersonRow], zone: dt.tzinfo = dt.UTC) -> Iterator[str]:
-    """The CSV, one line at a time, for a StreamingHttpResponse."""
+    """The CSV, one line at a time, for a StreamingHttpResponse. The header is read
+    now, in the request's language, not when the response is streamed."""
+    return _csv_lines(headers(), rows, zone)
+
+
+def _csv_lines(
+    header: list[str], rows: Iterable[PersonRow], zone: dt.tzinfo
+) -> Iterator[str]:
     writer = csv.writer(spreadsheets.Echo())
-    yield "\ufeff" + writer.writerow(HEADERS)
+    yield "\ufeff" + writer.writerow(header)
     for row in rows:
         yield writer.writerow(
             [spreadsheets.cell(value) for value in row_values(row, zone)]
@@ -87,9 +103,9 @@ def write_xlsx(rows: Iterable[PersonRow], path: str, zone: dt.tzinfo = dt.UTC) -
         },
     )
     try:
-        sheet = workbook.add_worksheet("My team")
+        sheet = workbook.add_worksheet(str(_("My team")))
         bold = workbook.add_format({"bold": True})
-        sheet.write_row(0, 0, HEADERS, bold)
+        sheet.write_row(0, 0, headers(), bold)
         sheet.freeze_panes(1, 1)
         for number, row in enumerate(rows, start=1):
             sheet.write_row(

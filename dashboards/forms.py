@@ -6,38 +6,39 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from dashboards.team import ROLES, SORTS, STATUSES, TeamFilters
 
 
 class TeamFilterForm(forms.Form):
-    team = forms.IntegerField(required=False, label="Team")
+    team = forms.IntegerField(required=False, label=_("Team"))
     role = forms.ChoiceField(
-        required=False, label="Role", choices=[("", "Everyone"), *ROLES.items()]
+        required=False, label=_("Role"), choices=[("", _("Everyone")), *ROLES.items()]
     )
-    cohort = forms.CharField(required=False, label="Started in")
+    cohort = forms.CharField(required=False, label=_("Started in"))
     status = forms.ChoiceField(
-        required=False, label="Status", choices=[("", "Any"), *STATUSES.items()]
+        required=False, label=_("Status"), choices=[("", _("Any")), *STATUSES.items()]
     )
     sort = forms.CharField(required=False)
-    path = forms.IntegerField(required=False, label="Path")
+    path = forms.IntegerField(required=False, label=_("Path"))
 
     def clean_cohort(self) -> dt.date | None:
         value = self.cleaned_data["cohort"]
         if not value:
             return None
-        year, _, month = value.partition("-")
+        year, _dash, month = value.partition("-")
         try:
             return dt.date(int(year), int(month), 1)
         except ValueError:
             raise forms.ValidationError(
-                "Choose a start month written as YYYY-MM."
+                _("Choose a start month written as YYYY-MM.")
             ) from None
 
     def clean_sort(self) -> str:
         value = self.cleaned_data["sort"] or "name"
         if value.lstrip("-") not in SORTS:
-            raise forms.ValidationError("Unknown sort order.")
+            raise forms.ValidationError(_("Unknown sort order."))
         return value
 
     def filters(self) -> TeamFilters:

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from dashboards.models import SalesOutcome
 from dashboards.signals import outcomes_imported
@@ -67,7 +68,7 @@ def parse_outcomes(text: str) -> ParsedFile:
     parsed = ParsedFile()
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        parsed.errors.append((1, "The file is empty: it needs a header row."))
+        parsed.errors.append((1, _("The file is empty: it needs a header row.")))
         return parsed
     delimiter = _delimiter(lines[0])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -78,7 +79,10 @@ def parse_outcomes(text: str) -> ParsedFile:
         # module's size limit: reported like any other error, nothing imported.
         parsed.rows.clear()
         parsed.errors.append(
-            (reader.line_num or 1, f"The file cannot be read as CSV: {error}.")
+            (
+                reader.line_num or 1,
+                _("The file cannot be read as CSV: %(error)s.") % {"error": error},
+            )
         )
     return parsed
 
@@ -90,11 +94,11 @@ def _check_rows(reader: Any, parsed: ParsedFile) -> None:
         parsed.errors.append(
             (
                 1,
-                "The header row must name the columns "
-                + ", ".join(REQUIRED)
-                + " (separated by commas, semicolons or tabs); missing: "
-                + ", ".join(missing)
-                + ".",
+                _(
+                    "The header row must name the columns %(required)s (separated "
+                    "by commas, semicolons or tabs); missing: %(missing)s."
+                )
+                % {"required": ", ".join(REQUIRED), "missing": ", ".join(missing)},
             )
         )
         return
@@ -107,11 +111,20 @@ def _check_rows(reader: Any, parsed: ParsedFile) -> None:
         if not any(value.strip() for value in values):
             continue
         if len(parsed.rows) + len(parsed.errors) >= MAX_ROWS:
-            parsed.errors.append((line, f"More than {MAX_ROWS} rows: split the file."))
+            parsed.errors.append(
+                (
+                    line,
+                    _("More than %(rows)s rows: split the file.") % {"rows": MAX_ROWS},
+                )
+            )
             break
         if len(values) != len(header):
             parsed.errors.append(
-                (line, f"Expected {len(header)} columns, found {len(values)}.")
+                (
+                    line,
+                    _("Expected %(expected)s columns, found %(found)s.")
+                    % {"expected": len(header), "found": len(values)},
+                )
             )
             continue
         row, problems = _row(line, {k: values[i].strip() for k, i in position.items()})
@@ -124,14 +137,19 @@ def _check_rows(reader: Any, parsed: ParsedFile) -> None:
             parsed.errors.append(
                 (
                     line,
-                    f"{row.email} {row.month:%Y-%m} is already on line {seen[key]}.",
+                    _("%(email)s %(month)s is already on line %(line)s.")
+                    % {
+                        "email": row.email,
+                        "month": f"{row.month:%Y-%m}",
+                        "line": seen[key],
+                    },
                 )
             )
             continue
         seen[key] = line
         parsed.rows.append(row)
     if not parsed.rows and not parsed.errors:
-        parsed.errors.append((2, "The file has a header but no rows."))
+        parsed.errors.append((2, _("The file has a header but no rows.")))
 
 
 def _delimiter(header: str) -> str:
@@ -145,10 +163,14 @@ def _row(line: int, raw: dict[str, str]) -> tuple[OutcomeRow | None, list[str]]:
     problems: list[str] = []
     email = raw["email"].lower()
     if "@" not in email:
-        problems.append(f"“{raw['email']}” is not an e-mail address.")
+        problems.append(
+            _("“%(email)s” is not an e-mail address.") % {"email": raw["email"]}
+        )
     month = _month(raw["month"])
     if month is None:
-        problems.append(f"Month “{raw['month']}” must be written YYYY-MM.")
+        problems.append(
+            _("Month “%(month)s” must be written YYYY-MM.") % {"month": raw["month"]}
+        )
     counts = {}
     for name in ("opportunities", "deals_won"):
         try:
@@ -156,26 +178,33 @@ def _row(line: int, raw: dict[str, str]) -> tuple[OutcomeRow | None, list[str]]:
             if counts[name] < 0:
                 raise ValueError
         except ValueError:
-            problems.append(f"{name} “{raw[name]}” must be a whole number, 0 or more.")
+            problems.append(
+                _("%(column)s “%(value)s” must be a whole number, 0 or more.")
+                % {"column": name, "value": raw[name]}
+            )
     amounts = {}
     for name in ("revenue", "quota"):
         amount = _amount(raw[name])
         if amount is None:
             problems.append(
-                f"{name} “{raw[name]}” must be an amount, 0 or more, "
-                "like 18500.50 or 18,500.50."
+                _(
+                    "%(column)s “%(value)s” must be an amount, 0 or more, "
+                    "like 18500.50 or 18,500.50."
+                )
+                % {"column": name, "value": raw[name]}
             )
         else:
             amounts[name] = amount
     if not problems and counts["deals_won"] > counts["opportunities"]:
-        problems.append("deals_won cannot be more than opportunities.")
+        problems.append(_("deals_won cannot be more than opportunities."))
     first_deal_on = None
     if raw.get("first_deal_date"):
         try:
             first_deal_on = dt.date.fromisoformat(raw["first_deal_date"])
         except ValueError:
             problems.append(
-                f"first_deal_date “{raw['first_deal_date']}” must be YYYY-MM-DD."
+                _("first_deal_date “%(value)s” must be YYYY-MM-DD.")
+                % {"value": raw["first_deal_date"]}
             )
     if problems:
         return None, problems
@@ -212,7 +241,7 @@ def _amount(value: str) -> Decimal | None:
 
 
 def _month(value: str) -> dt.date | None:
-    year, _, month = value.partition("-")
+    year, _dash, month = value.partition("-")
     if len(year) != 4 or not month:
         return None
     try:
@@ -250,7 +279,7 @@ def outcomes_plan(*, importer: User, data: bytes) -> ImportPlan:
     """Check an uploaded file for the importer: format, values, and that every e-mail
     belongs to someone in the teams they manage. Three queries; nothing written."""
     if len(data) > MAX_BYTES:
-        return ImportPlan(ParsedFile(errors=[(0, "The file is larger than 5 MB.")]))
+        return ImportPlan(ParsedFile(errors=[(0, _("The file is larger than 5 MB."))]))
     try:
         text = decode(data)
     except UnicodeDecodeError as error:
@@ -260,8 +289,10 @@ def outcomes_plan(*, importer: User, data: bytes) -> ImportPlan:
                 errors=[
                     (
                         line,
-                        "The file is not UTF-8 text. Export it from the CRM or your "
-                        "spreadsheet as “CSV UTF-8”.",
+                        _(
+                            "The file is not UTF-8 text. Export it from the CRM or "
+                            "your spreadsheet as “CSV UTF-8”."
+                        ),
                     )
                 ]
             )
@@ -281,7 +312,11 @@ def outcomes_plan(*, importer: User, data: bytes) -> ImportPlan:
     for row in parsed.rows:
         if row.email not in plan.people:
             parsed.errors.append(
-                (row.line, f"No one with the e-mail {row.email} is in your teams.")
+                (
+                    row.line,
+                    _("No one with the e-mail %(email)s is in your teams.")
+                    % {"email": row.email},
+                )
             )
     parsed.errors.sort()
     if parsed.errors:

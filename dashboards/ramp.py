@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from coaching.analytics import (
     NO_CALLS_BAND,
@@ -34,11 +35,12 @@ from dashboards.team import TeamFilters, onboarding_assignments, people_in_scope
 from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
 from lms.accounts.models import User
 
+# Cohort names are keys as well as labels: kept in English, translated when shown.
 ON_TIME, LATE, NOT_FINISHED, NO_ONBOARDING = (
-    "Finished onboarding on time",
-    "Finished onboarding late",
-    "Onboarding not finished",
-    "No onboarding path",
+    gettext_noop("Finished onboarding on time"),
+    gettext_noop("Finished onboarding late"),
+    gettext_noop("Onboarding not finished"),
+    gettext_noop("No onboarding path"),
 )
 COHORTS = [ON_TIME, LATE, NOT_FINISHED, NO_ONBOARDING]
 

@@ -29,6 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate
 from coaching.analytics import (
@@ -61,11 +62,11 @@ DONE, IN_PROGRESS, OVERDUE, NOT_STARTED, NOT_ASSIGNED = (
     "not_assigned",
 )
 CELL_SYMBOLS = {
-    DONE: ("✓", "Done"),
-    IN_PROGRESS: ("◐", "In progress"),
-    OVERDUE: ("!", "Overdue"),
-    NOT_STARTED: ("·", "Not started"),
-    NOT_ASSIGNED: ("", "Not assigned"),
+    DONE: ("✓", _("Done")),
+    IN_PROGRESS: ("◐", _("In progress")),
+    OVERDUE: ("!", _("Overdue")),
+    NOT_STARTED: ("·", _("Not started")),
+    NOT_ASSIGNED: ("", _("Not assigned")),
 }
 
 DUE_SOON_DAYS = 7
@@ -75,31 +76,35 @@ EXPORT_BATCH = 2000
 TALK_RATIO_DAYS = BENCHMARK_DAYS
 
 STATUSES = {
-    "on_track": "On track",
-    "overdue": "Overdue",
-    "certified": "Certified",
-    "expiring": "Certificate expiring",
+    "on_track": _("On track"),
+    "overdue": _("Overdue"),
+    "certified": _("Certified"),
+    "expiring": _("Certificate expiring"),
 }
-ROLES = {"rep": "Reps", "coach": "Also coaches", "manager": "Also manages"}
+ROLES = {
+    "rep": _("Reps"),
+    "coach": _("Also coaches"),
+    "manager": _("Also manages"),
+}
 SORTS = {
-    "name": "Name",
-    "team": "Team",
-    "start": "Start date",
-    "progress": "Onboarding progress",
-    "overdue": "Overdue",
-    "activity": "Last activity",
-    "quiz": "Quiz average",
-    "coaching": "Coaching average",
-    "talk_ratio": "Talk ratio (median)",
-    "engaged": "Engaged prospects",
-    "certification": "Certification",
+    "name": _("Name"),
+    "team": _("Team"),
+    "start": _("Start date"),
+    "progress": _("Onboarding progress"),
+    "overdue": _("Overdue"),
+    "activity": _("Last activity"),
+    "quiz": _("Quiz average"),
+    "coaching": _("Coaching average"),
+    "talk_ratio": _("Talk ratio (median)"),
+    "engaged": _("Engaged prospects"),
+    "certification": _("Certification"),
 }
 CERT_NONE, CERT_VALID, CERT_EXPIRING, CERT_EXPIRED = 0, 2, 1, -1
 CERT_LABELS = {
-    CERT_NONE: "Not certified",
-    CERT_VALID: "Certified",
-    CERT_EXPIRING: "Expiring",
-    CERT_EXPIRED: "Expired",
+    CERT_NONE: _("Not certified"),
+    CERT_VALID: _("Certified"),
+    CERT_EXPIRING: _("Expiring"),
+    CERT_EXPIRED: _("Expired"),
 }
 
 
@@ -131,7 +136,7 @@ class MatrixCell:
 
     @property
     def label(self) -> str:
-        return CELL_SYMBOLS[self.state][1]
+        return str(CELL_SYMBOLS[self.state][1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +181,7 @@ class PersonRow:
 
     @property
     def certification_label(self) -> str:
-        return CERT_LABELS[self.certification]
+        return str(CERT_LABELS[self.certification])
 
     @property
     def on_track(self) -> bool:

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from certificates.models import Certificate
 from coaching.models import Review
@@ -46,15 +47,25 @@ def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
         .order_by("-closed_at")[:limit]
     )
     for attempt in attempts:
-        verdict = "passed" if attempt.passed else "not passed"
         if attempt.practice:
-            verdict += " (practice, not counted)"
+            verdict = (
+                _("passed (practice, not counted)")
+                if attempt.passed
+                else _("not passed (practice, not counted)")
+            )
+        else:
+            verdict = _("passed") if attempt.passed else _("not passed")
         events.append(
             TimelineEvent(
                 attempt.closed_at,  # type: ignore[arg-type]
                 "quiz",
                 attempt.quiz_title,
-                f"Attempt {attempt.number}: {attempt.percent}%, {verdict}",
+                _("Attempt %(number)s: %(percent)s%%, %(verdict)s")
+                % {
+                    "number": attempt.number,
+                    "percent": attempt.percent,
+                    "verdict": verdict,
+                },
                 reverse("quiz_attempt_result", args=[attempt.pk]),
             )
         )
@@ -71,9 +82,14 @@ def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
                 review.submitted_at,  # type: ignore[arg-type]
                 "review",
                 review.take.submission.title,
-                f"Reviewed by {review.reviewer.full_name}: "
-                f"{'no score' if review.score is None else f'{review.score} of 5'}, "
-                f"{review.get_outcome_display().lower() or 'no outcome'}",
+                _("Reviewed by %(coach)s: %(score)s, %(outcome)s")
+                % {
+                    "coach": review.reviewer.full_name,
+                    "score": _("no score")
+                    if review.score is None
+                    else _("%(score)s of 5") % {"score": review.score},
+                    "outcome": review.get_outcome_display().lower() or _("no outcome"),
+                },
                 reverse("coaching_review", args=[review.take_id]),
             )
         )
@@ -81,17 +97,19 @@ def person_timeline(*, person: User, limit: int = 50) -> list[TimelineEvent]:
         :limit
     ]
     for certificate in certificates:
-        expiry = (
-            f", expires {certificate.expires_at:%Y-%m-%d}"
+        status = certificate.get_status_display()
+        detail = (
+            _("%(status)s, expires %(day)s")
+            % {"status": status, "day": f"{certificate.expires_at:%Y-%m-%d}"}
             if certificate.expires_at
-            else ""
+            else status
         )
         events.append(
             TimelineEvent(
                 certificate.issued_at,
                 "certificate",
                 certificate.program_title,
-                f"{certificate.get_status_display()}{expiry}",
+                detail,
                 reverse("certificate_pdf", args=[certificate.pk]),
             )
         )

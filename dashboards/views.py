@@ -24,6 +24,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dashboards import charts as charts_module
 from dashboards import exports, importing
@@ -58,7 +59,9 @@ def _viewer(request: HttpRequest) -> User:
 
 def require_team_lead(user: User) -> None:
     if not (user.is_manager or user.is_enablement_admin):
-        raise PermissionDenied("Only managers and enablement admins see team reports.")
+        raise PermissionDenied(
+            _("Only managers and enablement admins see team reports.")
+        )
 
 
 def _filters(request: HttpRequest) -> tuple[TeamFilterForm, TeamFilters]:
@@ -245,7 +248,9 @@ def outcomes_import(request: HttpRequest) -> HttpResponse:
         token = request.session.get(_PENDING_KEY, "")
         pending = folder / f"{token}.csv"
         if not token or request.POST.get("token") != token or not pending.exists():
-            messages.error(request, "That preview has expired: upload the file again.")
+            messages.error(
+                request, _("That preview has expired: upload the file again.")
+            )
             return redirect("outcomes_import")
         plan = importing.outcomes_import(importer=viewer, data=pending.read_bytes())
         pending.unlink(missing_ok=True)
@@ -253,18 +258,18 @@ def outcomes_import(request: HttpRequest) -> HttpResponse:
         if plan.ok:
             messages.success(
                 request,
-                f"Imported {plan.new_count} new months and replaced "
-                f"{plan.update_count}.",
+                _("Imported %(new)s new months and replaced %(replaced)s.")
+                % {"new": plan.new_count, "replaced": plan.update_count},
             )
             return redirect("ramp_analytics")
         context["plan"], status = plan, 400
     elif request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            context["upload_error"] = "Choose a CSV file to import."
+            context["upload_error"] = _("Choose a CSV file to import.")
             status = 400
         elif upload.size is not None and upload.size > importing.MAX_BYTES:
-            context["upload_error"] = "The file is larger than 5 MB."
+            context["upload_error"] = _("The file is larger than 5 MB.")
             status = 400
         else:
             data = upload.read()
@@ -335,7 +340,7 @@ def admin_reports(request: HttpRequest) -> HttpResponse:
     """Completion rates, coaching turnaround and quiz analysis links, for enablement
     admins only."""
     if not _viewer(request).is_enablement_admin:
-        raise PermissionDenied("Only enablement admins see these reports.")
+        raise PermissionDenied(_("Only enablement admins see these reports."))
     return render(
         request,
         "dashboards/admin_reports.html",

@@ -7,7 +7,7 @@ class LibraryConfig(AppConfig):
     prospects and their opens."""
 
     name = "library"
-    verbose_name = "Library"
+    verbose_name = _("Library")
 
     def ready(self) -> None:
         from library import demo

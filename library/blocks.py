@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
@@ -21,7 +22,7 @@ class LibraryItemBlock(blocks.StructBlock):
     class Meta:
         icon = "folder-open-inverse"
         template = "library/blocks/library_item.html"
-        label = "Library item"
+        label = _("Library item")
 
     def get_context(
         self, value: Any, parent_context: dict[str, Any] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from library import services
@@ -18,8 +19,8 @@ class LibraryItemForm(WagtailAdminModelForm):
 
     new_file = forms.FileField(
         required=False,
-        label="File",
-        help_text="Uploading a file adds a new version; reps always get the newest.",
+        label=_("File"),
+        help_text=_("Uploading a file adds a new version; reps always get the newest."),
     )
 
     def clean_new_file(self) -> Any:
@@ -32,11 +33,11 @@ class LibraryItemForm(WagtailAdminModelForm):
         cleaned: dict[str, Any] = super().clean()
         kind = cleaned.get("kind")
         if kind == LibraryItem.Kind.LINK and not cleaned.get("url"):
-            self.add_error("url", "A link needs its address.")
+            self.add_error("url", _("A link needs its address."))
         if kind == LibraryItem.Kind.VIDEO and not cleaned.get("video"):
-            self.add_error("video", "Choose the video.")
+            self.add_error("video", _("Choose the video."))
         if kind == LibraryItem.Kind.CARD and not cleaned.get("card_kind"):
-            self.add_error("card_kind", "Say what sort of card this is.")
+            self.add_error("card_kind", _("Say what sort of card this is."))
         if kind != LibraryItem.Kind.CARD:
             cleaned["card_kind"] = ""
         if (
@@ -44,10 +45,10 @@ class LibraryItemForm(WagtailAdminModelForm):
             and not cleaned.get("new_file")
             and (self.instance.pk is None or not self.instance.files.exists())
         ):
-            self.add_error("new_file", "A document needs its file.")
+            self.add_error("new_file", _("A document needs its file."))
         if not cleaned.get("audience_everyone") and not cleaned.get("audience_teams"):
             self.add_error(
-                "audience_teams", "Choose the teams, or let everyone see it."
+                "audience_teams", _("Choose the teams, or let everyone see it.")
             )
         return cleaned
 
@@ -66,14 +67,16 @@ class FlagForm(forms.Form):
     """A rep says why an item is outdated."""
 
     reason = forms.ChoiceField(
-        choices=[("", "Choose a reason"), *ItemFlag.Reason.choices],
-        error_messages={"required": "Say why the item is outdated."},
+        label=_("Reason"),
+        choices=[("", _("Choose a reason")), *ItemFlag.Reason.choices],
+        error_messages={"required": _("Say why the item is outdated.")},
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
-        help_text="What is wrong, and what it should say if you know.",
+        label=_("Note"),
+        help_text=_("What is wrong, and what it should say if you know."),
     )
 
 
@@ -81,24 +84,27 @@ class ResolveForm(forms.Form):
     """The owner or an admin closes a flag."""
 
     resolution = forms.ChoiceField(
-        choices=ItemFlag.Resolution.choices, widget=forms.RadioSelect
+        label=_("Outcome"),
+        choices=ItemFlag.Resolution.choices,
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        help_text="Sent to the person who flagged it.",
+        label=_("Note"),
+        help_text=_("Sent to the person who flagged it."),
     )
 
 
 class ShareForm(forms.Form):
     """Who the rep shares an item with."""
 
-    prospect_name = forms.CharField(label="Prospect's name", max_length=150)
-    prospect_email = forms.EmailField(label="Prospect's e-mail")
-    prospect_company = forms.CharField(label="Company", max_length=150)
+    prospect_name = forms.CharField(label=_("Prospect's name"), max_length=150)
+    prospect_email = forms.EmailField(label=_("Prospect's e-mail"))
+    prospect_company = forms.CharField(label=_("Company"), max_length=150)
     crm_opportunity_id = forms.CharField(
-        label="CRM opportunity id", max_length=64, required=False
+        label=_("CRM opportunity id"), max_length=64, required=False
     )
     days = forms.IntegerField(
-        label="Link lasts (days)", min_value=1, max_value=365, initial=30
+        label=_("Link lasts (days)"), min_value=1, max_value=365, initial=30
     )

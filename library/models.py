@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Subquery
 from django.db.models.lookups import StartsWith
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -22,18 +23,18 @@ from media.models import MediaAsset
 
 
 class Freshness(models.TextChoices):
-    CURRENT = "current", "Current"
-    REVIEW_DUE = "review_due", "Review due"
-    EXPIRED = "expired", "Expired"
+    CURRENT = "current", _("Current")
+    REVIEW_DUE = "review_due", _("Review due")
+    EXPIRED = "expired", _("Expired")
 
 
 class DealStage(models.TextChoices):
-    PROSPECTING = "prospecting", "Prospecting"
-    DISCOVERY = "discovery", "Discovery"
-    DEMO = "demo", "Demo"
-    PROPOSAL = "proposal", "Proposal"
-    NEGOTIATION = "negotiation", "Negotiation"
-    CLOSED = "closed", "Closed"
+    PROSPECTING = "prospecting", _("Prospecting")
+    DISCOVERY = "discovery", _("Discovery")
+    DEMO = "demo", _("Demo")
+    PROPOSAL = "proposal", _("Proposal")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    CLOSED = "closed", _("Closed")
 
 
 class LibraryItemQuerySet(SearchableQuerySetMixin, models.QuerySet["LibraryItem"]):
@@ -77,59 +78,76 @@ class LibraryItem(index.Indexed, models.Model):
     it current and answers flags."""
 
     class Kind(models.TextChoices):
-        DOCUMENT = "document", "Document"
-        VIDEO = "video", "Video"
-        LINK = "link", "Link"
-        CARD = "card", "Card"
+        DOCUMENT = "document", _("Document")
+        VIDEO = "video", _("Video")
+        LINK = "link", _("Link")
+        CARD = "card", _("Card")
 
     class CardKind(models.TextChoices):
-        BATTLECARD = "battlecard", "Battlecard"
-        TALK_TRACK = "talk_track", "Talk track"
-        EMAIL_TEMPLATE = "email_template", "E-mail template"
+        BATTLECARD = "battlecard", _("Battlecard")
+        TALK_TRACK = "talk_track", _("Talk track")
+        EMAIL_TEMPLATE = "email_template", _("E-mail template")
 
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     card_kind = models.CharField(
+        _("card kind"),
         max_length=16,
         choices=CardKind.choices,
         blank=True,
-        help_text="For cards: what sort of card (e-mail templates get a copy button).",
+        help_text=_(
+            "For cards: what sort of card (e-mail templates get a copy button)."
+        ),
     )
-    title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
-    body = RichTextField(blank=True, help_text="The card's text.")
-    url = models.URLField(blank=True, help_text="For links: where it points.")
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    body = RichTextField(_("body"), blank=True, help_text=_("The card's text."))
+    url = models.URLField(
+        _("address"), blank=True, help_text=_("For links: where it points.")
+    )
     video = models.ForeignKey(
         MediaAsset,
+        verbose_name=_("video"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"kind": MediaAsset.Kind.LESSON_VIDEO},
-        help_text="For videos: a lesson video from the media library.",
+        help_text=_("For videos: a lesson video from the media library."),
     )
-    product = models.CharField(max_length=100, blank=True)
-    deal_stage = models.CharField(max_length=16, choices=DealStage.choices, blank=True)
-    persona = models.CharField(max_length=100, blank=True)
-    competitor = models.CharField(max_length=100, blank=True)
+    product = models.CharField(_("product"), max_length=100, blank=True)
+    deal_stage = models.CharField(
+        _("deal stage"), max_length=16, choices=DealStage.choices, blank=True
+    )
+    persona = models.CharField(_("persona"), max_length=100, blank=True)
+    competitor = models.CharField(_("competitor"), max_length=100, blank=True)
     audience_everyone = models.BooleanField(
-        default=True, help_text="Everyone sees it; untick to choose teams."
+        _("everyone"),
+        default=True,
+        help_text=_("Everyone sees it; untick to choose teams."),
     )
     audience_teams = models.ManyToManyField(
         Team,
+        verbose_name=_("teams"),
         blank=True,
         related_name="+",
-        help_text="These teams and their sub-teams see it.",
+        help_text=_("These teams and their sub-teams see it."),
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     review_by = models.DateField(
+        _("review by"),
         null=True,
         blank=True,
-        help_text="Leave empty for the kind's usual review interval from today.",
+        help_text=_("Leave empty for the kind's usual review interval from today."),
     )
-    shareable = models.BooleanField("may be shared outside the company", default=False)
-    downloadable = models.BooleanField("prospects may download it", default=True)
+    shareable = models.BooleanField(
+        _("may be shared outside the company"), default=False
+    )
+    downloadable = models.BooleanField(_("prospects may download it"), default=True)
     extracted_text = models.TextField(blank=True, editable=False)
     preview = models.CharField(max_length=255, blank=True, editable=False)
     # A PDF's pages, and how many of the first ones have a picture for the
@@ -171,7 +189,7 @@ class LibraryItem(index.Indexed, models.Model):
                 FieldPanel("title"),
                 FieldPanel("summary"),
             ],
-            heading="What it is",
+            heading=_("What it is"),
         ),
         FieldPanel("body"),
         FieldPanel("url"),
@@ -183,11 +201,11 @@ class LibraryItem(index.Indexed, models.Model):
                 FieldPanel("persona"),
                 FieldPanel("competitor"),
             ],
-            heading="Tags",
+            heading=_("Tags"),
         ),
         MultiFieldPanel(
             [FieldPanel("audience_everyone"), FieldPanel("audience_teams")],
-            heading="Audience",
+            heading=_("Audience"),
         ),
         MultiFieldPanel(
             [
@@ -196,13 +214,15 @@ class LibraryItem(index.Indexed, models.Model):
                 FieldPanel("shareable"),
                 FieldPanel("downloadable"),
             ],
-            heading="Ownership and sharing",
+            heading=_("Ownership and sharing"),
         ),
     ]
 
     class Meta:
         ordering = ["title"]
         indexes = [models.Index(fields=["review_by"])]
+        verbose_name = _("library item")
+        verbose_name_plural = _("library items")
 
     def __str__(self) -> str:
         return self.title
@@ -224,6 +244,12 @@ class LibraryItem(index.Indexed, models.Model):
     @property
     def is_email_template(self) -> bool:
         return self.card_kind == self.CardKind.EMAIL_TEMPLATE
+
+    @property
+    def preview_failure_label(self) -> str:
+        """Why there is no preview, in the reader's language: the reasons are
+        stored in English (library.pdf, library.office) and translated when shown."""
+        return gettext(self.preview_failure) if self.preview_failure else ""
 
     @property
     def kind_label(self) -> str:
@@ -336,9 +362,9 @@ class ItemUse(models.Model):
     """A signed-in person viewed, downloaded or copied an item (content usage)."""
 
     class Action(models.TextChoices):
-        VIEW = "view", "Viewed"
-        DOWNLOAD = "download", "Downloaded"
-        COPY = "copy", "Copied"
+        VIEW = "view", _("Viewed")
+        DOWNLOAD = "download", _("Downloaded")
+        COPY = "copy", _("Copied")
 
     item = models.ForeignKey(LibraryItem, on_delete=models.CASCADE, related_name="uses")
     user = models.ForeignKey(
@@ -360,15 +386,15 @@ class ItemFlag(models.Model):
     and when."""
 
     class Reason(models.TextChoices):
-        WRONG_PRICING = "wrong_pricing", "Wrong pricing"
-        WRONG_PRODUCT = "wrong_product", "Wrong product information"
-        BROKEN_LINK = "broken_link", "Broken link"
-        OTHER = "other", "Other"
+        WRONG_PRICING = "wrong_pricing", _("Wrong pricing")
+        WRONG_PRODUCT = "wrong_product", _("Wrong product information")
+        BROKEN_LINK = "broken_link", _("Broken link")
+        OTHER = "other", _("Other")
 
     class Resolution(models.TextChoices):
-        UPDATED = "updated", "Updated"
-        ARCHIVED = "archived", "Archived"
-        DISMISSED = "dismissed", "Dismissed"
+        UPDATED = "updated", _("Updated")
+        ARCHIVED = "archived", _("Archived")
+        DISMISSED = "dismissed", _("Dismissed")
 
     item = models.ForeignKey(
         LibraryItem, on_delete=models.CASCADE, related_name="flags"
@@ -445,9 +471,9 @@ class ShareOpen(models.Model):
     apart."""
 
     class Action(models.TextChoices):
-        OPEN = "open", "Opened"
+        OPEN = "open", _("Opened")
         PAGE = "page", _("Viewed a page")
-        DOWNLOAD = "download", "Downloaded"
+        DOWNLOAD = "download", _("Downloaded")
 
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="opens")
     action = models.CharField(max_length=16, choices=Action.choices, default="open")

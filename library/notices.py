@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from library.models import ItemFlag, LibraryItem, ShareLink
 from lms.accounts.models import User
@@ -26,11 +27,15 @@ def flag_raised_notify(*, flag_id: int) -> bool:
     """Tell the item's owner that a rep flagged it as outdated."""
     flag = ItemFlag.objects.select_related("item__owner", "flagged_by").get(pk=flag_id)
     owner = flag.item.owner
+    with translation.override(owner.preferred_language):
+        subject = gettext("“%(title)s” was flagged as outdated") % {
+            "title": _one_line(flag.item.title)
+        }
     return notify_once(
         user=owner,
         kind=FLAG_RAISED_NOTICE,
         key=f"flag:{flag.pk}",
-        subject=f"“{_one_line(flag.item.title)}” was flagged as outdated",
+        subject=subject,
         template="library/email/flag_raised",
         context={
             "flag": flag,
@@ -48,12 +53,16 @@ def flag_resolved_notify(*, flag_id: int) -> bool:
     )
     if flag.resolved_at is None:
         return False
+    with translation.override(flag.flagged_by.preferred_language):
+        subject = gettext("Your flag on “%(title)s”: %(outcome)s") % {
+            "title": _one_line(flag.item.title),
+            "outcome": flag.get_resolution_display().lower(),
+        }
     return notify_once(
         user=flag.flagged_by,
         kind=FLAG_RESOLVED_NOTICE,
         key=f"flag:{flag.pk}",
-        subject=f"Your flag on “{_one_line(flag.item.title)}”: "
-        f"{flag.get_resolution_display().lower()}",
+        subject=subject,
         template="library/email/flag_resolved",
         context={
             "flag": flag,
@@ -105,16 +114,19 @@ def review_notices_send(*, now: dt.datetime | None = None) -> dict[str, int]:
                 continue
             due = left <= dt.timedelta(0)
             kind = REVIEW_DUE_NOTICE if due else REVIEW_SOON_NOTICE
+            title = _one_line(item.title)
+            with translation.override(owner.preferred_language):
+                subject = (
+                    gettext("Review “%(title)s” today") % {"title": title}
+                    if due
+                    else gettext("“%(title)s” is due for review on %(day)s")
+                    % {"title": title, "day": dateformat.format(item.review_by, "j F")}
+                )
             sent = notify_once(
                 user=owner,
                 kind=kind,
                 key=f"item:{item.pk}:{item.review_by.isoformat()}",
-                subject=(
-                    f"Review “{_one_line(item.title)}” today"
-                    if due
-                    else f"“{_one_line(item.title)}” is due for review on "
-                    f"{dateformat.format(item.review_by, 'j F')}"
-                ),
+                subject=subject,
                 template="library/email/review",
                 context={
                     "item": item,
@@ -175,13 +187,22 @@ def owner_digests_send(*, now: dt.datetime | None = None) -> int:
             reviews = list(mine.filter(review_by__lte=horizon).order_by("review_by"))
             if not flags and not reviews:
                 continue
+            with translation.override(owner.preferred_language):
+                subject = gettext(
+                    "Your library items this week: %(flags)s, %(reviews)s"
+                ) % {
+                    "flags": ngettext("%(count)d flag", "%(count)d flags", len(flags))
+                    % {"count": len(flags)},
+                    "reviews": ngettext(
+                        "%(count)d review due", "%(count)d reviews due", len(reviews)
+                    )
+                    % {"count": len(reviews)},
+                }
             sent += notify_once(
                 user=owner,
                 kind=OWNER_DIGEST_NOTICE,
                 key=key,
-                subject=f"Your library items this week: {len(flags)} "
-                f"flag{'s' if len(flags) != 1 else ''}, {len(reviews)} "
-                f"review{'s' if len(reviews) != 1 else ''} due",
+                subject=subject,
                 template="library/email/owner_digest",
                 context={
                     "flags": flags,
@@ -200,12 +221,17 @@ SHARE_OPENED_NOTICE = "library_share_opened"
 def share_opened_notify(*, link_id: int) -> bool:
     """Tell the rep their prospect opened the content they shared (first open)."""
     link = ShareLink.objects.select_related("item", "rep").get(pk=link_id)
+    with translation.override(link.rep.preferred_language):
+        subject = gettext("%(name)s (%(company)s) opened “%(title)s”") % {
+            "name": _one_line(link.prospect_name),
+            "company": _one_line(link.prospect_company),
+            "title": _one_line(link.item.title),
+        }
     return notify_once(
         user=link.rep,
         kind=SHARE_OPENED_NOTICE,
         key=f"share:{link.pk}",
-        subject=f"{_one_line(link.prospect_name)} ({_one_line(link.prospect_company)}) "
-        f"opened “{_one_line(link.item.title)}”",
+        subject=subject,
         template="library/email/share_opened",
         context={
             "link": link,

@@ -12,7 +12,8 @@ The rules, enforced here:
 - XML is parsed with defusedxml (no entities, no external references, no DTDs);
 - the text keeps at most `max_chars` characters.
 
-Any failure is an OfficeUnreadable with a reason a person can read.
+Any failure is an OfficeUnreadable with a reason a person can read, kept in English
+(LibraryItem.preview_failure_label translates it when shown).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
+from django.utils.translation import gettext_noop as _
 
 from lms.lib.zips import EntryBroken, EntryEncrypted, EntryTooLarge, entry_read
 
@@ -46,16 +48,16 @@ class OfficeUnreadable(Exception):
 def read_office_text(path: Path, extension: str, *, max_chars: int = 200_000) -> str:
     """The text of a DOCX, PPTX or XLSX file, parts in their natural order."""
     if extension not in _PARTS:
-        raise OfficeUnreadable("it is not a Word, PowerPoint or Excel file.")
+        raise OfficeUnreadable(_("it is not a Word, PowerPoint or Excel file."))
     pattern, element = _PARTS[extension]
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_MEMBERS:
-                raise OfficeUnreadable("it has too many parts.")
+                raise OfficeUnreadable(_("it has too many parts."))
             names = [member.filename for member in members]
             if any(name.lower().endswith("vbaproject.bin") for name in names):
-                raise OfficeUnreadable("it contains macros.")
+                raise OfficeUnreadable(_("it contains macros."))
             parts = sorted(
                 (name for name in names if pattern.fullmatch(name)), key=_natural
             )
@@ -73,7 +75,7 @@ def read_office_text(path: Path, extension: str, *, max_chars: int = 200_000) ->
                 if length >= max_chars:
                     break
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
-        raise OfficeUnreadable("it is not a readable Office file.") from error
+        raise OfficeUnreadable(_("it is not a readable Office file.")) from error
     return " ".join(texts)[:max_chars]
 
 
@@ -81,20 +83,20 @@ def _read_capped(archive: zipfile.ZipFile, part: zipfile.ZipInfo, cap: int) -> b
     try:
         return entry_read(archive, part, cap=cap)
     except EntryEncrypted:
-        raise OfficeUnreadable("it is encrypted.") from None
+        raise OfficeUnreadable(_("it is encrypted.")) from None
     except EntryTooLarge:
-        raise OfficeUnreadable("it unpacks to more than the limit.") from None
+        raise OfficeUnreadable(_("it unpacks to more than the limit.")) from None
     except EntryBroken as error:
-        raise OfficeUnreadable("it is not a readable Office file.") from error
+        raise OfficeUnreadable(_("it is not a readable Office file.")) from error
 
 
 def _runs(data: bytes, element: str) -> list[str]:
     try:
         root = ElementTree.fromstring(data)
     except DefusedXmlException as error:
-        raise OfficeUnreadable("its XML declares entities or a DTD.") from error
+        raise OfficeUnreadable(_("its XML declares entities or a DTD.")) from error
     except ElementTree.ParseError as error:
-        raise OfficeUnreadable("its text is not well-formed XML.") from error
+        raise OfficeUnreadable(_("its text is not well-formed XML.")) from error
     return [
         node.text
         for node in root.iter()

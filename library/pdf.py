@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext_noop
+
 from library import pdf_child
 
 
@@ -104,7 +106,9 @@ def read_pdf(
             message[-1] if message else f"the reader stopped ({finished.returncode})"
         )
         if finished.returncode < 0 or "MemoryError" in reason:
-            reason = "it needs more memory or time than a document may use"
+            reason = gettext_noop(
+                "it needs more memory or time than a document may use"
+            )
         raise PdfUnreadable(reason[:300])
     result = json.loads(finished.stdout)
     pictures = tuple(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.html import escape
@@ -105,11 +106,16 @@ def library_search(
         ],
         total=found.total,
         more=found.more,
-        kinds=_facet(found.facets["kind"], dict(LibraryItem.Kind.choices)),
-        stages=_facet(found.facets["deal_stage"], dict(DealStage.choices)),
+        kinds=_facet(found.facets["kind"], _labels(LibraryItem.Kind.choices)),
+        stages=_facet(found.facets["deal_stage"], _labels(DealStage.choices)),
         products=_facet(found.facets["product"], {}),
         competitors=_facet(found.facets["competitor"], {}),
     )
+
+
+def _labels(choices: list[tuple[str, Any]]) -> dict[str, str]:
+    """Choice labels in the active language (they are lazy)."""
+    return {value: str(label) for value, label in choices}
 
 
 def _facet(

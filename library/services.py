@@ -19,6 +19,8 @@ from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from library import notices, office, pdf, tasks
 from library.models import (
@@ -61,10 +63,13 @@ def file_check(*, filename: str, size: int) -> str:
     extension = PurePath(filename).suffix.lower().lstrip(".")
     if extension not in settings.LIBRARY_FILE_EXTENSIONS:
         allowed = ", ".join(settings.LIBRARY_FILE_EXTENSIONS)
-        raise ValidationError(f"A library file must be one of: {allowed}.")
+        raise ValidationError(
+            _("A library file must be one of: %(allowed)s.") % {"allowed": allowed}
+        )
     if size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
-            f"The file is larger than {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
+            _("The file is larger than %(size)s.")
+            % {"size": filesizeformat(settings.UPLOAD_MAX_BYTES)}
         )
     return extension
 
@@ -177,9 +182,9 @@ def can_manage_item(person: User, item: LibraryItem) -> bool:
 def item_flag(*, item: LibraryItem, by: User, reason: str, note: str) -> ItemFlag:
     """A person in the item's audience reports it outdated; its owner is told."""
     if reason not in ItemFlag.Reason.values:
-        raise ValidationError("Say why the item is outdated.")
+        raise ValidationError(_("Say why the item is outdated."))
     if not LibraryItem.objects.live().for_audience(by).filter(pk=item.pk).exists():
-        raise LibraryRefused("You cannot flag this item.")
+        raise LibraryRefused(_("You cannot flag this item."))
     flag = ItemFlag.objects.create(
         item=item, flagged_by=by, reason=reason, note=note.strip()[:2000]
     )
@@ -193,15 +198,15 @@ def flag_resolve(*, flag: ItemFlag, by: User, resolution: str, note: str) -> Ite
     date starts again), archived (reps no longer see it) or the flag dismissed.
     The person who flagged it is told the outcome."""
     if resolution not in ItemFlag.Resolution.values:
-        raise ValidationError("Choose how the flag was resolved.")
+        raise ValidationError(_("Choose how the flag was resolved."))
     if not note.strip():
-        raise ValidationError("Add a note for the person who flagged it.")
+        raise ValidationError(_("Add a note for the person who flagged it."))
     flag = ItemFlag.objects.select_for_update().select_related("item").get(pk=flag.pk)
     item = flag.item
     if not can_manage_item(by, item):
-        raise LibraryRefused("Only the item's owner or an admin resolves its flags.")
+        raise LibraryRefused(_("Only the item's owner or an admin resolves its flags."))
     if not flag.is_open:
-        raise LibraryRefused("This flag is already resolved.")
+        raise LibraryRefused(_("This flag is already resolved."))
     now = clock.now()
     flag.resolution = resolution
     flag.resolution_note = note.strip()[:2000]
@@ -240,14 +245,14 @@ def share_link_create(
     """A rep shares an item in their audience that may leave the company and has
     not expired, with one prospect, for `days` (LIBRARY_SHARE_DAYS by default)."""
     if not LibraryItem.objects.live().for_audience(rep).filter(pk=item.pk).exists():
-        raise LibraryRefused("You cannot share this item.")
+        raise LibraryRefused(_("You cannot share this item."))
     if not item.is_shareable_now():
-        raise LibraryRefused("This item may not be shared outside the company.")
+        raise LibraryRefused(_("This item may not be shared outside the company."))
     if item.kind == LibraryItem.Kind.VIDEO:
-        raise LibraryRefused("Videos cannot be shared with prospects.")
+        raise LibraryRefused(_("Videos cannot be shared with prospects."))
     days = days or settings.LIBRARY_SHARE_DAYS
     if not 1 <= days <= 365:
-        raise ValidationError("A link lasts from 1 to 365 days.")
+        raise ValidationError(_("A link lasts from 1 to 365 days."))
     now = clock.now()
     return ShareLink.objects.create(
         token=secrets.token_urlsafe(32),
@@ -265,7 +270,7 @@ def share_link_create(
 def share_link_revoke(*, link: ShareLink, by: User) -> None:
     """The rep who made the link (or an admin) stops it: it answers 410."""
     if link.rep_id != by.pk and not by.is_enablement_admin:
-        raise LibraryRefused("Only the rep who shared it can revoke this link.")
+        raise LibraryRefused(_("Only the rep who shared it can revoke this link."))
     if link.revoked_at is None:
         link.revoked_at = clock.now()
         link.save(update_fields=["revoked_at"])
@@ -325,7 +330,9 @@ def item_preview_make(*, item_id: int, file_id: int) -> str:
         return "skipped"
     storage = private_storage()
     if current.size > settings.UPLOAD_MAX_BYTES:
-        return _preview_save(item, status=PreviewStatus.NONE, reason="It is too large.")
+        return _preview_save(
+            item, status=PreviewStatus.NONE, reason=gettext_noop("It is too large.")
+        )
     if current.content_type != CONTENT_TYPES["pdf"]:
         return _text_only_save(item, current)
     with tempfile.TemporaryDirectory() as folder:
@@ -379,7 +386,7 @@ def _text_only_save(item: LibraryItem, current: LibraryFile) -> str:
     read by library.office under its caps; one that cannot be read, or holds
     macros, says why instead)."""
     extension = PurePath(current.name).suffix.lower().lstrip(".")
-    reason = "Previews are made for PDFs only."
+    reason = gettext_noop("Previews are made for PDFs only.")
     with tempfile.TemporaryDirectory() as folder:
         src = Path(folder) / f"document.{extension}"
         with (

@@ -162,7 +162,9 @@ def library_flag(request: HttpRequest, item_id: int) -> HttpResponse:
         note=form.cleaned_data["note"],
     )
     messages.success(
-        request, f"Thank you: {item.owner.full_name} will look at “{item.title}”."
+        request,
+        _("Thank you: %(owner)s will look at “%(title)s”.")
+        % {"owner": item.owner.full_name, "title": item.title},
     )
     return redirect("library_item", item.pk)
 
@@ -173,7 +175,7 @@ def library_flags(request: HttpRequest) -> HttpResponse:
     """The flag queue: open flags on the viewer's items (all items for admins)."""
     user = signed_in_user(request)
     if not (user.is_enablement_admin or selectors.owns_items(user)):
-        raise PermissionDenied("Only item owners and admins have a flag queue.")
+        raise PermissionDenied(_("Only item owners and admins have a flag queue."))
     return render(
         request,
         "library/flags.html",
@@ -197,7 +199,9 @@ def library_flag_resolve(request: HttpRequest, flag_id: int) -> HttpResponse:
         raise Http404("No such flag on your items.")
     form = ResolveForm(request.POST, prefix=f"flag{flag.pk}")
     if not form.is_valid():
-        messages.error(request, "Choose an outcome and write a note for the flagger.")
+        messages.error(
+            request, _("Choose an outcome and write a note for the flagger.")
+        )
         return redirect("library_flags")
     try:
         services.flag_resolve(
@@ -210,7 +214,9 @@ def library_flag_resolve(request: HttpRequest, flag_id: int) -> HttpResponse:
         messages.error(request, str(refusal))
     else:
         messages.success(
-            request, f"Resolved; {flag.flagged_by.full_name} is told by e-mail."
+            request,
+            _("Resolved; %(name)s is told by e-mail.")
+            % {"name": flag.flagged_by.full_name},
         )
     return redirect("library_flags")
 
@@ -236,7 +242,8 @@ def library_share(request: HttpRequest, item_id: int) -> HttpResponse:
         return redirect("library_item", item.pk)
     messages.success(
         request,
-        f"Link for {link.prospect_name} made: copy it from the list below and send it.",
+        _("Link for %(name)s made: copy it from the list below and send it.")
+        % {"name": link.prospect_name},
     )
     return redirect(f"{reverse('library_shared')}#link-{link.pk}")
 
@@ -261,7 +268,10 @@ def library_share_revoke(request: HttpRequest, link_id: int) -> HttpResponse:
     if link is None:
         raise Http404("No such link of yours.")
     services.share_link_revoke(link=link, by=user)
-    messages.success(request, f"The link for {link.prospect_name} no longer works.")
+    messages.success(
+        request,
+        _("The link for %(name)s no longer works.") % {"name": link.prospect_name},
+    )
     return redirect("library_shared")
 
 
@@ -286,7 +296,7 @@ def library_usage(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     `days` (90 by default; 0 for ever), with a CSV export of every item."""
     user = signed_in_user(request)
     if not user.is_enablement_admin:
-        raise PermissionDenied("The usage report is for enablement admins.")
+        raise PermissionDenied(_("The usage report is for enablement admins."))
     try:
         days = max(0, min(int(request.GET.get("days", "90")), 3650))
     except ValueError:
@@ -311,16 +321,18 @@ def library_usage(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 
 
 def _usage_csv(usage: list[metrics.ItemUsage], days: int) -> StreamingHttpResponse:
+    # A report people open in a spreadsheet: headers in the viewer's language
+    # (the API's exports keep stable machine headers).
     header = [
-        "Item",
-        "Kind",
-        "Owner",
-        "Review by",
-        "Views",
-        "Unique viewers",
-        "Downloads",
-        "Shares",
-        "Prospect opens",
+        _("Item"),
+        _("Kind"),
+        _("Owner"),
+        _("Review by"),
+        _("Views"),
+        _("Unique viewers"),
+        _("Downloads"),
+        _("Shares"),
+        _("Prospect opens"),
         _("Pages prospects viewed"),
     ]
 

@@ -3,6 +3,7 @@ enablement admins."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -14,13 +15,13 @@ from library.models import LibraryItem
 class LibraryItemViewSet(SnippetViewSet):
     model = LibraryItem
     icon = "folder-open-inverse"
-    menu_label = "Library"
+    menu_label = _("Library")
     menu_name = "library"
     menu_order = 250
     add_to_admin_menu = True
     list_display = [
         "title",
-        Column("kind_label", label="Kind"),
+        Column("kind_label", label=_("Kind")),
         "owner",
         "review_by",
         "shareable",
@@ -34,7 +35,7 @@ class LibraryItemViewSet(SnippetViewSet):
             FieldPanel("new_file"),
             HelpPanel(
                 template="library/admin/versions_panel.html",
-                heading="Versions",
+                heading=_("Versions"),
             ),
         ],
         base_form_class=LibraryItemForm,

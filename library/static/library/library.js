@@ -3,6 +3,8 @@
 (function (global) {
   "use strict";
   const document = global.document;
+  // Texts in the person's language (Django's JavaScript catalogue, loaded first).
+  const gettext = global.gettext || ((text) => text);
 
   async function copy(button) {
     const source = document.getElementById(button.dataset.copyTarget);
@@ -10,9 +12,9 @@
     if (!source) return;
     try {
       await global.navigator.clipboard.writeText(source.innerText.trim());
-      if (status) status.textContent = "Copied.";
+      if (status) status.textContent = gettext("Copied.");
     } catch (error) {
-      if (status) status.textContent = "Your browser did not allow copying: select the text instead.";
+      if (status) status.textContent = gettext("Your browser did not allow copying: select the text instead.");
       return;
     }
     if (button.dataset.copyUrl && global.Onramp) {
@@ -26,10 +28,10 @@
     if (!input) return;
     try {
       await global.navigator.clipboard.writeText(input.value);
-      if (status) status.textContent = "Copied.";
+      if (status) status.textContent = gettext("Copied.");
     } catch (error) {
       input.select();
-      if (status) status.textContent = "Press Ctrl+C to copy.";
+      if (status) status.textContent = gettext("Press Ctrl+C to copy.");
     }
   }
 
