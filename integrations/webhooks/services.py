@@ -21,7 +21,7 @@ from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from integrations.webhooks import http, signing
@@ -351,7 +351,8 @@ def _endpoint_failed(endpoint: WebhookEndpoint, now: dt.datetime) -> None:
     endpoint.refresh_from_db()
     if endpoint.failing_since is None or now - endpoint.failing_since < DISABLE_AFTER:
         return
-    reason = "Every delivery failed for three days."
+    # Stored in English (the API shows it as is), translated for the pages.
+    reason = gettext_noop("Every delivery failed for three days.")
     disabled = WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).update(
         active=False, disabled_at=now, disabled_reason=reason
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from integrations.crm.notices import crm_reauthorisation_notify
-from integrations.models import CrmConnection
+from integrations.models import CrmConnection, WebhookEndpoint
 from lms.lib.crypto import seal
 
 
@@ -98,3 +98,22 @@ def test_the_reconnect_email_is_in_the_admins_language(org, mailoutbox):
     ((html, _),) = message.alternatives
     assert '<html lang="bn">' in html
     assert "সংযোগটি খুলুন" in html  # the button
+
+
+def test_a_webhooks_stored_reason_is_shown_in_the_readers_language(client, org):
+    endpoint = WebhookEndpoint.objects.create(
+        owner=org.east_manager,
+        url="https://hooks.example.com/onramp",
+        secret="whsec_test",
+        active=False,
+        disabled_reason="Every delivery failed for three days.",
+    )
+    _speaks(org.east_manager, "es")
+    client.force_login(org.east_manager)
+
+    page = client.get(reverse("integration_webhook", args=[endpoint.pk])).text
+
+    assert "Desactivado: Todas las entregas fallaron durante tres días." in page
+    # Stored in English, as the API shows it.
+    endpoint.refresh_from_db()
+    assert endpoint.disabled_reason == "Every delivery failed for three days."
