@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AutomationConfig(AppConfig):
@@ -8,7 +9,7 @@ class AutomationConfig(AppConfig):
     sequences enablement admins write (what is sent on its own)."""
 
     name = "automation"
-    verbose_name = "Automation"
+    verbose_name = _("Automation")
 
     def ready(self) -> None:
         from automation import demo
@@ -25,10 +26,12 @@ class AutomationConfig(AppConfig):
             register_notice_kind(kind)
         register_profile_link(
             ProfileLink(
-                "Notification preferences",
+                _("Notification preferences"),
                 "notice_preferences",
-                "where each kind of notice reaches you (e-mail, Slack, Teams), "
-                "a daily digest, or a pause.",
+                _(
+                    "where each kind of notice reaches you (e-mail, Slack, Teams), "
+                    "a daily digest, or a pause."
+                ),
             )
         )
         ENABLEMENT_ADMIN_PERMISSIONS.extend(
@@ -40,8 +43,8 @@ class AutomationConfig(AppConfig):
         )
         register_profile_link(
             ProfileLink(
-                "Calendar feed",
+                _("Calendar feed"),
                 "calendar_settings",
-                "your due dates in your own calendar app (Google, Outlook, Apple).",
+                _("your due dates in your own calendar app (Google, Outlook, Apple)."),
             )
         )

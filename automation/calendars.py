@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from automation.models import CalendarFeed, CalendarRevision, new_feed_token
 from certificates.models import Certificate
@@ -71,7 +72,8 @@ def person_events(*, user: User) -> list[CalendarEvent]:
     events += [
         CalendarEvent(
             uid=event_uid("certificate-expiry", certificate.pk),
-            summary=f"Certificate expires: {certificate.program_title}",
+            summary=gettext("Certificate expires: %(program)s")
+            % {"program": certificate.program_title},
             start=certificate.expires_at.astimezone(clock.zone(user.time_zone)).date(),
             url=absolute_url("certificates_mine"),
         )
@@ -84,7 +86,8 @@ def person_events(*, user: User) -> list[CalendarEvent]:
         events += [
             CalendarEvent(
                 uid=event_uid("review-deadline", submission.pk),
-                summary=f"Review due: {submission.title} ({submission.rep.full_name})",
+                summary=gettext("Review due: %(title)s (%(rep)s)")
+                % {"title": submission.title, "rep": submission.rep.full_name},
                 start=submission.due_at,
                 url=absolute_url("coaching_queue"),
             )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from automation.channels import DeliveryFailed
 from automation.channels.slack import slack_account
@@ -77,7 +78,10 @@ def slack_workspace_test(*, workspace: SlackWorkspace) -> ConnectionTest:
         result = ConnectionTest(False, error.error)
     else:
         workspace.workspace_name = account.workspace
-        result = ConnectionTest(True, f"Connected to {account.workspace}.")
+        result = ConnectionTest(
+            True,
+            gettext("Connected to %(workspace)s.") % {"workspace": account.workspace},
+        )
     workspace.last_tested_at = clock.now()
     workspace.last_test_ok = result.ok
     workspace.last_error = "" if result.ok else result.message[:200]

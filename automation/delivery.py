@@ -17,6 +17,7 @@ from automation.channels.slack import slack_direct_message
 from automation.channels.teams import teams_post
 from automation.connections import slack_token, teams_webhook_for, teams_webhook_url
 from automation.models import Delivery, SlackIdentity, TeamsWebhook
+from automation.notice_kinds import digest_subject
 from lms.accounts.models import User
 from lms.lib import clock
 from lms.notifications.models import Channel, Timing
@@ -281,7 +282,7 @@ def digests_send() -> int:
             user=user,
             kind=DIGEST_KIND,
             key=f"digest:{local.date().isoformat()}",
-            subject=f"Your notices of {local.date():%d %B}",
+            subject=digest_subject(user=user, day=local.date()),
             template="automation/email/notice_digest",
             context={"deliveries": queued},
         ):

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from automation.channels.teams import webhook_address_problem
 from lms.accounts.models import Team
@@ -12,28 +14,32 @@ from lms.notifications.preferences import NoticeKind
 
 class SlackTokenForm(forms.Form):
     token = forms.CharField(
-        label="Bot token",
+        label=_("Bot token"),
         widget=forms.PasswordInput(render_value=False),
         max_length=200,
-        help_text="The app's Bot User OAuth Token (xoxb-…), with the scopes "
-        "users:read.email, im:write and chat:write.",
+        help_text=_(
+            "The app's Bot User OAuth Token (xoxb-…), with the scopes "
+            "users:read.email, im:write and chat:write."
+        ),
     )
 
     def clean_token(self) -> str:
         token: str = self.cleaned_data["token"].strip()
         if not token.startswith("xoxb-"):
-            raise forms.ValidationError("A Slack bot token starts with xoxb-.")
+            raise forms.ValidationError(_("A Slack bot token starts with xoxb-."))
         return token
 
 
 class TeamsWebhookForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=Team.objects.all())
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), label=_("Team"))
     url = forms.CharField(
-        label="Webhook address",
+        label=_("Webhook address"),
         max_length=2000,
         widget=forms.PasswordInput(render_value=False),
-        help_text="From the channel's Workflows template “Post to a channel when a "
-        "webhook request is received”, or an incoming webhook.",
+        help_text=_(
+            "From the channel's Workflows template “Post to a channel when a "
+            "webhook request is received”, or an incoming webhook."
+        ),
     )
 
     def clean_url(self) -> str:
@@ -49,7 +55,7 @@ class NoticePreferencesForm(forms.Form):
     the pause switch. Only connected chat channels are offered."""
 
     paused = forms.BooleanField(
-        required=False, label="Pause all notices (required ones still come)"
+        required=False, label=_("Pause all notices (required ones still come)")
     )
 
     def __init__(
@@ -77,13 +83,13 @@ class NoticePreferencesForm(forms.Form):
             choices.append((Channel.OFF.value, Channel.OFF.label))
             row = current.get(kind.kind)
             self.fields[f"channel:{kind.kind}"] = forms.ChoiceField(
-                label=kind.label,
+                label=str(kind.label),
                 choices=choices,
                 initial=row.channel if row else Channel.EMAIL,
             )
             if kind.any_channel:
                 self.fields[f"timing:{kind.kind}"] = forms.ChoiceField(
-                    label=f"{kind.label}: when",
+                    label=gettext("%(notice)s: when") % {"notice": kind.label},
                     choices=Timing.choices,
                     initial=row.timing if row else Timing.IMMEDIATE,
                 )

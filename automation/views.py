@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -51,8 +53,10 @@ def calendar_reset(request: SignedInRequest) -> HttpResponse:
     calendars.calendar_feed_reset(user=request.user)
     messages.success(
         request,
-        "Your calendar addresses are new: the old ones no longer work. "
-        "Add the new address to your calendar app.",
+        _(
+            "Your calendar addresses are new: the old ones no longer work. "
+            "Add the new address to your calendar app."
+        ),
     )
     return redirect("calendar_settings")
 
@@ -64,8 +68,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = calendars.feed_owner(token)
     if owner is None:
         raise Http404
-    events = calendars.person_events(user=owner)
-    return _ics_response(calendar_ics(events, name="Onramp"))
+    # Nobody signs in to a feed: its events speak the owner's language.
+    with translation.override(owner.preferred_language):
+        events = calendars.person_events(user=owner)
+        return _ics_response(calendar_ics(events, name="Onramp"))
 
 
 def calendar_team_feed(request: HttpRequest, token: str) -> HttpResponse:
@@ -75,8 +81,9 @@ def calendar_team_feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = calendars.feed_owner(token)
     if owner is None or not calendars.can_have_team_feed(owner):
         raise Http404
-    events = calendars.team_events(manager=owner)
-    return _ics_response(calendar_ics(events, name="Onramp: my teams"))
+    with translation.override(owner.preferred_language):
+        events = calendars.team_events(manager=owner)
+        return _ics_response(calendar_ics(events, name=_("Onramp: my teams")))
 
 
 def _ics_response(body: bytes) -> HttpResponse:
@@ -98,7 +105,7 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     if not retry_after:
         return None
     response = HttpResponse(
-        "Too many calendar requests from this address; try again later.\n",
+        _("Too many calendar requests from this address; try again later.") + "\n",
         status=429,
         content_type="text/plain; charset=utf-8",
     )
@@ -133,7 +140,7 @@ def notice_preferences(request: SignedInRequest) -> HttpResponse:
                 timing=form.cleaned_data.get(f"timing:{kind.kind}", Timing.IMMEDIATE),
             )
         notices_pause_set(user=user, paused=form.cleaned_data["paused"])
-        messages.success(request, "Your notification preferences are saved.")
+        messages.success(request, _("Your notification preferences are saved."))
         return redirect("notice_preferences")
     return render(
         request,
@@ -147,7 +154,7 @@ def _channel_admin(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     if not connections.may_configure_channels(user):
-        raise PermissionDenied("Only enablement admins configure Slack and Teams.")
+        raise PermissionDenied(_("Only enablement admins configure Slack and Teams."))
     return user
 
 
@@ -161,7 +168,7 @@ def channel_settings(request: HttpRequest) -> HttpResponse:
         connections.slack_workspace_connect(
             token=slack_form.cleaned_data["token"], by=user
         )
-        messages.success(request, "The Slack token is saved. Test the connection.")
+        messages.success(request, _("The Slack token is saved. Test the connection."))
         return redirect("channel_settings")
     return _channel_page(request, slack_form=slack_form, teams_form=None)
 
@@ -220,7 +227,7 @@ def slack_enable(request: HttpRequest) -> HttpResponse:
 def slack_remove(request: HttpRequest) -> HttpResponse:
     _channel_admin(request)
     connections.slack_workspace_remove()
-    messages.success(request, "Slack is disconnected; its messages go by e-mail.")
+    messages.success(request, _("Slack is disconnected; its messages go by e-mail."))
     return redirect("channel_settings")
 
 
@@ -234,7 +241,10 @@ def teams_webhook_add(request: HttpRequest) -> HttpResponse:
     connections.teams_webhook_set(
         team=form.cleaned_data["team"], url=form.cleaned_data["url"]
     )
-    messages.success(request, f"Teams notices of {form.cleaned_data['team']} are on.")
+    messages.success(
+        request,
+        _("Teams notices of %(team)s are on.") % {"team": form.cleaned_data["team"]},
+    )
     return redirect("channel_settings")
 
 

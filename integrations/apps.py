@@ -7,7 +7,7 @@ class IntegrationsConfig(AppConfig):
 
     name = "integrations"
     label = "integrations"
-    verbose_name = "Integrations"
+    verbose_name = _("Integrations")
 
     def ready(self) -> None:
         from dashboards.ramp import register_selling_source
@@ -30,20 +30,24 @@ class IntegrationsConfig(AppConfig):
         )
         register_profile_link(
             ProfileLink(
-                "Download my learning record (JSON)",
+                _("Download my learning record (JSON)"),
                 "my_learning_record",
-                "Every lesson and course you completed, your quiz attempts, the "
-                "coaching reviews of your work and your certificates.",
+                _(
+                    "Every lesson and course you completed, your quiz attempts, the "
+                    "coaching reviews of your work and your certificates."
+                ),
                 order=10,
                 download=True,
             )
         )
         register_profile_link(
             ProfileLink(
-                "Download my learning record as xAPI statements",
+                _("Download my learning record as xAPI statements"),
                 "my_learning_record_xapi",
-                "The same record in the Experience API format, for a Learning "
-                "Record Store or another learning system.",
+                _(
+                    "The same record in the Experience API format, for a Learning "
+                    "Record Store or another learning system."
+                ),
                 order=20,
                 download=True,
             )

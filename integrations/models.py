@@ -5,6 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class ApiToken(models.Model):
@@ -16,8 +18,8 @@ class ApiToken(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SERVICE = "service", "Service"
-        PERSONAL = "personal", "Personal"
+        SERVICE = "service", _("Service")
+        PERSONAL = "personal", _("Personal")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -61,6 +63,15 @@ class ApiToken(models.Model):
         if self.expires_at is not None and self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+    @property
+    def status_label(self) -> str:
+        """The status in the reader's language."""
+        return {
+            "revoked": pgettext("token", "Revoked"),
+            "expired": pgettext("token", "Expired"),
+            "active": pgettext("token", "Active"),
+        }[self.status]
 
 
 class PersonVersion(models.Model):
@@ -169,10 +180,10 @@ class WebhookDelivery(models.Model):
     """One event for one endpoint: tried until it succeeds, for about a day."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        SENDING = "sending", "Sending"
-        SUCCEEDED = "succeeded", "Delivered"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Failed")
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
@@ -277,12 +288,12 @@ class CrmConnection(models.Model):
         SALESFORCE = "salesforce", "Salesforce"
         # The demo's stand-in (seed_demo): its syncs read nothing and reach no
         # network; its deals and activities are written by the demo step.
-        DEMO = "demo", "CRM (demo)"
+        DEMO = "demo", _("CRM (demo)")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        NEEDS_REAUTHORISATION = "needs_reauthorisation", "Needs re-authorisation"
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        NEEDS_REAUTHORISATION = "needs_reauthorisation", _("Needs re-authorisation")
 
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -517,9 +528,9 @@ class CrmSyncLog(models.Model):
     and why records were skipped or the sync stopped."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     connection = models.ForeignKey(
         CrmConnection, on_delete=models.CASCADE, related_name="sync_logs"
@@ -556,8 +567,10 @@ class LrsEndpoint(models.Model):
     name = models.CharField(max_length=100)
     url = models.URLField(
         max_length=500,
-        help_text="The LRS's xAPI base address, e.g. https://lrs.example.com/xAPI/ "
-        "(statements go to <base>statements).",
+        help_text=_(
+            "The LRS's xAPI base address, e.g. https://lrs.example.com/xAPI/ "
+            "(statements go to <base>statements)."
+        ),
     )
     username = models.CharField(max_length=200, blank=True)
     password = models.CharField(max_length=200, blank=True)
@@ -569,7 +582,7 @@ class LrsEndpoint(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "Learning Record Store"
+        verbose_name = _("Learning Record Store")
 
     def __str__(self) -> str:
         return self.name

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 PEOPLE_READ = "people:read"
 LEARNING_READ = "learning:read"
 ASSIGNMENTS_WRITE = "assignments:write"
@@ -11,15 +15,16 @@ OUTCOMES_WRITE = "outcomes:write"
 WEBHOOKS_MANAGE = "webhooks:manage"
 SCIM = "scim"
 
-SCOPES: dict[str, str] = {
-    PEOPLE_READ: "Read people and teams",
-    LEARNING_READ: "Read courses, paths, assignments, completions and quiz attempts",
-    ASSIGNMENTS_WRITE: "Assign and withdraw training",
-    COACHING_READ: "Read submitted coaching reviews",
-    CERTIFICATES_READ: "Read certificates",
-    OUTCOMES_WRITE: "Import sales outcomes",
-    WEBHOOKS_MANAGE: "Manage webhooks",
-    SCIM: "Provision people and teams (SCIM, identity providers)",
+# Labels for the token form, in the reader's language.
+SCOPES: dict[str, str | Promise] = {
+    PEOPLE_READ: _("Read people and teams"),
+    LEARNING_READ: _("Read courses, paths, assignments, completions and quiz attempts"),
+    ASSIGNMENTS_WRITE: _("Assign and withdraw training"),
+    COACHING_READ: _("Read submitted coaching reviews"),
+    CERTIFICATES_READ: _("Read certificates"),
+    OUTCOMES_WRITE: _("Import sales outcomes"),
+    WEBHOOKS_MANAGE: _("Manage webhooks"),
+    SCIM: _("Provision people and teams (SCIM, identity providers)"),
 }
 
 # Scopes that act on the whole organisation: only service tokens (made by enablement
@@ -36,14 +41,17 @@ def clean_scopes(scopes: list[str] | set[str], *, service: bool) -> list[str]:
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         raise ScopeError(
-            f"Unknown scope(s): {', '.join(unknown)}. Known: {', '.join(SCOPES)}."
+            gettext("Unknown scope(s): %(unknown)s. Known: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(SCOPES)}
         )
     if not scopes:
-        raise ScopeError("Give a token at least one scope.")
+        raise ScopeError(gettext("Give a token at least one scope."))
     refused = sorted(set(scopes) & SERVICE_ONLY) if not service else []
     if refused:
         raise ScopeError(
-            f"Only service tokens (made by enablement admins) may hold: "
-            f"{', '.join(refused)}."
+            gettext(
+                "Only service tokens (made by enablement admins) may hold: %(scopes)s."
+            )
+            % {"scopes": ", ".join(refused)}
         )
     return sorted(set(scopes))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from integrations.models import ApiToken
 from integrations.scopes import ScopeError, clean_scopes
@@ -57,21 +58,24 @@ def api_token_create(
     """Make a token for `user`. Service tokens need an enablement admin, personal
     ones a manager or admin; service-only scopes need a service token."""
     if service and not user.is_enablement_admin:
-        raise TokenRefused("Only enablement admins hold service tokens.")
+        raise TokenRefused(gettext("Only enablement admins hold service tokens."))
     if not may_hold_tokens(user):
         raise TokenRefused(
-            f"{user.email} is not a manager or an enablement admin: "
-            "only they may hold API tokens."
+            gettext(
+                "%(email)s is not a manager or an enablement admin: "
+                "only they may hold API tokens."
+            )
+            % {"email": user.email}
         )
     try:
         scopes = clean_scopes(scopes, service=service)
     except ScopeError as error:
         raise TokenRefused(str(error)) from None
     if expires_at is not None and expires_at <= timezone.now():
-        raise TokenRefused("The expiry must be in the future.")
+        raise TokenRefused(gettext("The expiry must be in the future."))
     name = name.strip()
     if not name:
-        raise TokenRefused("Give the token a name.")
+        raise TokenRefused(gettext("Give the token a name."))
     prefix = secrets.token_hex(6)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(

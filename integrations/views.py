@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -39,7 +40,7 @@ from lms.lib.requests import SignedInRequest
 
 def _require_token_holder(user: User) -> None:
     if not may_hold_tokens(user):
-        raise PermissionDenied("Only managers and enablement admins use the API.")
+        raise PermissionDenied(_("Only managers and enablement admins use the API."))
 
 
 @never_cache
@@ -91,16 +92,18 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         condition |= Q(kind=ApiToken.Kind.SERVICE)
     token = ApiToken.objects.filter(condition, pk=pk).first()
     if token is None:
-        raise Http404("No such token.")
+        raise Http404(_("No such token."))
     api_token_revoke(token=token)
-    messages.success(request, f"The token “{token.name}” was revoked.")
+    messages.success(
+        request, _("The token “%(name)s” was revoked.") % {"name": token.name}
+    )
     return redirect("integration_tokens")
 
 
 def _webhook_of(user: User, pk: int) -> WebhookEndpoint:
     endpoint = webhooks_visible_to(user).filter(pk=pk).first()
     if endpoint is None:
-        raise Http404("No such webhook.")
+        raise Http404(_("No such webhook."))
     endpoint_: WebhookEndpoint = endpoint
     return endpoint_
 
@@ -163,7 +166,10 @@ def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = _webhook_of(user, pk)
     webhook_update(endpoint=endpoint, active=not endpoint.active)
     messages.success(
-        request, f"The webhook is {'on' if endpoint.active else 'off'} now."
+        request,
+        _("The webhook is on now.")
+        if endpoint.active
+        else _("The webhook is off now."),
     )
     return redirect("integration_webhook", endpoint.pk)
 
@@ -175,7 +181,7 @@ def webhook_remove(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(user, User)
     _require_token_holder(user)
     webhook_delete(endpoint=_webhook_of(user, pk))
-    messages.success(request, "The webhook was deleted.")
+    messages.success(request, _("The webhook was deleted."))
     return redirect("integration_webhooks")
 
 
@@ -190,9 +196,12 @@ def webhook_redeliver_view(
     endpoint = _webhook_of(user, pk)
     delivery = endpoint.deliveries.filter(pk=delivery_pk).first()
     if delivery is None:
-        raise Http404("No such delivery.")
+        raise Http404(_("No such delivery."))
     webhook_redeliver(delivery=delivery)
-    messages.success(request, f"{delivery.event_type} will be sent again.")
+    messages.success(
+        request,
+        _("%(event)s will be sent again.") % {"event": delivery.event_type},
+    )
     return redirect("integration_webhook", endpoint.pk)
 
 

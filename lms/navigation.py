@@ -49,9 +49,9 @@ class ProfileLink:
     keeps: a settings page (the calendar feed) or, with `download`, a file of one's
     data (the learning record) listed under "Your data"."""
 
-    label: str
+    label: str | Promise
     url_name: str
-    description: str
+    description: str | Promise
     order: int = 50
     download: bool = False
 
@@ -66,7 +66,11 @@ def register_profile_link(link: ProfileLink) -> None:
 def profile_links(*, download: bool) -> list[dict[str, str]]:
     """The registered settings links (or downloads), in order, with addresses."""
     return [
-        {"label": link.label, "url": reverse(link.url_name), "text": link.description}
+        {
+            "label": str(link.label),
+            "url": reverse(link.url_name),
+            "text": str(link.description),
+        }
         for link in sorted(_PROFILE_LINKS.values(), key=lambda link: link.order)
         if link.download == download
     ]

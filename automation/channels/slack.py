@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
@@ -27,7 +28,6 @@ from automation.channels import DeliveryFailed
 
 # Slack's limits: a section's text is at most 3,000 characters, a button's text 75.
 SECTION_LIMIT = 3000
-BUTTON_TEXT = "Open in Onramp"
 
 sleep = time.sleep
 
@@ -60,7 +60,10 @@ def message_blocks(*, subject: str, text: str, url: str | None) -> list[dict[str
                 "elements": [
                     {
                         "type": "button",
-                        "text": {"type": "plain_text", "text": BUTTON_TEXT},
+                        "text": {
+                            "type": "plain_text",
+                            "text": gettext("Open in Onramp"),
+                        },
                         "url": url,
                         "action_id": "open",
                     }

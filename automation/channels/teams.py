@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import urllib3
 from django.conf import settings
+from django.utils.translation import gettext
 
 from automation.channels import DeliveryFailed
 
@@ -38,21 +39,20 @@ def webhook_address_problem(url: str) -> str | None:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
     except ValueError:
-        return "This is not a web address."
+        return gettext("This is not a web address.")
     if settings.TEAMS_WEBHOOK_ALLOW_LOCAL and parts.scheme in ("http", "https"):
         if host in ("127.0.0.1", "localhost"):
             return None
     if parts.scheme != "https":
-        return "A Teams webhook address starts with https://."
+        return gettext("A Teams webhook address starts with https://.")
     if parts.username or parts.password:
-        return "The address must not carry a user name or password."
+        return gettext("The address must not carry a user name or password.")
     suffixes = [s.lower() for s in settings.TEAMS_WEBHOOK_HOST_SUFFIXES]
     if not any(host.endswith(s) for s in suffixes):
-        return (
+        return gettext(
             "This host does not serve Teams webhooks (expected one ending in "
-            + ", ".join(suffixes)
-            + ")."
-        )
+            "%(suffixes)s)."
+        ) % {"suffixes": ", ".join(suffixes)}
     return None
 
 
@@ -80,7 +80,7 @@ def adaptive_card(*, subject: str, text: str, url: str | None) -> dict[str, Any]
     }
     if url:
         card["actions"] = [
-            {"type": "Action.OpenUrl", "title": "Open in Onramp", "url": url}
+            {"type": "Action.OpenUrl", "title": gettext("Open in Onramp"), "url": url}
         ]
     return card
 

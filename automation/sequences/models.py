@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -18,41 +20,41 @@ from automation.sequences.template import VARIABLES, template_check
 
 
 class Trigger(models.TextChoices):
-    START_DATE = "start_date", "A person starts (their start date)"
-    ASSIGNMENT_CREATED = "assignment_created", "Training is assigned"
-    DUE_IN_DAYS = "due_in_days", "N days before a due date"
-    OVERDUE = "overdue", "Training is overdue"
-    QUIZ_FAILED = "quiz_failed", "A quiz is failed"
-    REVIEW_SUBMITTED = "review_submitted", "A coach submits a review"
-    CERTIFICATE_EXPIRING = "certificate_expiring", "A certificate expires in N days"
-    NO_ACTIVITY = "no_activity", "No activity for N days"
-    LIBRARY_UPDATED = "library_updated", "A library item for them is updated"
+    START_DATE = "start_date", _("A person starts (their start date)")
+    ASSIGNMENT_CREATED = "assignment_created", _("Training is assigned")
+    DUE_IN_DAYS = "due_in_days", _("N days before a due date")
+    OVERDUE = "overdue", _("Training is overdue")
+    QUIZ_FAILED = "quiz_failed", _("A quiz is failed")
+    REVIEW_SUBMITTED = "review_submitted", _("A coach submits a review")
+    CERTIFICATE_EXPIRING = "certificate_expiring", _("A certificate expires in N days")
+    NO_ACTIVITY = "no_activity", _("No activity for N days")
+    LIBRARY_UPDATED = "library_updated", _("A library item for them is updated")
 
 
 class ExitCondition(models.TextChoices):
-    NONE = "", "None: every step is sent"
-    TRAINING_COMPLETE = "training_complete", "The training is complete"
-    ACTIVE_AGAIN = "active_again", "The person is active again"
-    CERTIFICATE_RENEWED = "certificate_renewed", "The certificate is renewed"
+    NONE = "", _("None: every step is sent")
+    TRAINING_COMPLETE = "training_complete", _("The training is complete")
+    ACTIVE_AGAIN = "active_again", _("The person is active again")
+    CERTIFICATE_RENEWED = "certificate_renewed", _("The certificate is renewed")
 
 
 class Role(models.TextChoices):
-    ANY = "", "Anyone"
-    REP = "rep", "Reps"
-    COACH = "coach", "Coaches"
-    MANAGER = "manager", "Managers"
+    ANY = "", _("Anyone")
+    REP = "rep", _("Reps")
+    COACH = "coach", _("Coaches")
+    MANAGER = "manager", _("Managers")
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "E-mail"
-    SLACK = "slack", "Slack"
-    TEAMS = "teams", "Microsoft Teams"
+    EMAIL = "email", _("E-mail")
+    SLACK = "slack", _("Slack")
+    TEAMS = "teams", _("Microsoft Teams")
 
 
 class DelayUnit(models.TextChoices):
-    BUSINESS_DAYS = "business_days", "business days"
-    DAYS = "days", "days"
-    HOURS = "hours", "hours"
+    BUSINESS_DAYS = "business_days", _("business days")
+    DAYS = "days", _("days")
+    HOURS = "hours", _("hours")
 
 
 class Sequence(ClusterableModel):
@@ -62,19 +64,26 @@ class Sequence(ClusterableModel):
     enrolment where it is, resuming carries on."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
     status = models.CharField(
-        max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"),
+        max_length=8,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
     )
-    trigger = models.CharField(max_length=24, choices=Trigger.choices)
+    trigger = models.CharField(_("trigger"), max_length=24, choices=Trigger.choices)
     trigger_days = models.PositiveSmallIntegerField(
+        _("days (N)"),
         default=0,
-        help_text="N for “N days before a due date”, “expires in N days” and "
-        "“no activity for N days”.",
+        help_text=_(
+            "N for “N days before a due date”, “expires in N days” and "
+            "“no activity for N days”."
+        ),
     )
     course = models.ForeignKey(
         "courses.CoursePage",
@@ -82,7 +91,8 @@ class Sequence(ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Only for this course's training (blank: any).",
+        verbose_name=_("course"),
+        help_text=_("Only for this course's training (blank: any)."),
     )
     path = models.ForeignKey(
         "courses.LearningPath",
@@ -90,47 +100,56 @@ class Sequence(ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Only for this path's training, and people who hold it.",
+        verbose_name=_("path"),
+        help_text=_("Only for this path's training, and people who hold it."),
     )
     teams = models.ManyToManyField(
         "accounts.Team",
         blank=True,
         related_name="+",
-        help_text="Only people in these teams or their sub-teams (none: everyone).",
+        verbose_name=_("teams"),
+        help_text=_("Only people in these teams or their sub-teams (none: everyone)."),
     )
-    role = models.CharField(max_length=8, choices=Role.choices, blank=True)
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, blank=True)
     progress_below = models.PositiveSmallIntegerField(
+        _("progress below"),
         null=True,
         blank=True,
-        help_text="Only people whose progress in the training is below this per cent.",
+        help_text=_(
+            "Only people whose progress in the training is below this per cent."
+        ),
     )
     exit_condition = models.CharField(
-        max_length=24, choices=ExitCondition.choices, blank=True
+        _("exit condition"), max_length=24, choices=ExitCondition.choices, blank=True
     )
     quiet_from = models.TimeField(
-        default=dt.time(20, 0), help_text="Nothing is sent from this time …"
+        _("quiet from"),
+        default=dt.time(20, 0),
+        help_text=_("Nothing is sent from this time …"),
     )
     quiet_until = models.TimeField(
+        _("quiet until"),
         default=dt.time(8, 0),
-        help_text="… until this time, in the person's own time zone.",
+        help_text=_("… until this time, in the person's own time zone."),
     )
     counts_from = models.DateTimeField(
+        _("counts from"),
         default=timezone.now,
-        help_text="Only trigger occurrences from this moment on enrol people.",
+        help_text=_("Only trigger occurrences from this moment on enrol people."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
     panels = [
         MultiFieldPanel(
             [FieldPanel("name"), FieldPanel("status")],
-            heading="Sequence",
+            heading=_("Sequence"),
         ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("trigger"), FieldPanel("trigger_days")]),
                 FieldPanel("counts_from"),
             ],
-            heading="Trigger",
+            heading=_("Trigger"),
         ),
         MultiFieldPanel(
             [
@@ -139,20 +158,22 @@ class Sequence(ClusterableModel):
                 FieldPanel("teams"),
                 FieldRowPanel([FieldPanel("role"), FieldPanel("progress_below")]),
             ],
-            heading="Audience",
+            heading=_("Audience"),
         ),
-        InlinePanel("steps", heading="Steps", label="Step", min_num=1),
+        InlinePanel("steps", heading=_("Steps"), label=_("Step"), min_num=1),
         MultiFieldPanel(
             [
                 FieldPanel("exit_condition"),
                 FieldRowPanel([FieldPanel("quiet_from"), FieldPanel("quiet_until")]),
             ],
-            heading="Exit and quiet hours",
+            heading=_("Exit and quiet hours"),
         ),
     ]
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("sequence")
+        verbose_name_plural = _("sequences")
 
     def __str__(self) -> str:
         return self.name
@@ -164,7 +185,7 @@ class Sequence(ClusterableModel):
             Trigger.NO_ACTIVITY,
         }
         if self.trigger in needs_days and not self.trigger_days:
-            raise ValidationError({"trigger_days": "Say how many days."})
+            raise ValidationError({"trigger_days": _("Say how many days.")})
 
 
 class SequenceStep(Orderable):
@@ -173,26 +194,40 @@ class SequenceStep(Orderable):
 
     sequence = ParentalKey(Sequence, on_delete=models.CASCADE, related_name="steps")
     delay = models.PositiveSmallIntegerField(
-        default=0, help_text="After the trigger (0: at once)."
+        _("delay"), default=0, help_text=_("After the trigger (0: at once).")
     )
     delay_unit = models.CharField(
-        max_length=16, choices=DelayUnit.choices, default=DelayUnit.BUSINESS_DAYS
+        _("delay unit"),
+        max_length=16,
+        choices=DelayUnit.choices,
+        default=DelayUnit.BUSINESS_DAYS,
     )
     channel = models.CharField(
-        max_length=8, choices=Channel.choices, default=Channel.EMAIL
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
     )
-    to_person = models.BooleanField(default=True, verbose_name="To the person")
-    to_manager = models.BooleanField(default=False, verbose_name="To their manager")
-    to_coach = models.BooleanField(default=False, verbose_name="To their coach")
+    to_person = models.BooleanField(default=True, verbose_name=_("To the person"))
+    to_manager = models.BooleanField(default=False, verbose_name=_("To their manager"))
+    to_coach = models.BooleanField(default=False, verbose_name=_("To their coach"))
     only_if_progress_below = models.PositiveSmallIntegerField(
+        _("only if progress below"),
         null=True,
         blank=True,
-        help_text="Send only if their progress is below this per cent (blank: always).",
+        help_text=_(
+            "Send only if their progress is below this per cent (blank: always)."
+        ),
     )
-    subject = models.CharField(max_length=200, validators=[template_check])
+    # The subject and the message are the admin's own words, sent as written: not
+    # translated (one sequence per language, by its audience, if need be).
+    subject = models.CharField(
+        _("subject"), max_length=200, validators=[template_check]
+    )
     message = models.TextField(
+        _("message"),
         validators=[template_check],
-        help_text="Variables: " + ", ".join(f"{{{{ {name} }}}}" for name in VARIABLES),
+        help_text=format_lazy(
+            _("Variables: {variables}"),
+            variables=", ".join(f"{{{{ {name} }}}}" for name in VARIABLES),
+        ),
     )
 
     panels = [
@@ -215,7 +250,7 @@ class SequenceStep(Orderable):
 
     def clean(self) -> None:
         if not (self.to_person or self.to_manager or self.to_coach):
-            raise ValidationError("Choose at least one recipient.")
+            raise ValidationError(_("Choose at least one recipient."))
 
 
 class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
@@ -230,8 +265,8 @@ class Enrolment(models.Model):
     `next_due_at`."""
 
     class Exit(models.TextChoices):
-        GOAL = "goal", "Reached the goal"
-        FINISHED = "finished", "Sent every step"
+        GOAL = "goal", _("Reached the goal")
+        FINISHED = "finished", _("Sent every step")
 
     sequence = models.ForeignKey(
         Sequence, on_delete=models.CASCADE, related_name="enrolments"
@@ -287,9 +322,9 @@ class StepSend(models.Model):
     said no, or the recipient has none, e.g. no manager). Read by the analytics."""
 
     class Status(models.TextChoices):
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped"
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
 
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="sends"

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.translation import pgettext, pgettext_lazy
 
 from automation.sequences.models import (
     Enrolment,
@@ -39,15 +40,16 @@ class SequenceReport:
     steps: list[StepLine] = field(default_factory=list)
     by_channel: dict[tuple[str, str], int] = field(default_factory=dict)
 
+    # In the reader's language, like the page (English: lower-case names).
     CSV_HEADER = (
-        "step",
-        "subject",
-        "channel",
-        "waiting",
-        "sent",
-        "failed",
-        "skipped",
-        "clicks",
+        pgettext_lazy("CSV column", "step"),
+        pgettext_lazy("CSV column", "subject"),
+        pgettext_lazy("CSV column", "channel"),
+        pgettext_lazy("CSV column", "waiting"),
+        pgettext_lazy("CSV column", "sent"),
+        pgettext_lazy("CSV column", "failed"),
+        pgettext_lazy("CSV column", "skipped"),
+        pgettext_lazy("CSV column", "clicks"),
     )
 
     def csv_rows(self) -> list[tuple[object, ...]]:
@@ -64,10 +66,36 @@ class SequenceReport:
             )
             for line in self.steps
         ]
-        rows.append(("enrolled", self.enrolled, "", "", "", "", "", ""))
-        rows.append(("running", self.running, "", "", "", "", "", ""))
-        rows.append(("exited by goal", self.exited_goal, "", "", "", "", "", ""))
-        rows.append(("sent every step", self.finished, "", "", "", "", "", ""))
+        rows.append(
+            (pgettext("CSV row", "enrolled"), self.enrolled, "", "", "", "", "", "")
+        )
+        rows.append(
+            (pgettext("CSV row", "running"), self.running, "", "", "", "", "", "")
+        )
+        rows.append(
+            (
+                pgettext("CSV row", "exited by goal"),
+                self.exited_goal,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
+        )
+        rows.append(
+            (
+                pgettext("CSV row", "sent every step"),
+                self.finished,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
+        )
         return rows
 
 

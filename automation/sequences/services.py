@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from automation.delivery import send
 from automation.sequences import schedule, template
@@ -362,7 +363,7 @@ def sequence_test_send(*, sequence: Sequence, person: User, to: User) -> int:
             channel="email",
             kind="sequence",
             key=f"sequence-test:{step.pk}:{stamp}",
-            subject=f"[Test] {rendered.subject}",
+            subject=gettext("[Test] %(subject)s") % {"subject": rendered.subject},
             text=rendered.text,
             html=rendered.html,
             url=rendered.url or None,

@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 VARIABLES: dict[str, str] = {
     "first_name": "The person's first name.",
@@ -47,20 +48,27 @@ def template_check(source: str) -> None:
     """Raise ValidationError naming every problem in the message."""
     problems = []
     if _FORBIDDEN.search(source):
-        problems.append("Tags and comments ({% … %}, {# … #}) are not allowed.")
+        problems.append(
+            gettext("Tags and comments ({% … %}, {# … #}) are not allowed.")
+        )
     for match in _PLACEHOLDER.finditer(source):
         inside = match.group(1)
         name = _NAME.match(inside)
         if name is None:
             problems.append(
-                f"{{{{{inside}}}}} is not a variable: write {{{{ name }}}} "
-                "with no filters or expressions."
+                gettext(
+                    "{{%(inside)s}} is not a variable: write {{ name }} "
+                    "with no filters or expressions."
+                )
+                % {"inside": inside}
             )
         elif name.group(1) not in VARIABLES:
-            problems.append(f"Unknown variable {{{{ {name.group(1)} }}}}.")
+            problems.append(
+                gettext("Unknown variable {{ %(name)s }}.") % {"name": name.group(1)}
+            )
     rest = _PLACEHOLDER.sub("", source)
     if "{{" in rest or "}}" in rest:
-        problems.append("A {{ or }} is not closed.")
+        problems.append(gettext("A {{ or }} is not closed."))
     if problems:
         raise ValidationError(problems)
 

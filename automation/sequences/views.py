@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from automation.sequences import links, services
@@ -36,7 +38,7 @@ def sequence_link(request: HttpRequest, token: str) -> HttpResponse:
 
 def _sequence_for_admin(request: HttpRequest, pk: int) -> Sequence:
     if not signed_in_user(request).is_enablement_admin:
-        raise PermissionDenied("Only enablement admins manage sequences.")
+        raise PermissionDenied(_("Only enablement admins manage sequences."))
     sequence: Sequence = get_object_or_404(
         Sequence.objects.prefetch_related("steps"), pk=pk
     )
@@ -87,7 +89,15 @@ def sequence_test(request: HttpRequest, pk: int) -> HttpResponse:
         pk=int(person_id) if person_id.isdigit() else 0, is_active=True
     ).first()
     sent = services.sequence_test_send(sequence=sequence, person=person or me, to=me)
-    messages.success(request, f"{sent} test message(s) sent to {me.email}.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d test message sent to %(email)s.",
+            "%(count)d test messages sent to %(email)s.",
+            sent,
+        )
+        % {"count": sent, "email": me.email},
+    )
     return redirect("sequences_admin:detail", sequence.pk)
 
 
@@ -96,8 +106,10 @@ def sequence_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     sequence = _sequence_for_admin(request, pk)
     if sequence.status == Sequence.Status.ACTIVE:
         services.sequence_pause(sequence=sequence)
-        messages.success(request, f"“{sequence}” is paused.")
+        messages.success(
+            request, _("“%(sequence)s” is paused.") % {"sequence": sequence}
+        )
     else:
         services.sequence_resume(sequence=sequence)
-        messages.success(request, f"“{sequence}” is on.")
+        messages.success(request, _("“%(sequence)s” is on.") % {"sequence": sequence})
     return redirect("sequences_admin:detail", sequence.pk)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -17,22 +18,23 @@ from automation.sequences.models import Sequence
 class ReportColumn(Column):
     def get_value(self, instance: Any) -> str:
         return format_html(
-            '<a href="{}">Analytics and preview</a>',
+            '<a href="{}">{}</a>',
             reverse("sequences_admin:detail", args=[instance.pk]),
+            gettext("Analytics and preview"),
         )
 
 
 class SequenceViewSet(SnippetViewSet):
     model = Sequence
     icon = "mail"
-    menu_label = "Sequences"
+    menu_label = gettext_lazy("Sequences")
     menu_name = "sequences"
     menu_order = 260
     add_to_admin_menu = True
     list_display = [
         "name",
-        Column("get_trigger_display", label="Trigger"),
-        Column("get_status_display", label="Status"),
-        ReportColumn("report", label="Report"),
+        Column("get_trigger_display", label=gettext_lazy("Trigger")),
+        Column("get_status_display", label=gettext_lazy("Status")),
+        ReportColumn("report", label=gettext_lazy("Report")),
     ]
     list_filter = ["status", "trigger"]

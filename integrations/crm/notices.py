@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from integrations.models import CrmConnection
 from lms.accounts.models import User
 from lms.lib.urls import absolute_url
@@ -32,11 +35,15 @@ def crm_reauthorisation_notify(*, connection: CrmConnection, reason: str) -> int
     digest = hashlib.sha256(connection.credentials_sealed.encode()).hexdigest()[:16]
     sent = 0
     for user in _recipients(connection):
+        with translation.override(user.preferred_language):
+            subject = gettext("Reconnect %(name)s: the CRM refused Onramp's access") % {
+                "name": connection.name
+            }
         sent += notify_once(
             user=user,
             kind=REAUTHORISATION_NOTICE,
             key=f"crm:{connection.pk}:{digest}",
-            subject=f"Reconnect {connection.name}: the CRM refused Onramp's access",
+            subject=subject,
             template="integrations/email/crm_reauthorisation",
             # Syncing has stopped: an operational alert, not a preference.
             required=True,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from integrations.crm.errors import CrmError
 from integrations.crm.hubspot import hubspot_account
@@ -115,22 +116,27 @@ def crm_connection_replace_token(
 def _account_description(connection: CrmConnection) -> tuple[str, str]:
     """The account's name and a line about it, from the CRM."""
     if connection.kind == CrmConnection.Kind.DEMO:
-        return "Northwind demo CRM", "Connected to the demo CRM; no network is used."
+        return "Northwind demo CRM", gettext(
+            "Connected to the demo CRM; no network is used."
+        )
     credentials = unseal(connection.credentials_sealed)
     if connection.kind == CrmConnection.Kind.SALESFORCE:
         session = salesforce_org_for(connection, credentials)
         org = session.organisation()
         name = f"Salesforce org {org.get('Name')} ({org.get('Id')})"
-        usage = ""
-        if session.api_usage is not None:
-            usage = f"; API requests used today {session.api_usage[0]} of "
-            usage += str(session.api_usage[1])
-        return name, f"Connected to {name}{usage}."
+        if session.api_usage is None:
+            return name, gettext("Connected to %(name)s.") % {"name": name}
+        return name, gettext(
+            "Connected to %(name)s; API requests used today %(used)s of %(limit)s."
+        ) % {"name": name, "used": session.api_usage[0], "limit": session.api_usage[1]}
     account = hubspot_account(access_token=credentials["access_token"])
-    return account.name, (
-        f"Connected to {account.name}; currency {account.currency or '—'}, "
-        f"time zone {account.time_zone or '—'}."
-    )
+    return account.name, gettext(
+        "Connected to %(name)s; currency %(currency)s, time zone %(zone)s."
+    ) % {
+        "name": account.name,
+        "currency": account.currency or "—",
+        "zone": account.time_zone or "—",
+    }
 
 
 def crm_connection_test(*, connection: CrmConnection) -> CrmConnection:

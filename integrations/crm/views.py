@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -55,7 +56,7 @@ def _admin(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     if not may_manage_crm(user):
-        raise PermissionDenied("Only enablement admins manage CRM connections.")
+        raise PermissionDenied(_("Only enablement admins manage CRM connections."))
     return user
 
 
@@ -85,7 +86,7 @@ def connections(request: HttpRequest) -> HttpResponse:
             created_by=user,
         )
         messages.success(
-            request, "The connection is saved. Test it to see the HubSpot account."
+            request, _("The connection is saved. Test it to see the HubSpot account.")
         )
         return redirect("crm_connection", connection.pk)
     return render(
@@ -118,10 +119,12 @@ def connection_sync(request: HttpRequest, pk: int) -> HttpResponse:
     _admin(request)
     connection = get_object_or_404(CrmConnection, pk=pk)
     if crm_sync_request(connection=connection):
-        messages.success(request, "A sync is on its way; its log appears below.")
+        messages.success(request, _("A sync is on its way; its log appears below."))
     else:
         messages.error(
-            request, f"The connection is {connection.get_status_display()}: no sync."
+            request,
+            _("The connection is %(status)s: no sync.")
+            % {"status": connection.get_status_display()},
         )
     return redirect("crm_connection", connection.pk)
 
@@ -143,7 +146,7 @@ def connection_owners(request: HttpRequest, pk: int) -> HttpResponse:
             except MappingRefused as error:
                 form.add_error("person", str(error))
             else:
-                messages.success(request, f"{owner} is mapped.")
+                messages.success(request, _("%(owner)s is mapped.") % {"owner": owner})
                 return redirect("crm_connection_owners", connection.pk)
     owners = list(
         connection.owners.select_related("user").order_by(
@@ -189,7 +192,11 @@ def connection_pause(request: HttpRequest, pk: int) -> HttpResponse:
         connection=connection,
         paused=connection.status == CrmConnection.Status.ACTIVE,
     )
-    messages.success(request, f"The connection is {connection.get_status_display()}.")
+    messages.success(
+        request,
+        _("The connection is %(status)s.")
+        % {"status": connection.get_status_display()},
+    )
     return redirect("crm_connection", connection.pk)
 
 
@@ -199,7 +206,10 @@ def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
     _admin(request)
     connection = get_object_or_404(CrmConnection, pk=pk)
     crm_connection_remove(connection=connection)
-    messages.success(request, f"The connection “{connection.name}” was removed.")
+    messages.success(
+        request,
+        _("The connection “%(name)s” was removed.") % {"name": connection.name},
+    )
     return redirect("crm_connections")
 
 
@@ -279,15 +289,20 @@ def salesforce_callback(request: HttpRequest) -> HttpResponse:
     ):
         messages.error(
             request,
-            "This Salesforce answer belongs to no authorisation started here; "
-            "start again.",
+            _(
+                "This Salesforce answer belongs to no authorisation started here; "
+                "start again."
+            ),
         )
         return redirect("crm_connections")
     if "error" in request.GET:
         messages.error(
             request,
-            f"Salesforce refused: {request.GET.get('error', '')[:100]}: "
-            f"{request.GET.get('error_description', '')[:300]}",
+            _("Salesforce refused: %(error)s: %(description)s")
+            % {
+                "error": request.GET.get("error", "")[:100],
+                "description": request.GET.get("error_description", "")[:300],
+            },
         )
         return redirect("crm_connections")
     client = unseal(pending["client"])
@@ -316,7 +331,9 @@ def salesforce_callback(request: HttpRequest) -> HttpResponse:
     except CrmError as error:
         messages.error(request, str(error))
         return redirect("crm_connections")
-    messages.success(request, "Salesforce is connected. Test it to see the org's name.")
+    messages.success(
+        request, _("Salesforce is connected. Test it to see the org's name.")
+    )
     return redirect("crm_connection", connection.pk)
 
 
@@ -338,8 +355,15 @@ def currency_rate(request: HttpRequest) -> HttpResponse:
     )
     messages.success(
         request,
-        f"1 {rate.currency} = {rate.rate} {settings.CRM_REPORTING_CURRENCY}; "
-        "the monthly outcomes are converted with it.",
+        _(
+            "1 %(currency)s = %(rate)s %(reporting)s; "
+            "the monthly outcomes are converted with it."
+        )
+        % {
+            "currency": rate.currency,
+            "rate": rate.rate,
+            "reporting": settings.CRM_REPORTING_CURRENCY,
+        },
     )
     return redirect("crm_connections")
 
@@ -354,10 +378,10 @@ def connection_token(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = HubSpotConnectionForm({"name": connection.name, **request.POST.dict()})
     if not form.is_valid():
-        messages.error(request, "Enter the new private-app token.")
+        messages.error(request, _("Enter the new private-app token."))
         return redirect("crm_connection", connection.pk)
     crm_connection_replace_token(
         connection=connection, access_token=form.cleaned_data["access_token"], by=user
     )
-    messages.success(request, "The new token is saved. Test it to see the account.")
+    messages.success(request, _("The new token is saved. Test it to see the account."))
     return redirect("crm_connection", connection.pk)

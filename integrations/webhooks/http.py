@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import urllib3
+from django.utils.translation import gettext
 
 TIMEOUT_SECONDS = 10.0
 MAX_ANSWER_BYTES = 64 * 1024
@@ -50,24 +51,31 @@ def resolve(url: str, *, allow_private: bool) -> tuple[str, str, int, str]:
     """(scheme, host, port, address to connect to), or TargetRefused."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TargetRefused("Only http and https URLs with a host can be called.")
+        raise TargetRefused(
+            gettext("Only http and https URLs with a host can be called.")
+        )
     if parts.username or parts.password:
-        raise TargetRefused("URLs with a user name or password are refused.")
+        raise TargetRefused(gettext("URLs with a user name or password are refused."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise TargetRefused("The port is not a number.") from None
+        raise TargetRefused(gettext("The port is not a number.")) from None
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise TargetRefused(f"The host {parts.hostname} does not resolve.") from None
+        raise TargetRefused(
+            gettext("The host %(host)s does not resolve.") % {"host": parts.hostname}
+        ) from None
     addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     if not allow_private:
         refused = [a for a in addresses if _refused_address(a)]
         if refused:
             raise TargetRefused(
-                f"{parts.hostname} resolves to {refused[0]}, a loopback, private, "
-                "link-local or metadata address."
+                gettext(
+                    "%(host)s resolves to %(address)s, a loopback, private, "
+                    "link-local or metadata address."
+                )
+                % {"host": parts.hostname, "address": refused[0]}
             )
     return parts.scheme, parts.hostname, port, str(addresses[0])
 

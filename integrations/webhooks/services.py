@@ -20,7 +20,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from integrations.webhooks import http, signing
@@ -56,7 +57,10 @@ def _check_events(events: list[str]) -> list[str]:
 
     unknown = sorted(set(events) - set(EVENT_TYPES))
     if unknown:
-        raise WebhookRefused(f"Unknown event type(s): {', '.join(unknown)}.")
+        raise WebhookRefused(
+            gettext("Unknown event type(s): %(events)s.")
+            % {"events": ", ".join(unknown)}
+        )
     return sorted(set(events))
 
 
@@ -347,19 +351,27 @@ def _endpoint_failed(endpoint: WebhookEndpoint, now: dt.datetime) -> None:
     endpoint.refresh_from_db()
     if endpoint.failing_since is None or now - endpoint.failing_since < DISABLE_AFTER:
         return
-    reason = "Every delivery failed for three days."
+    # Stored in English (the API shows it as is), translated for the pages.
+    reason = gettext_noop("Every delivery failed for three days.")
     disabled = WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).update(
         active=False, disabled_at=now, disabled_reason=reason
     )
     if disabled:
-        send_mail(
-            subject=f"[{settings.ORGANISATION_NAME}] A webhook was turned off",
-            message=(
-                f"Onramp could not deliver events to {endpoint.url} for three days, "
+        # In the owner's language, not the worker's.
+        with translation.override(endpoint.owner.preferred_language):
+            subject = gettext("A webhook was turned off")
+            message = gettext(
+                "Onramp could not deliver events to %(url)s for three days, "
                 "so it stopped sending them. Fix the receiver, then turn the "
-                f"webhook on again at {settings.SITE_URL}/integrations/webhooks/ "
+                "webhook on again at %(page)s "
                 "(the delivery log there shows each answer)."
-            ),
+            ) % {
+                "url": endpoint.url,
+                "page": f"{settings.SITE_URL}/integrations/webhooks/",
+            }
+        send_mail(
+            subject=f"[{settings.ORGANISATION_NAME}] {subject}",
+            message=message,
             from_email=None,
             recipient_list=[endpoint.owner.email],
             fail_silently=True,

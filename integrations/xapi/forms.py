@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from integrations.models import LrsEndpoint
 
@@ -14,18 +16,28 @@ class LrsEndpointForm(forms.ModelForm[LrsEndpoint]):
     password = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Basic auth password (the LRS's secret). Left empty when editing: "
-        "unchanged.",
+        label=_("Password"),
+        help_text=_(
+            "Basic auth password (the LRS's secret). Left empty when editing: "
+            "unchanged."
+        ),
     )
 
     class Meta:
         model = LrsEndpoint
         fields = ["name", "url", "username", "password", "version", "active"]
+        labels = {
+            "name": _("Name"),
+            "url": _("Address"),
+            "username": _("User name"),
+            "version": _("xAPI version"),
+            "active": pgettext_lazy("switched on", "Active"),
+        }
 
     def clean_url(self) -> str:
         url: str = self.cleaned_data["url"]
         if not url.startswith(("https://", "http://")):
-            raise forms.ValidationError("The address must start with https://.")
+            raise forms.ValidationError(_("The address must start with https://."))
         return url
 
     def save(self, commit: bool = True) -> LrsEndpoint:
@@ -39,6 +51,6 @@ class LrsEndpointForm(forms.ModelForm[LrsEndpoint]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
-            self.fields[
-                "password"
-            ].help_text = "Basic auth password (the LRS's secret)."
+            self.fields["password"].help_text = _(
+                "Basic auth password (the LRS's secret)."
+            )

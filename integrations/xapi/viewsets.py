@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
@@ -26,7 +27,9 @@ class EnablementAdminMenuItem(MenuItem):
 
 def _require_enablement_admin(request: HttpRequest) -> None:
     if not signed_in_user(request).is_enablement_admin:
-        raise PermissionDenied("Only enablement admins manage Learning Record Stores.")
+        raise PermissionDenied(
+            gettext("Only enablement admins manage Learning Record Stores.")
+        )
 
 
 def lrs_index(request: HttpRequest) -> HttpResponse:
@@ -50,7 +53,10 @@ def lrs_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             saved = form.save()
             if saved.active:
                 lrs_endpoint_backfill(endpoint=saved)
-        messages.success(request, f"Learning Record Store “{saved}” saved.")
+        messages.success(
+            request,
+            gettext("Learning Record Store “%(name)s” saved.") % {"name": saved},
+        )
         return redirect("xapi_lrs:index")
     return render(
         request,
@@ -78,7 +84,7 @@ class LrsViewSet(ViewSet):
     name = "xapi_lrs"
     url_prefix = "learning-record-stores"
     icon = "resubmit"
-    menu_label = "Learning Record Stores"
+    menu_label = gettext_lazy("Learning Record Stores")
     menu_order = 900
     menu_item_class = EnablementAdminMenuItem
     add_to_settings_menu = True

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.db import transaction
+from django.utils.functional import Promise
 
 from lms.accounts.models import User
 from lms.lib import clock
@@ -26,7 +27,7 @@ UNSUBSCRIBE_SALT = "lms.notifications.unsubscribe"
 @dataclass(frozen=True)
 class NoticeKind:
     kind: str
-    label: str
+    label: str | Promise  # lazily translated: shown in the reader's language
     # Whether the person may choose Slack or Teams, and a digest, for it.
     any_channel: bool = False
 
@@ -39,12 +40,12 @@ def register_notice_kind(kind: NoticeKind) -> None:
 
 
 def notice_kinds() -> list[NoticeKind]:
-    return sorted(_KINDS.values(), key=lambda k: k.label)
+    return sorted(_KINDS.values(), key=lambda k: str(k.label))
 
 
 def notice_kind_label(kind: str) -> str:
     known = _KINDS.get(kind) or _KINDS.get(_family(kind))
-    return known.label if known else kind.replace("_", " ")
+    return str(known.label) if known else kind.replace("_", " ")
 
 
 def _family(kind: str) -> str:
