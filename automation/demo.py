@@ -171,7 +171,7 @@ def _sequence(
             **{"delay_unit": DelayUnit.BUSINESS_DAYS, "channel": Channel.EMAIL, **step},
         )
     channels = dict.fromkeys(
-        Channel(step.get("channel", Channel.EMAIL)).label for step in steps
+        str(Channel(step.get("channel", Channel.EMAIL)).label) for step in steps
     )
     log(f"Sequence “{name}” with {len(steps)} steps, on ({', '.join(channels)}).")
 
