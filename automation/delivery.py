@@ -114,18 +114,18 @@ def send_many(messages: Sequence[Outgoing]) -> list[Outcome]:
     size, and the e-mails go through one connection to the mail server. A
     message that cannot be sent does not stop the others: its claim is
     withdrawn and its outcome carries the error."""
-    for message in messages:
-        if message.channel not in CHANNELS:
-            raise ValueError(f"Unknown channel {message.channel!r}")
+    for given in messages:
+        if given.channel not in CHANNELS:
+            raise ValueError(f"Unknown channel {given.channel!r}")
     outcomes: dict[int, Outcome] = {}
     won = notices_claim(claims=[(m.recipient.pk, m.kind, m.key) for m in messages])
     claimed: list[tuple[int, Outgoing]] = []
-    for index, message in enumerate(messages):
-        claim = (message.recipient.pk, message.kind, message.key)
+    for index, given in enumerate(messages):
+        claim = (given.recipient.pk, given.kind, given.key)
         if claim in won:
             # The same message twice in one batch goes once, like two sends.
             won.discard(claim)
-            claimed.append((index, message))
+            claimed.append((index, given))
         else:
             outcomes[index] = Outcome(sent=False)
     choices = notice_choices(

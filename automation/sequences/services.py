@@ -236,11 +236,12 @@ def _positions_save(batch: list[Enrolment]) -> None:
     costs more Python time than the whole rest of the tick."""
     meta = Enrolment._meta
     quote = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in POSITION]
+    concrete = {field.name: field for field in meta.concrete_fields}
+    fields = [concrete[name] for name in POSITION]
     sql = (
         f"UPDATE {quote(meta.db_table)} SET "
-        + ", ".join(f"{quote(field.column)} = %s" for field in fields)
-        + f" WHERE {quote(meta.pk.column)} = %s"
+        + ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+        + f" WHERE {quote(str(concrete['id'].column))} = %s"
     )
     rows = [
         [

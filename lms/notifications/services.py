@@ -108,8 +108,9 @@ def notices_claim(*, claims: Collection[Claim]) -> set[Claim]:
     each other's rows in the same order rather than deadlock."""
     meta = NotificationLog._meta
     quote = connection.ops.quote_name
-    columns = [meta.get_field(name).column for name in ("user", "kind", "key")]
-    sent_at = meta.get_field("sent_at")
+    field = {f.name: f for f in meta.concrete_fields}
+    columns = [str(field[name].column) for name in ("user", "kind", "key")]
+    sent_at = field["sent_at"]
     stamp = sent_at.get_db_prep_value(timezone.now(), connection)
     rows = sorted(set(claims))
     won: set[Claim] = set()
@@ -117,7 +118,7 @@ def notices_claim(*, claims: Collection[Claim]) -> set[Claim]:
         chunk = rows[start : start + CLAIM_CHUNK]
         sql = (
             f"INSERT INTO {quote(meta.db_table)} "
-            f"({', '.join(quote(c) for c in [*columns, sent_at.column])}) "
+            f"({', '.join(quote(c) for c in [*columns, str(sent_at.column)])}) "
             f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))} "
             f"ON CONFLICT DO NOTHING "
             f"RETURNING {', '.join(quote(c) for c in columns)}"
