@@ -1,15 +1,22 @@
 """The one door for automated messages to a person: e-mail, Slack or Teams.
 
-Sequences call `send`; it is idempotent on (recipient, kind, key) through the
-notification log, applies the person's preferences (unless the message is
-required), records a Delivery row per channel tried, and falls back to e-mail once
-when a chat channel fails or is not connected.
+Sequences call `send_many` (a batch at once), others `send` (one); it is
+idempotent on (recipient, kind, key) through the notification log, applies the
+person's preferences (unless the message is required), records a Delivery row per
+channel tried, and falls back to e-mail once when a chat channel fails or is not
+connected.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
 
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F
 
 from automation.channels import DeliveryFailed
@@ -21,15 +28,39 @@ from automation.notice_kinds import digest_subject
 from lms.accounts.models import User
 from lms.lib import clock
 from lms.notifications.models import Channel, Timing
-from lms.notifications.preferences import notice_choice
+from lms.notifications.preferences import notice_choice, notice_choices
 from lms.notifications.services import (
     notice_email_send,
-    notice_record,
     notice_withdraw,
+    notices_claim,
     notify_once,
 )
 
 CHANNELS = (Channel.EMAIL, Channel.SLACK, Channel.TEAMS)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for `send_many`: what `send` takes."""
+
+    recipient: User
+    channel: str
+    kind: str
+    key: str
+    subject: str
+    text: str
+    html: str
+    url: str | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one message of `send_many`: `sent` as `send` returns it,
+    or the error that stopped it (its claim withdrawn)."""
+
+    sent: bool
+    error: Exception | None = None
 
 
 def send(
@@ -57,53 +88,180 @@ def send(
     message is claimed before sending; if the e-mail cannot be sent the claim is
     withdrawn, so that a later run tries again, and the error is raised.
     """
-    if channel not in CHANNELS:
-        raise ValueError(f"Unknown channel {channel!r}")
-    if not notice_record(user=recipient, kind=kind, key=key):
-        return False
-    message = _Message(recipient, kind, key, subject, text, html, url, required)
-    if not required:
-        choice = notice_choice(user=recipient, kind=kind)
-        if not choice.wanted:
-            message.record(
-                channel,
-                Delivery.Status.SKIPPED,
-                "All notices paused." if choice.paused else "Turned off by the person.",
+    (outcome,) = send_many(
+        [
+            Outgoing(
+                recipient=recipient,
+                channel=channel,
+                kind=kind,
+                key=key,
+                subject=subject,
+                text=text,
+                html=html,
+                url=url,
+                required=required,
             )
-            return False
-        if choice.chosen:
-            channel = choice.channel
-            if choice.timing == Timing.DIGEST:
-                message.record(channel, Delivery.Status.QUEUED)
-                return True
+        ]
+    )
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.sent
+
+
+def send_many(messages: Sequence[Outgoing]) -> list[Outcome]:
+    """`send` for a batch of messages (the sequence engine's tick): one outcome
+    per message, in order. The claims, the preferences and the Delivery rows
+    are read and written in a fixed number of queries whatever the batch's
+    size, and the e-mails go through one connection to the mail server. A
+    message that cannot be sent does not stop the others: its claim is
+    withdrawn and its outcome carries the error."""
+    for given in messages:
+        if given.channel not in CHANNELS:
+            raise ValueError(f"Unknown channel {given.channel!r}")
+    outcomes: dict[int, Outcome] = {}
+    won = notices_claim(claims=[(m.recipient.pk, m.kind, m.key) for m in messages])
+    claimed: list[tuple[int, Outgoing]] = []
+    for index, given in enumerate(messages):
+        claim = (given.recipient.pk, given.kind, given.key)
+        if claim in won:
+            # The same message twice in one batch goes once, like two sends.
+            won.discard(claim)
+            claimed.append((index, given))
+        else:
+            outcomes[index] = Outcome(sent=False)
+    choices = notice_choices(
+        wanted=[(m.recipient.pk, m.kind) for _, m in claimed if not m.required]
+    )
+    held: list[tuple[_Message, str, str, str]] = []
+    emails: list[tuple[int, _Message]] = []
+    chats: list[tuple[int, _Message, str]] = []
+    for index, outgoing in claimed:
+        message = _Message(outgoing)
+        channel = outgoing.channel
+        if not outgoing.required:
+            choice = choices[outgoing.recipient.pk, outgoing.kind]
+            if not choice.wanted:
+                why = (
+                    "All notices paused."
+                    if choice.paused
+                    else "Turned off by the person."
+                )
+                held.append((message, channel, Delivery.Status.SKIPPED, why))
+                outcomes[index] = Outcome(sent=False)
+                continue
+            if choice.chosen:
+                channel = choice.channel
+                if choice.timing == Timing.DIGEST:
+                    held.append((message, channel, Delivery.Status.QUEUED, ""))
+                    outcomes[index] = Outcome(sent=True)
+                    continue
+        if channel == Channel.EMAIL:
+            emails.append((index, message))
+        else:
+            chats.append((index, message, channel))
+    sending = Delivery.Status.SENDING
+    opened = _records(
+        held + [(message, Channel.EMAIL, sending, "") for _, message in emails]
+    )
+    connection = get_connection()
+    # If the mail server cannot be reached now, each e-mail tries again on its
+    # own below and records its own error.
+    with suppress(Exception):
+        connection.open()
     try:
-        message.dispatch(channel)
-    except Exception:
-        notice_withdraw(user=recipient, kind=kind, key=key)
-        raise
-    return True
+        sent: list[int] = []
+        for (index, message), delivery in zip(emails, opened[len(held) :], strict=True):
+            try:
+                message.email_send(connection)
+            except Exception as error:  # noqa: BLE001 (in its outcome; the rest go)
+                message.finish(delivery, Delivery.Status.FAILED, type(error).__name__)
+                outcomes[index] = message.withdrawn(error)
+            else:
+                sent.append(delivery.pk)
+                outcomes[index] = Outcome(sent=True)
+        Delivery.objects.filter(pk__in=sent).update(
+            status=Delivery.Status.SENT, finished_at=clock.now()
+        )
+        for index, message, channel in chats:
+            try:
+                message.dispatch(channel, connection)
+            except Exception as error:  # noqa: BLE001 (in its outcome; the rest go)
+                outcomes[index] = message.withdrawn(error)
+            else:
+                outcomes[index] = Outcome(sent=True)
+    finally:
+        connection.close()
+    return [outcomes[index] for index in range(len(messages))]
+
+
+def _records(entries: list[tuple[_Message, str, str, str]]) -> list[Delivery]:
+    """The Delivery of each (message, channel, status, error), one more attempt
+    of it: read in one query, the new ones written in one (a row already there
+    is a message tried before, whose claim was withdrawn)."""
+    if not entries:
+        return []
+    existing = {
+        (row.user_id, row.kind, row.key, row.channel): row
+        for row in Delivery.objects.filter(
+            user_id__in={message.recipient.pk for message, *_ in entries},
+            key__in={message.key for message, *_ in entries},
+        )
+    }
+    now = clock.now()
+    found: list[Delivery] = []
+    fresh: list[Delivery] = []
+    for message, channel, status, error in entries:
+        finished = None if status in ("sending", "queued") else now
+        row = existing.get((message.recipient.pk, message.kind, message.key, channel))
+        if row is not None:
+            Delivery.objects.filter(pk=row.pk).update(
+                status=status,
+                error=error[:300],
+                attempts=F("attempts") + 1,
+                finished_at=finished,
+            )
+        else:
+            row = message.delivery(channel, status, error, finished)
+            fresh.append(row)
+        found.append(row)
+    Delivery.objects.bulk_create(fresh)
+    return found
 
 
 class _Message:
-    def __init__(
-        self,
-        recipient: User,
-        kind: str,
-        key: str,
-        subject: str,
-        text: str,
-        html: str,
-        url: str | None,
-        required: bool,
-    ) -> None:
-        self.recipient = recipient
-        self.kind = kind
-        self.key = key
-        self.subject = subject
-        self.text = text
-        self.html = html
-        self.url = url
-        self.required = required
+    def __init__(self, outgoing: Outgoing) -> None:
+        self.recipient = outgoing.recipient
+        self.kind = outgoing.kind
+        self.key = outgoing.key
+        self.subject = outgoing.subject
+        self.text = outgoing.text
+        self.html = outgoing.html
+        self.url = outgoing.url
+        self.required = outgoing.required
+        self.connection: BaseEmailBackend | None = None
+
+    def delivery(
+        self, channel: str, status: str, error: str, finished: dt.datetime | None
+    ) -> Delivery:
+        """A new Delivery row of this message on `channel` (not saved)."""
+        return Delivery(
+            user=self.recipient,
+            kind=self.kind,
+            key=self.key,
+            channel=channel,
+            status=status,
+            error=error[:300],
+            attempts=1,
+            subject=self.subject[:200],
+            text=self.text,
+            url=self.url or "",
+            finished_at=finished,
+        )
+
+    def withdrawn(self, error: Exception) -> Outcome:
+        """Give the claim back: a later run tries again."""
+        notice_withdraw(user=self.recipient, kind=self.kind, key=self.key)
+        return Outcome(sent=False, error=error)
 
     def record(
         self,
@@ -153,7 +311,8 @@ class _Message:
             finished_at=clock.now(),
         )
 
-    def dispatch(self, channel: str) -> None:
+    def dispatch(self, channel: str, connection: BaseEmailBackend) -> None:
+        self.connection = connection
         if channel == Channel.EMAIL:
             self.email()
             return
@@ -232,18 +391,22 @@ class _Message:
             Channel.EMAIL, Delivery.Status.SENDING, fallback_of=fallback_of
         )
         try:
-            notice_email_send(
-                user=self.recipient,
-                kind=self.kind,
-                subject=self.subject,
-                text=self.text,
-                html=self.html,
-                required=self.required,
-            )
+            self.email_send(self.connection)
         except Exception as error:
             self.finish(delivery, Delivery.Status.FAILED, f"{type(error).__name__}")
             raise
         self.finish(delivery, Delivery.Status.SENT)
+
+    def email_send(self, connection: BaseEmailBackend | None) -> None:
+        notice_email_send(
+            user=self.recipient,
+            kind=self.kind,
+            subject=self.subject,
+            text=self.text,
+            html=self.html,
+            required=self.required,
+            connection=connection,
+        )
 
 
 DIGEST_KIND = "notice_digest"

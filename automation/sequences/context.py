@@ -180,13 +180,16 @@ def _trainings(enrolments: Seq[Enrolment]) -> dict[int | None, Assignment]:
         .order_by("completed_at", "due_at", "pk")
     )
     by_pk = {row.pk: row for row in rows}
+    by_user: dict[int, list[Assignment]] = {}
+    for row in rows:
+        by_user.setdefault(row.user_id, []).append(row)
     for enrolment in enrolments:
         if enrolment.assignment_id:
             if enrolment.assignment_id in by_pk:
                 found[enrolment.pk] = by_pk[enrolment.assignment_id]
             continue
         sequence: Sequence = enrolment.sequence
-        mine = [row for row in rows if row.user_id == enrolment.user_id]
+        mine = by_user.get(enrolment.user_id, [])
         if sequence.course_id or sequence.path_id:
             mine = [
                 row
@@ -272,15 +275,15 @@ def _renewed_certificates(enrolments: Seq[Enrolment]) -> set[int | None]:
             status=Certificate.Status.ACTIVE,
         ).values_list("user_id", "program_id", "issued_at")
     )
+    latest: dict[tuple[int, int], dt.datetime] = {}
+    for user_id, program_id, issued_at in newer:
+        key = (user_id, program_id)
+        latest[key] = max(issued_at, latest.get(key, issued_at))
     renewed: set[int | None] = set()
     for enrolment in watched:
         certificate = enrolment.certificate
         assert certificate is not None
-        if any(
-            user_id == enrolment.user_id
-            and program_id == certificate.program_id
-            and issued_at > certificate.issued_at
-            for user_id, program_id, issued_at in newer
-        ):
+        issued = latest.get((enrolment.user_id, certificate.program_id))
+        if issued is not None and issued > certificate.issued_at:
             renewed.add(enrolment.pk)
     return renewed

@@ -8,10 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core import signing
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from lms.lib.urls import site_url
+from lms.lib.urls import token_url
 
 SALT = "automation.sequences.link"
 MAX_AGE_SECONDS = 366 * 24 * 3600
@@ -41,7 +40,7 @@ def tracked_url(*, step_id: int, enrolment_id: int | None, path: str) -> str:
     if not is_site_path(path):
         raise ValueError(f"Not a path on this site: {path!r}")
     token = signing.dumps([step_id, enrolment_id, path], salt=SALT, compress=True)
-    return site_url(reverse("sequence_link", args=[token]))
+    return token_url("sequence_link", token)
 
 
 def link_from(token: str) -> Link | None:

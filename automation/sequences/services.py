@@ -10,12 +10,12 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from automation.delivery import send
+from automation.delivery import Outgoing, send, send_many
 from automation.sequences import schedule, template
 from automation.sequences.context import Context, People, contexts_for
 from automation.sequences.models import (
@@ -30,7 +30,6 @@ from lms.accounts.models import User
 from lms.lib import clock
 
 BATCH_SIZE = 500
-SEND_CHUNK = 100
 LEASE = dt.timedelta(minutes=15)
 
 
@@ -162,6 +161,15 @@ def _claim_batch(*, now: dt.datetime, after: int, size: int) -> list[Enrolment]:
     return batch
 
 
+@dataclass
+class _Outgoing:
+    """A step's messages for one enrolment, with what its StepSend rows share."""
+
+    enrolment: Enrolment
+    step: SequenceStep
+    messages: list[Outgoing]
+
+
 def _advance(
     batch: list[Enrolment],
     *,
@@ -170,20 +178,84 @@ def _advance(
     now: dt.datetime,
     report: TickReport,
 ) -> None:
+    """Move a batch on by one step each, in a fixed number of queries: its
+    contexts read together, its messages claimed, checked against preferences
+    and sent together (the e-mails through one connection), then its step
+    records and positions written in one transaction."""
     contexts = contexts_for(batch, people=people)
-    for start in range(0, len(contexts), SEND_CHUNK):
-        chunk = contexts[start : start + SEND_CHUNK]
-        # One commit per chunk rather than one per message (each commit waits for
-        # the disk): the chunk's claims, records and progress commit together.
-        with transaction.atomic():
-            sends: list[StepSend] = []
-            for context in chunk:
-                sends += _advance_one(context, steps=steps, now=now, report=report)
-            StepSend.objects.bulk_create(sends, ignore_conflicts=True)
-            Enrolment.objects.bulk_update(
-                [context.enrolment for context in chunk],
-                ["next_index", "next_due_at", "exited_at", "exit_reason"],
+    sends: list[StepSend] = []
+    outgoing: list[_Outgoing] = []
+    for context in contexts:
+        step = _advance_one(context, steps=steps, now=now, report=report)
+        if step is None:
+            continue
+        enrolment = context.enrolment
+        if (
+            step.only_if_progress_below is not None
+            and context.progress >= step.only_if_progress_below
+        ):
+            sends.append(
+                _step_send(enrolment, step, enrolment.user, StepSend.Status.SKIPPED)
             )
+            continue
+        outgoing.append(_Outgoing(enrolment, step, _messages(context, step)))
+    outcomes = iter(
+        send_many([message for item in outgoing for message in item.messages])
+    )
+    for item in outgoing:
+        for message in item.messages:
+            outcome = next(outcomes)
+            if outcome.error is not None:
+                report.failed += 1
+                sends.append(
+                    _step_send(
+                        item.enrolment,
+                        item.step,
+                        message.recipient,
+                        StepSend.Status.FAILED,
+                        error=str(outcome.error)[:500],
+                    )
+                )
+            elif outcome.sent:
+                report.sent += 1
+                sent = StepSend.Status.SENT
+                sends.append(
+                    _step_send(item.enrolment, item.step, message.recipient, sent)
+                )
+    with transaction.atomic():
+        StepSend.objects.bulk_create(sends, ignore_conflicts=True)
+        _positions_save(batch)
+
+
+POSITION = ("next_index", "next_due_at", "exited_at", "exit_reason")
+
+
+def _positions_save(batch: list[Enrolment]) -> None:
+    """Write where each enrolment of the batch now stands: one UPDATE by primary
+    key per enrolment, sent in one executemany (pipelined on PostgreSQL, one
+    round trip). Django's bulk_update builds a CASE per field and row, which
+    costs more Python time than the whole rest of the tick."""
+    meta = Enrolment._meta
+    quote = connection.ops.quote_name
+    concrete = {field.name: field for field in meta.concrete_fields}
+    fields = [concrete[name] for name in POSITION]
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET "
+        + ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+        + f" WHERE {quote(str(concrete['id'].column))} = %s"
+    )
+    rows = [
+        [
+            *(
+                field.get_db_prep_save(getattr(enrolment, field.attname), connection)
+                for field in fields
+            ),
+            enrolment.pk,
+        ]
+        for enrolment in batch
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _advance_one(
@@ -192,9 +264,9 @@ def _advance_one(
     steps: dict[int, list[SequenceStep]],
     now: dt.datetime,
     report: TickReport,
-) -> list[StepSend]:
-    """Let the person go, hold them through quiet hours, or send their step and
-    schedule the next one."""
+) -> SequenceStep | None:
+    """Let the person go, hold them through quiet hours, or schedule the step
+    after the one due now and return the one due now (to be sent)."""
     enrolment = context.enrolment
     sequence = enrolment.sequence
     zone = clock.zone(enrolment.user.time_zone)
@@ -203,16 +275,15 @@ def _advance_one(
         enrolment.exited_at, enrolment.exit_reason = now, Enrolment.Exit.GOAL
         enrolment.next_due_at = None
         report.exited += 1
-        return []
+        return None
     quiet = {"quiet_from": sequence.quiet_from, "quiet_until": sequence.quiet_until}
     if schedule.in_quiet_hours(now, zone=zone, **quiet):
         enrolment.next_due_at = schedule.after_quiet_hours(now, zone=zone, **quiet)
-        return []
+        return None
     sequence_steps = steps[sequence.pk]
-    sends = []
+    due = None
     if enrolment.next_index < len(sequence_steps):
-        step = sequence_steps[enrolment.next_index]
-        sends = _send_step(context, step, report=report)
+        due = sequence_steps[enrolment.next_index]
     enrolment.next_index += 1
     if enrolment.next_index >= len(sequence_steps):
         enrolment.exited_at, enrolment.exit_reason = now, Enrolment.Exit.FINISHED
@@ -224,7 +295,7 @@ def _advance_one(
             enrolment.anchor_at,
             enrolment.user.time_zone,
         )
-    return sends
+    return due
 
 
 def recipients(context: Context, step: SequenceStep) -> list[User]:
@@ -241,55 +312,43 @@ def recipients(context: Context, step: SequenceStep) -> list[User]:
     return list(unique.values())
 
 
-def _send_step(
-    context: Context, step: SequenceStep, *, report: TickReport
-) -> list[StepSend]:
-    enrolment = context.enrolment
-    record = {
-        "enrolment": enrolment,
-        "step": step,
-        "sequence_id": enrolment.sequence_id,
-        "channel": step.channel,
-    }
-    if (
-        step.only_if_progress_below is not None
-        and context.progress >= step.only_if_progress_below
-    ):
-        return [
-            StepSend(recipient=enrolment.user, status=StepSend.Status.SKIPPED, **record)
-        ]
+def _messages(context: Context, step: SequenceStep) -> list[Outgoing]:
+    """The step's message to each of its recipients, rendered once."""
     rendered = step_render(context, step)
-    sends = []
-    for recipient in recipients(context, step):
-        try:
-            sent = send(
-                recipient=recipient,
-                channel=step.channel,
-                kind="sequence",
-                key=f"sequence-step:{step.pk}:{enrolment.pk}:{recipient.pk}",
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                url=rendered.url or None,
-                required=False,
-            )
-        except Exception as error:  # noqa: BLE001 (recorded; the others still go)
-            report.failed += 1
-            sends.append(
-                StepSend(
-                    recipient=recipient,
-                    status=StepSend.Status.FAILED,
-                    error=str(error)[:500],
-                    **record,
-                )
-            )
-            continue
-        if sent:
-            report.sent += 1
-            sends.append(
-                StepSend(recipient=recipient, status=StepSend.Status.SENT, **record)
-            )
-    return sends
+    enrolment = context.enrolment
+    return [
+        Outgoing(
+            recipient=recipient,
+            channel=step.channel,
+            kind="sequence",
+            key=f"sequence-step:{step.pk}:{enrolment.pk}:{recipient.pk}",
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            url=rendered.url or None,
+            required=False,
+        )
+        for recipient in recipients(context, step)
+    ]
+
+
+def _step_send(
+    enrolment: Enrolment,
+    step: SequenceStep,
+    recipient: User,
+    status: str,
+    *,
+    error: str = "",
+) -> StepSend:
+    return StepSend(
+        enrolment=enrolment,
+        step=step,
+        sequence_id=enrolment.sequence_id,
+        channel=step.channel,
+        recipient=recipient,
+        status=status,
+        error=error,
+    )
 
 
 def step_render(context: Context, step: SequenceStep) -> Rendered:

@@ -10,6 +10,7 @@ Required notices (security, account) never consult any of this.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core import signing
@@ -18,7 +19,7 @@ from django.utils.functional import Promise
 
 from lms.accounts.models import User
 from lms.lib import clock
-from lms.lib.urls import absolute_url
+from lms.lib.urls import token_url
 from lms.notifications.models import Channel, NoticePause, NoticePreference, Timing
 
 UNSUBSCRIBE_SALT = "lms.notifications.unsubscribe"
@@ -67,19 +68,37 @@ class NoticeChoice:
 
 def notice_choice(*, user: User, kind: str) -> NoticeChoice:
     """The person's choice for this kind of notice (two queries)."""
+    return notice_choices(wanted=[(user.pk, kind)])[user.pk, kind]
+
+
+def notice_choices(
+    *, wanted: Collection[tuple[int, str]]
+) -> dict[tuple[int, str], NoticeChoice]:
+    """Each (person id, kind)'s choice, as notice_choice, for a whole batch of
+    messages in two queries."""
+    if not wanted:
+        return {}
+    user_ids = {user_id for user_id, _ in wanted}
+    kinds = {name for _, kind in wanted for name in (kind, _family(kind))}
     rows = {
-        row.kind: row
-        for row in NoticePreference.objects.filter(
-            user=user, kind__in={kind, _family(kind)}
-        )
+        (row.user_id, row.kind): row
+        for row in NoticePreference.objects.filter(user_id__in=user_ids, kind__in=kinds)
     }
-    row = rows.get(kind) or rows.get(_family(kind))
-    return NoticeChoice(
-        channel=row.channel if row else Channel.EMAIL,
-        timing=row.timing if row else Timing.IMMEDIATE,
-        paused=NoticePause.objects.filter(user=user).exists(),
-        chosen=row is not None,
+    paused = set(
+        NoticePause.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
     )
+    choices = {}
+    for user_id, kind in wanted:
+        row = rows.get((user_id, kind)) or rows.get((user_id, _family(kind)))
+        choices[user_id, kind] = NoticeChoice(
+            channel=row.channel if row else Channel.EMAIL,
+            timing=row.timing if row else Timing.IMMEDIATE,
+            paused=user_id in paused,
+            chosen=row is not None,
+        )
+    return choices
 
 
 def notice_preferences_of(*, user: User) -> dict[str, NoticePreference]:
@@ -119,7 +138,7 @@ def unsubscribe_token(*, user: User, kind: str) -> str:
 
 
 def unsubscribe_url(*, user: User, kind: str) -> str:
-    return absolute_url("notice_unsubscribe", unsubscribe_token(user=user, kind=kind))
+    return token_url("notice_unsubscribe", unsubscribe_token(user=user, kind=kind))
 
 
 def unsubscribe_target(token: str) -> tuple[User, str] | None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from lms.accounts.models import User
 from lms.notifications.models import NotificationLog
@@ -89,6 +89,45 @@ def notice_record(*, user: User, kind: str, key: str) -> bool:
             user=user, kind=kind, key=key
         )
     return created
+
+
+# Rows per INSERT: four parameters each, well under SQLite's limit.
+CLAIM_CHUNK = 200
+
+
+Claim = tuple[int, str, str]
+
+
+def notices_claim(*, claims: Collection[Claim]) -> set[Claim]:
+    """Claim many notices at once, as notice_record does one: `claims` are
+    (user id, kind, key); returns those this call claimed. One INSERT per 200
+    claims, each its own statement, committed at once unless the caller holds a
+    transaction: the unique constraint decides, and the database says which rows
+    it inserted (`ON CONFLICT DO NOTHING RETURNING`, PostgreSQL and SQLite 3.35+),
+    so two runs at once claim each notice once. Sorted, so that two runs wait for
+    each other's rows in the same order rather than deadlock."""
+    meta = NotificationLog._meta
+    quote = connection.ops.quote_name
+    field = {f.name: f for f in meta.concrete_fields}
+    columns = [str(field[name].column) for name in ("user", "kind", "key")]
+    sent_at = field["sent_at"]
+    stamp = sent_at.get_db_prep_value(timezone.now(), connection)
+    rows = sorted(set(claims))
+    won: set[Claim] = set()
+    for start in range(0, len(rows), CLAIM_CHUNK):
+        chunk = rows[start : start + CLAIM_CHUNK]
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} "
+            f"({', '.join(quote(c) for c in [*columns, str(sent_at.column)])}) "
+            f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))} "
+            f"ON CONFLICT DO NOTHING "
+            f"RETURNING {', '.join(quote(c) for c in columns)}"
+        )
+        params = [value for row in chunk for value in (*row, stamp)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            won.update(tuple(row) for row in cursor.fetchall())
+    return won
 
 
 def notice_withdraw(*, user: User, kind: str, key: str) -> None:
