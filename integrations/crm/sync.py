@@ -21,10 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from integrations.crm.bulk import rows_insert, rows_update
+from integrations.crm.domains import website_domain
 from integrations.crm.errors import CrmError, ReauthorisationNeeded
 from integrations.crm.hubspot import (
     Sleep,
     archived_pages,
+    deal_company_domains,
     hubspot_account,
     hubspot_client,
     modified_pages,
@@ -274,6 +276,11 @@ class _Sync:
                 except Skip as reason:
                     ident = record.get("id") if isinstance(record, dict) else None
                     self.tally.skip(f"deal {ident}", str(reason))
+            domains = deal_company_domains(
+                client, deal_ids=list(rows), sleep=self.sleep
+            )
+            for crm_id, values in rows.items():
+                values["account_domain"] = website_domain(domains.get(crm_id, ""))
             self.store(CrmDeal, "deals", rows, {})
 
     def activities(self, client: Any) -> None:
