@@ -18,7 +18,9 @@ From a connected CRM (integrations/crm), per rep over the last year:
   length in days, the usual formula, in revenue per day;
 - selling activity per week: calls, meetings and e-mails logged, per week;
 - content influence: closed deals whose prospect opened library content shared for
-  that deal before its close, with the win rate of those and of the others.
+  that deal before its close (by the opportunity id on the share link, or by the
+  prospect's e-mail domain at the deal's account), with the win rate of those and of
+  the others.
 Per cohort the ratios are pooled (sums over the cohort's reps, so a rep with one
 month does not weigh as much as a rep with twelve); times are medians.
 """

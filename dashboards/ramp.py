@@ -54,8 +54,9 @@ class SellingFigures:
     """A rep's selling from a connected CRM over `weeks`: the days from created to
     close of each closed deal, the calls, meetings and e-mails logged, how many
     closed deals were won, and how many closed deals (and won ones) content from the
-    library influenced: the prospect opened a link shared for that deal before its
-    close."""
+    library influenced: the prospect opened a link shared for that deal (by its
+    opportunity id, or by the prospect's e-mail domain at the deal's account) before
+    its close."""
 
     cycle_days: tuple[int, ...]
     activities: int

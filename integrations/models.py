@@ -390,6 +390,9 @@ class CrmDeal(models.Model):
     currency = models.CharField(max_length=3, help_text="ISO 4217")
     created_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    # The domain of the deal's account (Salesforce Account.Website, HubSpot's
+    # company `domain`): share links to people there count for the deal.
+    account_domain = models.CharField(max_length=253, blank=True)
     modified_at = models.DateTimeField()
 
     class Meta:

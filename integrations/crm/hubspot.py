@@ -16,6 +16,18 @@ from typing import Any
 
 from django.conf import settings
 from hubspot import HubSpot
+from hubspot.crm.associations.v4.exceptions import (
+    ApiException as AssociationsApiException,
+)
+from hubspot.crm.associations.v4.models import (
+    BatchInputPublicFetchAssociationsBatchRequest,
+    PublicFetchAssociationsBatchRequest,
+)
+from hubspot.crm.companies.exceptions import ApiException as CompaniesApiException
+from hubspot.crm.companies.models import (
+    BatchReadInputSimplePublicObjectId,
+    SimplePublicObjectId,
+)
 from hubspot.crm.objects.exceptions import ApiException as ObjectsApiException
 from hubspot.crm.objects.models import PublicObjectSearchRequest
 from hubspot.crm.owners.exceptions import ApiException
@@ -28,7 +40,14 @@ PAGE_SIZE = 100  # the documented largest page of the search and list endpoints
 # past that, the query starts again from the last modification stamp read.
 SEARCH_RESULT_LIMIT = 10_000
 RATE_LIMIT_ATTEMPTS = 8
-API_EXCEPTIONS = (ApiException, ObjectsApiException)
+API_EXCEPTIONS = (
+    ApiException,
+    ObjectsApiException,
+    AssociationsApiException,
+    CompaniesApiException,
+)
+# "Deal to primary company" (HUBSPOT_DEFINED): the company a deal is for.
+PRIMARY_COMPANY_TYPE_ID = 5
 Sleep = Callable[[float], None]
 
 
@@ -48,7 +67,7 @@ def hubspot_client(*, access_token: str) -> HubSpot:
     return HubSpot(access_token=access_token, host=settings.CRM_HUBSPOT_API_URL)
 
 
-def error_message(error: ApiException | ObjectsApiException) -> str:
+def error_message(error: Any) -> str:
     """HubSpot's error body (`{"status": "error", "message", "category", …}`) in
     one line: the answer code, the category and HubSpot's message."""
     category = message = ""
@@ -254,3 +273,86 @@ def owner_pages(client: HubSpot, *, sleep: Sleep = time.sleep) -> Iterator[list[
         after = _next_after(body)
         if after is None:
             return
+
+
+def _batch(call: Callable[..., Any], sleep: Sleep, **kwargs: Any) -> list[Any]:
+    """The `results` of a batch endpoint (200, or 207 with `errors` for inputs
+    that have nothing), waiting out 429s."""
+    response = _answer(call, sleep, **kwargs)
+    try:
+        body = json.loads(response.data)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+        raise GarbageAnswer(
+            "HubSpot answered a batch read without a list of results; the sync "
+            "stopped and nothing stored was changed by this page."
+        )
+    results: list[Any] = body["results"]
+    return results
+
+
+def deal_company_domains(
+    client: HubSpot, *, deal_ids: list[str], sleep: Sleep = time.sleep
+) -> dict[str, str]:
+    """The `domain` of each deal's company, by deal id: the primary company where
+    the deal has several (POST /crm/v4/associations/deals/companies/batch/read,
+    then POST /crm/v3/objects/companies/batch/read). Deals without a company, or
+    whose company has no domain, are left out."""
+    if not deal_ids:
+        return {}
+    associations = _batch(
+        client.crm.associations.v4.batch_api.get_page,
+        sleep,
+        from_object_type="deals",
+        to_object_type="companies",
+        batch_input_public_fetch_associations_batch_request=(
+            BatchInputPublicFetchAssociationsBatchRequest(
+                inputs=[PublicFetchAssociationsBatchRequest(id=i) for i in deal_ids]
+            )
+        ),
+    )
+    company_of: dict[str, str] = {}
+    for result in associations:
+        try:
+            deal_id = str(result["from"]["id"])
+            targets = [t for t in result["to"] if isinstance(t, dict)]
+        except (TypeError, KeyError):
+            continue
+        primary = [
+            t
+            for t in targets
+            if any(
+                isinstance(kind, dict) and kind.get("typeId") == PRIMARY_COMPANY_TYPE_ID
+                for kind in t.get("associationTypes") or []
+            )
+        ]
+        chosen = (primary or targets)[:1]
+        if chosen and chosen[0].get("toObjectId") is not None:
+            company_of[deal_id] = str(chosen[0]["toObjectId"])
+    if not company_of:
+        return {}
+    company_ids = sorted(set(company_of.values()))
+    companies = _batch(
+        client.crm.companies.batch_api.read,
+        sleep,
+        batch_read_input_simple_public_object_id=BatchReadInputSimplePublicObjectId(
+            inputs=[SimplePublicObjectId(id=i) for i in company_ids],
+            properties=["domain"],
+            properties_with_history=[],
+        ),
+    )
+    domains: dict[str, str] = {}
+    for company in companies:
+        if not isinstance(company, dict) or not isinstance(
+            company.get("properties"), dict
+        ):
+            continue
+        domain = company["properties"].get("domain")
+        if isinstance(domain, str) and domain:
+            domains[str(company.get("id"))] = domain
+    return {
+        deal_id: domains[company_id]
+        for deal_id, company_id in company_of.items()
+        if company_id in domains
+    }

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from integrations.crm.domains import website_domain
 from integrations.crm.errors import ObjectUnavailable
 from integrations.crm.salesforce import SalesforceOrg
 from integrations.crm.sync import (
@@ -31,7 +32,7 @@ from lms.lib.crypto import seal
 
 OPPORTUNITY_FIELDS = (
     "Id, OwnerId, Amount, CurrencyIsoCode, CreatedDate, CloseDate, StageName, "
-    "IsClosed, IsWon, IsDeleted, SystemModstamp"
+    "IsClosed, IsWon, IsDeleted, SystemModstamp, Account.Website"
 )
 TASK_FIELDS = (
     "Id, OwnerId, TaskSubtype, CompletedDateTime, ActivityDate, CreatedDate, "
@@ -96,8 +97,18 @@ def _opportunity_fields(
         ),
         "created_on": _instant(record.get("CreatedDate"), "CreatedDate").date(),
         "closed_on": _date(record.get("CloseDate"), "CloseDate") if closed else None,
+        "account_domain": _account_domain(record.get("Account")),
         "modified_at": _instant(record.get("SystemModstamp"), "SystemModstamp"),
     }
+
+
+def _account_domain(account: Any) -> str:
+    """The domain of the opportunity's account (the parent relationship
+    `Account`, null without one): its Website, or nothing."""
+    if not isinstance(account, dict):
+        return ""
+    website = account.get("Website")
+    return website_domain(website) if isinstance(website, str) else ""
 
 
 def _task_fields(record: dict[str, Any]) -> dict[str, Any]:

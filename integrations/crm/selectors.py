@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dashboards.ramp import SellingFigures
+from integrations.crm.domains import is_public_mail, organisation_domains
 from integrations.models import CrmActivity, CrmConnection, CrmDeal
 from library.models import ShareLink
 
@@ -75,6 +76,32 @@ def content_opened_by_opportunity(crm_ids: set[str]) -> dict[str, dt.date]:
     return opened
 
 
+def content_opened_by_domain(rep_ids: set[int]) -> dict[tuple[int, str], dt.date]:
+    """The day a prospect first opened library content each rep shared without
+    an opportunity id, by (rep, the prospect's organisation domain): an address
+    at eu.acme.com counts for eu.acme.com and acme.com; public webmail for none."""
+    opened: dict[tuple[int, str], dt.date] = {}
+    ids = sorted(rep_ids)
+    for start in range(0, len(ids), 5000):
+        rows = (
+            ShareLink.objects.filter(
+                rep__in=ids[start : start + 5000],
+                crm_opportunity_id="",
+                first_opened_at__isnull=False,
+            )
+            .values("rep_id", "prospect_email")
+            .annotate(first=models.Min("first_opened_at"))
+            .values_list("rep_id", "prospect_email", "first")
+        )
+        for rep_id, email, first in rows:
+            day = timezone.localdate(first)
+            for domain in organisation_domains(email):
+                key = (rep_id, domain)
+                if key not in opened or day < opened[key]:
+                    opened[key] = day
+    return opened
+
+
 # Selling figures span the last year of CRM data, in whole weeks.
 SELLING_WEEKS = 52
 
@@ -83,7 +110,10 @@ def crm_selling_figures(
     user_ids: Sequence[int], now: dt.datetime
 ) -> dict[int, SellingFigures]:
     """For ramp analytics: each person's closed deals' cycle lengths (created to
-    close, in days) and calls, meetings and e-mails logged, over SELLING_WEEKS."""
+    close, in days), how many were won and how many content influenced (a share
+    link for the deal's opportunity id, or one the deal's owner made without an
+    id for someone at the deal's account domain, opened by the close day), and
+    calls, meetings and e-mails logged, over SELLING_WEEKS."""
     since = now - dt.timedelta(weeks=SELLING_WEEKS)
     cycles: dict[int, list[int]] = defaultdict(list)
     won: Counter[int] = Counter()
@@ -95,15 +125,23 @@ def crm_selling_figures(
             outcome__in=[CrmDeal.Outcome.WON, CrmDeal.Outcome.LOST],
             closed_on__gte=since.date(),
             closed_on__lte=now.date(),
-        ).values_list("user_id", "crm_id", "outcome", "created_on", "closed_on")
+        ).values_list(
+            "user_id", "crm_id", "outcome", "created_on", "closed_on", "account_domain"
+        )
     )
     opened = content_opened_by_opportunity({crm_id for _, crm_id, *_ in closed})
-    for user_id, crm_id, outcome, created_on, closed_on in closed:
+    opened_at_account = content_opened_by_domain(
+        {user_id for user_id, *_, domain in closed if domain}
+    )
+    for user_id, crm_id, outcome, created_on, closed_on, domain in closed:
         assert closed_on is not None  # filtered above
         cycles[user_id].append(max(0, (closed_on - created_on).days))
         is_won = outcome == CrmDeal.Outcome.WON
         won[user_id] += is_won
-        first_open = opened.get(crm_id)
+        opens = [opened.get(crm_id)]
+        if domain and not is_public_mail(domain):
+            opens.append(opened_at_account.get((user_id, domain)))
+        first_open = min((day for day in opens if day is not None), default=None)
         if first_open is not None and first_open <= closed_on:
             influenced[user_id] += 1
             influenced_won[user_id] += is_won

@@ -20,10 +20,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from integrations.crm.bulk import rows_insert, rows_update
+from integrations.crm.domains import website_domain
 from integrations.crm.errors import CrmError, ReauthorisationNeeded
 from integrations.crm.hubspot import (
     Sleep,
     archived_pages,
+    deal_company_domains,
     hubspot_account,
     hubspot_client,
     modified_pages,
@@ -273,6 +276,11 @@ class _Sync:
                 except Skip as reason:
                     ident = record.get("id") if isinstance(record, dict) else None
                     self.tally.skip(f"deal {ident}", str(reason))
+            domains = deal_company_domains(
+                client, deal_ids=list(rows), sleep=self.sleep
+            )
+            for crm_id, values in rows.items():
+                values["account_domain"] = website_domain(domains.get(crm_id, ""))
             self.store(CrmDeal, "deals", rows, {})
 
     def activities(self, client: Any) -> None:
@@ -333,35 +341,38 @@ class _Sync:
 
     def _upsert(
         self, model: Any, rows: dict[str, dict[str, Any]], scope: dict[str, Any]
-    ) -> tuple[list[Any], list[Any]]:
+    ) -> tuple[list[str], list[str]]:
         """Create the rows the page brings new and update the ones that changed;
-        returns (created, changed)."""
+        returns the CRM ids (created, changed)."""
+        names = list(next(iter(rows.values())))
         for values in rows.values():
             values["user_id"] = self.users.get(values["owner_crm_id"])
+        if "user_id" not in names:
+            names.append("user_id")
         existing = {
-            row.crm_id: row
-            for row in model.objects.filter(
+            crm_id: (pk, stored)
+            for pk, crm_id, *stored in model.objects.filter(
                 connection=self.connection, crm_id__in=list(rows), **scope
             )
+            .order_by()
+            .values_list("pk", "crm_id", *names)
         }
-        new = [
-            model(connection=self.connection, crm_id=crm_id, **scope, **values)
-            for crm_id, values in rows.items()
-            if crm_id not in existing
-        ]
-        changed = []
-        for crm_id, row in existing.items():
+        new = [crm_id for crm_id in rows if crm_id not in existing]
+        changed: list[tuple[int, str]] = []
+        for crm_id, (pk, stored) in existing.items():
             values = rows[crm_id]
-            if any(getattr(row, name) != value for name, value in values.items()):
-                self.touch([row.user_id, values["user_id"]])
-                for name, value in values.items():
-                    setattr(row, name, value)
-                changed.append(row)
-        model.objects.bulk_create(new)
-        self.touch(row.user_id for row in new)
-        if changed:
-            model.objects.bulk_update(changed, fields=list(next(iter(rows.values()))))
-        return new, changed
+            if any(values[n] != old for n, old in zip(names, stored, strict=True)):
+                self.touch([stored[names.index("user_id")], values["user_id"]])
+                changed.append((pk, crm_id))
+        self.touch(rows[crm_id]["user_id"] for crm_id in new)
+        fixed = {"connection_id": self.connection.pk, **scope}
+        rows_insert(model, fixed=fixed, names=names, rows={c: rows[c] for c in new})
+        rows_update(
+            model,
+            names=names,
+            rows={pk: rows[crm_id] for pk, crm_id in changed},
+        )
+        return new, [crm_id for _, crm_id in changed]
 
     def deletions(self, client: Any) -> None:
         targets: Iterable[tuple[str, Any, dict[str, Any]]] = [

@@ -11,6 +11,12 @@ Endpoints, bodies and error answers follow HubSpot's published API reference:
   properties and the defaults (`hs_object_id`, `createdate`, `hs_lastmodifieddate`);
   at most 10,000 results per query (an `after` past it is a 400);
 - GET /crm/v3/objects/{type}?archived=true: archived records with `archivedAt`;
+- POST /crm/v4/associations/deals/companies/batch/read (`inputs` of `{"id"}`):
+  `results` of `{"from": {"id"}, "to": [{"toObjectId", "associationTypes":
+  [{"category", "typeId", "label"}]}]}` (typeId 5 "Primary", 341 unlabeled); a
+  deal without a company is in `errors` and the answer is a 207;
+- POST /crm/v3/objects/companies/batch/read (`inputs`, `properties`): `results`
+  of companies with the asked properties, unknown ids in `errors` (207);
 - every request needs `Authorization: Bearer <private-app token>`; without a known
   token the answer is 401 with HubSpot's documented error body
   (`status`, `message`, `correlationId`, `category: INVALID_AUTHENTICATION`);
@@ -29,6 +35,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from lms.lib import clock
 
 # GET /account-info/v3/details, the documented example.
 ACCOUNT_DETAILS = {
@@ -86,9 +94,11 @@ class HubSpotState:
     # object type -> id -> record as HubSpot stores it
     objects: dict[str, dict[str, dict[str, Any]]] = field(
         default_factory=lambda: {
-            t: {} for t in ("deals", "calls", "meetings", "emails")
+            t: {} for t in ("deals", "calls", "meetings", "emails", "companies")
         }
     )
+    # deal id -> [(company id, association type ids)]
+    deal_companies: dict[str, list[tuple[str, list[int]]]] = field(default_factory=dict)
     rate_limit_next: int = 0
     garbage_for: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -177,6 +187,18 @@ class HubSpotState:
             modified=modified,
             created=at,
         )
+
+    def put_company(
+        self, company_id: str, *, name: str, domain: str | None, modified: dt.datetime
+    ) -> None:
+        self.put(
+            "companies", company_id, {"name": name, "domain": domain}, modified=modified
+        )
+
+    def associate(self, deal_id: str, company_id: str, *, primary: bool = True) -> None:
+        """Deal to company: unlabeled (341), and "primary" (5) when it is."""
+        types = [5, 341] if primary else [341]
+        self.deal_companies.setdefault(deal_id, []).append((company_id, types))
 
     def archive(self, object_type: str, object_id: str, at: dt.datetime) -> None:
         record = self.objects[object_type][object_id]
@@ -296,6 +318,12 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorised() or self._rate_limited():
             return
         parts = urlsplit(self.path).path.strip("/").split("/")
+        if parts == "crm v4 associations deals companies batch read".split():
+            self._deal_companies(json.loads(raw or b"{}"))
+            return
+        if parts == "crm v3 objects companies batch read".split():
+            self._companies(json.loads(raw or b"{}"))
+            return
         if (
             parts[:3] != ["crm", "v3", "objects"]
             or len(parts) != 5
@@ -351,6 +379,85 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._paged(shaped, after, limit)
         body["total"] = len(shaped)
         self._answer(200, body)
+
+    def _batch_answer(self, results: list[Any], errors: list[Any]) -> None:
+        """200 when every input was found, else 207 with `numErrors` and `errors`."""
+        now = stamp(clock.now())
+        body: dict[str, Any] = {
+            "status": "COMPLETE",
+            "results": results,
+            "startedAt": now,
+            "completedAt": now,
+        }
+        if errors:
+            body["numErrors"] = len(errors)
+            body["errors"] = errors
+        self._answer(207 if errors else 200, body)
+
+    def _deal_companies(self, request: dict[str, Any]) -> None:
+        labels = {5: "Primary", 341: None}
+        results, errors = [], []
+        for item in request.get("inputs") or []:
+            deal_id = str(item.get("id"))
+            companies = self.server.state.deal_companies.get(deal_id)
+            if not companies:
+                errors.append(
+                    {
+                        "status": "error",
+                        "category": "OBJECT_NOT_FOUND",
+                        "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
+                        "message": f"No company is associated with deal {deal_id}.",
+                        "context": {"fromObjectId": [deal_id]},
+                    }
+                )
+                continue
+            results.append(
+                {
+                    "from": {"id": deal_id},
+                    "to": [
+                        {
+                            "toObjectId": int(company_id),
+                            "associationTypes": [
+                                {
+                                    "category": "HUBSPOT_DEFINED",
+                                    "typeId": type_id,
+                                    "label": labels[type_id],
+                                }
+                                for type_id in types
+                            ],
+                        }
+                        for company_id, types in companies
+                    ],
+                }
+            )
+        self._batch_answer(results, errors)
+
+    def _companies(self, request: dict[str, Any]) -> None:
+        wanted = set(request.get("properties") or []) | set(DEFAULT_PROPERTIES)
+        stored = self.server.state.objects["companies"]
+        results, errors = [], []
+        for item in request.get("inputs") or []:
+            company = stored.get(str(item.get("id")))
+            if company is None or company["archived"]:
+                errors.append(
+                    {
+                        "status": "error",
+                        "category": "OBJECT_NOT_FOUND",
+                        "message": "Could not get some COMPANY objects, they may "
+                        "be deleted or not exist. Check that ids are valid.",
+                        "context": {"ids": [str(item.get("id"))]},
+                    }
+                )
+                continue
+            results.append(
+                {
+                    **company,
+                    "properties": {
+                        k: v for k, v in company["properties"].items() if k in wanted
+                    },
+                }
+            )
+        self._batch_answer(results, errors)
 
     def _not_found(self) -> None:
         self._answer(
