@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F
+from django.utils import translation
 
 from automation.channels import DeliveryFailed
 from automation.channels.slack import slack_direct_message
@@ -172,7 +173,8 @@ def send_many(messages: Sequence[Outgoing]) -> list[Outcome]:
         sent: list[int] = []
         for (index, message), delivery in zip(emails, opened[len(held) :], strict=True):
             try:
-                message.email_send(connection)
+                with translation.override(message.recipient.preferred_language):
+                    message.email_send(connection)
             except Exception as error:  # noqa: BLE001 (in its outcome; the rest go)
                 message.finish(delivery, Delivery.Status.FAILED, type(error).__name__)
                 outcomes[index] = message.withdrawn(error)
@@ -184,7 +186,8 @@ def send_many(messages: Sequence[Outgoing]) -> list[Outcome]:
         )
         for index, message, channel in chats:
             try:
-                message.dispatch(channel, connection)
+                with translation.override(message.recipient.preferred_language):
+                    message.dispatch(channel, connection)
             except Exception as error:  # noqa: BLE001 (in its outcome; the rest go)
                 outcomes[index] = message.withdrawn(error)
             else:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -313,23 +314,32 @@ def recipients(context: Context, step: SequenceStep) -> list[User]:
 
 
 def _messages(context: Context, step: SequenceStep) -> list[Outgoing]:
-    """The step's message to each of its recipients, rendered once."""
-    rendered = step_render(context, step)
+    """The step's message to each of its recipients, rendered once per language
+    among them: the author's words stay as written, the e-mail's frame and the
+    dates speak the recipient's language."""
     enrolment = context.enrolment
-    return [
-        Outgoing(
-            recipient=recipient,
-            channel=step.channel,
-            kind="sequence",
-            key=f"sequence-step:{step.pk}:{enrolment.pk}:{recipient.pk}",
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            url=rendered.url or None,
-            required=False,
+    by_language: dict[str, Rendered] = {}
+    messages = []
+    for recipient in recipients(context, step):
+        language = recipient.preferred_language
+        if language not in by_language:
+            with translation.override(language):
+                by_language[language] = step_render(context, step)
+        rendered = by_language[language]
+        messages.append(
+            Outgoing(
+                recipient=recipient,
+                channel=step.channel,
+                kind="sequence",
+                key=f"sequence-step:{step.pk}:{enrolment.pk}:{recipient.pk}",
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                url=rendered.url or None,
+                required=False,
+            )
         )
-        for recipient in recipients(context, step)
-    ]
+    return messages
 
 
 def _step_send(

@@ -8,12 +8,16 @@ import datetime as dt
 
 import icalendar
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
 from automation.calendars import calendar_feed_for
 from automation.notice_kinds import digest_subject
+from automation.sequences.models import DelayUnit, Trigger
+from automation.sequences.services import sequences_tick
 from certificates.models import Certificate
+from tests.automation.sequence_helpers import make_sequence
 from tests.factories import make_program
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +113,42 @@ def test_the_digest_subject_is_in_the_recipients_language(org):
     assert digest_subject(user=org.east_coach, day=day) == (
         "Your notices of 24 November"
     )
+
+
+def test_a_sequence_step_reaches_each_recipient_in_their_own_language(
+    org, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC), tick=False)
+    _speaks(org.rep_east, "bn")
+    make_sequence(
+        [
+            {
+                "delay": 0,
+                "delay_unit": DelayUnit.DAYS,
+                "to_manager": True,
+                "subject": "Renew, {{ first_name }}",
+                "message": "Your certificate expires soon.",
+            }
+        ],
+        trigger=Trigger.CERTIFICATE_EXPIRING,
+        trigger_days=30,
+    )
+    Certificate.objects.create(
+        program=make_program("Certified Discovery Seller", []),
+        user=org.rep_east,
+        cycle=1,
+        serial="NW-1",
+        verification_code="code-1",
+        holder_name=org.rep_east.full_name,
+        program_title="Certified Discovery Seller",
+        issued_at=dt.datetime(2025, 12, 20, tzinfo=dt.UTC),
+        expires_at=dt.datetime(2026, 12, 20, 15, 0, tzinfo=dt.UTC),
+    )
+
+    sequences_tick()
+
+    html = {m.to[0]: m.alternatives[0][0] for m in mail.outbox}
+    # The author's words as written; the e-mail around them in each one's language.
+    assert '<html lang="bn">' in html[org.rep_east.email]
+    assert '<html lang="en">' in html[org.east_manager.email]
+    assert all("Your certificate expires soon." in body for body in html.values())
