@@ -130,10 +130,25 @@ def send_many(messages: Sequence[Outgoing]) -> list[Outcome]:
             claimed.append((index, given))
         else:
             outcomes[index] = Outcome(sent=False)
+    try:
+        _deliver(claimed, outcomes)
+    except BaseException:
+        # What was claimed and not settled goes back, so a later run sends it.
+        for index, given in claimed:
+            if index not in outcomes:
+                notice_withdraw(user=given.recipient, kind=given.kind, key=given.key)
+        raise
+    return [outcomes[index] for index in range(len(messages))]
+
+
+def _deliver(claimed: list[tuple[int, Outgoing]], outcomes: dict[int, Outcome]) -> None:
+    """Send the claimed messages (index in the batch, message) by each one's
+    channel and preference, writing each one's outcome into `outcomes`."""
     choices = notice_choices(
         wanted=[(m.recipient.pk, m.kind) for _, m in claimed if not m.required]
     )
     held: list[tuple[_Message, str, str, str]] = []
+    held_outcomes: dict[int, Outcome] = {}
     emails: list[tuple[int, _Message]] = []
     chats: list[tuple[int, _Message, str]] = []
     for index, outgoing in claimed:
@@ -148,13 +163,13 @@ def send_many(messages: Sequence[Outgoing]) -> list[Outcome]:
                     else "Turned off by the person."
                 )
                 held.append((message, channel, Delivery.Status.SKIPPED, why))
-                outcomes[index] = Outcome(sent=False)
+                held_outcomes[index] = Outcome(sent=False)
                 continue
             if choice.chosen:
                 channel = choice.channel
                 if choice.timing == Timing.DIGEST:
                     held.append((message, channel, Delivery.Status.QUEUED, ""))
-                    outcomes[index] = Outcome(sent=True)
+                    held_outcomes[index] = Outcome(sent=True)
                     continue
         if channel == Channel.EMAIL:
             emails.append((index, message))
@@ -164,6 +179,7 @@ def send_many(messages: Sequence[Outgoing]) -> list[Outcome]:
     opened = _records(
         held + [(message, Channel.EMAIL, sending, "") for _, message in emails]
     )
+    outcomes.update(held_outcomes)  # recorded: skipped, or waiting for the digest
     connection = get_connection()
     # If the mail server cannot be reached now, each e-mail tries again on its
     # own below and records its own error.
@@ -176,6 +192,9 @@ def send_many(messages: Sequence[Outgoing]) -> list[Outcome]:
                 with translation.override(message.recipient.preferred_language):
                     message.email_send(connection)
             except Exception as error:  # noqa: BLE001 (in its outcome; the rest go)
+                # A dropped session stays "open" to Django: closed here, the next
+                # e-mail connects again instead of failing like this one.
+                connection.close()
                 message.finish(delivery, Delivery.Status.FAILED, type(error).__name__)
                 outcomes[index] = message.withdrawn(error)
             else:
@@ -194,7 +213,6 @@ def send_many(messages: Sequence[Outgoing]) -> list[Outcome]:
                 outcomes[index] = Outcome(sent=True)
     finally:
         connection.close()
-    return [outcomes[index] for index in range(len(messages))]
 
 
 def _records(entries: list[tuple[_Message, str, str, str]]) -> list[Delivery]:

@@ -5,11 +5,15 @@ real clients."""
 
 from __future__ import annotations
 
+import smtplib
+
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
+from django.db import DatabaseError
 
 from automation import connections
-from automation.delivery import send
+from automation.delivery import Outgoing, send, send_many
 from automation.models import Delivery
 from lms.notifications.models import NotificationLog
 from lms.notifications.preferences import notice_preference_set, notices_pause_set
@@ -327,3 +331,72 @@ def test_an_email_costs_a_fixed_number_of_queries(
         assert _send(rep, key="step:1") is True
     with django_assert_max_num_queries(3):
         assert _send(rep, key="step:1") is False
+
+
+class _DroppingBackend(locmem.EmailBackend):
+    """A mail server that drops the session at the second e-mail: like Django's
+    SMTP backend, a dropped connection fails every e-mail until it is opened again."""
+
+    sessions = 0
+
+    def open(self) -> bool:
+        if getattr(self, "session", None) is None:
+            type(self).sessions += 1
+            self.session = type(self).sessions
+            self.sent_here = 0
+            return True
+        return False
+
+    def close(self) -> None:
+        self.session = None
+
+    def send_messages(self, messages):
+        self.open()
+        if self.session == 1 and self.sent_here == 1:
+            self.dropped = True
+        if getattr(self, "dropped", False) and self.session == 1:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        self.sent_here += len(messages)
+        return super().send_messages(messages)
+
+
+def _outgoing(rep, key: str) -> Outgoing:
+    return Outgoing(
+        recipient=rep,
+        channel="email",
+        kind="sequence:7",
+        key=key,
+        subject="Your day-two tip",
+        text="Try the discovery call lesson.",
+        html="<p>Try the discovery call lesson.</p>",
+    )
+
+
+def test_a_dropped_mail_session_fails_one_email_not_the_rest_of_the_batch(
+    rep_factory, settings
+):
+    settings.EMAIL_BACKEND = "tests.automation.test_delivery._DroppingBackend"
+    _DroppingBackend.sessions = 0
+    reps = [rep_factory() for _ in range(4)]
+
+    outcomes = send_many([_outgoing(rep, f"step:{i}") for i, rep in enumerate(reps)])
+
+    assert [outcome.sent for outcome in outcomes] == [True, False, True, True]
+    assert len(mail.outbox) == 3
+    assert NotificationLog.objects.count() == 3  # the failed one's claim is back
+
+
+def test_claims_go_back_when_the_batch_fails_before_sending(rep_factory, monkeypatch):
+    reps = [rep_factory() for _ in range(3)]
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr("automation.delivery._records", fail)
+    with pytest.raises(DatabaseError):
+        send_many([_outgoing(rep, f"step:{i}") for i, rep in enumerate(reps)])
+    assert not NotificationLog.objects.exists()  # the next run sends them
+    monkeypatch.undo()
+
+    outcomes = send_many([_outgoing(rep, f"step:{i}") for i, rep in enumerate(reps)])
+    assert [outcome.sent for outcome in outcomes] == [True, True, True]
