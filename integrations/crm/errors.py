@@ -17,6 +17,11 @@ class ReauthorisationNeeded(CrmError):
     admin must connect again."""
 
 
+class AccessRefused(CrmError):
+    """The CRM refused this call to the credentials (HTTP 403): e.g. a HubSpot
+    private app without the scope the call needs."""
+
+
 class ObjectUnavailable(CrmError):
     """The org has no such object (Salesforce INVALID_TYPE): e.g. ForecastingQuota
     where Collaborative Forecasts is off."""

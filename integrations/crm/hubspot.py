@@ -32,7 +32,12 @@ from hubspot.crm.objects.exceptions import ApiException as ObjectsApiException
 from hubspot.crm.objects.models import PublicObjectSearchRequest
 from hubspot.crm.owners.exceptions import ApiException
 
-from integrations.crm.errors import CrmError, GarbageAnswer, ReauthorisationNeeded
+from integrations.crm.errors import (
+    AccessRefused,
+    CrmError,
+    GarbageAnswer,
+    ReauthorisationNeeded,
+)
 
 REQUEST_TIMEOUT_SECONDS = 20
 PAGE_SIZE = 100  # the documented largest page of the search and list endpoints
@@ -147,6 +152,8 @@ def _answer(call: Callable[..., Any], sleep: Sleep, **kwargs: Any) -> Any:
                 continue
             if error.status == 401:
                 raise ReauthorisationNeeded(error_message(error)) from None
+            if error.status == 403:
+                raise AccessRefused(error_message(error)) from None
             raise CrmError(error_message(error)) from None
         except Exception as error:  # the transport: DNS, refused, timeout, TLS
             raise CrmError(

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from integrations.crm.bulk import rows_insert, rows_update
 from integrations.crm.domains import website_domain
-from integrations.crm.errors import CrmError, ReauthorisationNeeded
+from integrations.crm.errors import AccessRefused, CrmError, ReauthorisationNeeded
 from integrations.crm.hubspot import (
     Sleep,
     archived_pages,
@@ -261,6 +261,7 @@ class _Sync:
 
     def deals(self, client: Any, default_currency: str) -> None:
         since = self.cursor("deals")
+        domains_refused = False
         for page in modified_pages(
             client,
             object_type="deals",
@@ -276,9 +277,20 @@ class _Sync:
                 except Skip as reason:
                     ident = record.get("id") if isinstance(record, dict) else None
                     self.tally.skip(f"deal {ident}", str(reason))
-            domains = deal_company_domains(
-                client, deal_ids=list(rows), sleep=self.sleep
-            )
+            domains: dict[str, str] = {}
+            if not domains_refused:
+                try:
+                    domains = deal_company_domains(
+                        client, deal_ids=list(rows), sleep=self.sleep
+                    )
+                except AccessRefused as refused:
+                    # Deals sync without their companies' domains: content
+                    # influence then links by opportunity id only.
+                    domains_refused = True
+                    self.tally.problems.append(
+                        f"companies' domains: {refused} (give the private app "
+                        "crm.objects.companies.read)"
+                    )
             for crm_id, values in rows.items():
                 values["account_domain"] = website_domain(domains.get(crm_id, ""))
             self.store(CrmDeal, "deals", rows, {})

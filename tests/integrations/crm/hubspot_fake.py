@@ -101,6 +101,8 @@ class HubSpotState:
     deal_companies: dict[str, list[tuple[str, list[int]]]] = field(default_factory=dict)
     rate_limit_next: int = 0
     garbage_for: str | None = None
+    # Scopes the private app was not given: calls needing them answer 403.
+    scopes_missing: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_owner(self, owner_id: str, email: str, first: str, last: str) -> None:
@@ -256,6 +258,30 @@ class _Handler(BaseHTTPRequestHandler):
         )
         return True
 
+    def _missing_scope(self, scope: str) -> bool:
+        """Answer 403 as HubSpot does when the app lacks `scope` (MISSING_SCOPES)."""
+        if scope not in self.server.state.scopes_missing:
+            return False
+        self._answer(
+            403,
+            {
+                "status": "error",
+                "message": "This app hasn't been granted all required scopes to "
+                "make this call. Read more about required scopes here: "
+                "https://developers.hubspot.com/scopes.",
+                "correlationId": str(uuid.uuid4()),
+                "errors": [
+                    {
+                        "message": "One or more of the following scopes are required.",
+                        "context": {"requiredGranularScopes": [scope]},
+                    }
+                ],
+                "links": {"scopes": "https://developers.hubspot.com/scopes"},
+                "category": "MISSING_SCOPES",
+            },
+        )
+        return True
+
     def _garbage(self, object_type: str) -> bool:
         if self.server.state.garbage_for != object_type:
             return False
@@ -319,7 +345,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         parts = urlsplit(self.path).path.strip("/").split("/")
         if parts == "crm v4 associations deals companies batch read".split():
-            self._deal_companies(json.loads(raw or b"{}"))
+            if not self._missing_scope("crm.objects.companies.read"):
+                self._deal_companies(json.loads(raw or b"{}"))
             return
         if parts == "crm v3 objects companies batch read".split():
             self._companies(json.loads(raw or b"{}"))

@@ -110,6 +110,21 @@ def test_it_reads_each_deals_primary_company_domain_from_hubspot(hubspot):
     }
 
 
+def test_without_the_companies_scope_deals_sync_and_the_log_says_why(
+    hubspot, hubspot_fake
+):
+    hubspot_fake.state.scopes_missing.add("crm.objects.companies.read")
+
+    log = _sync(hubspot)
+
+    assert set(CrmDeal.objects.values_list("account_domain", flat=True)) == {""}
+    assert CrmDeal.objects.count() == 5
+    assert any("crm.objects.companies.read" in line for line in log.problems)
+    requests = hubspot_fake.state.requests
+    asked = [path for _, path, _ in requests if "companies" in path]
+    assert len(asked) == 1  # refused once, not asked again for every page
+
+
 def test_a_link_without_an_opportunity_id_counts_for_the_reps_deal_at_that_domain(
     hubspot, org
 ):
