@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -76,11 +77,14 @@ def content_opened_by_opportunity(crm_ids: set[str]) -> dict[str, dt.date]:
     return opened
 
 
-def content_opened_by_domain(rep_ids: set[int]) -> dict[tuple[int, str], dt.date]:
-    """The day a prospect first opened library content each rep shared without
-    an opportunity id, by (rep, the prospect's organisation domain): an address
-    at eu.acme.com counts for eu.acme.com and acme.com; public webmail for none."""
-    opened: dict[tuple[int, str], dt.date] = {}
+def content_opened_by_domain(
+    rep_ids: set[int],
+) -> dict[tuple[int, str], list[dt.date]]:
+    """The days prospects first opened library content each rep shared without
+    an opportunity id (one per link, in order), by (rep, the prospect's
+    organisation domain): an address at eu.acme.com counts for eu.acme.com and
+    acme.com; public webmail for none."""
+    opened: dict[tuple[int, str], list[dt.date]] = defaultdict(list)
     ids = sorted(rep_ids)
     for start in range(0, len(ids), 5000):
         rows = (
@@ -96,10 +100,16 @@ def content_opened_by_domain(rep_ids: set[int]) -> dict[tuple[int, str], dt.date
         for rep_id, email, first in rows:
             day = timezone.localdate(first)
             for domain in organisation_domains(email):
-                key = (rep_id, domain)
-                if key not in opened or day < opened[key]:
-                    opened[key] = day
-    return opened
+                opened[rep_id, domain].append(day)
+    for days in opened.values():
+        days.sort()
+    return dict(opened)
+
+
+def _opened_between(days: list[dt.date], start: dt.date, end: dt.date) -> bool:
+    """Whether one of the sorted `days` falls from `start` to `end`."""
+    index = bisect.bisect_left(days, start)
+    return index < len(days) and days[index] <= end
 
 
 # Selling figures span the last year of CRM data, in whole weeks.
@@ -111,8 +121,9 @@ def crm_selling_figures(
 ) -> dict[int, SellingFigures]:
     """For ramp analytics: each person's closed deals' cycle lengths (created to
     close, in days), how many were won and how many content influenced (a share
-    link for the deal's opportunity id, or one the deal's owner made without an
-    id for someone at the deal's account domain, opened by the close day), and
+    link for the deal's opportunity id opened by the close day, or one the deal's
+    owner made without an id for someone at the deal's account domain, opened
+    while the deal was open: a domain is a looser tie than an id), and
     calls, meetings and e-mails logged, over SELLING_WEEKS."""
     since = now - dt.timedelta(weeks=SELLING_WEEKS)
     cycles: dict[int, list[int]] = defaultdict(list)
@@ -138,11 +149,14 @@ def crm_selling_figures(
         cycles[user_id].append(max(0, (closed_on - created_on).days))
         is_won = outcome == CrmDeal.Outcome.WON
         won[user_id] += is_won
-        opens = [opened.get(crm_id)]
-        if domain and not is_public_mail(domain):
-            opens.append(opened_at_account.get((user_id, domain)))
-        first_open = min((day for day in opens if day is not None), default=None)
-        if first_open is not None and first_open <= closed_on:
+        first_open = opened.get(crm_id)
+        if (first_open is not None and first_open <= closed_on) or (
+            domain
+            and not is_public_mail(domain)
+            and _opened_between(
+                opened_at_account.get((user_id, domain), []), created_on, closed_on
+            )
+        ):
             influenced[user_id] += 1
             influenced_won[user_id] += is_won
     activities = Counter(

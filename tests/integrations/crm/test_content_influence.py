@@ -136,10 +136,11 @@ def test_a_link_without_an_opportunity_id_counts_for_the_reps_deal_at_that_domai
     assert rae.other_win_rate == Decimal("0.6667")  # deals 2, 3, 4
 
 
-def test_no_domain_match_after_the_close_for_another_rep_or_at_public_webmail(
+def test_no_domain_match_outside_the_deals_life_for_another_rep_or_at_webmail(
     hubspot, org
 ):
     _share(org, org.rep_east, "jane@acme.example", day(11))  # after deal 1's close
+    _share(org, org.rep_east, "old@acme.example", day(-5))  # before it was created
     _share(org, org.rep_east, "max@gmail.com", day(1))  # deal 3's "domain"
     _share(org, org.rep_west, "ann@globex.example", day(1))  # Rae's deal 2
     _share(org, org.rep_east, "bo@acme.example", day(1), opportunity="2")  # by id
