@@ -87,4 +87,7 @@ def test_the_digest_goes_out_through_the_worker(celery_worker, rep_factory):
 
     (message,) = celery_worker.wait_for(celery_worker.mails, what="the digest")
     assert "To: maya@example.com" in message and "Tip a" in message
-    assert Delivery.objects.get().status == "sent"
+    # The worker marks the delivery sent just after the e-mail has gone.
+    celery_worker.wait_for(
+        lambda: Delivery.objects.get().status == "sent", what="the delivery sent"
+    )
