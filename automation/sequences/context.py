@@ -11,6 +11,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.formats import date_format
 
 from automation.sequences.links import tracked_url
@@ -24,6 +25,7 @@ from courses.models import (
     LessonPage,
     PathStep,
 )
+from library.models import LibraryItem
 from lms.accounts.models import Team, User
 from lms.lib import clock
 
@@ -75,6 +77,8 @@ class Context:
     next_lesson_path: str
     last_activity: dt.datetime | None
     newer_certificate: bool
+    # The library item of a "library item updated" occurrence: (title, its page).
+    library_item: tuple[str, str] | None = None
 
     @property
     def progress(self) -> int:
@@ -107,6 +111,12 @@ class Context:
         if self.last_activity is not None:
             days = (clock.now() - self.last_activity).days
             values["days_inactive"] = str(days)
+        if self.library_item is not None:
+            title, path = self.library_item
+            values["item.title"] = title
+            values["item.url"] = tracked_url(
+                step_id=step_id, enrolment_id=self.enrolment.pk, path=path
+            )
         return values
 
     def url(self, *, step_id: int) -> str:
@@ -143,6 +153,7 @@ def contexts_for(enrolments: Seq[Enrolment], *, people: People) -> list[Context]
     )
     activity = last_activity(user_ids) if needs_activity else {}
     renewed = _renewed_certificates(enrolments)
+    items = _library_items(enrolments)
     paths: dict[int, str] = {}
     contexts = []
     for enrolment in enrolments:
@@ -159,9 +170,31 @@ def contexts_for(enrolments: Seq[Enrolment], *, people: People) -> list[Context]
                 next_lesson_path=paths.get(lesson.pk, "") if lesson else "",
                 last_activity=activity.get(enrolment.user_id),
                 newer_certificate=enrolment.pk in renewed,
+                library_item=items.get(_library_item_id(enrolment)),
             )
         )
     return contexts
+
+
+def _library_item_id(enrolment: Enrolment) -> int | None:
+    """The item of a "library item updated" occurrence (`library:<id>:<when>`)."""
+    kind, _, rest = enrolment.occurrence.partition(":")
+    item_id = rest.partition(":")[0]
+    return int(item_id) if kind == "library" and item_id.isdigit() else None
+
+
+def _library_items(enrolments: Seq[Enrolment]) -> dict[int | None, tuple[str, str]]:
+    """The title and page of each library item the batch's occurrences name; one
+    query, none without such occurrences."""
+    ids = {pk for e in enrolments if (pk := _library_item_id(e)) is not None}
+    if not ids:
+        return {}
+    return {
+        pk: (title, reverse("library_item", args=[pk]))
+        for pk, title in LibraryItem.objects.filter(pk__in=ids).values_list(
+            "pk", "title"
+        )
+    }
 
 
 def _trainings(enrolments: Seq[Enrolment]) -> dict[int | None, Assignment]:

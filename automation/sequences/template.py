@@ -37,6 +37,8 @@ VARIABLES: dict[str, str] = {
     "certificate.title": "The certificate that expires.",
     "certificate.expires_on": "When it expires.",
     "days_inactive": "Days since their last activity.",
+    "item.title": "The library item that was updated.",
+    "item.url": "A link to that item (counts the click).",
 }
 
 _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -212,3 +213,33 @@ def test_each_submitted_review_is_an_occurrence_and_other_teams_are_left_out(
 
     assert _recipients() == [org.rep_west.email, org.rep_west.email]
     assert Enrolment.objects.filter(user=org.rep_north).count() == 0
+
+
+def test_the_message_names_the_updated_item_and_links_to_it(
+    people, time_machine, client
+):
+    org = people
+    time_machine.move_to(NOW, tick=False)
+    make_sequence(
+        [
+            {
+                "subject": "Updated: {{ item.title }}",
+                "message": "Read {{ item.title }}: {{ item.url }}",
+            }
+        ],
+        trigger=Trigger.LIBRARY_UPDATED,
+        role=Role.REP,
+        teams=[org.east],
+    )
+    item = _item(org.admin, teams=[org.east], updated_at=NOW - dt.timedelta(hours=1))
+
+    sequences_tick()
+
+    message = next(m for m in mail.outbox if m.to == [org.rep_east.email])
+    assert message.subject == "Updated: Pricing battlecard"
+    link = message.body.split(": ", 1)[1].split()[0]
+    assert "/go/" in link
+    client.force_login(org.rep_east)
+    answer = client.get(link.removeprefix(settings.SITE_URL))
+    assert answer.status_code == 302
+    assert answer.url == f"/library/{item.pk}/"
