@@ -107,6 +107,26 @@
       clearTimeout(timer);
       dirty = false;
     });
+    // An answer given before this script ran (a slow page) met no listener: save it now.
+    if (Array.prototype.some.call(form.elements, changedSinceLoaded)) save();
+  }
+
+  // Whether a field differs from what the page was sent with.
+  function changedSinceLoaded(field) {
+    if (field.type === "radio" || field.type === "checkbox") {
+      return field.checked !== field.defaultChecked;
+    }
+    if (field.tagName === "SELECT" && !field.multiple) {
+      var sent = 0;
+      for (var i = 0; i < field.options.length; i += 1) {
+        if (field.options[i].defaultSelected) sent = i;
+      }
+      return field.selectedIndex !== sent;
+    }
+    if (field.type === "text" || field.tagName === "TEXTAREA") {
+      return field.value !== field.defaultValue;
+    }
+    return false;
   }
 
   // Ordering: move an item with its Up / Down buttons, keep focus on the item.
