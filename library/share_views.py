@@ -19,13 +19,17 @@ link costs at most five queries.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
+from collections.abc import Callable
+from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import constant_time_compare
@@ -38,14 +42,28 @@ from lms.lib import clock
 _NO_TOKEN = "-" * 43
 
 
+def _open_link(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """A view of an open link: rate-limited, then the token looked up; an unknown,
+    revoked or expired link answers as `_gone` does, before the view runs."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponseBase:
+        limited = _rate_limited(request)
+        if limited:
+            return limited
+        link, state = _link(token)
+        if link is None or state != "open":
+            return _gone(request, state)
+        return view(request, link, **kwargs)
+
+    return wrapped
+
+
 @require_safe
-def share_open(request: HttpRequest, token: str) -> HttpResponse:
-    limited = _rate_limited(request)
-    if limited:
-        return limited
-    link, state = _link(token)
-    if link is None or state != "open":
-        return _gone(request, state)
+@_open_link
+def share_open(request: HttpRequest, link: ShareLink) -> HttpResponse:
     first_page = 1 if _is_readable(link) else None
     services.share_open_record(
         link=link,
@@ -57,14 +75,9 @@ def share_open(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
-def share_page(request: HttpRequest, token: str, page: int) -> HttpResponse:
+@_open_link
+def share_page(request: HttpRequest, link: ShareLink, page: int) -> HttpResponse:
     """One page of a shared PDF, read on the share page; the view is recorded."""
-    limited = _rate_limited(request)
-    if limited:
-        return limited
-    link, state = _link(token)
-    if link is None or state != "open":
-        return _gone(request, state)
     if not _is_readable(link) or link.item.page_picture_name(page) is None:
         raise Http404("The shared document has no such page.")
     services.share_page_view_record(link=link, address=_address(request), page=page)
@@ -72,16 +85,11 @@ def share_page(request: HttpRequest, token: str, page: int) -> HttpResponse:
 
 
 @require_safe
+@_open_link
 def share_page_picture(
-    request: HttpRequest, token: str, page: int
+    request: HttpRequest, link: ShareLink, page: int
 ) -> FileResponse | HttpResponse:
     """The picture of one page of a shared PDF (not counted: its page is)."""
-    limited = _rate_limited(request)
-    if limited:
-        return limited
-    link, state = _link(token)
-    if link is None or state != "open":
-        return _gone(request, state)
     name = link.item.page_picture_name(page) if _is_readable(link) else None
     if name is None:
         raise Http404("The shared document has no such page.")
@@ -118,13 +126,10 @@ def _share_page(
 
 
 @require_safe
-def share_download(request: HttpRequest, token: str) -> FileResponse | HttpResponse:
-    limited = _rate_limited(request)
-    if limited:
-        return limited
-    link, state = _link(token)
-    if link is None or state != "open":
-        return _gone(request, state)
+@_open_link
+def share_download(
+    request: HttpRequest, link: ShareLink
+) -> FileResponse | HttpResponse:
     current = link.item.files.order_by("-version").first()
     if not link.item.downloadable or current is None:
         raise Http404("This content cannot be downloaded.")
