@@ -66,36 +66,14 @@ class SequenceReport:
             )
             for line in self.steps
         ]
-        rows.append(
-            (pgettext("CSV row", "enrolled"), self.enrolled, "", "", "", "", "", "")
+        totals = (
+            (pgettext("CSV row", "enrolled"), self.enrolled),
+            (pgettext("CSV row", "running"), self.running),
+            (pgettext("CSV row", "exited by goal"), self.exited_goal),
+            (pgettext("CSV row", "sent every step"), self.finished),
         )
-        rows.append(
-            (pgettext("CSV row", "running"), self.running, "", "", "", "", "", "")
-        )
-        rows.append(
-            (
-                pgettext("CSV row", "exited by goal"),
-                self.exited_goal,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            )
-        )
-        rows.append(
-            (
-                pgettext("CSV row", "sent every step"),
-                self.finished,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            )
-        )
+        blank = ("",) * (len(self.CSV_HEADER) - 2)
+        rows.extend((label, count, *blank) for label, count in totals)
         return rows
 
 
