@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 
 from automation.sequences.links import tracked_url
 from automation.sequences.models import Enrolment, ExitCondition, Sequence, Trigger
-from automation.sequences.triggers import last_activity
+from automation.sequences.triggers import last_activity, library_item_of
 from certificates.models import Certificate
 from courses.models import (
     Assignment,
@@ -170,23 +170,16 @@ def contexts_for(enrolments: Seq[Enrolment], *, people: People) -> list[Context]
                 next_lesson_path=paths.get(lesson.pk, "") if lesson else "",
                 last_activity=activity.get(enrolment.user_id),
                 newer_certificate=enrolment.pk in renewed,
-                library_item=items.get(_library_item_id(enrolment)),
+                library_item=items.get(library_item_of(enrolment.occurrence)),
             )
         )
     return contexts
 
 
-def _library_item_id(enrolment: Enrolment) -> int | None:
-    """The item of a "library item updated" occurrence (`library:<id>:<when>`)."""
-    kind, _, rest = enrolment.occurrence.partition(":")
-    item_id = rest.partition(":")[0]
-    return int(item_id) if kind == "library" and item_id.isdigit() else None
-
-
 def _library_items(enrolments: Seq[Enrolment]) -> dict[int | None, tuple[str, str]]:
     """The title and page of each library item the batch's occurrences name; one
     query, none without such occurrences."""
-    ids = {pk for e in enrolments if (pk := _library_item_id(e)) is not None}
+    ids = {pk for e in enrolments if (pk := library_item_of(e.occurrence)) is not None}
     if not ids:
         return {}
     return {

@@ -187,6 +187,10 @@ def _inactivity_occurrences(
             yield Occurrence(user_id, f"inactive-since:{last:%Y-%m-%dT%H:%M}", anchor)
 
 
+# An update of a library item, as an enrolment's occurrence: library:<id>:<when>.
+LIBRARY_OCCURRENCE = "library:"
+
+
 def _library_occurrences(
     sequence: Sequence, people: QuerySet[User], *, now: dt.datetime
 ) -> Iterator[Occurrence]:
@@ -209,6 +213,14 @@ def _library_occurrences(
         for user_id in readers.values_list("pk", flat=True):
             yield Occurrence(
                 user_id,
-                f"library:{item.pk}:{item.updated_at:%Y-%m-%dT%H:%M}",
+                f"{LIBRARY_OCCURRENCE}{item.pk}:{item.updated_at:%Y-%m-%dT%H:%M}",
                 item.updated_at,
             )
+
+
+def library_item_of(occurrence: str) -> int | None:
+    """The item of a "library item updated" occurrence, else None."""
+    item_id = occurrence.removeprefix(LIBRARY_OCCURRENCE).partition(":")[0]
+    if not occurrence.startswith(LIBRARY_OCCURRENCE) or not item_id.isdigit():
+        return None
+    return int(item_id)
