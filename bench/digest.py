@@ -11,7 +11,9 @@ team gets a manager of its own until there are `--managers`; every one of them i
 this week's digest. The benchmark then starts `celery worker` (two processes, the
 `default` queue), enqueues the hourly digest job once, as beat does, and waits until
 the worker has run every batch job it handed out. The e-mails are rendered and handed
-to Django's dummy backend (no SMTP server here). Ends with one line:
+to Django's dummy backend (no SMTP server here). The line before the last gives the
+worker's CPU time (its processes, user and system, once it has stopped): on a shared
+machine a steadier figure than the seconds. Ends with one line:
 `digest_managers=<int> digest_seconds=<float> digests_per_second=<float>`.
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -140,9 +143,15 @@ def main() -> None:
         finally:
             worker.terminate()
             worker.wait(timeout=60)
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = used.ru_utime + used.ru_stime
 
     sent = NotificationLog.objects.filter(kind=KIND).count()
     print(f"{sent} digests sent in {seconds:.1f} s from enqueueing the hourly job")
+    print(
+        f"worker CPU {worker_cpu:.1f} s (start-up included), "
+        f"{1000 * worker_cpu / max(sent, 1):.1f} ms per digest"
+    )
     print(
         f"digest_managers={sent} digest_seconds={seconds:.1f} "
         f"digests_per_second={sent / seconds:.1f}"

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from smtplib import SMTPRecipientsRefused
 from typing import Any
 
 from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from coaching.models import Submission
-from dashboards.team import TeamFilters, team_view
+from dashboards.team import PersonRow, TeamFilters, team_view
+from lms.accounts import visibility
 from lms.accounts.models import Team, User
 from lms.lib import clock
 from lms.lib.urls import absolute_url
@@ -29,7 +31,8 @@ logger = logging.getLogger(__name__)
 KIND = "manager_digest"
 SEND_FROM = dt.time(7, 0)
 # The hourly job hands the due managers to batch jobs of this many, so that several
-# worker processes share the work and no job runs near its time limit.
+# worker processes share the work and no job runs near its time limit; a job reads
+# the figures of its managers' people together (digest_contexts).
 DIGEST_BATCH = 100
 
 
@@ -46,28 +49,50 @@ def digest_due(manager: User, now: dt.datetime) -> str | None:
     return digest_key(local.date()) if local >= send_from else None
 
 
-def digest_context(*, manager: User, now: dt.datetime) -> dict[str, Any]:
-    """What the digest lists: the manager's people as My team sees them."""
-    view = team_view(viewer=manager, filters=TeamFilters(sort="-overdue"), now=now)
-    people = [row.person.pk for row in view.rows]
-    waiting = (
-        Submission.objects.pending()
-        .filter(rep_id__in=people)
-        .select_related("rep")
-        .order_by("due_at", "pk")
-    )
-    return {
-        "overdue": [row for row in view.rows if row.overdue],
-        "due_soon": [row for row in view.rows if row.due_soon],
-        "waiting": list(waiting),
-        "expiring": [row for row in view.rows if row.has_status("expiring")],
-        "people_count": len(view.rows),
-        "team_url": absolute_url("team_overview"),
-        "profile_url": absolute_url("profile"),
-        "now": now,
-        "manager": manager,
-        "first_name": manager.get_short_name(),
-    }
+def digest_contexts(
+    *, managers: Sequence[User], now: dt.datetime
+) -> dict[int, dict[str, Any]]:
+    """What each manager's digest lists (by manager id): their people as My team
+    sees them. For a whole batch at once: one team_view over the union of their
+    subtrees (the figures of everyone in a few queries, not a few per manager), of
+    which each manager gets the rows of their own teams in My team's order; the
+    reviews waiting are read in one query too."""
+    subtrees = visibility.managed_subtrees(managers)
+    union = {team.pk: team for teams in subtrees.values() for team in teams}
+    rows: list[PersonRow] = []
+    waiting: list[Submission] = []
+    if union:
+        rows = team_view(
+            viewer=managers[0],
+            filters=TeamFilters(sort="-overdue"),
+            now=now,
+            subtree=sorted(union.values(), key=lambda team: team.path),
+        ).rows
+        waiting = list(
+            Submission.objects.pending()
+            .filter(rep_id__in=[row.person.pk for row in rows])
+            .select_related("rep")
+            .order_by("due_at", "pk")
+        )
+    contexts = {}
+    for manager in managers:
+        # Team names are unique: a row's team name says whose subtree it is in.
+        teams = {team.name for team in subtrees[manager.pk]}
+        theirs = [row for row in rows if row.team_name in teams]
+        people = {row.person.pk for row in theirs}
+        contexts[manager.pk] = {
+            "overdue": [row for row in theirs if row.overdue],
+            "due_soon": [row for row in theirs if row.due_soon],
+            "waiting": [item for item in waiting if item.rep_id in people],
+            "expiring": [row for row in theirs if row.has_status("expiring")],
+            "people_count": len(theirs),
+            "team_url": absolute_url("team_overview"),
+            "profile_url": absolute_url("profile"),
+            "now": now,
+            "manager": manager,
+            "first_name": manager.get_short_name(),
+        }
+    return contexts
 
 
 def _managers() -> QuerySet[User]:
@@ -102,52 +127,73 @@ def manager_digests_send(
     """Send this week's digest to every manager (or each of `manager_ids`) whose
     Monday morning has come and who has not had it yet. Run by
     `manager_digests_batch_task` for the batches the hourly job hands out;
-    idempotent (each digest is claimed through notify_once). Returns sent and
-    refused counts."""
+    idempotent (each digest is claimed through notify_once). The managers are
+    worked DIGEST_BATCH at a time, on one mail connection. Returns sent and refused
+    counts."""
     now = now or clock.now()
     counts = {"sent": 0, "refused": 0}
     managers = _managers()
     if manager_ids is not None:
         managers = managers.filter(pk__in=manager_ids)
+    due = {
+        manager: key
+        for manager in managers
+        if (key := digest_due(manager, now)) is not None
+    }
+    sent = set(
+        NotificationLog.objects.filter(
+            kind=KIND, user__in=due, key__in=set(due.values())
+        ).values_list("user_id", "key")
+    )
+    waiting = [manager for manager, key in due.items() if (manager.pk, key) not in sent]
 
     with get_connection() as connection:
-        for manager in managers:
-            key = digest_due(manager, now)
-            if key is None:
-                continue
-            if NotificationLog.objects.filter(
-                user=manager, kind=KIND, key=key
-            ).exists():
-                continue
-            context = digest_context(manager=manager, now=now)
-            if not context["people_count"]:
-                continue
-            overdue = len(context["overdue"])
-            try:
-                with translation.override(manager.preferred_language):
-                    subject = ngettext(
-                        "Your team this week: %(overdue)s overdue, "
-                        "%(waiting)s review waiting",
-                        "Your team this week: %(overdue)s overdue, "
-                        "%(waiting)s reviews waiting",
-                        len(context["waiting"]),
-                    ) % {"overdue": overdue, "waiting": len(context["waiting"])}
-                # Due dates and expiries read in the manager's own time zone.
-                with timezone.override(clock.zone(manager.time_zone)):
-                    sent = notify_once(
-                        user=manager,
-                        kind=KIND,
-                        key=key,
-                        subject=subject,
-                        template="dashboards/email/manager_digest",
-                        context=context,
-                        connection=connection,
-                    )
-            except SMTPRecipientsRefused:
-                logger.exception(
-                    "Digest to %s refused; next run tries again", manager.pk
+        for start in range(0, len(waiting), DIGEST_BATCH):
+            batch = waiting[start : start + DIGEST_BATCH]
+            contexts = digest_contexts(managers=batch, now=now)
+            for manager in batch:
+                outcome = _digest_send(
+                    manager=manager,
+                    key=due[manager],
+                    context=contexts[manager.pk],
+                    connection=connection,
                 )
-                counts["refused"] += 1
-                continue
-            counts["sent"] += int(sent)
+                if outcome is not None:
+                    counts[outcome] += 1
     return counts
+
+
+def _digest_send(
+    *,
+    manager: User,
+    key: str,
+    context: dict[str, Any],
+    connection: BaseEmailBackend,
+) -> str | None:
+    """Send one manager their digest, unless they have nobody or had it already:
+    "sent", "refused" (the mail server refused the address), or None."""
+    if not context["people_count"]:
+        return None
+    overdue, waiting = len(context["overdue"]), len(context["waiting"])
+    try:
+        with translation.override(manager.preferred_language):
+            subject = ngettext(
+                "Your team this week: %(overdue)s overdue, %(waiting)s review waiting",
+                "Your team this week: %(overdue)s overdue, %(waiting)s reviews waiting",
+                waiting,
+            ) % {"overdue": overdue, "waiting": waiting}
+        # Due dates and expiries read in the manager's own time zone.
+        with timezone.override(clock.zone(manager.time_zone)):
+            sent = notify_once(
+                user=manager,
+                kind=KIND,
+                key=key,
+                subject=subject,
+                template="dashboards/email/manager_digest",
+                context=context,
+                connection=connection,
+            )
+    except SMTPRecipientsRefused:
+        logger.exception("Digest to %s refused; next run tries again", manager.pk)
+        return "refused"
+    return "sent" if sent else None

@@ -381,12 +381,16 @@ def team_view(
     now: dt.datetime | None = None,
     with_cells: bool = False,
     among: Collection[int] | None = None,
+    subtree: list[Team] | None = None,
 ) -> TeamView:
     """Everything "My team" (and, with cells, the matrix) shows for the viewer's
     subtree: about fifteen queries whatever the number of people, courses or
-    completions. `among` narrows it to those people (ids) of the subtree."""
+    completions. `among` narrows it to those people (ids) of the subtree.
+    `subtree`: the teams to show instead of the viewer's (in path order; the weekly
+    digest reads a whole batch of managers' teams at once)."""
     now = now or clock.now()
-    subtree = visibility.managed_subtree(viewer)
+    if subtree is None:
+        subtree = visibility.managed_subtree(viewer)
     people_qs = people_in_scope(viewer=viewer, filters=filters, subtree=subtree)
     if among is not None:
         people_qs = people_qs.filter(pk__in=among)

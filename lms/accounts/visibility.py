@@ -14,6 +14,9 @@ whatever the size of the organisation.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
+
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 
@@ -41,6 +44,31 @@ def managed_subtree(viewer: User) -> list[Team]:
         return list(Team.objects.filter(Exists(manages_at_or_above)).order_by("path"))
 
     return request_cache.cached(("managed_subtree", viewer.pk), read)
+
+
+def managed_subtrees(viewers: Collection[User]) -> dict[int, list[Team]]:
+    """`managed_subtree` of each of these viewers (by id), for a batch of them (the
+    weekly digest): two queries for them all, one more if an admin is among them
+    (besides each viewer's roles)."""
+    ids = [viewer.pk for viewer in viewers]
+    paths: dict[int, list[str]] = defaultdict(list)
+    managed = Team.managers.through.objects.filter(user_id__in=ids)
+    for user_id, path in managed.values_list("user_id", "team__path"):
+        paths[user_id].append(path)
+    manages_at_or_above = managed.filter(StartsWith(OuterRef("path"), F("team__path")))
+    teams = list(Team.objects.filter(Exists(manages_at_or_above)).order_by("path"))
+    every_team: list[Team] = []
+    subtrees = {}
+    for viewer in viewers:
+        if viewer.is_enablement_admin:
+            every_team = every_team or list(Team.objects.order_by("path"))
+            subtrees[viewer.pk] = every_team
+        else:
+            prefixes = tuple(paths[viewer.pk])
+            subtrees[viewer.pk] = [
+                t for t in teams if prefixes and t.path.startswith(prefixes)
+            ]
+    return subtrees
 
 
 def coached_teams(viewer: User) -> QuerySet[Team]:
