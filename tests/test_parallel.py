@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from tests.parallel import (
     ONE_PROCESS_MODULES,
@@ -45,7 +46,9 @@ def test_the_seeded_modules_run_first_and_the_rest_keep_their_order():
 
 
 @pytest.mark.django_db
-def test_a_test_process_on_postgresql_copies_the_run_s_migrated_database():
+def test_every_test_process_has_every_migration_a_copy_on_postgresql():
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
     template = connection.settings_dict["TEST"].get("TEMPLATE")
     if connection.vendor != "postgresql" or not os.environ.get("ONRAMP_TEST_PROCESS"):
         assert template is None  # one process, or SQLite: it migrates its own
