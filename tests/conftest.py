@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
+from pytest_django import DjangoDbBlocker
+from pytest_django.plugin import blocking_manager_key
 
 from lms.lib import catalogues
 from tests import parallel
@@ -24,8 +26,30 @@ def pytest_configure(config: pytest.Config) -> None:
     catalogues.compile_all()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    parallel.seeded_modules_first(items)
+
+
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     return parallel.make_scheduler(config, log)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    django_db_keepdb: bool,
+    django_db_blocker: DjangoDbBlocker,
+) -> None:
+    """Test processes copy one migrated database instead of each migrating its own
+    (tests/parallel.py, migrate_once), unless the database is kept (--reuse-db)."""
+    if not django_db_keepdb:
+        parallel.migrate_once(django_db_blocker)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # pytest's first process
+        with session.config.stash[blocking_manager_key].unblock():
+            parallel.drop_template_database()
 
 
 def pytest_report_header() -> str | None:

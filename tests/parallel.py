@@ -6,14 +6,22 @@ own pair of Redis databases: the broker's and the cache's numbers plus twice the
 process's index. A test clears the cache (`FLUSHDB`) and purges the broker, which must
 not reach another process's data. Celery workers that a test process starts inherit its
 environment, and with it these choices.
+
+On PostgreSQL the migrations run once per run, not once per process: the first process
+migrates a template database (`test_<name>_migrated`) and every process's database is
+created as a copy of it (`migrate_once`).
 """
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -32,8 +40,13 @@ def shifted_redis_url(url: str, by: int) -> str:
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 
+# The folder of the whole run (pytest's first process), shared by its test processes.
+RUN_DIR_VARIABLE = "ONRAMP_TEST_RUN_DIR"
+
+
 def isolate_xdist_worker() -> None:
     """Give this xdist process its own folder and Redis databases; idempotent."""
+    os.environ.setdefault(RUN_DIR_VARIABLE, os.environ["VAR_DIR"])
     worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, …
     if not worker or os.environ.get("ONRAMP_TEST_PROCESS") == worker:
         return
@@ -50,6 +63,17 @@ def isolate_xdist_worker() -> None:
 # Modules whose tests share one demo seed (a module fixture, `seeded_at` in
 # tests/demo_story.py): each is handed to one test process whole, so it is seeded once.
 ONE_PROCESS_MODULES = ("tests/test_seed_demo.py", "tests/dashboards/test_demo_story.py")
+
+
+def seeded_modules_first(items: list[Any]) -> None:
+    """Run ONE_PROCESS_MODULES before everything else, in place. Each takes minutes
+    in one process; started first, they run while the other processes share out the
+    short tests, instead of starting late and leaving the run waiting for them.
+    Their tests use the database without being transactional, so pytest-django's
+    order (transactional tests last) still holds."""
+    items.sort(
+        key=lambda item: item.nodeid.split("::", 1)[0] not in ONE_PROCESS_MODULES
+    )
 
 
 def make_scheduler(config: Any, log: Any) -> Any:
@@ -69,3 +93,90 @@ def make_scheduler(config: Any, log: Any) -> Any:
 
     config.option.loadscopereorder = False  # keep pytest-django's order
     return ModulesTogether(config, log)
+
+
+# Migrations once per run
+
+
+def migrate_once(blocker: Any) -> None:
+    """Under pytest-xdist on PostgreSQL: make sure the run's template database exists,
+    migrated, and have this process's test database created as a copy of it
+    (PostgreSQL's `CREATE DATABASE … TEMPLATE`), so the migrations run in one process
+    instead of in each. pytest-django then creates the database as usual. Elsewhere
+    (one process, SQLite, a kept database) nothing changes."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if (
+        not os.environ.get("ONRAMP_TEST_PROCESS")
+        or connection.vendor != "postgresql"
+        or settings_dict["TEST"].get("TEMPLATE")
+    ):
+        return
+    template = template_database_name(settings_dict)
+    with _run_lock() as folder, blocker.unblock():
+        made = folder / f"{template}.made"
+        if not made.exists():
+            _create_migrated_database(template)
+            made.touch()
+    settings_dict["TEST"]["TEMPLATE"] = template
+    # The copy has every table and every migration's data: Django's `migrate` would
+    # still work out the state of all 251 migrations (most of a migration's CPU
+    # time) to find nothing to do. Without migrations it only finds each table
+    # there, and sends post_migrate as usual.
+    settings_dict["TEST"]["MIGRATE"] = False
+
+
+def template_database_name(settings_dict: dict[str, Any]) -> str:
+    """`test_<name>_migrated`: pytest-django's name without the process's suffix."""
+    process = os.environ["ONRAMP_TEST_PROCESS"]
+    name = settings_dict["TEST"].get("NAME") or f"test_{settings_dict['NAME']}"
+    return f"{name.removesuffix(f'_{process}')}_migrated"
+
+
+def drop_template_database() -> None:
+    """At the end of the run (pytest's first process): drop the template, if a test
+    process made one."""
+    from django.db import connection
+
+    folder = Path(os.environ[RUN_DIR_VARIABLE])
+    for made in folder.glob("*_migrated.made"):
+        template = made.name.removesuffix(".made")
+        original_name = connection.settings_dict["NAME"]
+        connection.settings_dict["NAME"] = template
+        connection.creation.destroy_test_db(
+            old_database_name=original_name, verbosity=0
+        )
+        made.unlink()
+
+
+def _create_migrated_database(name: str) -> None:
+    """Create the database `name` and run the migrations in it, then leave it with
+    no connection open (PostgreSQL copies only a database nobody uses)."""
+    from django.conf import settings
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    original_name, test_name = settings_dict["NAME"], settings_dict["TEST"].get("NAME")
+    settings_dict["TEST"]["NAME"] = name
+    try:
+        connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, serialize=False
+        )
+    finally:
+        connection.close()
+        settings_dict["TEST"]["NAME"] = test_name
+        settings_dict["NAME"] = original_name
+        settings.DATABASES[connection.alias]["NAME"] = original_name
+
+
+@contextmanager
+def _run_lock() -> Iterator[Path]:
+    """The run's folder, held by one test process at a time."""
+    folder = Path(os.environ[RUN_DIR_VARIABLE])
+    with (folder / "databases.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

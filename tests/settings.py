@@ -74,6 +74,12 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # per-person cache is tested even without Redis (tests/worker.py turns it off in the
 # worker processes it starts unless they share Redis).
 PERSON_CACHE = env_bool("PERSON_CACHE", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A commit need not wait for the disk: a test database that a crash loses is
+    # made again by the next run. Every write of the live server and the workers
+    # commits on its own, so this shortens the browser and worker tests.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-onramp.sqlite3")}

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from tests.parallel import ONE_PROCESS_MODULES
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tests.parallel import (
+    ONE_PROCESS_MODULES,
+    seeded_modules_first,
+    template_database_name,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,3 +25,35 @@ def test_every_module_that_seeds_the_demo_stays_in_one_process():
         if path.name != Path(__file__).name and "seeded_at(" in path.read_text()
     }
     assert seeding == set(ONE_PROCESS_MODULES)
+
+
+def test_the_seeded_modules_run_first_and_the_rest_keep_their_order():
+    class Item:
+        def __init__(self, nodeid: str) -> None:
+            self.nodeid = nodeid
+
+    nodeids = [
+        "tests/accounts/test_login.py::test_a",
+        "tests/test_seed_demo.py::test_b",
+        "tests/courses/test_services.py::test_c",
+        "tests/dashboards/test_demo_story.py::test_d",
+        "tests/test_seed_demo.py::test_e",
+        "tests/e2e/test_sign_in.py::test_f",
+    ]
+    items = [Item(nodeid) for nodeid in nodeids]
+    seeded_modules_first(items)
+    assert [item.nodeid.rsplit("_", 1)[1] for item in items] == list("bdeacf")
+
+
+@pytest.mark.django_db
+def test_every_test_process_has_every_migration_a_copy_on_postgresql():
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+    template = connection.settings_dict["TEST"].get("TEMPLATE")
+    if connection.vendor != "postgresql" or not os.environ.get("ONRAMP_TEST_PROCESS"):
+        assert template is None  # one process, or SQLite: it migrates its own
+        return
+    assert template == template_database_name(connection.settings_dict)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        assert cursor.fetchone() == (1,)
