@@ -38,6 +38,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from wagtail.models import Locale  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
 
 from library.models import DealStage, LibraryItem  # noqa: E402
@@ -95,6 +96,8 @@ def seed(count: int) -> User:
     get_search_backend().reset_indexes()
     LibraryItem.objects.all().delete()
     today = clock.today()
+    # bulk_create skips Wagtail's pre_save that puts a new item in the default locale.
+    locale = Locale.get_default()
     stages = [value for value, _ in DealStage.choices]
     began = time.perf_counter()
     batch: list[LibraryItem] = []
@@ -102,6 +105,7 @@ def seed(count: int) -> User:
         kind = rng.choice(["document", "document", "card", "link"])
         batch.append(
             LibraryItem(
+                locale=locale,
                 kind=kind,
                 card_kind="battlecard" if kind == "card" else "",
                 title=f"{sentence(rng, 4)[:-1]} #{number}",

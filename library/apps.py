@@ -18,6 +18,8 @@ class LibraryConfig(AppConfig):
         ENABLEMENT_ADMIN_PERMISSIONS.extend(
             f"library.{action}_libraryitem" for action in ("add", "change", "delete")
         )
+        # Translating items in the admin (wagtail-localize's Translate).
+        ENABLEMENT_ADMIN_PERMISSIONS.append("wagtail_localize.submit_translation")
         register_demo_step(DemoStep(45, "library", demo.seed_library))
         register_nav_item(
             NavItem(_("Library"), "library_home", order=12, is_visible=_signed_in)

@@ -9,13 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from library import translations
 from library.models import LibraryItem
 
 
 class LibraryItemBlock(blocks.StructBlock):
     """A library item shown in a page: a card's text in full, or the item's title,
-    summary and a link to it. A reader outside the item's audience, or an archived
-    item, shows nothing."""
+    summary and a link to it, in the reader's language when the item has a
+    translation into it. A reader outside the item's audience, or an archived
+    item, shows nothing. A translated lesson may hold the item's translation: the
+    source item decides, as everywhere in the library."""
 
     item = SnippetChooserBlock("library.LibraryItem")
 
@@ -31,14 +34,19 @@ class LibraryItemBlock(blocks.StructBlock):
         item: LibraryItem | None = value.get("item")
         request = (parent_context or {}).get("request")
         user = getattr(request, "user", None)
-        visible = (
-            item is not None
-            and user is not None
-            and LibraryItem.objects.live()
+        source = (
+            LibraryItem.objects.live()
             .for_audience(user)
-            .filter(pk=item.pk)
-            .exists()
+            .filter(translation_key=item.translation_key)
+            .first()
+            if item is not None and user is not None
+            else None
         )
-        context["library_item"] = item if visible else None
-        context["freshness"] = item.freshness() if visible and item else None
+        shown = (
+            translations.shown_one(user, source)
+            if source is not None and user is not None
+            else None
+        )
+        context["library_item"] = shown
+        context["freshness"] = shown.freshness() if shown else None
         return context

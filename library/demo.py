@@ -2,9 +2,11 @@
 through library.services: items (a pricing one-pager PDF drawn with reportlab, a
 case study, battlecards, e-mail templates, talk tracks, links and the product
 video from the media pipeline), a flag by Luis, one item due for review and one
-expired (from their review dates), and Maya's and Grace's share links with
-prospect opens. Idempotent: items are found by title, links by rep, item and
-prospect, and opens are added only up to the number in the file."""
+expired (from their review dates), Maya's and Grace's share links with prospect
+opens, and Spanish translations of a battlecard and the pricing one-pager.
+Idempotent: items are found by title, links by rep, item and prospect, opens are
+added only up to the number in the file, and a translation is written again in
+place."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from django.core.files.base import ContentFile
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas
+from wagtail.models import Locale
 
 from library import services
 from library.models import ItemFlag, LibraryItem, ShareLink, ShareOpen
@@ -78,9 +81,19 @@ def seed_library(log: Log) -> None:
     opens = 0
     for spec in data["shares"]:
         opens += _seed_share(spec, people, items)
+    for spec in data["translations"]:
+        # The content languages' locales (an lms migration makes them too).
+        Locale.objects.get_or_create(language_code=spec["language"])
+        services.item_translation_write(
+            item=items[spec["item"]],
+            language=spec["language"],
+            words=spec["words"],
+            by=admin,
+        )
     log(
         f"library: {len(items)} items, {len(data['flags'])} flag, "
-        f"{len(data['shares'])} share links, {opens} prospect opens"
+        f"{len(data['shares'])} share links, {opens} prospect opens, "
+        f"{len(data['translations'])} translations"
     )
 
 
@@ -104,7 +117,7 @@ def _seed_item(
     }
     if spec["kind"] == LibraryItem.Kind.VIDEO:
         fields["video"] = _product_video(admin, spec["title"])
-    item = LibraryItem.objects.filter(title=spec["title"]).first()
+    item = LibraryItem.objects.sources().filter(title=spec["title"]).first()
     if item is None:
         item = LibraryItem(title=spec["title"], **fields)
     else:

@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from library import services
-from library.models import ItemFlag, LibraryItem
+from library.models import ItemFlag, LibraryItem, source_language
 from lms.lib import clock
+
+
+def locale_name(language: str) -> str:
+    """A language's name in the active language ("English", "inglés")."""
+    return str(translation.get_language_info(language)["name_translated"])
 
 
 class LibraryItemForm(WagtailAdminModelForm):
@@ -31,6 +37,20 @@ class LibraryItemForm(WagtailAdminModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()
+        locale = self.instance.locale if self.instance.locale_id else None
+        if (
+            self.instance.pk is None
+            and locale is not None
+            and locale.language_code != source_language()
+        ):
+            # Reps find source items; a translation is made from one (Translate).
+            raise forms.ValidationError(
+                _(
+                    "Library items are written in %(language)s and translated "
+                    "from there: add it in %(language)s, then translate it."
+                )
+                % {"language": locale_name(source_language())}
+            )
         kind = cleaned.get("kind")
         if kind == LibraryItem.Kind.LINK and not cleaned.get("url"):
             self.add_error("url", _("A link needs its address."))
@@ -60,6 +80,8 @@ class LibraryItemForm(WagtailAdminModelForm):
             services.item_file_add(
                 item=item, file=upload, filename=upload.name, by=self.for_user
             )
+        if commit:
+            services.item_translations_sync(item=item)
         return item
 
 

@@ -3,7 +3,9 @@ and the views that measure use."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
@@ -13,9 +15,12 @@ from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField
+from wagtail.models import Locale, TranslatableMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from lms.accounts.models import Team, User
 from lms.lib import clock
@@ -37,10 +42,31 @@ class DealStage(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a reader gets an item (library.translations): in their language
+    through `translation`, or in the source language when it has none."""
+
+    language: str
+    translation: LibraryItem | None = None
+    out_of_date: bool = False
+
+    @property
+    def untranslated(self) -> bool:
+        return self.translation is None and self.language != source_language()
+
+
 class LibraryItemQuerySet(SearchableQuerySetMixin, models.QuerySet["LibraryItem"]):
+    def sources(self) -> LibraryItemQuerySet:
+        """Items in the default language: the ones reps find, open, use and share.
+        Their translations (rows in other locales, made with wagtail-localize)
+        only lend them their words (library.translations)."""
+        return self.filter(locale__language_code=source_language())
+
     def live(self) -> LibraryItemQuerySet:
-        """Not archived (archived items stay for their history and links)."""
-        return self.filter(archived_at__isnull=True)
+        """The items in the library: sources (not their translations), not archived
+        (archived items stay for their history and links)."""
+        return self.sources().filter(archived_at__isnull=True)
 
     def for_audience(self, person: User) -> LibraryItemQuerySet:
         """Items whose audience includes this person: everyone, or a team whose
@@ -72,10 +98,15 @@ class LibraryItemQuerySet(SearchableQuerySetMixin, models.QuerySet["LibraryItem"
         return self.filter(review_by__gte=today - grace)
 
 
-class LibraryItem(index.Indexed, models.Model):
+class LibraryItem(TranslatableMixin, index.Indexed, models.Model):
     """A piece of sales content (document, video, link or card) that reps find,
     use and share. Enablement admins author it in the Wagtail admin; its owner keeps
-    it current and answers flags."""
+    it current and answers flags.
+
+    Items are written in the default language and translated with
+    wagtail-localize: a translation is a row in another locale with the same
+    translation_key, carrying its own words (title, summary, card text);
+    everything else, the file too, is the source's (below)."""
 
     class Kind(models.TextChoices):
         DOCUMENT = "document", _("Document")
@@ -167,6 +198,9 @@ class LibraryItem(index.Indexed, models.Model):
 
     objects: ClassVar[LibraryItemQuerySet] = LibraryItemQuerySet.as_manager()  # type: ignore[assignment]
 
+    # Set on a source item shown to a reader (read_as): which words they get.
+    reading: Reading | None = None
+
     # Reps' search reads the item's own full-text columns (library/search.py);
     # Wagtail's index serves only the admin's chooser, which autocompletes titles,
     # so the document text is not copied into it on every save.
@@ -179,6 +213,35 @@ class LibraryItem(index.Indexed, models.Model):
         index.FilterField("archived_at"),
         index.FilterField("audience_everyone"),
         index.FilterField("owner"),
+    ]
+
+    # What a translation carries: its words. The rest is copied from the source
+    # when it changes (services.item_translations_sync), and reps are ruled by the
+    # source's anyway (audience, owner, review date, tags, sharing). A document's
+    # translation has no file of its own: readers get the source's (README,
+    # "Translating library items").
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("summary"),
+        TranslatableField("body"),
+        *(
+            SynchronizedField(name)
+            for name in (
+                "kind",
+                "card_kind",
+                "url",
+                "video",
+                "product",
+                "deal_stage",
+                "persona",
+                "competitor",
+                "audience_everyone",
+                "owner",
+                "review_by",
+                "shareable",
+                "downloadable",
+            )
+        ),
     ]
 
     panels = [
@@ -218,7 +281,7 @@ class LibraryItem(index.Indexed, models.Model):
         ),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["title"]
         indexes = [models.Index(fields=["review_by"])]
         verbose_name = _("library item")
@@ -228,9 +291,49 @@ class LibraryItem(index.Indexed, models.Model):
         return self.title
 
     def save(self, *args: object, **kwargs: object) -> None:
+        if self.reading is not None:
+            raise ValueError("An item shown to a reader is not saved (read_as).")
         if self.review_by is None:
             self.review_by = default_review_by(self.kind, self.card_kind)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def read_as(self, language: str, translation: LibraryItem | None) -> LibraryItem:
+        """A copy of this source item as a reader of `language` gets it: with the
+        words of `translation` (annotated with out_of_date) when there is one.
+        Keyed and ruled by the source (pk, audience, freshness, file); never
+        saved."""
+        shown = copy.copy(self)
+        if translation is not None:
+            shown.title = translation.title
+            shown.summary = translation.summary
+            shown.body = translation.body
+        shown.reading = Reading(
+            language=language,
+            translation=translation,
+            out_of_date=bool(getattr(translation, "out_of_date", False)),
+        )
+        return shown
+
+    def copy_for_translation(
+        self, locale: Locale, exclude_fields: list[str] | None = None
+    ) -> LibraryItem:
+        """A new translation (wagtail-localize makes it) starts as a copy of the
+        source's words only: the preview and text drawn from the source's file,
+        and its preview job's state, stay the source's."""
+        translation: LibraryItem = super().copy_for_translation(locale, exclude_fields)
+        for name, empty in _NOT_COPIED_TO_TRANSLATIONS.items():
+            setattr(translation, name, empty)
+        translation.created_at = translation.updated_at = clock.now()
+        return translation
+
+    @property
+    def translation_state(self) -> str:
+        """For the admin's list: whether a translation is up to date (its rows
+        are annotated with out_of_date, library.viewsets); empty for a source."""
+        state = getattr(self, "out_of_date", None)
+        if state is None:
+            return ""
+        return str(_("Out of date") if state else _("Up to date"))
 
     def freshness(self, today: dt.date | None = None) -> Freshness:
         today = today or clock.today()
@@ -302,6 +405,27 @@ class LibraryItem(index.Indexed, models.Model):
             and self.archived_at is None
             and self.freshness(today) != Freshness.EXPIRED
         )
+
+
+# What a new translation does not take from its source: what the preview job drew
+# from the source's file, the job's state, and whether it is archived.
+_NOT_COPIED_TO_TRANSLATIONS: dict[str, object] = {
+    "extracted_text": "",
+    "preview": "",
+    "page_count": 0,
+    "page_pictures": 0,
+    "preview_status": "",
+    "preview_failure": "",
+    "preview_requested_at": None,
+    "preview_attempts": 0,
+    "archived_at": None,
+}
+
+
+def source_language() -> str:
+    """The language items are written in (the default locale's): the others are
+    translations."""
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
 def default_review_by(kind: str, card_kind: str = "") -> dt.date:

@@ -22,6 +22,10 @@ matches fill the page:
 Audience, expiry and facet filters are the caller's QuerySet (typed keys on the
 item table), applied to the rows the index found.
 
+A reader whose language is not the source's also finds an item by the words of
+its translation into their language (title, summary, card text): such an item
+counts as a title, summary or tag match, and is returned as its source, once.
+
 Elsewhere (SQLite, the zero-setup path) each word must appear, in any letter case,
 in one of the searched fields; items with every word in the title come first, then
 the most recently updated. Honest matching without stemming or ranking.
@@ -39,7 +43,7 @@ from django.db.models import Case, Count, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 
-from library.models import LibraryItem, LibraryItemQuerySet
+from library.models import LibraryItem, LibraryItemQuerySet, source_language
 
 SEARCH_LIMIT = 50
 # Above this many matches, the count reads "more than 1,000" and the facet counts
@@ -67,12 +71,17 @@ def words_of(terms: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(terms)]
 
 
-def search_items(items: LibraryItemQuerySet, terms: str) -> Found:
+def search_items(
+    items: LibraryItemQuerySet, terms: str, *, language: str | None = None
+) -> Found:
     """The items of `items` (already narrowed to what the viewer may see) that
-    match the words in `terms`, best first, with the total and facet counts."""
+    match the words in `terms`, best first, with the total and facet counts;
+    with `language`, matching the words of their translation into it too."""
+    if language == source_language():
+        language = None
     if connection.vendor == "postgresql":
-        return _search_postgresql(items, terms)
-    return _search_plain(items, terms)
+        return _search_postgresql(items, terms, language)
+    return _search_plain(items, terms, language)
 
 
 def _vector(column: str) -> RawSQL:
@@ -81,9 +90,31 @@ def _vector(column: str) -> RawSQL:
     )
 
 
-def _search_postgresql(items: LibraryItemQuerySet, terms: str) -> Found:
+def _translated(language: str | None, terms: str) -> Q:
+    """Items whose translation into `language` matches the search (none without
+    a language): the translations' own full-text column, by translation key."""
+    if language is None:
+        return Q(pk__in=[])
+    return Q(
+        translation_key__in=RawSQL(
+            """
+            SELECT translated.translation_key
+            FROM library_libraryitem AS translated
+            JOIN wagtailcore_locale AS locale ON locale.id = translated.locale_id
+            WHERE locale.language_code = %s
+            AND translated.search_vector @@ websearch_to_tsquery('english', %s)
+            """,
+            [language, terms],
+        )
+    )
+
+
+def _search_postgresql(
+    items: LibraryItemQuerySet, terms: str, language: str | None
+) -> Found:
     query = SearchQuery(terms, search_type="websearch", config="english")
-    facets, total, in_head, text_only = _facet_counts_capped(items, query)
+    translated = _translated(language, terms)
+    facets, total, in_head, text_only = _facet_counts_capped(items, query, translated)
     # Below the cap the counts are exact: a group counted empty is not asked for.
     exact = total <= COUNT_LIMIT
     ranked: list[LibraryItem] = []
@@ -92,6 +123,7 @@ def _search_postgresql(items: LibraryItemQuerySet, terms: str) -> Found:
         items,
         query,
         terms,
+        translated,
         head=bool(in_head or not exact),
         text=bool(text_only or not exact),
     ):
@@ -127,6 +159,7 @@ def _stages(
     items: LibraryItemQuerySet,
     query: SearchQuery,
     terms: str,
+    translated: Q,
     *,
     head: bool,
     text: bool,
@@ -135,7 +168,8 @@ def _stages(
     matches, then those found only in their card or document text; a group the
     facet counts found empty is not asked for. When the title matches alone fill
     the page, only they are ranked (a common word can be in the summary of a
-    third of the library). `head` and `text` say which groups may hold items."""
+    third of the library). `head` and `text` say which groups may hold items;
+    items found by their translation's words are head matches."""
     head_vector, vector, title = (
         _vector("search_head"),
         _vector("search_vector"),
@@ -144,7 +178,7 @@ def _stages(
     head_rank = SearchRank(head_vector, query)
     if head:
         head_matches = items.alias(head=head_vector, title_vector=title).filter(
-            head=query
+            Q(head=query) | translated
         )
         if _plain_words(terms):
             # The same query on the title alone: every word in the title (a title
@@ -160,7 +194,8 @@ def _stages(
         yield _Stage(
             items.alias(head=head_vector, vector=vector)
             .filter(vector=query)
-            .exclude(head=query),
+            .exclude(head=query)
+            .exclude(translated),
             SearchRank(vector, query),
             _TEXT,
         )
@@ -227,7 +262,7 @@ def _page(stage: _Stage, terms: str, *, limit: int) -> list[tuple[LibraryItem, s
 
 
 def _facet_counts_capped(
-    items: LibraryItemQuerySet, query: SearchQuery
+    items: LibraryItemQuerySet, query: SearchQuery, translated: Q
 ) -> tuple[dict[str, dict[str, int]], int, int, int]:
     """Counts per facet value, and in all, of the first COUNT_LIMIT + 1 matches,
     with how many of those counted match in their title, summary or tags and how
@@ -237,7 +272,7 @@ def _facet_counts_capped(
     head, vector = _vector("search_head"), _vector("search_vector")
     in_head = (
         items.alias(head=head)
-        .filter(head=query)
+        .filter(Q(head=query) | translated)
         .annotate(in_head=Value(True))
         .values(*FACET_FIELDS, "in_head")
         .order_by()
@@ -246,6 +281,7 @@ def _facet_counts_capped(
         items.alias(head=head, vector=vector)
         .filter(vector=query)
         .exclude(head=query)
+        .exclude(translated)
         .annotate(in_head=Value(False))
         .values(*FACET_FIELDS, "in_head")
         .order_by()
@@ -298,7 +334,9 @@ SEARCHED_FIELDS = (
 )
 
 
-def _search_plain(items: LibraryItemQuerySet, terms: str) -> Found:
+def _search_plain(
+    items: LibraryItemQuerySet, terms: str, language: str | None
+) -> Found:
     words = words_of(terms)
     matched = items
     in_title = Q()
@@ -306,6 +344,15 @@ def _search_plain(items: LibraryItemQuerySet, terms: str) -> Found:
         any_field = Q()
         for field in SEARCHED_FIELDS:
             any_field |= Q(**{f"{field}__icontains": word})
+        if language is not None:
+            any_field |= Q(
+                translation_key__in=LibraryItem.objects.filter(
+                    Q(title__icontains=word)
+                    | Q(summary__icontains=word)
+                    | Q(body__icontains=word),
+                    locale__language_code=language,
+                ).values("translation_key")
+            )
         matched = matched.filter(any_field)
         in_title &= Q(title__icontains=word)
     ranked = list(
@@ -319,19 +366,26 @@ def _search_plain(items: LibraryItemQuerySet, terms: str) -> Found:
     facets, total = tally(rows)
     return Found(
         items=ranked,
-        snippets={
-            item.pk: highlight(_snippet_source(item, words), words) for item in ranked
-        },
+        snippets={item.pk: passage(item, words) for item in ranked},
         total=total,
         more=False,
         facets=facets,
     )
 
 
-def _snippet_source(item: LibraryItem, words: list[str]) -> str:
+def passage(item: LibraryItem, words: list[str], *, document: bool = True) -> str:
+    """The item's passage holding a searched word, highlighted (HTML). Without
+    `document`, from its summary and card text only: an item shown with its
+    translation's words (whose document text a results page does not load)."""
+    return highlight(_snippet_source(item, words, document=document), words)
+
+
+def _snippet_source(item: LibraryItem, words: list[str], *, document: bool) -> str:
     """The passage to show under a hit: the first of summary, card text and
     document text that holds a searched word."""
-    sources = [item.summary, strip_tags(item.body), item.extracted_text]
+    sources = [item.summary, strip_tags(item.body)]
+    if document:
+        sources.append(item.extracted_text)
     for source in sources:
         lowered = source.lower()
         positions = [lowered.find(word) for word in words if word in lowered]

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.html import escape
 
-from library import metrics, search
+from library import metrics, search, translations
 from library.models import (
     DealStage,
     Freshness,
@@ -29,7 +29,9 @@ def items_visible_to(person: User) -> LibraryItemQuerySet:
 
 
 def visible_item(*, viewer: User, item_id: int) -> LibraryItem | None:
-    """The item if the viewer may open it, else None (views answer 404)."""
+    """The item if the viewer may open it, else None (views answer 404). The
+    source item: what is written (uses, flags, shares) is keyed on it; show it
+    through translations.shown_one."""
     return items_visible_to(viewer).filter(pk=item_id).select_related("owner").first()
 
 
@@ -64,7 +66,9 @@ def library_search(
     """Items in the viewer's audience matching the query (title, summary, tags,
     card text and the text extracted from documents), best first, with the counts
     per facet of the match (library.search). Expired items are left out unless
-    asked for. Without words: the viewer's items, newest first."""
+    asked for. Without words: the viewer's items, newest first. Each item is
+    shown once, in the viewer's language when it has a translation into it,
+    found by that translation's words too (library.translations)."""
     items = items_visible_to(viewer)
     if not include_expired:
         items = items.not_expired()
@@ -77,8 +81,9 @@ def library_search(
         if value:
             items = items.filter(**{field: value})
     terms = query.strip()
+    language = translations.reader_language(viewer)
     if terms:
-        found = search.search_items(items, terms)
+        found = search.search_items(items, terms, language=language)
     else:
         latest = list(items.order_by("-updated_at")[: search.SEARCH_LIMIT])
         rows = list(
@@ -95,14 +100,18 @@ def library_search(
             facets=facets,
         )
     today = clock.today()
+    words = search.words_of(terms)
     return LibrarySearch(
         hits=[
             SearchHit(
                 item=item,
-                snippet=found.snippets.get(item.pk, ""),
+                # A translation's passage is drawn from its own words.
+                snippet=search.passage(item, words, document=False)
+                if item.reading and item.reading.translation
+                else found.snippets.get(item.pk, ""),
                 freshness=item.freshness(today),
             )
-            for item in found.items
+            for item in translations.shown_to(viewer, found.items)
         ],
         total=found.total,
         more=found.more,
@@ -128,21 +137,26 @@ def _facet(
 
 
 def recently_updated(*, viewer: User, limit: int = 5) -> list[LibraryItem]:
-    """The viewer's items changed most recently (expired ones left out)."""
-    return list(items_visible_to(viewer).not_expired().order_by("-updated_at")[:limit])
+    """The viewer's items changed most recently (expired ones left out), in the
+    viewer's language."""
+    return translations.shown_to(
+        viewer, items_visible_to(viewer).not_expired().order_by("-updated_at")[:limit]
+    )
 
 
 def new_since(
     *, viewer: User, since: dt.datetime | None, limit: int = 10
 ) -> list[LibraryItem]:
-    """Items added or updated after the viewer's previous visit."""
+    """Items added or updated after the viewer's previous visit, in the viewer's
+    language."""
     if since is None:
         return []
-    return list(
+    return translations.shown_to(
+        viewer,
         items_visible_to(viewer)
         .not_expired()
         .filter(updated_at__gt=since)
-        .order_by("-updated_at")[:limit]
+        .order_by("-updated_at")[:limit],
     )
 
 
@@ -180,6 +194,7 @@ def owns_items(person: User) -> bool:
 @dataclass(frozen=True)
 class SharedRow:
     link: ShareLink
+    item: LibraryItem  # the link's item in the rep's language
     opens: int
     last_open: dt.datetime | None
     state: str  # "active", "expired" or "revoked"
@@ -188,7 +203,8 @@ class SharedRow:
 
 def shared_by(*, rep: User, now: dt.datetime | None = None) -> list[SharedRow]:
     """The rep's share links, newest first, with their opens, last open and the
-    PDF pages the prospect viewed. Two queries."""
+    PDF pages the prospect viewed, each item in the rep's language. Two queries,
+    and one for the translations in another language."""
     now = now or clock.now()
     links = (
         ShareLink.objects.filter(rep=rep)
@@ -200,9 +216,12 @@ def shared_by(*, rep: User, now: dt.datetime | None = None) -> list[SharedRow]:
         .order_by("-created_at")
     )
     pages = metrics.pages_viewed(ShareOpen.objects.filter(link__rep=rep), "link_id")
+    links_and_items = list(links)
+    shown = translations.shown_to(rep, [link.item for link in links_and_items])
     return [
         SharedRow(
             link=link,
+            item=item,
             opens=link.open_count,
             last_open=link.last_open,
             state="revoked"
@@ -214,5 +233,5 @@ def shared_by(*, rep: User, now: dt.datetime | None = None) -> list[SharedRow]:
                 frozenset(pages.get(link.pk, ())), link.item.readable_pages
             ),
         )
-        for link in links
+        for link, item in zip(links_and_items, shown, strict=True)
     ]

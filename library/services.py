@@ -1,4 +1,5 @@
-"""Every change to the library goes through here: files and their versions."""
+"""Every change to the library goes through here: files and their versions,
+uses, flags, share links, previews and translations."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import secrets
 import shutil
 import tempfile
 import uuid
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path, PurePath
 
@@ -21,6 +23,14 @@ from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from wagtail.models import Locale
+from wagtail_localize.fields import copy_synchronised_fields
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationSource,
+)
 
 from library import notices, office, pdf, tasks
 from library.models import (
@@ -217,6 +227,7 @@ def flag_resolve(*, flag: ItemFlag, by: User, resolution: str, note: str) -> Ite
         item.review_by = default_review_by(item.kind, item.card_kind)
         item.updated_at = now
         item.save(update_fields=["review_by", "updated_at"])
+        item_translations_sync(item=item)
     elif resolution == ItemFlag.Resolution.ARCHIVED:
         item_archive(item=item)
     transaction.on_commit(lambda: notices.flag_resolved_notify(flag_id=flag.pk))
@@ -428,3 +439,78 @@ def _preview_save(
     for name in old:
         private_storage().delete(name)
     return status
+
+
+def item_translations_sync(*, item: LibraryItem) -> int:
+    """After a source item changed (in the admin, or a flag resolved as updated):
+    its words are extracted again for wagtail-localize, so a translation that has
+    no translation of its new words is out of date until a translator updates it
+    (library.translations), and what a translation does not carry (kind, tags,
+    audience, owner, review date, sharing) is copied to every translation. An item
+    never sent for translation, or a translation itself, changes nothing. Returns
+    how many translations were kept in step."""
+    source = TranslationSource.objects.filter(
+        object_id=item.translation_key, locale_id=item.locale_id
+    ).first()
+    if source is None:
+        return 0
+    TranslationSource.update_or_create_from_instance(item)
+    teams = list(item.audience_teams.all())
+    translations = LibraryItem.objects.filter(
+        translation_key=item.translation_key
+    ).exclude(locale_id=item.locale_id)
+    for translation in translations:
+        copy_synchronised_fields(item, translation)
+        translation.save()
+        translation.audience_teams.set(teams)
+    return len(translations)
+
+
+@transaction.atomic
+def item_translation_write(
+    *,
+    item: LibraryItem,
+    language: str,
+    words: Mapping[str, str],
+    by: User | None = None,
+) -> LibraryItem:
+    """Translate a source item into `language` as a translator does in the
+    admin's translation editor (wagtail-localize): `words` maps each of the
+    item's strings (title, summary, a paragraph of card text) to its
+    translation; a string left out keeps the source's words and leaves the
+    translation out of date. Used by the demo data and the tests. Returns the
+    translation."""
+    locale = Locale.objects.filter(language_code=language).first()
+    if locale is None:
+        raise LibraryRefused(
+            _(
+                "Items cannot be translated into “%(language)s”: it is not "
+                "a content language."
+            )
+            % {"language": language}
+        )
+    if item.locale_id == locale.pk:
+        raise LibraryRefused(_("An item is not translated into its own language."))
+    # The item as stored: its words now, whatever the caller holds.
+    stored = LibraryItem.objects.get(pk=item.pk)
+    source, _created = TranslationSource.update_or_create_from_instance(stored)
+    translation, _created = Translation.objects.get_or_create(
+        source=source, target_locale=locale
+    )
+    for segment in StringSegment.objects.filter(source=source).select_related("string"):
+        translated = words.get(segment.string.data)
+        if translated is None:
+            continue
+        StringTranslation.objects.update_or_create(
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
+            defaults={
+                "data": translated,
+                "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+                "last_translated_by": by,
+            },
+        )
+    translation.save_target(user=by)
+    written: LibraryItem = source.get_translated_instance(locale)
+    return written

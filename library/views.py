@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from library import extensions, metrics, selectors, services
+from library import extensions, metrics, selectors, services, translations
 from library.forms import FlagForm, ResolveForm, ShareForm
 from library.models import ItemUse, LibraryItem, ShareLink
 from lms.accounts.models import User
@@ -99,7 +99,7 @@ def library_item(request: HttpRequest, item_id: int) -> HttpResponse:
 
 def _item_context(user: User, item: LibraryItem, **more: object) -> dict[str, object]:
     return {
-        "item": item,
+        "item": translations.shown_one(user, item),
         "freshness": item.freshness(),
         "current_file": item.current_file(),
         "flag_form": FlagForm(),

@@ -3,13 +3,16 @@ enablement admins."""
 
 from __future__ import annotations
 
+from django.db.models import Case, QuerySet, Value, When
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from library.forms import LibraryItemForm
-from library.models import LibraryItem
+from library.models import LibraryItem, source_language
+from library.translations import out_of_date
 
 
 class LibraryItemViewSet(SnippetViewSet):
@@ -25,6 +28,7 @@ class LibraryItemViewSet(SnippetViewSet):
         "owner",
         "review_by",
         "shareable",
+        Column("translation_state", label=_("Translation")),
     ]
     list_filter = ["kind", "deal_stage", "shareable", "audience_everyone"]
     search_fields = ["title", "summary", "product", "competitor", "persona"]
@@ -40,3 +44,13 @@ class LibraryItemViewSet(SnippetViewSet):
         ],
         base_form_class=LibraryItemForm,
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LibraryItem]:
+        """Every row, translations with whether they are out of date (for the
+        Translation column): one query for the page."""
+        return LibraryItem.objects.annotate(
+            out_of_date=Case(
+                When(locale__language_code=source_language(), then=Value(None)),
+                default=out_of_date(),
+            )
+        ).select_related("owner", "locale")

@@ -196,11 +196,14 @@ def _library_occurrences(
 ) -> Iterator[Occurrence]:
     """For each library item updated since `counts_from`, the people in its audience
     (everyone, or its teams with their sub-teams)."""
-    items = LibraryItem.objects.filter(
-        archived_at__isnull=True,
-        updated_at__gte=sequence.counts_from,
-        updated_at__lte=now,
-    ).prefetch_related("audience_teams")
+    items = (
+        LibraryItem.objects.live()
+        .filter(
+            updated_at__gte=sequence.counts_from,
+            updated_at__lte=now,
+        )
+        .prefetch_related("audience_teams")
+    )
     for item in items:
         readers = people
         if not item.audience_everyone:

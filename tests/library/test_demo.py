@@ -36,13 +36,25 @@ def test_it_seeds_the_library_once_however_often_it_runs(db, mailoutbox):
     seed_people(lambda message: None)
     seed_library(lambda message: None)
     seed_library(lambda message: None)
-    assert LibraryItem.objects.count() == len(load_library()["items"])
+    assert LibraryItem.objects.sources().count() == len(load_library()["items"])
+    spanish = LibraryItem.objects.filter(locale__language_code="es")
+    assert sorted(spanish.values_list("title", flat=True)) == [
+        "Battlecard: Northwind frente a Quantigo",
+        "Precios de Northwind en una página",
+    ]
+    lucia = User.objects.get(full_name="Lucía García")
+    assert lucia.language == "es"
+    shown = {
+        hit.item.title: hit.item for hit in library_search(viewer=lucia, query="").hits
+    }
+    battlecard = shown["Battlecard: Northwind frente a Quantigo"]
+    assert "Dónde ganamos" in battlecard.body and not battlecard.reading.out_of_date
     assert ShareLink.objects.count() == 5
     assert ShareOpen.objects.count() == 7
     assert ItemFlag.objects.get().flagged_by.full_name == "Luis Ortega"
     today = clock.today()
     freshness = {
-        item.title: item.freshness(today) for item in LibraryItem.objects.all()
+        item.title: item.freshness(today) for item in LibraryItem.objects.sources()
     }
     assert freshness["Battlecard: Northwind vs. Stockwise"] == Freshness.REVIEW_DUE
     assert freshness["Old pricing (2025)"] == Freshness.EXPIRED
