@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +39,11 @@ from urllib.parse import parse_qs, urlsplit
 
 # The bot token the offline demo connects with; only the local fake accepts it.
 OFFLINE_DEMO_TOKEN = "xoxb-onramp-offline-demo"
+
+# What a fake keeps of the calls and messages it received: the latest ones, as
+# many as this (the offline demo runs for as long as one likes; tests look at a
+# handful). Older ones are forgotten.
+KEPT = 1000
 
 # Called with each message the fake accepted: a Slack message (channel, the
 # member's e-mail, text, blocks) or a Teams card and the webhook path it came to.
@@ -55,9 +61,14 @@ class SlackState:
     listener: SlackListener | None = None
     # method name -> Retry-After seconds of the next calls answered "ratelimited"
     ratelimited: dict[str, list[int]] = field(default_factory=dict)
-    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    posted: list[dict[str, Any]] = field(default_factory=list)
+    kept: int = KEPT
+    calls: deque[tuple[str, dict[str, Any]]] = field(init=False)
+    posted: deque[dict[str, Any]] = field(init=False)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.calls = deque(maxlen=self.kept)
+        self.posted = deque(maxlen=self.kept)
 
     def member(self, email: str, member_id: str) -> None:
         self.members[email.lower()] = member_id
@@ -204,9 +215,13 @@ class TeamsState:
     # "incoming" answers 200 "1"; "workflows" answers 202.
     flavour: str = "workflows"
     fail_next: list[int] = field(default_factory=list)
-    posted: list[dict[str, Any]] = field(default_factory=list)
     listener: TeamsListener | None = None
+    kept: int = KEPT
+    posted: deque[dict[str, Any]] = field(init=False)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.posted = deque(maxlen=self.kept)
 
 
 class _TeamsHandler(BaseHTTPRequestHandler):

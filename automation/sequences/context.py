@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import or_
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from automation.sequences.links import tracked_url
 from automation.sequences.models import Enrolment, ExitCondition, Sequence, Trigger
@@ -96,8 +97,7 @@ class Context:
         }
         if self.training is not None:
             values["course.title"] = self.training.title
-            due = clock.local_date(self.training.due_at, zone)
-            values["due_date"] = date_format(due, "j F Y") if due else ""
+            values["due_date"] = _day(clock.local_date(self.training.due_at, zone))
         if self.next_lesson is not None:
             values["next_step.title"] = self.next_lesson.title
             values["next_step.url"] = self.url(step_id=step_id)
@@ -105,9 +105,7 @@ class Context:
         if certificate is not None:
             values["certificate.title"] = certificate.program_title
             expires = clock.local_date(certificate.expires_at, zone)
-            values["certificate.expires_on"] = (
-                date_format(expires, "j F Y") if expires else ""
-            )
+            values["certificate.expires_on"] = _day(expires)
         if self.last_activity is not None:
             days = (clock.now() - self.last_activity).days
             values["days_inactive"] = str(days)
@@ -138,6 +136,19 @@ class Context:
         if condition == ExitCondition.CERTIFICATE_RENEWED:
             return self.newer_certificate
         return False
+
+
+def _day(day: dt.date | None) -> str:
+    """A date as messages write it, in the active language ("4 March 2027")."""
+    return _day_in(day, get_language()) if day else ""
+
+
+@lru_cache(maxsize=4096)
+def _day_in(day: dt.date, language: str | None) -> str:
+    # A batch's people mostly share a handful of due dates: formatting one
+    # (the language's month names and formats) costs more than the rest of
+    # their values.
+    return date_format(day, "j F Y")
 
 
 def contexts_for(enrolments: Seq[Enrolment], *, people: People) -> list[Context]:
@@ -200,9 +211,12 @@ def _trainings(enrolments: Seq[Enrolment]) -> dict[int | None, Assignment]:
     query = Q(pk__in=assignment_ids)
     if user_ids:
         query |= Q(user_id__in=user_ids, unassigned_at__isnull=True)
+    # Their courses are read once each, with the next lessons (_next_lessons):
+    # a batch's hundreds of assignments are of a few courses, and a page read
+    # with each row cost more than the rest of its context.
     rows = list(
         Assignment.objects.filter(query)
-        .select_related("course", "path")
+        .select_related("path")
         .order_by("completed_at", "due_at", "pk")
     )
     by_pk = {row.pk: row for row in rows}
@@ -232,7 +246,8 @@ def _next_lessons(
     enrolments: Seq[Enrolment], trainings: dict[int | None, Assignment]
 ) -> dict[int | None, LessonPage]:
     """Each enrolment's next lesson: the first live lesson of its training (for a
-    path, in the order of its steps) the person has not completed. Three queries."""
+    path, in the order of its steps) the person has not completed; each training
+    given its course on the way. Four queries."""
     path_ids = {t.path_id for t in trainings.values() if t.path_id}
     courses_of_path: dict[int, list[int]] = {}
     for path_id, course_id in PathStep.objects.filter(path_id__in=path_ids).values_list(
@@ -246,11 +261,13 @@ def _next_lessons(
         elif training.course_id:
             course_ids[enrolment_pk] = [training.course_id]
     wanted = {pk for ids in course_ids.values() for pk in ids}
-    if not wanted:
-        return {}
-    course_paths = dict(
-        CoursePage.objects.filter(pk__in=wanted).values_list("pk", "path")
+    courses = CoursePage.objects.in_bulk(
+        wanted | {t.course_id for t in trainings.values() if t.course_id}
     )
+    for training in trainings.values():
+        if training.course_id:
+            training.course = courses[training.course_id]
+    course_paths = {pk: course.path for pk, course in courses.items() if pk in wanted}
     if not course_paths:
         return {}
     lessons = list(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from lms.lib.signing import signed
 from lms.lib.urls import token_url
 
 SALT = "automation.sequences.link"
@@ -39,7 +40,7 @@ def tracked_url(*, step_id: int, enrolment_id: int | None, path: str) -> str:
     """The full address of a tracked link to `path` (a path on this site)."""
     if not is_site_path(path):
         raise ValueError(f"Not a path on this site: {path!r}")
-    token = signing.dumps([step_id, enrolment_id, path], salt=SALT, compress=True)
+    token = signed([step_id, enrolment_id, path], salt=SALT, compress=True)
     return token_url("sequence_link", token)
 
 

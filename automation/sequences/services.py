@@ -9,9 +9,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -19,6 +17,7 @@ from django.utils.translation import gettext
 from automation.delivery import Outgoing, send, send_many
 from automation.sequences import schedule, template
 from automation.sequences.context import Context, People, contexts_for
+from automation.sequences.frame import step_email_html
 from automation.sequences.models import (
     Enrolment,
     LinkClick,
@@ -368,21 +367,16 @@ def step_render(context: Context, step: SequenceStep) -> Rendered:
     subject = template.render(step.subject, values, channel="text")
     body_html = template.render(step.message, values, channel="html")
     url = values.get("next_step.url", "")
-    html = render_to_string(
-        "automation/email/sequence_step.html",
-        {
-            "subject": subject,
-            # Escaped by the template renderer: markup only from the line breaks.
-            "paragraphs": [
-                mark_safe(paragraph.strip().replace("\n", "<br>"))  # noqa: S308
-                for paragraph in body_html.split("\n\n")
-                if paragraph.strip()
-            ],
-            "organisation": settings.ORGANISATION_NAME,
-            "site_url": settings.SITE_URL,
-            "url": url,
-            "url_label": values.get("next_step.title", ""),
-        },
+    html = step_email_html(
+        subject=subject,
+        # Escaped by the template renderer: markup only from the line breaks.
+        paragraphs=[
+            mark_safe(paragraph.strip().replace("\n", "<br>"))  # noqa: S308
+            for paragraph in body_html.split("\n\n")
+            if paragraph.strip()
+        ],
+        url=url,
+        url_label=values.get("next_step.title", ""),
     )
     return Rendered(
         subject=subject,

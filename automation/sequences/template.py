@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -83,18 +84,28 @@ def escape_for(channel: str, value: str) -> str:
 def render(source: str, values: Mapping[str, str], *, channel: str) -> str:
     """The message with each variable replaced by its escaped value. The source
     was checked at save; a variable without a value renders empty."""
+    return "".join(
+        static if name is None else escape_for(channel, values.get(name, ""))
+        for static, name in _compiled(source, channel)
+    )
 
-    parts = []
+
+@lru_cache(maxsize=256)
+def _compiled(source: str, channel: str) -> tuple[tuple[str, str | None], ...]:
+    """The source as its parts, in order: the author's own text (escaped for
+    the channel once) and the variables' names. A tick renders each step's
+    message for thousands of people: it is parsed once, not for each."""
+    parts: list[tuple[str, str | None]] = []
     position = 0
     for match in _PLACEHOLDER.finditer(source):
         # The author's own text is escaped for HTML too (it is text, not markup).
-        parts.append(_static(channel, source[position : match.start()]))
+        parts.append((_static(channel, source[position : match.start()]), None))
         name = _NAME.match(match.group(1))
         if name is not None and name.group(1) in VARIABLES:
-            parts.append(escape_for(channel, values.get(name.group(1), "")))
+            parts.append(("", name.group(1)))
         position = match.end()
-    parts.append(_static(channel, source[position:]))
-    return "".join(parts)
+    parts.append((_static(channel, source[position:]), None))
+    return tuple(parts)
 
 
 def _static(channel: str, text: str) -> str:

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 
 from lms.accounts.models import User
 from lms.lib import clock
+from lms.lib.signing import signed
 from lms.lib.urls import token_url
 from lms.notifications.models import Channel, NoticePause, NoticePreference, Timing
 
@@ -134,7 +135,7 @@ def notices_pause_set(*, user: User, paused: bool) -> None:
 def unsubscribe_token(*, user: User, kind: str) -> str:
     """A signed token naming the person and the kind: the unsubscribe link works
     without signing in (mail clients POST it), and opens nothing else."""
-    return signing.dumps([user.pk, _family(kind)], salt=UNSUBSCRIBE_SALT)
+    return signed([user.pk, _family(kind)], salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_url(*, user: User, kind: str) -> str:
