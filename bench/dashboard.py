@@ -13,6 +13,8 @@ queries, rendering). The floor renders the same template from a context computed
 beforehand, with every database access refused. The exports are
 the CSV and the XLSX of all reps (an enablement admin's view), read to their end while
 a sampler thread records the process's resident memory.
+Before the last lines, the CPU time of this process per request (time.process_time)
+for each page and its floor, with their ratio: what to compare on a shared machine.
 The line before the last is `xlsx_export_rss_growth_mb=<float>`; the last line is
 `dashboard_ms_median=<float> matrix_ms_median=<float> baseline_ms_median=<float>
 queries=<int> export_rss_growth_mb=<float>` (on one line; the CSV's growth).
@@ -69,15 +71,18 @@ class PeakSampler(threading.Thread):
             time.sleep(0.002)
 
 
-def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+def timed(fn, runs: int) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
+    """Milliseconds per call: wall time, and this process's CPU time (the server's
+    share, which a machine loaded by other work disturbs far less)."""
     fn()  # warm caches and templates
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.process_time() - began_cpu) * 1000)
         reset_queries()
-    return times
+    return times, cpu
 
 
 def refuse_queries(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
@@ -142,8 +147,8 @@ def main() -> None:
     matrix_queries = len(captured)
     print(f"dashboard: {queries} queries; matrix: {matrix_queries} queries")
 
-    dashboard_ms = timed(lambda: client.get(dashboard_url), args.runs)
-    matrix_ms = timed(lambda: client.get(matrix_url), args.runs)
+    dashboard_ms, dashboard_cpu = timed(lambda: client.get(dashboard_url), args.runs)
+    matrix_ms, matrix_cpu = timed(lambda: client.get(matrix_url), args.runs)
 
     # The floor: the same template, the same request and user, a context built
     # beforehand; any database access during rendering fails the benchmark.
@@ -158,8 +163,19 @@ def main() -> None:
     print(f"dashboard rows: {context['view'].total_people} people")
     render_to_string("dashboards/team_overview.html", context, request)
     with connection.execute_wrapper(refuse_queries):
-        baseline_ms = timed(
+        baseline_ms, baseline_cpu = timed(
             lambda: render_to_string("dashboards/team_overview.html", context, request),
+            args.runs,
+        )
+    # The matrix's floor, the same way.
+    request = RequestFactory().get(matrix_url)
+    request.user = manager
+    request.session = client.session
+    request._messages = FallbackStorage(request)
+    context = team_page_context(request, with_cells=True)
+    with connection.execute_wrapper(refuse_queries):
+        _, matrix_floor_cpu = timed(
+            lambda: render_to_string("dashboards/team_matrix.html", context, request),
             args.runs,
         )
 
@@ -171,6 +187,21 @@ def main() -> None:
     print(
         f"dashboard median {dashboard:.1f} ms, matrix median {matrix_median:.1f} ms, "
         f"floor median {baseline:.1f} ms, dashboard/floor {dashboard / baseline:.2f}x"
+    )
+    cpu = {
+        name: statistics.median(times)
+        for name, times in (
+            ("dashboard", dashboard_cpu),
+            ("matrix", matrix_cpu),
+            ("floor", baseline_cpu),
+            ("matrix_floor", matrix_floor_cpu),
+        )
+    }
+    print(
+        f"CPU per request: dashboard {cpu['dashboard']:.1f} ms, floor "
+        f"{cpu['floor']:.1f} ms ({cpu['dashboard'] / cpu['floor']:.2f}x); matrix "
+        f"{cpu['matrix']:.1f} ms, floor {cpu['matrix_floor']:.1f} ms "
+        f"({cpu['matrix'] / cpu['matrix_floor']:.2f}x)"
     )
     print(f"xlsx_export_rss_growth_mb={xlsx_growth:.1f}")
     print(

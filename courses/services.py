@@ -153,9 +153,21 @@ def watch_opened(
 def due_at_for(user: User, days_after_start: int) -> dt.datetime:
     """The end of the day that falls `days_after_start` after the person's start
     date, in their own time zone (so DST and far-away teams come out right)."""
-    start = user.start_date or clock.today(user.time_zone)
+    return due_at_after_start(
+        start_date=user.start_date,
+        time_zone=user.time_zone,
+        days_after_start=days_after_start,
+    )
+
+
+def due_at_after_start(
+    *, start_date: dt.date | None, time_zone: str, days_after_start: int
+) -> dt.datetime:
+    """`due_at_for` from the two facts of a person it reads (My team computes it for
+    rows, not users): without a start date, the days count from today."""
+    start = start_date or clock.today(time_zone)
     day = start + dt.timedelta(days=days_after_start)
-    return clock.end_of_day(day, user.time_zone)
+    return clock.end_of_day(day, time_zone)
 
 
 def _courses_of(

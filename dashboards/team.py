@@ -18,16 +18,13 @@ from typing import Any
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     Exists,
-    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +45,7 @@ from courses.models import (
     PathStep,
 )
 from courses.quizzes.models import QuizAttempt
-from courses.services import due_at_for
+from courses.services import due_at_after_start
 from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
@@ -338,40 +335,46 @@ def _path_structure(
     return person_cache.cached_for_everyone(name=f"path-structure:{key}", compute=read)
 
 
-def _completions(
+def _progress_and_activity(
     ids: list[int], lesson_course: dict[int, int]
 ) -> tuple[dict[tuple[int, int], int], dict[int, dt.datetime]]:
     """(person id, course id) -> required lessons of the course the person completed,
-    and person id -> their latest completion of any lesson: one query, grouped in the
-    database by person and course (the lessons of no path course in a group of
-    their own)."""
+    and person id -> their last activity (latest lesson completed or quiz started).
+    One query of at most two rows per person: their completions (a count per course
+    and the latest) and, beside them, their latest quiz start (rows and timestamps
+    are what cost time here, not columns)."""
     by_course: dict[int, list[int]] = defaultdict(list)
     for lesson_id, course_id in lesson_course.items():
         by_course[course_id].append(lesson_id)
-    course_of = Case(
-        *(
-            When(lesson_id__in=lesson_ids, then=Value(course_id))
-            for course_id, lesson_ids in by_course.items()
-        ),
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-    rows = (
+    counts = {
+        f"course_{course_id}": Count(
+            "lesson_id", filter=Q(lesson_id__in=lesson_ids), distinct=True
+        )
+        for course_id, lesson_ids in by_course.items()
+    }
+    lessons = (
         LessonCompletion.objects.filter(user__in=ids)
-        .annotate(course=course_of if by_course else Value(None, IntegerField()))
-        .values("user_id", "course")
-        .annotate(done=Count("lesson_id", distinct=True), last=Max("completed_at"))
+        .values("user_id")
+        .annotate(last=Max("completed_at"), **counts)
         .order_by()
-        .values_list("user_id", "course", "done", "last")
+        .values_list("user_id", "last", *counts)
+    )
+    quizzes = (
+        QuizAttempt.objects.filter(user__in=ids)
+        .values("user_id")
+        .annotate(last=Max("started_at"), **{name: Value(0) for name in counts})
+        .order_by()
+        .values_list("user_id", "last", *counts)
     )
     done: dict[tuple[int, int], int] = {}
-    last_completed: dict[int, dt.datetime] = {}
-    for user_id, course, count, last in rows:
-        if course is not None:
-            done[(user_id, course)] = count
-        if user_id not in last_completed or last > last_completed[user_id]:
-            last_completed[user_id] = last
-    return done, last_completed
+    last_activity: dict[int, dt.datetime] = {}
+    for person, last, *per_course in lessons.union(quizzes, all=True):
+        if person not in last_activity or last > last_activity[person]:
+            last_activity[person] = last
+        for course_id, got in zip(by_course, per_course, strict=True):
+            if got:
+                done[(person, course_id)] = got
+    return done, last_activity
 
 
 def team_view(
@@ -403,6 +406,7 @@ def team_view(
         people.append(person)
         rows[pk] = PersonRow(person=person, team_name=team_name or "")
     ids = list(rows)
+    soon = now + dt.timedelta(days=DUE_SOON_DAYS)
 
     # Onboarding path assignments, and open course assignments (monthly, manual,
     # recertification) overdue or falling due within DUE_SOON_DAYS: one query.
@@ -414,7 +418,7 @@ def team_view(
             | Q(
                 completed_at__isnull=True,
                 path__isnull=True,
-                due_at__lt=now + dt.timedelta(days=DUE_SOON_DAYS),
+                due_at__lt=soon,
             )
         )
         .order_by("user_id", "assigned_at", "pk")
@@ -440,7 +444,7 @@ def team_view(
     totals: dict[int, int] = defaultdict(int)
     for course_id in lesson_course.values():
         totals[course_id] += 1
-    done, last_completed = _completions(ids, lesson_course)
+    done, last_activity = _progress_and_activity(ids, lesson_course)
 
     matrix_path_id = filters.path_id
     if matrix_path_id is None and path_of:
@@ -450,18 +454,17 @@ def team_view(
         matrix_path_id = max(counts, key=lambda pid: (counts[pid], -pid))
 
     due_dates: dict[tuple[dt.date | None, str, int], dt.datetime] = {}
-    stand_ins: dict[tuple[dt.date | None, str], User] = {}
 
     def due(person: Person, offset: int) -> dt.datetime:
         # Many people share a start date and time zone: compute each due date once,
-        # by the courses app's own rule (it reads only these two fields).
+        # by the courses app's own rule.
         key = (person.start_date, person.time_zone, offset)
         if key not in due_dates:
-            if key[:2] not in stand_ins:
-                stand_ins[key[:2]] = User(
-                    start_date=person.start_date, time_zone=person.time_zone
-                )
-            due_dates[key] = due_at_for(stand_ins[key[:2]], offset)
+            due_dates[key] = due_at_after_start(
+                start_date=person.start_date,
+                time_zone=person.time_zone,
+                days_after_start=offset,
+            )
         return due_dates[key]
 
     for person in people:
@@ -470,15 +473,16 @@ def team_view(
         if person_path is not None:
             row.path_title = paths[person_path].title if person_path in paths else ""
             for step in steps_of.get(person_path, []):
-                total = totals.get(step.course.pk, 0)
-                got = min(done.get((person.pk, step.course.pk), 0), total)
+                total = totals.get(step.course_id, 0)
+                got = min(done.get((person.pk, step.course_id), 0), total)
                 row.lessons_total += total
                 row.lessons_done += got
-                step_due = due(person, step.due_offset_days)
-                if got < total and step_due < now:
-                    row.overdue += 1
-                elif got < total and step_due < now + dt.timedelta(days=DUE_SOON_DAYS):
-                    row.due_soon.append((step.course.title, step_due))
+                if got < total:
+                    step_due = due(person, step.due_offset_days)
+                    if step_due < now:
+                        row.overdue += 1
+                    elif step_due < soon:
+                        row.due_soon.append((step.course.title, step_due))
         if with_cells and matrix_path_id is not None:
             row.cells = [
                 _cell(
@@ -502,8 +506,8 @@ def team_view(
         else:
             other.due_soon.append((course_title or "", due_at))
 
-    for user_id, last in last_completed.items():
-        _note_activity(rows.get(user_id), last)
+    for user_id, last in last_activity.items():
+        rows[user_id].last_activity = last
     _add_quizzes(rows, ids)
     coaching = (
         Review.objects.by_coaches()
@@ -654,8 +658,8 @@ def _cell(
     *,
     assigned: bool,
 ) -> MatrixCell:
-    total = totals.get(step.course.pk, 0)
-    got = min(done.get((person.pk, step.course.pk), 0), total)
+    total = totals.get(step.course_id, 0)
+    got = min(done.get((person.pk, step.course_id), 0), total)
     if not assigned:
         state = NOT_ASSIGNED
     elif total and got >= total:
@@ -669,16 +673,9 @@ def _cell(
     return MatrixCell(step.course, state, got, total, due_at)
 
 
-def _note_activity(row: PersonRow | None, last: dt.datetime | None) -> None:
-    if row is not None and last is not None:
-        if row.last_activity is None or last > row.last_activity:
-            row.last_activity = last
-
-
 def _add_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> None:
-    """Last activity (a quiz started; lessons are noted by the caller) and the quiz
-    average: the mean over quizzes of the person's best graded percentage on each, so
-    retakes that went better replace worse ones. One query."""
+    """The quiz average: the mean over quizzes of the person's best graded percentage
+    on each, so retakes that went better replace worse ones. One query."""
     # Practice attempts (see QuizAttempt.objects.counted) never raise the best.
     graded = Q(
         state__in=QuizAttempt.GRADED_STATES, percent__isnull=False, practice=False
@@ -686,19 +683,17 @@ def _add_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> None:
     # A quiz is its page; its title stands in only once the page is deleted (many
     # courses may call their quiz "Knowledge check").
     quizzes = (
-        QuizAttempt.objects.filter(user__in=ids)
+        QuizAttempt.objects.filter(graded, user__in=ids)
         .values("user_id", "quiz_id", "quiz_title")
-        .annotate(last=Max("started_at"), best=Max("percent", filter=graded))
+        .annotate(best=Max("percent"))
         .order_by()
-        .values_list("user_id", "quiz_id", "quiz_title", "last", "best")
+        .values_list("user_id", "quiz_id", "quiz_title", "best")
     )
     bests: dict[int, dict[int | str, Decimal]] = defaultdict(dict)
-    for user_id, quiz_id, title, last, percent in quizzes:
-        _note_activity(rows.get(user_id), last)
-        if percent is not None:
-            quiz: int | str = quiz_id if quiz_id is not None else f"title:{title}"
-            known = bests[user_id].get(quiz)
-            bests[user_id][quiz] = max(Decimal(percent), known or Decimal(percent))
+    for user_id, quiz_id, title, percent in quizzes:
+        quiz: int | str = quiz_id if quiz_id is not None else f"title:{title}"
+        known = bests[user_id].get(quiz)
+        bests[user_id][quiz] = max(Decimal(percent), known or Decimal(percent))
     for user_id, by_quiz in bests.items():
         if user_id in rows:
             rows[user_id].quiz_average = (
