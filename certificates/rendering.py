@@ -29,6 +29,7 @@ from django.utils.translation import pgettext
 from certificates.models import Certificate, CertificateBranding
 from certificates.pdf import CertificateData, CertificateWording, render_certificate_pdf
 from lms.lib import clock
+from lms.lib.digits import localize_digits_for
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +123,11 @@ def certificate_wording(
 
 
 def _date_in(language: str, day: dt.date) -> str:
+    """The date as the language writes it, in its digits (২ মার্চ, ২০২৬); the
+    serial keeps its Western digits (it is a code, read back to verify)."""
     with translation.override(language):
-        return formats.date_format(day, "DATE_FORMAT")
+        written = formats.date_format(day, "DATE_FORMAT")
+    return localize_digits_for(language, text=written)
 
 
 def _logo_bytes(branding: CertificateBranding | None) -> bytes | None:

@@ -31,14 +31,19 @@ from media.services import ffmpeg_memory_limit_mb, private_storage
 
 BENCHMARK_DAYS = 90
 # Bands of a rep's median talk ratio (percent, upper bound excluded), for the team
-# distribution and ramp analytics.
+# distribution and ramp analytics. The names are keys, kept in English where they
+# are stored or sent to machines, and translated where they are shown.
 TALK_RATIO_BANDS = (
-    ("Under 30%", 0, 30),
-    ("30–45%", 30, 45),
-    ("45–60%", 45, 60),
-    ("60% and over", 60, 101),
+    # xgettext:no-python-format
+    (gettext_noop("Under 30%"), 0, 30),
+    # xgettext:no-python-format
+    (gettext_noop("30–45%"), 30, 45),
+    # xgettext:no-python-format
+    (gettext_noop("45–60%"), 45, 60),
+    # xgettext:no-python-format
+    (gettext_noop("60% and over"), 60, 101),
 )
-NO_CALLS_BAND = "No analysed calls"
+NO_CALLS_BAND = gettext_noop("No analysed calls")
 # A pending analysis older than this lost its job (a worker died): queue it again.
 STUCK_AFTER = dt.timedelta(minutes=30)
 MAX_ATTEMPTS = 5

@@ -8,6 +8,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from lms.lib.digits import AS_WRITTEN, language_digits, localize_digits_in_html
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +39,35 @@ class UntrustedProxyWarningMiddleware:
                 request.META.get("REMOTE_ADDR", "the proxy"),
             )
         return self.get_response(request)
+
+
+class LocalDigitsMiddleware:
+    """Write the numbers of an HTML page in the digits of the page's language
+    (lms.lib.digits: text only, never attributes, scripts, form fields or codes),
+    unless its view is marked `digits_as_written`. Languages that write Western
+    digits, and every answer that is not an HTML page, pass through untouched and
+    pay nothing but one cached look-up."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        digits = language_digits(translation.get_language())
+        if (
+            digits is None
+            or response.streaming
+            or not response.get("Content-Type", "").startswith("text/html")
+            or response.has_header("Content-Disposition")
+            or getattr(response, AS_WRITTEN, False)
+        ):
+            return response
+        charset = response.charset
+        try:
+            html = response.content.decode(charset)
+        except UnicodeDecodeError:
+            return response  # not a page Onramp wrote
+        response.content = localize_digits_in_html(html, digits).encode(charset)
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return response

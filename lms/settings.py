@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.accounts.middleware.UserTimezoneMiddleware",
     "lms.accounts.middleware.UserLanguageMiddleware",
+    "lms.middleware.LocalDigitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -1,5 +1,6 @@
 """site.js, run by Node: the durations it writes follow the server's rule
-(lms.lib.durations.format_duration), value for value."""
+(lms.lib.durations.format_duration), value for value, and on a Bengali page in the
+digits the server's pages are written in (lms.lib.digits)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from lms.lib.digits import language_digits, localize_digits
 from lms.lib.durations import format_duration
 
 SITE_JS = Path(__file__).resolve().parent.parent / "lms/static/lms/site.js"
@@ -42,12 +44,20 @@ DURATIONS = {
 }
 
 
-def _format_in_node(values: list[float]) -> list[str]:
+def _run_in_node(function: str, values: list, *, lang: str = "") -> list[str]:
+    """`Onramp.<function>` of each value, in Node; on a page of language `lang`."""
+    page = (
+        f"globalThis.document = {{ documentElement: {{ lang: {json.dumps(lang)} }},"
+        " addEventListener() {} };"
+        if lang
+        else ""
+    )
     program = (
         "const vm = require('vm'); const fs = require('fs');"
+        f"{page}"
         f"vm.runInThisContext(fs.readFileSync({json.dumps(str(SITE_JS))}, 'utf8'));"
         "const values = JSON.parse(process.argv[1]);"
-        "console.log(JSON.stringify(values.map(globalThis.Onramp.formatDuration)));"
+        f"console.log(JSON.stringify(values.map(globalThis.Onramp.{function})));"
     )
     assert NODE is not None
     completed = subprocess.run(
@@ -59,6 +69,10 @@ def _format_in_node(values: list[float]) -> list[str]:
     )
     formatted: list[str] = json.loads(completed.stdout)
     return formatted
+
+
+def _format_in_node(values: list[float]) -> list[str]:
+    return _run_in_node("formatDuration", values)
 
 
 @pytest.mark.skipif(NODE is None, reason="needs Node.js (node) on the PATH")
@@ -77,3 +91,29 @@ def test_it_formats_durations_on_the_server_by_the_rule():
 def test_it_formats_many_durations_in_the_browser_as_the_server_does():
     values = list(MANY)
     assert _format_in_node(values) == [format_duration(value) for value in values]
+
+
+@pytest.mark.skipif(NODE is None, reason="needs Node.js (node) on the PATH")
+def test_it_writes_durations_in_the_digits_of_a_bengali_page_as_the_server_does():
+    digits = language_digits("bn")
+    assert digits is not None
+    values = list(MANY)
+
+    in_browser = _run_in_node("formatDuration", values, lang="bn")
+
+    assert in_browser[:3] == ["০:০০", "০:০০", "০:০০"]
+    assert in_browser == [localize_digits(format_duration(v), digits) for v in values]
+
+
+@pytest.mark.skipif(NODE is None, reason="needs Node.js (node) on the PATH")
+def test_it_writes_counts_in_the_pages_digits_and_leaves_english_alone():
+    texts = ["3 of 4", "87%", "12.5 MB", "no digits"]
+
+    assert _run_in_node("localDigits", texts, lang="bn") == [
+        "৩ of ৪",
+        "৮৭%",
+        "১২.৫ MB",
+        "no digits",
+    ]
+    assert _run_in_node("localDigits", texts, lang="es") == texts
+    assert _run_in_node("localDigits", texts, lang="en") == texts

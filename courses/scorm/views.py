@@ -33,6 +33,7 @@ from courses.scorm import selectors, services
 from courses.scorm.cmi import CmiRefused
 from courses.scorm.models import ScormPage
 from courses.selectors import lock_reason
+from lms.lib.digits import digits_as_written
 from lms.lib.requests import SignedInRequest
 
 VENDOR = Path(__file__).parent / "static" / "scorm" / "vendor" / "scorm-again"
@@ -136,6 +137,7 @@ def _protect(response: HttpResponseBase, request: HttpRequest, token: str) -> No
 
 @require_GET
 @xframe_options_sameorigin
+@digits_as_written
 def scorm_content(request: HttpRequest, token: str, path: str) -> HttpResponseBase:
     """A file of the package, to the launch that holds the token: only files in the
     version's list (never the manifest), from the private storage. HTML pages get

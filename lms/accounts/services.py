@@ -23,6 +23,7 @@ from lms.accounts.models import (
     new_invitation_nonce,
 )
 from lms.accounts.signals import user_team_changed
+from lms.lib.digits import localize_digits_for
 
 
 class InvitationError(Exception):
@@ -129,12 +130,13 @@ def invitation_send(*, invitation_id: int) -> bool:
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     # The invited person has no language yet: the inviter's, who knows them.
-    with translation.override(invitation.invited_by.preferred_language):
+    language = invitation.invited_by.preferred_language
+    with translation.override(language):
+        subject = render_to_string("accounts/email/invitation_subject.txt", context)
+        message = render_to_string("accounts/email/invitation_message.txt", context)
         send_mail(
-            subject=render_to_string(
-                "accounts/email/invitation_subject.txt", context
-            ).strip(),
-            message=render_to_string("accounts/email/invitation_message.txt", context),
+            subject=localize_digits_for(language, text=subject.strip()),
+            message=localize_digits_for(language, text=message),
             from_email=None,
             recipient_list=[invitation.email],
         )

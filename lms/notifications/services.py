@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from lms.accounts.models import User
+from lms.lib.digits import localize_digits_for
 from lms.notifications.models import NotificationLog
 from lms.notifications.preferences import notice_choice, unsubscribe_headers
 
@@ -148,16 +149,21 @@ def notice_email_send(
 ) -> None:
     """Send one notice e-mail now (a plain-text and an HTML part); unless it is
     required it carries List-Unsubscribe with one-click unsubscribe. Errors from
-    the mail server are raised to the caller, who withdraws its claim."""
+    the mail server are raised to the caller, who withdraws its claim. The
+    subject and both parts are in the recipient's language, so their numbers are
+    written in its digits (lms.lib.digits; links and codes keep theirs)."""
+    language = user.preferred_language
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
+        subject=localize_digits_for(language, text=subject),
+        body=localize_digits_for(language, text=text),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
         connection=connection,
         headers={} if required else unsubscribe_headers(user=user, kind=kind),
     )
-    message.attach_alternative(html, "text/html")
+    message.attach_alternative(
+        localize_digits_for(language, text=html, html=True), "text/html"
+    )
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     message.send()

@@ -25,6 +25,8 @@ from lms.lib import clock
 
 pytestmark = pytest.mark.django_db
 
+BENGALI_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+
 
 @pytest.fixture(autouse=True)
 def after_issue(monkeypatch):
@@ -90,7 +92,9 @@ def test_my_certificates_speak_bengali_with_the_date_in_bengali(
     expires = timezone.localtime(certificate.expires_at, ZoneInfo(rep.time_zone))
     # Compared in one Unicode form: "য়" is written either as one character or as
     # য plus a nukta (Django's catalogue uses one, this list the other).
-    expected = f"{expires.day} {month[expires.month - 1]}, {expires.year}"
+    expected = f"{expires.day} {month[expires.month - 1]}, {expires.year}".translate(
+        BENGALI_DIGITS
+    )
     assert unicodedata.normalize("NFC", expected) in unicodedata.normalize("NFC", page)
 
 
@@ -189,6 +193,19 @@ def test_the_pdf_is_printed_in_bengali_shaped_in_a_bengali_font(program_kit, org
     # so a PDF reader cannot spell the words back; Bengali letters are there.
     assert sum("\u0980" <= character <= "\u09ff" for character in text) > 40
     assert certificate.holder_name in text  # a Latin name, drawn in DejaVu
+
+
+def test_the_bengali_pdf_writes_its_dates_in_bengali_digits_and_the_serial_not(
+    program_kit, org
+):
+    certificate = _issue(program_kit, _speaking(org.rep_east, "bn"))
+
+    text = _pdf_text(certificate)
+
+    expires = clock.local_date(certificate.expires_at, certificate.user.time_zone)
+    assert str(expires.year).translate(BENGALI_DIGITS) in text
+    assert str(expires.year) not in text.replace(certificate.serial, "")
+    assert certificate.serial in text  # a code, read back to verify
 
 
 def test_bengali_is_shaped_not_drawn_letter_by_letter():

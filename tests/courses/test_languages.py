@@ -70,7 +70,7 @@ def test_my_learning_speaks_the_browsers_language_even_from_the_cached_state(
     ("language", "steps", "enrol", "optional", "card"),
     [
         ("es", "Pasos", "Añadir a Mi aprendizaje", "opcional", "4 lecciones · unos"),
-        ("bn", "ধাপ", "আমার শেখা-য় যোগ করুন", "ঐচ্ছিক", "4টি পাঠ · প্রায়"),
+        ("bn", "ধাপ", "আমার শেখা-য় যোগ করুন", "ঐচ্ছিক", "৪টি পাঠ · প্রায়"),
     ],
 )
 def test_the_catalogue_and_a_course_speak_spanish_and_bengali(
@@ -122,7 +122,7 @@ def test_the_assignment_form_refuses_in_bengali(client, org):
         (
             "bn",
             "আপনার জন্য নতুন প্রশিক্ষণ: “Discovery calls”",
-            "শেষ তারিখ শুক্রবার, 4 ডিসেম্বর।",
+            "শেষ তারিখ শুক্রবার, ৪ ডিসেম্বর।",
         ),
     ],
 )

@@ -122,3 +122,33 @@ def test_ramp_analytics_groups_reps_by_talk_ratio_band(client, org, analysed_cal
     client.force_login(org.east_manager)
     page = client.get(reverse("ramp_analytics")).content.decode()
     assert "Does listening pay off?" in page
+
+
+def test_the_band_names_are_shown_in_the_viewers_language(client, org, analysed_call):
+    month = timezone.localdate().replace(day=1) - dt.timedelta(days=40)
+    for person in (org.rep_east, org.rep_east2):
+        SalesOutcome.objects.create(
+            user=person,
+            month=month.replace(day=1),
+            opportunities=10,
+            deals_won=2,
+            revenue=Decimal("9000"),
+            quota=Decimal("10000"),
+        )
+    analysed_call(org.rep_east, 0.62)  # Reid has no analysed call
+    org.east_manager.language = "es"
+    org.east_manager.save(update_fields=["language"])
+    client.force_login(org.east_manager)
+
+    team = client.get(reverse("team_overview"))
+    ramp = client.get(reverse("ramp_analytics"))
+
+    assert team.status_code == ramp.status_code == 200
+    assert '<th scope="row">Menos del 30 %</th>' in team.text
+    assert '<th scope="row">60 % o más</th>' in team.text
+    assert "60% and over" not in team.text
+    assert "<td>60 % o más</td>" in ramp.text  # Rae's band
+    assert "<td>Sin llamadas analizadas</td>" in ramp.text  # Reid's
+    assert '<th scope="row">Sin llamadas analizadas</th>' in ramp.text  # a group
+    # The keys stay English where they are kept.
+    assert team.context["view"].talk_bands[-1] == ("60% and over", 1)

@@ -193,3 +193,28 @@ def test_it_hands_the_answers_in_when_the_countdown_reaches_zero(page: Page, sig
         responses = [item.response for item in attempt.questions.order_by("position")]
         assert responses[0] is not None and responses[1] is not None
         expect(page.get_by_text("Not passed")).to_be_visible()
+
+
+def test_a_bengali_page_counts_down_and_saves_in_bengali_digits(page: Page, sign_in):
+    from lms.accounts.models import User
+
+    _course, quiz = _course_with_a_quiz()
+    quiz.time_limit_minutes = 1
+    quiz.save()
+    User.objects.filter(email="maya@northwind.example").update(language="bn")
+    sign_in("maya@northwind.example")
+    page.goto(quiz.url)
+    page.get_by_role("button", name="কুইজ শুরু করুন").click()
+
+    # The countdown (site.js's formatDuration) and the autosave status (attempt.js:
+    # the time and "1 of 4") are written by scripts, in the page's digits.
+    expect(page.get_by_role("timer")).to_have_text(re.compile(r"^(১:০০|০:৫[০-৯])$"))
+    page.get_by_label("Acknowledge and ask what they compare it with").check()
+    status = page.get_by_role("status").filter(has_text="৪")
+    expect(status).to_contain_text("১")
+    assert not re.search(r"[0-9]", status.inner_text())
+    # What goes back to the server keeps its Western digits.
+    assert re.fullmatch(
+        r"[0-9]+",
+        page.locator("[data-seconds-left]").get_attribute("data-seconds-left") or "",
+    )

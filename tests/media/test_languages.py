@@ -39,7 +39,7 @@ def test_the_recorder_reads_in_bengali(client, org):
     page = client.get(reverse("recording_record"), {"max": "90"}).text
 
     assert "ব্রাউজারে রেকর্ড করুন" in page  # Record in the browser
-    assert "1:30 মিনিট পরে টেক নিজে থেকেই থেমে যায়" in page  # the take's limit
+    assert "১:৩০ মিনিট পরে টেক নিজে থেকেই থেমে যায়" in page  # the take's limit
 
 
 def test_a_failed_upload_says_why_in_the_uploaders_language(org):

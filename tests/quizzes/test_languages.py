@@ -56,7 +56,7 @@ def test_the_quiz_page_speaks_bengali(client, org, quiz_kit):
 
     assert "এই কুইজ সম্পর্কে" in page
     assert "পাস নম্বর" in page
-    assert "শুরু করার মুহূর্ত থেকে 1 মিনিট" in page
+    assert "শুরু করার মুহূর্ত থেকে ১ মিনিট" in page
     assert "যতবার দরকার" in page
     assert "কুইজ শুরু করুন" in page
 
@@ -69,7 +69,7 @@ def test_the_questions_speak_bengali_and_load_the_script_catalogue_first(
 
     page = client.get(reverse("quiz_attempt", args=[attempt.pk])).content.decode()
 
-    assert "7টির মধ্যে প্রশ্ন 1" in page
+    assert "৭টির মধ্যে প্রশ্ন ১" in page
     assert "যতগুলো প্রযোজ্য, সবগুলো বেছে নিন।" in page
     assert "বেছে নিন…" in page
     assert "দেখে নিয়ে জমা দিন" in page
@@ -125,7 +125,7 @@ def test_the_result_counts_the_attempts_left_in_bengali(client, org, quiz_kit):
     ).content.decode()
 
     assert "পাস হয়নি" in page
-    assert "আপনার আর 2টি প্রচেষ্টা বাকি আছে।" in page
+    assert "আপনার আর ২টি প্রচেষ্টা বাকি আছে।" in page
     assert "আপনার উত্তর" in page
 
 

@@ -27,7 +27,7 @@
       ? gettext("You have completed this lesson.")
       : interpolate(
         gettext("You have watched %(watched)s of the video; %(needed)s completes the lesson."),
-        { watched: state.watched_percent + "%", needed: "90%" },
+        { watched: window.Onramp.localDigits(state.watched_percent + "%"), needed: window.Onramp.localDigits("90%") },
         true,
       );
   }

@@ -5,17 +5,47 @@
 (function (global) {
   "use strict";
 
+  // The digits of a language, as the browser's Intl (CLDR) writes them: null for
+  // the Western ones. The server takes them from the same CLDR data
+  // (lms.lib.digits), so a number written here reads like one the page came with.
+  const digitsOf = {};
+  function languageDigits(language) {
+    if (!(language in digitsOf)) {
+      let digits = null;
+      try {
+        const format = new Intl.NumberFormat(language, { useGrouping: false });
+        const written = Array.from({ length: 10 }, (_, digit) => format.format(digit));
+        digits = written.join("") === "0123456789" ? null : written;
+      } catch (error) {
+        digits = null;
+      }
+      digitsOf[language] = digits;
+    }
+    return digitsOf[language];
+  }
+
+  // `text` with its Western digits in the digits of the page's language
+  // (<html lang>): "3 of 4" reads "৩ of ৪" on a Bengali page. For what a person
+  // reads only; values sent back to the server keep their Western digits.
+  function localDigits(text) {
+    const language = global.document ? global.document.documentElement.lang : "";
+    const digits = language ? languageDigits(language) : null;
+    const value = String(text);
+    return digits ? value.replace(/[0-9]/g, (digit) => digits[digit]) : value;
+  }
+
   // How long something lasts, or where a moment is in a recording: m:ss under an
   // hour, h:mm:ss from one hour on ("0:59", "1:00", "1:02:03", never "62:03"), whole
-  // seconds rounded down, and "0:00" for anything below zero or not a number. The
-  // server writes the same with lms.lib.durations.format_duration.
+  // seconds rounded down, and "0:00" for anything below zero or not a number, in the
+  // page's digits. The server writes the same with lms.lib.durations.format_duration
+  // (and its pages' digits with lms.lib.digits).
   function formatDuration(seconds) {
     const value = Number(seconds);
     const whole = Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
     const hours = Math.floor(whole / 3600);
     const minutes = Math.floor((whole % 3600) / 60);
     const rest = String(whole % 60).padStart(2, "0");
-    return hours ? hours + ":" + String(minutes).padStart(2, "0") + ":" + rest : minutes + ":" + rest;
+    return localDigits(hours ? hours + ":" + String(minutes).padStart(2, "0") + ":" + rest : minutes + ":" + rest);
   }
 
   // Django's CSRF token: the cookie (current after signing in again), else the one a
@@ -68,5 +98,5 @@
 
   if (global.document) global.document.addEventListener("submit", confirmBeforeSubmit);
 
-  global.Onramp = Object.assign(global.Onramp || {}, { formatDuration, csrfToken, fetchJSON, jsonData });
+  global.Onramp = Object.assign(global.Onramp || {}, { formatDuration, localDigits, csrfToken, fetchJSON, jsonData });
 })(globalThis);

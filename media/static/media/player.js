@@ -11,7 +11,7 @@
         const { ok, status, data } = await window.Onramp.fetchJSON(root.dataset.statusUrl);
         if (status === 404) { clearInterval(timer); window.location.reload(); return; }
         if (!ok) return;
-        if (label) label.textContent = data.label + "…";
+        if (label) label.textContent = window.Onramp.localDigits(data.label) + "…";
         if (data.status === "ready" || data.status === "failed") {
           clearInterval(timer);
           window.location.reload();

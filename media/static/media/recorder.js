@@ -56,7 +56,7 @@
     live.hidden = !withVideo;
     live.srcObject = withVideo ? stream : null;
     for (let n = 3; n > 0; n -= 1) {
-      countdown.textContent = interpolate(gettext("Recording starts in %(seconds)s…"), { seconds: n }, true);
+      countdown.textContent = interpolate(gettext("Recording starts in %(seconds)s…"), { seconds: window.Onramp.localDigits(n) }, true);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     countdown.textContent = gettext("Recording.");

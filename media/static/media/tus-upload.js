@@ -110,6 +110,8 @@
   // Texts in the person's language (Django's JavaScript catalogue, loaded first).
   const gettext = window.gettext || ((text) => text);
   const interpolate = window.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name]));
+  // Numbers in the page's digits (site.js), where the page loads it.
+  const localDigits = (text) => (window.Onramp ? window.Onramp.localDigits(text) : String(text));
 
   function refused(response) {
     const error = new Error(response.responseText || interpolate(gettext("The upload was refused (%(status)s)."), { status: response.status }, true));
@@ -122,8 +124,8 @@
     let value = bytes;
     let unit = 0;
     while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
-    // As the server words sizes: "1 MB", "11.8 MB".
-    return (unit === 0 ? value : value.toFixed(1).replace(/\.0$/, "")) + " " + units[unit];
+    // As the server words sizes: "1 MB", "11.8 MB" (in the page's digits).
+    return localDigits(unit === 0 ? value : value.toFixed(1).replace(/\.0$/, "")) + " " + units[unit];
   }
 
   // Wires a [data-uploader] block: a form with a file (or a recorded blob), a title,
@@ -152,7 +154,7 @@
         const id = url.replace(/\/$/, "").split("/").pop();
         window.location.assign(root.dataset.detailUrl.replace("00000000-0000-0000-0000-000000000000", id));
       } catch (err) {
-        if (upload.paused) { text.textContent = interpolate(gettext("Paused at %(percent)s."), { percent: progress.value + "%" }, true); return; }
+        if (upload.paused) { text.textContent = interpolate(gettext("Paused at %(percent)s."), { percent: localDigits(progress.value + "%") }, true); return; }
         fail(err.message);
       }
     }
@@ -171,9 +173,9 @@
         onProgress(sent, total) {
           const percent = total ? Math.floor((100 * sent) / total) : 100;
           progress.value = percent;
-          text.textContent = interpolate(gettext("%(percent)s · %(sent)s of %(total)s"), { percent: percent + "%", sent: formatBytes(sent), total: formatBytes(total) }, true);
+          text.textContent = interpolate(gettext("%(percent)s · %(sent)s of %(total)s"), { percent: localDigits(percent + "%"), sent: formatBytes(sent), total: formatBytes(total) }, true);
         },
-        onRetry(delay) { text.textContent = interpolate(gettext("Connection lost. Trying again in %(seconds)s s…"), { seconds: delay / 1000 }, true); },
+        onRetry(delay) { text.textContent = interpolate(gettext("Connection lost. Trying again in %(seconds)s s…"), { seconds: localDigits(delay / 1000) }, true); },
       });
       run();
     });

@@ -37,7 +37,8 @@
     window.Onramp.fetchJSON(saveUrl, { method: "POST", body: new FormData(form) })
       .then(function (reply) {
         if (reply.ok) {
-          var at = new Date(reply.data.saved_at).toLocaleTimeString([], {
+          // In the page's language, and so in its digits, like the counts.
+          var at = new Date(reply.data.saved_at).toLocaleTimeString(document.documentElement.lang || [], {
             hour: "2-digit", minute: "2-digit", second: "2-digit",
           });
           say(interpolate(
@@ -46,7 +47,11 @@
               "Saved at %(at)s · %(answered)s of %(total)s answered.",
               reply.data.total
             ),
-            { at: at, answered: reply.data.answered, total: reply.data.total },
+            {
+              at: at,
+              answered: window.Onramp.localDigits(reply.data.answered),
+              total: window.Onramp.localDigits(reply.data.total),
+            },
             true
           ));
         } else if (reply.data.result_url) {
@@ -158,8 +163,8 @@
         gettext("“%(item)s” is now number %(position)s of %(total)s."),
         {
           item: item.querySelector(".ordering-text").textContent,
-          position: position,
-          total: items.length,
+          position: window.Onramp.localDigits(position),
+          total: window.Onramp.localDigits(items.length),
         },
         true
       );
@@ -186,7 +191,7 @@
           if (alertBox) {
             alertBox.textContent = interpolate(
               ngettext("%(minutes)s minute left.", "%(minutes)s minutes left.", mark / 60),
-              { minutes: mark / 60 },
+              { minutes: window.Onramp.localDigits(mark / 60) },
               true
             );
           }
