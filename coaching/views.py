@@ -36,6 +36,7 @@ from coaching.models import CallAnalysis, Comment, PracticePage, Review, Take
 from coaching.permissions import can_review, submissions_visible_to
 from lms.accounts.models import User
 from lms.lib.charts import chart_options, chart_svg
+from lms.pages import in_source_language
 from media.models import MediaAsset
 from media.views.recordings import upload_limits
 
@@ -461,7 +462,7 @@ def _exportable_or_404(request: HttpRequest, review_id: int) -> Review:
 
 def _practice_or_404(request: HttpRequest, page_id: int) -> PracticePage:
     practice: PracticePage | None = (
-        PracticePage.objects.live().filter(pk=page_id).first()
+        in_source_language(PracticePage.objects.live()).filter(pk=page_id).first()
     )
     if practice is None:
         raise Http404("No such practice.")

@@ -31,11 +31,13 @@ from courses.models import (
 from courses.services import (
     campaigns_materialise,
     lesson_complete,
+    page_translation_publish,
     paths_assign_by_rules,
 )
 from lms.accounts.demo import demo_email
 from lms.accounts.models import Team, User
 from lms.demo import Log
+from lms.pages import in_source_language
 from media.demo import generated_asset
 from media.models import MediaAsset
 
@@ -126,6 +128,45 @@ def load_course(path: Path, *, today: dt.date | None = None) -> DemoCourse:
         raise DemoDataError(f"{path.name}: {exc!r}") from exc
 
 
+@dataclass(frozen=True)
+class DemoCourseTranslation:
+    """A course file's translation (demo_data/translations/<language>/<key>.toml):
+    the course's title and summary, and its lessons' titles and bodies in order."""
+
+    key: str
+    language: str
+    title: str
+    summary: str
+    lessons: list[DemoLesson]
+
+
+def load_course_translations(
+    folder: Path = DATA_DIR / "translations",
+) -> list[DemoCourseTranslation]:
+    translations = []
+    for path in sorted(folder.glob("*/*.toml")):
+        data = read_toml(path)
+        try:
+            translations.append(
+                DemoCourseTranslation(
+                    key=path.stem,
+                    language=path.parent.name,
+                    title=str(data["title"]),
+                    summary=str(data["summary"]),
+                    lessons=[
+                        DemoLesson(
+                            title=str(lesson["title"]),
+                            body=[block_from_data(block) for block in lesson["body"]],
+                        )
+                        for lesson in data["lessons"]
+                    ],
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DemoDataError(f"{path.name}: {exc!r}") from exc
+    return translations
+
+
 def block_from_data(block: dict[str, Any]) -> Block:
     """One body block of a data file as a StreamField block (kind, value)."""
     if len(block) != 1:
@@ -198,10 +239,60 @@ def seed_courses(log: Log) -> None:
         pk__in=onboarded.values("user_id")
     ):
         assigned += len(paths_assign_by_rules(user=rep))
+    translated = _course_translations(catalogue, pages, author)
     log(
         f"  {len(pages)} courses, {LessonPage.objects.count()} lessons, "
-        f"path “{path}” assigned to {assigned} more people"
+        f"path “{path}” assigned to {assigned} more people, "
+        f"{translated} pages translated"
     )
+
+
+def _course_translations(
+    catalogue: DemoCatalogue, pages: dict[str, CoursePage], author: User
+) -> int:
+    """Translate the courses that have a translation file, through wagtail-localize;
+    a page already translated into that language keeps its translation."""
+    made = 0
+    for translation in load_course_translations():
+        course = pages.get(translation.key)
+        if course is None:
+            raise DemoDataError(
+                f"translations/{translation.language}/{translation.key}.toml: "
+                "no such course"
+            )
+        lessons = list(course.lessons())
+        source = catalogue.courses[translation.key]
+        if len(translation.lessons) != len(source.lessons):
+            raise DemoDataError(
+                f"translations/{translation.language}/{translation.key}.toml: "
+                f"{len(translation.lessons)} lessons, the course has "
+                f"{len(source.lessons)}"
+            )
+        wanted: list[tuple[Page, dict[str, Any]]] = [
+            (course, {"title": translation.title, "summary": translation.summary})
+        ]
+        by_title = {lesson.title: lesson for lesson in lessons}
+        for source_lesson, translated in zip(
+            source.lessons, translation.lessons, strict=True
+        ):
+            wanted.append(
+                (
+                    by_title[source_lesson.title],
+                    {
+                        "title": translated.title,
+                        "body": _body(translated, author),
+                    },
+                )
+            )
+        for page, fields in wanted:
+            translations = page.get_translations()
+            if translations.filter(locale__language_code=translation.language).exists():
+                continue
+            page_translation_publish(
+                page=page, language=translation.language, fields=fields, user=author
+            )
+            made += 1
+    return made
 
 
 # Onboarding history: who finished which course on which day.
@@ -357,7 +448,7 @@ def _course_index(catalogue: DemoCatalogue, author: User) -> CourseIndexPage:
     existing = CourseIndexPage.objects.first()
     if existing is not None:
         return cast(CourseIndexPage, existing)
-    home = Page.objects.get(depth=2).specific
+    home = in_source_language(Page.objects.filter(depth=2)).get().specific
     index = CourseIndexPage(
         title="Courses", slug="courses", intro=catalogue.index_intro
     )

@@ -11,6 +11,7 @@ from lms.accounts import visibility
 from lms.accounts.forms import PlainLabels
 from lms.accounts.models import User
 from lms.lib import clock
+from lms.pages import in_source_language
 
 
 def managed_members(user: User) -> QuerySet[User]:
@@ -28,7 +29,7 @@ class AssignmentForm(PlainLabels, forms.Form):
         empty_label=_("No path"),
     )
     course = forms.ModelChoiceField(
-        queryset=CoursePage.objects.live(),
+        queryset=in_source_language(CoursePage.objects.live()),
         required=False,
         label=_("Course"),
         empty_label=_("No course"),

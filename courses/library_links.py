@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Locale, Page, ReferenceIndex
 
 from courses.models import CoursePage, LessonPage
 from library.extensions import LinkedResult
@@ -21,8 +21,13 @@ def lessons_and_courses_matching(
     course (a locked path step says why on the course page)."""
     if not viewer.is_authenticated:
         return []
-    courses = list(CoursePage.objects.live().search(terms)[:limit])
-    lessons = list(LessonPage.objects.live().search(terms)[:limit])
+    source = Locale.get_default()
+    courses = list(
+        CoursePage.objects.live().filter(locale=source).search(terms)[:limit]
+    )
+    lessons = list(
+        LessonPage.objects.live().filter(locale=source).search(terms)[:limit]
+    )
     return [
         LinkedResult(_("Course"), course.title, course.url or "", course.summary)
         for course in courses

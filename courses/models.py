@@ -22,7 +22,11 @@ from wagtail.search import index
 from courses.blocks import LessonBodyBlock
 from lms.lib import clock
 from lms.lib.requests import signed_in_user
-from lms.pages import SignInRequiredMixin
+from lms.pages import (
+    SignInRequiredMixin,
+    TranslatedContentMixin,
+    show_translated_titles,
+)
 
 # The page types that can be steps of a course. Every one is a LessonPage (so it counts
 # toward completion the same way); higher layers add theirs in AppConfig.ready(), e.g.
@@ -42,7 +46,7 @@ def register_course_step(page_type: str) -> None:
         COURSE_STEP_TYPES.append(page_type)
 
 
-class CourseIndexPage(SignInRequiredMixin, Page):
+class CourseIndexPage(SignInRequiredMixin, TranslatedContentMixin, Page):
     """The course catalogue: every published course, with the reader's progress."""
 
     intro = RichTextField(blank=True, verbose_name=_("introduction"))
@@ -62,6 +66,9 @@ class CourseIndexPage(SignInRequiredMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = course_cards(user=signed_in_user(request), index=self)
+        show_translated_titles(
+            page for card in context["courses"] for page in card.pages_shown()
+        )
         return context
 
 
@@ -71,7 +78,7 @@ class CourseTag(TaggedItemBase):
     )
 
 
-class CoursePage(SignInRequiredMixin, Page):
+class CoursePage(SignInRequiredMixin, TranslatedContentMixin, Page):
     """A course: an ordered set of lessons (its child pages). Required lessons count
     toward completion; optional ones are there for whoever wants more."""
 
@@ -125,6 +132,7 @@ class CoursePage(SignInRequiredMixin, Page):
         user = signed_in_user(request)
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline(user=user, course=self)
+        show_translated_titles(context["outline"].pages_shown())
         context["lock_reason"] = lock_reason(user=user, course=self)
         context["assigned"] = (
             Assignment.objects.open()
@@ -135,7 +143,7 @@ class CoursePage(SignInRequiredMixin, Page):
         return context
 
 
-class LessonPage(SignInRequiredMixin, Page):
+class LessonPage(SignInRequiredMixin, TranslatedContentMixin, Page):
     """One lesson. With a video, it is complete once 90% of the video has been
     watched (measured on the server); otherwise the reader marks it done."""
 
@@ -213,6 +221,7 @@ class LessonPage(SignInRequiredMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_context(user=signed_in_user(request), lesson=self))
+        show_translated_titles(context["outline"].pages_shown())
         return context
 
 

@@ -76,6 +76,10 @@ class Outline:
         # course must still open.
         return all(line.done for line in self.required)
 
+    def pages_shown(self) -> list[Page]:
+        """The course and its lessons, whose titles a page of the course shows."""
+        return [self.course, *(line.lesson for line in self.lessons)]
+
     @property
     def next_lesson(self) -> LessonPage | None:
         """Where "Continue" leads: the first required lesson not done, else the first

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext
+from wagtail.models import Page
 
 from courses.models import (
     Assignment,
@@ -25,6 +27,7 @@ from courses.selectors import course_cycle_start, course_outline
 from courses.signals import course_completed
 from lms.accounts.models import User
 from lms.lib import clock, person_cache
+from lms.pages import in_source_language
 
 WATCHED_TO_COMPLETE = 0.9
 # Reports may cover at most this much video per second of real time (2x speed, plus
@@ -366,7 +369,7 @@ def campaign_course(campaign: TrainingCampaign, *, on: dt.date) -> CoursePage | 
     if cycle_start is None:
         return None
     newest: CoursePage | None = (
-        CoursePage.objects.live()
+        in_source_language(CoursePage.objects.live())
         .filter(
             tags__name__iexact=campaign.newest_with_tag,
             first_published_at__date__gte=cycle_start,
@@ -455,3 +458,27 @@ def course_enrol(*, user: User, course: CoursePage) -> tuple[Assignment, bool]:
     return assignment_create(
         user=user, course=course, reason=Assignment.Reason.MANUAL, assigned_by=user
     )
+
+
+@transaction.atomic
+def page_translation_publish(
+    *, page: Page, language: str, fields: dict[str, Any], user: User | None = None
+) -> Page:
+    """Translate `page` into `language` as wagtail-localize's "Translate this page"
+    does (its parents copied first when they are not translated yet), write `fields`
+    (title, body…) into the translation and publish it. The demo's Spanish course is
+    made this way; editors do the same in the admin."""
+    from wagtail.models import Locale
+    from wagtail_localize.models import TranslationSource
+
+    locale = Locale.objects.get(language_code=language)
+    source, _created = TranslationSource.get_or_create_from_instance(page)
+    # A draft first: wagtail-localize publishes after the transaction commits, which
+    # would put its draft (the source's text) live over the fields written here.
+    translation, _created = source.create_or_update_translation(
+        locale, user=user, publish=False, copy_parent_pages=True, fallback=True
+    )
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision(user=user).publish(user=user)
+    return type(translation).objects.get(pk=translation.pk)

@@ -24,11 +24,14 @@ from lms.accounts.models import User
 from lms.lib import person_cache
 from lms.lib.redirects import next_url, redirect_back
 from lms.lib.requests import SignedInRequest
+from lms.pages import in_source_language
 
 
 def _live_lesson(request: SignedInRequest, page_id: int) -> LessonPage:
     """The lesson, if published and not in a step the person has not unlocked."""
-    lesson: LessonPage | None = LessonPage.objects.live().filter(pk=page_id).first()
+    lesson: LessonPage | None = (
+        in_source_language(LessonPage.objects.live()).filter(pk=page_id).first()
+    )
     if lesson is None:
         raise Http404(_("No such lesson."))
     course = CoursePage.objects.get(pk=lesson.get_parent().pk)
@@ -191,7 +194,9 @@ def person_learning(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def course_enrol(request: SignedInRequest, page_id: int) -> HttpResponse:
     """Take an optional course from the catalogue: it joins My learning."""
-    course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
+    course = get_object_or_404(
+        in_source_language(CoursePage.objects.live()), pk=page_id
+    )
     _enrolment, created = services.course_enrol(user=request.user, course=course)
     if created:
         messages.success(

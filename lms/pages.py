@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    gettext,
+    pgettext_lazy,
+)
 
 
 class SignInRequiredMixin:
@@ -61,10 +70,139 @@ def route_in_one_query(
 
 
 class FastRoutingMixin:
-    """For the site root: route below it with `route_in_one_query`."""
+    """For the site root: route below it with `route_in_one_query`.
+
+    Routing always starts at the site's own root, the source-language one: Wagtail
+    starts at the root's translation in the active language when there is one, but a
+    translated page is shown at its source's address (`TranslatedContentMixin`)."""
 
     def route(self, request: HttpRequest, path_components: list[str]) -> Any:
-        result = route_in_one_query(self, request, path_components)
+        from wagtail.models import Page, Site
+
+        root: Any = self
+        site = Site.find_for_request(request)
+        if site is not None and site.root_page_id != self.pk:  # type: ignore[attr-defined]
+            root = site.root_page
+        result = route_in_one_query(root, request, path_components)
         if result is None:
-            result = super().route(request, path_components)  # type: ignore[misc]
+            result = Page.route(root, request, path_components)
         return result
+
+
+class TranslatedContentMixin:
+    """Pages written in the source language (English) and translated in the Wagtail
+    admin with wagtail-localize. A page has one address, its source's: every link
+    (My learning, a course's outline, "Continue", e-mails) leads there, and the reader
+    is shown the live translation in their language (the profile's, else the active
+    one) or, when there is none, the source with a note saying so. The page served is
+    always the source, with the translation's text laid over it, so whatever is
+    counted on it (completions, attempts, locks, progress) and who may see it are the
+    source's. A translation older than its source's last publish says so."""
+
+    reading_note = ""
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        shown = self
+        if not getattr(request, "is_preview", False):
+            shown = self.in_reader_language(get_language())
+        response: HttpResponse = super(TranslatedContentMixin, shown).serve(  # type: ignore[misc]
+            request, *args, **kwargs
+        )
+        return response
+
+    def in_reader_language(self, language: str) -> Any:
+        """This page as a reader of `language` sees it: the source itself, or a copy
+        of it carrying its live translation's text and a note for the reader."""
+        if language == settings.LANGUAGE_CODE:
+            return self
+        translation = (
+            type(self)
+            ._default_manager.filter(  # type: ignore[attr-defined]
+                translation_key=self.translation_key,  # type: ignore[attr-defined]
+                locale__language_code=language,
+                live=True,
+            )
+            .first()
+        )
+        shown = copy.copy(self)
+        if translation is None:
+            shown.reading_note = _not_translated_note(language)
+            return shown
+        for name in translated_field_names(type(self)):
+            setattr(shown, name, getattr(translation, name))
+        published = self.last_published_at  # type: ignore[attr-defined]
+        if published and translation.last_published_at < published:
+            shown.reading_note = _out_of_date_note()
+        return shown
+
+
+def translated_field_names(model: type) -> list[str]:
+    """The fields wagtail-localize translates on `model`, except the slug (a page
+    keeps its source's address)."""
+    from wagtail_localize.fields import TranslatableField, get_translatable_fields
+
+    return [
+        field.field_name
+        for field in get_translatable_fields(model)
+        if isinstance(field, TranslatableField) and field.field_name != "slug"
+    ]
+
+
+def in_source_language(pages: QuerySet[Any]) -> QuerySet[Any]:
+    """Only source-language pages: what is counted (completions, attempts, takes,
+    enrolments) is keyed on the source page, never on a translation's id."""
+    return pages.filter(locale__language_code=settings.LANGUAGE_CODE)
+
+
+def show_translated_titles(pages: Iterable[Any]) -> None:
+    """Give each source page in a list (a course's lessons, the catalogue's courses)
+    the title of its live translation in the active language: one query, none in the
+    source language."""
+    from wagtail.models import Page
+
+    language = get_language()
+    pages = list(pages)
+    if language == settings.LANGUAGE_CODE or not pages:
+        return
+    titles = dict(
+        Page.objects.filter(
+            translation_key__in={page.translation_key for page in pages},
+            locale__language_code=language,
+            live=True,
+        ).values_list("translation_key", "title")
+    )
+    for page in pages:
+        page.title = titles.get(page.translation_key, page.title)
+
+
+# A language's name inside a sentence ("not translated into Spanish yet"): Django's
+# own names are capitalised as in a menu ("Español").
+_LANGUAGE_NAMES_IN_A_SENTENCE = {
+    "en": pgettext_lazy("language name in a sentence", "English"),
+    "es": pgettext_lazy("language name in a sentence", "Spanish"),
+    "bn": pgettext_lazy("language name in a sentence", "Bengali"),
+}
+
+
+def _language_name(language: str) -> str:
+    name = _LANGUAGE_NAMES_IN_A_SENTENCE.get(language)
+    if name is None:
+        return str(get_language_info(language)["name_translated"])
+    return str(name)
+
+
+def _not_translated_note(language: str) -> str:
+    return gettext(
+        "This page is not translated into %(language)s yet; showing the "
+        "%(source_language)s version."
+    ) % {
+        "language": _language_name(language),
+        "source_language": _language_name(settings.LANGUAGE_CODE),
+    }
+
+
+def _out_of_date_note() -> str:
+    return gettext(
+        "The %(source_language)s version of this page has changed since it was "
+        "translated: this translation may be out of date."
+    ) % {"source_language": _language_name(settings.LANGUAGE_CODE)}

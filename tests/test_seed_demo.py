@@ -80,7 +80,7 @@ def test_it_builds_the_northwind_cast_and_prints_the_logins(seeded):
 
 def test_it_publishes_the_catalogue_as_an_author_would():
     catalogue = load_catalogue()
-    index = CourseIndexPage.objects.get()
+    index = CourseIndexPage.objects.get(locale__language_code="en")
     titles = [c.title for c in CoursePage.objects.child_of(index).order_by("path")]
     assert titles == [course.title for course in catalogue.courses.values()]
     priya = person("priya")
@@ -92,6 +92,7 @@ def test_it_publishes_the_catalogue_as_an_author_would():
     lessons = sum(len(course.lessons) for course in catalogue.courses.values())
     assert (
         LessonPage.objects.filter(
+            path__startswith=index.path,
             depth=index.depth + 2,
             quizpage__isnull=True,
             practicepage__isnull=True,
@@ -99,6 +100,51 @@ def test_it_publishes_the_catalogue_as_an_author_would():
         ).count()
         == lessons
     )
+
+
+def test_it_translates_objection_handling_and_its_quiz_into_spanish():
+    from courses.quizzes.models import QuestionBank
+
+    course = CoursePage.objects.get(title="Objection handling")
+    # The lessons and the quiz; the practice and SCORM steps stay in English (with
+    # the note).
+    steps = [
+        step
+        for step in course.lessons().specific()
+        if type(step) in (LessonPage, QuizPage)
+    ]
+    for page in [course, *steps]:
+        spanish = page.get_translations().get(locale__language_code="es")
+        assert spanish.live
+        assert spanish.title != page.title
+        assert (
+            spanish.get_parent()
+            .get_translations(inclusive=True)
+            .filter(pk=page.get_parent().pk)
+            .exists()
+        )
+    quiz = steps[-1]
+    assert quiz.get_translations().get().title == "Cuestionario de Manejo de objeciones"
+    english = QuestionBank.objects.get(name="Northwind onboarding")
+    spanish_bank = english.translations.get(language="es")
+    tagged = spanish_bank.questions.filter(tags__name="objection-handling")
+    assert tagged.count() == 6
+    # Grace has the course open (Lucía's onboarding has not reached it yet).
+    attempt_texts = _spanish_attempt_texts(quiz, person("grace"))
+    assert len(attempt_texts) == 5
+    assert set(attempt_texts) <= set(tagged.values_list("text", flat=True))
+
+
+def _spanish_attempt_texts(quiz, reader):
+    from django.db import transaction
+
+    from courses.quizzes.services import attempt_start
+
+    with transaction.atomic():
+        attempt = attempt_start(user=reader, quiz=quiz, language="es")
+        texts = [item.snapshot["text"] for item in attempt.questions.all()]
+        transaction.set_rollback(True)
+    return texts
 
 
 def test_it_places_a_quiz_as_the_last_step_of_each_onboarding_course():
@@ -142,7 +188,7 @@ def test_it_tells_the_story_of_each_start_date():
 
 def test_it_gives_maya_two_courses_done_and_the_discovery_quiz_to_take():
     maya = person("maya")
-    index = CourseIndexPage.objects.get()
+    index = CourseIndexPage.objects.get(locale__language_code="en")
     outlines = {o.course.title: o.percent for o in course_cards(user=maya, index=index)}
     assert outlines["Northwind and its product"] == 100
     assert outlines["Ideal customer profile and personas"] == 100

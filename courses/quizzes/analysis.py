@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from courses.quizzes.grading import matching_pairs
 from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizPage
+from lms.pages import in_source_language
 
 # Kelley's classic split: the top and bottom 27% of attempts by total percent.
 GROUP_SHARE = Decimal("0.27")
@@ -262,14 +263,19 @@ def common_note(items: list[ItemStats]) -> str:
 
 
 def quizzes_for_analysis() -> QuerySet[QuizPage]:
-    """Every quiz with the number of its graded attempts, for the admin listing."""
-    quizzes: QuerySet[QuizPage] = QuizPage.objects.annotate(
-        graded_attempts=Count(
-            "attempts",
-            filter=Q(
-                attempts__state__in=QuizAttempt.GRADED_STATES,
-                attempts__practice=False,
-            ),
+    """Every quiz with the number of its graded attempts, for the admin listing (a
+    translation's attempts are its source quiz's)."""
+    quizzes: QuerySet[QuizPage] = (
+        in_source_language(QuizPage.objects.all())
+        .annotate(
+            graded_attempts=Count(
+                "attempts",
+                filter=Q(
+                    attempts__state__in=QuizAttempt.GRADED_STATES,
+                    attempts__practice=False,
+                ),
+            )
         )
-    ).order_by("title", "pk")
+        .order_by("title", "pk")
+    )
     return quizzes

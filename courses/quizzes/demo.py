@@ -24,10 +24,11 @@ from courses.quizzes.models import (
     QuizPage,
     QuizSlot,
 )
-from courses.services import assignments_recount
+from courses.services import assignments_recount, page_translation_publish
 from lms.accounts.demo import demo_email
 from lms.accounts.models import User
 from lms.demo import Log
+from lms.pages import in_source_language
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 
@@ -119,14 +120,75 @@ def seed_quizzes(log: Log) -> None:
     bank, imported = _bank(spec)
     quizzes = []
     for quiz in spec.quizzes:
-        course = CoursePage.objects.get(title=catalogue.courses[quiz.course].title)
+        course = in_source_language(CoursePage.objects.all()).get(
+            title=catalogue.courses[quiz.course].title
+        )
         quizzes.append(_quiz(quiz, spec, bank, course, author))
     for quiz in quizzes:
         assignments_recount(course=CoursePage.objects.get(pk=quiz.get_parent().pk))
+    translated = _translations(bank, catalogue, author)
     log(
         f"  question bank “{bank}”: {imported} questions imported, "
-        f"{len(quizzes)} quizzes"
+        f"{len(quizzes)} quizzes, {translated} translated"
     )
+
+
+def _translations(
+    bank: QuestionBank, catalogue: courses_demo.DemoCatalogue, author: User
+) -> int:
+    """Each quizzes.<language>.toml: the bank's translation into that language
+    (imported the first time) and the quizzes' translations through wagtail-localize
+    (a quiz already translated keeps its translation)."""
+    made = 0
+    for path in sorted(DATA_DIR.glob("quizzes.*.toml")):
+        data = courses_demo.read_toml(path)
+        try:
+            language = str(data["language"])
+            translated_bank = QuestionBank.objects.filter(name=data["bank"]).first()
+            if translated_bank is None:
+                report = questions_import(
+                    bank_name=str(data["bank"]),
+                    data=(DATA_DIR / str(data["bank_file"])).read_bytes(),
+                    format="moodlexml",
+                )
+                if report.skipped:
+                    raise courses_demo.DemoDataError(
+                        f"{data['bank_file']}: "
+                        + "; ".join(str(item) for item in report.skipped)
+                    )
+                translated_bank = report.bank
+                translated_bank.description = str(data["bank_description"])
+                translated_bank.language = language
+                translated_bank.translation_of = bank
+                translated_bank.full_clean()
+                translated_bank.save()
+            for spec in data["quizzes"]:
+                course = in_source_language(CoursePage.objects.all()).get(
+                    title=catalogue.courses[spec["course"]].title
+                )
+                quiz = QuizPage.objects.child_of(course).get(
+                    title=f"{course.title} quiz"
+                )
+                if (
+                    quiz.get_translations()
+                    .filter(locale__language_code=language)
+                    .exists()
+                ):
+                    continue
+                body = [
+                    ("paragraph", f"<p>{spec['intro']}</p>"),
+                    ("callout", {"kind": "tip", "text": str(data["pass_tip"])}),
+                ]
+                page_translation_publish(
+                    page=quiz,
+                    language=language,
+                    fields={"title": str(spec["title"]), "body": body},
+                    user=author,
+                )
+                made += 1
+        except (KeyError, TypeError, ValueError) as exc:
+            raise courses_demo.DemoDataError(f"{path.name}: {exc!r}") from exc
+    return made
 
 
 def _bank(spec: DemoQuizzes) -> tuple[QuestionBank, int]:

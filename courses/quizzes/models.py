@@ -28,20 +28,92 @@ from courses.models import LessonPage
 
 class QuestionBank(models.Model):
     """A named collection of questions that enablement admins keep, tag, import from
-    GIFT or Moodle XML, export, and draw quizzes from."""
+    GIFT or Moodle XML, export, and draw quizzes from.
+
+    Banks are per language: a bank written in another language names the source
+    bank it translates, and a quiz that draws from the source bank draws from it for
+    readers of that language (`QuestionBank.for_language`)."""
 
     name = models.CharField(verbose_name=_("name"), max_length=200, unique=True)
     description = models.TextField(verbose_name=_("description"), blank=True)
+    language = models.CharField(
+        verbose_name=_("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language its questions are written in."),
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_(
+            "The bank this one translates: quizzes that draw from that bank draw "
+            "from this one for people who read Onramp in this bank's language."
+        ),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("language"),
+        FieldPanel("translation_of"),
+    ]
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("question bank")
         verbose_name_plural = _("question banks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="one_bank_translation_per_language",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        source = self.translation_of
+        if source is None:
+            return
+        if source.translation_of_id is not None or source.pk == self.pk:
+            raise ValidationError(
+                {"translation_of": gettext("Choose a bank that is not a translation.")}
+            )
+        if source.language == self.language:
+            raise ValidationError(
+                {
+                    "language": gettext(
+                        "A translation is in another language than its source bank."
+                    )
+                }
+            )
+        clash = QuestionBank.objects.filter(
+            translation_of=source, language=self.language
+        ).exclude(pk=self.pk)
+        if clash.exists():
+            raise ValidationError(
+                {
+                    "translation_of": gettext(
+                        "That bank already has a translation in this language."
+                    )
+                }
+            )
+
+    @staticmethod
+    def for_language(bank_ids: set[int], language: str) -> dict[int, int]:
+        """For each source bank, its translation's id in `language` (banks without
+        one are left out): one query."""
+        return dict(
+            QuestionBank.objects.filter(
+                translation_of_id__in=bank_ids, language=language
+            ).values_list("translation_of_id", "pk")
+        )
 
 
 class QuestionTag(TaggedItemBase):

@@ -36,6 +36,7 @@ from courses.quizzes.grading import CENT, grade, response_problem
 from courses.quizzes.models import (
     AttemptQuestion,
     Question,
+    QuestionBank,
     QuizAttempt,
     QuizPage,
 )
@@ -106,17 +107,21 @@ def _option_order(question: Question, keys: list[str]) -> list[str]:
     return order
 
 
-def _draw(quiz: QuizPage) -> list[Question]:
+def _draw(quiz: QuizPage, language: str) -> list[Question]:
     """The questions of a new attempt: the fixed ones, and for each draw rule that
-    many questions picked at random from its bank (and tag), none twice."""
+    many questions picked at random from its bank (and tag), none twice. A reader of
+    `language` draws from the bank's translation into it when there is one."""
     slots = list(quiz.slots.select_related("bank").order_by("sort_order", "pk"))
     used = {slot.question_id for slot in slots if slot.question_id is not None}
+    bank_ids = {slot.bank_id for slot in slots if slot.bank_id is not None}
+    translated_banks = QuestionBank.for_language(bank_ids, language)
     picked: list[int] = []
     for slot in slots:
         if slot.question_id is not None:
             picked.append(slot.question_id)
             continue
-        candidates = Question.objects.filter(bank=slot.bank).exclude(pk__in=used)
+        bank_id = translated_banks.get(slot.bank_id, slot.bank_id)
+        candidates = Question.objects.filter(bank_id=bank_id).exclude(pk__in=used)
         if slot.tag:
             candidates = candidates.filter(tags__name__iexact=slot.tag)
         ids = sorted(set(candidates.values_list("pk", flat=True)))
@@ -134,10 +139,14 @@ def _draw(quiz: QuizPage) -> list[Question]:
     return questions
 
 
-def attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
+def attempt_start(
+    *, user: User, quiz: QuizPage, language: str = settings.LANGUAGE_CODE
+) -> QuizAttempt:
     """Start an attempt at the quiz for the person (the quiz page's Start button), or
     return their open one (Resume). The questions are drawn and frozen now; later
-    edits of the bank do not change this attempt.
+    edits of the bank do not change this attempt. `quiz` is the source page (a
+    translation's attempts count for it); the questions come from the banks of the
+    reader's `language` where the quiz's banks have one.
 
     Refused (AttemptRefused) when the quiz is not live or its course is locked for
     the person, when no attempts are left, during the waiting time after the last
@@ -145,7 +154,7 @@ def attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
     does not stop further attempts while attempts remain."""
     attempts_close_expired(user=user)
     try:
-        return _attempt_start(user=user, quiz=quiz)
+        return _attempt_start(user=user, quiz=quiz, language=language)
     except IntegrityError:
         # Another request started one at the same moment: the constraints kept one.
         existing = QuizAttempt.objects.filter(
@@ -159,7 +168,7 @@ def attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
 
 
 @transaction.atomic
-def _attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
+def _attempt_start(*, user: User, quiz: QuizPage, language: str) -> QuizAttempt:
     # One start at a time per person: two simultaneous clicks make one attempt.
     User.objects.select_for_update().filter(pk=user.pk).first()
     quiz = QuizPage.objects.get(pk=quiz.pk)
@@ -169,7 +178,7 @@ def _attempt_start(*, user: User, quiz: QuizPage) -> QuizAttempt:
         return status.open_attempt
     if not status.can_start:
         raise AttemptRefused(status.refusal)
-    questions = _draw(quiz)
+    questions = _draw(quiz, language)
     if not questions:
         raise AttemptRefused(gettext("This quiz has no questions yet."))
     number = (

@@ -29,7 +29,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.quizzes import selectors, services
@@ -41,6 +41,7 @@ from lms.accounts.models import User
 from lms.accounts.visibility import can_see_user
 from lms.lib.durations import format_duration
 from lms.lib.requests import SignedInRequest
+from lms.pages import in_source_language
 
 Responses = dict[int, object]
 
@@ -305,9 +306,11 @@ def _seconds_left(attempt: QuizAttempt) -> int | None:
 @require_POST
 def quiz_start(request: SignedInRequest, page_id: int) -> HttpResponse:
     """Start an attempt, or resume the open one."""
-    quiz = get_object_or_404(QuizPage.objects.live(), pk=page_id)
+    quiz = get_object_or_404(in_source_language(QuizPage.objects.live()), pk=page_id)
     try:
-        attempt = services.attempt_start(user=request.user, quiz=quiz)
+        attempt = services.attempt_start(
+            user=request.user, quiz=quiz, language=get_language()
+        )
     except services.AttemptRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(quiz.url)

@@ -35,6 +35,7 @@ from courses.scorm.models import ScormPage
 from courses.selectors import lock_reason
 from lms.lib.digits import digits_as_written
 from lms.lib.requests import SignedInRequest
+from lms.pages import in_source_language
 
 VENDOR = Path(__file__).parent / "static" / "scorm" / "vendor" / "scorm-again"
 _HEAD = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
@@ -44,7 +45,12 @@ _HEAD = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
 @require_POST
 def scorm_launch(request: SignedInRequest, page_id: int) -> JsonResponse:
     """Start or resume the person's attempt; the SCOs to play and their data."""
-    page = ScormPage.objects.live().filter(pk=page_id).select_related("package").first()
+    page = (
+        in_source_language(ScormPage.objects.live())
+        .filter(pk=page_id)
+        .select_related("package")
+        .first()
+    )
     if page is None:
         raise Http404(_("No such step."))
     reason = lock_reason(

@@ -32,6 +32,7 @@ from integrations.api.common import (
 from integrations.api.idempotency import IDEMPOTENCY_KEY, idempotent
 from integrations.api.problems import problem
 from integrations.models import CourseCompletion, version_of
+from lms.pages import in_source_language
 
 DECIMAL = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": False}
 
@@ -55,7 +56,9 @@ class CourseSerializer(serializers.Serializer):
 
 
 def _courses() -> QuerySet[CoursePage]:
-    courses: QuerySet[CoursePage] = CoursePage.objects.live().prefetch_related("tags")
+    courses: QuerySet[CoursePage] = in_source_language(
+        CoursePage.objects.live()
+    ).prefetch_related("tags")
     return courses
 
 

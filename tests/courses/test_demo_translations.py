@@ -1,0 +1,54 @@
+"""The demo's Spanish course: made from its data file through wagtail-localize,
+and left as it is when seed_demo runs again."""
+
+from __future__ import annotations
+
+import pytest
+
+from courses import demo
+from tests.factories import course_index
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_translates_objection_handling_once(org):
+    catalogue = demo.load_catalogue()
+    author = org.admin  # an enablement admin, like Priya
+    course = demo._course(
+        course_index(), catalogue.courses["objection-handling"], author
+    )
+    pages = {"objection-handling": course}
+
+    assert demo._course_translations(catalogue, pages, author) == 3
+    spanish = course.get_translations().get(locale__language_code="es")
+    assert (spanish.title, spanish.live) == ("Manejo de objeciones", True)
+    lessons = [
+        lesson.get_translations().get(locale__language_code="es")
+        for lesson in course.lessons()
+    ]
+    assert [lesson.title for lesson in lessons] == [
+        "Un método para cualquier objeción",
+        "La objeción de precio",
+    ]
+    assert "Las objeciones son información" in str(lessons[0].body)
+    assert demo._course_translations(catalogue, pages, author) == 0
+
+
+def test_it_refuses_a_translation_file_with_a_lesson_missing(
+    org, tmp_path, monkeypatch
+):
+    folder = tmp_path / "es"
+    folder.mkdir()
+    (folder / "objection-handling.toml").write_text(
+        'title = "T"\nsummary = "S"\n[[lessons]]\ntitle = "L"\n'
+        '[[lessons.body]]\nheading = "H"\n'
+    )
+    load = demo.load_course_translations
+    monkeypatch.setattr(demo, "load_course_translations", lambda: load(tmp_path))
+    catalogue = demo.load_catalogue()
+    author = org.admin  # an enablement admin, like Priya
+    course = demo._course(
+        course_index(), catalogue.courses["objection-handling"], author
+    )
+    with pytest.raises(demo.DemoDataError, match="1 lessons, the course has 2"):
+        demo._course_translations(catalogue, {"objection-handling": course}, author)

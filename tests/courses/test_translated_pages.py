@@ -1,0 +1,163 @@
+"""Courses and lessons translated with wagtail-localize: a reader sees their
+language's version at the source page's address, and their progress is the
+source's whichever language they read in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import LessonCompletion
+from courses.selectors import course_outline
+from tests.factories import CoursePageFactory, LessonPageFactory
+from tests.translations import translate_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course():
+    course = CoursePageFactory(title="Objection handling", summary="Say yes, and.")
+    course.first = LessonPageFactory(
+        parent=course, title="Why objections", body=[("paragraph", "<p>Listen.</p>")]
+    )
+    course.second = LessonPageFactory(
+        parent=course, title="Pricing", body=[("paragraph", "<p>Value.</p>")]
+    )
+    return course
+
+
+@pytest.fixture
+def spanish(course):
+    """The course and its first lesson in Spanish (the second is not translated)."""
+    translate_page(course, "es", title="Manejo de objeciones", summary="Sí, y además.")
+    return translate_page(
+        course.first,
+        "es",
+        title="Por qué hay objeciones",
+        body=[("paragraph", "<p>Escucha primero.</p>")],
+    )
+
+
+def _reader(org, language):
+    org.rep_east.language = language
+    org.rep_east.save(update_fields=["language"])
+    return org.rep_east
+
+
+def test_it_makes_the_spanish_and_bengali_locales():
+    from wagtail.models import Locale
+
+    codes = set(Locale.objects.values_list("language_code", flat=True))
+    assert {"en", "es", "bn"} <= codes
+
+
+def test_it_shows_a_spanish_reader_the_translation_at_the_source_address(
+    client, org, course, spanish
+):
+    client.force_login(_reader(org, "es"))
+    response = client.get(course.first.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Por qué hay objeciones" in html
+    assert "Escucha primero." in html
+    assert "Listen." not in html
+    assert response.context["page"].pk == course.first.pk
+    assert response.context["page"].reading_note == ""
+    # The outline names the course and the translated lesson in Spanish.
+    assert "Manejo de objeciones" in html
+
+
+def test_it_shows_an_english_reader_the_source(client, org, course, spanish):
+    client.force_login(_reader(org, "en"))
+    html = client.get(course.first.url).content.decode()
+    assert "Why objections" in html
+    assert "Por qué hay objeciones" not in html
+
+
+def test_it_shows_the_source_with_a_note_when_there_is_no_translation(
+    client, org, course, spanish
+):
+    client.force_login(_reader(org, "es"))
+    response = client.get(course.second.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Value." in html
+    note = response.context["page"].reading_note
+    assert note == (
+        "Esta página aún no está traducida al español; se muestra la versión en inglés."
+    )
+    assert note in html
+
+
+def test_it_counts_the_spanish_lesson_for_the_source(client, org, course, spanish):
+    reader = _reader(org, "es")
+    client.force_login(reader)
+    response = client.post(reverse("lesson_mark_read", args=[course.first.pk]))
+    assert response.status_code == 302
+    (completion,) = LessonCompletion.objects.filter(user=reader)
+    assert completion.lesson_id == course.first.pk
+    assert course_outline(user=reader, course=course).percent == 50
+
+
+def test_it_refuses_to_count_a_translation_of_its_own(client, org, course, spanish):
+    reader = _reader(org, "es")
+    client.force_login(reader)
+    response = client.post(reverse("lesson_mark_read", args=[spanish.pk]))
+    assert response.status_code == 404
+    assert not LessonCompletion.objects.filter(user=reader).exists()
+
+
+def test_it_shows_the_same_progress_in_every_language(client, org, course, spanish):
+    from courses.services import lesson_complete
+
+    reader = org.rep_east
+    lesson_complete(user=reader, lesson=course.first, how="read")
+    client.force_login(reader)
+    percents = []
+    for language in ("en", "es", "bn"):
+        _reader(org, language)
+        response = client.get(course.url)
+        assert response.status_code == 200
+        percents.append(response.context["outline"].percent)
+    assert percents == [50, 50, 50]
+
+
+def test_it_says_when_a_translation_is_older_than_its_source(
+    client, org, course, spanish
+):
+    later = timezone.now() + dt.timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        course.first.body = [("paragraph", "<p>Listen, then ask.</p>")]
+        course.first.save_revision().publish()
+    client.force_login(_reader(org, "es"))
+    response = client.get(course.first.url)
+    html = response.content.decode()
+    assert "Escucha primero." in html
+    assert response.context["page"].reading_note == (
+        "La versión en inglés de esta página ha cambiado desde que se tradujo: "
+        "puede que esta traducción no esté al día."
+    )
+
+
+def test_it_keeps_a_translation_as_visible_as_its_source(client, org, course, spanish):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    insiders = Group.objects.create(name="Insiders")
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(insiders)
+    reader = _reader(org, "es")
+    client.force_login(reader)
+    refused = client.get(course.first.url)
+    assert refused.status_code == 302
+    reader.groups.add(insiders)
+    allowed = client.get(course.first.url)
+    assert allowed.status_code == 200
+    assert "Por qué hay objeciones" in allowed.content.decode()
