@@ -69,6 +69,30 @@ def route_in_one_query(
     return RouteResult(target)
 
 
+def serve(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's page view (`wagtail.views.serve`), routed from the site's own root.
+
+    Wagtail starts routing at the root's translation in the active language
+    (`site.root_page.localized`), which costs a query for the active Locale on every
+    page view and two more where the root is translated. Onramp shows a translated page
+    at its source's address (`TranslatedContentMixin`), so routing always starts at the
+    source root: the route goes into Wagtail's own per-request cache, which its view
+    then reads (`Page.route_for_request`), with every serve hook as before."""
+    from wagtail import views
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    if site is not None:
+        components = [component for component in path.split("/") if component]
+        try:
+            route = site.root_page.specific.route(request, components)
+        except Http404:
+            route = None
+        request._wagtail_route_for_request = route  # type: ignore[attr-defined]
+    response: HttpResponse = views.serve(request, path)
+    return response
+
+
 class FastRoutingMixin:
     """For the site root: route below it with `route_in_one_query`.
 

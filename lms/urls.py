@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms import pages
 from lms.accounts import views as account_views
 
 admin.site.site_header = gettext_lazy("Onramp operations")
@@ -42,5 +43,9 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves the page tree, the home page included: keep it last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves the page tree, the home page included: keep it last. Its page view is
+# routed from the source-language root (lms.pages.serve); the rest is Wagtail's own.
+urlpatterns += [
+    *(p for p in wagtail_urls.urlpatterns if getattr(p, "name", "") != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, pages.serve, name="wagtail_serve"),
+]

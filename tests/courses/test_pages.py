@@ -30,8 +30,7 @@ def test_it_shows_the_catalogue_with_progress(
     client, org, catalogue, django_assert_max_num_queries
 ):
     client.force_login(org.rep_east)
-    # 15: Wagtail's routing reads the active language's Locale (WAGTAIL_I18N_ENABLED).
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         page = client.get(catalogue.index.url)
     assert page.status_code == 200
     (card,) = page.context["courses"]
