@@ -11,15 +11,15 @@ from tests.factories import course_index
 pytestmark = pytest.mark.django_db
 
 
-def test_it_translates_objection_handling_once(org):
+def test_it_translates_objection_handling_and_crm_hygiene_once(org):
     catalogue = demo.load_catalogue()
     author = org.admin  # an enablement admin, like Priya
-    course = demo._course(
-        course_index(), catalogue.courses["objection-handling"], author
-    )
-    pages = {"objection-handling": course}
+    index = course_index()
+    course = demo._course(index, catalogue.courses["objection-handling"], author)
+    crm = demo._course(index, catalogue.courses["crm-hygiene"], author)
+    pages = {"objection-handling": course, "crm-hygiene": crm}
 
-    assert demo._course_translations(catalogue, pages, author) == 3
+    assert demo._course_translations(catalogue, pages, author) == 6
     spanish = course.get_translations().get(locale__language_code="es")
     assert (spanish.title, spanish.live) == ("Manejo de objeciones", True)
     lessons = [
@@ -31,6 +31,14 @@ def test_it_translates_objection_handling_once(org):
         "La objeción de precio",
     ]
     assert "Las objeciones son información" in str(lessons[0].body)
+    # Open from the first day, so Lucía, eight days in, reads it in the demo.
+    assert [
+        lesson.get_translations().get(locale__language_code="es").title
+        for lesson in crm.lessons()
+    ] == [
+        "Las reglas que sigue cada representante",
+        "Criterios de salida de cada etapa",
+    ]
     assert demo._course_translations(catalogue, pages, author) == 0
 
 
