@@ -20,6 +20,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
 from lms.lib.urls import absolute_url
+from lms.pages import in_source_language_only
 
 
 class CertificationProgram(ClusterableModel):
@@ -51,6 +52,7 @@ class CertificationProgram(ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        limit_choices_to=in_source_language_only,
     )
     active = models.BooleanField(
         default=True, help_text=_("Inactive programs issue no new certificates.")
@@ -122,6 +124,7 @@ class ProgramRequirement(Orderable):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        limit_choices_to=in_source_language_only,
     )
     quiz = models.ForeignKey(
         "quizzes.QuizPage",
@@ -129,6 +132,7 @@ class ProgramRequirement(Orderable):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        limit_choices_to=in_source_language_only,
     )
     min_percent = models.PositiveSmallIntegerField(
         null=True,

@@ -11,6 +11,7 @@ from courses.models import CoursePage, LessonPage
 from library.extensions import LinkedResult
 from library.models import LibraryItem
 from lms.accounts.models import User
+from lms.pages import in_source_language
 
 
 def lessons_and_courses_matching(
@@ -45,7 +46,7 @@ def lessons_showing(viewer: User, item: LibraryItem, limit: int) -> list[LinkedR
         .values_list("object_id", flat=True)
     )
     lessons = list(
-        LessonPage.objects.live()
+        in_source_language(LessonPage.objects.live())
         .filter(pk__in=[int(page_id) for page_id in page_ids])
         .order_by("path")[:limit]
     )

@@ -25,6 +25,7 @@ from lms.lib.requests import signed_in_user
 from lms.pages import (
     SignInRequiredMixin,
     TranslatedContentMixin,
+    in_source_language_only,
     show_translated_titles,
 )
 
@@ -317,6 +318,7 @@ class PathStep(Orderable):
         CoursePage,
         on_delete=models.PROTECT,
         related_name="+",
+        limit_choices_to=in_source_language_only,
         verbose_name=_("course"),
     )
     due_offset_days = models.PositiveSmallIntegerField(
@@ -509,6 +511,7 @@ class TrainingCampaign(ClusterableModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        limit_choices_to=in_source_language_only,
         verbose_name=_("course"),
         help_text=_("A course done again every cycle."),
     )

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from library import services
-from library.models import ItemFlag, LibraryItem, source_language
+from library.models import ItemFlag, LibraryItem
 from lms.lib import clock
+from lms.pages import source_language
 
 
 def locale_name(language: str) -> str:

@@ -15,7 +15,6 @@ from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, TranslatableMixin
 from wagtail.search import index
@@ -24,6 +23,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from lms.accounts.models import Team, User
 from lms.lib import clock
+from lms.pages import source_language
 from media.models import MediaAsset
 
 
@@ -420,12 +420,6 @@ _NOT_COPIED_TO_TRANSLATIONS: dict[str, object] = {
     "preview_attempts": 0,
     "archived_at": None,
 }
-
-
-def source_language() -> str:
-    """The language items are written in (the default locale's): the others are
-    translations."""
-    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
 def default_review_by(kind: str, card_kind: str = "") -> dt.date:

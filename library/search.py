@@ -43,7 +43,8 @@ from django.db.models import Case, Count, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 
-from library.models import LibraryItem, LibraryItemQuerySet, source_language
+from library.models import LibraryItem, LibraryItemQuerySet
+from lms.pages import source_language
 
 SEARCH_LIMIT = 50
 # Above this many matches, the count reads "more than 1,000" and the facet counts

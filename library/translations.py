@@ -22,8 +22,9 @@ from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail_localize.models import StringSegment, StringTranslation
 
-from library.models import LibraryItem, LibraryItemQuerySet, source_language
+from library.models import LibraryItem, LibraryItemQuerySet
 from lms.accounts.models import User
+from lms.pages import source_language
 
 
 def reader_language(person: User) -> str:

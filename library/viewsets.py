@@ -11,8 +11,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from library.forms import LibraryItemForm
-from library.models import LibraryItem, source_language
+from library.models import LibraryItem
 from library.translations import out_of_date
+from lms.pages import source_language
 
 
 class LibraryItemViewSet(SnippetViewSet):

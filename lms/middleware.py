@@ -59,10 +59,13 @@ class LocalDigitsMiddleware:
             or response.streaming
             or not response.get("Content-Type", "").startswith("text/html")
             or response.has_header("Content-Disposition")
+            or response.has_header("Content-Encoding")
             or getattr(response, AS_WRITTEN, False)
         ):
             return response
         charset = response.charset
+        if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            return response  # Onramp writes UTF-8; another encoding may lack the digits
         try:
             html = response.content.decode(charset)
         except UnicodeDecodeError:

@@ -16,6 +16,20 @@ from django.utils.translation import (
     gettext,
     pgettext_lazy,
 )
+from wagtail.coreutils import get_supported_content_language_variant
+
+
+def source_language() -> str:
+    """The language pages and library items are written in (the default locale's):
+    the others are translations."""
+    return str(get_supported_content_language_variant(settings.LANGUAGE_CODE))
+
+
+def in_source_language_only() -> Q:
+    """`limit_choices_to` of a foreign key to a page (a path's course, a
+    certification's quiz, a sequence's course): only source-language pages, since
+    everything is counted on them; a translation picked in a chooser is refused."""
+    return Q(locale__language_code=source_language())
 
 
 class SignInRequiredMixin:
@@ -137,7 +151,7 @@ class TranslatedContentMixin:
     def in_reader_language(self, language: str) -> Any:
         """This page as a reader of `language` sees it: the source itself, or a copy
         of it carrying its live translation's text and a note for the reader."""
-        if language == settings.LANGUAGE_CODE:
+        if language == source_language():
             return self
         translation = (
             type(self)
@@ -155,7 +169,8 @@ class TranslatedContentMixin:
         for name in translated_field_names(type(self)):
             setattr(shown, name, getattr(translation, name))
         published = self.last_published_at  # type: ignore[attr-defined]
-        if published and translation.last_published_at < published:
+        translated = translation.last_published_at
+        if published and translated and translated < published:
             shown.reading_note = _out_of_date_note()
         return shown
 
@@ -175,7 +190,7 @@ def translated_field_names(model: type) -> list[str]:
 def in_source_language(pages: QuerySet[Any]) -> QuerySet[Any]:
     """Only source-language pages: what is counted (completions, attempts, takes,
     enrolments) is keyed on the source page, never on a translation's id."""
-    return pages.filter(locale__language_code=settings.LANGUAGE_CODE)
+    return pages.filter(locale__language_code=source_language())
 
 
 def show_translated_titles(pages: Iterable[Any]) -> None:
@@ -186,7 +201,7 @@ def show_translated_titles(pages: Iterable[Any]) -> None:
 
     language = get_language()
     pages = list(pages)
-    if language == settings.LANGUAGE_CODE or not pages:
+    if language == source_language() or not pages:
         return
     titles = dict(
         Page.objects.filter(
@@ -210,9 +225,12 @@ _LANGUAGE_NAMES_IN_A_SENTENCE = {
 
 def _language_name(language: str) -> str:
     name = _LANGUAGE_NAMES_IN_A_SENTENCE.get(language)
-    if name is None:
+    if name is not None:
+        return str(name)
+    try:
         return str(get_language_info(language)["name_translated"])
-    return str(name)
+    except KeyError:
+        return language
 
 
 def _not_translated_note(language: str) -> str:
@@ -221,7 +239,7 @@ def _not_translated_note(language: str) -> str:
         "%(source_language)s version."
     ) % {
         "language": _language_name(language),
-        "source_language": _language_name(settings.LANGUAGE_CODE),
+        "source_language": _language_name(source_language()),
     }
 
 
@@ -229,4 +247,4 @@ def _out_of_date_note() -> str:
     return gettext(
         "The %(source_language)s version of this page has changed since it was "
         "translated: this translation may be out of date."
-    ) % {"source_language": _language_name(settings.LANGUAGE_CODE)}
+    ) % {"source_language": _language_name(source_language())}

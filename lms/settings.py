@@ -504,6 +504,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 WAGTAIL_SITE_NAME = ORGANISATION_NAME
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# "Translate this page" makes a draft: a translation shows nothing to readers until a
+# translator publishes it (wagtail-localize would otherwise publish the source's words
+# at once in a live page's translation).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -315,3 +315,19 @@ def test_an_english_email_keeps_western_digits(db, user_factory, notice_template
     (message,) = mail.outbox
     assert message.subject == "Training: 3 open"
     assert message.body.startswith("3 open")
+
+
+def test_a_page_in_another_encoding_than_utf8_is_left_as_written(rf):
+    from django.http import HttpResponse
+    from django.utils import translation
+
+    from lms.middleware import LocalDigitsMiddleware
+
+    page = "<p>Año 2026</p>".encode("iso-8859-1")
+    middleware = LocalDigitsMiddleware(
+        lambda request: HttpResponse(page, content_type="text/html; charset=iso-8859-1")
+    )
+    with translation.override("bn"):
+        response = middleware(rf.get("/"))
+
+    assert response.content == page

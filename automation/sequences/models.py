@@ -17,6 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 
 from automation.sequences.template import VARIABLES, template_check
+from lms.pages import in_source_language_only
 
 
 class Trigger(models.TextChoices):
@@ -91,6 +92,7 @@ class Sequence(ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        limit_choices_to=in_source_language_only,
         verbose_name=_("course"),
         help_text=_("Only for this course's training (blank: any)."),
     )

@@ -383,6 +383,8 @@ class QuizSlot(Orderable):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        # A quiz draws from a source bank; its translations are found by language.
+        limit_choices_to={"translation_of__isnull": True},
         help_text=_("Draw from this bank…"),
     )
     tag = models.CharField(

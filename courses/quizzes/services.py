@@ -39,6 +39,7 @@ from courses.quizzes.models import (
     QuestionBank,
     QuizAttempt,
     QuizPage,
+    QuizSlot,
 )
 from courses.quizzes.selectors import draw_shortage, grace, is_overdue, quiz_status
 from courses.quizzes.signals import quiz_attempt_graded
@@ -107,6 +108,16 @@ def _option_order(question: Question, keys: list[str]) -> list[str]:
     return order
 
 
+def _candidates(slot: QuizSlot, bank_id: int | None, used: set[int]) -> list[int]:
+    """The questions of bank `bank_id` (with the slot's tag) not drawn yet."""
+    if bank_id is None:
+        return []
+    candidates = Question.objects.filter(bank_id=bank_id).exclude(pk__in=used)
+    if slot.tag:
+        candidates = candidates.filter(tags__name__iexact=slot.tag)
+    return sorted(set(candidates.values_list("pk", flat=True)))
+
+
 def _draw(quiz: QuizPage, language: str) -> list[Question]:
     """The questions of a new attempt: the fixed ones, and for each draw rule that
     many questions picked at random from its bank (and tag), none twice. A reader of
@@ -120,11 +131,10 @@ def _draw(quiz: QuizPage, language: str) -> list[Question]:
         if slot.question_id is not None:
             picked.append(slot.question_id)
             continue
-        bank_id = translated_banks.get(slot.bank_id, slot.bank_id)
-        candidates = Question.objects.filter(bank_id=bank_id).exclude(pk__in=used)
-        if slot.tag:
-            candidates = candidates.filter(tags__name__iexact=slot.tag)
-        ids = sorted(set(candidates.values_list("pk", flat=True)))
+        ids = _candidates(slot, translated_banks.get(slot.bank_id), used)
+        if len(ids) < slot.draw_count:
+            # A translation still being written draws from its source bank.
+            ids = _candidates(slot, slot.bank_id, used)
         if len(ids) < slot.draw_count:
             raise AttemptRefused(
                 draw_shortage(quiz) or gettext("This quiz cannot start.")

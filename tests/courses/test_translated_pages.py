@@ -161,3 +161,57 @@ def test_it_keeps_a_translation_as_visible_as_its_source(client, org, course, sp
     allowed = client.get(course.first.url)
     assert allowed.status_code == 200
     assert "Por qué hay objeciones" in allowed.content.decode()
+
+
+def test_the_admins_translate_action_shows_readers_nothing_until_published(
+    client, org, course
+):
+    """wagtail-localize's "Translate this page" makes a draft: until a translator
+    publishes it, a Spanish reader sees the English page with the note."""
+    from wagtail.models import Locale
+    from wagtail_localize.operations import TranslationCreator
+
+    creator = TranslationCreator(org.admin, [Locale.objects.get(language_code="es")])
+    creator.create_translations(course.first)
+
+    translation = course.first.get_translations().get(locale__language_code="es")
+    assert not translation.live
+    client.force_login(_reader(org, "es"))
+    page = client.get(course.first.url).context["page"]
+    assert "no está traducida" in page.reading_note
+
+
+def test_a_live_translation_without_a_publish_date_is_shown(client, org, course):
+    """Pages made live in code or by an import may have no publish date."""
+    from wagtail.models import Page
+
+    translation = translate_page(course.first, "es", title="Por qué hay objeciones")
+    Page.objects.filter(pk=translation.pk).update(last_published_at=None)
+
+    client.force_login(_reader(org, "es"))
+    response = client.get(course.first.url)
+    assert response.status_code == 200
+    assert "Por qué hay objeciones" in response.content.decode()
+
+
+def test_choosers_offer_source_pages_only(course, spanish):
+    """Everything is counted on the source page, so a path, a campaign, a
+    certification or a sequence can only name a source page."""
+    from django.forms import modelform_factory
+
+    from automation.sequences.models import Sequence
+    from certificates.models import CertificationProgram, ProgramRequirement
+    from courses.models import PathStep, TrainingCampaign
+
+    translated_course = course.get_translations().get(locale__language_code="es")
+    for model, name in [
+        (PathStep, "course"),
+        (TrainingCampaign, "course"),
+        (CertificationProgram, "renewal_course"),
+        (ProgramRequirement, "course"),
+        (Sequence, "course"),
+    ]:
+        form = modelform_factory(model, fields=[name])()
+        choices = form.fields[name].queryset
+        assert choices.filter(pk=course.pk).exists()
+        assert not choices.filter(pk=translated_course.pk).exists()

@@ -117,3 +117,17 @@ def test_it_refuses_a_second_translation_into_one_language(banks):
     second = QuestionBank(name="Precios 2", language="es", translation_of=english)
     with pytest.raises(ValidationError):
         second.full_clean()
+
+
+def test_a_bank_still_being_translated_draws_from_its_source(org, make_quiz, banks):
+    """A Spanish bank with fewer questions than a draw asks for (its translation
+    under way) does not keep Spanish readers out of the quiz: they draw from the
+    English bank, as readers of a language with no bank do."""
+    english, _spanish = banks
+    _single(english, "Who signs?", "The economic buyer", "The champion")
+    course = CoursePageFactory(title="Pricing")
+    quiz = make_quiz(course=course, title="Two questions", draws=[(english, "", 2)])
+
+    attempt = attempt_start(user=org.rep_east, quiz=quiz, language="es")
+
+    assert sorted(_texts(attempt)) == ["What do you defend first?", "Who signs?"]
