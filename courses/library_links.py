@@ -11,7 +11,7 @@ from courses.models import CoursePage, LessonPage
 from library.extensions import LinkedResult
 from library.models import LibraryItem
 from lms.accounts.models import User
-from lms.pages import in_source_language
+from lms.pages import in_source_language, source_language
 
 
 def lessons_and_courses_matching(
@@ -22,12 +22,14 @@ def lessons_and_courses_matching(
     course (a locked path step says why on the course page)."""
     if not viewer.is_authenticated:
         return []
-    source = Locale.get_default()
+    # Wagtail's search filters on the locale itself, not on its language code: the
+    # source locale as a subquery (no query of its own).
+    source = Locale.objects.filter(language_code=source_language())
     courses = list(
-        CoursePage.objects.live().filter(locale=source).search(terms)[:limit]
+        CoursePage.objects.live().filter(locale__in=source).search(terms)[:limit]
     )
     lessons = list(
-        LessonPage.objects.live().filter(locale=source).search(terms)[:limit]
+        LessonPage.objects.live().filter(locale__in=source).search(terms)[:limit]
     )
     return [
         LinkedResult(_("Course"), course.title, course.url or "", course.summary)

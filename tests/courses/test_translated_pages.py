@@ -215,3 +215,13 @@ def test_choosers_offer_source_pages_only(course, spanish):
         choices = form.fields[name].queryset
         assert choices.filter(pk=course.pk).exists()
         assert not choices.filter(pk=translated_course.pk).exists()
+
+
+def test_the_library_search_lists_source_courses_only(org, course, spanish):
+    from courses.library_links import lessons_and_courses_matching
+
+    assert lessons_and_courses_matching(org.rep_east, "objeciones", 10) == []
+    found = lessons_and_courses_matching(org.rep_east, "objection", 10)
+    titles = [result.title for result in found]
+    assert "Objection handling" in titles  # PostgreSQL's stemming finds the lesson too
+    assert "Manejo de objeciones" not in titles
