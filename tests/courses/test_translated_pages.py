@@ -225,3 +225,22 @@ def test_the_library_search_lists_source_courses_only(org, course, spanish):
     titles = [result.title for result in found]
     assert "Objection handling" in titles  # PostgreSQL's stemming finds the lesson too
     assert "Manejo de objeciones" not in titles
+
+
+def test_a_link_in_a_lessons_text_leads_to_the_source_address(
+    client, org, course, spanish
+):
+    """Wagtail would link a Spanish reader to the translation's own address, which
+    Onramp does not serve: every link leads to the source page's."""
+    translation = course.first.get_translations().get(locale__language_code="es")
+    translation.slug = "por-que-hay-objeciones"  # a translator may translate it
+    translation.save_revision().publish()
+    link = f'<p>Next: <a linktype="page" id="{course.first.pk}">why</a>.</p>'
+    course.second.body = [("paragraph", link)]
+    course.second.save_revision().publish()
+
+    for language in ("es", "en"):
+        client.force_login(_reader(org, language))
+        html = client.get(course.second.url).content.decode()
+        assert f'<a href="{course.first.url}">why</a>' in html
+        assert client.get(course.first.url).status_code == 200
