@@ -92,6 +92,7 @@ from integrations.tokens import api_token_create  # noqa: E402
 from lms.accounts.models import User  # noqa: E402
 from lms.accounts.roles import ENABLEMENT_ADMINS_GROUP  # noqa: E402
 from lms.models import HomePage  # noqa: E402
+from lms.pages import in_source_language  # noqa: E402
 
 REP, MANAGER = "maya@northwind.example", "daniel@northwind.example"
 
@@ -130,7 +131,7 @@ def _reference_page(lesson: LessonPage) -> ReferencePage:
         for block in lesson.specific.body
         if block.block_type == "paragraph"
     )
-    home = HomePage.objects.get()
+    home = in_source_language(HomePage.objects.all()).get()
     existing = ReferencePage.objects.child_of(home).first()
     if existing is not None:
         existing.delete()

@@ -43,6 +43,7 @@ from courses.quizzes.models import QuizAttempt, QuizPage
 from lms.accounts.models import Team, User
 from lms.lib import person_cache
 from lms.models import HomePage
+from lms.pages import in_source_language
 
 PATH_TITLE = "Scale onboarding (60 lessons)"
 COURSES, LESSONS_PER_COURSE, QUIZZES = 6, 10, 5
@@ -350,7 +351,7 @@ def _content() -> tuple[
     list[RubricCriterion],
     CertificationProgram,
 ]:
-    home = HomePage.objects.get()
+    home = in_source_language(HomePage.objects.all()).get()
     index = CourseIndexPage.objects.child_of(home).first()
     if index is None:
         index = home.add_child(
