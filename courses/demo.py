@@ -116,13 +116,7 @@ def load_course(path: Path, *, today: dt.date | None = None) -> DemoCourse:
             summary=str(data["summary"]),
             estimated_minutes=int(data["estimated_minutes"]),
             tags=[str(tag) for tag in data.get("tags", [])],
-            lessons=[
-                DemoLesson(
-                    title=str(lesson["title"]),
-                    body=[block_from_data(block) for block in lesson["body"]],
-                )
-                for lesson in data["lessons"]
-            ],
+            lessons=lessons_from_data(data),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DemoDataError(f"{path.name}: {exc!r}") from exc
@@ -153,18 +147,23 @@ def load_course_translations(
                     language=path.parent.name,
                     title=str(data["title"]),
                     summary=str(data["summary"]),
-                    lessons=[
-                        DemoLesson(
-                            title=str(lesson["title"]),
-                            body=[block_from_data(block) for block in lesson["body"]],
-                        )
-                        for lesson in data["lessons"]
-                    ],
+                    lessons=lessons_from_data(data),
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DemoDataError(f"{path.name}: {exc!r}") from exc
     return translations
+
+
+def lessons_from_data(data: dict[str, Any]) -> list[DemoLesson]:
+    """A course file's lessons (a course's or its translation's), in order."""
+    return [
+        DemoLesson(
+            title=str(lesson["title"]),
+            body=[block_from_data(block) for block in lesson["body"]],
+        )
+        for lesson in data["lessons"]
+    ]
 
 
 def block_from_data(block: dict[str, Any]) -> Block:
