@@ -23,7 +23,13 @@ from courses.quizzes.grading import (
     grade,
     matching_pairs,
 )
-from courses.quizzes.models import AttemptQuestion, Question, QuizAttempt, QuizPage
+from courses.quizzes.models import (
+    AttemptQuestion,
+    Question,
+    QuizAttempt,
+    QuizPage,
+    QuizSlot,
+)
 from courses.selectors import course_cycle_start, lock_reason
 from lms.accounts.models import User
 from lms.lib import clock
@@ -64,6 +70,17 @@ def _local(moment: dt.datetime, user: User) -> str:
     return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} ({local.tzname()})"
 
 
+def draw_candidates(slot: QuizSlot, bank_id: int | None, used: set[int]) -> list[int]:
+    """The questions a draw rule may pick from bank `bank_id` (with the rule's tag),
+    leaving out those already drawn or fixed (`used`)."""
+    if bank_id is None:
+        return []
+    candidates = Question.objects.filter(bank_id=bank_id).exclude(pk__in=used)
+    if slot.tag:
+        candidates = candidates.filter(tags__name__iexact=slot.tag)
+    return sorted(set(candidates.values_list("pk", flat=True)))
+
+
 def draw_shortage(quiz: QuizPage) -> str:
     """Why the quiz cannot be drawn ("" when it can): a draw rule asking for more
     questions than its bank holds with that tag (fixed questions not counted twice)."""
@@ -72,10 +89,7 @@ def draw_shortage(quiz: QuizPage) -> str:
     for slot in slots:
         if slot.bank is None:
             continue
-        candidates = Question.objects.filter(bank=slot.bank).exclude(pk__in=used)
-        if slot.tag:
-            candidates = candidates.filter(tags__name__iexact=slot.tag)
-        ids = list(candidates.values_list("pk", flat=True).distinct())
+        ids = draw_candidates(slot, slot.bank_id, used)
         if len(ids) < slot.draw_count:
             values = {
                 "count": slot.draw_count,

@@ -39,9 +39,14 @@ from courses.quizzes.models import (
     QuestionBank,
     QuizAttempt,
     QuizPage,
-    QuizSlot,
 )
-from courses.quizzes.selectors import draw_shortage, grace, is_overdue, quiz_status
+from courses.quizzes.selectors import (
+    draw_candidates,
+    draw_shortage,
+    grace,
+    is_overdue,
+    quiz_status,
+)
 from courses.quizzes.signals import quiz_attempt_graded
 from courses.services import lesson_complete
 from lms.accounts.models import User
@@ -108,16 +113,6 @@ def _option_order(question: Question, keys: list[str]) -> list[str]:
     return order
 
 
-def _candidates(slot: QuizSlot, bank_id: int | None, used: set[int]) -> list[int]:
-    """The questions of bank `bank_id` (with the slot's tag) not drawn yet."""
-    if bank_id is None:
-        return []
-    candidates = Question.objects.filter(bank_id=bank_id).exclude(pk__in=used)
-    if slot.tag:
-        candidates = candidates.filter(tags__name__iexact=slot.tag)
-    return sorted(set(candidates.values_list("pk", flat=True)))
-
-
 def _draw(quiz: QuizPage, language: str) -> list[Question]:
     """The questions of a new attempt: the fixed ones, and for each draw rule that
     many questions picked at random from its bank (and tag), none twice. A reader of
@@ -131,10 +126,10 @@ def _draw(quiz: QuizPage, language: str) -> list[Question]:
         if slot.question_id is not None:
             picked.append(slot.question_id)
             continue
-        ids = _candidates(slot, translated_banks.get(slot.bank_id), used)
+        ids = draw_candidates(slot, translated_banks.get(slot.bank_id), used)
         if len(ids) < slot.draw_count:
             # A translation still being written draws from its source bank.
-            ids = _candidates(slot, slot.bank_id, used)
+            ids = draw_candidates(slot, slot.bank_id, used)
         if len(ids) < slot.draw_count:
             raise AttemptRefused(
                 draw_shortage(quiz) or gettext("This quiz cannot start.")
