@@ -27,6 +27,7 @@ from lms.lib.digits import (
 from lms.middleware import LocalDigitsMiddleware
 from lms.notifications.services import notify_once
 from tests.factories import CoursePageFactory, LessonPageFactory, make_path
+from tests.templates import with_templates
 
 BENGALI = "০১২৩৪৫৬৭৮৯"
 WESTERN_TO_BENGALI = str.maketrans("0123456789", BENGALI)
@@ -252,28 +253,15 @@ def test_bengali_costs_no_query_but_the_lessons_translation(client, org):
 
 @pytest.fixture
 def notice_templates(settings):
-    engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [
+    with_templates(
+        settings,
         {
-            **engine,
-            "APP_DIRS": False,
-            "OPTIONS": {
-                **engine["OPTIONS"],
-                "loaders": [
-                    (
-                        "django.template.loaders.locmem.Loader",
-                        {
-                            "tests/count.txt": "{{ count }} open, see {{ url }}",
-                            "tests/count.html": '{% extends "notifications/'
-                            'email_base.html" %}{% block content %}<p><a href="'
-                            '{{ url }}">{{ count }} open</a></p>{% endblock %}',
-                        },
-                    ),
-                    "django.template.loaders.app_directories.Loader",
-                ],
-            },
-        }
-    ]
+            "tests/count.txt": "{{ count }} open, see {{ url }}",
+            "tests/count.html": '{% extends "notifications/'
+            'email_base.html" %}{% block content %}<p><a href="'
+            '{{ url }}">{{ count }} open</a></p>{% endblock %}',
+        },
+    )
 
 
 def test_an_email_in_bengali_writes_its_numbers_in_bengali_digits(

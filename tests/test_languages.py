@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from lms.lib import catalogues
 from lms.notifications.services import notify_once
+from tests.templates import with_templates
 
 pytestmark = pytest.mark.django_db
 
@@ -148,27 +149,14 @@ def test_the_chosen_language_costs_no_query(client, org):
 
 @pytest.fixture
 def notice_template(settings):
-    engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [
+    with_templates(
+        settings,
         {
-            **engine,
-            "APP_DIRS": False,
-            "OPTIONS": {
-                **engine["OPTIONS"],
-                "loaders": [
-                    (
-                        "django.template.loaders.locmem.Loader",
-                        {
-                            "tests/notice.txt": "{{ subject }}",
-                            "tests/notice.html": '{% extends "notifications/'
-                            'email_base.html" %}{% block content %}{% endblock %}',
-                        },
-                    ),
-                    "django.template.loaders.app_directories.Loader",
-                ],
-            },
-        }
-    ]
+            "tests/notice.txt": "{{ subject }}",
+            "tests/notice.html": '{% extends "notifications/'
+            'email_base.html" %}{% block content %}{% endblock %}',
+        },
+    )
 
 
 def test_an_email_goes_out_in_the_recipients_language(user_factory, notice_template):
