@@ -11,9 +11,8 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         from dashboards import demo
-        from dashboards.selectors import start_page_for
+        from dashboards.views import start_page_context
         from lms.demo import DemoStep, register_demo_step
-        from lms.lib.requests import signed_in_user
         from lms.navigation import NavItem, register_nav_item
         from lms.start_page import StartPage, register_start_page
 
@@ -28,12 +27,7 @@ class DashboardsConfig(AppConfig):
         )
         self._version_start_page_on_share_opens()
         register_start_page(
-            StartPage(
-                template="dashboards/start_page.html",
-                context=lambda request: {
-                    "start": start_page_for(signed_in_user(request))
-                },
-            )
+            StartPage(template="dashboards/start_page.html", context=start_page_context)
         )
 
     def _version_start_page_on_share_opens(self) -> None:

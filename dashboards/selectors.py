@@ -7,24 +7,23 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from courses.selectors import MyLearning, learning_state
+from courses.selectors import MyLearning, learning_state, next_due_instant
 from library.metrics import recent_engaged_prospects
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
-from lms.lib import clock, person_cache
+from lms.lib import clock
 
 
 @dataclass
 class StartPage:
+    """What a person's start page shows about the teams they lead or coach: read at
+    every request (member counts and invitations are not versioned per person)."""
+
     person: User
-    learning: MyLearning | None = None
-    coaches: list[User] = field(default_factory=list)
-    managers: list[User] = field(default_factory=list)
     managed_teams: list[Team] = field(default_factory=list)
     coached_teams: list[Team] = field(default_factory=list)
     pending_invitations: int = 0
     people_count: int = 0
-    engaged_prospects: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,21 +36,42 @@ class RepCorner:
     engaged_prospects: int
 
 
+@dataclass(frozen=True)
+class PersonalStart:
+    """What a person's start page shows about themself: their open training and, for
+    a rep, their corner. The start page keeps it rendered per person
+    (`lms.lib.person_cache`)."""
+
+    learning: MyLearning
+    corner: RepCorner | None
+
+
 def person_engaged_prospects(person: User) -> int:
     """Distinct prospects who opened the person's shared content in the last 30
     days (library.metrics)."""
     return recent_engaged_prospects(rep_id=person.pk, now=clock.now()).count
 
 
+def personal_start_for(user: User) -> tuple[PersonalStart, dt.datetime | None]:
+    """The person's own part of the start page, and until when it holds: the next
+    due date still ahead (an assignment falls overdue) or the instant the earliest
+    open a rep's corner counts leaves the window of engaged prospects, whichever
+    comes first."""
+    learning = learning_state(user=user)
+    until = [next_due_instant(learning=learning)]
+    corner = None
+    if user.is_rep:
+        coaches, managers = _coaches_and_managers(user)
+        prospects = recent_engaged_prospects(rep_id=user.pk, now=clock.now())
+        corner = RepCorner(coaches, managers, prospects.count)
+        until.append(prospects.holds_until)
+    return PersonalStart(learning, corner), min(
+        (moment for moment in until if moment is not None), default=None
+    )
+
+
 def start_page_for(user: User) -> StartPage:
     start = StartPage(person=user)
-    if user.is_rep:
-        corner = person_cache.cached_for_person(
-            user=user, name="start-rep", compute=lambda: _rep_corner(user)
-        )
-        start.coaches, start.managers = corner.coaches, corner.managers
-        start.engaged_prospects = corner.engaged_prospects
-    start.learning = learning_state(user=user)
     if user.is_manager or user.is_enablement_admin:
         start.managed_teams = list(_with_member_counts(visibility.managed_teams(user)))
         start.people_count = sum(team.member_count for team in start.managed_teams)
@@ -63,14 +83,6 @@ def start_page_for(user: User) -> StartPage:
     if user.is_coach:
         start.coached_teams = list(_with_member_counts(visibility.coached_teams(user)))
     return start
-
-
-def _rep_corner(user: User) -> tuple[RepCorner, dt.datetime | None]:
-    """The rep's corner of the start page, and until when it holds: the instant the
-    earliest open it counts leaves the window of engaged prospects."""
-    coaches, managers = _coaches_and_managers(user)
-    prospects = recent_engaged_prospects(rep_id=user.pk, now=clock.now())
-    return RepCorner(coaches, managers, prospects.count), prospects.holds_until
 
 
 def _with_member_counts(teams: QuerySet[Team]) -> QuerySet[Team]:

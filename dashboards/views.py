@@ -1,8 +1,10 @@
-"""Managers' pages: My team, the completion matrix and their exports. Thin: the
-figures come from dashboards.team, the files from dashboards.exports."""
+"""Managers' pages: My team, the completion matrix and their exports, and the start
+page's context. Thin: the figures come from dashboards.team and dashboards.selectors,
+the files from dashboards.exports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import tempfile
@@ -23,8 +25,12 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from dashboards import charts as charts_module
 from dashboards import exports, importing
@@ -34,7 +40,11 @@ from dashboards.importing import OPTIONAL, REQUIRED
 from dashboards.metrics import RAMP_QUOTA_SHARE
 from dashboards.ramp import person_selling
 from dashboards.ramp import ramp_analytics as ramp_analytics_for
-from dashboards.selectors import person_engaged_prospects
+from dashboards.selectors import (
+    person_engaged_prospects,
+    personal_start_for,
+    start_page_for,
+)
 from dashboards.team import (
     SORTS,
     TeamFilters,
@@ -46,7 +56,8 @@ from dashboards.team import (
 from dashboards.timeline import person_timeline
 from lms.accounts import visibility
 from lms.accounts.models import User
-from lms.lib import clock
+from lms.lib import clock, person_cache
+from lms.lib.requests import signed_in_user
 from lms.uploads import request_body_limit
 
 PAGE_SIZE = 250
@@ -55,6 +66,38 @@ PAGE_SIZE = 250
 def _viewer(request: HttpRequest) -> User:
     # Every view here is behind login_required.
     return cast(User, request.user)
+
+
+def start_page_context(request: HttpRequest, page: Page) -> dict[str, Any]:
+    """The start page's context (`lms.start_page`): the teams the person leads or
+    coaches, read at every request, and what it shows about the person themself
+    (their training and a rep's corner), kept rendered per person, page and language
+    (`lms.lib.person_cache`) until their state changes, their day ends, a due date
+    passes or a prospect's open leaves the 30-day window."""
+    user = signed_in_user(request)
+
+    def render_personal() -> tuple[tuple[str, str], dt.datetime | None]:
+        personal, holds_until = personal_start_for(user)
+        context = {"me": user, "page": page, "personal": personal}
+        head = render_to_string(
+            "dashboards/includes/start_head.html", context, request=request
+        )
+        rep_corner = render_to_string(
+            "dashboards/includes/start_rep_corner.html", context, request=request
+        )
+        return (head, rep_corner), holds_until
+
+    head, rep_corner = person_cache.cached_for_person(
+        user=user,
+        name=f"start-page:{page.pk}:{get_language()}",
+        compute=render_personal,
+    )
+    return {
+        "start": start_page_for(user),
+        # Rendered by render_personal, from this page's templates:
+        "personal_head": mark_safe(head),  # noqa: S308
+        "personal_rep_corner": mark_safe(rep_corner),  # noqa: S308
+    }
 
 
 def require_team_lead(user: User) -> None:

@@ -36,5 +36,5 @@ class HomePage(FastRoutingMixin, SignInRequiredMixin, Page):
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
-        context.update(registered_start_page().context(request))
+        context.update(registered_start_page().context(request, self))
         return context

@@ -3,7 +3,8 @@
 The site root (`lms.models.HomePage`) lives in the bottom layer, but what a person
 sees on it (their training, their teams, their coaching) comes from the layers above.
 The top layer registers one builder in its `AppConfig.ready()`; without one the page
-shows only the welcome text.
+shows only the welcome text. The builder is given the request and the page served (its
+welcome text is part of what the builder may render).
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from wagtail.models import Page
 
 
 @dataclass(frozen=True)
 class StartPage:
     template: str
-    context: Callable[[HttpRequest], Mapping[str, Any]]
+    context: Callable[[HttpRequest, Page], Mapping[str, Any]]
 
 
-WELCOME_ONLY = StartPage(template="lms/home_page.html", context=lambda request: {})
+WELCOME_ONLY = StartPage(
+    template="lms/home_page.html", context=lambda request, page: {}
+)
 
 _registered: list[StartPage] = []
 

@@ -78,6 +78,41 @@ def test_the_rep_start_page_and_my_team_show_engaged_prospects(
     assert by_name["Rae East"] == "1" and by_name["Reid East"] == "0"
 
 
+def _engaged_on_start_page(client) -> str:
+    page = client.get("/").content.decode()
+    return page.split("<span data-engaged-prospects>")[1].split("</span>")[0]
+
+
+def test_the_start_page_counts_a_new_open_at_once(client, org, items, time_machine):
+    """The start page is kept rendered per person: a prospect's open changes it."""
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(org.rep_east)
+    assert _engaged_on_start_page(client) == "0"
+    _open(
+        _link(items, org.rep_east, "jane@acme.example"), NOW - dt.timedelta(minutes=1)
+    )
+    assert _engaged_on_start_page(client) == "1"
+
+
+def test_the_start_page_drops_a_prospect_when_their_open_leaves_the_window(
+    client, org, items, time_machine
+):
+    rep = org.rep_east
+    rep.time_zone = "UTC"
+    rep.save()
+    time_machine.move_to(NOW, tick=False)
+    leaves_at = NOW + dt.timedelta(hours=2)  # the same day: the day does not renew it
+    jane = _link(items, rep, "jane@acme.example")
+    _open(jane, leaves_at - dt.timedelta(days=metrics.ENGAGED_PROSPECTS_DAYS))
+    _open(_link(items, rep, "bob@acme.example"), NOW - dt.timedelta(days=2))
+    client.force_login(rep)
+    assert _engaged_on_start_page(client) == "2"
+    time_machine.move_to(leaves_at - dt.timedelta(seconds=1), tick=False)
+    assert _engaged_on_start_page(client) == "2"
+    time_machine.move_to(leaves_at + dt.timedelta(seconds=1), tick=False)
+    assert _engaged_on_start_page(client) == "1"
+
+
 def test_item_usage_counts_views_viewers_downloads_shares_and_opens(client, org, items):
     used = items.make(title="Used", shareable=True)
     items.make(title="Unused")

@@ -1,15 +1,19 @@
 """The per-person cached state (issue 20): My learning, the start page, the lock state
 of a lesson and a person's roles are kept in the cache, and never shown stale: a new
-completion, an assignment change, a team move or a revoked role shows at once."""
+completion, an assignment change, a due date passing, a team move, a revoked role or
+a published welcome shows at once."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+
 from courses.models import Assignment, LessonCompletion
 from courses.services import assignment_create, assignment_unassign, lesson_complete
 from lms.lib import person_cache
+from lms.models import HomePage
 from tests.factories import CoursePageFactory, LessonPageFactory, make_path
 
 LOCKED = "Opens when you complete"
@@ -177,6 +181,71 @@ def test_my_learning_shows_a_step_falling_overdue_at_once(
     assert "Overdue" not in client.get("/learning/").content.decode()
     time_machine.move_to(noon + dt.timedelta(hours=2, seconds=1), tick=False)
     assert "Overdue" in client.get("/learning/").content.decode()
+
+
+def test_it_shows_a_new_completion_on_the_start_page_at_once(
+    client: Any, org: Any
+) -> None:
+    rep = org.rep_east
+    _courses, lessons = _path(rep)
+    client.force_login(rep)
+    assert "<span>0% done</span>" in client.get("/").content.decode()
+    lesson_complete(user=rep, lesson=lessons[0][0], how=LessonCompletion.How.READ)
+    page = client.get("/").content.decode()
+    assert "<span>25% done</span>" in page
+
+
+def test_the_start_page_shows_an_assignment_falling_overdue_at_once(
+    client: Any, org: Any, time_machine: Any
+) -> None:
+    """The start page's own part is kept rendered, but not past the next due date."""
+    rep = org.rep_east
+    rep.time_zone = "UTC"
+    rep.save()
+    noon = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+    time_machine.move_to(noon, tick=False)
+    course = CoursePageFactory(title="Pricing", summary="S.")
+    LessonPageFactory(parent=course)
+    assignment_create(
+        user=rep,
+        course=course,
+        reason=Assignment.Reason.MANUAL,
+        due_at=noon + dt.timedelta(hours=2),
+    )
+    client.force_login(rep)
+    assert "Overdue" not in client.get("/").content.decode()
+    time_machine.move_to(noon + dt.timedelta(hours=1), tick=False)
+    assert "Overdue" not in client.get("/").content.decode()
+    time_machine.move_to(noon + dt.timedelta(hours=2, seconds=1), tick=False)
+    assert "Overdue" in client.get("/").content.decode()
+
+
+def test_a_published_welcome_shows_on_the_start_page_at_once(
+    client: Any, org: Any
+) -> None:
+    client.force_login(org.rep_east)
+    assert "Bring your questions" not in client.get("/").content.decode()
+    home = HomePage.objects.get()
+    home.welcome = "<p>Bring your questions to Friday's call.</p>"
+    home.save_revision().publish()
+    assert "Bring your questions" in client.get("/").content.decode()
+
+
+def test_a_new_name_shows_on_the_start_page_at_once(client: Any, org: Any) -> None:
+    rep = org.rep_east
+    client.force_login(rep)
+    assert "Welcome, Rae" in client.get("/").content.decode()
+    rep.full_name = "Ray East"
+    rep.save()
+    assert "Welcome, Ray" in client.get("/").content.decode()
+
+
+def test_the_start_page_is_kept_for_each_language(client: Any, org: Any) -> None:
+    client.force_login(org.rep_east)
+    assert "Your people" in client.get("/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get("/").content.decode()
+    assert "Your people" not in page and "Tus personas de referencia" in page
 
 
 def test_without_a_shared_cache_it_reads_afresh_every_time(
