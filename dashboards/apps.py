@@ -26,6 +26,7 @@ class DashboardsConfig(AppConfig):
             )
         )
         self._version_start_page_on_share_opens()
+        self._version_start_page_on_lead_account_changes()
         register_start_page(
             StartPage(template="dashboards/start_page.html", context=start_page_context)
         )
@@ -50,3 +51,39 @@ class DashboardsConfig(AppConfig):
         post_delete.connect(
             share_opened, sender=ShareOpen, dispatch_uid=uid, weak=False
         )
+
+    def _version_start_page_on_lead_account_changes(self) -> None:
+        """A rep's start page shows who coaches and manages them, by name and e-mail
+        address, cached per person (`lms.lib.person_cache`): a change to those of
+        someone who coaches or manages a team, or their removal, is a change for
+        everyone (rare, and the reps below the team are not listed by any version)."""
+        from typing import Any
+
+        from django.db.models import Q
+        from django.db.models.signals import post_save, pre_delete
+
+        from lms.accounts.models import Team, User
+        from lms.lib import person_cache
+
+        shown = {"full_name", "email"}
+
+        def leads_a_team(user: User) -> bool:
+            return Team.objects.filter(Q(coaches=user) | Q(managers=user)).exists()
+
+        def person_saved(
+            sender: Any, instance: User, created: bool, **kwargs: Any
+        ) -> None:
+            fields = kwargs.get("update_fields")
+            if created or (fields is not None and not shown & set(fields)):
+                return  # a sign-in saves only last_login
+            if leads_a_team(instance):
+                person_cache.everyone_changed()
+
+        def person_deleted(sender: Any, instance: User, **kwargs: Any) -> None:
+            # Before the delete: its cascade removes them from their teams unsignalled.
+            if leads_a_team(instance):
+                person_cache.everyone_changed()
+
+        uid = "person_cache.start_page_leads"
+        post_save.connect(person_saved, sender=User, dispatch_uid=uid, weak=False)
+        pre_delete.connect(person_deleted, sender=User, dispatch_uid=uid, weak=False)

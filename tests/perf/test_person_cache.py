@@ -75,6 +75,24 @@ def test_it_shows_a_new_coach_on_the_start_page_at_once(client: Any, org: Any) -
     assert "Cora Coach" in client.get("/").content.decode()
 
 
+def test_a_coachs_new_name_shows_on_the_start_page_at_once(
+    client: Any, org: Any
+) -> None:
+    client.force_login(org.rep_east)
+    assert "Cora Coach" in client.get("/").content.decode()
+    org.east_coach.full_name = "Cora Trainer"
+    org.east_coach.save()
+    page = client.get("/").content.decode()
+    assert "Cora Trainer" in page and "Cora Coach" not in page
+
+
+def test_a_removed_manager_leaves_the_start_page_at_once(client: Any, org: Any) -> None:
+    client.force_login(org.rep_east)
+    assert "Ed East" in client.get("/").content.decode()
+    org.east_manager.delete()
+    assert "Ed East" not in client.get("/").content.decode()
+
+
 def test_a_revoked_manager_loses_the_role_at_once(client: Any, org: Any) -> None:
     manager = org.east_manager
     client.force_login(manager)
