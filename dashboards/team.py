@@ -265,16 +265,18 @@ def people_in_scope(
                 return User.objects.none()
             teams = Team.objects.filter(path__startswith=found.path)
     people = User.objects.filter(is_active=True, team__in=teams)
-    coaches = Exists(Team.coaches.through.objects.filter(user_id=OuterRef("pk")))
-    manages = Exists(Team.managers.through.objects.filter(user_id=OuterRef("pk")))
-    if filters.role == "rep":
+    if filters.role in ("rep", "coach"):
+        coaches = Exists(Team.coaches.through.objects.filter(user_id=OuterRef("pk")))
+        people = (
+            people.exclude(coaches) if filters.role == "rep" else people.filter(coaches)
+        )
+    if filters.role in ("rep", "manager"):
         # Everyone in a team is a rep; "Reps" means those who neither coach nor
         # manage.
-        people = people.exclude(coaches).exclude(manages)
-    elif filters.role == "coach":
-        people = people.filter(coaches)
-    elif filters.role == "manager":
-        people = people.filter(manages)
+        manages = Exists(Team.managers.through.objects.filter(user_id=OuterRef("pk")))
+        people = (
+            people.exclude(manages) if filters.role == "rep" else people.filter(manages)
+        )
     if filters.cohort is not None:
         people = people.filter(
             start_date__year=filters.cohort.year,

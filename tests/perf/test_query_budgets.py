@@ -24,7 +24,7 @@ from tests.factories import (
 LESSON_BUDGET = 12
 MY_LEARNING_BUDGET = 6
 START_PAGE_BUDGET = 8
-MY_TEAM_BUDGET = 12
+MY_TEAM_BUDGET = 11
 
 
 class Learning:
