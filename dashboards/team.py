@@ -20,6 +20,7 @@ from django.db.models import (
     Avg,
     Count,
     Exists,
+    F,
     Max,
     OuterRef,
     Q,
@@ -50,6 +51,7 @@ from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
 from lms.lib import clock, person_cache
+from lms.lib.lookups import AnyOf
 
 DONE, IN_PROGRESS, OVERDUE, NOT_STARTED, NOT_ASSIGNED = (
     "done",
@@ -350,19 +352,19 @@ def _progress_and_activity(
         by_course[course_id].append(lesson_id)
     counts = {
         f"course_{course_id}": Count(
-            "lesson_id", filter=Q(lesson_id__in=lesson_ids), distinct=True
+            "lesson_id", filter=AnyOf(F("lesson_id"), lesson_ids), distinct=True
         )
         for course_id, lesson_ids in by_course.items()
     }
     lessons = (
-        LessonCompletion.objects.filter(user__in=ids)
+        LessonCompletion.objects.filter(AnyOf(F("user_id"), ids))
         .values("user_id")
         .annotate(last=Max("completed_at"), **counts)
         .order_by()
         .values_list("user_id", "last", *counts)
     )
     quizzes = (
-        QuizAttempt.objects.filter(user__in=ids)
+        QuizAttempt.objects.filter(AnyOf(F("user_id"), ids))
         .values("user_id")
         .annotate(last=Max("started_at"), **{name: Value(0) for name in counts})
         .order_by()
@@ -414,7 +416,7 @@ def team_view(
     # recertification) overdue or falling due within DUE_SOON_DAYS: one query.
     assignments = (
         Assignment.objects.current()
-        .filter(user__in=ids)
+        .filter(AnyOf(F("user_id"), ids))
         .filter(
             Q(reason=Assignment.Reason.ONBOARDING, path__isnull=False)
             | Q(
@@ -514,7 +516,7 @@ def team_view(
     coaching = (
         Review.objects.by_coaches()
         .submitted()
-        .filter(take__submission__rep__in=ids, score__isnull=False)
+        .filter(AnyOf(F("take__submission__rep_id"), ids), score__isnull=False)
         .values("take__submission__rep_id")
         .annotate(avg=Avg("score"))
         .order_by()
@@ -685,7 +687,7 @@ def _add_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> None:
     # A quiz is its page; its title stands in only once the page is deleted (many
     # courses may call their quiz "Knowledge check").
     quizzes = (
-        QuizAttempt.objects.filter(graded, user__in=ids)
+        QuizAttempt.objects.filter(graded, AnyOf(F("user_id"), ids))
         .values("user_id", "quiz_id", "quiz_title")
         .annotate(best=Max("percent"))
         .order_by()
@@ -709,7 +711,7 @@ def _add_certifications(
     """Valid beats expiring beats expired: a person holding one valid certificate
     outside its renewal window counts as certified."""
     certificates = Certificate.objects.filter(
-        user__in=ids,
+        AnyOf(F("user_id"), ids),
         status__in=[Certificate.Status.ACTIVE, Certificate.Status.EXPIRED],
     ).values_list("user_id", "status", "expires_at", "program__renewal_window_days")
     for user_id, status, expires_at, window in certificates:
