@@ -18,13 +18,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_noop
 
 from coaching.models import CallAnalysis, Rubric, Submission, Take
 from coaching.permissions import can_review
 from lms.accounts.models import User
+from lms.lib.lookups import AnyOf
 from media import ffmpeg, speech
 from media.models import MediaAsset
 from media.services import ffmpeg_memory_limit_mb, private_storage
@@ -400,7 +401,7 @@ def median_talk_ratio_by_rep(
     for rep_id, ratio in (
         done_analyses()
         .filter(
-            take__submission__rep_id__in=list(reps),
+            AnyOf(F("take__submission__rep_id"), list(reps)),
             take__sent_at__gte=since,
             take__sent_at__lte=until,
             speakers=2,

@@ -20,6 +20,7 @@ from django.db.models import (
     Avg,
     Count,
     Exists,
+    F,
     Max,
     OuterRef,
     Q,
@@ -50,6 +51,7 @@ from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
 from lms.lib import clock, person_cache
+from lms.lib.lookups import AnyOf
 
 DONE, IN_PROGRESS, OVERDUE, NOT_STARTED, NOT_ASSIGNED = (
     "done",
@@ -265,16 +267,18 @@ def people_in_scope(
                 return User.objects.none()
             teams = Team.objects.filter(path__startswith=found.path)
     people = User.objects.filter(is_active=True, team__in=teams)
-    coaches = Exists(Team.coaches.through.objects.filter(user_id=OuterRef("pk")))
-    manages = Exists(Team.managers.through.objects.filter(user_id=OuterRef("pk")))
-    if filters.role == "rep":
+    if filters.role in ("rep", "coach"):
+        coaches = Exists(Team.coaches.through.objects.filter(user_id=OuterRef("pk")))
+        people = (
+            people.exclude(coaches) if filters.role == "rep" else people.filter(coaches)
+        )
+    if filters.role in ("rep", "manager"):
         # Everyone in a team is a rep; "Reps" means those who neither coach nor
         # manage.
-        people = people.exclude(coaches).exclude(manages)
-    elif filters.role == "coach":
-        people = people.filter(coaches)
-    elif filters.role == "manager":
-        people = people.filter(manages)
+        manages = Exists(Team.managers.through.objects.filter(user_id=OuterRef("pk")))
+        people = (
+            people.exclude(manages) if filters.role == "rep" else people.filter(manages)
+        )
     if filters.cohort is not None:
         people = people.filter(
             start_date__year=filters.cohort.year,
@@ -348,19 +352,19 @@ def _progress_and_activity(
         by_course[course_id].append(lesson_id)
     counts = {
         f"course_{course_id}": Count(
-            "lesson_id", filter=Q(lesson_id__in=lesson_ids), distinct=True
+            "lesson_id", filter=AnyOf(F("lesson_id"), lesson_ids), distinct=True
         )
         for course_id, lesson_ids in by_course.items()
     }
     lessons = (
-        LessonCompletion.objects.filter(user__in=ids)
+        LessonCompletion.objects.filter(AnyOf(F("user_id"), ids))
         .values("user_id")
         .annotate(last=Max("completed_at"), **counts)
         .order_by()
         .values_list("user_id", "last", *counts)
     )
     quizzes = (
-        QuizAttempt.objects.filter(user__in=ids)
+        QuizAttempt.objects.filter(AnyOf(F("user_id"), ids))
         .values("user_id")
         .annotate(last=Max("started_at"), **{name: Value(0) for name in counts})
         .order_by()
@@ -412,7 +416,7 @@ def team_view(
     # recertification) overdue or falling due within DUE_SOON_DAYS: one query.
     assignments = (
         Assignment.objects.current()
-        .filter(user__in=ids)
+        .filter(AnyOf(F("user_id"), ids))
         .filter(
             Q(reason=Assignment.Reason.ONBOARDING, path__isnull=False)
             | Q(
@@ -512,7 +516,7 @@ def team_view(
     coaching = (
         Review.objects.by_coaches()
         .submitted()
-        .filter(take__submission__rep__in=ids, score__isnull=False)
+        .filter(AnyOf(F("take__submission__rep_id"), ids), score__isnull=False)
         .values("take__submission__rep_id")
         .annotate(avg=Avg("score"))
         .order_by()
@@ -683,7 +687,7 @@ def _add_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> None:
     # A quiz is its page; its title stands in only once the page is deleted (many
     # courses may call their quiz "Knowledge check").
     quizzes = (
-        QuizAttempt.objects.filter(graded, user__in=ids)
+        QuizAttempt.objects.filter(graded, AnyOf(F("user_id"), ids))
         .values("user_id", "quiz_id", "quiz_title")
         .annotate(best=Max("percent"))
         .order_by()
@@ -707,7 +711,7 @@ def _add_certifications(
     """Valid beats expiring beats expired: a person holding one valid certificate
     outside its renewal window counts as certified."""
     certificates = Certificate.objects.filter(
-        user__in=ids,
+        AnyOf(F("user_id"), ids),
         status__in=[Certificate.Status.ACTIVE, Certificate.Status.EXPIRED],
     ).values_list("user_id", "status", "expires_at", "program__renewal_window_days")
     for user_id, status, expires_at, window in certificates:

@@ -11,10 +11,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from library.models import ItemUse, LibraryItem, ShareLink, ShareOpen
+from lms.lib.lookups import AnyOf
 
 ENGAGED_PROSPECTS_DAYS = 30
 
@@ -78,7 +79,7 @@ def engaged_prospects(
     """Engaged prospects per rep id (reps with none are left out). One query."""
     rows = (
         _opens(since, until)
-        .filter(link__rep_id__in=list(rep_ids))
+        .filter(AnyOf(F("link__rep_id"), list(rep_ids)))
         .values("link__rep_id")
         .annotate(prospects=_PROSPECTS)
     )

@@ -1,4 +1,4 @@
-"""The shared helpers in lms/lib: addresses, clock, charts, mail retries."""
+"""The shared helpers in lms/lib: addresses, clock, charts, mail retries, lookups."""
 
 from __future__ import annotations
 
@@ -84,3 +84,25 @@ def test_it_gives_the_signed_in_person_of_a_request(rf, org):
     request.user = AnonymousUser()
     with pytest.raises(PermissionError):
         signed_in_user(request)
+
+
+@pytest.mark.django_db
+def test_any_of_selects_the_rows_whose_id_is_listed_in_one_parameter():
+    from django.db import connection
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.accounts.models import User
+    from lms.lib.lookups import AnyOf
+    from tests.factories import RepFactory
+
+    people = [RepFactory() for _ in range(3)]
+    chosen = [people[0].pk, people[2].pk, 10**9]
+    with CaptureQueriesContext(connection) as captured:
+        found = set(User.objects.filter(AnyOf(F("pk"), chosen)).values_list("pk"))
+    assert found == {(people[0].pk,), (people[2].pk,)}
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in captured[0]["sql"]
+    assert not User.objects.filter(AnyOf(F("pk"), [])).exists()
+    in_a_join = User.objects.filter(AnyOf(F("team__id"), [people[1].team_id]))
+    assert list(in_a_join) == [people[1]]

@@ -21,7 +21,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 
 from lms.accounts.models import Invitation, Team, User
-from lms.lib import request_cache
+from lms.lib import person_cache, request_cache
 
 
 def managed_teams(viewer: User) -> QuerySet[Team]:
@@ -32,18 +32,27 @@ def managed_teams(viewer: User) -> QuerySet[Team]:
 
 
 def managed_subtree(viewer: User) -> list[Team]:
-    """`managed_teams` in path order, read in one query once per request: the teams
-    with a team the viewer manages on their path (that team included)."""
+    """`managed_teams` in path order: the teams with a team the viewer manages on
+    their path (that team included). Read in one query, and kept per person in the
+    cache (`lms.lib.person_cache`, as their roles are) until any team, any team's
+    managers or coaches, or the enablement admins change: a revoked manager or a
+    moved team shows at the next request."""
 
-    def read() -> list[Team]:
+    def read() -> tuple[list[Team], None]:
         if viewer.is_enablement_admin:
-            return list(Team.objects.order_by("path"))
+            return list(Team.objects.order_by("path")), None
         manages_at_or_above = Team.managers.through.objects.filter(
             StartsWith(OuterRef("path"), F("team__path")), user_id=viewer.pk
         )
-        return list(Team.objects.filter(Exists(manages_at_or_above)).order_by("path"))
+        teams = Team.objects.filter(Exists(manages_at_or_above)).order_by("path")
+        return list(teams), None
 
-    return request_cache.cached(("managed_subtree", viewer.pk), read)
+    return request_cache.cached(
+        ("managed_subtree", viewer.pk),
+        lambda: person_cache.cached_for_person(
+            user=viewer, name="managed-subtree", compute=read
+        ),
+    )
 
 
 def managed_subtrees(viewers: Collection[User]) -> dict[int, list[Team]]:

@@ -1,7 +1,7 @@
 """The per-person cached state (issue 20): My learning, the start page, the lock state
-of a lesson and a person's roles are kept in the cache, and never shown stale: a new
-completion, an assignment change, a due date passing, a team move, a revoked role or
-a published welcome shows at once."""
+of a lesson, a person's roles and the teams they manage are kept in the cache,
+and never shown stale: a new completion, an assignment change, a due date
+passing, a team move, a revoked role or a published welcome shows at once."""
 
 from __future__ import annotations
 
@@ -12,9 +12,16 @@ from django.conf import settings
 
 from courses.models import Assignment, LessonCompletion
 from courses.services import assignment_create, assignment_unassign, lesson_complete
+from lms.accounts.models import Team
 from lms.lib import person_cache
 from lms.models import HomePage
-from tests.factories import CoursePageFactory, LessonPageFactory, make_path
+from tests.factories import (
+    CoursePageFactory,
+    LessonPageFactory,
+    RepFactory,
+    TeamFactory,
+    make_path,
+)
 
 LOCKED = "Opens when you complete"
 
@@ -100,6 +107,42 @@ def test_a_revoked_manager_loses_the_role_at_once(client: Any, org: Any) -> None
     org.east.managers.remove(manager)
     assert 'href="/team/"' not in client.get("/").content.decode()
     assert client.get("/team/").status_code == 403
+
+
+def test_my_team_shows_a_team_managed_since_at_once(client: Any, org: Any) -> None:
+    """The teams a manager sees are kept per person (`visibility.managed_subtree`):
+    a team given or taken away shows at the next request."""
+    client.force_login(org.east_manager)
+    assert "Nora North" not in client.get("/team/").content.decode()
+    org.north.managers.add(org.east_manager)
+    assert "Nora North" in client.get("/team/").content.decode()
+    org.north.managers.remove(org.east_manager)
+    page = client.get("/team/").content.decode()
+    assert "Nora North" not in page and "Rae East" in page
+
+
+def test_my_team_shows_a_new_sub_team_at_once(client: Any, org: Any) -> None:
+    client.force_login(org.region_manager)
+    assert "Sam South" not in client.get("/team/").content.decode()
+    south = TeamFactory(name="South", parent=org.americas)
+    RepFactory(team=south, full_name="Sam South")
+    assert "Sam South" in client.get("/team/").content.decode()
+
+
+def test_my_team_loses_a_team_moved_elsewhere_at_once(
+    client: Any, org: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """As the Django admin moves a team: saved, then moved, in one transaction; a
+    request between the two cannot keep the old subtree past the commit."""
+    client.force_login(org.region_manager)
+    assert "Wes West" in client.get("/team/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        west = Team.objects.get(pk=org.west.pk)
+        west.save()
+        client.get("/team/")  # another request, before the move
+        west.move(Team.objects.get(pk=org.emea.pk), pos="sorted-child")
+    page = client.get("/team/").content.decode()
+    assert "Wes West" not in page and "Rae East" in page
 
 
 def test_it_reads_the_state_again_on_a_new_day_in_the_persons_zone(
