@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import zoneinfo
 
-from allauth.account.forms import LoginForm
+from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts import visibility
@@ -18,6 +20,12 @@ def _time_zone_choices() -> list[tuple[str, str]]:
         (name, name.replace("_", " "))
         for name in sorted(zoneinfo.available_timezones())
     ]
+
+
+# The password rules in the reader's language: worded when the form is shown.
+_password_rules = lazy(
+    password_validation.password_validators_help_text_html, SafeString
+)
 
 
 class PlainLabels:
@@ -36,6 +44,32 @@ class SignInForm(PlainLabels, LoginForm):
         self.fields["password"].widget.attrs.pop("placeholder", None)
         if "remember" in self.fields:
             self.fields["remember"].label = _("Keep me signed in on this device")
+
+
+class PasswordResetForm(PlainLabels, ResetPasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+
+
+class NewPasswordForm(PlainLabels, ResetPasswordKeyForm):
+    """A new password chosen from a reset link, with the invitation's words."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = _("Choose a password")
+        self.fields["password2"].label = _("Repeat the password")
+        for name in ("password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+
+    def clean(self) -> dict[str, object]:
+        # allauth's words for a mismatch have no Bengali: skip its check for ours.
+        data = forms.Form.clean(self) or {}
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        return data
 
 
 class InvitationForm(PlainLabels, forms.Form):
@@ -80,7 +114,7 @@ class InvitationAcceptForm(PlainLabels, forms.Form):
     password1 = forms.CharField(
         label=_("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
+        help_text=_password_rules(),
     )
     password2 = forms.CharField(
         label=_("Repeat the password"),
