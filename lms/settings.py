@@ -189,6 +189,7 @@ ACCOUNT_FORMS = {
     "login": "lms.accounts.forms.SignInForm",
     "reset_password": "lms.accounts.forms.PasswordResetForm",
     "reset_password_from_key": "lms.accounts.forms.NewPasswordForm",
+    "change_password": "lms.accounts.forms.PasswordChangeForm",
 }
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

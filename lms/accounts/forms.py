@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import zoneinfo
 
-from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm
+from allauth.account.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetPasswordKeyForm,
+)
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
@@ -53,23 +58,35 @@ class PasswordResetForm(PlainLabels, ResetPasswordForm):
         self.fields["email"].widget.attrs.pop("placeholder", None)
 
 
-class NewPasswordForm(PlainLabels, ResetPasswordKeyForm):
-    """A new password chosen from a reset link, with the invitation's words."""
+class ChosenPasswordFields:
+    """A new password typed twice, with the invitation's words: allauth's have no
+    Bengali. For choosing a password from a reset link and for changing it."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["password1"].label = _("Choose a password")
-        self.fields["password2"].label = _("Repeat the password")
-        for name in ("password1", "password2"):
-            self.fields[name].widget.attrs.pop("placeholder", None)
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        fields = self.fields  # type: ignore[attr-defined]
+        fields["password1"].label = _("Choose a password")
+        fields["password2"].label = _("Repeat the password")
+        for field in fields.values():
+            field.widget.attrs.pop("placeholder", None)
 
     def clean(self) -> dict[str, object]:
-        # allauth's words for a mismatch have no Bengali: skip its check for ours.
-        data = forms.Form.clean(self) or {}
+        # allauth's check (PasswordVerificationMixin) says it in its words: ours.
+        data = forms.Form.clean(self) or {}  # type: ignore[arg-type]
         password1, password2 = data.get("password1"), data.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords differ."))
+            self.add_error("password2", _("The two passwords differ."))  # type: ignore[attr-defined]
         return data
+
+
+class NewPasswordForm(PlainLabels, ChosenPasswordFields, ResetPasswordKeyForm):
+    pass
+
+
+class PasswordChangeForm(PlainLabels, ChosenPasswordFields, ChangePasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = _("Current password")
 
 
 class InvitationForm(PlainLabels, forms.Form):
@@ -144,7 +161,8 @@ class InvitationAcceptForm(PlainLabels, forms.Form):
 
 
 class ProfileForm(PlainLabels, forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=_time_zone_choices)
+    # A field declared here takes no label from Meta.labels: it names its own.
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
 
     class Meta:
         model = User
@@ -152,7 +170,6 @@ class ProfileForm(PlainLabels, forms.ModelForm):
         labels = {
             "full_name": _("Full name"),
             "language": _("Language"),
-            "time_zone": _("Time zone"),
             "weekly_digest": _("Send me a weekly digest of open training"),
         }
         help_texts = {

@@ -1,7 +1,8 @@
-"""Signed-out pages and allauth's e-mails speak the visitor's or the person's language.
+"""The account pages (signing in, a forgotten password, changing the password or the
+e-mail address) and allauth's e-mails speak the visitor's or the person's language.
 
 allauth has no Bengali and Django's Bengali has no password rules, so Onramp words
-the entrance pages, their errors, the password rules and allauth's e-mails itself.
+these pages, their errors, the password rules and allauth's e-mails itself.
 """
 
 from __future__ import annotations
@@ -134,3 +135,45 @@ def test_the_switcher_names_each_language_in_itself(client):
     assert '<option value="en" lang="en">English</option>' in page.text
     assert '<option value="es" lang="es">Español</option>' in page.text
     assert '<option value="bn" lang="bn" selected>বাংলা</option>' in page.text
+
+
+def _signed_in_in_bengali(client, org):
+    org.rep_east.language = "bn"
+    org.rep_east.save(update_fields=["language"])
+    client.force_login(org.rep_east)
+
+
+def test_changing_the_password_speaks_the_persons_language(client, org):
+    _signed_in_in_bengali(client, org)
+
+    page = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "a-long-enough-one", "password2": "x"},
+    )
+
+    assert "<h1>আপনার পাসওয়ার্ড বদলান</h1>" in page.text
+    assert "বর্তমান পাসওয়ার্ড" in page.text
+    assert "দুটি পাসওয়ার্ড মেলেনি।" in page.text
+    assert "Current Password" not in page.text
+    assert "New Password" not in page.text
+
+
+def test_changing_the_email_address_speaks_the_persons_language(client, org):
+    _signed_in_in_bengali(client, org)
+
+    page = client.get(reverse("account_email"))
+
+    assert "<h1>ই-মেইল ঠিকানা</h1>" in page.text
+    assert "নতুন ঠিকানা" in page.text
+    assert "Change to" not in page.text
+    assert (
+        "display: none" not in page.text
+    )  # the style sheet policy allows no inline style
+
+
+def test_the_profile_names_the_time_zone_in_the_persons_language(client, org):
+    _signed_in_in_bengali(client, org)
+
+    page = client.get(reverse("profile"))
+
+    assert '<label for="id_time_zone">সময় অঞ্চল</label>' in page.text
