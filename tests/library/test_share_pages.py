@@ -342,3 +342,12 @@ def test_a_prospect_switches_the_share_pages_language(client, org, items):
     assert "পরের পাতা" in page  # Next page
     gone = client.get("/s/" + "x" * 43 + "/")
     assert 'class="language-switcher"' in gone.text
+
+
+def test_the_share_page_keeps_its_address_from_other_sites_only(client, org, items):
+    link = _share(_document(items, org, pages=1), org.rep_east)
+
+    response = client.get(f"/s/{link.token}/")
+
+    # Not "no-referrer": the switcher's form would post with `Origin: null`.
+    assert response["Referrer-Policy"] == "same-origin"
