@@ -575,6 +575,11 @@ def _trend_chart(points: list[analytics.TrendPoint]) -> str:
             show_dots=True,
             dots_size=4,
             explicit_size=False,
+            # The seconds' axis is scaled to the percents' ticks (8, 8.8, 9.6…):
+            # fewer ticks, at most one decimal, written as the reader's language
+            # writes them (not "8.333333333").
+            max_scale=6,
+            value_formatter=_axis_number,
         )
     )
     chart.x_labels = [
@@ -595,6 +600,10 @@ def _trend_chart(points: list[analytics.TrendPoint]) -> str:
         secondary=True,
     )
     return chart_svg(chart)
+
+
+def _axis_number(value: float) -> str:
+    return formats.number_format(value, decimal_pos=0 if value == int(value) else 1)
 
 
 def _history_chart(history: selectors.RubricHistory) -> str:

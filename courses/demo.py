@@ -134,11 +134,45 @@ class DemoCourseTranslation:
     lessons: list[DemoLesson]
 
 
+@dataclass(frozen=True)
+class DemoIndexTranslation:
+    """The course index's translation (demo_data/translations/<language>/
+    catalogue.toml): its title and introduction."""
+
+    language: str
+    title: str
+    intro: str
+
+
+INDEX_TRANSLATION_FILE = "catalogue.toml"
+
+
+def load_index_translations(
+    folder: Path = DATA_DIR / "translations",
+) -> list[DemoIndexTranslation]:
+    translations = []
+    for path in sorted(folder.glob(f"*/{INDEX_TRANSLATION_FILE}")):
+        data = read_toml(path)
+        try:
+            translations.append(
+                DemoIndexTranslation(
+                    language=path.parent.name,
+                    title=str(data["index_title"]),
+                    intro=str(data["index_intro"]),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DemoDataError(f"{path.name}: {exc!r}") from exc
+    return translations
+
+
 def load_course_translations(
     folder: Path = DATA_DIR / "translations",
 ) -> list[DemoCourseTranslation]:
     translations = []
     for path in sorted(folder.glob("*/*.toml")):
+        if path.name == INDEX_TRANSLATION_FILE:
+            continue
         data = read_toml(path)
         try:
             translations.append(
@@ -238,12 +272,42 @@ def seed_courses(log: Log) -> None:
         pk__in=onboarded.values("user_id")
     ):
         assigned += len(paths_assign_by_rules(user=rep))
-    translated = _course_translations(catalogue, pages, author)
+    translated = _index_translations(index, author)
+    translated += _course_translations(catalogue, pages, author)
     log(
         f"  {len(pages)} courses, {LessonPage.objects.count()} lessons, "
         f"path “{path}” assigned to {assigned} more people, "
         f"{translated} pages translated"
     )
+
+
+def _is_translated(page: Page, language: str) -> bool:
+    """Whether `page` has a translation into `language`. A copy that wagtail-localize
+    made as the parent of a translated page (an alias, following the source) is not
+    one: the course index gets one when its first course is translated."""
+    return (
+        page.get_translations()
+        .filter(locale__language_code=language, alias_of__isnull=True)
+        .exists()
+    )
+
+
+def _index_translations(index: CourseIndexPage, author: User) -> int:
+    """Translate the course index where a translation file says how, so that the
+    catalogue and the breadcrumb of a translated course read in that language; a
+    translation made before (by the demo or an editor) is left as it is."""
+    made = 0
+    for translation in load_index_translations():
+        if _is_translated(index, translation.language):
+            continue
+        page_translation_publish(
+            page=index,
+            language=translation.language,
+            fields={"title": translation.title, "intro": translation.intro},
+            user=author,
+        )
+        made += 1
+    return made
 
 
 def _course_translations(
@@ -284,8 +348,7 @@ def _course_translations(
                 )
             )
         for page, fields in wanted:
-            translations = page.get_translations()
-            if translations.filter(locale__language_code=translation.language).exists():
+            if _is_translated(page, translation.language):
                 continue
             page_translation_publish(
                 page=page, language=translation.language, fields=fields, user=author

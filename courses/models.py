@@ -133,7 +133,9 @@ class CoursePage(SignInRequiredMixin, TranslatedContentMixin, Page):
         user = signed_in_user(request)
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline(user=user, course=self)
-        show_translated_titles(context["outline"].pages_shown())
+        # The breadcrumb names the course index (the parent routing loaded): its
+        # title comes with the outline's, in the same query.
+        show_translated_titles([self.get_parent(), *context["outline"].pages_shown()])
         context["lock_reason"] = lock_reason(user=user, course=self)
         context["assigned"] = (
             Assignment.objects.open()

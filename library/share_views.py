@@ -235,5 +235,8 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
 def _private(response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token never leaves in a Referer to another site; to this one it must: a
+    # form (the language switcher) posted under "no-referrer" carries `Origin: null`,
+    # which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response

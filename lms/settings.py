@@ -170,8 +170,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Django's password rules, worded in Onramp's catalogues (Django has no Bengali).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    {"NAME": f"lms.accounts.passwords.{name}"}
     for name in (
         "UserAttributeSimilarityValidator",
         "MinimumLengthValidator",
@@ -184,7 +185,12 @@ LOGIN_REDIRECT_URL = "/"
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 
 ACCOUNT_ADAPTER = "lms.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "lms.accounts.forms.SignInForm"}
+ACCOUNT_FORMS = {
+    "login": "lms.accounts.forms.SignInForm",
+    "reset_password": "lms.accounts.forms.PasswordResetForm",
+    "reset_password_from_key": "lms.accounts.forms.NewPasswordForm",
+    "change_password": "lms.accounts.forms.PasswordChangeForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -8,6 +8,7 @@ markup-adding translations and broken placeholders.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import textwrap
@@ -317,3 +318,16 @@ def test_bengali_pages_bring_a_font_that_draws_bengali(client, org):
     assert finders.find("lms/fonts/OFL-noto-sans-bengali.txt")
     client.force_login(org.rep_west)  # English: nothing to preload
     assert 'as="font"' not in client.get(reverse("profile")).text
+
+
+def test_a_bengali_date_and_time_puts_the_day_first():
+    from django.utils import formats
+
+    moment = dt.datetime(2025, 11, 13, 15, 50, tzinfo=dt.UTC)
+
+    with translation.override("bn"):
+        short = formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        full = formats.date_format(moment, "DATETIME_FORMAT")
+
+    assert short == "13 নভে., 2025 3:50 অপরাহ্ন"
+    assert full == "13 নভেম্বর, 2025 3:50 অপরাহ্ন"

@@ -64,6 +64,17 @@ def test_it_draws_charts_without_scripts():
     assert "Scores &lt;b&gt;" in svg
 
 
+def test_charts_draw_bengali_labels_in_the_pages_bengali_face():
+    chart = pygal.Line(**chart_options(title="স্কোর"))
+    chart.add("স্কোর", [3, 4])
+
+    svg = chart_svg(chart)
+
+    # site.css's face, Bengali letters only: without it a system with no Bengali
+    # font draws boxes (the SVG is placed in the page, so the page's fonts apply).
+    assert 'font-family:"Onramp Bengali",system-ui,sans-serif' in svg
+
+
 def test_it_retries_mail_jobs_on_transient_errors_only():
     assert set(MAIL_RETRY["autoretry_for"]) == {
         SMTPException,

@@ -2,10 +2,17 @@ from __future__ import annotations
 
 import zoneinfo
 
-from allauth.account.forms import LoginForm
+from allauth.account.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetPasswordKeyForm,
+)
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts import visibility
@@ -18,6 +25,12 @@ def _time_zone_choices() -> list[tuple[str, str]]:
         (name, name.replace("_", " "))
         for name in sorted(zoneinfo.available_timezones())
     ]
+
+
+# The password rules in the reader's language: worded when the form is shown.
+_password_rules = lazy(
+    password_validation.password_validators_help_text_html, SafeString
+)
 
 
 class PlainLabels:
@@ -36,6 +49,44 @@ class SignInForm(PlainLabels, LoginForm):
         self.fields["password"].widget.attrs.pop("placeholder", None)
         if "remember" in self.fields:
             self.fields["remember"].label = _("Keep me signed in on this device")
+
+
+class PasswordResetForm(PlainLabels, ResetPasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+
+
+class ChosenPasswordFields:
+    """A new password typed twice, with the invitation's words: allauth's have no
+    Bengali. For choosing a password from a reset link and for changing it."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        fields = self.fields  # type: ignore[attr-defined]
+        fields["password1"].label = _("Choose a password")
+        fields["password2"].label = _("Repeat the password")
+        for field in fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+    def clean(self) -> dict[str, object]:
+        # allauth's check (PasswordVerificationMixin) says it in its words: ours.
+        data = forms.Form.clean(self) or {}  # type: ignore[arg-type]
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))  # type: ignore[attr-defined]
+        return data
+
+
+class NewPasswordForm(PlainLabels, ChosenPasswordFields, ResetPasswordKeyForm):
+    pass
+
+
+class PasswordChangeForm(PlainLabels, ChosenPasswordFields, ChangePasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = _("Current password")
 
 
 class InvitationForm(PlainLabels, forms.Form):
@@ -80,7 +131,7 @@ class InvitationAcceptForm(PlainLabels, forms.Form):
     password1 = forms.CharField(
         label=_("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
+        help_text=_password_rules(),
     )
     password2 = forms.CharField(
         label=_("Repeat the password"),
@@ -110,7 +161,8 @@ class InvitationAcceptForm(PlainLabels, forms.Form):
 
 
 class ProfileForm(PlainLabels, forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=_time_zone_choices)
+    # A field declared here takes no label from Meta.labels: it names its own.
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
 
     class Meta:
         model = User
@@ -118,7 +170,6 @@ class ProfileForm(PlainLabels, forms.ModelForm):
         labels = {
             "full_name": _("Full name"),
             "language": _("Language"),
-            "time_zone": _("Time zone"),
             "weekly_digest": _("Send me a weekly digest of open training"),
         }
         help_texts = {

@@ -22,7 +22,9 @@ STYLE = Style(
     foreground_strong="#1d2533",
     foreground_subtle="#5b6575",
     colors=("#1f4fbf", "#c2410c", "#15803d", "#7c3aed", "#0e7490", "#a16207"),
-    font_family="system-ui, sans-serif",
+    # The page's Bengali face first (site.css, Bengali letters only): the SVG sits
+    # in the page, and many systems have no font that draws a Bengali label.
+    font_family='"Onramp Bengali", system-ui, sans-serif',
 )
 
 

@@ -3,11 +3,16 @@ targets in words, the team median, and who may change the rep's channel."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from coaching import services
+from coaching import analytics, services
 from coaching.models import CallAnalysis, Submission
+from coaching.views import _trend_chart
 from tests.factories import levels_for
 
 
@@ -190,3 +195,17 @@ def test_the_panel_takes_the_same_few_queries_however_many_calls_the_team_has(
             rep_talk_ratio=original.rep_talk_ratio,
         )
     assert queries_for_panel() == before
+
+
+def test_the_trend_charts_seconds_axis_reads_as_numbers_of_the_readers_language():
+    points = [
+        analytics.TrendPoint(dt.datetime(2026, 10, 8, tzinfo=dt.UTC), "A", 0.62, 12),
+        analytics.TrendPoint(dt.datetime(2026, 11, 17, tzinfo=dt.UTC), "B", 0.38, 8),
+    ]
+
+    with translation.override("es"):
+        labels = re.findall(r"<text[^>]*>([^<]*)</text>", _trend_chart(points))
+
+    assert "8,8" in labels  # the seconds' axis, one decimal, Spanish mark
+    assert "40" in labels  # the percents' axis, whole numbers
+    assert not [label for label in labels if re.search(r"\d[.,]\d\d", label)]

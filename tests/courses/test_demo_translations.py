@@ -60,3 +60,24 @@ def test_it_refuses_a_translation_file_with_a_lesson_missing(
     )
     with pytest.raises(demo.DemoDataError, match="1 lessons, the course has 2"):
         demo._course_translations(catalogue, {"objection-handling": course}, author)
+
+
+def test_it_translates_the_course_index_over_the_copy_a_course_left(org):
+    catalogue = demo.load_catalogue()
+    author = org.admin
+    index = course_index()
+    pages = {
+        key: demo._course(index, catalogue.courses[key], author)
+        for key in ("objection-handling", "crm-hygiene")
+    }
+    demo._course_translations(catalogue, pages, author)
+    copy = index.get_translations().get(locale__language_code="es")
+    assert copy.alias_of_id == index.pk  # wagtail-localize's copy of the parent
+
+    assert demo._index_translations(index, author) == 1
+
+    spanish = index.get_translations().get(locale__language_code="es")
+    assert (spanish.pk, spanish.title, spanish.live) == (copy.pk, "Cursos", True)
+    assert spanish.alias_of_id is None
+    assert "Todo lo que Northwind enseña" in spanish.specific.intro
+    assert demo._index_translations(index, author) == 0  # seed_demo again

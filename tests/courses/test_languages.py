@@ -145,3 +145,28 @@ def test_a_reminder_goes_out_in_the_recipients_language(
     notice = next(m for m in mail.outbox if m.subject == subject)
     assert when in notice.body
     assert "Ed East" in notice.body
+
+
+def test_a_bengali_reminder_and_digest_end_their_sentences_with_the_dari(
+    time_machine, org, catalogue
+):
+    rep = _speaking(org.rep_east, "bn")
+    time_machine.move_to(dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC), tick=False)
+    services.assignment_create(
+        user=rep,
+        course=catalogue.course,
+        reason=Assignment.Reason.MANUAL,
+        due_at=dt.datetime(2026, 12, 4, 23, 59, 59, tzinfo=dt.UTC),
+    )
+
+    reminders_send()  # a Monday: the new training, and the weekly digest
+
+    assigned, digest = sorted(mail.outbox, key=lambda m: "সপ্তাহে" in m.subject)
+    assert "সপ্তাহে" in digest.subject
+    for message in (assigned, digest):
+        assert "শুরু হয়নি: " in message.body
+        assert "বাকি।" in message.body
+        assert "বাকি." not in message.body
+    assert "ডিসেম্বর। শুরু হয়নি" in digest.body
+    html = {kind: body for body, kind in assigned.alternatives}["text/html"]
+    assert "বাকি।</p>" in html

@@ -8,6 +8,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -244,3 +246,24 @@ def test_a_link_in_a_lessons_text_leads_to_the_source_address(
         html = client.get(course.second.url).content.decode()
         assert f'<a href="{course.first.url}">why</a>' in html
         assert client.get(course.first.url).status_code == 200
+
+
+def test_the_course_pages_breadcrumb_names_the_index_in_the_readers_language(
+    client, org, course, spanish
+):
+    client.force_login(_reader(org, "es"))
+    client.get(course.url)  # the session and caches warmed, as for a reader
+    with CaptureQueriesContext(connection) as untranslated_index:
+        html = client.get(course.url).content.decode()
+    assert '<a href="/courses/">Courses</a></nav>' in html  # only a copy so far
+
+    translate_page(course.get_parent(), "es", title="Cursos")
+    client.get(course.url)  # a publish empties the caches
+    with CaptureQueriesContext(connection) as translated_index:
+        html = client.get(course.url).content.decode()
+
+    assert '<a href="/courses/">Cursos</a></nav>' in html
+    assert "<h1>Manejo de objeciones</h1>" in html
+    assert len(translated_index) == len(untranslated_index)
+    client.force_login(_reader(org, "en"))
+    assert '<a href="/courses/">Courses</a></nav>' in client.get(course.url).text

@@ -71,5 +71,5 @@ def test_it_keeps_a_wrong_password_on_the_sign_in_page(page: Page, sign_in):
     sign_in("maya@northwind.example", "not the password")
 
     expect(page).to_have_url(re.compile(re.escape(LOGIN)))
-    expect(page.get_by_text(re.compile("not correct"))).to_be_visible()
+    expect(page.get_by_text(re.compile("do not match"))).to_be_visible()
     expect(_main_nav(page)).to_have_count(0)

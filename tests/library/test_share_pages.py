@@ -327,3 +327,27 @@ def test_the_reader_speaks_the_prospects_language(client, org, items):
     assert "Página 1 de 6" in html and "Página siguiente →" in html
     with translation.override("bn"):
         assert str(metrics.PagesViewed(frozenset({1, 2}), 6)) == "6-এর মধ্যে 1–2"
+
+
+def test_a_prospect_switches_the_share_pages_language(client, org, items):
+    link = _share(_document(items, org, pages=2), org.rep_east)
+    page = client.get(f"/s/{link.token}/", headers={"accept_language": "en"}).text
+    assert 'class="language-switcher"' in page
+    assert f'name="next" value="/s/{link.token}/"' in page
+
+    client.post("/i18n/setlang/", {"language": "bn", "next": f"/s/{link.token}/"})
+
+    page = client.get(f"/s/{link.token}/", headers={"accept_language": "en"}).text
+    assert '<html lang="bn">' in page
+    assert "পরের পাতা" in page  # Next page
+    gone = client.get("/s/" + "x" * 43 + "/")
+    assert 'class="language-switcher"' in gone.text
+
+
+def test_the_share_page_keeps_its_address_from_other_sites_only(client, org, items):
+    link = _share(_document(items, org, pages=1), org.rep_east)
+
+    response = client.get(f"/s/{link.token}/")
+
+    # Not "no-referrer": the switcher's form would post with `Origin: null`.
+    assert response["Referrer-Policy"] == "same-origin"
