@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import translation
@@ -15,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from automation.delivery import Outgoing, send, send_many
+from automation.rows import rows_insert
 from automation.sequences import schedule, template
 from automation.sequences.context import Context, People, contexts_for
 from automation.sequences.frame import step_email_html
@@ -183,7 +185,7 @@ def _advance(
     and sent together (the e-mails through one connection), then its step
     records and positions written in one transaction."""
     contexts = contexts_for(batch, people=people)
-    sends: list[StepSend] = []
+    sends: list[tuple[Any, ...]] = []
     outgoing: list[_Outgoing] = []
     for context in contexts:
         step = _advance_one(context, steps=steps, now=now, report=report)
@@ -222,8 +224,14 @@ def _advance(
                 sends.append(
                     _step_send(item.enrolment, item.step, message.recipient, sent)
                 )
+    at = clock.now()
     with transaction.atomic():
-        StepSend.objects.bulk_create(sends, ignore_conflicts=True)
+        rows_insert(
+            StepSend,
+            STEP_SEND_ROW,
+            [(*send, at) for send in sends],
+            ignore_conflicts=True,
+        )
         _positions_save(batch)
 
 
@@ -341,6 +349,19 @@ def _messages(context: Context, step: SequenceStep) -> list[Outgoing]:
     return messages
 
 
+# The columns of a StepSend row: _step_send's values and the time it is written.
+STEP_SEND_ROW = (
+    "enrolment_id",
+    "step_id",
+    "sequence_id",
+    "channel",
+    "recipient_id",
+    "status",
+    "error",
+    "at",
+)
+
+
 def _step_send(
     enrolment: Enrolment,
     step: SequenceStep,
@@ -348,15 +369,16 @@ def _step_send(
     status: str,
     *,
     error: str = "",
-) -> StepSend:
-    return StepSend(
-        enrolment=enrolment,
-        step=step,
-        sequence_id=enrolment.sequence_id,
-        channel=step.channel,
-        recipient=recipient,
-        status=status,
-        error=error,
+) -> tuple[Any, ...]:
+    """A StepSend row's values but its time, in the order of STEP_SEND_ROW."""
+    return (
+        enrolment.pk,
+        step.pk,
+        enrolment.sequence_id,
+        step.channel,
+        recipient.pk,
+        status,
+        error,
     )
 
 
