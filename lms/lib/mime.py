@@ -8,7 +8,8 @@ package writes the Content-Type header, parses it again to set its charset,
 decodes the payload to choose 7bit or 8bit and writes that header too. For a
 UTF-8 part without lines too long for SMTP the outcome depends only on the
 subtype and on whether the text is ASCII, so each such part here is a copy of a
-prototype part made once, with the person's text as its payload. Anything else
+prototype part made once, with the person's text as its payload, and a short
+ASCII subject is set as it is rather than encoded to itself. Anything else
 (another charset, attachments, a line over 998 bytes, which Django sends
 quoted-printable) is built by Django as before.
 """
@@ -16,6 +17,7 @@ quoted-printable) is built by Django as before.
 from __future__ import annotations
 
 import copy
+from email.message import Message
 from email.mime.base import MIMEBase
 from email.utils import formatdate, make_msgid
 from functools import lru_cache
@@ -30,6 +32,8 @@ from django.core.mail.message import (
 )
 from django.core.mail.utils import DNS_NAME
 
+# The longest header value email.header.Header writes on one line.
+_UNFOLDED = 76
 # A line of this many characters or fewer is within the limit in bytes whatever
 # its characters (UTF-8 writes a character in at most four bytes).
 _SURELY_SHORT = RFC5322_EMAIL_LINE_LENGTH_LIMIT // 4
@@ -64,7 +68,13 @@ class PlainAndHtmlEmail(EmailMultiAlternatives):
             for content, mimetype in self.alternatives:
                 msg.attach(_text_part(str(content), mimetype.split("/", 1)[1]))
         # The headers as Django 5.2's EmailMessage.message() sets them, in its order.
-        msg["Subject"] = django.subject
+        subject = str(django.subject)
+        if len(subject) <= _UNFOLDED and subject.isascii() and subject.isprintable():
+            # Django writes every subject through email.header.Header, which
+            # leaves one as short as this, of printable ASCII, as it is.
+            Message.__setitem__(msg, "Subject", subject)
+        else:
+            msg["Subject"] = subject
         msg["From"] = self.extra_headers.get("From", self.from_email)
         django._set_list_header_if_not_empty(msg, "To", self.to)
         django._set_list_header_if_not_empty(msg, "Cc", self.cc)
