@@ -92,10 +92,13 @@ class PlainAndHtmlEmail(EmailMultiAlternatives):
 
 def _fits(text: str) -> bool:
     """No line longer than SMTP allows: Django would send it quoted-printable."""
+    lines = text.splitlines()
+    if max(map(len, lines), default=0) <= _SURELY_SHORT:
+        return True
     return all(
         len(line) <= _SURELY_SHORT
         or len(line.encode(errors="surrogateescape")) <= RFC5322_EMAIL_LINE_LENGTH_LIMIT
-        for line in text.splitlines()
+        for line in lines
     )
 
 
