@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -26,6 +27,7 @@ from automation.channels.teams import teams_post
 from automation.connections import slack_token, teams_webhook_for, teams_webhook_url
 from automation.models import Delivery, SlackIdentity, TeamsWebhook
 from automation.notice_kinds import digest_subject
+from automation.rows import rows_insert
 from lms.accounts.models import User
 from lms.lib import clock
 from lms.notifications.models import Channel, Timing
@@ -187,7 +189,9 @@ def _deliver(claimed: list[tuple[int, Outgoing]], outcomes: dict[int, Outcome]) 
         connection.open()
     try:
         sent: list[int] = []
-        for (index, message), delivery in zip(emails, opened[len(held) :], strict=True):
+        for (index, message), delivery_id in zip(
+            emails, opened[len(held) :], strict=True
+        ):
             try:
                 with translation.override(message.recipient.preferred_language):
                     message.email_send(connection)
@@ -195,10 +199,12 @@ def _deliver(claimed: list[tuple[int, Outgoing]], outcomes: dict[int, Outcome]) 
                 # A dropped session stays "open" to Django: closed here, the next
                 # e-mail connects again instead of failing like this one.
                 connection.close()
-                message.finish(delivery, Delivery.Status.FAILED, type(error).__name__)
+                message.finish(
+                    delivery_id, Delivery.Status.FAILED, type(error).__name__
+                )
                 outcomes[index] = message.withdrawn(error)
             else:
-                sent.append(delivery.pk)
+                sent.append(delivery_id)
                 outcomes[index] = Outcome(sent=True)
         Delivery.objects.filter(pk__in=sent).update(
             status=Delivery.Status.SENT, finished_at=clock.now()
@@ -215,38 +221,63 @@ def _deliver(claimed: list[tuple[int, Outgoing]], outcomes: dict[int, Outcome]) 
         connection.close()
 
 
-def _records(entries: list[tuple[_Message, str, str, str]]) -> list[Delivery]:
-    """The Delivery of each (message, channel, status, error), one more attempt
-    of it: read in one query, the new ones written in one (a row already there
-    is a message tried before, whose claim was withdrawn)."""
+def _records(entries: list[tuple[_Message, str, str, str]]) -> list[int]:
+    """The Delivery (its id) of each (message, channel, status, error), one more
+    attempt of it: read in one query, the new ones written in one (a row already
+    there is a message tried before, whose claim was withdrawn)."""
     if not entries:
         return []
     existing = {
-        (row.user_id, row.kind, row.key, row.channel): row
-        for row in Delivery.objects.filter(
+        (user_id, kind, key, channel): pk
+        for pk, user_id, kind, key, channel in Delivery.objects.filter(
             user_id__in={message.recipient.pk for message, *_ in entries},
             key__in={message.key for message, *_ in entries},
-        )
+        ).values_list("pk", "user_id", "kind", "key", "channel")
     }
     now = clock.now()
-    found: list[Delivery] = []
-    fresh: list[Delivery] = []
+    fresh: list[tuple[Any, ...]] = []
     for message, channel, status, error in entries:
         finished = None if status in ("sending", "queued") else now
-        row = existing.get((message.recipient.pk, message.kind, message.key, channel))
-        if row is not None:
-            Delivery.objects.filter(pk=row.pk).update(
+        pk = existing.get((message.recipient.pk, message.kind, message.key, channel))
+        if pk is not None:
+            Delivery.objects.filter(pk=pk).update(
                 status=status,
                 error=error[:300],
                 attempts=F("attempts") + 1,
                 finished_at=finished,
             )
         else:
-            row = message.delivery(channel, status, error, finished)
-            fresh.append(row)
-        found.append(row)
-    Delivery.objects.bulk_create(fresh)
-    return found
+            fresh.append(message.delivery_row(channel, status, error, now, finished))
+    inserted = rows_insert(
+        Delivery,
+        DELIVERY_ROW,
+        fresh,
+        returning=("id", "user_id", "kind", "key", "channel"),
+    )
+    existing.update((tuple(row[1:]), row[0]) for row in inserted)
+    return [
+        existing[message.recipient.pk, message.kind, message.key, channel]
+        for message, channel, *_ in entries
+    ]
+
+
+# The columns of a new Delivery row, in the order of _Message.delivery_row.
+DELIVERY_ROW = (
+    "user_id",
+    "kind",
+    "key",
+    "channel",
+    "status",
+    "error",
+    "retries",
+    "attempts",
+    "fallback_of_id",
+    "subject",
+    "text",
+    "url",
+    "created_at",
+    "finished_at",
+)
 
 
 class _Message:
@@ -261,22 +292,31 @@ class _Message:
         self.required = outgoing.required
         self.connection: BaseEmailBackend | None = None
 
-    def delivery(
-        self, channel: str, status: str, error: str, finished: dt.datetime | None
-    ) -> Delivery:
-        """A new Delivery row of this message on `channel` (not saved)."""
-        return Delivery(
-            user=self.recipient,
-            kind=self.kind,
-            key=self.key,
-            channel=channel,
-            status=status,
-            error=error[:300],
-            attempts=1,
-            subject=self.subject[:200],
-            text=self.text,
-            url=self.url or "",
-            finished_at=finished,
+    def delivery_row(
+        self,
+        channel: str,
+        status: str,
+        error: str,
+        now: dt.datetime,
+        finished: dt.datetime | None,
+    ) -> tuple[Any, ...]:
+        """The values of a new Delivery row of this message on `channel`, its
+        first attempt, in the order of DELIVERY_ROW."""
+        return (
+            self.recipient.pk,
+            self.kind,
+            self.key,
+            channel,
+            status,
+            error[:300],
+            0,
+            1,
+            None,
+            self.subject[:200],
+            self.text,
+            self.url or "",
+            now,
+            finished,
         )
 
     def withdrawn(self, error: Exception) -> Outcome:
@@ -323,9 +363,9 @@ class _Message:
         return delivery
 
     def finish(
-        self, delivery: Delivery, status: str, error: str = "", retries: int = 0
+        self, delivery_id: int, status: str, error: str = "", retries: int = 0
     ) -> None:
-        Delivery.objects.filter(pk=delivery.pk).update(
+        Delivery.objects.filter(pk=delivery_id).update(
             status=status,
             error=error[:300],
             retries=F("retries") + retries,
@@ -342,11 +382,11 @@ class _Message:
             retries = self.chat(channel)
         except DeliveryFailed as failure:
             self.finish(
-                delivery, Delivery.Status.FAILED, failure.error, failure.retries
+                delivery.pk, Delivery.Status.FAILED, failure.error, failure.retries
             )
             self.email(fallback_of=delivery)
         else:
-            self.finish(delivery, Delivery.Status.SENT, retries=retries)
+            self.finish(delivery.pk, Delivery.Status.SENT, retries=retries)
 
     def chat(self, channel: str) -> int:
         if channel == Channel.SLACK:
@@ -414,9 +454,9 @@ class _Message:
         try:
             self.email_send(self.connection)
         except Exception as error:
-            self.finish(delivery, Delivery.Status.FAILED, f"{type(error).__name__}")
+            self.finish(delivery.pk, Delivery.Status.FAILED, f"{type(error).__name__}")
             raise
-        self.finish(delivery, Delivery.Status.SENT)
+        self.finish(delivery.pk, Delivery.Status.SENT)
 
     def email_send(self, connection: BaseEmailBackend | None) -> None:
         notice_email_send(

@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from automation.delivery import Outgoing, send, send_many
+from automation.rows import rows_insert, rows_update
 from automation.sequences import schedule, template
 from automation.sequences.context import Context, People, contexts_for
 from automation.sequences.frame import step_email_html
@@ -183,7 +185,7 @@ def _advance(
     and sent together (the e-mails through one connection), then its step
     records and positions written in one transaction."""
     contexts = contexts_for(batch, people=people)
-    sends: list[StepSend] = []
+    sends: list[tuple[Any, ...]] = []
     outgoing: list[_Outgoing] = []
     for context in contexts:
         step = _advance_one(context, steps=steps, now=now, report=report)
@@ -222,8 +224,14 @@ def _advance(
                 sends.append(
                     _step_send(item.enrolment, item.step, message.recipient, sent)
                 )
+    at = clock.now()
     with transaction.atomic():
-        StepSend.objects.bulk_create(sends, ignore_conflicts=True)
+        rows_insert(
+            StepSend,
+            STEP_SEND_ROW,
+            [(*send, at) for send in sends],
+            ignore_conflicts=True,
+        )
         _positions_save(batch)
 
 
@@ -231,31 +239,12 @@ POSITION = ("next_index", "next_due_at", "exited_at", "exit_reason")
 
 
 def _positions_save(batch: list[Enrolment]) -> None:
-    """Write where each enrolment of the batch now stands: one UPDATE by primary
-    key per enrolment, sent in one executemany (pipelined on PostgreSQL, one
-    round trip). Django's bulk_update builds a CASE per field and row, which
-    costs more Python time than the whole rest of the tick."""
-    meta = Enrolment._meta
-    quote = connection.ops.quote_name
-    concrete = {field.name: field for field in meta.concrete_fields}
-    fields = [concrete[name] for name in POSITION]
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET "
-        + ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
-        + f" WHERE {quote(str(concrete['id'].column))} = %s"
+    """Write where each enrolment of the batch now stands, in one statement."""
+    rows_update(
+        Enrolment,
+        POSITION,
+        [(e.pk, *(getattr(e, name) for name in POSITION)) for e in batch],
     )
-    rows = [
-        [
-            *(
-                field.get_db_prep_save(getattr(enrolment, field.attname), connection)
-                for field in fields
-            ),
-            enrolment.pk,
-        ]
-        for enrolment in batch
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _advance_one(
@@ -341,6 +330,19 @@ def _messages(context: Context, step: SequenceStep) -> list[Outgoing]:
     return messages
 
 
+# The columns of a StepSend row: _step_send's values and the time it is written.
+STEP_SEND_ROW = (
+    "enrolment_id",
+    "step_id",
+    "sequence_id",
+    "channel",
+    "recipient_id",
+    "status",
+    "error",
+    "at",
+)
+
+
 def _step_send(
     enrolment: Enrolment,
     step: SequenceStep,
@@ -348,15 +350,16 @@ def _step_send(
     status: str,
     *,
     error: str = "",
-) -> StepSend:
-    return StepSend(
-        enrolment=enrolment,
-        step=step,
-        sequence_id=enrolment.sequence_id,
-        channel=step.channel,
-        recipient=recipient,
-        status=status,
-        error=error,
+) -> tuple[Any, ...]:
+    """A StepSend row's values but its time, in the order of STEP_SEND_ROW."""
+    return (
+        enrolment.pk,
+        step.pk,
+        enrolment.sequence_id,
+        step.channel,
+        recipient.pk,
+        status,
+        error,
     )
 
 

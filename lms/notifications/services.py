@@ -6,7 +6,6 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.template.loader import render_to_string
@@ -14,6 +13,7 @@ from django.utils import timezone, translation
 
 from lms.accounts.models import User
 from lms.lib.digits import localize_digits_for
+from lms.lib.mime import PlainAndHtmlEmail
 from lms.notifications.models import NotificationLog
 from lms.notifications.preferences import notice_choice, unsubscribe_headers
 
@@ -153,7 +153,7 @@ def notice_email_send(
     subject and both parts are in the recipient's language, so their numbers are
     written in its digits (lms.lib.digits; links and codes keep theirs)."""
     language = user.preferred_language
-    message = EmailMultiAlternatives(
+    message = PlainAndHtmlEmail(
         subject=localize_digits_for(language, text=subject),
         body=localize_digits_for(language, text=text),
         from_email=settings.DEFAULT_FROM_EMAIL,
