@@ -91,15 +91,21 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     page view and two more where the root is translated. Onramp shows a translated page
     at its source's address (`TranslatedContentMixin`), so routing always starts at the
     source root: the route goes into Wagtail's own per-request cache, which its view
-    then reads (`Page.route_for_request`), with every serve hook as before."""
+    then reads (`Page.route_for_request`), with every serve hook as before.
+
+    Below the root, the root's own fields are never read (only its `route`), so its
+    specific class is taken without the query for its row (`specific_deferred`); the
+    root's own page (the start page) is served from its full row."""
     from wagtail import views
     from wagtail.models import Site
 
     site = Site.find_for_request(request)
     if site is not None:
         components = [component for component in path.split("/") if component]
+        root = site.root_page
+        root = root.specific_deferred if components else root.specific
         try:
-            route = site.root_page.specific.route(request, components)
+            route = root.route(request, components)
         except Http404:
             route = None
         request._wagtail_route_for_request = route  # type: ignore[attr-defined]
@@ -135,9 +141,14 @@ class TranslatedContentMixin:
     one) or, when there is none, the source with a note saying so. The page served is
     always the source, with the translation's text laid over it, so whatever is
     counted on it (completions, attempts, locks, progress) and who may see it are the
-    source's. A translation older than its source's last publish says so."""
+    source's. A translation older than its source's last publish says so.
+
+    `content_language` is the language of the text shown when it is not the reader's
+    (the source's, shown for want of a translation): templates put it in a `lang`
+    attribute around that text, for screen readers, fonts and digits."""
 
     reading_note = ""
+    content_language = ""
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         shown = self
@@ -150,21 +161,23 @@ class TranslatedContentMixin:
 
     def in_reader_language(self, language: str) -> Any:
         """This page as a reader of `language` sees it: the source itself, or a copy
-        of it carrying its live translation's text and a note for the reader."""
+        of it carrying its live translation's text and a note for the reader. Without
+        a translation this costs no query (`live_translations`); with one, the query
+        for the translation's row."""
         if language == source_language():
             return self
-        translation = (
-            type(self)
-            ._default_manager.filter(  # type: ignore[attr-defined]
-                translation_key=self.translation_key,  # type: ignore[attr-defined]
-                locale__language_code=language,
-                live=True,
-            )
-            .first()
-        )
         shown = copy.copy(self)
+        found = live_translations(language).get(str(self.translation_key))  # type: ignore[attr-defined]
+        translation = None
+        if found is not None:
+            translation = (
+                type(self)
+                ._default_manager.filter(pk=found[0], live=True)  # type: ignore[attr-defined]
+                .first()
+            )
         if translation is None:
             shown.reading_note = _not_translated_note(language)
+            shown.content_language = source_language()
             return shown
         for name in translated_field_names(type(self)):
             setattr(shown, name, getattr(translation, name))
@@ -173,6 +186,30 @@ class TranslatedContentMixin:
         if published and translated and translated < published:
             shown.reading_note = _out_of_date_note()
         return shown
+
+
+def live_translations(language: str) -> dict[str, tuple[int, str]]:
+    """Every live page in `language`, by translation key (the source page's): the
+    translation's id and title. Read in one query after a change to published
+    content, then kept in the cache under the site-wide version of
+    `lms.lib.person_cache`, which every publish, unpublish, move and deletion of a
+    page changes: a reader's language costs no query where nothing is translated,
+    and a newly published translation shows at the next request."""
+    from wagtail.models import Page
+
+    from lms.lib import person_cache
+
+    def read() -> dict[str, tuple[int, str]]:
+        return {
+            str(key): (pk, title)
+            for key, pk, title in Page.objects.filter(
+                locale__language_code=language, live=True
+            ).values_list("translation_key", "pk", "title")
+        }
+
+    return person_cache.cached_for_everyone(
+        name=f"live-translations:{language}", compute=read
+    )
 
 
 def translated_field_names(model: type) -> list[str]:
@@ -195,23 +232,18 @@ def in_source_language(pages: QuerySet[Any]) -> QuerySet[Any]:
 
 def show_translated_titles(pages: Iterable[Any]) -> None:
     """Give each source page in a list (a course's lessons, the catalogue's courses)
-    the title of its live translation in the active language: one query, none in the
-    source language."""
-    from wagtail.models import Page
-
+    the title of its live translation in the active language, or, without one, the
+    source language as its `content_language`: no query (`live_translations`)."""
     language = get_language()
-    pages = list(pages)
-    if language == source_language() or not pages:
+    if language == source_language():
         return
-    titles = dict(
-        Page.objects.filter(
-            translation_key__in={page.translation_key for page in pages},
-            locale__language_code=language,
-            live=True,
-        ).values_list("translation_key", "title")
-    )
+    titles = live_translations(language)
     for page in pages:
-        page.title = titles.get(page.translation_key, page.title)
+        found = titles.get(str(page.translation_key))
+        if found is None:
+            page.content_language = source_language()
+        else:
+            page.title = found[1]
 
 
 # A language's name inside a sentence ("not translated into Spanish yet"): Django's
