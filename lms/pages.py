@@ -48,18 +48,41 @@ def route_in_one_query(
     root: Any, request: HttpRequest, path_components: list[str]
 ) -> Any | None:
     """Wagtail's routing from `root` down `path_components`, with every level read in
-    one query instead of two per level (the pages' `url_path` says where each one is).
+    one query instead of two per level (the pages' `url_path` says where each one is),
+    and the pages found kept in the cache under the site-wide version of
+    `lms.lib.person_cache`, which every publish, unpublish, move and deletion of a
+    page changes: a page view routes with no query until content changes.
 
     Each page gets its parent cached (`get_parent()` costs nothing, as after Wagtail's
     own routing) and the target is made specific. Returns None, to let Wagtail route
     the usual way, when a level is missing or any page on the way routes on its own
     (overrides `route`), so the result is always what Wagtail's routing gives.
     """
-    from wagtail.models import Page
     from wagtail.url_routing import RouteResult
+
+    from lms.lib import person_cache
 
     if not path_components:
         return None
+    chain = person_cache.cached_for_everyone(
+        name=f"route:{root.pk}:{'/'.join(path_components)}",
+        compute=lambda: _pages_on_the_way(root, path_components),
+        keep=lambda found: found is not None,  # a visitor's wrong address is not kept
+    )
+    if chain is None:
+        return None
+    chain[0]._cached_parent_obj = root
+    target = chain[-1]
+    if not target.live:
+        raise Http404
+    return RouteResult(target)
+
+
+def _pages_on_the_way(root: Any, path_components: list[str]) -> list[Any] | None:
+    """The pages from below `root` down `path_components`, each with its parent
+    cached, the last one specific; None if one is missing or routes on its own."""
+    from wagtail.models import Page
+
     condition = Q(pk__in=[])
     wanted: list[tuple[int, str]] = []
     for level, slug in enumerate(path_components, start=1):
@@ -77,10 +100,8 @@ def route_in_one_query(
             return None
         page._cached_parent_obj = parent
         parent = page
-    target = chain[-1].specific
-    if not target.live:
-        raise Http404
-    return RouteResult(target)
+    chain[-1] = chain[-1].specific
+    return chain
 
 
 def serve(request: HttpRequest, path: str) -> HttpResponse:
@@ -97,9 +118,8 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     specific class is taken without the query for its row (`specific_deferred`); the
     root's own page (the start page) is served from its full row."""
     from wagtail import views
-    from wagtail.models import Site
 
-    site = Site.find_for_request(request)
+    site = _site_for(request)
     if site is not None:
         components = [component for component in path.split("/") if component]
         root = site.root_page
@@ -111,6 +131,24 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
         request._wagtail_route_for_request = route  # type: ignore[attr-defined]
     response: HttpResponse = views.serve(request, path)
     return response
+
+
+def _site_for(request: HttpRequest) -> Any:
+    """Wagtail's site for the request (`Site.find_for_request`, which the page view
+    and its hooks read again from the request), kept in the cache per host under the
+    site-wide version of `lms.lib.person_cache`, which any change to sites and to
+    published pages changes: its look-up costs more CPU than any other query of a
+    page view."""
+    from wagtail.models import Site
+
+    from lms.lib import person_cache
+
+    site = person_cache.cached_for_everyone(
+        name=f"site:{request.get_host()}:{request.get_port()}",
+        compute=lambda: Site._find_for_request(request),
+    )
+    request._wagtail_site = site  # type: ignore[attr-defined]
+    return site
 
 
 class FastRoutingMixin:
