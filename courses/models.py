@@ -128,11 +128,11 @@ class CoursePage(SignInRequiredMixin, TranslatedContentMixin, Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from courses.selectors import course_outline, lock_reason
+        from courses.selectors import course_outline_shown, lock_reason
 
         user = signed_in_user(request)
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = course_outline(user=user, course=self)
+        context["outline"] = course_outline_shown(user=user, course=self)
         show_translated_titles(context["outline"].pages_shown())
         context["lock_reason"] = lock_reason(user=user, course=self)
         context["assigned"] = (

@@ -21,7 +21,7 @@ from tests.factories import (
     make_path,
 )
 
-LESSON_BUDGET = 8
+LESSON_BUDGET = 4
 MY_LEARNING_BUDGET = 6
 START_PAGE_BUDGET = 8
 MY_TEAM_BUDGET = 12
