@@ -128,11 +128,11 @@ class CoursePage(SignInRequiredMixin, TranslatedContentMixin, Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from courses.selectors import course_outline, lock_reason
+        from courses.selectors import course_outline_shown, lock_reason
 
         user = signed_in_user(request)
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = course_outline(user=user, course=self)
+        context["outline"] = course_outline_shown(user=user, course=self)
         # The breadcrumb names the course index (the parent routing loaded): its
         # title comes with the outline's, in the same query.
         show_translated_titles([self.get_parent(), *context["outline"].pages_shown()])

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -107,6 +108,43 @@ def course_outline(*, user: User, course: Page) -> Outline:
     return Outline(course, [LessonLine(lesson, lesson.done) for lesson in lessons])
 
 
+def course_outline_shown(*, user: User, course: Page) -> Outline:
+    """`course_outline` for a page that shows it (a lesson, a course): from the
+    cache, no query once warm: the course's lessons are content, the same for
+    everyone (read again after any change to published content), and the lessons
+    the person completed are theirs (read again after their next completion). A
+    service deciding something in a transaction reads `course_outline` instead."""
+    if not settings.PERSON_CACHE:
+        return course_outline(user=user, course=course)
+    lessons: list[LessonPage] = person_cache.cached_for_everyone(
+        name=f"course-lessons:{course.pk}",
+        compute=lambda: list(
+            LessonPage.objects.child_of(course).live().order_by("path")
+        ),
+    )
+    done = completed_lessons(user=user)
+    return Outline(
+        course, [LessonLine(lesson, lesson.pk in done) for lesson in lessons]
+    )
+
+
+def completed_lessons(*, user: User) -> frozenset[int]:
+    """The ids of every lesson the person has completed, kept per person in the cache
+    (`lms.lib.person_cache`) until their next completion."""
+    return person_cache.cached_for_person(
+        user=user,
+        name="completed-lessons",
+        compute=lambda: (
+            frozenset(
+                LessonCompletion.objects.filter(user=user).values_list(
+                    "lesson_id", flat=True
+                )
+            ),
+            None,
+        ),
+    )
+
+
 def course_cards(*, user: User, index: CourseIndexPage) -> list[Outline]:
     """Every live course under the index with the person's progress: three queries."""
     courses = list(CoursePage.objects.child_of(index).live().order_by("path"))
@@ -124,7 +162,7 @@ def lesson_context(*, user: User, lesson: LessonPage) -> dict[str, Any]:
     """What a lesson page shows. The course is the lesson's parent as Wagtail's
     routing loaded it (no query when the page was routed)."""
     course = lesson.get_parent()
-    outline = course_outline(user=user, course=course)
+    outline = course_outline_shown(user=user, course=course)
     position = next(
         i for i, line in enumerate(outline.lessons) if line.lesson.pk == lesson.pk
     )
@@ -352,8 +390,23 @@ def lock_reason(*, user: User, course: Page) -> str:
     """Why the person may not open this course yet (a locked step of an open path
     whose previous course they have not completed), or "": from their cached
     progress, so the lesson page and My learning agree and it costs no query."""
-    for state in learning_state(user=user).open:
-        for step in state.steps:
-            if step.course.pk == course.pk and step.lock_reason:
-                return step.lock_reason
-    return ""
+    reason: str = locked_courses(user=user).get(course.pk, "")
+    return reason
+
+
+def locked_courses(*, user: User) -> dict[int, Any]:
+    """The courses the person may not open yet, with why (the first locked step of
+    an open assignment that names each): taken from `learning_state` and kept per
+    person in the cache beside it (the same versions and day), so a lesson page
+    reads a few ids instead of the whole of My learning. The reasons stay lazy:
+    translated when shown."""
+
+    def read() -> tuple[dict[int, Any], None]:
+        locks: dict[int, Any] = {}
+        for state in learning_state(user=user).open:
+            for step in state.steps:
+                if step.lock_reason:
+                    locks.setdefault(step.course.pk, step.lock_reason)
+        return locks, None
+
+    return person_cache.cached_for_person(user=user, name="locks", compute=read)

@@ -144,10 +144,15 @@ def watch_report(
 def watch_opened(
     *, user: User, lesson: LessonPage, at: dt.datetime | None = None
 ) -> None:
-    """The lesson page was opened: real time for watching starts counting here."""
-    WatchProgress.objects.update_or_create(
-        user=user, lesson=lesson, defaults={"updated_at": at or clock.now()}
-    )
+    """The lesson page was opened: real time for watching starts counting here. A
+    repeat view is one UPDATE (no read first, no savepoint)."""
+    opened = at or clock.now()
+    if not WatchProgress.objects.filter(user=user, lesson=lesson).update(
+        updated_at=opened
+    ):
+        WatchProgress.objects.get_or_create(
+            user=user, lesson=lesson, defaults={"updated_at": opened}
+        )
 
 
 # Assignments: who has to do what, by when.

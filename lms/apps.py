@@ -11,6 +11,21 @@ class LmsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site, get_page_models
+
+        from lms.lib import person_cache
+
+        # A page view's site and route are cached (lms.pages) until any site or page
+        # changes: a page saved live without a publish (in code) is seen at once too.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                person_cache.on_shared_change, sender=Site, dispatch_uid="site_cache"
+            )
+        for model in get_page_models():
+            post_save.connect(
+                person_cache.on_shared_change, sender=model, dispatch_uid="page_cache"
+            )
 
         from lms import checks as lms_checks
         from lms.navigation import NavItem, register_nav_item

@@ -48,18 +48,41 @@ def route_in_one_query(
     root: Any, request: HttpRequest, path_components: list[str]
 ) -> Any | None:
     """Wagtail's routing from `root` down `path_components`, with every level read in
-    one query instead of two per level (the pages' `url_path` says where each one is).
+    one query instead of two per level (the pages' `url_path` says where each one is),
+    and the pages found kept in the cache under the site-wide version of
+    `lms.lib.person_cache`, which every publish, unpublish, move and deletion of a
+    page changes: a page view routes with no query until content changes.
 
     Each page gets its parent cached (`get_parent()` costs nothing, as after Wagtail's
     own routing) and the target is made specific. Returns None, to let Wagtail route
     the usual way, when a level is missing or any page on the way routes on its own
     (overrides `route`), so the result is always what Wagtail's routing gives.
     """
-    from wagtail.models import Page
     from wagtail.url_routing import RouteResult
+
+    from lms.lib import person_cache
 
     if not path_components:
         return None
+    chain = person_cache.cached_for_everyone(
+        name=f"route:{root.pk}:{'/'.join(path_components)}",
+        compute=lambda: _pages_on_the_way(root, path_components),
+        keep=lambda found: found is not None,  # a visitor's wrong address is not kept
+    )
+    if chain is None:
+        return None
+    chain[0]._cached_parent_obj = root
+    target = chain[-1]
+    if not target.live:
+        raise Http404
+    return RouteResult(target)
+
+
+def _pages_on_the_way(root: Any, path_components: list[str]) -> list[Any] | None:
+    """The pages from below `root` down `path_components`, each with its parent
+    cached, the last one specific; None if one is missing or routes on its own."""
+    from wagtail.models import Page
+
     condition = Q(pk__in=[])
     wanted: list[tuple[int, str]] = []
     for level, slug in enumerate(path_components, start=1):
@@ -77,10 +100,8 @@ def route_in_one_query(
             return None
         page._cached_parent_obj = parent
         parent = page
-    target = chain[-1].specific
-    if not target.live:
-        raise Http404
-    return RouteResult(target)
+    chain[-1] = chain[-1].specific
+    return chain
 
 
 def serve(request: HttpRequest, path: str) -> HttpResponse:
@@ -91,20 +112,43 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     page view and two more where the root is translated. Onramp shows a translated page
     at its source's address (`TranslatedContentMixin`), so routing always starts at the
     source root: the route goes into Wagtail's own per-request cache, which its view
-    then reads (`Page.route_for_request`), with every serve hook as before."""
-    from wagtail import views
-    from wagtail.models import Site
+    then reads (`Page.route_for_request`), with every serve hook as before.
 
-    site = Site.find_for_request(request)
+    Below the root, the root's own fields are never read (only its `route`), so its
+    specific class is taken without the query for its row (`specific_deferred`); the
+    root's own page (the start page) is served from its full row."""
+    from wagtail import views
+
+    site = _site_for(request)
     if site is not None:
         components = [component for component in path.split("/") if component]
+        root = site.root_page
+        root = root.specific_deferred if components else root.specific
         try:
-            route = site.root_page.specific.route(request, components)
+            route = root.route(request, components)
         except Http404:
             route = None
         request._wagtail_route_for_request = route  # type: ignore[attr-defined]
     response: HttpResponse = views.serve(request, path)
     return response
+
+
+def _site_for(request: HttpRequest) -> Any:
+    """Wagtail's site for the request (`Site.find_for_request`, which the page view
+    and its hooks read again from the request), kept in the cache per host under the
+    site-wide version of `lms.lib.person_cache`, which any change to sites and to
+    published pages changes: its look-up costs more CPU than any other query of a
+    page view."""
+    from wagtail.models import Site
+
+    from lms.lib import person_cache
+
+    site = person_cache.cached_for_everyone(
+        name=f"site:{request.get_host()}:{request.get_port()}",
+        compute=lambda: Site._find_for_request(request),
+    )
+    request._wagtail_site = site  # type: ignore[attr-defined]
+    return site
 
 
 class FastRoutingMixin:
@@ -135,9 +179,14 @@ class TranslatedContentMixin:
     one) or, when there is none, the source with a note saying so. The page served is
     always the source, with the translation's text laid over it, so whatever is
     counted on it (completions, attempts, locks, progress) and who may see it are the
-    source's. A translation older than its source's last publish says so."""
+    source's. A translation older than its source's last publish says so.
+
+    `content_language` is the language of the text shown when it is not the reader's
+    (the source's, shown for want of a translation): templates put it in a `lang`
+    attribute around that text, for screen readers, fonts and digits."""
 
     reading_note = ""
+    content_language = ""
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         shown = self
@@ -150,21 +199,23 @@ class TranslatedContentMixin:
 
     def in_reader_language(self, language: str) -> Any:
         """This page as a reader of `language` sees it: the source itself, or a copy
-        of it carrying its live translation's text and a note for the reader."""
+        of it carrying its live translation's text and a note for the reader. Without
+        a translation this costs no query (`live_translations`); with one, the query
+        for the translation's row."""
         if language == source_language():
             return self
-        translation = (
-            type(self)
-            ._default_manager.filter(  # type: ignore[attr-defined]
-                translation_key=self.translation_key,  # type: ignore[attr-defined]
-                locale__language_code=language,
-                live=True,
-            )
-            .first()
-        )
         shown = copy.copy(self)
+        found = live_translations(language).get(str(self.translation_key))  # type: ignore[attr-defined]
+        translation = None
+        if found is not None:
+            translation = (
+                type(self)
+                ._default_manager.filter(pk=found[0], live=True)  # type: ignore[attr-defined]
+                .first()
+            )
         if translation is None:
             shown.reading_note = _not_translated_note(language)
+            shown.content_language = source_language()
             return shown
         for name in translated_field_names(type(self)):
             setattr(shown, name, getattr(translation, name))
@@ -173,6 +224,30 @@ class TranslatedContentMixin:
         if published and translated and translated < published:
             shown.reading_note = _out_of_date_note()
         return shown
+
+
+def live_translations(language: str) -> dict[str, tuple[int, str]]:
+    """Every live page in `language`, by translation key (the source page's): the
+    translation's id and title. Read in one query after a change to published
+    content, then kept in the cache under the site-wide version of
+    `lms.lib.person_cache`, which every publish, unpublish, move and deletion of a
+    page changes: a reader's language costs no query where nothing is translated,
+    and a newly published translation shows at the next request."""
+    from wagtail.models import Page
+
+    from lms.lib import person_cache
+
+    def read() -> dict[str, tuple[int, str]]:
+        return {
+            str(key): (pk, title)
+            for key, pk, title in Page.objects.filter(
+                locale__language_code=language, live=True
+            ).values_list("translation_key", "pk", "title")
+        }
+
+    return person_cache.cached_for_everyone(
+        name=f"live-translations:{language}", compute=read
+    )
 
 
 def translated_field_names(model: type) -> list[str]:
@@ -195,23 +270,18 @@ def in_source_language(pages: QuerySet[Any]) -> QuerySet[Any]:
 
 def show_translated_titles(pages: Iterable[Any]) -> None:
     """Give each source page in a list (a course's lessons, the catalogue's courses)
-    the title of its live translation in the active language: one query, none in the
-    source language."""
-    from wagtail.models import Page
-
+    the title of its live translation in the active language, or, without one, the
+    source language as its `content_language`: no query (`live_translations`)."""
     language = get_language()
-    pages = list(pages)
-    if language == source_language() or not pages:
+    if language == source_language():
         return
-    titles = dict(
-        Page.objects.filter(
-            translation_key__in={page.translation_key for page in pages},
-            locale__language_code=language,
-            live=True,
-        ).values_list("translation_key", "title")
-    )
+    titles = live_translations(language)
     for page in pages:
-        page.title = titles.get(page.translation_key, page.title)
+        found = titles.get(str(page.translation_key))
+        if found is None:
+            page.content_language = source_language()
+        else:
+            page.title = found[1]
 
 
 # A language's name inside a sentence ("not translated into Spanish yet"): Django's

@@ -135,8 +135,12 @@ def _statement(
 
 
 def _course_of(lesson: LessonPage) -> CoursePage | None:
+    """The lesson's course, for the statement's context (its id and title, which the
+    plain page already holds): no query when the lesson came from Wagtail's routing,
+    which loaded its parent."""
     parent = lesson.get_parent()
-    return CoursePage.objects.filter(pk=parent.pk).first() if parent else None
+    course = parent.specific_deferred if parent is not None else None
+    return course if isinstance(course, CoursePage) else None
 
 
 def lesson_launched(*, user: User, lesson: LessonPage, at: dt.datetime) -> Statement:

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from lms.lib import clock
+from lms.lib import clock, request_cache
 
 T = TypeVar("T")
 
@@ -51,6 +51,7 @@ def _person(pk: int) -> str:
 
 def _bump(keys: list[str]) -> None:
     cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=VERSION_SECONDS)
+    request_cache.clear()  # the versions this request read (`_current`) are gone
 
 
 def _bump_now_and_on_commit(keys: list[str]) -> None:
@@ -80,16 +81,22 @@ def on_shared_change(sender: Any, **kwargs: Any) -> None:
     everyone_changed()
 
 
-def _versions(pk: int) -> tuple[str, str]:
-    keys = [_person(pk), EVERYONE]
-    found: dict[str, str] = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
-    if missing:
-        # add(): two requests that find no version agree on the first one stored.
-        for key, token in missing.items():
-            cache.add(key, token, timeout=VERSION_SECONDS)
-        found.update(cache.get_many(list(missing)))
-    return found[keys[0]], found[keys[1]]
+def _current(keys: list[str]) -> list[str]:
+    """The versions under `keys`, read from the cache once per request (a request's
+    several cached parts share them; `lms.lib.request_cache`, which a change made in
+    this process empties at once). A missing version is created."""
+    known: dict[str, str] = request_cache.cached("person_cache.versions", dict)
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        found: dict[str, str] = cache.get_many(unknown)
+        missing = [key for key in unknown if key not in found]
+        if missing:
+            # add(): two requests that find no version agree on the first one stored.
+            for key in missing:
+                cache.add(key, uuid.uuid4().hex, timeout=VERSION_SECONDS)
+            found.update(cache.get_many(missing))
+        known.update(found)
+    return [known[key] for key in keys]
 
 
 def cached_for_person(
@@ -104,7 +111,7 @@ def cached_for_person(
     cache shared by every process (`settings.PERSON_CACHE`) it always computes."""
     if not settings.PERSON_CACHE:
         return compute()[0]
-    mine, everyone = _versions(user.pk)
+    mine, everyone = _current([_person(user.pk), EVERYONE])
     day = clock.today(user.time_zone)
     key = f"onramp:pc:{name}:{user.pk}:{mine}:{everyone}:{day.isoformat()}"
     entry = cache.get(key)
@@ -118,20 +125,22 @@ def cached_for_person(
     return value
 
 
-def cached_for_everyone(*, name: str, compute: Callable[[], T]) -> T:
+def cached_for_everyone(
+    *, name: str, compute: Callable[[], T], keep: Callable[[T], bool] | None = None
+) -> T:
     """`compute()`'s value, the same for everyone (content, paths), read again only
-    after a change for everyone (`everyone_changed`)."""
+    after a change for everyone (`everyone_changed`). With `keep`, a value it refuses
+    is not stored (names made from what a visitor sends, such as a missing page's
+    address, must not fill the cache)."""
     if not settings.PERSON_CACHE:
         return compute()
-    everyone = cache.get(EVERYONE)
-    if everyone is None:
-        cache.add(EVERYONE, uuid.uuid4().hex, timeout=VERSION_SECONDS)
-        everyone = cache.get(EVERYONE)
+    (everyone,) = _current([EVERYONE])
     key = f"onramp:ec:{name}:{everyone}"
     entry = cache.get(key)
     if entry is not None:
         stored: T = entry[0]
         return stored
     value = compute()
-    cache.set(key, (value,), timeout=ENTRY_SECONDS)
+    if keep is None or keep(value):
+        cache.set(key, (value,), timeout=ENTRY_SECONDS)
     return value

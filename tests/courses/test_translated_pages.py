@@ -267,3 +267,77 @@ def test_the_course_pages_breadcrumb_names_the_index_in_the_readers_language(
     assert len(translated_index) == len(untranslated_index)
     client.force_login(_reader(org, "en"))
     assert '<a href="/courses/">Courses</a></nav>' in client.get(course.url).text
+def test_a_newly_published_translation_shows_at_the_next_request(
+    client, org, course, spanish
+):
+    """Which pages are translated is kept in the cache (lms.pages.live_translations):
+    a publish shows at once, in the page and in its course's outline."""
+    client.force_login(_reader(org, "es"))
+    assert "no está traducida" in client.get(course.second.url).text
+    translate_page(
+        course.second, "es", title="Precio", body=[("paragraph", "<p>Valor.</p>")]
+    )
+
+    html = client.get(course.second.url).text
+    assert "Valor." in html and "no está traducida" not in html
+    assert "Precio →" in client.get(course.first.url).text
+
+
+def test_a_new_revision_of_a_translation_shows_at_the_next_request(
+    client, org, course, spanish
+):
+    client.force_login(_reader(org, "es"))
+    assert "Escucha primero." in client.get(course.first.url).text
+    spanish.title = "Por qué objetan"
+    spanish.body = [("paragraph", "<p>Pregunta antes.</p>")]
+    spanish.save_revision().publish()
+
+    html = client.get(course.first.url).text
+    assert "Pregunta antes." in html and "Escucha primero." not in html
+    assert "Por qué objetan" in client.get(course.second.url).text
+
+
+def test_an_unpublished_translation_is_gone_at_the_next_request(
+    client, org, course, spanish
+):
+    client.force_login(_reader(org, "es"))
+    assert "Escucha primero." in client.get(course.first.url).text
+    spanish.unpublish()
+
+    html = client.get(course.first.url).text
+    assert "Listen." in html and "no está traducida" in html
+
+
+def test_a_new_publish_of_the_source_shows_to_every_reader_at_once(
+    client, org, course, spanish
+):
+    client.force_login(_reader(org, "es"))
+    assert "Value." in client.get(course.second.url).text
+    course.second.body = [("paragraph", "<p>Value, then price.</p>")]
+    course.second.save_revision().publish()
+
+    assert "Value, then price." in client.get(course.second.url).text
+
+
+def test_it_marks_english_content_in_a_spanish_page_as_english(
+    client, org, course, spanish
+):
+    """Screen readers, fonts and the digits layer take the untranslated text as
+    English: the element around it says lang="en"."""
+    client.force_login(_reader(org, "es"))
+    html = client.get(course.second.url).text
+    assert '<article class="panel lesson" lang="en"' in html
+    assert 'rel="prev">' in html  # the previous lesson is translated: no mark
+    course_page = client.get(course.url).text
+    assert "<h1>Manejo de objeciones</h1>" in course_page
+    assert f'<a href="{course.second.url}" lang="en">Pricing</a>' in course_page
+
+    translated = client.get(course.first.url).text
+    assert '<article class="panel lesson" >' in translated
+    assert 'rel="next" lang="en">Pricing →' in translated
+
+
+def test_it_marks_nothing_for_an_english_reader(client, org, course, spanish):
+    client.force_login(_reader(org, "en"))
+    html = client.get(course.second.url).text
+    assert ' lang="en"' not in html.split("<html", 1)[1].split(">", 1)[1]

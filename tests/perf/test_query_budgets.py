@@ -22,7 +22,7 @@ from tests.factories import (
     make_path,
 )
 
-LESSON_BUDGET = 12
+LESSON_BUDGET = 4
 MY_LEARNING_BUDGET = 6
 START_PAGE_BUDGET = 6
 START_PAGE_FIRST_VISIT_BUDGET = 13
@@ -97,6 +97,26 @@ def test_lesson_page(client: Any, org: Any, learning: Learning) -> None:
     url = learning.lessons[0][1].url
     learning.grow_history(rep, 1)
     small = count(client, url)
+    learning.grow_history(rep, 8)
+    large = count(client, url)
+    assert_flat(small, large, LESSON_BUDGET)
+
+
+def test_lesson_page_in_bengali(client: Any, org: Any, learning: Learning) -> None:
+    """Issue 19: the reader's language adds no query, translated or not (the lesson
+    read here is untranslated, its course translated)."""
+    from tests.translations import translate_page
+
+    rep = org.rep_east
+    rep.language = "bn"
+    rep.save(update_fields=["language"])
+    assignment_create(user=rep, path=learning.path, reason=Assignment.Reason.ONBOARDING)
+    translate_page(learning.courses[0], "bn", title="কোর্স")
+    client.force_login(rep)
+    url = learning.lessons[0][1].url
+    learning.grow_history(rep, 1)
+    small = count(client, url)
+    assert '<html lang="bn"' in client.get(url).text
     learning.grow_history(rep, 8)
     large = count(client, url)
     assert_flat(small, large, LESSON_BUDGET)
