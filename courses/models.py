@@ -63,13 +63,14 @@ class CourseIndexPage(SignInRequiredMixin, TranslatedContentMixin, Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from courses.selectors import course_cards
+        from courses.selectors import course_cards, show_translated_summaries
 
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = course_cards(user=signed_in_user(request), index=self)
         show_translated_titles(
             page for card in context["courses"] for page in card.pages_shown()
         )
+        show_translated_summaries([card.course for card in context["courses"]])
         return context
 
 
@@ -224,7 +225,9 @@ class LessonPage(SignInRequiredMixin, TranslatedContentMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_context(user=signed_in_user(request), lesson=self))
-        show_translated_titles(context["outline"].pages_shown())
+        show_translated_titles(
+            [context["course_index"], *context["outline"].pages_shown()]
+        )
         return context
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from wagtail.models import Page
 
 from courses.models import (
@@ -24,6 +24,7 @@ from courses.models import (
 )
 from lms.accounts.models import User
 from lms.lib import clock, person_cache
+from lms.pages import source_language
 
 
 def course_cycle_start(*, user: User, course: CoursePage) -> dt.datetime | None:
@@ -156,6 +157,32 @@ def course_cards(*, user: User, index: CourseIndexPage) -> list[Outline]:
         if outline is not None:
             outline.lessons.append(LessonLine(lesson, lesson.pk in done))
     return list(outlines.values())
+
+
+def show_translated_summaries(courses: list[CoursePage]) -> None:
+    """Give each source course on a catalogue card the summary of its live translation
+    in the active language, beside the title `show_translated_titles` gave it. Read in
+    one query after a change to published content, then kept under the site-wide
+    version, like `lms.pages.live_translations`: no query per request."""
+    language = get_language()
+    if language == source_language():
+        return
+
+    def read() -> dict[str, str]:
+        return {
+            str(key): summary
+            for key, summary in CoursePage.objects.filter(
+                locale__language_code=language, live=True
+            ).values_list("translation_key", "summary")
+        }
+
+    summaries = person_cache.cached_for_everyone(
+        name=f"course-summaries:{language}", compute=read
+    )
+    for course in courses:
+        summary = summaries.get(str(course.translation_key))
+        if summary is not None:
+            course.summary = summary
 
 
 def lesson_context(*, user: User, lesson: LessonPage) -> dict[str, Any]:

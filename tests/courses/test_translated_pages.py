@@ -267,6 +267,8 @@ def test_the_course_pages_breadcrumb_names_the_index_in_the_readers_language(
     assert len(translated_index) == len(untranslated_index)
     client.force_login(_reader(org, "en"))
     assert '<a href="/courses/">Courses</a></nav>' in client.get(course.url).text
+
+
 def test_a_newly_published_translation_shows_at_the_next_request(
     client, org, course, spanish
 ):
@@ -341,3 +343,36 @@ def test_it_marks_nothing_for_an_english_reader(client, org, course, spanish):
     client.force_login(_reader(org, "en"))
     html = client.get(course.second.url).text
     assert ' lang="en"' not in html.split("<html", 1)[1].split(">", 1)[1]
+
+
+def test_the_lesson_pages_breadcrumb_names_the_index_in_the_readers_language(
+    client, org, course, spanish
+):
+    client.force_login(_reader(org, "es"))
+    translate_page(course.get_parent(), "es", title="Cursos")
+
+    html = client.get(course.second.url).text
+    assert '<a href="/courses/">Cursos</a> ›' in html
+    assert "Manejo de objeciones</a>" in html
+    client.force_login(_reader(org, "en"))
+    assert '<a href="/courses/">Courses</a> ›' in client.get(course.second.url).text
+
+
+def test_the_course_cards_give_the_translated_summary_under_the_translated_title(
+    client, org, course, spanish
+):
+    index = course.get_parent()
+    client.force_login(_reader(org, "es"))
+
+    html = client.get(index.url).text
+    assert "Manejo de objeciones</a></h2>" in html
+    assert "<p>Sí, y además.</p>" in html and "Say yes, and." not in html
+    client.force_login(_reader(org, "en"))
+    assert "<p>Say yes, and.</p>" in client.get(index.url).text
+
+
+def test_an_untranslated_course_card_is_marked_english(client, org, course):
+    client.force_login(_reader(org, "es"))
+    html = client.get(course.get_parent().url).text
+    assert f'<a href="{course.url}" lang="en">Objection handling</a>' in html
+    assert '<p lang="en">Say yes, and.</p>' in html
