@@ -10,12 +10,18 @@ It says so and exits with 2 without PostgreSQL and Redis. The server runs with
 `bench/load_settings.py`: Onramp's settings plus a bench-only page type, a bare
 Wagtail page with no sign-in and no per-person parts (the same base template and the
 rich text of Maya's lesson), created in the benchmark database at /reference/ (its table
-by `migrate --run-syncdb`; production never has it). Each endpoint gets at most
-`--requests` requests or `--seconds` seconds, at 8 and then 32 concurrent clients
-(Maya for her pages, Daniel for My team, a service token for the API). The lesson
-page is measured twice: in English and in Bengali (Maya with the language switcher's
-cookie set to `bn`, so the page's words come from the Bengali catalogues and its
-numbers are written in Bengali digits, lms.lib.digits).
+by `migrate --run-syncdb`; production never has it). The reference page the ratios
+divide by is that page as bare Wagtail serves it: Wagtail's own page view, with its
+site look-up, locale and one query per level of routing (`/bare-wagtail/reference/`,
+bench/urls.py), the yardstick issue 20 measured against (a `wagtail start` site).
+Onramp's router (`lms.pages.serve`: routes, the site and translations kept in the
+cache) serves every Onramp page, and the same page at /reference/ too: its line,
+"reference, Onramp's router", says what that routing saves any page. Each endpoint
+gets at most `--requests` requests or `--seconds` seconds, at 8 and then 32 concurrent
+clients (Maya for her pages, Daniel for My team, a service token for the API). The
+lesson page is measured twice: in English and in Bengali (Maya with the language
+switcher's cookie set to `bn`, so the page's words come from the Bengali catalogues
+and its numbers are written in Bengali digits, lms.lib.digits).
 
 One line per endpoint and concurrency: req/s, p50 and p95 in ms, errors (any status
 but 200), queries per request (counted in this process with Django's test client) and
@@ -95,6 +101,8 @@ from lms.models import HomePage  # noqa: E402
 from lms.pages import in_source_language  # noqa: E402
 
 REP, MANAGER = "maya@northwind.example", "daniel@northwind.example"
+# The reference page as Wagtail's own page view serves it (bench/urls.py).
+BARE_WAGTAIL_REFERENCE = "/bare-wagtail/reference/"
 
 
 @dataclass
@@ -160,7 +168,8 @@ def endpoints() -> list[Endpoint]:
         refuse("the demo data has no certificate to verify.")
     rep_cookie, manager_cookie = _session_cookie(rep), _session_cookie(manager)
     return [
-        Endpoint("reference page", reference.url, {}),
+        Endpoint("reference page", BARE_WAGTAIL_REFERENCE, {}),
+        Endpoint("reference, Onramp's router", reference.url, {}),
         Endpoint("lesson page", lesson.url, rep_cookie),
         Endpoint(
             "lesson page (bn)",
@@ -251,6 +260,8 @@ def start_gunicorn(port: int) -> tuple[subprocess.Popen[bytes], list[int]]:
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "lms.wsgi",
+            "--config",
+            "python:lms.gunicorn_config",
             "--workers",
             "2",
             "--bind",

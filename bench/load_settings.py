@@ -4,3 +4,4 @@ from lms.settings import *  # noqa: F403
 from lms.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench.reference"]
+ROOT_URLCONF = "bench.urls"

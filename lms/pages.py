@@ -232,10 +232,11 @@ def live_translations(language: str) -> dict[str, tuple[int, str]]:
     content, then kept in the cache under the site-wide version of
     `lms.lib.person_cache`, which every publish, unpublish, move and deletion of a
     page changes: a reader's language costs no query where nothing is translated,
-    and a newly published translation shows at the next request."""
+    and a newly published translation shows at the next request. A page asks for it
+    several times (the page, its breadcrumb and outline): read once per request."""
     from wagtail.models import Page
 
-    from lms.lib import person_cache
+    from lms.lib import person_cache, request_cache
 
     def read() -> dict[str, tuple[int, str]]:
         return {
@@ -245,8 +246,11 @@ def live_translations(language: str) -> dict[str, tuple[int, str]]:
             ).values_list("translation_key", "pk", "title")
         }
 
-    return person_cache.cached_for_everyone(
-        name=f"live-translations:{language}", compute=read
+    return request_cache.cached(
+        ("live-translations", language),
+        lambda: person_cache.cached_for_everyone(
+            name=f"live-translations:{language}", compute=read
+        ),
     )
 
 
