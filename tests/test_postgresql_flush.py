@@ -13,7 +13,10 @@ from django.db import connection
 from tests.factories import RepFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # Serialized: the tests that follow find the database as the migrations left it
+    # (a flush without it runs post_migrate, whose new content types would clash
+    # with the rows the next serialized test restores).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="the backend is the suite's PostgreSQL backend (DATABASE_URL)",
