@@ -4,8 +4,15 @@ real pipeline (upload, validation, transcode)."""
 
 from __future__ import annotations
 
+import atexit
+import fcntl
+import hashlib
+import os
+import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -75,23 +82,71 @@ def generated_asset(
 ) -> MediaAsset:
     """Make a media file with ffmpeg's test sources and send it through the real
     pipeline (upload, validation, transcode), synchronously."""
-    with tempfile.TemporaryDirectory(prefix="onramp-demo-") as folder:
-        source = Path(folder) / filename
-        subprocess.run(
-            [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error",
-             *ffmpeg_inputs, "-shortest", str(source)],
-            check=True,
-            timeout=120,
-        )  # fmt: skip
-        asset = services.upload_create(
-            owner=owner,
-            length=source.stat().st_size,
-            filename=filename,
-            title=title,
-            kind=kind,
-        )
-        with source.open("rb") as data:
-            services.upload_append(asset=asset, offset=0, stream=data)
+    source = _made_once(Path(filename).suffix, ffmpeg_inputs)
+    asset = services.upload_create(
+        owner=owner,
+        length=source.stat().st_size,
+        filename=filename,
+        title=title,
+        kind=kind,
+    )
+    with source.open("rb") as data:
+        services.upload_append(asset=asset, offset=0, stream=data)
     processed = services.asset_process(asset_id=asset.pk, run_id="seed_demo")
     assert processed is not None
     return processed
+
+
+# Each distinct file is made once: the demo's many practice takes are recordings of
+# one script, its lesson videos one clip. Made files are kept in a folder for the
+# life of the process; the test suite keeps them for its whole run
+# (`made_files_kept_in`), so each of its seeds reuses what the first one made.
+_made_files: Path | None = None
+
+
+@contextmanager
+def made_files_kept_in(folder: Path) -> Iterator[None]:
+    """While the context lasts, `generated_asset` keeps the files it makes in
+    `folder` and reuses those already there, also from other processes."""
+    global _made_files
+    folder.mkdir(parents=True, exist_ok=True)
+    outer, _made_files = _made_files, folder
+    try:
+        yield
+    finally:
+        _made_files = outer
+
+
+def _made_once(suffix: str, ffmpeg_inputs: list[str]) -> Path:
+    """The file ffmpeg makes of `ffmpeg_inputs` (its format told by `suffix`), made
+    now unless a file of the same arguments and input files was made before."""
+    global _made_files
+    if _made_files is None:
+        _made_files = Path(tempfile.mkdtemp(prefix="onramp-demo-media-"))
+        atexit.register(shutil.rmtree, _made_files, True)
+    key = _made_file_key(suffix, ffmpeg_inputs)
+    path = _made_files / f"{key}{suffix}"
+    with (_made_files / f"{key}.lock").open("w") as lock:
+        # Another process making the same file: wait for it rather than make it too.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            partial = path.with_name(f"{key}-{os.getpid()}-partial{suffix}")
+            subprocess.run(
+                [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error",
+                 *ffmpeg_inputs, "-shortest", "-y", str(partial)],
+                check=True,
+                timeout=120,
+            )  # fmt: skip
+            partial.replace(path)
+    return path
+
+
+def _made_file_key(suffix: str, ffmpeg_inputs: list[str]) -> str:
+    """A digest of the arguments, where an argument naming a file stands for the
+    file's contents (input tracks are written to a new temporary folder each time)."""
+    digest = hashlib.sha256(suffix.encode())
+    for argument in ffmpeg_inputs:
+        path = Path(argument)
+        digest.update(b"\0")
+        digest.update(path.read_bytes() if path.is_file() else argument.encode())
+    return digest.hexdigest()[:32]

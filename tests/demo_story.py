@@ -5,8 +5,10 @@ trouble, and every cohort ramp analytics compares."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import time_machine
@@ -17,6 +19,8 @@ from django.utils import timezone
 from dashboards.ramp import LATE, NOT_FINISHED, ON_TIME, ramp_analytics
 from dashboards.team import TeamFilters, team_view
 from lms.accounts.models import User
+from media.demo import made_files_kept_in
+from tests.parallel import RUN_DIR_VARIABLE
 
 
 def person(first_name: str) -> User:
@@ -24,8 +28,11 @@ def person(first_name: str) -> User:
 
 
 def seed_demo_output() -> str:
+    """Seed the demo; its media files are made once per test run, and the seeds
+    after the first (other instants, other test processes) reuse them."""
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    with made_files_kept_in(Path(os.environ[RUN_DIR_VARIABLE]) / "demo-media"):
+        call_command("seed_demo", stdout=out)
     return out.getvalue()
 
 

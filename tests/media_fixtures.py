@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
+
+from tests.parallel import RUN_DIR_VARIABLE
 
 MakeMedia = Callable[..., Path]
 
@@ -41,16 +45,19 @@ def ffmpeg_exe() -> str:
 
 
 @pytest.fixture(scope="session")
-def make_media(tmp_path_factory: pytest.TempPathFactory, ffmpeg_exe: str) -> MakeMedia:
-    """Make (once per session) a short clip with the given shape.
+def make_media(ffmpeg_exe: str) -> MakeMedia:
+    """Make (once per test run) a short clip with the given shape.
 
     `size` is the coded video size or None for audio only; `channels` None makes a
     silent file. `rotation` adds a display rotation, as phones record portrait
     video. `streamed` writes the file to a pipe, as a browser's MediaRecorder does,
     so the container carries no duration.
+
+    The clips are kept in the run's folder (tests/parallel.py): a clip one test
+    process made is not made again by another.
     """
-    folder = tmp_path_factory.mktemp("media")
-    made: dict[tuple[object, ...], Path] = {}
+    folder = Path(os.environ[RUN_DIR_VARIABLE]) / "media"
+    folder.mkdir(exist_ok=True)
 
     def make(
         container: str = "mp4",
@@ -62,61 +69,80 @@ def make_media(tmp_path_factory: pytest.TempPathFactory, ffmpeg_exe: str) -> Mak
         streamed: bool = False,
     ) -> Path:
         key = (container, size, channels, seconds, rotation, streamed)
-        if key in made:
-            return made[key]
         name = hashlib.sha1(repr(key).encode()).hexdigest()[:12]
         path = folder / f"{name}.{container}"
-        command = [ffmpeg_exe, "-nostdin", "-hide_banner", "-loglevel", "error"]
-        if size is not None:
-            width, height = size
-            command += [
-                "-f",
-                "lavfi",
-                "-i",
-                f"testsrc2=size={width}x{height}:rate=25:duration={seconds}",
-            ]
-        if channels is not None:
-            command += [
-                "-f",
-                "lavfi",
-                "-i",
-                f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-                "-ac",
-                str(channels),
-            ]
-            command += _AUDIO_CODECS[container]
-        if size is not None:
-            command += _VIDEO_CODECS[container]
-        command += ["-f", _MUXERS[container]]
-        if streamed:
-            with path.open("wb") as output:
-                subprocess.run([*command, "pipe:1"], stdout=output, check=True)
-        else:
-            subprocess.run([*command, "-y", str(path)], check=True)
-        if rotation is not None:
-            rotated = path.with_name(f"{name}-rotated.{container}")
-            subprocess.run(
-                [
-                    ffmpeg_exe,
-                    "-nostdin",
-                    "-loglevel",
-                    "error",
-                    "-display_rotation",
-                    str(rotation),
-                    "-i",
-                    str(path),
-                    "-c",
-                    "copy",
-                    "-y",
-                    str(rotated),
-                ],
-                check=True,
-            )
-            path = rotated
-        made[key] = path
+        with (folder / f"{name}.lock").open("w") as lock:
+            # Another test process making the same clip: wait for it.
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                partial = folder / f"{name}-partial.{container}"
+                _make_clip(ffmpeg_exe, partial, *key)
+                partial.replace(path)
         return path
 
     return make
+
+
+def _make_clip(
+    ffmpeg_exe: str,
+    path: Path,
+    container: str,
+    size: tuple[int, int] | None,
+    channels: int | None,
+    seconds: float,
+    rotation: int | None,
+    streamed: bool,
+) -> None:
+    command = [ffmpeg_exe, "-nostdin", "-hide_banner", "-loglevel", "error"]
+    if size is not None:
+        width, height = size
+        command += [
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={width}x{height}:rate=25:duration={seconds}",
+        ]
+    if channels is not None:
+        command += [
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+            "-ac",
+            str(channels),
+        ]
+        command += _AUDIO_CODECS[container]
+    if size is not None:
+        command += _VIDEO_CODECS[container]
+    command += ["-f", _MUXERS[container]]
+    if rotation is None:
+        made = path
+    else:
+        made = path.with_name(f"unrotated-{path.name}")
+    if streamed:
+        with made.open("wb") as output:
+            subprocess.run([*command, "pipe:1"], stdout=output, check=True)
+    else:
+        subprocess.run([*command, "-y", str(made)], check=True)
+    if rotation is not None:
+        subprocess.run(
+            [
+                ffmpeg_exe,
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-display_rotation",
+                str(rotation),
+                "-i",
+                str(made),
+                "-c",
+                "copy",
+                "-y",
+                str(path),
+            ],
+            check=True,
+        )
+        made.unlink()
 
 
 @pytest.fixture(scope="session")
