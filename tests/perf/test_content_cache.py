@@ -98,3 +98,22 @@ def test_a_change_of_site_shows_at_the_next_request(client: Any, org: Any) -> No
     site.save()
 
     assert client.get(lessons[0].url).status_code == 404
+
+
+def test_made_up_host_headers_share_one_cached_site(
+    client: Any, org: Any, settings: Any
+) -> None:
+    """The site is kept per host name a site has; any other Host header (another
+    port, case, trailing dot) gets the default site from one shared entry, so a
+    visitor cannot fill the cache with them."""
+    from django.core.cache import cache
+
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    _, lessons = _course()
+    client.force_login(org.rep_east)
+    hosts = ["localhost", "LocalHost", "localhost.", "127.0.0.1:1", "127.0.0.1:2"]
+    for host in hosts:
+        assert client.get(lessons[0].url, headers={"host": host}).status_code == 200
+
+    kept = [key for key in cache._cache if ":ec:site:" in key]  # type: ignore[attr-defined]
+    assert len(kept) == 2  # localhost (the demo site's name) and every other host
