@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.conf import settings
 
 from courses.models import Assignment, LessonCompletion
@@ -221,45 +222,12 @@ def test_a_change_for_everyone_is_read_by_everyone(org: Any) -> None:
         )
 
 
-def test_my_learning_shows_a_step_falling_overdue_at_once(
-    client: Any, org: Any, time_machine: Any
+@pytest.mark.parametrize("page", ["/learning/", "/"], ids=["my-learning", "start"])
+def test_a_step_falling_overdue_shows_at_once(
+    client: Any, org: Any, time_machine: Any, page: str
 ) -> None:
-    """The page's body is kept rendered, but not past the next due date."""
-    rep = org.rep_east
-    noon = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
-    time_machine.move_to(noon, tick=False)
-    course = CoursePageFactory(title="Pricing", summary="S.")
-    LessonPageFactory(parent=course)
-    assignment_create(
-        user=rep,
-        course=course,
-        reason=Assignment.Reason.MANUAL,
-        due_at=noon + dt.timedelta(hours=2),
-    )
-    client.force_login(rep)
-    assert "Overdue" not in client.get("/learning/").content.decode()
-    time_machine.move_to(noon + dt.timedelta(hours=1), tick=False)
-    assert "Overdue" not in client.get("/learning/").content.decode()
-    time_machine.move_to(noon + dt.timedelta(hours=2, seconds=1), tick=False)
-    assert "Overdue" in client.get("/learning/").content.decode()
-
-
-def test_it_shows_a_new_completion_on_the_start_page_at_once(
-    client: Any, org: Any
-) -> None:
-    rep = org.rep_east
-    _courses, lessons = _path(rep)
-    client.force_login(rep)
-    assert "<span>0% done</span>" in client.get("/").content.decode()
-    lesson_complete(user=rep, lesson=lessons[0][0], how=LessonCompletion.How.READ)
-    page = client.get("/").content.decode()
-    assert "<span>25% done</span>" in page
-
-
-def test_the_start_page_shows_an_assignment_falling_overdue_at_once(
-    client: Any, org: Any, time_machine: Any
-) -> None:
-    """The start page's own part is kept rendered, but not past the next due date."""
+    """My learning's body and the start page's own part are kept rendered, but not
+    past the next due date."""
     rep = org.rep_east
     rep.time_zone = "UTC"
     rep.save()
@@ -274,11 +242,23 @@ def test_the_start_page_shows_an_assignment_falling_overdue_at_once(
         due_at=noon + dt.timedelta(hours=2),
     )
     client.force_login(rep)
-    assert "Overdue" not in client.get("/").content.decode()
+    assert "Overdue" not in client.get(page).content.decode()
     time_machine.move_to(noon + dt.timedelta(hours=1), tick=False)
-    assert "Overdue" not in client.get("/").content.decode()
+    assert "Overdue" not in client.get(page).content.decode()
     time_machine.move_to(noon + dt.timedelta(hours=2, seconds=1), tick=False)
-    assert "Overdue" in client.get("/").content.decode()
+    assert "Overdue" in client.get(page).content.decode()
+
+
+def test_it_shows_a_new_completion_on_the_start_page_at_once(
+    client: Any, org: Any
+) -> None:
+    rep = org.rep_east
+    _courses, lessons = _path(rep)
+    client.force_login(rep)
+    assert "<span>0% done</span>" in client.get("/").content.decode()
+    lesson_complete(user=rep, lesson=lessons[0][0], how=LessonCompletion.How.READ)
+    page = client.get("/").content.decode()
+    assert "<span>25% done</span>" in page
 
 
 def test_a_published_welcome_shows_on_the_start_page_at_once(
