@@ -24,7 +24,7 @@ from courses.models import (
 )
 from lms.accounts.models import User
 from lms.lib import clock, person_cache
-from lms.pages import source_language
+from lms.pages import live_translation_fields, source_language
 
 
 def course_cycle_start(*, user: User, course: CoursePage) -> dt.datetime | None:
@@ -161,28 +161,16 @@ def course_cards(*, user: User, index: CourseIndexPage) -> list[Outline]:
 
 def show_translated_summaries(courses: list[CoursePage]) -> None:
     """Give each source course on a catalogue card the summary of its live translation
-    in the active language, beside the title `show_translated_titles` gave it. Read in
-    one query after a change to published content, then kept under the site-wide
-    version, like `lms.pages.live_translations`: no query per request."""
+    in the active language, beside the title `show_translated_titles` gave it: no
+    query (`lms.pages.live_translation_fields`)."""
     language = get_language()
     if language == source_language():
         return
-
-    def read() -> dict[str, str]:
-        return {
-            str(key): summary
-            for key, summary in CoursePage.objects.filter(
-                locale__language_code=language, live=True
-            ).values_list("translation_key", "summary")
-        }
-
-    summaries = person_cache.cached_for_everyone(
-        name=f"course-summaries:{language}", compute=read
-    )
+    summaries = live_translation_fields(CoursePage, language, "summary")
     for course in courses:
-        summary = summaries.get(str(course.translation_key))
-        if summary is not None:
-            course.summary = summary
+        found = summaries.get(str(course.translation_key))
+        if found is not None:
+            (course.summary,) = found
 
 
 def lesson_context(*, user: User, lesson: LessonPage) -> dict[str, Any]:

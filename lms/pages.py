@@ -238,29 +238,34 @@ class TranslatedContentMixin:
 
 def live_translations(language: str) -> dict[str, tuple[int, str]]:
     """Every live page in `language`, by translation key (the source page's): the
-    translation's id and title. Read in one query after a change to published
-    content, then kept in the cache under the site-wide version of
-    `lms.lib.person_cache`, which every publish, unpublish, move and deletion of a
-    page changes: a reader's language costs no query where nothing is translated,
-    and a newly published translation shows at the next request. A page asks for it
-    several times (the page, its breadcrumb and outline): read once per request."""
+    translation's id and title (`live_translation_fields`)."""
     from wagtail.models import Page
 
+    return live_translation_fields(Page, language, "pk", "title")
+
+
+def live_translation_fields(
+    model: Any, language: str, *fields: str
+) -> dict[str, tuple[Any, ...]]:
+    """`fields` of every live `model` page in `language`, by translation key (the
+    source page's). Read in one query after a change to published content, then kept
+    in the cache under the site-wide version of `lms.lib.person_cache`, which every
+    publish, unpublish, move and deletion of a page changes: a reader's language
+    costs no query where nothing is translated, and a newly published translation
+    shows at the next request. A page asks several times (the page, its breadcrumb
+    and outline): read once per request."""
     from lms.lib import person_cache, request_cache
 
-    def read() -> dict[str, tuple[int, str]]:
-        return {
-            str(key): (pk, title)
-            for key, pk, title in Page.objects.filter(
-                locale__language_code=language, live=True
-            ).values_list("translation_key", "pk", "title")
-        }
+    name = f"live-translations:{model._meta.label}:{language}:{','.join(fields)}"
+
+    def read() -> dict[str, tuple[Any, ...]]:
+        rows = model._default_manager.filter(
+            locale__language_code=language, live=True
+        ).values_list("translation_key", *fields)
+        return {str(key): tuple(values) for key, *values in rows}
 
     return request_cache.cached(
-        ("live-translations", language),
-        lambda: person_cache.cached_for_everyone(
-            name=f"live-translations:{language}", compute=read
-        ),
+        name, lambda: person_cache.cached_for_everyone(name=name, compute=read)
     )
 
 

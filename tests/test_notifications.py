@@ -10,6 +10,7 @@ from django.core import mail
 
 from lms.notifications.models import NotificationLog
 from lms.notifications.services import notice_record, notify_once
+from tests.templates import with_templates
 
 pytestmark = pytest.mark.django_db
 
@@ -26,20 +27,7 @@ NOTICE_TEMPLATES = {
 def _notice_templates(settings):
     """A notice template of the tests' own, beside the apps' templates."""
     settings.SITE_URL = "https://learn.example.com"
-    engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [
-        {
-            **engine,
-            "APP_DIRS": False,
-            "OPTIONS": {
-                **engine["OPTIONS"],
-                "loaders": [
-                    ("django.template.loaders.locmem.Loader", NOTICE_TEMPLATES),
-                    "django.template.loaders.app_directories.Loader",
-                ],
-            },
-        }
-    ]
+    with_templates(settings, NOTICE_TEMPLATES)
 
 
 def _notify(user, *, kind="test", key="thing:1"):

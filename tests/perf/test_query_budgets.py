@@ -6,6 +6,7 @@ counts must be equal (flat) and within the page's budget, Wagtail routing includ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -122,37 +123,31 @@ def test_lesson_page_in_bengali(client: Any, org: Any, learning: Learning) -> No
     assert_flat(small, large, LESSON_BUDGET)
 
 
-def test_my_learning(client: Any, org: Any, learning: Learning) -> None:
+@pytest.mark.parametrize(
+    ("url", "counting", "budget"),
+    [
+        ("/learning/", count, MY_LEARNING_BUDGET),
+        ("/", count, START_PAGE_BUDGET),
+        ("/", count_first_visit, START_PAGE_FIRST_VISIT_BUDGET),
+    ],
+    ids=["my-learning", "start-page", "start-page-first-visit"],
+)
+def test_a_reps_page(
+    client: Any,
+    org: Any,
+    learning: Learning,
+    url: str,
+    counting: Callable[[Any, str], Any],
+    budget: int,
+) -> None:
     rep = org.rep_east
     assignment_create(user=rep, path=learning.path, reason=Assignment.Reason.ONBOARDING)
     client.force_login(rep)
     learning.grow_history(rep, 1)
-    small = count(client, "/learning/")
+    small = counting(client, url)
     learning.grow_history(rep, 8)
-    large = count(client, "/learning/")
-    assert_flat(small, large, MY_LEARNING_BUDGET)
-
-
-def test_start_page(client: Any, org: Any, learning: Learning) -> None:
-    rep = org.rep_east
-    assignment_create(user=rep, path=learning.path, reason=Assignment.Reason.ONBOARDING)
-    client.force_login(rep)
-    learning.grow_history(rep, 1)
-    small = count(client, "/")
-    learning.grow_history(rep, 8)
-    large = count(client, "/")
-    assert_flat(small, large, START_PAGE_BUDGET)
-
-
-def test_start_page_first_visit(client: Any, org: Any, learning: Learning) -> None:
-    rep = org.rep_east
-    assignment_create(user=rep, path=learning.path, reason=Assignment.Reason.ONBOARDING)
-    client.force_login(rep)
-    learning.grow_history(rep, 1)
-    small = count_first_visit(client, "/")
-    learning.grow_history(rep, 8)
-    large = count_first_visit(client, "/")
-    assert_flat(small, large, START_PAGE_FIRST_VISIT_BUDGET)
+    large = counting(client, url)
+    assert_flat(small, large, budget)
 
 
 def test_my_team(client: Any, org: Any, learning: Learning) -> None:
