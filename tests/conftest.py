@@ -26,8 +26,9 @@ def pytest_configure(config: pytest.Config) -> None:
     catalogues.compile_all()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    parallel.seeded_modules_first(items)
+    parallel.database_order(items)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:

@@ -65,15 +65,49 @@ def isolate_xdist_worker() -> None:
 ONE_PROCESS_MODULES = ("tests/test_seed_demo.py", "tests/dashboards/test_demo_story.py")
 
 
-def seeded_modules_first(items: list[Any]) -> None:
-    """Run ONE_PROCESS_MODULES before everything else, in place. Each takes minutes
-    in one process; started first, they run while the other processes share out the
-    short tests, instead of starting late and leaving the run waiting for them.
-    Their tests use the database without being transactional, so pytest-django's
-    order (transactional tests last) still holds."""
+def database_order(items: list[Any]) -> None:
+    """Sort the tests, in place, as they must run against one database per process:
+    ONE_PROCESS_MODULES first, then the other database tests, then the transactional
+    ones (each empties the database at its end), then those with no database, and
+    otherwise in the order they came.
+
+    pytest-django sorts them so before pytest regroups them by their parametrised
+    session fixtures, which can pull transactional tests forward: a test whose
+    parameter was named `page` took pytest-playwright's browser as a parameter, and
+    every browser test then ran beside it, in the middle of the run, emptying the
+    database under the tests after them. Applied last, this order holds whatever
+    regrouping came before.
+
+    The seeded modules take minutes in one process; started first, they run while
+    the other processes share out the short tests, instead of starting late and
+    leaving the run waiting for them."""
     items.sort(
-        key=lambda item: item.nodeid.split("::", 1)[0] not in ONE_PROCESS_MODULES
+        key=lambda item: (
+            _database_use(item),
+            item.nodeid.split("::", 1)[0] not in ONE_PROCESS_MODULES,
+        )
     )
+
+
+DATABASE, TRANSACTIONAL, NO_DATABASE = range(3)
+
+
+def _database_use(item: Any) -> int:
+    """How the test uses the database, as pytest-django tells it."""
+    from django.test import TestCase, TransactionTestCase
+    from pytest_django.plugin import validate_django_db
+
+    test_class = getattr(item, "cls", None)
+    if test_class and issubclass(test_class, TransactionTestCase):
+        return DATABASE if issubclass(test_class, TestCase) else TRANSACTIONAL
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & {"transactional_db", "live_server", "django_db_reset_sequences"}:
+        return TRANSACTIONAL
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return DATABASE if "db" in fixtures else NO_DATABASE
+    transaction, reset_sequences, *_ = validate_django_db(marker)
+    return TRANSACTIONAL if transaction or reset_sequences else DATABASE
 
 
 def make_scheduler(config: Any, log: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.parallel import (
     ONE_PROCESS_MODULES,
-    seeded_modules_first,
+    database_order,
     template_database_name,
 )
 
@@ -27,22 +28,32 @@ def test_every_module_that_seeds_the_demo_stays_in_one_process():
     assert seeding == set(ONE_PROCESS_MODULES)
 
 
-def test_the_seeded_modules_run_first_and_the_rest_keep_their_order():
+def test_seeded_then_database_then_transactional_then_the_rest_in_their_order():
     class Item:
-        def __init__(self, nodeid: str) -> None:
+        def __init__(self, nodeid: str, *fixtures: str, marker: Any = None) -> None:
             self.nodeid = nodeid
+            self.fixturenames = ["request", *fixtures]
+            self.marker = marker
 
-    nodeids = [
-        "tests/accounts/test_login.py::test_a",
-        "tests/test_seed_demo.py::test_b",
-        "tests/courses/test_services.py::test_c",
-        "tests/dashboards/test_demo_story.py::test_d",
-        "tests/test_seed_demo.py::test_e",
-        "tests/e2e/test_sign_in.py::test_f",
+        def get_closest_marker(self, name: str) -> Any:
+            return self.marker if name == "django_db" else None
+
+    transactional = pytest.mark.django_db(transaction=True).mark
+    items = [
+        Item("tests/e2e/test_sign_in.py::test_f", "page", "live_server"),
+        Item("tests/test_lib.py::test_g"),
+        Item("tests/accounts/test_login.py::test_a", "db"),
+        Item("tests/worker.py::test_h", "transactional_db"),
+        Item("tests/test_seed_demo.py::test_b", "db"),
+        Item(
+            "tests/courses/test_services.py::test_c", marker=pytest.mark.django_db.mark
+        ),
+        Item("tests/quizzes/test_lost.py::test_i", marker=transactional),
+        Item("tests/dashboards/test_demo_story.py::test_d", "db"),
+        Item("tests/test_seed_demo.py::test_e", "db"),
     ]
-    items = [Item(nodeid) for nodeid in nodeids]
-    seeded_modules_first(items)
-    assert [item.nodeid.rsplit("_", 1)[1] for item in items] == list("bdeacf")
+    database_order(items)
+    assert [item.nodeid.rsplit("_", 1)[1] for item in items] == list("bdeacfhig")
 
 
 @pytest.mark.django_db

@@ -222,9 +222,9 @@ def test_a_change_for_everyone_is_read_by_everyone(org: Any) -> None:
         )
 
 
-@pytest.mark.parametrize("page", ["/learning/", "/"], ids=["my-learning", "start"])
+@pytest.mark.parametrize("address", ["/learning/", "/"], ids=["my-learning", "start"])
 def test_a_step_falling_overdue_shows_at_once(
-    client: Any, org: Any, time_machine: Any, page: str
+    client: Any, org: Any, time_machine: Any, address: str
 ) -> None:
     """My learning's body and the start page's own part are kept rendered, but not
     past the next due date."""
@@ -242,11 +242,11 @@ def test_a_step_falling_overdue_shows_at_once(
         due_at=noon + dt.timedelta(hours=2),
     )
     client.force_login(rep)
-    assert "Overdue" not in client.get(page).content.decode()
+    assert "Overdue" not in client.get(address).content.decode()
     time_machine.move_to(noon + dt.timedelta(hours=1), tick=False)
-    assert "Overdue" not in client.get(page).content.decode()
+    assert "Overdue" not in client.get(address).content.decode()
     time_machine.move_to(noon + dt.timedelta(hours=2, seconds=1), tick=False)
-    assert "Overdue" in client.get(page).content.decode()
+    assert "Overdue" in client.get(address).content.decode()
 
 
 def test_it_shows_a_new_completion_on_the_start_page_at_once(
