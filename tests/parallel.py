@@ -95,7 +95,7 @@ DATABASE, TRANSACTIONAL, NO_DATABASE = range(3)
 def _database_use(item: Any) -> int:
     """How the test uses the database, as pytest-django tells it."""
     from django.test import TestCase, TransactionTestCase
-    from pytest_django.plugin import validate_django_db
+    from pytest_django.fixtures import validate_django_db
 
     test_class = getattr(item, "cls", None)
     if test_class and issubclass(test_class, TransactionTestCase):
