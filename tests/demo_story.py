@@ -1,6 +1,6 @@
-"""The story the seeded demo must tell on any day (DEMO.md), checked by the demo
-tests at different instants: progress that fits each rep's start date, a few reps in
-trouble, and every cohort ramp analytics compares."""
+"""The story the seeded demo must tell on any day (DEMO.md), checked by
+tests/test_seed_demo.py at an awkward instant: progress that fits each rep's start
+date, a few reps in trouble, and every cohort ramp analytics compares."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ def isolate_xdist_worker() -> None:
 
 # Modules whose tests share one demo seed (a module fixture, `seeded_at` in
 # tests/demo_story.py): each is handed to one test process whole, so it is seeded once.
-ONE_PROCESS_MODULES = ("tests/test_seed_demo.py", "tests/dashboards/test_demo_story.py")
+ONE_PROCESS_MODULES = ("tests/test_seed_demo.py",)
 
 
 def database_order(items: list[Any]) -> None:

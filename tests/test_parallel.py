@@ -49,7 +49,7 @@ def test_seeded_then_database_then_transactional_then_the_rest_in_their_order():
             "tests/courses/test_services.py::test_c", marker=pytest.mark.django_db.mark
         ),
         Item("tests/quizzes/test_lost.py::test_i", marker=transactional),
-        Item("tests/dashboards/test_demo_story.py::test_d", "db"),
+        Item("tests/test_seed_demo.py::test_d", "db"),
         Item("tests/test_seed_demo.py::test_e", "db"),
     ]
     database_order(items)

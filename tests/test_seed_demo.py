@@ -1,7 +1,8 @@
-"""The demo organisation, seeded once for this module at a fixed instant: the cast
-of DEMO.md with printed logins, the courses, quizzes, coaching and certificates it
-builds through the real services, a story that fits everyone's start date, and a
-second run that changes nothing."""
+"""The demo organisation, seeded once for this module at an awkward instant (late on
+a leap day in the Americas, already 1 March in Europe): the cast of DEMO.md with
+printed logins, the courses, quizzes, coaching and certificates it builds through the
+real services, a story that fits everyone's start date, and a second run that changes
+nothing."""
 
 from __future__ import annotations
 
@@ -27,14 +28,19 @@ from courses.quizzes.models import Question, QuizAttempt, QuizPage
 from courses.scorm.models import ScormPage
 from courses.selectors import course_cards
 from dashboards.models import SalesOutcome
+from dashboards.ramp import LATE, NOT_FINISHED, ON_TIME, ramp_analytics
+from dashboards.team import TeamFilters, team_view
 from integrations.models import CrmActivity, CrmConnection, CrmDeal, CrmSyncLog
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
 from media.models import MediaAsset
 from tests.demo_story import assert_story_holds, person, seed_demo_output, seeded_at
 
-# A Sunday morning in Europe, late evening of Saturday in the Americas.
-INSTANT = dt.datetime(2026, 12, 6, 3, 5, tzinfo=dt.UTC)
+# The last half-hour of a leap day in UTC and the Americas, already 1 March in Europe
+# and Asia: the story must hold on any day, and days that end differently across the
+# teams' time zones are where it would break. (A seed takes a few minutes, so the
+# suite makes one; bin/run seeds at the real instant every time.)
+INSTANT = dt.datetime(2028, 2, 29, 23, 30, tzinfo=dt.UTC)
 PRACTICE_TITLE = "Handle the pricing objection"
 
 
@@ -184,6 +190,21 @@ def test_it_adds_its_own_scorm_package_as_an_optional_step():
 
 def test_it_tells_the_story_of_each_start_date():
     assert_story_holds()
+
+
+def test_it_shows_daniel_his_team_with_two_people_in_trouble():
+    view = team_view(viewer=person("daniel"), filters=TeamFilters())
+    assert (view.tiles["people"], view.tiles["overdue"]) == (13, 2)
+    overdue = sorted(row.person.full_name for row in view.rows if row.overdue)
+    assert overdue == ["Fatima Hassan", "Luis Ortega"]
+    cohorts = {
+        cohort.name: cohort.reps
+        for cohort in ramp_analytics(
+            viewer=person("daniel"), filters=TeamFilters()
+        ).cohorts
+    }
+    assert cohorts[ON_TIME] == 5 and cohorts[LATE] == 2
+    assert cohorts[NOT_FINISHED] >= 2
 
 
 def test_it_gives_maya_two_courses_done_and_the_discovery_quiz_to_take():
