@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -75,19 +76,6 @@ def test_it_refuses_to_start_without_an_open_badges_signing_key(tmp_path):
     assert "OPEN_BADGES_SIGNING_KEY must be 32 random bytes" in short.stderr
 
 
-def test_it_keeps_a_development_signing_key_in_var(tmp_path):
-    first = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
-    assert first.returncode == 0, first.stderr
-    key_file = tmp_path / "open-badges-signing-key"
-    key = key_file.read_text()
-    assert key_file.stat().st_mode & 0o077 == 0
-
-    again = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
-
-    assert again.returncode == 0, again.stderr
-    assert key_file.read_text() == key
-
-
 def test_it_starts_the_web_server_with_a_production_environment(tmp_path):
     web = _start_web_server(PRODUCTION, tmp_path)
     assert web.returncode == 0, web.stderr
@@ -154,9 +142,25 @@ def test_it_refuses_an_empty_list_of_hosts_and_unknown_choices(tmp_path):
     assert "ACCOUNT_EMAIL_VERIFICATION must be one of" in typo.stderr
 
 
-def test_it_starts_for_development_with_debug_alone(tmp_path):
-    result = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_it_starts_for_development_with_debug_alone_and_keeps_the_keys_it_makes(
+    tmp_path,
+):
+    """With DEBUG alone, the keys production must be given are made once, in var/,
+    readable by their owner only: the Open Badges signing key and the key that
+    seals CRM credentials."""
+    first = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    signing = tmp_path / "open-badges-signing-key"
+    sealing = tmp_path / "integrations-encryption.key"
+    keys = signing.read_bytes(), sealing.read_bytes()
+    assert signing.stat().st_mode & 0o077 == 0
+    assert sealing.stat().st_mode & 0o777 == 0o600
+    assert len(base64.urlsafe_b64decode(keys[1].strip() + b"=")) == 32
+
+    again = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
+
+    assert again.returncode == 0, again.stderr
+    assert (signing.read_bytes(), sealing.read_bytes()) == keys
 
 
 def test_it_reads_typed_values_from_the_environment(monkeypatch):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import base64
-
 import pytest
 from cryptography.fernet import Fernet
 
@@ -30,15 +28,3 @@ def test_production_refuses_a_key_that_is_not_32_bytes(tmp_path):
     result = _manage("check", env=env, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "must be 32 random bytes in base64url" in result.stderr
-
-
-def test_development_generates_a_key_into_var_once(tmp_path):
-    first = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
-    assert first.returncode == 0, first.stderr
-    key_file = tmp_path / "integrations-encryption.key"
-    key = key_file.read_bytes()
-    assert len(base64.urlsafe_b64decode(key.strip() + b"=")) == 32
-    assert key_file.stat().st_mode & 0o777 == 0o600
-    again = _manage("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
-    assert again.returncode == 0, again.stderr
-    assert key_file.read_bytes() == key
