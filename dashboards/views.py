@@ -27,7 +27,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -47,6 +47,7 @@ from dashboards.selectors import (
 )
 from dashboards.team import (
     SORTS,
+    PersonRow,
     TeamFilters,
     TeamView,
     team_filter_choices,
@@ -56,7 +57,7 @@ from dashboards.team import (
 from dashboards.timeline import person_timeline
 from lms.accounts import visibility
 from lms.accounts.models import User
-from lms.lib import clock, person_cache
+from lms.lib import clock, fragments, person_cache
 from lms.lib.requests import signed_in_user
 from lms.uploads import request_body_limit
 
@@ -179,7 +180,36 @@ def team_page_context(
     renders the same context."""
     form, filters = _filters(request)
     view = team_view(viewer=_viewer(request), filters=filters, with_cells=with_cells)
-    return _context(request, form, filters, view)
+    context = _context(request, form, filters, view)
+    if not with_cells:
+        context["rows_html"] = SafeString(
+            "".join(_row_html(row) for row in context["page"].object_list)
+        )
+    return context
+
+
+def _row_html(row: PersonRow) -> SafeString:
+    """A row of My team, rendered again only for figures not rendered before: the
+    figures are read at every request, their HTML is found by its values
+    (`lms.lib.fragments`)."""
+    return fragments.fragment(
+        "dashboards/includes/team_row.html",
+        row={
+            "pk": row.person.pk,
+            "full_name": row.person.full_name,
+            "team_name": row.team_name,
+            "start_date": row.person.start_date,
+            "progress_percent": row.progress_percent,
+            "overdue": row.overdue,
+            "last_activity": row.last_activity,
+            "quiz_average": row.quiz_average,
+            "coaching_average": row.coaching_average,
+            "talk_ratio_median": row.talk_ratio_median,
+            "talk_ratio_calls": row.talk_ratio_calls,
+            "engaged_prospects": row.engaged_prospects,
+            "certification": row.certification_label,
+        },
+    )
 
 
 def _context(
