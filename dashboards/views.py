@@ -9,6 +9,7 @@ import os
 import secrets
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import ChoiceField
 from django.http import (
     FileResponse,
     Http404,
@@ -182,10 +184,54 @@ def team_page_context(
     view = team_view(viewer=_viewer(request), filters=filters, with_cells=with_cells)
     context = _context(request, form, filters, view)
     if not with_cells:
-        context["rows_html"] = SafeString(
-            "".join(_row_html(row) for row in context["page"].object_list)
+        # Rendered as the page is (the template calls them), after its own context.
+        context["filters_html"] = partial(_filters_html, form, filters, view)
+        context["tiles_html"] = partial(
+            fragments.fragment,
+            "dashboards/includes/tiles.html",
+            view={"tiles": view.tiles},
         )
+        context["rows_html"] = partial(_rows_html, context["page"].object_list)
     return context
+
+
+def _rows_html(rows: list[PersonRow]) -> SafeString:
+    return SafeString("".join(_row_html(row) for row in rows))
+
+
+def _filters_html(
+    form: TeamFilterForm, filters: TeamFilters, view: TeamView
+) -> SafeString:
+    """My team's filters, rendered again only for choices and values not rendered
+    before (`lms.lib.fragments`): the template reads the plain values it is given
+    where the matrix's page passes the form, the filters and the view."""
+
+    def choices(name: str) -> tuple[tuple[str, str], ...]:
+        field = cast(ChoiceField, form.fields[name])
+        listed = cast(list[tuple[str, Any]], field.choices)
+        return tuple((str(value), str(label)) for value, label in listed)
+
+    return fragments.fragment(
+        "dashboards/includes/filters.html",
+        form={
+            "errors": {
+                name: tuple(str(error) for error in errors)
+                for name, errors in form.errors.items()
+            },
+            "fields": {
+                "role": {"choices": choices("role")},
+                "status": {"choices": choices("status")},
+            },
+        },
+        filters={
+            "team_id": filters.team_id,
+            "role": filters.role,
+            "cohort": filters.cohort,
+            "status": filters.status,
+            "sort": filters.sort,
+        },
+        view={"team_choices": tuple(view.team_choices), "cohorts": tuple(view.cohorts)},
+    )
 
 
 def _row_html(row: PersonRow) -> SafeString:

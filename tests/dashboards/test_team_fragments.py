@@ -70,6 +70,19 @@ def test_it_shows_a_certificate_falling_into_its_renewal_window_at_once(
     assert _cells(_row_of(client, rep.full_name))[10] == "Expiring"
 
 
+def test_it_shows_new_tiles_and_start_months_at_once(client, org):
+    client.force_login(org.east_manager)
+    page = client.get(reverse("team_overview")).content.decode()
+    assert "<strong>0</strong> certified" in page
+    assert "March 2025" not in page
+    history.certificate(org.rep_east, expires_in_days=200)
+    org.rep_east2.start_date = dt.date(2025, 3, 14)
+    org.rep_east2.save()
+    page = client.get(reverse("team_overview")).content.decode()
+    assert "<strong>1</strong> certified" in page
+    assert '<option value="2025-03">March 2025</option>' in page
+
+
 def _row(**shown: Any) -> dict[str, Any]:
     return {
         "pk": 7,
