@@ -10,8 +10,9 @@ Django's own iteration does. The values are of two sorts:
 - lists of ids and datetimes are parameters: the first call builds the query twice,
   with two different sets of stand-in values unlike any real one, and keeps the SQL
   only if both compile to the same text with each stand-in in the same places and
-  every other parameter the same; so a value that reached the query in any other way
-  (or not at all) is refused, never frozen into it;
+  every other parameter the same (the second in another time zone); so a value that
+  reached the query in any other way (or not at all) is refused, never frozen into
+  it;
 - every other value (a str, a bool, None, a date) decides the query's shape: it is
   part of the key under which the compiled query is kept.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -32,10 +34,12 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
 # Different shapes a process keeps (filters a person can choose make new shapes).
 MAX_SHAPES = 512
 _STAND_IN_EPOCH = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
+_OTHER_ZONE = zoneinfo.ZoneInfo("Pacific/Chatham")
 
 
 @dataclass(frozen=True)
@@ -75,13 +79,16 @@ def _compile(
     names = [name for name, value in values.items() if _is_parameter(value)]
     shape = {name: value for name, value in values.items() if name not in names}
     runs = []
-    for run in (1, 2):
+    for run, zone in ((1, timezone.get_current_timezone()), (2, _OTHER_ZONE)):
         stand_ins = _stand_ins(names, values, run)
-        queryset = build(**shape, **stand_ins)
-        if queryset._iterable_class is not ValuesListIterable:
-            raise TypeError("prepared.rows() runs values_list() queries only.")
-        compiler = queryset.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
+        # The second run in another time zone: a lookup that sends the reader's
+        # zone (`__date` of a datetime) would differ, and be refused.
+        with timezone.override(zone):
+            queryset = build(**shape, **stand_ins)
+            if queryset._iterable_class is not ValuesListIterable:
+                raise TypeError("prepared.rows() runs values_list() queries only.")
+            compiler = queryset.query.get_compiler(using=using)
+            sql, params = compiler.as_sql()
         slots = tuple(
             next((name for name in names if stand_ins[name] == param), None)
             for param in params

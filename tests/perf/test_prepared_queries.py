@@ -51,6 +51,13 @@ def _completions_in_the_week_before(
     ).values_list("user_id")
 
 
+def _completions_on(*, ids: list[int], day: dt.date) -> QuerySet[Any]:
+    # The day of a timestamp depends on the reader's time zone, sent with the query.
+    return LessonCompletion.objects.filter(
+        AnyOf(F("user_id"), ids), completed_at__date=day
+    ).values_list("user_id")
+
+
 def _complete(user: Any, lesson: Any, days_ago: int) -> None:
     LessonCompletion.objects.create(
         user=user,
@@ -94,6 +101,12 @@ def test_it_builds_a_query_once_per_shape(db):
 def test_it_refuses_a_value_worked_out_inside_the_query(db):
     with pytest.raises(ValueError, match="parameter of its own"):
         prepared.rows(_completions_in_the_week_before, ids=[1], until=timezone.now())
+
+
+@on_postgresql
+def test_it_refuses_a_query_that_reads_the_time_zone(db):
+    with pytest.raises(ValueError, match="parameter of its own"):
+        prepared.rows(_completions_on, ids=[1], day=dt.date(2026, 3, 1))
 
 
 def test_it_refuses_a_query_that_reads_other_variables(db):
