@@ -327,10 +327,11 @@ def team_export_xlsx(request: HttpRequest) -> FileResponse:
 
 
 def pending_invitations(user: User) -> Any:
+    """The invitations My team lists, with their team (who sent them is not shown)."""
     return (
         visibility.invitations_visible_to(user)
         .filter(accepted_at__isnull=True, revoked_at__isnull=True)
-        .select_related("team", "invited_by")
+        .select_related("team")
     )
 
 
