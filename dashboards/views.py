@@ -191,6 +191,11 @@ def team_page_context(
             "dashboards/includes/tiles.html",
             view={"tiles": view.tiles},
         )
+        context["head_html"] = partial(
+            fragments.fragment,
+            "dashboards/includes/team_head.html",
+            sort_headers=context["sort_headers"],
+        )
         context["rows_html"] = partial(_rows_html, context["page"].object_list)
     return context
 

@@ -15,8 +15,8 @@ The rules that make the key exact, enforced on every call:
 - a str subclass, such as Django's SafeString or a lazy translation, is refused: it
   would render differently from the plain str with the same `repr`.
 
-The entries live in this process's memory (at most MAX_FRAGMENTS, least recently used
-first out), never in the shared cache: nothing from an older deployment's templates
+The entries live in this process's memory (at most MAX_CHARACTERS, least recently
+used first out), never in the shared cache: nothing from an older deployment's templates
 or catalogues can be read back, and a process that never saw a value renders it.
 """
 
@@ -35,10 +35,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 PLAIN = frozenset({type(None), bool, int, float, str, Decimal, dt.date, dt.datetime})
-# A row of My team is about a kilobyte of HTML: at most some 20 MB per process.
-MAX_FRAGMENTS = 20_000
+# At most this many characters of HTML per process, with their keys (a row of My team
+# is about a kilobyte): a visitor's made-up query strings make new keys, and push
+# out the oldest.
+MAX_CHARACTERS = 16_000_000
 
 _rendered: OrderedDict[str, SafeString] = OrderedDict()
+_size = 0
 _lock = threading.Lock()
 
 
@@ -80,8 +83,12 @@ def fragment(template_name: str, **context: Any) -> SafeString:
             _rendered.move_to_end(key)
             return html
     html = mark_safe(get_template(template_name).render(context))  # noqa: S308
+    global _size
     with _lock:
-        _rendered[key] = html
-        while len(_rendered) > MAX_FRAGMENTS:
-            _rendered.popitem(last=False)
+        if key not in _rendered:
+            _rendered[key] = html
+            _size += len(key) + len(html)
+        while _size > MAX_CHARACTERS:
+            old_key, old_html = _rendered.popitem(last=False)
+            _size -= len(old_key) + len(old_html)
     return html

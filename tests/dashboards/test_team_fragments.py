@@ -126,3 +126,11 @@ def test_it_tells_apart_values_that_compare_equal(db):
 def test_it_refuses_values_whose_repr_does_not_say_what_they_render(db, value):
     with pytest.raises(TypeError):
         fragments.fragment(ROW, row=_row(full_name=value))
+
+
+def test_it_keeps_a_bounded_amount_of_html(db, monkeypatch):
+    monkeypatch.setattr(fragments, "MAX_CHARACTERS", 10_000)
+    for pk in range(40):
+        shown = fragments.fragment(ROW, row=_row(pk=pk))
+        assert f'href="/people/{pk}/"' in shown
+    assert 0 < fragments._size <= 10_000
