@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,7 @@ from django.utils.translation import gettext, gettext_noop
 from coaching.models import CallAnalysis, Rubric, Submission, Take
 from coaching.permissions import can_review
 from lms.accounts.models import User
+from lms.lib import prepared
 from lms.lib.lookups import AnyOf
 from media import ffmpeg, speech
 from media.models import MediaAsset
@@ -398,16 +400,8 @@ def median_talk_ratio_by_rep(
     """Rep id -> (median talk ratio, calls) over their two-speaker calls sent in the
     period; reps without one are left out. My team and its exports use it."""
     values: dict[int, list[float]] = {}
-    for rep_id, ratio in (
-        done_analyses()
-        .filter(
-            AnyOf(F("take__submission__rep_id"), list(reps)),
-            take__sent_at__gte=since,
-            take__sent_at__lte=until,
-            speakers=2,
-            rep_talk_ratio__isnull=False,
-        )
-        .values_list("take__submission__rep_id", "rep_talk_ratio")
+    for rep_id, ratio in prepared.rows(
+        _two_speaker_talk_ratios, reps=list(reps), since=since, until=until
     ):
         if ratio is not None:
             values.setdefault(rep_id, []).append(ratio)
@@ -415,6 +409,24 @@ def median_talk_ratio_by_rep(
         rep_id: (statistics.median(ratios), len(ratios))
         for rep_id, ratios in values.items()
     }
+
+
+def _two_speaker_talk_ratios(
+    *, reps: list[int], since: dt.datetime, until: dt.datetime
+) -> QuerySet[Any]:
+    """(rep id, talk ratio) of the reps' analysed two-speaker calls sent in the
+    period; kept compiled (`lms.lib.prepared`)."""
+    return (
+        done_analyses()
+        .filter(
+            AnyOf(F("take__submission__rep_id"), reps),
+            take__sent_at__gte=since,
+            take__sent_at__lte=until,
+            speakers=2,
+            rep_talk_ratio__isnull=False,
+        )
+        .values_list("take__submission__rep_id", "rep_talk_ratio")
+    )
 
 
 @dataclass(frozen=True)

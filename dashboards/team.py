@@ -50,7 +50,7 @@ from courses.services import due_at_after_start
 from library.metrics import ENGAGED_PROSPECTS_DAYS, engaged_prospects
 from lms.accounts import visibility
 from lms.accounts.models import Team, User
-from lms.lib import clock, person_cache
+from lms.lib import clock, person_cache, prepared
 from lms.lib.lookups import AnyOf
 
 DONE, IN_PROGRESS, OVERDUE, NOT_STARTED, NOT_ASSIGNED = (
@@ -243,48 +243,73 @@ def _sort_key(key: str) -> Any:
     return keys[key]
 
 
-def people_in_scope(
-    *, viewer: User, filters: TeamFilters, subtree: list[Team] | None = None
-) -> QuerySet[User]:
+def people_in_scope(*, viewer: User, filters: TeamFilters) -> QuerySet[User]:
     """Active members of the teams the viewer manages (the whole subtree), narrowed by
     sub-team, role and cohort. A sub-team outside the viewer's subtree selects
-    nobody. `subtree`: the viewer's managed teams when already read
-    (`visibility.managed_subtree`)."""
-    teams: QuerySet[Team] | list[int]
-    if subtree is not None:
-        chosen_path = ""
-        if filters.team_id is not None:
-            chosen = next((t for t in subtree if t.pk == filters.team_id), None)
-            if chosen is None:
-                return User.objects.none()
-            chosen_path = chosen.path
-        teams = [t.pk for t in subtree if t.path.startswith(chosen_path)]
-    else:
-        teams = visibility.managed_teams(viewer)
-        if filters.team_id is not None:
-            found = teams.filter(pk=filters.team_id).first()
-            if found is None:
-                return User.objects.none()
-            teams = Team.objects.filter(path__startswith=found.path)
-    people = User.objects.filter(is_active=True, team__in=teams)
-    if filters.role in ("rep", "coach"):
+    nobody. (`team_view` reads the same people by `_people_in_teams`.)"""
+    teams = visibility.managed_teams(viewer)
+    if filters.team_id is not None:
+        found = teams.filter(pk=filters.team_id).first()
+        if found is None:
+            return User.objects.none()
+        teams = Team.objects.filter(path__startswith=found.path)
+    return _narrowed(
+        User.objects.filter(is_active=True, team__in=teams),
+        role=filters.role,
+        cohort=filters.cohort,
+    )
+
+
+def _team_ids_in_scope(subtree: list[Team], filters: TeamFilters) -> list[int]:
+    """The teams of the subtree under the chosen sub-team (all without one; none when
+    it is outside the subtree)."""
+    chosen_path = ""
+    if filters.team_id is not None:
+        chosen = next((t for t in subtree if t.pk == filters.team_id), None)
+        if chosen is None:
+            return []
+        chosen_path = chosen.path
+    return [t.pk for t in subtree if t.path.startswith(chosen_path)]
+
+
+def _narrowed(
+    people: QuerySet[User], *, role: str, cohort: dt.date | None
+) -> QuerySet[User]:
+    """People narrowed to a role ("rep", "coach", "manager") and a start month."""
+    if role in ("rep", "coach"):
         coaches = Exists(Team.coaches.through.objects.filter(user_id=OuterRef("pk")))
-        people = (
-            people.exclude(coaches) if filters.role == "rep" else people.filter(coaches)
-        )
-    if filters.role in ("rep", "manager"):
+        people = people.exclude(coaches) if role == "rep" else people.filter(coaches)
+    if role in ("rep", "manager"):
         # Everyone in a team is a rep; "Reps" means those who neither coach nor
         # manage.
         manages = Exists(Team.managers.through.objects.filter(user_id=OuterRef("pk")))
-        people = (
-            people.exclude(manages) if filters.role == "rep" else people.filter(manages)
-        )
-    if filters.cohort is not None:
+        people = people.exclude(manages) if role == "rep" else people.filter(manages)
+    if cohort is not None:
         people = people.filter(
-            start_date__year=filters.cohort.year,
-            start_date__month=filters.cohort.month,
+            start_date__year=cohort.year, start_date__month=cohort.month
         )
     return people
+
+
+def _people_in_teams(
+    *,
+    team_ids: list[int],
+    role: str,
+    cohort: dt.date | None,
+    among: list[int] | None,
+) -> QuerySet[Any]:
+    """The facts of `Person` and the team name of the active members of these teams,
+    narrowed like `people_in_scope` (and to `among` when given), by name."""
+    people = _narrowed(
+        User.objects.filter(AnyOf(F("team_id"), team_ids), is_active=True),
+        role=role,
+        cohort=cohort,
+    )
+    if among is not None:
+        people = people.filter(AnyOf(F("pk"), among))
+    return people.order_by("full_name", "pk").values_list(
+        "pk", "full_name", "email", "start_date", "time_zone", "team__name"
+    )
 
 
 def onboarding_assignments(user_ids: list[int]) -> QuerySet[Assignment]:
@@ -350,11 +375,35 @@ def _progress_and_activity(
     by_course: dict[int, list[int]] = defaultdict(list)
     for lesson_id, course_id in lesson_course.items():
         by_course[course_id].append(lesson_id)
+    found = prepared.rows(
+        _completions_and_quiz_starts,
+        ids=ids,
+        lessons_by_course=tuple(
+            (course_id, tuple(lesson_ids))
+            for course_id, lesson_ids in by_course.items()
+        ),
+    )
+    done: dict[tuple[int, int], int] = {}
+    last_activity: dict[int, dt.datetime] = {}
+    for person, last, *per_course in found:
+        if person not in last_activity or last > last_activity[person]:
+            last_activity[person] = last
+        for course_id, got in zip(by_course, per_course, strict=True):
+            if got:
+                done[(person, course_id)] = got
+    return done, last_activity
+
+
+def _completions_and_quiz_starts(
+    *, ids: list[int], lessons_by_course: tuple[tuple[int, tuple[int, ...]], ...]
+) -> QuerySet[Any]:
+    """Per person: the latest completion and the required lessons completed per
+    course, then the latest quiz start (zero counts) (`_progress_and_activity`)."""
     counts = {
         f"course_{course_id}": Count(
             "lesson_id", filter=AnyOf(F("lesson_id"), lesson_ids), distinct=True
         )
-        for course_id, lesson_ids in by_course.items()
+        for course_id, lesson_ids in lessons_by_course
     }
     lessons = (
         LessonCompletion.objects.filter(AnyOf(F("user_id"), ids))
@@ -370,15 +419,41 @@ def _progress_and_activity(
         .order_by()
         .values_list("user_id", "last", *counts)
     )
-    done: dict[tuple[int, int], int] = {}
-    last_activity: dict[int, dt.datetime] = {}
-    for person, last, *per_course in lessons.union(quizzes, all=True):
-        if person not in last_activity or last > last_activity[person]:
-            last_activity[person] = last
-        for course_id, got in zip(by_course, per_course, strict=True):
-            if got:
-                done[(person, course_id)] = got
-    return done, last_activity
+    return lessons.union(quizzes, all=True)
+
+
+def _onboarding_and_due_assignments(
+    *, ids: list[int], soon: dt.datetime
+) -> QuerySet[Any]:
+    """Onboarding path assignments, and open course assignments (monthly, manual,
+    recertification) due before `soon`."""
+    return (
+        Assignment.objects.current()
+        .filter(AnyOf(F("user_id"), ids))
+        .filter(
+            Q(reason=Assignment.Reason.ONBOARDING, path__isnull=False)
+            | Q(
+                completed_at__isnull=True,
+                path__isnull=True,
+                due_at__lt=soon,
+            )
+        )
+        .order_by("user_id", "assigned_at", "pk")
+        .values_list("user_id", "path_id", "due_at", "course__title")
+    )
+
+
+def _coaching_averages(*, ids: list[int]) -> QuerySet[Any]:
+    """Person id -> the mean score of coaches' submitted reviews."""
+    return (
+        Review.objects.by_coaches()
+        .submitted()
+        .filter(AnyOf(F("take__submission__rep_id"), ids), score__isnull=False)
+        .values("take__submission__rep_id")
+        .annotate(avg=Avg("score"))
+        .order_by()
+        .values_list("take__submission__rep_id", "avg")
+    )
 
 
 def team_view(
@@ -398,14 +473,15 @@ def team_view(
     now = now or clock.now()
     if subtree is None:
         subtree = visibility.managed_subtree(viewer)
-    people_qs = people_in_scope(viewer=viewer, filters=filters, subtree=subtree)
-    if among is not None:
-        people_qs = people_qs.filter(pk__in=among)
     people: list[Person] = []
     rows: dict[int, PersonRow] = {}
-    for pk, name, email, start, zone, team_name in people_qs.order_by(
-        "full_name", "pk"
-    ).values_list("pk", "full_name", "email", "start_date", "time_zone", "team__name"):
+    for pk, name, email, start, zone, team_name in prepared.rows(
+        _people_in_teams,
+        team_ids=_team_ids_in_scope(subtree, filters),
+        role=filters.role,
+        cohort=filters.cohort,
+        among=None if among is None else list(among),
+    ):
         person = Person(pk, name, email, start, zone)
         people.append(person)
         rows[pk] = PersonRow(person=person, team_name=team_name or "")
@@ -414,20 +490,7 @@ def team_view(
 
     # Onboarding path assignments, and open course assignments (monthly, manual,
     # recertification) overdue or falling due within DUE_SOON_DAYS: one query.
-    assignments = (
-        Assignment.objects.current()
-        .filter(AnyOf(F("user_id"), ids))
-        .filter(
-            Q(reason=Assignment.Reason.ONBOARDING, path__isnull=False)
-            | Q(
-                completed_at__isnull=True,
-                path__isnull=True,
-                due_at__lt=soon,
-            )
-        )
-        .order_by("user_id", "assigned_at", "pk")
-        .values_list("user_id", "path_id", "due_at", "course__title")
-    )
+    assignments = prepared.rows(_onboarding_and_due_assignments, ids=ids, soon=soon)
     path_of: dict[int, int] = {}
     other_open: list[tuple[int, dt.datetime | None, str | None]] = []
     for user_id, path_id, due_at, title in assignments:
@@ -513,16 +576,7 @@ def team_view(
     for user_id, last in last_activity.items():
         rows[user_id].last_activity = last
     _add_quizzes(rows, ids)
-    coaching = (
-        Review.objects.by_coaches()
-        .submitted()
-        .filter(AnyOf(F("take__submission__rep_id"), ids), score__isnull=False)
-        .values("take__submission__rep_id")
-        .annotate(avg=Avg("score"))
-        .order_by()
-        .values_list("take__submission__rep_id", "avg")
-    )
-    for user_id, average in coaching:
+    for user_id, average in prepared.rows(_coaching_averages, ids=ids):
         if user_id in rows:
             rows[user_id].coaching_average = Decimal(average).quantize(Decimal("0.01"))
     talk = median_talk_ratio_by_rep(
@@ -680,21 +734,8 @@ def _cell(
 def _add_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> None:
     """The quiz average: the mean over quizzes of the person's best graded percentage
     on each, so retakes that went better replace worse ones. One query."""
-    # Practice attempts (see QuizAttempt.objects.counted) never raise the best.
-    graded = Q(
-        state__in=QuizAttempt.GRADED_STATES, percent__isnull=False, practice=False
-    )
-    # A quiz is its page; its title stands in only once the page is deleted (many
-    # courses may call their quiz "Knowledge check").
-    quizzes = (
-        QuizAttempt.objects.filter(graded, AnyOf(F("user_id"), ids))
-        .values("user_id", "quiz_id", "quiz_title")
-        .annotate(best=Max("percent"))
-        .order_by()
-        .values_list("user_id", "quiz_id", "quiz_title", "best")
-    )
     bests: dict[int, dict[int | str, Decimal]] = defaultdict(dict)
-    for user_id, quiz_id, title, percent in quizzes:
+    for user_id, quiz_id, title, percent in prepared.rows(_best_quiz_results, ids=ids):
         quiz: int | str = quiz_id if quiz_id is not None else f"title:{title}"
         known = bests[user_id].get(quiz)
         bests[user_id][quiz] = max(Decimal(percent), known or Decimal(percent))
@@ -705,15 +746,29 @@ def _add_quizzes(rows: dict[int, PersonRow], ids: list[int]) -> None:
             ).quantize(Decimal("0.1"))
 
 
+def _best_quiz_results(*, ids: list[int]) -> QuerySet[Any]:
+    """(person, quiz, its title, best graded percentage) per quiz a person took."""
+    # Practice attempts (see QuizAttempt.objects.counted) never raise the best.
+    graded = Q(
+        state__in=QuizAttempt.GRADED_STATES, percent__isnull=False, practice=False
+    )
+    # A quiz is its page; its title stands in only once the page is deleted (many
+    # courses may call their quiz "Knowledge check").
+    return (
+        QuizAttempt.objects.filter(graded, AnyOf(F("user_id"), ids))
+        .values("user_id", "quiz_id", "quiz_title")
+        .annotate(best=Max("percent"))
+        .order_by()
+        .values_list("user_id", "quiz_id", "quiz_title", "best")
+    )
+
+
 def _add_certifications(
     rows: dict[int, PersonRow], ids: list[int], now: dt.datetime
 ) -> None:
     """Valid beats expiring beats expired: a person holding one valid certificate
     outside its renewal window counts as certified."""
-    certificates = Certificate.objects.filter(
-        AnyOf(F("user_id"), ids),
-        status__in=[Certificate.Status.ACTIVE, Certificate.Status.EXPIRED],
-    ).values_list("user_id", "status", "expires_at", "program__renewal_window_days")
+    certificates = prepared.rows(_active_or_expired_certificates, ids=ids)
     for user_id, status, expires_at, window in certificates:
         if status == Certificate.Status.EXPIRED or (
             expires_at is not None and expires_at <= now
@@ -731,6 +786,13 @@ def _add_certifications(
         ):
             row.certification = state
             row.certificate_expires_at = expires_at
+
+
+def _active_or_expired_certificates(*, ids: list[int]) -> QuerySet[Any]:
+    return Certificate.objects.filter(
+        AnyOf(F("user_id"), ids),
+        status__in=[Certificate.Status.ACTIVE, Certificate.Status.EXPIRED],
+    ).values_list("user_id", "status", "expires_at", "program__renewal_window_days")
 
 
 def _cert_rank(state: int) -> int:

@@ -9,6 +9,7 @@ import os
 import secrets
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import ChoiceField
 from django.http import (
     FileResponse,
     Http404,
@@ -27,7 +29,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -47,6 +49,7 @@ from dashboards.selectors import (
 )
 from dashboards.team import (
     SORTS,
+    PersonRow,
     TeamFilters,
     TeamView,
     team_filter_choices,
@@ -56,7 +59,7 @@ from dashboards.team import (
 from dashboards.timeline import person_timeline
 from lms.accounts import visibility
 from lms.accounts.models import User
-from lms.lib import clock, person_cache
+from lms.lib import clock, fragments, person_cache
 from lms.lib.requests import signed_in_user
 from lms.uploads import request_body_limit
 
@@ -179,7 +182,85 @@ def team_page_context(
     renders the same context."""
     form, filters = _filters(request)
     view = team_view(viewer=_viewer(request), filters=filters, with_cells=with_cells)
-    return _context(request, form, filters, view)
+    context = _context(request, form, filters, view)
+    if not with_cells:
+        # Rendered as the page is (the template calls them), after its own context.
+        context["filters_html"] = partial(_filters_html, form, filters, view)
+        context["tiles_html"] = partial(
+            fragments.fragment,
+            "dashboards/includes/tiles.html",
+            view={"tiles": view.tiles},
+        )
+        context["head_html"] = partial(
+            fragments.fragment,
+            "dashboards/includes/team_head.html",
+            sort_headers=context["sort_headers"],
+        )
+        context["rows_html"] = partial(_rows_html, context["page"].object_list)
+    return context
+
+
+def _rows_html(rows: list[PersonRow]) -> SafeString:
+    return SafeString("".join(_row_html(row) for row in rows))
+
+
+def _filters_html(
+    form: TeamFilterForm, filters: TeamFilters, view: TeamView
+) -> SafeString:
+    """My team's filters, rendered again only for choices and values not rendered
+    before (`lms.lib.fragments`): the template reads the plain values it is given
+    where the matrix's page passes the form, the filters and the view."""
+
+    def choices(name: str) -> tuple[tuple[str, str], ...]:
+        field = cast(ChoiceField, form.fields[name])
+        listed = cast(list[tuple[str, Any]], field.choices)
+        return tuple((str(value), str(label)) for value, label in listed)
+
+    return fragments.fragment(
+        "dashboards/includes/filters.html",
+        form={
+            "errors": {
+                name: tuple(str(error) for error in errors)
+                for name, errors in form.errors.items()
+            },
+            "fields": {
+                "role": {"choices": choices("role")},
+                "status": {"choices": choices("status")},
+            },
+        },
+        filters={
+            "team_id": filters.team_id,
+            "role": filters.role,
+            "cohort": filters.cohort,
+            "status": filters.status,
+            "sort": filters.sort,
+        },
+        view={"team_choices": tuple(view.team_choices), "cohorts": tuple(view.cohorts)},
+    )
+
+
+def _row_html(row: PersonRow) -> SafeString:
+    """A row of My team, rendered again only for figures not rendered before: the
+    figures are read at every request, their HTML is found by its values
+    (`lms.lib.fragments`)."""
+    return fragments.fragment(
+        "dashboards/includes/team_row.html",
+        row={
+            "pk": row.person.pk,
+            "full_name": row.person.full_name,
+            "team_name": row.team_name,
+            "start_date": row.person.start_date,
+            "progress_percent": row.progress_percent,
+            "overdue": row.overdue,
+            "last_activity": row.last_activity,
+            "quiz_average": row.quiz_average,
+            "coaching_average": row.coaching_average,
+            "talk_ratio_median": row.talk_ratio_median,
+            "talk_ratio_calls": row.talk_ratio_calls,
+            "engaged_prospects": row.engaged_prospects,
+            "certification": row.certification_label,
+        },
+    )
 
 
 def _context(
@@ -251,10 +332,11 @@ def team_export_xlsx(request: HttpRequest) -> FileResponse:
 
 
 def pending_invitations(user: User) -> Any:
+    """The invitations My team lists, with their team (who sent them is not shown)."""
     return (
         visibility.invitations_visible_to(user)
         .filter(accepted_at__isnull=True, revoked_at__isnull=True)
-        .select_related("team", "invited_by")
+        .select_related("team")
     )
 
 
