@@ -582,11 +582,16 @@ _PROBED = b"At least one output file must be specified"
 def _check_memory(
     returncode: int, stderr: bytes, peak_mb: int, budget: _Budget
 ) -> None:
-    """Raise FfmpegLimitExceeded when a failed run ran out of its address space."""
+    """Raise FfmpegLimitExceeded when a run ran out of its address space: it failed,
+    or it says an allocation failed. (ffmpeg can end with 0 when a filter's thread
+    could not allocate memory, having written nothing: that is the limit too, not a
+    failure worth retrying.)"""
     limit = budget.memory_mb
-    if limit is None or returncode == 0 or _PROBED in stderr:
+    if limit is None or _PROBED in stderr:
         return
     said_so = any(sign in stderr.lower() for sign in _OUT_OF_MEMORY_SIGNS)
+    if returncode == 0 and not said_so:
+        return
     # A failed allocation leaves the peak under the limit by at most its own size:
     # a few MB in what was measured at 4K, about 100 MB for a frame at 8192x8192.
     near_limit = peak_mb >= limit - max(128, limit // 8)
@@ -1126,10 +1131,10 @@ def _stream_block_peaks(
             raise FfmpegLimitExceeded(
                 _TOO_SLOW, detail=f"ffmpeg ran out of time after {timeout:.1f} s"
             )
+        stderr.seek(0)
+        said = stderr.read()
+        _check_memory(returncode, said, memory.peak_mb, budget)
         if returncode != 0:
-            stderr.seek(0)
-            said = stderr.read()
-            _check_memory(returncode, said, memory.peak_mb, budget)
             raise FfmpegFailed(_exited(returncode, said))
     return peaks
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import resource
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from media.ffmpeg import (
     FfmpegFailed,
     FfmpegLimitExceeded,
     MediaRejected,
+    _Budget,
+    _check_memory,
     probe,
     transcode,
     validate,
@@ -79,3 +82,24 @@ def test_it_transcodes_4k_within_the_default_memory_limit(make_large_clip, tmp_p
         memory_limit_mb=settings.MEDIA_FFMPEG_MEMORY_MB,
     )
     assert (outputs.width, outputs.height) == (1280, 720)
+
+
+@pytest.mark.parametrize("returncode", [0, 1])
+def test_it_takes_an_allocation_ffmpeg_reports_as_the_memory_limit_whatever_it_exits(
+    returncode,
+):
+    # Seen in CI: a filter's thread could not allocate, ffmpeg wrote nothing and
+    # still ended with 0; the peak, sampled every 10 ms, was under the limit.
+    said = (
+        b"[fc#0 @ 0x55] Terminating thread with return code -12 (Cannot allocate "
+        b"memory)\n[out#0/mp4 @ 0x55] Nothing was written into output file\n"
+    )
+    budget = _Budget(deadline=time.monotonic() + 60, memory_mb=300)
+
+    with pytest.raises(FfmpegLimitExceeded, match="more memory to process than"):
+        _check_memory(returncode, said, peak_mb=90, budget=budget)
+
+
+def test_it_leaves_a_run_that_ended_well_and_said_nothing_of_memory_alone():
+    budget = _Budget(deadline=time.monotonic() + 60, memory_mb=300)
+    _check_memory(0, b"frame=5 fps=0.0 q=-1.0 Lsize=1kB", peak_mb=299, budget=budget)
