@@ -71,12 +71,12 @@ def database_order(items: list[Any]) -> None:
     ones (each empties the database at its end), then those with no database, and
     otherwise in the order they came.
 
-    pytest-django sorts them so before pytest regroups them by their parametrised
-    session fixtures, which can pull transactional tests forward: a test whose
-    parameter was named `page` took pytest-playwright's browser as a parameter, and
-    every browser test then ran beside it, in the middle of the run, emptying the
-    database under the tests after them. Applied last, this order holds whatever
-    regrouping came before.
+    pytest-django sorts them this way, but before pytest regroups them by their
+    parametrised session fixtures, which can pull transactional tests forward: a
+    test whose parameter was named `page` took pytest-playwright's browser as a
+    parameter, and every browser test then ran beside it, in the middle of the run,
+    emptying the database under the tests after them. Applied last, this order
+    holds whatever regrouping came before.
 
     The seeded modules take minutes in one process; started first, they run while
     the other processes share out the short tests, instead of starting late and
@@ -112,7 +112,7 @@ def _database_use(item: Any) -> int:
 
 def make_scheduler(config: Any, log: Any) -> Any:
     """xdist's scheduler for `./bin/test`: tests are handed out one at a time in the
-    order pytest-django sorts them (transactional tests last, since they empty the
+    suite's order (`database_order`: transactional tests last, since they empty the
     database at their end), except that each of ONE_PROCESS_MODULES goes to one
     process whole. (xdist's own `--dist=loadgroup` does this by rewriting node ids,
     which pytest 9.2 no longer allows, pytest-dev/pytest-xdist#1386; and
