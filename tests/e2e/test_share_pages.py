@@ -54,7 +54,11 @@ def test_a_prospect_reads_the_pages_and_the_rep_sees_them(new_context, demo_peop
     expect(prospect.get_by_text("Page 2 of 3")).to_be_visible()
     picture = prospect.get_by_alt_text("Page 2 of Case study: Harbor & Pine")
     expect(picture).to_be_visible()
-    assert picture.evaluate("image => image.naturalWidth") > 0
+    # Visible as soon as it is laid out; drawn once its picture has arrived.
+    prospect.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0",
+        arg=picture.element_handle(),
+    )
     expect(prospect.get_by_role("link", name="Download")).to_have_count(0)
 
     rep = _signed_in(new_context, "maya@northwind.example")
