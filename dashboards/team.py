@@ -246,15 +246,9 @@ def _sort_key(key: str) -> Any:
 def people_in_scope(*, viewer: User, filters: TeamFilters) -> QuerySet[User]:
     """Active members of the teams the viewer manages (the whole subtree), narrowed by
     sub-team, role and cohort. A sub-team outside the viewer's subtree selects
-    nobody. (`team_view` reads the same people by `_people_in_teams`.)"""
-    teams = visibility.managed_teams(viewer)
-    if filters.team_id is not None:
-        found = teams.filter(pk=filters.team_id).first()
-        if found is None:
-            return User.objects.none()
-        teams = Team.objects.filter(path__startswith=found.path)
-    return _narrowed(
-        User.objects.filter(is_active=True, team__in=teams),
+    nobody."""
+    return _members(
+        team_ids=_team_ids_in_scope(visibility.managed_subtree(viewer), filters),
         role=filters.role,
         cohort=filters.cohort,
     )
@@ -272,10 +266,12 @@ def _team_ids_in_scope(subtree: list[Team], filters: TeamFilters) -> list[int]:
     return [t.pk for t in subtree if t.path.startswith(chosen_path)]
 
 
-def _narrowed(
-    people: QuerySet[User], *, role: str, cohort: dt.date | None
+def _members(
+    *, team_ids: list[int], role: str, cohort: dt.date | None
 ) -> QuerySet[User]:
-    """People narrowed to a role ("rep", "coach", "manager") and a start month."""
+    """The active members of these teams, narrowed to a role ("rep", "coach",
+    "manager") and a start month."""
+    people = User.objects.filter(AnyOf(F("team_id"), team_ids), is_active=True)
     if role in ("rep", "coach"):
         coaches = Exists(Team.coaches.through.objects.filter(user_id=OuterRef("pk")))
         people = people.exclude(coaches) if role == "rep" else people.filter(coaches)
@@ -298,13 +294,9 @@ def _people_in_teams(
     cohort: dt.date | None,
     among: list[int] | None,
 ) -> QuerySet[Any]:
-    """The facts of `Person` and the team name of the active members of these teams,
-    narrowed like `people_in_scope` (and to `among` when given), by name."""
-    people = _narrowed(
-        User.objects.filter(AnyOf(F("team_id"), team_ids), is_active=True),
-        role=role,
-        cohort=cohort,
-    )
+    """The facts of `Person` and the team name of `_members` (and only of `among`
+    when given), by name."""
+    people = _members(team_ids=team_ids, role=role, cohort=cohort)
     if among is not None:
         people = people.filter(AnyOf(F("pk"), among))
     return people.order_by("full_name", "pk").values_list(
