@@ -29,10 +29,14 @@ def _the_person(data: dict[str, Any]) -> list[int]:
 def person_touch(user_ids: list[int], *, event: str = "person.updated") -> None:
     """Mark people as changed now (their version moves on) and announce it."""
     now = timezone.now()
+    # One statement for them all (INSERT … ON CONFLICT DO UPDATE).
+    PersonVersion.objects.bulk_create(
+        [PersonVersion(user_id=user_id, updated_at=now) for user_id in user_ids],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["updated_at"],
+    )
     for user_id in user_ids:
-        PersonVersion.objects.update_or_create(
-            user_id=user_id, defaults={"updated_at": now}
-        )
         event_after_commit(event, user_id, events.person_data, subjects=_the_person)
 
 

@@ -45,19 +45,14 @@ class TeamFactory(factory.django.DjangoModelFactory[Team]):
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     full_name = factory.Faker("name")
     start_date = factory.LazyFunction(
         lambda: timezone.localdate() - dt.timedelta(days=10)
     )
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def save_password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create:
-            obj.save()
+    # Hashed before the one save (signals run once per person made).
+    password = factory.django.Password(PASSWORD)
 
 
 class RepFactory(UserFactory):

@@ -58,7 +58,8 @@ def _bump_now_and_on_commit(keys: list[str]) -> None:
     if not keys:
         return
     _bump(keys)
-    transaction.on_commit(lambda: _bump(keys))
+    if transaction.get_connection().in_atomic_block:  # outside one it has committed
+        transaction.on_commit(lambda: _bump(keys))
 
 
 def person_changed(*, user_ids: Iterable[int | None]) -> None:
