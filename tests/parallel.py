@@ -67,29 +67,32 @@ ONE_PROCESS_MODULES = ("tests/test_seed_demo.py",)
 
 def database_order(items: list[Any]) -> None:
     """Sort the tests, in place, as they must run against one database per process:
-    ONE_PROCESS_MODULES first, then the other database tests, then the transactional
-    ones (each empties the database at its end), then those with no database, and
-    otherwise in the order they came.
+    ONE_PROCESS_MODULES first, then the tests with no database, then the other
+    database tests, then the transactional ones (each empties the database at its
+    end), and otherwise in the order they came.
 
-    pytest-django sorts them this way, but before pytest regroups them by their
-    parametrised session fixtures, which can pull transactional tests forward: a
-    test whose parameter was named `page` took pytest-playwright's browser as a
-    parameter, and every browser test then ran beside it, in the middle of the run,
-    emptying the database under the tests after them. Applied last, this order
-    holds whatever regrouping came before.
+    pytest-django sorts database tests this way, but before pytest regroups them by
+    their parametrised session fixtures, which can pull transactional tests
+    forward: a test whose parameter was named `page` took pytest-playwright's
+    browser as a parameter, and every browser test then ran beside it, in the
+    middle of the run, emptying the database under the tests after them. Applied
+    last, this order holds whatever regrouping came before.
 
     The seeded modules take minutes in one process; started first, they run while
     the other processes share out the short tests, instead of starting late and
-    leaving the run waiting for them."""
+    leaving the run waiting for them. The tests with no database come next: the
+    other processes run them while the first migrates the run's database
+    (`migrate_once`), instead of waiting for it."""
     items.sort(
         key=lambda item: (
-            _database_use(item),
             item.nodeid.split("::", 1)[0] not in ONE_PROCESS_MODULES,
+            _database_use(item),
         )
     )
 
 
-DATABASE, TRANSACTIONAL, NO_DATABASE = range(3)
+# In the order they run.
+NO_DATABASE, DATABASE, TRANSACTIONAL = range(3)
 
 
 def _database_use(item: Any) -> int:

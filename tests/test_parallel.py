@@ -28,7 +28,7 @@ def test_every_module_that_seeds_the_demo_stays_in_one_process():
     assert seeding == set(ONE_PROCESS_MODULES)
 
 
-def test_seeded_then_database_then_transactional_then_the_rest_in_their_order():
+def test_seeded_then_no_database_then_database_then_transactional_in_their_order():
     class Item:
         def __init__(self, nodeid: str, *fixtures: str, marker: Any = None) -> None:
             self.nodeid = nodeid
@@ -53,7 +53,7 @@ def test_seeded_then_database_then_transactional_then_the_rest_in_their_order():
         Item("tests/test_seed_demo.py::test_e", "db"),
     ]
     database_order(items)
-    assert [item.nodeid.rsplit("_", 1)[1] for item in items] == list("bdeacfhig")
+    assert [item.nodeid.rsplit("_", 1)[1] for item in items] == list("bdegacfhi")
 
 
 @pytest.mark.django_db
