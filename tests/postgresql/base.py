@@ -81,19 +81,20 @@ class DatabaseCreation(creation.DatabaseCreation):
                 only_existing=True, include_views=False
             )
         )
-        columns: dict[str, list[str]] = {}
+        columns: dict[str, list[str]] = {table: [] for table in tables}
         with self.connection.cursor() as cursor:
+            # Generated columns are made again by the insert, not copied.
+            cursor.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_schema = 'public' AND table_name = ANY(%s)"
+                " AND is_generated = 'NEVER' ORDER BY table_name, ordinal_position",
+                [tables],
+            )
+            for table, column in cursor.fetchall():
+                columns[table].append(column)
             cursor.execute(f"DROP SCHEMA IF EXISTS {self.SNAPSHOT} CASCADE")
             cursor.execute(f"CREATE SCHEMA {self.SNAPSHOT}")
             for table in tables:
-                # Generated columns are made again by the insert, not copied.
-                cursor.execute(
-                    "SELECT column_name FROM information_schema.columns"
-                    " WHERE table_schema = 'public' AND table_name = %s"
-                    " AND is_generated = 'NEVER' ORDER BY ordinal_position",
-                    [table],
-                )
-                columns[table] = [name for (name,) in cursor.fetchall()]
                 listed = ", ".join(ops.quote_name(name) for name in columns[table])
                 cursor.execute(
                     f"CREATE TABLE {self.SNAPSHOT}.{ops.quote_name(table)}"
