@@ -13,13 +13,14 @@ def test_scim2_tester_finds_nothing_wrong(
 ):
     TeamFactory(name="Americas East")
     token = make_token(make_admin(), ["scim"])
-    client = SyncSCIMClient(
-        httpx2.Client(
-            base_url=f"{live_server.url}/scim/v2",
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    )
-    results = check_server(client)
+    # Closed at the end: an open keep-alive connection would keep the live server's
+    # thread, and its database connection, alive past the run (the test database
+    # could then not be dropped).
+    with httpx2.Client(
+        base_url=f"{live_server.url}/scim/v2",
+        headers={"Authorization": f"Bearer {token}"},
+    ) as http:
+        results = check_server(SyncSCIMClient(http))
     problems = [
         f"{r.title}: {r.reason}"
         for r in results
