@@ -14,7 +14,7 @@ from django.core.management.sql import sql_flush
 from django.db import connection
 
 from tests.factories import RepFactory
-from tests.postgresql.base import DatabaseCreation
+from tests.postgresql.base import DatabaseCreation, column_list
 
 SNAPSHOT = DatabaseCreation.SNAPSHOT
 
@@ -100,7 +100,7 @@ def test_it_puts_back_every_row_the_migrations_left_before_each_such_test():
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table, columns in snapshot.items():
-            listed = ", ".join(quote(name) for name in columns)
+            listed = column_list(connection.ops, columns)
             ours = f"SELECT {listed} FROM public.{quote(table)}"
             kept = f"SELECT {listed} FROM {SNAPSHOT}.{quote(table)}"
             cursor.execute(

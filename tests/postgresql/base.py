@@ -65,6 +65,11 @@ class DatabaseOperations(operations.DatabaseOperations):
             return [table for (table,) in cursor.fetchall()]
 
 
+def column_list(ops: Any, columns: list[str]) -> str:
+    """The columns, quoted, for a SELECT or an INSERT."""
+    return ", ".join(ops.quote_name(name) for name in columns)
+
+
 class DatabaseCreation(creation.DatabaseCreation):
     """Django keeps the test database's first rows (what the migrations made: the
     site's root pages, groups, locales...) as JSON, and before each test that wants
@@ -95,10 +100,10 @@ class DatabaseCreation(creation.DatabaseCreation):
             cursor.execute(f"DROP SCHEMA IF EXISTS {self.SNAPSHOT} CASCADE")
             cursor.execute(f"CREATE SCHEMA {self.SNAPSHOT}")
             for table in tables:
-                listed = ", ".join(ops.quote_name(name) for name in columns[table])
                 cursor.execute(
                     f"CREATE TABLE {self.SNAPSHOT}.{ops.quote_name(table)}"
-                    f" AS SELECT {listed} FROM public.{ops.quote_name(table)}"
+                    f" AS SELECT {column_list(ops, columns[table])}"
+                    f" FROM public.{ops.quote_name(table)}"
                 )
         return json.dumps(columns)
 
@@ -114,7 +119,7 @@ class DatabaseCreation(creation.DatabaseCreation):
                 # As Django's saves would, whatever the table holds (before the
                 # first such test, these same rows).
                 cursor.execute(f"DELETE FROM public.{ops.quote_name(table)}")
-                listed = ", ".join(ops.quote_name(name) for name in columns)
+                listed = column_list(ops, columns)
                 cursor.execute(
                     f"INSERT INTO public.{ops.quote_name(table)} ({listed})"
                     f" SELECT {listed} FROM {self.SNAPSHOT}.{ops.quote_name(table)}"
